@@ -1,0 +1,162 @@
+// Exact indices from a full value table v[mask], in one streaming pass.
+//
+// The pass computes P[i] = sum over S containing i of c(|S|) * v(S) for any
+// size-dependent weights c. The table is read as blocks of 2^LOW_BITS
+// coalitions that share their high bits: inside a block the weight of each
+// entry depends only on popcount(high) + popcount(low), so one precomputed
+// weight vector per popcount(high) turns the block into a SIMD multiply.
+// Products are summed two ways: per low pattern (an accumulator that stays in
+// L1) and per block (a scalar credited to the block's high players). Each
+// player's sum is then read off those two small arrays, so the cost per table
+// entry is a load, a multiply and two adds, independent of n.
+
+import { shapleyMembershipWeights } from './weights';
+
+const MAX_PLAYERS: i32 = 32;
+const LOW_BITS: i32 = 8;
+const LOW_SIZE: i32 = 1 << LOW_BITS;
+
+const coefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
+const weightVectors = memory.data((MAX_PLAYERS + 1) * LOW_SIZE * 8, 16);
+const lowAccumulator = memory.data(LOW_SIZE * 8, 16);
+
+/**
+ * out[i] = sum over S with i in S of coef[|S|] * v(S), for i < n.
+ * Returns the sum over all S of coef[|S|] * v(S).
+ */
+export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
+  const lowBits = n < LOW_BITS ? n : LOW_BITS;
+  const lowSize = 1 << lowBits;
+  const highBits = n - lowBits;
+  const highCount: u64 = <u64>1 << <u64>highBits;
+
+  for (let h = 0; h <= highBits; h++) {
+    const vector = weightVectors + <usize>(h * lowSize) * 8;
+    for (let lo = 0; lo < lowSize; lo++) {
+      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
+    }
+  }
+  memory.fill(lowAccumulator, 0, <usize>lowSize * 8);
+  memory.fill(out, 0, <usize>n * 8);
+
+  let total: f64 = 0;
+  for (let hi: u64 = 0; hi < highCount; hi++) {
+    const vector = weightVectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
+    const block = table + (<usize>(hi << <u64>lowBits) << 3);
+    let blockSum: f64 = 0;
+    if (lowSize >= 4) {
+      let acc0 = f64x2.splat(0);
+      let acc1 = f64x2.splat(0);
+      for (let lo = 0; lo < lowSize; lo += 4) {
+        const offset = <usize>lo << 3;
+        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
+        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
+        v128.store(lowAccumulator + offset, f64x2.add(v128.load(lowAccumulator + offset), p0));
+        v128.store(lowAccumulator + offset, f64x2.add(v128.load(lowAccumulator + offset, 16), p1), 16);
+        acc0 = f64x2.add(acc0, p0);
+        acc1 = f64x2.add(acc1, p1);
+      }
+      const acc = f64x2.add(acc0, acc1);
+      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    } else {
+      for (let lo = 0; lo < lowSize; lo++) {
+        const offset = <usize>lo << 3;
+        const p = load<f64>(block + offset) * load<f64>(vector + offset);
+        store<f64>(lowAccumulator + offset, load<f64>(lowAccumulator + offset) + p);
+        blockSum += p;
+      }
+    }
+    total += blockSum;
+    let bits = hi;
+    while (bits != 0) {
+      const j = <i32>ctz(bits);
+      const slot = out + (<usize>(lowBits + j) << 3);
+      store<f64>(slot, load<f64>(slot) + blockSum);
+      bits &= bits - 1;
+    }
+  }
+
+  for (let lo = 0; lo < lowSize; lo++) {
+    const sum = load<f64>(lowAccumulator + (<usize>lo << 3));
+    let bits = lo;
+    while (bits != 0) {
+      const i = ctz(bits);
+      const slot = out + (<usize>i << 3);
+      store<f64>(slot, load<f64>(slot) + sum);
+      bits &= bits - 1;
+    }
+  }
+  return total;
+}
+
+/** Exact Shapley values of the n-player game tabulated at `table` into out[0..n). */
+export function shapleyExact(table: usize, n: i32, out: usize): void {
+  if (n == 0) return;
+  shapleyMembershipWeights(n, coefficients);
+  weightedMembershipSums(table, n, coefficients, out);
+  // phi_i = P_i - K, where K (the weight of coalitions without i) is the same
+  // for every player and follows from efficiency: sum phi = v(N) - v(empty).
+  let sumP: f64 = 0;
+  for (let i = 0; i < n; i++) sumP += load<f64>(out + (<usize>i << 3));
+  const full = load<f64>(table + (((<usize>1 << <usize>n) - 1) << 3));
+  const empty = load<f64>(table);
+  const shared = (sumP - full + empty) / <f64>n;
+  for (let i = 0; i < n; i++) {
+    const slot = out + (<usize>i << 3);
+    store<f64>(slot, load<f64>(slot) - shared);
+  }
+}
+
+/** Exact Banzhaf values: beta_i = (2 * sum_{S with i} v - sum_S v) / 2^(n-1). */
+export function banzhafExact(table: usize, n: i32, out: usize): void {
+  if (n == 0) return;
+  for (let k = 0; k <= n; k++) store<f64>(coefficients + (<usize>k << 3), 1.0);
+  const total = weightedMembershipSums(table, n, coefficients, out);
+  const scale = 1.0 / Math.pow(2, <f64>(n - 1));
+  for (let i = 0; i < n; i++) {
+    const slot = out + (<usize>i << 3);
+    store<f64>(slot, (2 * load<f64>(slot) - total) * scale);
+  }
+}
+
+/**
+ * Exact pairwise Shapley interaction index into the n x n matrix `out`
+ * (row-major, zero diagonal). Row i is the Shapley value, over the other
+ * n-1 players, of the derivative game d_i(S) = v(S + i) - v(S): its weights
+ * |S|!(n-|S|-2)!/(n-1)! are exactly those of the interaction index.
+ * `derivative` is scratch space for 2^(n-1) values.
+ */
+export function interactionsExact(table: usize, n: i32, derivative: usize, row: usize, out: usize): void {
+  memory.fill(out, 0, <usize>(n * n) * 8);
+  if (n < 2) return;
+  const others = n - 1;
+  const count: usize = <usize>1 << <usize>others;
+  for (let i = 0; i < n; i++) {
+    const lowMask: usize = (<usize>1 << <usize>i) - 1;
+    const bit: usize = <usize>1 << <usize>i;
+    for (let m: usize = 0; m < count; m++) {
+      const s = ((m & ~lowMask) << 1) | (m & lowMask);
+      store<f64>(derivative + (m << 3), load<f64>(table + ((s | bit) << 3)) - load<f64>(table + (s << 3)));
+    }
+    shapleyExact(derivative, others, row);
+    for (let jj = 0; jj < others; jj++) {
+      const j = jj < i ? jj : jj + 1;
+      store<f64>(out + (<usize>(i * n + j) << 3), load<f64>(row + (<usize>jj << 3)));
+    }
+  }
+}
+
+/** The floor for benchmarks: a SIMD sum that reads every entry once. */
+export function tableSum(table: usize, count: usize): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 4 <= count; i += 4) {
+    acc0 = f64x2.add(acc0, v128.load(table + (i << 3)));
+    acc1 = f64x2.add(acc1, v128.load(table + (i << 3), 16));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < count; i++) sum += load<f64>(table + (i << 3));
+  return sum;
+}

@@ -1,0 +1,5 @@
+export { reserve } from './scratch';
+export { shapleyExact, banzhafExact, interactionsExact, tableSum } from './exact';
+export { permutationBlocks } from './permutation';
+export { tabulateGame } from './games';
+export { shapleyBatch } from './batch';

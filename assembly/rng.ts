@@ -1,0 +1,65 @@
+// xoshiro256** seeded through splitmix64. Each block of samples gets its own
+// stream derived from (run seed, block index), so results do not depend on
+// how blocks are spread over workers.
+
+let s0: u64 = 0;
+let s1: u64 = 0;
+let s2: u64 = 0;
+let s3: u64 = 0;
+let mix: u64 = 0;
+
+function splitmix64(): u64 {
+  mix += 0x9E3779B97F4A7C15;
+  let z = mix;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+  return z ^ (z >> 31);
+}
+
+export function seedStream(seed: u64, stream: u64): void {
+  mix = seed ^ (stream * 0xD1B54A32D192ED03);
+  s0 = splitmix64();
+  s1 = splitmix64();
+  s2 = splitmix64();
+  s3 = splitmix64();
+}
+
+// @ts-ignore: decorator
+@inline
+export function nextU64(): u64 {
+  const result = rotl<u64>(s1 * 5, 7) * 9;
+  const t = s1 << 17;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u64>(s3, 45);
+  return result;
+}
+
+/** Uniform integer in [0, bound) for bound < 2^32 (multiply-shift; bias below 2^-32 * bound). */
+// @ts-ignore: decorator
+@inline
+export function nextBelow(bound: u32): u32 {
+  return <u32>(((nextU64() >> 32) * <u64>bound) >> 32);
+}
+
+/** Uniform double in [0, 1). */
+// @ts-ignore: decorator
+@inline
+export function nextUnit(): f64 {
+  return <f64>(nextU64() >> 11) * 1.1102230246251565e-16;
+}
+
+/** Fisher-Yates shuffle of `count` i32 values at `order`. */
+export function shuffle(order: usize, count: i32): void {
+  for (let i = count - 1; i > 0; i--) {
+    const j = <i32>nextBelow(<u32>(i + 1));
+    const a = order + (<usize>i << 2);
+    const b = order + (<usize>j << 2);
+    const t = load<i32>(a);
+    store<i32>(a, load<i32>(b));
+    store<i32>(b, t);
+  }
+}

@@ -1,0 +1,102 @@
+// The agent-credit command line: reads JSON, prints one JSON object on stdout,
+// reports errors on stderr with exit code 1.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { InputError } from './errors.js';
+import { banzhaf, interactions, shapley, type ShapleyResult } from './shapley.js';
+
+const USAGE = `Usage:
+  agent-credit shapley <game.json> [--method exact|permutation|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
+  agent-credit interactions <game.json>
+
+<game.json> holds {"players": [...], "values": [...]} with values[mask] = v(S), bit i of mask = players[i].`;
+
+/** A failure the user can fix; printed without a stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function integerFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`--${name}: expected a non-negative integer, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function plain(result: ShapleyResult): object {
+  return { ...result, values: Array.from(result.values), stderr: result.stderr && Array.from(result.stderr) };
+}
+
+type Command = (args: string[], out: (text: string) => void) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  async shapley(args, out) {
+    const { values: flags, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        method: { type: 'string' },
+        index: { type: 'string', default: 'shapley' },
+        budget: { type: 'string' },
+        seed: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
+    const game = (await readJson(positionals[0])) as Parameters<typeof shapley>[0];
+    if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
+      throw new UsageError(`--index: expected shapley or banzhaf, got ${JSON.stringify(flags.index)}`);
+    }
+    const method = flags.method as 'exact' | 'permutation' | 'auto' | undefined;
+    const budget = integerFlag('budget', flags.budget);
+    const seed = integerFlag('seed', flags.seed);
+    const result = flags.index === 'banzhaf' ? await banzhaf(game) : await shapley(game, { method, budget, seed });
+    out(JSON.stringify({ index: flags.index, ...plain(result) }));
+  },
+  async interactions(args, out) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+    if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
+    const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
+    const { players, matrix } = await interactions(game);
+    out(JSON.stringify({ players, matrix: Array.from(matrix) }));
+  },
+};
+
+/** Registers a subcommand (used by modules that add their own). */
+export function addCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    await command(rest, (text) => process.stdout.write(text + '\n'));
+    return 0;
+  } catch (error) {
+    const known = error instanceof InputError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`agent-credit: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,242 @@
+// Built-in games computed inside Wasm, with their closed-form values. They
+// serve tests and benchmarks at sizes where no table fits, and users who want
+// to see the kernels' speed on a known answer.
+import { InputError } from './errors.js';
+
+export type BuiltinKind = 'soum' | 'quadratic' | 'airport' | 'voting';
+
+/** A game whose v(S) is computed in Wasm from `params` (layout per kind). */
+export interface BuiltinGame {
+  players: string[];
+  builtin: BuiltinKind;
+  params: Float64Array;
+}
+
+/** Wasm game ids; 0 is a value table. */
+export const GAME_KIND_ID: Record<BuiltinKind | 'table', number> = {
+  table: 0,
+  soum: 1,
+  quadratic: 2,
+  airport: 3,
+  voting: 4,
+};
+
+/** Built-in games use 64-bit masks inside Wasm. */
+export const BUILTIN_MAX_PLAYERS = 64;
+
+export function defaultPlayers(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `p${i}`);
+}
+
+function checkPlayerCount(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1 || n > BUILTIN_MAX_PLAYERS) {
+    throw new InputError(`${what}: expected between 1 and ${BUILTIN_MAX_PLAYERS} players, got ${n}`);
+  }
+}
+
+function checkFinite(values: ArrayLike<number>, field: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new InputError(`${field}[${i}]: expected a finite number, got ${values[i]}`);
+  }
+}
+
+/** One unanimity term: `coefficient` is earned when every member is present. */
+export interface UnanimityTerm {
+  members: number[];
+  coefficient: number;
+}
+
+/** Sum of unanimity games: v(S) = sum of coefficients of terms whose members are all in S. */
+export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPlayers(n)): BuiltinGame {
+  checkPlayerCount(n, 'soumGame');
+  const params = new Float64Array(1 + 2 * terms.length);
+  const masks = new BigUint64Array(params.buffer, 8 * (1 + terms.length), terms.length);
+  params[0] = terms.length;
+  terms.forEach((term, t) => {
+    if (!Number.isFinite(term.coefficient)) {
+      throw new InputError(`terms[${t}].coefficient: expected a finite number, got ${term.coefficient}`);
+    }
+    let mask = 0n;
+    for (const member of term.members) {
+      if (!Number.isInteger(member) || member < 0 || member >= n) {
+        throw new InputError(`terms[${t}].members: expected player indices in [0, ${n}), got ${member}`);
+      }
+      mask |= 1n << BigInt(member);
+    }
+    params[1 + t] = term.coefficient;
+    masks[t] = mask;
+  });
+  return { players, builtin: 'soum', params };
+}
+
+/** v(S) = sum_{i in S} linear[i] + sum_{i<j in S} pairwise[i*n+j] (upper triangle is read). */
+export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<number>, players = defaultPlayers(linear.length)): BuiltinGame {
+  const n = linear.length;
+  checkPlayerCount(n, 'quadraticGame');
+  if (pairwise.length !== n * n) {
+    throw new InputError(`pairwise: expected ${n * n} values (an n x n matrix), got ${pairwise.length}`);
+  }
+  checkFinite(linear, 'linear');
+  checkFinite(pairwise, 'pairwise');
+  const params = new Float64Array(n + n * n);
+  params.set(linear as ArrayLike<number>, 0);
+  params.set(pairwise as ArrayLike<number>, n);
+  return { players, builtin: 'quadratic', params };
+}
+
+/** Airport game: v(S) = the largest cost among S (a runway long enough for all). */
+export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(costs.length)): BuiltinGame {
+  checkPlayerCount(costs.length, 'airportGame');
+  checkFinite(costs, 'costs');
+  return { players, builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
+}
+
+/** Weighted voting game: v(S) = 1 when the weights in S reach `quota`, else 0. */
+export function votingGame(weights: ArrayLike<number>, quota: number, players = defaultPlayers(weights.length)): BuiltinGame {
+  checkPlayerCount(weights.length, 'votingGame');
+  checkFinite(weights, 'weights');
+  if (!Number.isFinite(quota)) throw new InputError(`quota: expected a finite number, got ${quota}`);
+  const params = new Float64Array(1 + weights.length);
+  params[0] = quota;
+  params.set(weights as ArrayLike<number>, 1);
+  return { players, builtin: 'voting', params };
+}
+
+/** Random SOUM as in the estimator literature: coefficients in [-1, 1], sizes uniform in [minSize, maxSize]. */
+export function randomSoumGame(n: number, termCount: number, minSize: number, maxSize: number, random: () => number): BuiltinGame {
+  const terms: UnanimityTerm[] = [];
+  for (let t = 0; t < termCount; t++) {
+    const size = minSize + Math.floor(random() * (maxSize - minSize + 1));
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(random() * (n - i));
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    terms.push({ members: pool.slice(0, size), coefficient: 2 * random() - 1 });
+  }
+  return soumGame(n, terms);
+}
+
+function soumTerms(game: BuiltinGame): { coefficient: number; members: number[] }[] {
+  const count = game.params[0];
+  const masks = new BigUint64Array(game.params.buffer, game.params.byteOffset + 8 * (1 + count), count);
+  return Array.from({ length: count }, (_, t) => {
+    const members: number[] = [];
+    for (let i = 0; i < game.players.length; i++) if ((masks[t] >> BigInt(i)) & 1n) members.push(i);
+    return { coefficient: game.params[1 + t], members };
+  });
+}
+
+/**
+ * Exact Shapley values from each game's closed form (no enumeration):
+ * SOUM: each term's coefficient split evenly over its members; quadratic:
+ * a_i + half of each pairwise term; airport: the Littlechild-Owen formula.
+ * Voting games have no closed form and are computed by counting (O(n^2 W)).
+ */
+export function closedFormShapley(game: BuiltinGame): Float64Array {
+  const n = game.players.length;
+  const phi = new Float64Array(n);
+  switch (game.builtin) {
+    case 'soum':
+      for (const term of soumTerms(game)) {
+        for (const i of term.members) phi[i] += term.coefficient / term.members.length;
+      }
+      return phi;
+    case 'quadratic':
+      for (let i = 0; i < n; i++) {
+        phi[i] = game.params[i];
+        for (let j = 0; j < n; j++) {
+          if (j !== i) phi[i] += game.params[n + Math.min(i, j) * n + Math.max(i, j)] / 2;
+        }
+      }
+      return phi;
+    case 'airport': {
+      const costs = Array.from(game.params);
+      const order = costs.map((_, i) => i).sort((a, b) => costs[a] - costs[b]);
+      let share = 0;
+      let previous = 0;
+      order.forEach((player, rank) => {
+        share += (Math.max(costs[player], 0) - previous) / (n - rank);
+        previous = Math.max(costs[player], 0);
+        phi[player] = share;
+      });
+      return phi;
+    }
+    case 'voting':
+      return votingShapley(game);
+  }
+}
+
+/** Exact Banzhaf values: SOUM terms give c / 2^(|T|-1) to each member; airport by sorted costs. */
+export function closedFormBanzhaf(game: BuiltinGame): Float64Array {
+  const n = game.players.length;
+  const beta = new Float64Array(n);
+  switch (game.builtin) {
+    case 'soum':
+      for (const term of soumTerms(game)) {
+        for (const i of term.members) beta[i] += term.coefficient / 2 ** (term.members.length - 1);
+      }
+      return beta;
+    case 'quadratic':
+      for (let i = 0; i < n; i++) {
+        beta[i] = game.params[i];
+        for (let j = 0; j < n; j++) {
+          if (j !== i) beta[i] += game.params[n + Math.min(i, j) * n + Math.max(i, j)] / 2;
+        }
+      }
+      return beta;
+    case 'airport': {
+      // The marginal of i at S is max(0, c_i - max cost of S): only subsets of
+      // strictly cheaper players give anything, and the 2^r subsets whose
+      // dearest member has rank r give c_i - c_(r).
+      const costs = Array.from(game.params);
+      for (let i = 0; i < n; i++) {
+        const cheaper = costs.filter((c) => c < costs[i]).sort((a, b) => a - b);
+        let total = Math.max(costs[i], 0);
+        cheaper.forEach((c, rank) => {
+          total += 2 ** rank * Math.max(costs[i] - Math.max(c, 0), 0);
+        });
+        beta[i] = total / 2 ** (n - 1);
+      }
+      return beta;
+    }
+    case 'voting':
+      throw new InputError('closedFormBanzhaf: voting games have no closed form here; tabulate and use banzhaf()');
+  }
+}
+
+/**
+ * Shapley values of a weighted voting game with integer weights by counting
+ * coalitions of each size and weight that exclude the player (swing counting).
+ */
+function votingShapley(game: BuiltinGame): Float64Array {
+  const n = game.players.length;
+  const quota = game.params[0];
+  const weights = Array.from(game.params.subarray(1));
+  if (!weights.every((w) => Number.isInteger(w) && w >= 0)) {
+    throw new InputError('votingGame: closed-form values need non-negative integer weights');
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  const phi = new Float64Array(n);
+  const factorial = [1];
+  for (let k = 1; k <= n; k++) factorial[k] = factorial[k - 1] * k;
+  for (let i = 0; i < n; i++) {
+    // ways[s][w] = number of coalitions without i of size s and weight w.
+    const ways = Array.from({ length: n }, () => new Float64Array(total + 1));
+    ways[0][0] = 1;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      for (let s = n - 2; s >= 0; s--) {
+        for (let w = total - weights[j]; w >= 0; w--) ways[s + 1][w + weights[j]] += ways[s][w];
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      for (let w = 0; w <= total; w++) {
+        if (ways[s][w] && w < quota && w + weights[i] >= quota) {
+          phi[i] += (ways[s][w] * factorial[s] * factorial[n - s - 1]) / factorial[n];
+        }
+      }
+    }
+  }
+  return phi;
+}

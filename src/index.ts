@@ -1,0 +1,13 @@
+export { shapley, banzhaf, interactions, DEFAULT_BUDGET } from './shapley.js';
+export type { Game, ShapleyOptions, ShapleyResult, InteractionResult } from './shapley.js';
+export { exactShapleyBatch as shapleyBatch } from './exact.js';
+export {
+  soumGame, quadraticGame, airportGame, votingGame, randomSoumGame,
+  closedFormShapley, closedFormBanzhaf,
+} from './games.js';
+export type { BuiltinGame, BuiltinKind, UnanimityTerm } from './games.js';
+export { EXACT_MAX_PLAYERS } from './table.js';
+export type { TableGame } from './table.js';
+export { InputError } from './errors.js';
+export type { InputIssue } from './errors.js';
+export { playersSchema, tableGameSchema, shapleyOptionsSchema } from './schemas.js';

@@ -1,0 +1,136 @@
+// The attribution API: Shapley and Banzhaf values and pairwise interactions
+// of a game given as a value table or as a built-in game.
+import { InputError } from './errors.js';
+import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from './exact.js';
+import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js';
+import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
+import { shapleyOptionsSchema, type Method } from './schemas.js';
+import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
+import { parseOrThrow } from './validate.js';
+import { kernelExports } from './wasm/module.js';
+
+export type Game = TableGame | BuiltinGame;
+
+export interface ShapleyOptions {
+  /** 'exact' enumerates all 2^n coalitions; 'permutation' samples; 'auto' (default) picks. */
+  method?: Method;
+  /** Evaluations of v the sampler may spend (the same unit for every method). Default 100,000. */
+  budget?: number;
+  /** Seed of the sampler's random stream; the same seed gives the same result. Default 0. */
+  seed?: number;
+}
+
+export interface ShapleyResult {
+  players: string[];
+  values: Float64Array;
+  /** Standard error of each value; null when the values are exact. */
+  stderr: Float64Array | null;
+  /** The method that produced the values ('auto' resolves to one of the others). */
+  method: 'exact' | 'permutation';
+  /** Evaluations of v spent. */
+  evaluations: number;
+}
+
+export interface InteractionResult {
+  players: string[];
+  /** n x n row-major; entry i*n+j > 0 means synergy between i and j, < 0 redundancy; zero diagonal. */
+  matrix: Float64Array;
+}
+
+export const DEFAULT_BUDGET = 100_000;
+/** Built-in games up to this size are tabulated for exact values when no budget says otherwise. */
+const AUTO_EXACT_MAX_PLAYERS = 20;
+
+type CheckedGame =
+  | { kind: 'table'; players: string[]; values: Float64Array }
+  | { kind: 'builtin'; players: string[]; game: BuiltinGame };
+
+function checkGame(game: unknown): CheckedGame {
+  if (game && typeof game === 'object' && 'builtin' in game) {
+    const builtin = game as BuiltinGame;
+    const players = checkPlayers(builtin.players);
+    if (players.length > BUILTIN_MAX_PLAYERS) {
+      throw new InputError(`players: built-in games take at most ${BUILTIN_MAX_PLAYERS} players, got ${players.length}`);
+    }
+    if (!(builtin.params instanceof Float64Array) || !(builtin.builtin in GAME_KIND_ID)) {
+      throw new InputError('game: expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame');
+    }
+    return { kind: 'builtin', players, game: builtin };
+  }
+  if (game && typeof game === 'object' && 'values' in game) {
+    const { players, values } = checkTableGame(game);
+    return { kind: 'table', players, values };
+  }
+  throw new InputError('game: expected { players, values } (a value table) or a built-in game');
+}
+
+function tooManyForExact(n: number): InputError {
+  return new InputError(
+    `method 'exact' enumerates 2^${n} coalitions; at most ${EXACT_MAX_PLAYERS} players fit in memory. ` +
+      `Use method 'permutation' (or 'auto') with a budget.`,
+  );
+}
+
+async function tableOf(game: CheckedGame): Promise<Float64Array> {
+  if (game.kind === 'table') return game.values;
+  if (game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
+  return tabulate(game.game);
+}
+
+function resolveMethod(game: CheckedGame, method: Method, budget: number | undefined): 'exact' | 'permutation' {
+  if (method !== 'auto') return method;
+  const n = game.players.length;
+  if (game.kind === 'table') return 'exact';
+  if (budget === undefined) return n <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'permutation';
+  return budget >= 2 ** n && n <= EXACT_MAX_PLAYERS ? 'exact' : 'permutation';
+}
+
+/**
+ * Shapley value of each player.
+ *
+ * @example
+ * const r = await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] });
+ * r.values; // Float64Array [1.5, 1.5]
+ */
+export async function shapley(game: Game, options: ShapleyOptions = {}): Promise<ShapleyResult> {
+  const checked = checkGame(game);
+  const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
+  const n = checked.players.length;
+  const chosen = resolveMethod(checked, method, budget);
+  if (chosen === 'exact') {
+    const values = await exactShapleyValues(await tableOf(checked), n);
+    return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
+  }
+  return permutationShapley(checked, budget ?? DEFAULT_BUDGET, seed);
+}
+
+async function permutationShapley(game: CheckedGame, budget: number, seed: number): Promise<ShapleyResult> {
+  const n = game.players.length;
+  if (n === 1) {
+    const table = await tableOf(game);
+    return { players: game.players, values: Float64Array.of(table[1] - table[0]), stderr: Float64Array.of(0), method: 'permutation', evaluations: 2 };
+  }
+  const plan = planPermutation(n, budget);
+  const core = await kernelExports();
+  const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
+  const stats = runPermutationBlocks(core, kindId, params, n, seed, 0, plan.blocks, plan.pairs);
+  const { values, stderr } = mergeBlockStats(stats, n, plan.pairs);
+  return { players: game.players, values, stderr, method: 'permutation', evaluations: plan.evaluations };
+}
+
+/** Exact Banzhaf value of each player (every coalition weighted equally). */
+export async function banzhaf(game: Game): Promise<ShapleyResult> {
+  const checked = checkGame(game);
+  const n = checked.players.length;
+  const values = await exactBanzhafValues(await tableOf(checked), n);
+  return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
+}
+
+/** Exact pairwise Shapley interaction index: negative = redundant pair, positive = synergy. */
+export async function interactions(game: Game): Promise<InteractionResult> {
+  const checked = checkGame(game);
+  const n = checked.players.length;
+  if (n > EXACT_MAX_PLAYERS - 1) throw tooManyForExact(n);
+  const matrix = await exactInteractionMatrix(await tableOf(checked), n);
+  return { players: checked.players, matrix };
+}

@@ -1,0 +1,61 @@
+// Validation of value-table games: the table is indexed by coalition bitmask.
+import { InputError } from './errors.js';
+import { playersSchema, tableGameSchema } from './schemas.js';
+import { parseOrThrow } from './validate.js';
+
+/**
+ * The largest table exact methods accept: 2^28 values (2 GiB), which leaves
+ * room in the 4 GiB of a Wasm32 memory for the copy and the kernels' scratch.
+ */
+export const EXACT_MAX_PLAYERS = 28;
+
+export interface TableGame {
+  /** Player names; bit i of a coalition mask stands for players[i]. */
+  players: string[];
+  /** values[mask] = v(S) for the coalition S encoded by mask; length 2^n. */
+  values: Float64Array | number[];
+}
+
+/** A validated table game with its values as a Float64Array. */
+export interface CheckedTable {
+  players: string[];
+  values: Float64Array;
+}
+
+/** The members of a coalition mask, for error messages. */
+export function describeMask(mask: number, players: string[]): string {
+  const members = players.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
+  return `mask ${mask} = {${members.join(', ')}}`;
+}
+
+export function checkPlayers(players: unknown): string[] {
+  return parseOrThrow(playersSchema, players, 'players');
+}
+
+export function checkTableGame(game: unknown): CheckedTable {
+  const { players, values } = parseOrThrow(tableGameSchema, game, 'game');
+  const n = players.length;
+  if (n > EXACT_MAX_PLAYERS) {
+    throw new InputError(
+      `players: a value table for ${n} players needs 2^${n} values; exact methods hold at most ${EXACT_MAX_PLAYERS} players in memory. ` +
+        `For more players give an evaluate function or a built-in game and use method 'permutation'.`,
+    );
+  }
+  const expected = 2 ** n;
+  if (values.length !== expected) {
+    const power = Number.isInteger(Math.log2(values.length)) && values.length > 0;
+    throw new InputError(
+      `values: expected 2^${n} = ${expected} values for ${n} players (values[mask], bit i = players[i]), got ${values.length}` +
+        (power ? ` (that is a table for ${Math.log2(values.length)} players)` : ', which is not a power of two'),
+    );
+  }
+  // Checked before any conversion: Float64Array.from would turn null into 0.
+  for (let mask = 0; mask < values.length; mask++) {
+    const value: unknown = values[mask];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      const shown = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+      throw new InputError(`values[${mask}] (${describeMask(mask, players)}): expected a finite number, got ${shown}`);
+    }
+  }
+  return { players, values: values instanceof Float64Array ? values : Float64Array.from(values) };
+}

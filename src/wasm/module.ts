@@ -1,0 +1,55 @@
+// Owns the Wasm plumbing: decode the embedded binary, compile it once, and
+// instantiate it once per thread. Workers receive the compiled Module.
+import { wasmBase64 } from './binary.js';
+
+/** The raw exports of the AssemblyScript core; pointers are byte offsets into `memory`. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  reserve(bytes: number): number;
+  shapleyExact(table: number, n: number, out: number): void;
+  banzhafExact(table: number, n: number, out: number): void;
+  interactionsExact(table: number, n: number, derivative: number, row: number, out: number): void;
+  tableSum(table: number, count: number): number;
+  permutationBlocks(
+    kind: number, params: number, n: number, seedLow: number, seedHigh: number,
+    firstBlock: number, blockCount: number, blockPairs: number, totalPairs: number, out: number,
+  ): void;
+  tabulateGame(kind: number, params: number, n: number, out: number): void;
+  shapleyBatch(tables: number, sizes: number, count: number, out: number): void;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+let instantiated: Promise<KernelExports> | undefined;
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled core, compiled on first use and shared afterwards. */
+export function wasmModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64) as BufferSource);
+  return compiled;
+}
+
+const imports = {
+  env: {
+    abort(): never {
+      throw new Error('agent-credit: internal error in the Wasm core');
+    },
+  },
+};
+
+/** Instantiates a Module (for workers that received one); not cached. */
+export async function instantiate(module: WebAssembly.Module): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(module, imports);
+  return instance.exports as unknown as KernelExports;
+}
+
+/** This thread's instance of the core. */
+export function kernelExports(): Promise<KernelExports> {
+  instantiated ??= wasmModule().then(instantiate);
+  return instantiated;
+}
