@@ -1,4 +1,4 @@
-export { reserve } from './scratch';
+export { allocate, release } from './scratch';
 export { shapleyExact, banzhafExact, interactionsExact, tableSum } from './exact';
 export { permutationBlocks } from './permutation';
 export { tabulateGame } from './games';

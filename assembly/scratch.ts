@@ -1,16 +1,12 @@
-// The I/O window: one growable region after the static data where the host
-// lays out inputs and outputs for a single kernel call. Kernels never allocate.
+// Memory the host asks for: inputs, outputs and sampler state live in blocks
+// from the TLSF allocator, each freed by the host when done. Kernels
+// themselves never allocate.
 
-const PAGE_BYTES: usize = 65536;
+/** Allocates `bytes` (16-byte aligned); traps when no block of that size can be had (over 1 GiB). */
+export function allocate(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
 
-/** Makes sure `bytes` bytes are available at the window and returns its address. */
-export function reserve(bytes: usize): usize {
-  const start = (__heap_base + 15) & ~(<usize>15);
-  const end = start + bytes;
-  const havePages = <usize>memory.size();
-  const needPages = (end + PAGE_BYTES - 1) / PAGE_BYTES;
-  if (needPages > havePages) {
-    if (memory.grow(<i32>(needPages - havePages)) < 0) return 0;
-  }
-  return start;
+export function release(pointer: usize): void {
+  heap.free(pointer);
 }

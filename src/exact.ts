@@ -1,57 +1,56 @@
 // Exact indices from a full value table, computed by the Wasm core.
 import { kernelExports } from './wasm/module.js';
-import { WasmWindow } from './wasm/window.js';
+import { withWindow } from './wasm/window.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
 
-/** Exact Shapley values of the table (length 2^n). */
-export async function exactShapleyValues(table: Float64Array, n: number): Promise<Float64Array> {
+type TableKernel = 'shapleyExact' | 'banzhafExact';
+
+async function perPlayer(kernel: TableKernel, table: Float64Array, n: number): Promise<Float64Array> {
   const core = await kernelExports();
-  const window = new WasmWindow(core);
-  const input = window.add(table.length);
-  const output = window.add(n);
-  window.open();
-  window.f64(input, table.length).set(table);
-  core.shapleyExact(window.pointer(input), n, window.pointer(output));
-  return window.f64(output, n).slice();
+  return withWindow(core, (window) => {
+    const input = window.add(table.length);
+    const output = window.add(n);
+    window.f64(input, table.length).set(table);
+    core[kernel](window.pointer(input), n, window.pointer(output));
+    return window.f64(output, n).slice();
+  });
+}
+
+/** Exact Shapley values of the table (length 2^n). */
+export function exactShapleyValues(table: Float64Array, n: number): Promise<Float64Array> {
+  return perPlayer('shapleyExact', table, n);
 }
 
 /** Exact Banzhaf values of the table (length 2^n). */
-export async function exactBanzhafValues(table: Float64Array, n: number): Promise<Float64Array> {
-  const core = await kernelExports();
-  const window = new WasmWindow(core);
-  const input = window.add(table.length);
-  const output = window.add(n);
-  window.open();
-  window.f64(input, table.length).set(table);
-  core.banzhafExact(window.pointer(input), n, window.pointer(output));
-  return window.f64(output, n).slice();
+export function exactBanzhafValues(table: Float64Array, n: number): Promise<Float64Array> {
+  return perPlayer('banzhafExact', table, n);
 }
 
 /** Exact pairwise Shapley interaction index, an n x n row-major matrix with a zero diagonal. */
 export async function exactInteractionMatrix(table: Float64Array, n: number): Promise<Float64Array> {
   const core = await kernelExports();
-  const window = new WasmWindow(core);
-  const input = window.add(table.length);
-  const derivative = window.add(Math.max(1, table.length / 2));
-  const row = window.add(n);
-  const output = window.add(n * n);
-  window.open();
-  window.f64(input, table.length).set(table);
-  core.interactionsExact(window.pointer(input), n, window.pointer(derivative), window.pointer(row), window.pointer(output));
-  return window.f64(output, n * n).slice();
+  return withWindow(core, (window) => {
+    const input = window.add(table.length);
+    const derivative = window.add(Math.max(1, table.length / 2));
+    const row = window.add(n);
+    const output = window.add(n * n);
+    window.f64(input, table.length).set(table);
+    core.interactionsExact(window.pointer(input), n, window.pointer(derivative), window.pointer(row), window.pointer(output));
+    return window.f64(output, n * n).slice();
+  });
 }
 
 /** The 2^n-value table of a built-in game, computed in Wasm. */
 export async function tabulate(game: BuiltinGame): Promise<Float64Array> {
   const n = game.players.length;
   const core = await kernelExports();
-  const window = new WasmWindow(core);
-  const params = window.add(game.params.length);
-  const output = window.add(2 ** n);
-  window.open();
-  window.f64(params, game.params.length).set(game.params);
-  core.tabulateGame(GAME_KIND_ID[game.builtin], window.pointer(params), n, window.pointer(output));
-  return window.f64(output, 2 ** n).slice();
+  return withWindow(core, (window) => {
+    const params = window.add(game.params.length);
+    const output = window.add(2 ** n);
+    window.f64(params, game.params.length).set(game.params);
+    core.tabulateGame(GAME_KIND_ID[game.builtin], window.pointer(params), n, window.pointer(output));
+    return window.f64(output, 2 ** n).slice();
+  });
 }
 
 /**
@@ -68,22 +67,22 @@ export async function exactShapleyBatch(tables: readonly Float64Array[]): Promis
     totalPlayers += sizes[k];
   });
   const core = await kernelExports();
-  const window = new WasmWindow(core);
-  const sizeSlot = window.add(tables.length, 4);
-  const tableSlot = window.add(totalValues);
-  const outSlot = window.add(totalPlayers);
-  window.open();
-  window.i32(sizeSlot, tables.length).set(sizes);
-  const packed = window.f64(tableSlot, totalValues);
-  let offset = 0;
-  for (const table of tables) {
-    packed.set(table, offset);
-    offset += table.length;
-  }
-  core.shapleyBatch(window.pointer(tableSlot), window.pointer(sizeSlot), tables.length, window.pointer(outSlot));
-  const all = window.f64(outSlot, totalPlayers).slice();
+  const all = withWindow(core, (window) => {
+    const sizeSlot = window.add(tables.length, 4);
+    const tableSlot = window.add(totalValues);
+    const outSlot = window.add(totalPlayers);
+    window.i32(sizeSlot, tables.length).set(sizes);
+    const packed = window.f64(tableSlot, totalValues);
+    let offset = 0;
+    for (const table of tables) {
+      packed.set(table, offset);
+      offset += table.length;
+    }
+    core.shapleyBatch(window.pointer(tableSlot), window.pointer(sizeSlot), tables.length, window.pointer(outSlot));
+    return window.f64(outSlot, totalPlayers).slice();
+  });
   const results: Float64Array[] = [];
-  offset = 0;
+  let offset = 0;
   for (const n of sizes) {
     results.push(all.subarray(offset, offset + n));
     offset += n;

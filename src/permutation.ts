@@ -2,7 +2,7 @@
 // the deterministic merge of per-block statistics.
 import { InputError } from './errors.js';
 import type { KernelExports } from './wasm/module.js';
-import { WasmWindow } from './wasm/window.js';
+import { withWindow } from './wasm/window.js';
 
 /** Pairs per block. Fixed, so a seed gives the same blocks on any number of workers. */
 export const BLOCK_PAIRS = 64;
@@ -48,17 +48,17 @@ export function runPermutationBlocks(
   core: KernelExports, kindId: number, params: Float64Array, n: number, seed: number,
   firstBlock: number, blockCount: number, totalPairs: number,
 ): Float64Array {
-  const window = new WasmWindow(core);
-  const paramSlot = window.add(params.length);
-  const outSlot = window.add(blockCount * 2 * n);
-  window.open();
-  window.f64(paramSlot, params.length).set(params);
-  const [low, high] = seedHalves(seed);
-  core.permutationBlocks(
-    kindId, window.pointer(paramSlot), n, low, high,
-    firstBlock, blockCount, BLOCK_PAIRS, totalPairs, window.pointer(outSlot),
-  );
-  return window.f64(outSlot, blockCount * 2 * n).slice();
+  return withWindow(core, (window) => {
+    const paramSlot = window.add(params.length);
+    const outSlot = window.add(blockCount * 2 * n);
+    window.f64(paramSlot, params.length).set(params);
+    const [low, high] = seedHalves(seed);
+    core.permutationBlocks(
+      kindId, window.pointer(paramSlot), n, low, high,
+      firstBlock, blockCount, BLOCK_PAIRS, totalPairs, window.pointer(outSlot),
+    );
+    return window.f64(outSlot, blockCount * 2 * n).slice();
+  });
 }
 
 /** Pairs in block b of a run of totalPairs. */

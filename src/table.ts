@@ -4,10 +4,11 @@ import { playersSchema, tableGameSchema } from './schemas.js';
 import { parseOrThrow } from './validate.js';
 
 /**
- * The largest table exact methods accept: 2^28 values (2 GiB), which leaves
- * room in the 4 GiB of a Wasm32 memory for the copy and the kernels' scratch.
+ * The largest table exact methods accept: 2^26 values (512 MiB). The Wasm
+ * allocator's blocks stop at 1 GiB, and interactions need the table and half
+ * of it again.
  */
-export const EXACT_MAX_PLAYERS = 28;
+export const EXACT_MAX_PLAYERS = 26;
 
 export interface TableGame {
   /** Player names; bit i of a coalition mask stands for players[i]. */

@@ -5,7 +5,8 @@ import { wasmBase64 } from './binary.js';
 /** The raw exports of the AssemblyScript core; pointers are byte offsets into `memory`. */
 export interface KernelExports {
   memory: WebAssembly.Memory;
-  reserve(bytes: number): number;
+  allocate(bytes: number): number;
+  release(pointer: number): void;
   shapleyExact(table: number, n: number, out: number): void;
   banzhafExact(table: number, n: number, out: number): void;
   interactionsExact(table: number, n: number, derivative: number, row: number, out: number): void;

@@ -1,43 +1,64 @@
-// Lays out typed arrays in the I/O window for one kernel call. Views are
-// rebuilt after `reserve`, which may grow (and so detach) Wasm memory.
+// Typed arrays in Wasm memory for one kernel call: allocate, fill, call,
+// copy out, close. Views are built after every allocation, since allocating
+// may grow (and so detach) the memory buffer.
 import type { KernelExports } from './module.js';
 
+/** The allocator's largest block: 1 GiB less its header. */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
+
 export class WasmWindow {
-  private offsets: number[] = [];
-  private size = 0;
+  private readonly pointers: number[] = [];
 
   constructor(private readonly core: KernelExports) {}
 
-  /** Plans an array of `count` elements of `bytesPerElement`; returns its slot. */
+  /** Allocates room for `count` elements of `bytesPerElement`; returns its slot. */
   add(count: number, bytesPerElement = 8): number {
-    this.size = (this.size + 15) & ~15;
-    this.offsets.push(this.size);
-    this.size += count * bytesPerElement;
-    return this.offsets.length - 1;
-  }
-
-  /** Reserves the planned bytes; returns the base address. */
-  open(): number {
-    // Wasm32 addresses stop at 4 GiB; the static data sits below the window.
-    const base = this.size < 2 ** 32 - 2 ** 20 ? this.core.reserve(this.size) : 0;
-    if (base === 0) {
-      throw new RangeError(`agent-credit: could not reserve ${this.size} bytes of WebAssembly memory`);
+    const bytes = Math.max(16, count * bytesPerElement);
+    if (bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`agent-credit: ${bytes} bytes do not fit in one WebAssembly block (at most ${MAX_BLOCK_BYTES})`);
     }
-    this.base = base;
-    return base;
+    let pointer = 0;
+    try {
+      pointer = this.core.allocate(bytes);
+    } catch {
+      pointer = 0;
+    }
+    if (pointer === 0) {
+      this.close();
+      throw new RangeError(`agent-credit: could not allocate ${bytes} bytes of WebAssembly memory`);
+    }
+    this.pointers.push(pointer);
+    return this.pointers.length - 1;
   }
-
-  private base = 0;
 
   pointer(slot: number): number {
-    return this.base + this.offsets[slot];
+    return this.pointers[slot];
   }
 
   f64(slot: number, count: number): Float64Array {
-    return new Float64Array(this.core.memory.buffer, this.pointer(slot), count);
+    return new Float64Array(this.core.memory.buffer, this.pointers[slot], count);
   }
 
   i32(slot: number, count: number): Int32Array {
-    return new Int32Array(this.core.memory.buffer, this.pointer(slot), count);
+    return new Int32Array(this.core.memory.buffer, this.pointers[slot], count);
+  }
+
+  u32(slot: number, count: number): Uint32Array {
+    return new Uint32Array(this.core.memory.buffer, this.pointers[slot], count);
+  }
+
+  /** Frees every block of this window. */
+  close(): void {
+    for (const pointer of this.pointers.splice(0)) this.core.release(pointer);
+  }
+}
+
+/** Runs `use` with a fresh window and always frees it. */
+export function withWindow<T>(core: KernelExports, use: (window: WasmWindow) => T): T {
+  const window = new WasmWindow(core);
+  try {
+    return use(window);
+  } finally {
+    window.close();
   }
 }
