@@ -1,26 +1,29 @@
 // zod schemas for the inputs of the attribution API, exported so users can
-// validate their own data before calling in.
-import { z } from 'zod';
+// validate their own data before calling in. zod/mini keeps browser bundles small.
+import * as z from 'zod/mini';
 
 /** Names of the players (agents); non-empty and unique. */
 export const playersSchema = z
-  .array(z.string().min(1, 'player names must be non-empty strings'), {
+  .array(z.string().check(z.minLength(1, 'player names must be non-empty strings')), {
     error: 'expected an array of player names',
   })
-  .min(1, 'expected at least one player')
-  .superRefine((players, ctx) => {
-    const seen = new Map<string, number>();
-    players.forEach((name, index) => {
-      const first = seen.get(name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index],
-          message: `duplicate player name ${JSON.stringify(name)} (also at players[${first}]); expected unique names`,
-        });
-      } else seen.set(name, index);
-    });
-  });
+  .check(
+    z.minLength(1, 'expected at least one player'),
+    z.superRefine((players, ctx) => {
+      const seen = new Map<string, number>();
+      players.forEach((name, index) => {
+        const first = seen.get(name);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `duplicate player name ${JSON.stringify(name)} (also at players[${first}]); expected unique names`,
+            input: name,
+          });
+        } else seen.set(name, index);
+      });
+    }),
+  );
 
 const valuesSchema = z.custom<Float64Array | number[]>(
   (value) => value instanceof Float64Array || Array.isArray(value),
@@ -33,20 +36,22 @@ export const tableGameSchema = z.object({
   values: valuesSchema,
 });
 
-export const methodSchema = z.enum(['exact', 'permutation', 'auto']);
+export const methodSchema = z.enum(['exact', 'permutation', 'auto'], {
+  error: (issue) => `expected one of exact, permutation, auto; got ${JSON.stringify(issue.input)}`,
+});
 
-const positiveInteger = (what: string) =>
-  z
-    .number({ error: `expected ${what} as a number` })
-    .refine((n) => Number.isSafeInteger(n) && n > 0, { error: (issue) => `expected ${what} as a positive integer, got ${String(issue.input)}` });
+function integerAtLeast(minimum: number, what: string) {
+  return z.number({ error: `expected ${what} as a number` }).check(
+    z.refine((n) => Number.isSafeInteger(n) && n >= minimum, {
+      error: (issue) => `expected ${what} as an integer >= ${minimum}, got ${String(issue.input)}`,
+    }),
+  );
+}
 
 export const shapleyOptionsSchema = z.looseObject({
-  method: methodSchema.optional(),
-  budget: positiveInteger('the budget (evaluations of v)').optional(),
-  seed: z
-    .number({ error: 'expected the seed as a number' })
-    .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: (issue) => `expected the seed as a non-negative integer, got ${String(issue.input)}` })
-    .optional(),
+  method: z.optional(methodSchema),
+  budget: z.optional(integerAtLeast(1, 'the budget (evaluations of v)')),
+  seed: z.optional(integerAtLeast(0, 'the seed')),
 });
 
 export type Method = z.infer<typeof methodSchema>;

@@ -1,5 +1,5 @@
 // Runs a zod schema and turns its issues into one InputError naming each path.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { InputError, type InputIssue } from './errors.js';
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -12,7 +12,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Parses `value` with `schema`; throws an InputError listing every issue. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, context?: string): z.output<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, context?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues: InputIssue[] = result.error.issues.map((issue) => ({
