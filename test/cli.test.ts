@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+// Runs the built CLI (npm test builds dist/ first).
+const bin = new URL('../bin/agent-credit.js', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-credit-cli-'));
+function gameFile(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+const game = gameFile('game.json', { players: ['planner', 'coder', 'critic'], values: [0, 0.2, 0.3, 0.7, 0.1, 0.4, 0.5, 1] });
+
+describe('agent-credit CLI', () => {
+  it('shapley prints one JSON object with the API fields', async () => {
+    const { code, stdout } = await cli('shapley', game);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ index: 'shapley', players: ['planner', 'coder', 'critic'], stderr: null, method: 'exact', evaluations: 8 });
+    expect(result.values.map((x: number) => +x.toFixed(12))).toEqual([0.35, 0.45, 0.2]);
+  });
+
+  it('shapley --method permutation --budget --seed is reproducible and reports stderr', async () => {
+    const first = JSON.parse((await cli('shapley', game, '--method', 'permutation', '--budget', '1000', '--seed', '3')).stdout);
+    const again = JSON.parse((await cli('shapley', game, '--method', 'permutation', '--budget', '1000', '--seed', '3')).stdout);
+    expect(first).toEqual(again);
+    expect(first.method).toBe('permutation');
+    expect(first.stderr).toHaveLength(3);
+    expect(first.evaluations).toBeLessThanOrEqual(1000);
+  });
+
+  it('shapley --index banzhaf', async () => {
+    const result = JSON.parse((await cli('shapley', game, '--index', 'banzhaf')).stdout);
+    expect(result.index).toBe('banzhaf');
+    expect(result.values).toHaveLength(3);
+  });
+
+  it('interactions prints the n x n matrix', async () => {
+    const result = JSON.parse((await cli('interactions', game)).stdout);
+    expect(result.players).toHaveLength(3);
+    expect(result.matrix).toHaveLength(9);
+  });
+
+  it('bad input: a clear message on stderr and exit code 1', async () => {
+    const cases: [string[], RegExp][] = [
+      [['shapley', gameFile('nan.json', '{"players":["a","b"],"values":[0,1,"x",2]}')], /values\[2\] \(mask 2 = \{b\}\): expected a finite number, got "x"/],
+      [['shapley', gameFile('bad.json', '{"players":["a"],')], /bad\.json: not valid JSON/],
+      [['shapley', join(dir, 'missing.json')], /cannot read .*missing\.json/],
+      [['shapley', game, '--budget', 'lots'], /--budget: expected a non-negative integer, got "lots"/],
+      [['shapley', game, '--index', 'owen'], /--index: expected shapley or banzhaf/],
+      [['shapley', game, '--method', 'guess'], /method: expected one of/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['shapley'], /expected exactly one <game\.json>/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await cli(...args);
+      expect(code, args.join(' ')).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { exactBanzhafValues, exactShapleyValues, tabulate } from '../src/exact.js';
+import {
+  airportGame, closedFormBanzhaf, closedFormShapley, quadraticGame, randomSoumGame, soumGame, votingGame,
+} from '../src/games.js';
+import { InputError } from '../src/errors.js';
+import { relativeError, seededRandom } from './support/random.js';
+
+function randomCosts(n: number, random: () => number): number[] {
+  return Array.from({ length: n }, () => Math.round(100 * random()) / 10);
+}
+
+describe('built-in games: tabulated in Wasm, exact values equal their closed forms', () => {
+  for (const n of [3, 8, 16, 24]) {
+    it(`SOUM, n = ${n}`, async () => {
+      const game = randomSoumGame(n, 40, 1, Math.min(n, 6), seededRandom(n));
+      const table = await tabulate(game);
+      expect(relativeError(await exactShapleyValues(table, n), closedFormShapley(game))).toBeLessThan(1e-9);
+      expect(relativeError(await exactBanzhafValues(table, n), closedFormBanzhaf(game))).toBeLessThan(1e-9);
+    });
+
+    it(`airport, n = ${n} (with tied costs)`, async () => {
+      const costs = randomCosts(n, seededRandom(100 + n));
+      costs[0] = costs[n - 1];
+      const game = airportGame(costs);
+      const table = await tabulate(game);
+      expect(relativeError(await exactShapleyValues(table, n), closedFormShapley(game))).toBeLessThan(1e-9);
+      expect(relativeError(await exactBanzhafValues(table, n), closedFormBanzhaf(game))).toBeLessThan(1e-9);
+    });
+  }
+
+  it('weighted voting: counting formula equals enumeration', async () => {
+    const weights = [4, 3, 3, 2, 2, 1, 1, 1, 1, 1];
+    const game = votingGame(weights, 10);
+    const table = await tabulate(game);
+    expect(relativeError(await exactShapleyValues(table, weights.length), closedFormShapley(game))).toBeLessThan(1e-9);
+  });
+
+  it('weighted voting: the UN Security Council gives each permanent member about 19.6%', () => {
+    // 5 permanent members with veto (weight 7) and 10 others (weight 1), quota 39.
+    const game = votingGame([7, 7, 7, 7, 7, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 39);
+    const phi = closedFormShapley(game);
+    expect(phi[0]).toBeCloseTo(0.19627, 5);
+    expect(phi[5]).toBeCloseTo(0.001865, 5);
+  });
+
+  it('quadratic: a_i plus half of each pairwise term', async () => {
+    const random = seededRandom(5);
+    const n = 7;
+    const linear = Array.from({ length: n }, () => random() - 0.5);
+    const pairwise = Array.from({ length: n * n }, () => random() - 0.5);
+    const game = quadraticGame(linear, pairwise);
+    const table = await tabulate(game);
+    expect(relativeError(await exactShapleyValues(table, n), closedFormShapley(game))).toBeLessThan(1e-9);
+    expect(relativeError(await exactBanzhafValues(table, n), closedFormBanzhaf(game))).toBeLessThan(1e-9);
+  });
+
+  it('SOUM: a single unanimity game splits its coefficient among its members', () => {
+    const game = soumGame(4, [{ members: [1, 3], coefficient: 2 }]);
+    expect(Array.from(closedFormShapley(game))).toEqual([0, 1, 0, 1]);
+  });
+
+  it('rejects bad parameters with the field and the value', () => {
+    expect(() => soumGame(3, [{ members: [0, 5], coefficient: 1 }])).toThrow(/terms\[0\]\.members: .*\[0, 3\).*5/);
+    expect(() => airportGame([1, Number.NaN])).toThrow(InputError);
+    expect(() => airportGame([1, Number.NaN])).toThrow(/costs\[1\]: expected a finite number, got NaN/);
+    expect(() => quadraticGame([1, 2], [0, 0, 0])).toThrow(/pairwise: expected 4 values/);
+    expect(() => votingGame([1, 2], Number.POSITIVE_INFINITY)).toThrow(/quota/);
+    expect(() => soumGame(65, [])).toThrow(/at most 64|between 1 and 64/);
+  });
+});

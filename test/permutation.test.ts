@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { shapley } from '../src/shapley.js';
+import { closedFormShapley, randomSoumGame } from '../src/games.js';
+import { BLOCK_PAIRS, planPermutation } from '../src/permutation.js';
+import { textbookShapley } from './support/textbook.js';
+import { names, randomTable, seededRandom } from './support/random.js';
+
+describe('permutation sampling', () => {
+  const n = 10;
+  const values = randomTable(n, seededRandom(42));
+  const game = { players: names(n), values };
+  const truth = textbookShapley(values, n);
+
+  it('the same seed gives identical output; another seed does not', async () => {
+    const a = await shapley(game, { method: 'permutation', budget: 20_000, seed: 7 });
+    const b = await shapley(game, { method: 'permutation', budget: 20_000, seed: 7 });
+    const c = await shapley(game, { method: 'permutation', budget: 20_000, seed: 8 });
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+    expect(Array.from(a.stderr!)).toEqual(Array.from(b.stderr!));
+    expect(Array.from(a.values)).not.toEqual(Array.from(c.values));
+  });
+
+  it('spends the budget in whole antithetic pairs and reports it', async () => {
+    const r = await shapley(game, { method: 'permutation', budget: 10_000 });
+    const plan = planPermutation(n, 10_000);
+    expect(r.evaluations).toBe(plan.evaluations);
+    expect(r.evaluations).toBeLessThanOrEqual(10_000);
+    expect(10_000 - r.evaluations).toBeLessThan(2 * (n - 1));
+    expect(plan.blocks).toBe(Math.ceil(plan.pairs / BLOCK_PAIRS));
+  });
+
+  it('error shrinks like 1/sqrt(budget)', async () => {
+    const rmse = async (budget: number) => {
+      let total = 0;
+      const seeds = 40;
+      for (let seed = 0; seed < seeds; seed++) {
+        const r = await shapley(game, { method: 'permutation', budget, seed });
+        for (let i = 0; i < n; i++) total += (r.values[i] - truth[i]) ** 2;
+      }
+      return Math.sqrt(total / (seeds * n));
+    };
+    const small = await rmse(2_000);
+    const large = await rmse(32_000);
+    // 16x the budget: 4x smaller error in expectation.
+    expect(small / large).toBeGreaterThan(3);
+    expect(small / large).toBeLessThan(5.3);
+  });
+
+  it('standard errors are calibrated: |estimate - truth| <= 3 stderr for at least 95% of players', async () => {
+    let within = 0;
+    let total = 0;
+    for (let seed = 0; seed < 60; seed++) {
+      const r = await shapley(game, { method: 'permutation', budget: 4_000, seed });
+      for (let i = 0; i < n; i++) {
+        total++;
+        if (Math.abs(r.values[i] - truth[i]) <= 3 * r.stderr![i]) within++;
+      }
+    }
+    expect(within / total).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('runs on built-in games inside Wasm and is calibrated there too (n = 40, no table)', async () => {
+    const soum = randomSoumGame(40, 30, 1, 5, seededRandom(9));
+    const exact = closedFormShapley(soum);
+    let within = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const r = await shapley(soum, { method: 'permutation', budget: 20_000, seed });
+      for (let i = 0; i < 40; i++) if (Math.abs(r.values[i] - exact[i]) <= 3 * r.stderr![i] + 1e-15) within++;
+    }
+    expect(within / 400).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -1,0 +1,30 @@
+// Seeded randomness for reproducible tests (mulberry32).
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomTable(n: number, random: () => number): Float64Array {
+  const table = new Float64Array(2 ** n);
+  for (let mask = 0; mask < table.length; mask++) table[mask] = 4 * random() - 2;
+  return table;
+}
+
+export function names(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `agent${i}`);
+}
+
+/** max |a - b| / max(1e-300, max |b|): error relative to the reference's scale. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  let scale = 1e-300;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst / scale;
+}
