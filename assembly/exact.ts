@@ -66,14 +66,7 @@ export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: u
         blockSum += p;
       }
     }
-    total += blockSum;
-    let bits = hi;
-    while (bits != 0) {
-      const j = <i32>ctz(bits);
-      const slot = out + (<usize>(lowBits + j) << 3);
-      store<f64>(slot, load<f64>(slot) + blockSum);
-      bits &= bits - 1;
-    }
+    total += creditBlock(out, lowBits, hi, blockSum);
   }
 
   for (let lo = 0; lo < lowSize; lo++) {
@@ -87,6 +80,19 @@ export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: u
     }
   }
   return total;
+}
+
+/** Adds a block's weighted sum to each of its high players; returns the sum. */
+// @ts-ignore: decorator
+@inline
+function creditBlock(out: usize, lowBits: i32, hi: u64, blockSum: f64): f64 {
+  let bits = hi;
+  while (bits != 0) {
+    const slot = out + (<usize>(lowBits + <i32>ctz(bits)) << 3);
+    store<f64>(slot, load<f64>(slot) + blockSum);
+    bits &= bits - 1;
+  }
+  return blockSum;
 }
 
 /** Exact Shapley values of the n-player game tabulated at `table` into out[0..n). */

@@ -20,7 +20,8 @@ export function gameValue(kind: i32, params: usize, n: i32, mask: u64): f64 {
     case GAME_TABLE:
       return load<f64>(params + (<usize>mask << 3));
     case GAME_SOUM: {
-      // [termCount, coef x termCount, mask (u64) x termCount]
+      // [termCount, coef x termCount, mask (u64) x termCount, then the index
+      // prefixSoum reads: size x termCount, offset x (n+1), term ids by player]
       const terms = <i32>f64At(params, 0);
       const masks = params + (<usize>(1 + terms) << 3);
       let value: f64 = 0;
@@ -84,6 +85,8 @@ export function prefixValues(kind: i32, params: usize, n: i32, order: usize, val
       mask |= <u64>1 << <u64>load<i32>(order + (<usize>k << 2));
       store<f64>(values + (<usize>(k + 1) << 3), load<f64>(params + (<usize>mask << 3)));
     }
+  } else if (kind == GAME_SOUM && <i32>f64At(params, 0) <= MAX_INCREMENTAL_TERMS) {
+    prefixSoum(params, n, order, values);
   } else if (kind == GAME_QUADRATIC) {
     let value: f64 = 0;
     store<f64>(values, 0);
@@ -118,6 +121,39 @@ export function prefixValues(kind: i32, params: usize, n: i32, order: usize, val
       mask |= <u64>1 << <u64>load<i32>(order + (<usize>k << 2));
       store<f64>(values + (<usize>(k + 1) << 3), gameValue(kind, params, n, mask));
     }
+  }
+}
+
+const MAX_INCREMENTAL_TERMS: i32 = 4096;
+const missing = memory.data(MAX_INCREMENTAL_TERMS * 4, 16);
+
+/**
+ * SOUM prefixes in O(terms + sum of term sizes): each term counts its members
+ * still missing, and pays its coefficient when the count reaches zero.
+ */
+function prefixSoum(params: usize, n: i32, order: usize, values: usize): void {
+  const terms = <i32>f64At(params, 0);
+  const sizes = 1 + 2 * terms;
+  const offsets = sizes + terms;
+  const ids = offsets + n + 1;
+  let value: f64 = 0;
+  for (let t = 0; t < terms; t++) {
+    const size = <i32>f64At(params, sizes + t);
+    store<i32>(missing + (<usize>t << 2), size);
+    if (size == 0) value += f64At(params, 1 + t);
+  }
+  store<f64>(values, value);
+  for (let k = 0; k < n; k++) {
+    const player = load<i32>(order + (<usize>k << 2));
+    const end = <i32>f64At(params, offsets + player + 1);
+    for (let e = <i32>f64At(params, offsets + player); e < end; e++) {
+      const t = <i32>f64At(params, ids + e);
+      const slot = missing + (<usize>t << 2);
+      const left = load<i32>(slot) - 1;
+      store<i32>(slot, left);
+      if (left == 0) value += f64At(params, 1 + t);
+    }
+    store<f64>(values + (<usize>(k + 1) << 3), value);
   }
 }
 

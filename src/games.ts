@@ -49,8 +49,15 @@ export interface UnanimityTerm {
 /** Sum of unanimity games: v(S) = sum of coefficients of terms whose members are all in S. */
 export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPlayers(n)): BuiltinGame {
   checkPlayerCount(n, 'soumGame');
-  const params = new Float64Array(1 + 2 * terms.length);
+  // Layout: [count, coefficients, masks (u64)], then an index for incremental
+  // evaluation in Wasm: term sizes, per-player offsets, term ids by player.
+  const memberships = terms.reduce((total, term) => total + new Set(term.members).size, 0);
+  const params = new Float64Array(1 + 3 * terms.length + n + 1 + memberships);
   const masks = new BigUint64Array(params.buffer, 8 * (1 + terms.length), terms.length);
+  const sizes = 1 + 2 * terms.length;
+  const offsets = sizes + terms.length;
+  const ids = offsets + n + 1;
+  const termsByPlayer: number[][] = Array.from({ length: n }, () => []);
   params[0] = terms.length;
   terms.forEach((term, t) => {
     if (!Number.isFinite(term.coefficient)) {
@@ -61,11 +68,21 @@ export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPla
       if (!Number.isInteger(member) || member < 0 || member >= n) {
         throw new InputError(`terms[${t}].members: expected player indices in [0, ${n}), got ${member}`);
       }
+      if (!(mask & (1n << BigInt(member)))) termsByPlayer[member].push(t);
       mask |= 1n << BigInt(member);
     }
     params[1 + t] = term.coefficient;
     masks[t] = mask;
   });
+  let cursor = ids;
+  for (let i = 0; i < n; i++) {
+    params[offsets + i] = cursor - ids;
+    for (const t of termsByPlayer[i]) {
+      params[cursor++] = t;
+      params[sizes + t]++;
+    }
+  }
+  params[offsets + n] = cursor - ids;
   return { players, builtin: 'soum', params };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shapley } from '../src/shapley.js';
 import { closedFormShapley, randomSoumGame } from '../src/games.js';
+import { tabulate } from '../src/exact.js';
 import { BLOCK_PAIRS, planPermutation } from '../src/permutation.js';
 import { textbookShapley } from './support/textbook.js';
 import { names, randomTable, seededRandom } from './support/random.js';
@@ -57,6 +58,17 @@ describe('permutation sampling', () => {
       }
     }
     expect(within / total).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('a built-in game and its table give the same samples for the same seed', async () => {
+    const soum = randomSoumGame(12, 25, 1, 6, seededRandom(4));
+    const table = { players: soum.players, values: await tabulate(soum) };
+    const fromGame = await shapley(soum, { method: 'permutation', budget: 3_000, seed: 5 });
+    const fromTable = await shapley(table, { method: 'permutation', budget: 3_000, seed: 5 });
+    for (let i = 0; i < 12; i++) {
+      expect(fromGame.values[i]).toBeCloseTo(fromTable.values[i], 12);
+      expect(fromGame.stderr![i]).toBeCloseTo(fromTable.stderr![i], 12);
+    }
   });
 
   it('runs on built-in games inside Wasm and is calibrated there too (n = 40, no table)', async () => {
