@@ -56,13 +56,13 @@ export function permutationBlocks(
         store<f64>(slot, 0.5 * (load<f64>(slot) + gain));
       }
       // Welford update per player.
-      const count = <f64>(p + 1);
+      const inverseCount = 1.0 / <f64>(p + 1);
       for (let i = 0; i < n; i++) {
         const offset = <usize>i << 3;
         const x = load<f64>(sample + offset);
         const oldMean = load<f64>(mean + offset);
         const delta = x - oldMean;
-        const newMean = oldMean + delta / count;
+        const newMean = oldMean + delta * inverseCount;
         store<f64>(mean + offset, newMean);
         store<f64>(m2 + offset, load<f64>(m2 + offset) + delta * (x - newMean));
       }
