@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 // Runs the built CLI (npm test builds dist/ first).
-const bin = new URL('../bin/agent-credit.js', import.meta.url).pathname;
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
