@@ -1,6 +1,6 @@
 export { shapley, banzhaf, interactions, DEFAULT_BUDGET } from './shapley.js';
 export type { Game, ShapleyOptions, ShapleyResult, InteractionResult } from './shapley.js';
-export { exactShapleyBatch as shapleyBatch } from './exact.js';
+export { shapleyBatch } from './batch.js';
 export {
   soumGame, quadraticGame, airportGame, votingGame, randomSoumGame,
   closedFormShapley, closedFormBanzhaf,
