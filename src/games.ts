@@ -195,13 +195,9 @@ export function closedFormBanzhaf(game: BuiltinGame): Float64Array {
       }
       return beta;
     case 'quadratic':
-      for (let i = 0; i < n; i++) {
-        beta[i] = game.params[i];
-        for (let j = 0; j < n; j++) {
-          if (j !== i) beta[i] += game.params[n + Math.min(i, j) * n + Math.max(i, j)] / 2;
-        }
-      }
-      return beta;
+      // Every marginal contribution is a_i + sum of b_ij over present j, and
+      // each j is present in half of the coalitions: the same as Shapley.
+      return closedFormShapley(game);
     case 'airport': {
       // The marginal of i at S is max(0, c_i - max cost of S): only subsets of
       // strictly cheaper players give anything, and the 2^r subsets whose

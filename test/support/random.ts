@@ -1,14 +1,5 @@
-// Seeded randomness for reproducible tests (mulberry32).
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Random games for reproducible tests.
+export { seededRandom } from './seeded.js';
 
 export function randomTable(n: number, random: () => number): Float64Array {
   const table = new Float64Array(2 ** n);
