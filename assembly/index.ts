@@ -3,3 +3,7 @@ export { shapleyExact, banzhafExact, interactionsExact, tableSum } from './exact
 export { permutationBlocks } from './permutation';
 export { tabulateGame } from './games';
 export { shapleyBatch } from './batch';
+export {
+  permutationSamplerBytes, permutationSamplerInit, permutationSamplerMasks, permutationSamplerValues,
+  permutationSamplerAsk, permutationSamplerTell, permutationSamplerEstimate, permutationSamplerPairs,
+} from './permutation-sampler';

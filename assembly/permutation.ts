@@ -44,28 +44,44 @@ export function permutationBlocks(
       }
       prefixValues(kind, params, n, order, forwardValues);
       prefixValues(kind, params, n, reversed, reverseValues);
-      for (let k = 0; k < n; k++) {
-        const player = load<i32>(order + (<usize>k << 2));
-        const gain = load<f64>(forwardValues + (<usize>(k + 1) << 3)) - load<f64>(forwardValues + (<usize>k << 3));
-        store<f64>(sample + (<usize>player << 3), gain);
-      }
-      for (let k = 0; k < n; k++) {
-        const player = load<i32>(reversed + (<usize>k << 2));
-        const gain = load<f64>(reverseValues + (<usize>(k + 1) << 3)) - load<f64>(reverseValues + (<usize>k << 3));
-        const slot = sample + (<usize>player << 3);
-        store<f64>(slot, 0.5 * (load<f64>(slot) + gain));
-      }
-      // Welford update per player.
-      const inverseCount = 1.0 / <f64>(p + 1);
-      for (let i = 0; i < n; i++) {
-        const offset = <usize>i << 3;
-        const x = load<f64>(sample + offset);
-        const oldMean = load<f64>(mean + offset);
-        const delta = x - oldMean;
-        const newMean = oldMean + delta * inverseCount;
-        store<f64>(mean + offset, newMean);
-        store<f64>(m2 + offset, load<f64>(m2 + offset) + delta * (x - newMean));
-      }
+      antitheticSample(order, n, forwardValues, reverseValues, sample);
+      welfordStep(sample, n, 1.0 / <f64>(p + 1), mean, m2);
     }
+  }
+}
+
+/**
+ * A pair's sample per player: the mean of its marginal contributions in
+ * `order` and in reverse(order), from the prefix values of both (n+1 each).
+ * Shared with the ask/tell sampler, so both give bit-identical samples.
+ */
+// @ts-ignore: decorator
+@inline
+export function antitheticSample(order: usize, n: i32, forwardValues: usize, reverseValues: usize, sample: usize): void {
+  for (let k = 0; k < n; k++) {
+    const player = load<i32>(order + (<usize>k << 2));
+    const gain = load<f64>(forwardValues + (<usize>(k + 1) << 3)) - load<f64>(forwardValues + (<usize>k << 3));
+    store<f64>(sample + (<usize>player << 3), gain);
+  }
+  for (let k = 0; k < n; k++) {
+    const player = load<i32>(order + (<usize>(n - 1 - k) << 2));
+    const gain = load<f64>(reverseValues + (<usize>(k + 1) << 3)) - load<f64>(reverseValues + (<usize>k << 3));
+    const slot = sample + (<usize>player << 3);
+    store<f64>(slot, 0.5 * (load<f64>(slot) + gain));
+  }
+}
+
+/** Welford update of per-player (mean, m2) with one sample; inverseCount = 1 / samples so far. */
+// @ts-ignore: decorator
+@inline
+export function welfordStep(sample: usize, n: i32, inverseCount: f64, mean: usize, m2: usize): void {
+  for (let i = 0; i < n; i++) {
+    const offset = <usize>i << 3;
+    const x = load<f64>(sample + offset);
+    const oldMean = load<f64>(mean + offset);
+    const delta = x - oldMean;
+    const newMean = oldMean + delta * inverseCount;
+    store<f64>(mean + offset, newMean);
+    store<f64>(m2 + offset, load<f64>(m2 + offset) + delta * (x - newMean));
   }
 }

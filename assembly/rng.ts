@@ -63,3 +63,19 @@ export function shuffle(order: usize, count: i32): void {
     store<i32>(b, t);
   }
 }
+
+/** Saves the current stream (4 x u64 at `to`), so a sampler can resume it across calls. */
+export function saveStream(to: usize): void {
+  store<u64>(to, s0);
+  store<u64>(to, s1, 8);
+  store<u64>(to, s2, 16);
+  store<u64>(to, s3, 24);
+}
+
+/** Resumes a stream saved by saveStream. */
+export function loadStream(from: usize): void {
+  s0 = load<u64>(from);
+  s1 = load<u64>(from, 8);
+  s2 = load<u64>(from, 16);
+  s3 = load<u64>(from, 24);
+}

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from './errors.js';
-import { banzhaf, interactions, shapley, type ShapleyResult } from './shapley.js';
+import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from './shapley.js';
 
 const USAGE = `Usage:
   agent-credit shapley <game.json> [--method exact|permutation|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
@@ -58,7 +58,7 @@ const commands: Record<string, Command> = {
       },
     });
     if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
-    const game = (await readJson(positionals[0])) as Parameters<typeof shapley>[0];
+    const game = (await readJson(positionals[0])) as Game;
     if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
       throw new UsageError(`--index: expected shapley or banzhaf, got ${JSON.stringify(flags.index)}`);
     }

@@ -55,3 +55,37 @@ export const shapleyOptionsSchema = z.looseObject({
 });
 
 export type Method = z.infer<typeof methodSchema>;
+
+function positiveNumber(what: string) {
+  return z.number({ error: `expected ${what} as a number` }).check(
+    z.refine((x) => Number.isFinite(x) && x > 0, {
+      error: (issue) => `expected ${what} as a finite number > 0, got ${String(issue.input)}`,
+    }),
+  );
+}
+
+/** `{ players, evaluate }`: evaluate(coalition) returns v(S) for the named players, possibly asynchronously. */
+export const evaluatorGameSchema = z.object({
+  players: playersSchema,
+  evaluate: z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
+    error: 'expected a function (coalition: string[]) => number | Promise<number>',
+  }),
+});
+
+/** Options of shapley() for evaluator games, on top of method, budget and seed. */
+export const evaluatorOptionsSchema = z.extend(shapleyOptionsSchema, {
+  concurrency: z.optional(integerAtLeast(1, 'concurrency (evaluate calls in flight)')),
+  retries: z.optional(integerAtLeast(0, 'retries (further attempts per failed call)')),
+  tolerance: z.optional(positiveNumber('the tolerance (largest standard error)')),
+  timeoutMs: z.optional(positiveNumber('timeoutMs')),
+  signal: z.optional(
+    z.custom<AbortSignal>((value) => typeof AbortSignal !== 'undefined' && value instanceof AbortSignal, {
+      error: 'expected an AbortSignal (from new AbortController().signal)',
+    }),
+  ),
+  onProgress: z.optional(
+    z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
+      error: 'expected a function ({ evaluations, budget, maxStderr, elapsedMs }) => void',
+    }),
+  ),
+});

@@ -1,6 +1,7 @@
 // The attribution API: Shapley and Banzhaf values and pairwise interactions
 // of a game given as a value table or as a built-in game.
 import { InputError } from './errors.js';
+import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from './evaluator-game.js';
 import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from './exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
@@ -92,7 +93,19 @@ function resolveMethod(game: CheckedGame, method: Method, budget: number | undef
  * const r = await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] });
  * r.values; // Float64Array [1.5, 1.5]
  */
-export async function shapley(game: Game, options: ShapleyOptions = {}): Promise<ShapleyResult> {
+export async function shapley(game: Game, options?: ShapleyOptions): Promise<ShapleyResult>;
+/**
+ * Shapley value of each player of a game given by an evaluator, called at most
+ * once per distinct coalition (see EvaluatorOptions for budget, tolerance,
+ * concurrency, abort, progress, timeouts, retries and resuming from a cache).
+ *
+ * @example
+ * const r = await shapley({ players: ['a', 'b'], evaluate: async (s) => judge(s) }, { budget: 200 });
+ * r.values; r.stopReason; r.evaluations; r.cache;
+ */
+export async function shapley(game: EvaluatorGame, options?: EvaluatorOptions): Promise<EvaluatorResult>;
+export async function shapley(game: Game | EvaluatorGame, options: ShapleyOptions | EvaluatorOptions = {}): Promise<ShapleyResult> {
+  if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
   const checked = checkGame(game);
   const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
   const n = checked.players.length;

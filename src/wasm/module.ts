@@ -17,6 +17,16 @@ export interface KernelExports {
   ): void;
   tabulateGame(kind: number, params: number, n: number, out: number): void;
   shapleyBatch(tables: number, sizes: number, count: number, out: number): void;
+  permutationSamplerBytes(n: number, pairsPerAsk: number): number;
+  permutationSamplerInit(
+    state: number, n: number, seedLow: number, seedHigh: number, totalPairs: number, blockPairs: number, pairsPerAsk: number,
+  ): void;
+  permutationSamplerMasks(state: number): number;
+  permutationSamplerValues(state: number): number;
+  permutationSamplerAsk(state: number, max: number): number;
+  permutationSamplerTell(state: number): void;
+  permutationSamplerEstimate(state: number): number;
+  permutationSamplerPairs(state: number): number;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;

@@ -1,0 +1,174 @@
+// Shapley values of games given by an evaluator function: exact enumeration
+// or Wasm permutation sampling, driven through the cache-backed evaluator.
+import { adoptCache, type CoalitionCache, type CoalitionCacheJSON } from './coalition-cache.js';
+import { InputError } from './errors.js';
+import { CachedEvaluator, type Evaluate } from './evaluator.js';
+import { createExactSampler } from './exact-sampler.js';
+import { evaluationsPerPair, planPermutation } from './permutation.js';
+import { createPermutationSampler } from './permutation-sampler.js';
+import type { CoalitionSampler, SamplerEstimate } from './sampler.js';
+import { driveSampler, type Progress, type StopReason } from './sampler-driver.js';
+import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from './schemas.js';
+import { parseOrThrow } from './validate.js';
+import { kernelExports } from './wasm/module.js';
+
+/** A game whose v(S) comes from calling `evaluate` with the names of S's players. */
+export interface EvaluatorGame {
+  players: string[];
+  evaluate: Evaluate;
+}
+
+export interface EvaluatorOptions {
+  /** 'exact' calls evaluate for all 2^n coalitions; 'permutation' samples; 'auto' picks exact when the budget covers 2^n. */
+  method?: Method;
+  /** Distinct evaluate calls this run may make (cached coalitions are free); never exceeded. Default 100,000. */
+  budget?: number;
+  seed?: number;
+  /** evaluate calls in flight at most. Default 8. */
+  concurrency?: number;
+  /** Stop sampling once every standard error is below this. */
+  tolerance?: number;
+  /** Stop at once: the run rejects with an AbortError and no further evaluate call starts. */
+  signal?: AbortSignal;
+  /** Called at most every 100 ms, and once at the end. */
+  onProgress?: (progress: Progress) => void;
+  /** A call not settled after this many ms fails. */
+  timeoutMs?: number;
+  /** Further attempts after a failed call. Default 0. */
+  retries?: number;
+  /** Values already paid for: a previous `result.cache` or `error.cache`, or its JSON form. */
+  cache?: CoalitionCache | CoalitionCacheJSON | string;
+}
+
+export interface EvaluatorResult {
+  players: string[];
+  values: Float64Array;
+  stderr: Float64Array | null;
+  method: 'exact' | 'permutation';
+  /** Distinct coalitions evaluate was called for in this run (cache hits are free). */
+  evaluations: number;
+  /** Why the run stopped: all coalitions done ('complete', exact), budget spent, or tolerance reached. */
+  stopReason: 'complete' | StopReason;
+  /** Calls of evaluate, retries included. */
+  calls: number;
+  /** Coalitions answered from the cache. */
+  cacheHits: number;
+  /** Every coalition evaluated, this run's and the given cache's; JSON-serializable. */
+  cache: CoalitionCache;
+}
+
+/** Permutation sampling works for any number of players up to this. */
+export const EVALUATOR_MAX_PLAYERS = 4096;
+/** Exact enumeration calls evaluate 2^n times and caches every value: 2^20 is already a million calls. */
+export const EVALUATOR_EXACT_MAX_PLAYERS = 20;
+/** A run caches every coalition it evaluates; a JS Map holds at most 2^24 entries. */
+export const EVALUATOR_MAX_BUDGET = 10_000_000;
+export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_BUDGET = 100_000;
+
+type ParsedOptions = ReturnType<typeof parseOptions>;
+
+function parseOptions(options: unknown) {
+  const parsed = parseOrThrow(evaluatorOptionsSchema, options ?? {}, 'options');
+  if (parsed.budget !== undefined && parsed.budget > EVALUATOR_MAX_BUDGET) {
+    throw new InputError(`options.budget: an evaluator run makes at most ${EVALUATOR_MAX_BUDGET} calls (each is cached), got ${parsed.budget}`);
+  }
+  return parsed as typeof parsed & Pick<EvaluatorOptions, 'signal' | 'onProgress' | 'cache'>;
+}
+
+export function isEvaluatorGame(game: unknown): game is EvaluatorGame {
+  return !!game && typeof game === 'object' && 'evaluate' in game;
+}
+
+/** Shapley values of an evaluator game (see EvaluatorOptions). Everything is validated before evaluate is called. */
+export async function shapleyOfEvaluator(game: EvaluatorGame, options: EvaluatorOptions = {}): Promise<EvaluatorResult> {
+  const { players, evaluate } = parseOrThrow(evaluatorGameSchema, game, 'game') as EvaluatorGame;
+  const n = players.length;
+  if (n > EVALUATOR_MAX_PLAYERS) {
+    throw new InputError(`players: evaluator games take at most ${EVALUATOR_MAX_PLAYERS} players, got ${n}`);
+  }
+  const parsed = parseOptions(options);
+  const cache = adoptCache(parsed.cache, players);
+  const method = resolveMethod(n, parsed.method ?? 'auto', parsed.budget);
+  const core = await kernelExports();
+  if (method === 'exact' || n === 1) {
+    if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
+      throw new InputError(
+        `method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. ` +
+          `Use method 'permutation' with a budget (and a tolerance).`,
+      );
+    }
+    const needed = 2 ** n - cache.size;
+    if (parsed.budget !== undefined && parsed.budget < needed) {
+      throw new InputError(
+        `options.budget: method 'exact' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${parsed.budget}. ` +
+          `Raise the budget or use method 'permutation'.`,
+      );
+    }
+    // The sampler asks all 2^n coalitions; only the `needed` uncached ones are paid for.
+    const run = await runOnEvaluator(players, evaluate, createExactSampler(core, n), cache, { ...parsed, budget: 2 ** n });
+    const stderr = method === 'exact' ? null : new Float64Array(1);
+    return { ...run, method, stderr, stopReason: 'complete' };
+  }
+  const budget = parsed.budget ?? DEFAULT_BUDGET;
+  const plan = planPermutation(n, budget);
+  const concurrency = parsed.concurrency ?? DEFAULT_CONCURRENCY;
+  const pairsPerAsk = Math.max(1, Math.ceil(Math.max(64, 4 * concurrency) / evaluationsPerPair(n)));
+  const sampler = createPermutationSampler(core, n, { pairs: plan.pairs, seed: parsed.seed ?? 0, pairsPerAsk });
+  const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...parsed, budget });
+  return { ...run, method: 'permutation' };
+}
+
+function resolveMethod(n: number, method: Method, budget: number | undefined): 'exact' | 'permutation' {
+  if (method !== 'auto') return method;
+  return n <= EVALUATOR_EXACT_MAX_PLAYERS && (budget ?? DEFAULT_BUDGET) >= 2 ** n ? 'exact' : 'permutation';
+}
+
+export interface EvaluatorRun {
+  players: string[];
+  values: Float64Array;
+  stderr: Float64Array | null;
+  stopReason: StopReason;
+  evaluations: number;
+  calls: number;
+  cacheHits: number;
+  cache: CoalitionCache;
+}
+
+/**
+ * Runs any CoalitionSampler over `players` on an evaluator: cache, bounded
+ * concurrency, timeout, retries, budget, tolerance, abort and progress as in
+ * EvaluatorOptions (`budget` is required here: the caller plans with it).
+ * Disposes the sampler. Rejections carry `cache` (EvaluatorError, AbortError)
+ * so nothing already paid for is lost.
+ */
+export async function runOnEvaluator(
+  players: string[], evaluate: Evaluate, sampler: CoalitionSampler, cache: CoalitionCache,
+  options: ParsedOptions & { budget: number },
+): Promise<EvaluatorRun> {
+  const source = new CachedEvaluator(players, evaluate, cache, {
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    retries: options.retries ?? 0,
+    timeoutMs: options.timeoutMs,
+  });
+  let outcome: { estimate: SamplerEstimate; stopReason: StopReason };
+  try {
+    outcome = await driveSampler(sampler, source, {
+      budget: options.budget,
+      tolerance: options.tolerance,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+  } catch (error) {
+    source.stop();
+    if (error instanceof DOMException && error.name === 'AbortError') Object.assign(error, { cache });
+    throw error;
+  } finally {
+    sampler.dispose();
+  }
+  const { estimate, stopReason } = outcome;
+  return {
+    players, values: estimate.values, stderr: estimate.stderr, stopReason,
+    evaluations: source.evaluations, calls: source.calls, cacheHits: source.cacheHits, cache,
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { adoptCache, CoalitionCache, membersOf } from '../src/coalition-cache.js';
+import { InputError } from '../src/errors.js';
+import { names } from './support/random.js';
+
+function maskOf(members: number[], words: number): Uint32Array {
+  const mask = new Uint32Array(words);
+  for (const i of members) mask[i >> 5] |= 1 << (i & 31);
+  return mask;
+}
+
+describe('CoalitionCache', () => {
+  it.each([3, 32, 33, 53, 54, 64, 100])('stores and finds coalitions of %i players by mask and by names', (n) => {
+    const players = names(n);
+    const cache = new CoalitionCache(players);
+    const members = [0, n - 1, Math.floor(n / 2)];
+    const mask = maskOf(members, cache.words);
+    cache.store(cache.keyOf(mask, 0), 1.5);
+    expect(cache.get(members.map((i) => players[i]))).toBe(1.5);
+    expect(cache.get([players[0]])).toBeUndefined();
+    expect(membersOf(mask, 0, players).sort()).toEqual(members.map((i) => players[i]).sort());
+  });
+
+  it.each([5, 40, 70])('JSON round trip keeps every value (%i players)', (n) => {
+    const players = names(n);
+    const cache = new CoalitionCache(players);
+    for (let k = 0; k < 50; k++) {
+      cache.store(cache.keyOf(maskOf([k % n, (k * 7) % n, (k * 13) % n], cache.words), 0), k / 3);
+    }
+    cache.store(cache.keyOf(new Uint32Array(cache.words), 0), -1);
+    const text = JSON.stringify(cache);
+    const back = CoalitionCache.fromJSON(text);
+    expect(back.size).toBe(cache.size);
+    expect(back.toJSON()).toEqual(cache.toJSON());
+    expect(CoalitionCache.fromJSON(JSON.parse(text)).toJSON()).toEqual(cache.toJSON());
+    expect(back.get([])).toBe(-1);
+  });
+
+  it('is adopted as is for the same players, renumbered for another order', () => {
+    const cache = new CoalitionCache(['a', 'b', 'c']);
+    cache.store(cache.keyOf(maskOf([0, 2], 1), 0), 7);
+    expect(adoptCache(cache, ['a', 'b', 'c'])).toBe(cache);
+    const reordered = adoptCache(cache, ['c', 'a', 'b']);
+    expect(reordered).not.toBe(cache);
+    expect(reordered.get(['a', 'c'])).toBe(7);
+    expect(reordered.lookup(reordered.keyOf(maskOf([0, 1], 1), 0))).toBe(7);
+    expect(adoptCache(JSON.stringify(cache), ['b', 'c', 'a']).get(['c', 'a'])).toBe(7);
+  });
+
+  it('rejects a cache of other players, bad JSON and out-of-range masks with clear errors', () => {
+    const cache = new CoalitionCache(['a', 'b']);
+    expect(() => adoptCache(cache, ['a', 'x'])).toThrow(/recorded for players \[a, b\], but this game has \[a, x\]/);
+    expect(() => adoptCache(cache, ['a', 'b', 'c'])).toThrow(InputError);
+    expect(() => adoptCache('{nope', ['a'])).toThrow(/cache: not valid JSON/);
+    const json = { format: 'agent-credit/coalition-cache', version: 1, players: ['a', 'b'], coalitions: { '4': 1 } };
+    expect(() => adoptCache(json, ['a', 'b'])).toThrow(/mask 4 has a bit beyond the 2 players/);
+    expect(() => adoptCache({ ...json, coalitions: { '1': Number.NaN } }, ['a', 'b'])).toThrow(/coalitions\.1: expected a finite number/);
+    expect(() => adoptCache({ ...json, coalitions: { '0x1': 1 } }, ['a', 'b'])).toThrow(/lowercase hex/);
+    expect(() => adoptCache({ ...json, format: 'x' }, ['a', 'b'])).toThrow(/format/);
+    expect(() => cache.get(['zed'])).toThrow(/unknown player "zed"/);
+  });
+});

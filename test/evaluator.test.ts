@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { CoalitionCache } from '../src/coalition-cache.js';
+import { EvaluatorError } from '../src/errors.js';
+import { CachedEvaluator } from '../src/evaluator.js';
+import { deferredEvaluator, nextMacrotask } from './support/evaluators.js';
+
+const players = ['a', 'b', 'c', 'd'];
+const settings = { concurrency: 3, retries: 0 };
+
+function sizeEvaluator() {
+  const calls: string[][] = [];
+  return { calls, evaluate: (coalition: string[]) => (calls.push(coalition), coalition.length) };
+}
+
+describe('CachedEvaluator', () => {
+  it('calls evaluate once per distinct coalition, within and across batches', async () => {
+    const { calls, evaluate } = sizeEvaluator();
+    const source = new CachedEvaluator(players, evaluate, new CoalitionCache(players), settings);
+    expect(Array.from(await source.values(Uint32Array.of(3, 5, 3, 0, 5)))).toEqual([2, 2, 2, 0, 2]);
+    expect(Array.from(await source.values(Uint32Array.of(5, 15, 3)))).toEqual([2, 4, 2]);
+    expect(calls.map((c) => c.join(''))).toEqual(['ab', 'ac', '', 'abcd']);
+    expect([source.evaluations, source.calls, source.cacheHits]).toEqual([4, 4, 4]);
+  });
+
+  it('keeps at most `concurrency` calls in flight and fills every lane', async () => {
+    const deferred = deferredEvaluator();
+    const source = new CachedEvaluator(players, deferred.evaluate, new CoalitionCache(players), settings);
+    const batch = source.values(Uint32Array.from({ length: 16 }, (_, i) => i));
+    for (let settled = 0; settled < 16; settled++) {
+      await nextMacrotask();
+      expect(deferred.calls.length).toBe(Math.min(16, settled + 3));
+      deferred.calls[settled].resolve(settled);
+    }
+    expect(Array.from(await batch)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(deferred.maxInFlight()).toBe(3);
+  });
+
+  it('a throw, a rejection, a non-finite value or a timeout fails with EvaluatorError naming the coalition', async () => {
+    const cases: [(c: string[]) => unknown, RegExp][] = [
+      [() => { throw new Error('judge down'); }, /judge down/],
+      [() => Promise.reject(new Error('HTTP 500')), /HTTP 500/],
+      [() => Number.NaN, /expected a finite number, got NaN/],
+      [() => '0.5', /expected a finite number, got "0.5"/],
+      [() => new Promise(() => {}), /no value within timeoutMs = 5 ms/],
+    ];
+    for (const [bad, message] of cases) {
+      const cache = new CoalitionCache(players);
+      const evaluate = (c: string[]) => (c.join('') === 'bd' ? bad(c) : c.length) as number;
+      const source = new CachedEvaluator(players, evaluate, cache, { ...settings, timeoutMs: 5 });
+      const error = await source.values(Uint32Array.of(1, 2, 10, 4)).catch((e) => e);
+      expect(error).toBeInstanceOf(EvaluatorError);
+      expect(error.coalition).toEqual(['b', 'd']);
+      expect(error.message).toMatch(/coalition \{b, d\}/);
+      expect(error.message).toMatch(message);
+      expect(error.cache).toBe(cache);
+      expect(cache.get(['a'])).toBe(1);
+      expect(cache.get(['b'])).toBe(1);
+    }
+  });
+
+  it('retries a failed call up to `retries` times', async () => {
+    let failures = 2;
+    const evaluate = (c: string[]) => {
+      if (c.length === 1 && failures-- > 0) throw new Error('flaky');
+      return c.length;
+    };
+    const source = new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 2 });
+    expect(Array.from(await source.values(Uint32Array.of(1, 3)))).toEqual([1, 2]);
+    expect([source.evaluations, source.calls]).toEqual([2, 4]);
+    failures = 3;
+    const strict = new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 2 });
+    const error = await strict.values(Uint32Array.of(2)).catch((e) => e);
+    expect(error.message).toMatch(/coalition \{b\} \(3 attempts\): flaky/);
+  });
+
+  it('after stop() no new call starts; values that arrive late still land in the cache', async () => {
+    const deferred = deferredEvaluator();
+    const cache = new CoalitionCache(players);
+    const source = new CachedEvaluator(players, deferred.evaluate, cache, settings);
+    const batch = source.values(Uint32Array.from({ length: 8 }, (_, i) => i)).catch((e) => e);
+    await nextMacrotask();
+    expect(deferred.calls.length).toBe(3);
+    source.stop();
+    deferred.calls.forEach((call, i) => call.resolve(i));
+    await batch;
+    await nextMacrotask();
+    expect(deferred.calls.length).toBe(3);
+    expect(cache.size).toBe(3);
+  });
+});
