@@ -1,0 +1,64 @@
+// The ways to bring input in: the example picker, a file input, dropping a
+// file anywhere on the page, and pasting JSON. Each hands a LoadedSource on.
+import { byId, h } from './dom.js';
+import { EXAMPLES } from './examples.js';
+import type { LoadedSource } from './protocol.js';
+
+export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
+  const picker = byId<HTMLSelectElement>('example-picker');
+  const groups = new Map<string, HTMLElement>();
+  for (const example of EXAMPLES) {
+    const option = h('option', { value: example.path }, example.name);
+    if (!example.group) {
+      picker.appendChild(option);
+      continue;
+    }
+    let group = groups.get(example.group);
+    if (!group) {
+      group = h('optgroup', { label: example.group });
+      groups.set(example.group, group);
+      picker.appendChild(group);
+    }
+    group.appendChild(option);
+  }
+  picker.addEventListener('change', () => {
+    const example = EXAMPLES.find((e) => e.path === picker.value);
+    if (example) onLoad({ name: example.path, text: example.text });
+  });
+
+  const fileInput = byId<HTMLInputElement>('file-input');
+  const readFile = async (file: File) => onLoad({ name: file.name, text: await file.text() });
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (file) void readFile(file);
+    // Choosing the same file again should run it again.
+    fileInput.value = '';
+  });
+
+  // A drop anywhere loads the file; without this the browser would navigate to it.
+  const dropZone = byId('drop-zone');
+  let depth = 0;
+  document.addEventListener('dragenter', (event) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    depth++;
+    dropZone.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (!depth) dropZone.classList.remove('dragging');
+  });
+  document.addEventListener('dragover', (event) => event.preventDefault());
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    depth = 0;
+    dropZone.classList.remove('dragging');
+    const file = event.dataTransfer?.files[0];
+    if (file) void readFile(file);
+  });
+
+  const pasted = byId<HTMLTextAreaElement>('paste-input');
+  byId('paste-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    onLoad({ name: 'pasted.json', text: pasted.value });
+  });
+}

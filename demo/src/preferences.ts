@@ -1,0 +1,77 @@
+// Preference data as it will be exported: DPO pairs (chosen beside rejected)
+// and unpaired KTO rows, each with its exact JSONL row on demand.
+import { h } from './dom.js';
+import type { EpisodeView } from './protocol.js';
+
+type Turn = { role?: unknown; name?: unknown; content?: unknown };
+
+/** Conversational fields are lists of turns; standard ones are plain strings. */
+function turns(value: unknown): Turn[] {
+  if (Array.isArray(value)) return value as Turn[];
+  return [{ content: value }];
+}
+
+function turnView(turn: Turn): HTMLElement {
+  const who = [turn.name, turn.role].filter((part) => typeof part === 'string' && part).join(' · ');
+  return h(
+    'div',
+    { class: 'turn' },
+    who ? h('span', { class: 'who' }, who) : null,
+    h('p', { class: 'content' }, typeof turn.content === 'string' ? turn.content : JSON.stringify(turn.content)),
+  );
+}
+
+function promptView(value: unknown): HTMLElement {
+  const list = turns(value);
+  return h(
+    'details',
+    { class: 'prompt' },
+    h('summary', {}, `Prompt: ${list.length} ${list.length === 1 ? 'turn' : 'turns'} of context`),
+    ...list.map(turnView),
+  );
+}
+
+function rawRow(row: unknown): HTMLElement {
+  return h('details', { class: 'raw' }, h('summary', {}, 'Exported row (JSON)'), h('pre', {}, JSON.stringify(row, null, 2)));
+}
+
+function dpoCard(row: Record<string, unknown>): HTMLElement {
+  return h(
+    'li',
+    { class: 'preference dpo' },
+    h('h4', {}, 'DPO pair'),
+    promptView(row.prompt),
+    h(
+      'div',
+      { class: 'pair' },
+      h('div', { class: 'chosen' }, h('h5', {}, 'Chosen'), ...turns(row.chosen).map(turnView)),
+      h('div', { class: 'rejected' }, h('h5', {}, 'Rejected'), ...turns(row.rejected).map(turnView)),
+    ),
+    rawRow(row),
+  );
+}
+
+function ktoCard(row: Record<string, unknown>): HTMLElement {
+  const desirable = row.label === true;
+  return h(
+    'li',
+    { class: `preference kto ${desirable ? 'chosen' : 'rejected'}` },
+    h('h4', {}, `KTO row · label ${String(row.label)} (${desirable ? 'desirable' : 'undesirable'})`),
+    promptView(row.prompt),
+    h('div', { class: 'completion' }, ...turns(row.completion).map(turnView)),
+    rawRow(row),
+  );
+}
+
+export function preferenceList(episode: EpisodeView): HTMLElement {
+  if (!episode.preferences.length) {
+    return h('p', { class: 'muted' }, 'No preference data: this episode has no first error and no corrective attempts to pair.');
+  }
+  return h(
+    'ol',
+    { class: 'preferences' },
+    ...episode.preferences.map(({ kind, row }) =>
+      kind === 'dpo' ? dpoCard(row as Record<string, unknown>) : ktoCard(row as Record<string, unknown>),
+    ),
+  );
+}

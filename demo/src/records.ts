@@ -1,0 +1,59 @@
+// Splits loaded text into JSON records with the line each starts on: JSONL
+// gives one record per non-empty line, anything else is one JSON document.
+import { locateSyntaxError } from './json-locate.js';
+import type { InputProblem } from './protocol.js';
+
+export interface JsonRecord {
+  /** 1-based line where the record starts in the loaded text. */
+  line: number;
+  value: unknown;
+  /** The record's own text, to locate fields inside it. */
+  text: string;
+}
+
+export class InputProblems extends Error {
+  constructor(readonly problems: InputProblem[]) {
+    super(problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.field ? `${p.field}: ` : ''}${p.message}`).join('\n'));
+  }
+}
+
+function syntaxProblem(text: string, firstLine: number): InputProblem {
+  const located = locateSyntaxError(text);
+  if (!located) return { line: firstLine, field: '', message: 'not valid JSON' };
+  return {
+    line: firstLine + located.line - 1,
+    field: '',
+    message: `not valid JSON: ${located.message} (column ${located.column})`,
+  };
+}
+
+/** True when the text looks like JSON Lines: a .jsonl name, or several lines that each hold a whole object. */
+function isJsonLines(name: string, text: string): boolean {
+  if (/\.jsonl$/i.test(name)) return true;
+  const lines = text.split('\n').filter((line) => line.trim());
+  return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
+}
+
+/** Parses `text`; every line that is not JSON is reported, each with its line number. */
+export function readRecords(name: string, text: string): { records: JsonRecord[]; jsonLines: boolean } {
+  if (!text.trim()) throw new InputProblems([{ line: null, field: '', message: 'the input is empty' }]);
+  if (!isJsonLines(name, text)) {
+    try {
+      return { records: [{ line: 1, value: JSON.parse(text), text }], jsonLines: false };
+    } catch {
+      throw new InputProblems([syntaxProblem(text, 1)]);
+    }
+  }
+  const records: JsonRecord[] = [];
+  const problems: InputProblem[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    try {
+      records.push({ line: index + 1, value: JSON.parse(line), text: line });
+    } catch {
+      problems.push(syntaxProblem(line, index + 1));
+    }
+  });
+  if (problems.length) throw new InputProblems(problems);
+  return { records, jsonLines: true };
+}

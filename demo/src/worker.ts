@@ -1,0 +1,38 @@
+// The page's Web Worker: every attribution and every playground run happens
+// here, so the page stays responsive; cancelling terminates this worker.
+import { attributeSource } from './attribute.js';
+import type { InputProblem, Request, Response } from './protocol.js';
+import { InputProblems } from './records.js';
+import { runPlayground } from './speed.js';
+
+const PROGRESS_INTERVAL_MS = 50;
+
+function post(response: Response): void {
+  self.postMessage(response);
+}
+
+function problemsFrom(error: unknown): InputProblem[] {
+  if (error instanceof InputProblems) return error.problems;
+  return [{ line: null, field: '', message: error instanceof Error ? error.message : String(error) }];
+}
+
+self.addEventListener('message', async (event: MessageEvent<Request>) => {
+  const request = event.data;
+  try {
+    if (request.kind === 'attribute') {
+      let lastPost = 0;
+      const value = await attributeSource(request.source, request.options, (done, total) => {
+        const now = performance.now();
+        if (done === total || now - lastPost >= PROGRESS_INTERVAL_MS) {
+          lastPost = now;
+          post({ kind: 'progress', id: request.id, done, total });
+        }
+      });
+      post({ kind: 'result', id: request.id, value });
+    } else {
+      post({ kind: 'result', id: request.id, value: await runPlayground(request.request) });
+    }
+  } catch (error) {
+    post({ kind: 'failure', id: request.id, problems: problemsFrom(error) });
+  }
+});
