@@ -1,5 +1,6 @@
 // End-to-end tests of the demo page: build it with Vite, serve demo/dist from
 // a local static server, and drive Debian's Chromium through playwright-core.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -115,6 +116,13 @@ async function shownCredits(page: Page): Promise<Record<string, number>> {
 function asRecord(players: string[], values: ArrayLike<number>): Record<string, number> {
   return Object.fromEntries(players.map((player, i) => [player, values[i]]));
 }
+
+describe('demo sources', () => {
+  it('type-check (Vite strips types without checking them)', () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', join(root, 'demo', 'tsconfig.json')], { stdio: 'pipe' })).not.toThrow();
+  });
+});
 
 describe('demo page (built with Vite, served statically, in headless Chromium)', () => {
   it('picking a bundled example shows the library’s credits for it', async () => {
