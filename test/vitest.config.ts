@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/consumers/support/pack.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

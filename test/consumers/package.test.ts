@@ -1,0 +1,66 @@
+// The tarball itself: what it holds, its exports map, and what publint and
+// Are the Types Wrong (attw) say about it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { describe, expect, inject, it } from 'vitest';
+import { projectRoot, run } from './support/fixture.js';
+
+const tarball = inject('tarball');
+
+async function tarballFiles(): Promise<string[]> {
+  const { stdout } = await run('tar', ['-tzf', tarball]);
+  return stdout.trim().split('\n').map((path) => path.replace(/^package\//, ''));
+}
+
+async function tarballText(path: string): Promise<string> {
+  const { stdout } = await run('tar', ['-xzOf', tarball, `package/${path}`], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+describe('the packed tarball', () => {
+  it('holds only built files, README, LICENSE and package.json', async () => {
+    const files = await tarballFiles();
+    for (const file of files) expect(file).toMatch(/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|js\.map))$/);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bin.js']));
+    expect(await tarballText('LICENSE')).toMatch(/^MIT License/);
+  });
+
+  it('ships source maps that carry their sources (src/ is not in the tarball)', async () => {
+    const maps = (await tarballFiles()).filter((file) => file.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    const map = JSON.parse(await tarballText('dist/index.js.map'));
+    expect(map.sourcesContent).toHaveLength(map.sources.length);
+    expect(map.sourcesContent.every((text: unknown) => typeof text === 'string' && text.length > 0)).toBe(true);
+  });
+
+  it('declares an ESM package without side effects, types first in every export', async () => {
+    const manifest = JSON.parse(await tarballText('package.json'));
+    expect(manifest).toMatchObject({ name: 'agent-credit', type: 'module', sideEffects: false, license: 'MIT' });
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (typeof target === 'string') continue;
+      expect(Object.keys(target as object)[0], `exports["${subpath}"]`).toBe('types');
+    }
+  });
+
+  it('passes publint, suggestions included', async () => {
+    const bytes = readFileSync(tarball);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const { messages, pkg } = await publint({ pack: { tarball: buffer }, level: 'suggestion', strict: true });
+    expect(messages.map((message) => formatMessage(message, pkg, { color: false }))).toEqual([]);
+  });
+
+  it('passes Are the Types Wrong for every entry and resolution mode', async () => {
+    // The package is ESM only, so attw's one remark is that require() reaches
+    // an ES module (CJSResolvesToESM). Node >= 20.19 / 22.12 loads it that way
+    // and older Node says to use import(): test/consumers/node-cjs.test.ts runs both.
+    const attw = join(projectRoot, 'node_modules/.bin/attw');
+    const { stdout } = await run(attw, [tarball, '--format', 'json', '--ignore-rules', 'cjs-resolves-to-esm'])
+      .catch((failure: { stdout: string }) => failure);
+    const { analysis } = JSON.parse(stdout);
+    const problems = analysis.problems.filter((problem: { kind: string }) => problem.kind !== 'CJSResolvesToESM');
+    expect(problems).toEqual([]);
+    expect(Object.keys(analysis.entrypoints)).toContain('.');
+  });
+});

@@ -1,0 +1,37 @@
+// Debian's headless Chromium driven by playwright-core (never a downloaded browser).
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught errors, failed requests and requests that left the local origin. */
+  problems: string[];
+}
+
+/** Opens `url` in a fresh context and records everything that went wrong on the way. */
+export async function openWatched(browser: Browser, url: string): Promise<WatchedPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const origin = new URL(url).origin;
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  context.on('request', (request) => {
+    const target = request.url();
+    if (!target.startsWith(origin) && !target.startsWith('blob:') && !target.startsWith('data:')) problems.push(`request left ${origin}: ${target}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
