@@ -4,12 +4,23 @@ import type { CoalitionCache } from './coalition-cache.js';
 export interface InputIssue {
   /** Path to the offending field, e.g. `values[5]` or `messages[2].agent`. */
   path: string;
+  /** What was wrong and what was expected. */
   message: string;
 }
 
-/** Thrown for input that cannot be used; the message names every field at fault. */
+/**
+ * Thrown for input that cannot be used; the message names every field at fault.
+ *
+ * @example
+ * try {
+ *   await shapley({ players: ['a', 'a'], values: [0, 1, 1, 2] });
+ * } catch (error) {
+ *   if (error instanceof InputError) error.issues; // [{ path: 'players[1]', message: 'duplicate player name "a" ...' }]
+ * }
+ */
 export class InputError extends Error {
   override name = 'InputError';
+  /** Every problem found, each with the path of its field. */
   readonly issues: InputIssue[];
 
   constructor(issues: InputIssue[] | string, context?: string) {

@@ -3,12 +3,16 @@
 // to see the kernels' speed on a known answer.
 import { InputError } from './errors.js';
 
+/** The built-in game families whose v(S) is computed inside Wasm. */
 export type BuiltinKind = 'soum' | 'quadratic' | 'airport' | 'voting';
 
 /** A game whose v(S) is computed in Wasm from `params` (layout per kind). */
 export interface BuiltinGame {
+  /** Player names, one per player index. */
   players: string[];
+  /** Which family of game this is. */
   builtin: BuiltinKind;
+  /** The game's parameters in the layout its Wasm kernel reads; made by the game's constructor. */
   params: Float64Array;
 }
 
@@ -42,11 +46,20 @@ function checkFinite(values: ArrayLike<number>, field: string): void {
 
 /** One unanimity term: `coefficient` is earned when every member is present. */
 export interface UnanimityTerm {
+  /** Player indices that must all be present. */
   members: number[];
+  /** What the term adds to v(S) when they are. */
   coefficient: number;
 }
 
-/** Sum of unanimity games: v(S) = sum of coefficients of terms whose members are all in S. */
+/**
+ * Sum of unanimity games: v(S) = sum of coefficients of terms whose members are all in S.
+ *
+ * @example
+ * // 2 when players 0 and 1 are both in S, plus 3 when 2, 3 and 4 all are: every player's value is 1.
+ * const game = soumGame(5, [{ members: [0, 1], coefficient: 2 }, { members: [2, 3, 4], coefficient: 3 }]);
+ * (await shapley(game)).values; // Float64Array [1, 1, 1, 1, 1]
+ */
 export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPlayers(n)): BuiltinGame {
   checkPlayerCount(n, 'soumGame');
   // Layout: [count, coefficients, masks (u64)], then an index for incremental
@@ -101,14 +114,25 @@ export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<num
   return { players, builtin: 'quadratic', params };
 }
 
-/** Airport game: v(S) = the largest cost among S (a runway long enough for all). */
+/**
+ * Airport game: v(S) = the largest cost among S (a runway long enough for all).
+ *
+ * @example
+ * closedFormShapley(airportGame([1, 3])); // Float64Array [0.5, 2.5]
+ */
 export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(costs.length)): BuiltinGame {
   checkPlayerCount(costs.length, 'airportGame');
   checkFinite(costs, 'costs');
   return { players, builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
 }
 
-/** Weighted voting game: v(S) = 1 when the weights in S reach `quota`, else 0. */
+/**
+ * Weighted voting game: v(S) = 1 when the weights in S reach `quota`, else 0.
+ *
+ * @example
+ * // Any two of three equal voters win: each holds a third of the power.
+ * (await shapley(votingGame([1, 1, 1], 2))).values; // Float64Array [1/3, 1/3, 1/3]
+ */
 export function votingGame(weights: ArrayLike<number>, quota: number, players = defaultPlayers(weights.length)): BuiltinGame {
   checkPlayerCount(weights.length, 'votingGame');
   checkFinite(weights, 'weights');

@@ -48,6 +48,7 @@ function integerAtLeast(minimum: number, what: string) {
   );
 }
 
+/** The options of {@link shapley}: `method`, `budget` (an integer >= 1) and `seed` (an integer >= 0). */
 export const shapleyOptionsSchema = z.looseObject({
   method: z.optional(methodSchema),
   budget: z.optional(integerAtLeast(1, 'the budget (evaluations of v)')),

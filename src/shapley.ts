@@ -10,8 +10,15 @@ import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from 
 import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 
+/** A game the attribution functions accept: a full value table or a built-in game. */
 export type Game = TableGame | BuiltinGame;
 
+/**
+ * How {@link shapley} computes: method, sampling budget and seed.
+ *
+ * @example
+ * await shapley(game, { method: 'permutation', budget: 20_000, seed: 7 });
+ */
 export interface ShapleyOptions {
   /** 'exact' enumerates all 2^n coalitions; 'permutation' samples; 'auto' (default) picks. */
   method?: Method;
@@ -21,8 +28,11 @@ export interface ShapleyOptions {
   seed?: number;
 }
 
+/** Values of each player, in the order of `players`, with how they were computed. */
 export interface ShapleyResult {
+  /** The game's player names; `values[i]` belongs to `players[i]`. */
   players: string[];
+  /** One value per player; they add up to v(N) - v(empty) (efficiency), up to sampling error. */
   values: Float64Array;
   /** Standard error of each value; null when the values are exact. */
   stderr: Float64Array | null;
@@ -32,12 +42,15 @@ export interface ShapleyResult {
   evaluations: number;
 }
 
+/** The pairwise Shapley interaction index of every pair of players. */
 export interface InteractionResult {
+  /** The game's player names, indexing the rows and columns of `matrix`. */
   players: string[];
   /** n x n row-major; entry i*n+j > 0 means synergy between i and j, < 0 redundancy; zero diagonal. */
   matrix: Float64Array;
 }
 
+/** Evaluations of v that sampling spends when `options.budget` is not given. */
 export const DEFAULT_BUDGET = 100_000;
 /** Built-in games up to this size are tabulated for exact values when no budget says otherwise. */
 const AUTO_EXACT_MAX_PLAYERS = 20;
@@ -131,7 +144,12 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
   return { players: game.players, values, stderr, method: 'permutation', evaluations: plan.evaluations };
 }
 
-/** Exact Banzhaf value of each player (every coalition weighted equally). */
+/**
+ * Exact Banzhaf value of each player (every coalition weighted equally).
+ *
+ * @example
+ * (await banzhaf({ players: ['a', 'b'], values: [0, 1, 1, 3] })).values; // Float64Array [1.5, 1.5]
+ */
 export async function banzhaf(game: Game): Promise<ShapleyResult> {
   const checked = checkGame(game);
   const n = checked.players.length;
@@ -139,7 +157,13 @@ export async function banzhaf(game: Game): Promise<ShapleyResult> {
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
 }
 
-/** Exact pairwise Shapley interaction index: negative = redundant pair, positive = synergy. */
+/**
+ * Exact pairwise Shapley interaction index: negative = redundant pair, positive = synergy.
+ *
+ * @example
+ * const { matrix } = await interactions({ players: ['a', 'b'], values: [0, 1, 1, 3] });
+ * matrix; // Float64Array [0, 1, 1, 0]: a and b together earn 1 more than apart
+ */
 export async function interactions(game: Game): Promise<InteractionResult> {
   const checked = checkGame(game);
   const n = checked.players.length;

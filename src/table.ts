@@ -10,6 +10,13 @@ import { parseOrThrow } from './validate.js';
  */
 export const EXACT_MAX_PLAYERS = 26;
 
+/**
+ * A game given by its full value table, the input of the exact methods.
+ *
+ * @example
+ * // v({}) = 0, v({a}) = 1, v({b}) = 1, v({a, b}) = 3
+ * const game: TableGame = { players: ['a', 'b'], values: [0, 1, 1, 3] };
+ */
 export interface TableGame {
   /** Player names; bit i of a coalition mask stands for players[i]. */
   players: string[];
