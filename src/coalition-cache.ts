@@ -65,7 +65,7 @@ export class CoalitionCache {
     return this.values.get(this.keyOf(mask, 0));
   }
 
-  /** The key of coalition `index` of a mask batch. */
+  /** The key of coalition `index` of a mask batch. @internal */
   keyOf(masks: MaskBatch, index: number): Key {
     const base = index * this.words;
     if (this.words === 1) return masks[base];
@@ -73,14 +73,17 @@ export class CoalitionCache {
     return wordsToHex(masks, base, this.words);
   }
 
+  /** v(S) for a key made by keyOf, if evaluated. @internal */
   lookup(key: Key): number | undefined {
     return this.values.get(key);
   }
 
+  /** Records v(S) under a key made by keyOf. @internal */
   store(key: Key, value: number): void {
     this.values.set(key, value);
   }
 
+  /** The JSON form (what `JSON.stringify(cache)` writes), accepted back by `options.cache` and fromJSON. */
   toJSON(): CoalitionCacheJSON {
     const coalitions: Record<string, number> = {};
     for (const [key, value] of this.values) coalitions[typeof key === 'number' ? key.toString(16) : key] = value;

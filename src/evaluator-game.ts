@@ -18,6 +18,12 @@ export interface EvaluatorGame {
   evaluate: Evaluate;
 }
 
+/**
+ * How {@link shapley} runs an evaluator game: method, budget, stopping rules, concurrency and resuming.
+ *
+ * @example
+ * await shapley(game, { budget: 500, tolerance: 0.01, concurrency: 4, signal: controller.signal, onProgress: console.log });
+ */
 export interface EvaluatorOptions {
   /** 'exact' calls evaluate for all 2^n coalitions; 'permutation' samples; 'auto' picks exact when the budget covers 2^n. */
   method?: Method;
@@ -40,6 +46,7 @@ export interface EvaluatorOptions {
   cache?: CoalitionCache | CoalitionCacheJSON | string;
 }
 
+/** The values of an evaluator game, why the run stopped, and the cache of everything evaluated. */
 export interface EvaluatorResult {
   players: string[];
   values: Float64Array;

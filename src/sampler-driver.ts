@@ -16,6 +16,7 @@ export interface CoalitionSource {
   stop(): void;
 }
 
+/** What `onProgress` receives while an evaluator run goes on. */
 export interface Progress {
   /** Distinct coalitions paid for so far in this run. */
   evaluations: number;

@@ -68,6 +68,7 @@ function positiveNumber(what: string) {
 /** `{ players, evaluate }`: evaluate(coalition) returns v(S) for the named players, possibly asynchronously. */
 export const evaluatorGameSchema = z.object({
   players: playersSchema,
+  /** (coalition: string[]) => number | Promise<number> */
   evaluate: z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
     error: 'expected a function (coalition: string[]) => number | Promise<number>',
   }),
@@ -84,6 +85,7 @@ export const evaluatorOptionsSchema = z.extend(shapleyOptionsSchema, {
       error: 'expected an AbortSignal (from new AbortController().signal)',
     }),
   ),
+  /** ({ evaluations, budget, maxStderr, elapsedMs }) => void */
   onProgress: z.optional(
     z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
       error: 'expected a function ({ evaluations, budget, maxStderr, elapsedMs }) => void',
