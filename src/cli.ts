@@ -2,12 +2,14 @@
 // reports errors on stderr with exit code 1.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { ATTRIBUTE_USAGE, attributeCommand } from './cli-attribute.js';
 import { InputError } from './errors.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from './shapley.js';
 
 const USAGE = `Usage:
   agent-credit shapley <game.json> [--method exact|permutation|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
   agent-credit interactions <game.json>
+${ATTRIBUTE_USAGE}
 
 <game.json> holds {"players": [...], "values": [...]} with values[mask] = v(S), bit i of mask = players[i].`;
 
@@ -46,6 +48,7 @@ function plain(result: ShapleyResult): object {
 type Command = (args: string[], out: (text: string) => void) => Promise<void>;
 
 const commands: Record<string, Command> = {
+  attribute: (args) => attributeCommand(args),
   async shapley(args, out) {
     const { values: flags, positionals } = parseArgs({
       args,

@@ -17,6 +17,7 @@ export interface KernelExports {
   ): void;
   tabulateGame(kind: number, params: number, n: number, out: number): void;
   shapleyBatch(tables: number, sizes: number, count: number, out: number): void;
+  interactionsBatch(tables: number, sizes: number, count: number, derivative: number, row: number, out: number): void;
   permutationSamplerBytes(n: number, pairsPerAsk: number): number;
   permutationSamplerInit(
     state: number, n: number, seedLow: number, seedHigh: number, totalPairs: number, blockPairs: number, pairsPerAsk: number,

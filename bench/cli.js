@@ -1,0 +1,99 @@
+// Issue 4 target: `agent-credit attribute` on a 100,000-episode JSONL file of
+// 5-agent episodes with full coalition tables, >= 20,000 episodes/s, with the
+// peak memory of the run (constant memory: it should not grow with the file).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixed, seededRandom, table, verdict } from './lib/measure.js';
+
+const AGENTS = ['planner', 'researcher', 'coder', 'tester', 'reviewer'];
+const LABELS = ['helpful', 'helpful', 'neutral', 'redundant', 'harmful', undefined, undefined];
+const SENTENCES = [
+  'Split the task into retrieval, implementation and review steps.',
+  'Found two candidate sources; the second one has the 2024 figures.',
+  'Implemented the parser and added a test for empty input.',
+  'The test fails on inputs with a trailing newline; fixing.',
+  'Reviewed the change: the error handling path is not covered yet.',
+];
+
+/** One realistic episode: 5 agents, 8 messages, 32 coalitions from a random SOUM-like game. */
+function episode(k, random) {
+  const success = random() < 0.8;
+  const dividends = new Float64Array(32);
+  for (let mask = 1; mask < 32; mask++) dividends[mask] = random() < 0.4 ? random() * 0.3 - 0.05 : 0;
+  const coalitions = [];
+  for (let mask = 0; mask < 32; mask++) {
+    let value = 0;
+    for (let sub = mask; sub > 0; sub = (sub - 1) & mask) value += dividends[sub];
+    coalitions.push({ agents: AGENTS.filter((_, i) => mask & (1 << i)), value: Math.round(value * 1e4) / 1e4 });
+  }
+  const score = coalitions[31].value;
+  const messages = [];
+  for (let m = 0; m < 8; m++) {
+    const label = LABELS[Math.floor(random() * LABELS.length)];
+    const message = { id: `m${m}`, agent: AGENTS[m % 5], content: SENTENCES[Math.floor(random() * SENTENCES.length)] };
+    if (label && (success ? label !== 'harmful' || m > 4 : true)) message.label = success && label === 'harmful' ? 'neutral' : label;
+    if (random() < 0.5) message.score = Math.round((random() * 2 - 1) * 100) / 100;
+    messages.push(message);
+  }
+  return { id: `ep-${k}`, task: 'Fix the failing date parser and ship a release.', agents: AGENTS, messages, outcome: { score, success }, coalitions };
+}
+
+async function writeEpisodes(path, count) {
+  const out = createWriteStream(path);
+  const random = seededRandom(4);
+  for (let k = 0; k < count; k++) {
+    if (!out.write(JSON.stringify(episode(k, random)) + '\n')) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve) => out.end(resolve));
+}
+
+/** Runs the built CLI in a child process; returns wall time and its peak RSS. */
+function runCli(args) {
+  const cli = new URL('../dist/cli.js', import.meta.url).href;
+  const script = `import { main } from ${JSON.stringify(cli)};
+const code = await main(${JSON.stringify(args)});
+process.stderr.write('\\nmaxrss ' + process.resourceUsage().maxRSS + '\\n');
+process.exitCode = code;`;
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - start;
+      if (code !== 0) return reject(new Error(`attribute failed (${code}): ${stderr}`));
+      resolve({ ms, maxRssKb: Number(/maxrss (\d+)/.exec(stderr)[1]), summary: stderr.split('\n').find((line) => line.startsWith('attribute:')) });
+    });
+  });
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-credit-bench-'));
+  try {
+    const rows = [];
+    const checks = [];
+    for (const count of [10_000, 100_000]) {
+      const input = join(dir, `episodes-${count}.jsonl`);
+      await writeEpisodes(input, count);
+      const mb = statSync(input).size / 2 ** 20;
+      for (const format of ['signals', 'rewards']) {
+        const output = join(dir, `out-${count}-${format}.jsonl`);
+        const { ms, maxRssKb } = await runCli(['attribute', input, '-o', output, '--format', format]);
+        const rate = count / (ms / 1000);
+        rows.push([count.toLocaleString('en-US'), fixed(mb, 0), format, fixed(ms / 1000, 2), fixed(rate, 0), fixed(maxRssKb / 1024, 0)]);
+        if (count === 100_000 && format === 'signals') checks.push(['attribute >= 20,000 episodes/s (100,000 5-agent episodes, full tables)', rate >= 20_000]);
+      }
+    }
+    console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, parse, validate, attribute, write)\n');
+    console.log(table(['episodes', 'input MB', 'format', 's', 'episodes/s', 'peak RSS MB'], rows));
+    console.log('\n#### Issue 4 targets\n');
+    console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

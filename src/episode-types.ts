@@ -1,0 +1,31 @@
+// The episode's normal form and its vocabulary, shared by the schema
+// (episode.ts) and the fast validation path (episode-fast.ts).
+
+export const MESSAGE_LABELS = ['helpful', 'neutral', 'redundant', 'harmful', 'error', 'corrective'] as const;
+export type MessageLabel = (typeof MESSAGE_LABELS)[number];
+
+/** Exact attribution enumerates 2^n coalitions; a table beyond this is not a JSON record anyone writes. */
+export const EPISODE_MAX_TABLE_AGENTS = 20;
+
+export interface EpisodeMessage {
+  id: string;
+  agent: string;
+  content: string;
+  label?: MessageLabel;
+  score?: number;
+  prefixValue?: number;
+}
+
+/** A validated episode in normal form: agent ids, message ids filled in. */
+export interface Episode {
+  id: string;
+  task?: string;
+  agents: string[];
+  roles: Array<string | undefined>;
+  messages: EpisodeMessage[];
+  outcome: { score: number; success: boolean };
+  /** values[mask] = v(S), bit i = agents[i]; null when the record brings no coalitions. */
+  table: Float64Array | null;
+  repairs: Array<{ message: string; content: string }>;
+}
+

@@ -1,0 +1,226 @@
+// Episode format v1: one multi-agent run plus its evaluation. The schema is
+// exported so users can validate their own data; cross-field rules (known
+// agents, unique ids, a complete coalition table that agrees with the
+// outcome) are part of it, so one parse says everything that is wrong.
+import * as z from 'zod/mini';
+import { InputError, type InputIssue } from './errors.js';
+import { describe, formatPath } from './validate.js';
+import { validEpisode } from './episode-fast.js';
+import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage } from './episode-types.js';
+
+export { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS } from './episode-types.js';
+export type { Episode, EpisodeMessage, MessageLabel } from './episode-types.js';
+
+const name = (what: string) => z.string({ error: `expected ${what} as a string` }).check(z.minLength(1, `expected ${what} as a non-empty string`));
+
+function numberIn(low: number, high: number, what: string) {
+  return z.number({ error: (issue) => `expected ${what} as a finite number in [${low}, ${high}], got ${describe(issue.input)}` }).check(
+    z.refine((x) => x >= low && x <= high, { error: (issue) => `expected ${what} in [${low}, ${high}], got ${describe(issue.input)}` }),
+  );
+}
+
+export const messageLabelSchema = z.enum(MESSAGE_LABELS, {
+  error: (issue) => `expected one of ${MESSAGE_LABELS.join(', ')}; got ${describe(issue.input)}`,
+});
+
+export const agentSchema = z.union([name('an agent id'), z.object({ id: name('an agent id'), role: z.optional(z.string()) })], {
+  error: 'expected an agent id (string) or { id, role }',
+});
+
+export const messageSchema = z.object({
+  id: z.optional(name('a message id')),
+  agent: name('the agent of the message'),
+  content: z.string({ error: (issue) => `expected the message content as a string, got ${describe(issue.input)}` }),
+  label: z.optional(messageLabelSchema),
+  score: z.optional(numberIn(-1, 1, "the judge's helpfulness score")),
+  prefixValue: z.optional(numberIn(0, 1, 'the success probability after this message')),
+});
+
+export const outcomeSchema = z.object({
+  score: z.number({ error: (issue) => `expected outcome.score (v of the whole team) as a finite number, got ${describe(issue.input)}` }),
+  success: z.boolean({ error: (issue) => `expected outcome.success as true or false, got ${describe(issue.input)}` }),
+});
+
+export const coalitionSchema = z.object({
+  agents: z.array(name('an agent id'), { error: 'expected the coalition members as an array of agent ids' }),
+  value: z.number({ error: (issue) => `expected the coalition value as a finite number, got ${describe(issue.input)}` }),
+});
+
+export const repairSchema = z.object({
+  message: name('the id of the repaired message'),
+  content: z.string({ error: 'expected the repaired content as a string' }),
+});
+
+const episodeShape = z.object({
+  id: name('the episode id'),
+  task: z.optional(z.string({ error: 'expected the task as a string' })),
+  agents: z.array(agentSchema, { error: 'expected agents as an array' }).check(z.minLength(1, 'expected at least one agent')),
+  messages: z.array(messageSchema, { error: 'expected messages as an array' }).check(z.minLength(1, 'expected at least one message')),
+  outcome: outcomeSchema,
+  coalitions: z.optional(z.array(coalitionSchema, { error: 'expected coalitions as an array of { agents, value }' })),
+  repairs: z.optional(z.array(repairSchema, { error: 'expected repairs as an array of { message, content }' })),
+});
+
+type EpisodeInput = z.output<typeof episodeShape>;
+
+/** Episode format v1, with every cross-field rule. */
+export const episodeSchema = episodeShape.check(
+  z.superRefine((episode, ctx) => {
+    for (const issue of crossFieldIssues(episode)) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: undefined });
+    }
+  }),
+);
+
+export type EpisodeRecord = z.output<typeof episodeSchema>;
+
+/** Where a record came from, for error messages. */
+export interface RecordSource {
+  file?: string;
+  /** 1-based line number in a JSONL file. */
+  line?: number;
+}
+
+/** A record that is not a valid episode: says which episode, which line and which field. */
+export class EpisodeError extends InputError {
+  override name = 'EpisodeError';
+  constructor(
+    issues: InputIssue[] | string,
+    readonly episode: string | undefined,
+    readonly source: RecordSource = {},
+  ) {
+    super(issues, recordContext(episode, source));
+  }
+}
+
+export function recordContext(episode: string | undefined, source: RecordSource): string {
+  const where = [source.file, source.line === undefined ? undefined : `line ${source.line}`].filter(Boolean).join(' ');
+  const which = episode === undefined ? 'episode (no id)' : `episode ${JSON.stringify(episode)}`;
+  return where ? `${where}, ${which}` : which;
+}
+
+const agentId = (agent: EpisodeInput['agents'][number]) => (typeof agent === 'string' ? agent : agent.id);
+const setText = (members: string[]) => `{${members.join(', ')}}`;
+
+type PathIssue = { path: Array<string | number>; message: string };
+
+function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const agents = episode.agents.map(agentId);
+  const agentIndex = new Map<string, number>();
+  agents.forEach((agent, i) => {
+    const first = agentIndex.get(agent);
+    if (first !== undefined) issues.push({ path: ['agents', i], message: `duplicate agent ${JSON.stringify(agent)} (also at agents[${first}])` });
+    else agentIndex.set(agent, i);
+  });
+  const messageIndex = new Map<string, number>();
+  episode.messages.forEach((message, i) => {
+    if (!agentIndex.has(message.agent)) {
+      issues.push({ path: ['messages', i, 'agent'], message: `unknown agent ${JSON.stringify(message.agent)}; expected one of ${agents.join(', ')}` });
+    }
+    const id = message.id ?? String(i);
+    const first = messageIndex.get(id);
+    if (first !== undefined) issues.push({ path: ['messages', i, 'id'], message: `duplicate message id ${JSON.stringify(id)} (also messages[${first}])` });
+    else messageIndex.set(id, i);
+  });
+  episode.repairs?.forEach((repair, i) => {
+    if (!messageIndex.has(repair.message)) issues.push({ path: ['repairs', i, 'message'], message: `no message has id ${JSON.stringify(repair.message)}` });
+  });
+  if (episode.coalitions && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex));
+  return issues;
+}
+
+function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Map<string, number>): PathIssue[] {
+  const n = agents.length;
+  if (n > EPISODE_MAX_TABLE_AGENTS) {
+    return [{ path: ['coalitions'], message: `a table for ${n} agents needs 2^${n} coalitions; at most ${EPISODE_MAX_TABLE_AGENTS} agents take a table. Pass an evaluate function instead (attributeEpisode options).` }];
+  }
+  const issues: PathIssue[] = [];
+  const seen = new Map<number, number>();
+  const full = 2 ** n - 1;
+  episode.coalitions!.forEach((coalition, c) => {
+    let mask = 0;
+    coalition.agents.forEach((agent, j) => {
+      const i = agentIndex.get(agent);
+      if (i === undefined) issues.push({ path: ['coalitions', c, 'agents', j], message: `unknown agent ${JSON.stringify(agent)}; expected one of ${agents.join(', ')}` });
+      else if (mask & (1 << i)) issues.push({ path: ['coalitions', c, 'agents', j], message: `agent ${JSON.stringify(agent)} listed twice` });
+      else mask |= 1 << i;
+    });
+    const first = seen.get(mask);
+    if (first !== undefined) issues.push({ path: ['coalitions', c], message: `coalition ${setText(coalition.agents)} given twice (also coalitions[${first}])` });
+    else seen.set(mask, c);
+    if (mask === full && Math.abs(coalition.value - episode.outcome.score) > 1e-9 * Math.max(1, Math.abs(episode.outcome.score))) {
+      issues.push({ path: ['coalitions', c, 'value'], message: `v(whole team) = ${coalition.value} disagrees with outcome.score = ${episode.outcome.score}` });
+    }
+  });
+  if (issues.length > 0) return issues;
+  const missing: string[] = [];
+  for (let mask = 0; mask < full; mask++) {
+    if (!seen.has(mask)) missing.push(setText(agents.filter((_, i) => mask & (1 << i))));
+  }
+  if (missing.length > 0) {
+    const shown = missing.length > 12 ? [...missing.slice(0, 12), `... and ${missing.length - 12} more`] : missing;
+    issues.push({ path: ['coalitions'], message: `exact attribution needs all 2^${n} = ${2 ** n} coalitions; missing ${missing.length}: ${shown.join(', ')}` });
+  }
+  return issues;
+}
+
+function normalize(record: EpisodeRecord): Episode {
+  const agents = record.agents.map(agentId);
+  let table: Float64Array | null = null;
+  if (record.coalitions) {
+    const index = new Map(agents.map((agent, i) => [agent, i]));
+    table = new Float64Array(2 ** agents.length);
+    for (const coalition of record.coalitions) {
+      let mask = 0;
+      for (const agent of coalition.agents) mask |= 1 << index.get(agent)!;
+      table[mask] = coalition.value;
+    }
+    table[table.length - 1] = record.outcome.score;
+  }
+  return {
+    id: record.id,
+    task: record.task,
+    agents,
+    roles: record.agents.map((agent) => (typeof agent === 'string' ? undefined : agent.role)),
+    messages: record.messages.map((message, i) => {
+      const normal: EpisodeMessage = { id: message.id ?? String(i), agent: message.agent, content: message.content };
+      if (message.label !== undefined) normal.label = message.label;
+      if (message.score !== undefined) normal.score = message.score;
+      if (message.prefixValue !== undefined) normal.prefixValue = message.prefixValue;
+      return normal;
+    }),
+    outcome: record.outcome,
+    table,
+    repairs: record.repairs ?? [],
+  };
+}
+
+function episodeIdOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'id' in value) {
+    const id = (value as { id: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return String(id);
+  }
+  return undefined;
+}
+
+/**
+ * Validates one episode record and brings it into normal form.
+ * Throws an EpisodeError naming the episode, the line (when given) and every field at fault.
+ */
+export function parseEpisode(value: unknown, source: RecordSource = {}): Episode {
+  const fast = validEpisode(value);
+  if (fast) return fast;
+  const result = episodeSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+    throw new EpisodeError(issues, episodeIdOf(value), source);
+  }
+  return normalize(result.data);
+}
+
+/** Accepts a normalized Episode as is, anything else through parseEpisode. */
+export function asEpisode(value: Episode | unknown, source: RecordSource = {}): Episode {
+  if (value && typeof value === 'object' && 'table' in value && 'roles' in value) return value as Episode;
+  return parseEpisode(value, source);
+}

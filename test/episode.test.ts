@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { ablate } from '../src/ablate.js';
+import { validEpisode } from '../src/episode-fast.js';
+import { EpisodeError, episodeSchema, parseEpisode } from '../src/episode.js';
+import { randomEpisode, seededRandom } from './support/episodes.js';
+
+const base = () => ({
+  id: 'ep-17',
+  task: 'fix the bug',
+  agents: ['planner', { id: 'coder', role: 'writes code' }],
+  messages: [
+    { id: 'm1', agent: 'planner', content: 'plan', label: 'helpful', score: 0.8, prefixValue: 0.7 },
+    { agent: 'coder', content: 'patch' },
+  ],
+  outcome: { score: 1, success: true },
+  coalitions: [
+    { agents: [], value: 0 },
+    { agents: ['planner'], value: 0.2 },
+    { agents: ['coder'], value: 0.5 },
+    { agents: ['planner', 'coder'], value: 1 },
+  ],
+  repairs: [{ message: 'm1', content: 'better plan' }],
+});
+
+function errorOf(value: unknown, source = { file: 'runs.jsonl', line: 7 }): EpisodeError {
+  try {
+    parseEpisode(value, source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EpisodeError);
+    return error as EpisodeError;
+  }
+  throw new Error('expected an EpisodeError');
+}
+
+describe('episode format v1', () => {
+  it('normalizes a valid record: agent ids, default message ids, the table by mask', () => {
+    const episode = parseEpisode(base());
+    expect(episode.agents).toEqual(['planner', 'coder']);
+    expect(episode.roles).toEqual([undefined, 'writes code']);
+    expect(episode.messages.map((message) => message.id)).toEqual(['m1', '1']);
+    expect(Array.from(episode.table!)).toEqual([0, 0.2, 0.5, 1]);
+    expect(episode.repairs).toEqual([{ message: 'm1', content: 'better plan' }]);
+    expect(episodeSchema.safeParse(base()).success).toBe(true);
+  });
+
+  it('takes v(team) from the outcome when the full coalition is not listed', () => {
+    const record = base();
+    record.coalitions.pop();
+    expect(parseEpisode(record).table![3]).toBe(1);
+  });
+
+  const cases: Array<[string, (record: ReturnType<typeof base>) => unknown, RegExp]> = [
+    ['wrong type', (r) => ({ ...r, messages: [{ ...r.messages[0], content: 42 }] }), /messages\[0\]\.content: expected the message content as a string, got 42/],
+    ['unknown agent in a message', (r) => ({ ...r, messages: [...r.messages, { agent: 'critic', content: 'x' }] }), /messages\[2\]\.agent: unknown agent "critic"; expected one of planner, coder/],
+    ['duplicate message ids', (r) => ({ ...r, messages: [...r.messages, { id: 'm1', agent: 'coder', content: 'x' }] }), /messages\[2\]\.id: duplicate message id "m1" \(also messages\[0\]\)/],
+    ['duplicate agents', (r) => ({ ...r, agents: ['planner', 'coder', 'planner'] }), /agents\[2\]: duplicate agent "planner" \(also at agents\[0\]\)/],
+    ['score out of range', (r) => ({ ...r, messages: [{ ...r.messages[0], score: 1.5 }] }), /messages\[0\]\.score: expected the judge's helpfulness score in \[-1, 1\], got 1.5/],
+    ['prefixValue out of range', (r) => ({ ...r, messages: [{ ...r.messages[0], prefixValue: -0.1 }] }), /messages\[0\]\.prefixValue: expected .* in \[0, 1\], got -0.1/],
+    ['NaN score', (r) => ({ ...r, messages: [{ ...r.messages[0], score: NaN }] }), /messages\[0\]\.score: .*got NaN/],
+    ['unknown label', (r) => ({ ...r, messages: [{ ...r.messages[0], label: 'great' }] }), /messages\[0\]\.label: expected one of helpful, neutral, redundant, harmful, error, corrective; got "great"/],
+    ['missing coalitions', (r) => ({ ...r, coalitions: r.coalitions.slice(1, 2) }), /coalitions: exact attribution needs all 2\^2 = 4 coalitions; missing 2: \{\}, \{coder\}/],
+    ['outcome/coalition mismatch', (r) => ({ ...r, coalitions: [...r.coalitions.slice(0, 3), { agents: ['coder', 'planner'], value: 0.9 }] }), /coalitions\[3\]\.value: v\(whole team\) = 0.9 disagrees with outcome.score = 1/],
+    ['unknown agent in a coalition', (r) => ({ ...r, coalitions: [...r.coalitions, { agents: ['critic'], value: 1 }] }), /coalitions\[4\]\.agents\[0\]: unknown agent "critic"/],
+    ['a coalition given twice', (r) => ({ ...r, coalitions: [...r.coalitions, { agents: ['coder'], value: 0.4 }] }), /coalitions\[4\]: coalition \{coder\} given twice \(also coalitions\[2\]\)/],
+    ['repair of an unknown message', (r) => ({ ...r, repairs: [{ message: 'm9', content: 'x' }] }), /repairs\[0\]\.message: no message has id "m9"/],
+    ['missing outcome', (r) => ({ ...r, outcome: undefined }), /outcome: /],
+    ['success not boolean', (r) => ({ ...r, outcome: { score: 1, success: 'yes' } }), /outcome\.success: expected outcome.success as true or false, got "yes"/],
+  ];
+  for (const [name, mutate, message] of cases) {
+    it(`rejects ${name}, naming episode, line and field`, () => {
+      const error = errorOf(mutate(base()));
+      expect(error.message).toMatch(/^runs\.jsonl line 7, episode "ep-17": /);
+      expect(error.message).toMatch(message);
+      expect(error.episode).toBe('ep-17');
+      expect(error.source).toEqual({ file: 'runs.jsonl', line: 7 });
+    });
+  }
+
+  it('lists every missing coalition, abbreviating long lists', () => {
+    const record = randomEpisode(1, { agents: 5 });
+    const coalitions = record.coalitions as unknown[];
+    const error = errorOf({ ...record, coalitions: coalitions.filter((_, mask) => mask % 2 === 0) });
+    expect(error.message).toMatch(/missing 15: \{agent0\}, \{agent0, agent1\}, .* and 3 more/);
+  });
+
+  it('the fast path accepts exactly what the schema accepts (random valid records and single-field mutations)', () => {
+    const random = seededRandom(11);
+    const mutations: Array<(record: Record<string, any>) => void> = [
+      (r) => (r.id = ''), (r) => (r.id = 3), (r) => (r.task = null), (r) => (r.agents = []), (r) => r.agents.push(r.agents[0]),
+      (r) => (r.agents[0] = { id: r.agents[0], role: 7 }), (r) => (r.agents[0] = { id: r.agents[0], role: 'lead' }),
+      (r) => (r.messages[0].agent = 'nobody'), (r) => (r.messages[0].content = null), (r) => (r.messages[0].label = 'fine'),
+      (r) => (r.messages[0].score = 2), (r) => (r.messages[0].score = Infinity), (r) => (r.messages[0].prefixValue = 1.01),
+      (r) => (r.messages[1].id = r.messages[0].id), (r) => delete r.messages[0].id, (r) => (r.messages[0].id = '1'),
+      (r) => (r.messages = []), (r) => (r.outcome.score = '1'), (r) => (r.outcome.success = 1), (r) => r.coalitions.pop(),
+      (r) => r.coalitions.shift(), (r) => (r.coalitions[1].value = null), (r) => r.coalitions[1].agents.push('ghost'),
+      (r) => r.coalitions.push(r.coalitions[1]), (r) => (r.coalitions[r.coalitions.length - 1].value += 0.5), (r) => delete r.coalitions,
+      (r) => (r.repairs = [{ message: 'm0', content: 'fixed' }]), (r) => (r.repairs = [{ message: 'zz', content: 'fixed' }]),
+      (r) => (r.repairs = { message: 'm0' }), (r) => (r.extra = 'ignored'),
+    ];
+    let accepted = 0;
+    for (let k = 0; k < 400; k++) {
+      const record = structuredClone(randomEpisode(k)) as Record<string, any>;
+      if (k % 3 !== 0) mutations[Math.floor(random() * mutations.length)](record);
+      const fast = validEpisode(record);
+      const slow = episodeSchema.safeParse(record);
+      if (fast) {
+        accepted++;
+        expect(slow.success).toBe(true);
+        expect(parseEpisode(record)).toEqual(fast);
+      }
+      if (!slow.success) expect(fast).toBeUndefined();
+    }
+    expect(accepted).toBeGreaterThan(150);
+  });
+});
+
+describe('ablate', () => {
+  it('keeps only the messages of the given agents, in order, without outcome or table', () => {
+    const counterfactual = ablate(base(), ['coder']);
+    expect(counterfactual).toEqual({ id: 'ep-17', task: 'fix the bug', agents: ['coder'], messages: [{ id: '1', agent: 'coder', content: 'patch' }] });
+    expect(ablate(base(), []).messages).toEqual([]);
+    expect(ablate(base(), ['coder', 'planner']).messages.map((message) => message.id)).toEqual(['m1', '1']);
+  });
+
+  it('rejects unknown agents', () => {
+    expect(() => ablate(base(), ['critic'])).toThrow(/agents\[0\]: unknown agent "critic"; episode "ep-17" has planner, coder/);
+  });
+});

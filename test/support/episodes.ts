@@ -1,0 +1,41 @@
+// Seeded random episodes for property tests: random agents, labels, scores,
+// prefix values and a full coalition table.
+import { MESSAGE_LABELS } from '../../src/episode.js';
+import { seededRandom } from './seeded.js';
+
+export { seededRandom };
+
+export interface RandomEpisodeOptions {
+  agents?: number;
+  messages?: number;
+  success?: boolean;
+  /** Probability that a message has a label / a score. */
+  labelled?: number;
+  scored?: number;
+  harmful?: boolean;
+}
+
+const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)];
+
+export function randomEpisode(seed: number, options: RandomEpisodeOptions = {}): Record<string, unknown> & { agents: string[]; messages: Array<Record<string, unknown>> } {
+  const random = seededRandom(seed);
+  const n = options.agents ?? 2 + Math.floor(random() * 4);
+  const agents = Array.from({ length: n }, (_, i) => `agent${i}`);
+  const count = options.messages ?? n + Math.floor(random() * 8);
+  const labels = options.harmful === false ? MESSAGE_LABELS.filter((label) => label !== 'harmful' && label !== 'error') : MESSAGE_LABELS;
+  const messages = Array.from({ length: count }, (_, m) => {
+    const message: Record<string, unknown> = { id: `m${m}`, agent: m < n ? agents[m] : pick(agents, random), content: `message ${m}` };
+    if (random() < (options.labelled ?? 0.6)) message.label = pick(labels, random);
+    if (random() < (options.scored ?? 0.5)) message.score = Math.round((2 * random() - 1) * 100) / 100;
+    if (random() < 0.5) message.prefixValue = Math.round(random() * 100) / 100;
+    return message;
+  });
+  const size = 2 ** n;
+  const coalitions = [];
+  for (let mask = 0; mask < size; mask++) {
+    const members = agents.filter((_, i) => mask & (1 << i));
+    coalitions.push({ agents: members, value: mask === 0 ? 0 : Math.round((random() * members.length * 0.4 - 0.1) * 1000) / 1000 });
+  }
+  const score = coalitions[size - 1].value;
+  return { id: `ep-${seed}`, task: `task ${seed}`, agents, messages, outcome: { score, success: options.success ?? random() < 0.5 }, coalitions };
+}
