@@ -5,7 +5,7 @@
 //
 // where q_m is the message's quality (its label fixes a band, its score a
 // place in the band), alpha = bound / 2, and [lo_m, hi_m] is [-bound, bound]
-// except for harmful/error messages, whose ceiling alpha * q_m is negative.
+// except for harmful/error messages, whose ceiling is -bound / 1000.
 // It is the closest point to the quality targets that conserves the credit
 // and respects the bounds; clip(. + mu) is monotone, which gives the order
 // and monotonicity properties.
@@ -38,6 +38,13 @@ export function messageQuality(message: Pick<EpisodeMessage, 'label' | 'score'>)
   return low + place * (high - low);
 }
 
+/**
+ * A harmful/error message gets at most -bound * DAMAGE_MARGIN: strictly
+ * negative, yet close enough to zero that an agent whose credit is only
+ * slightly negative can still carry it.
+ */
+export const DAMAGE_MARGIN = 1e-3;
+
 interface Box {
   target: number;
   low: number;
@@ -48,7 +55,7 @@ function boxes(messages: readonly EpisodeMessage[], bound: number): Box[] {
   const alpha = bound / 2;
   return messages.map((message) => {
     const target = alpha * messageQuality(message);
-    return { target, low: -bound, high: isDamaging(message.label) ? target : bound };
+    return { target, low: -bound, high: isDamaging(message.label) ? -bound * DAMAGE_MARGIN : bound };
   });
 }
 
@@ -99,7 +106,8 @@ export function splitCredit(credit: number, messages: readonly EpisodeMessage[],
     throw new InputError(
       `agent ${JSON.stringify(agent)}: credit ${credit} cannot be split over its ${messages.length} message(s) with every |reward| <= ${bound}` +
         (damaging ? ` and its ${damaging} harmful/error message(s) negative` : '') +
-        `: the rewards can only sum to a value in [${lowest}, ${highest}]. Raise the bound option or check the labels.`,
+        `: the rewards can only sum to a value in [${lowest}, ${highest}]. ` +
+        (damaging === messages.length && credit > highest ? 'The labels contradict the credit; check them.' : 'Raise the bound option or check the labels.'),
     );
   }
   const shift = solveShift(items, clip(credit, lowest, highest));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episode.js';
-import { messageQuality, splitCredit, successRewards } from '../src/refine.js';
+import { DAMAGE_MARGIN, splitCredit, successRewards } from '../src/refine.js';
 import { seededRandom } from './support/episodes.js';
 
 function randomMessages(random: () => number, count: number, labelled = 0.7): EpisodeMessage[] {
@@ -16,7 +16,7 @@ function randomMessages(random: () => number, count: number, labelled = 0.7): Ep
 /** The range the rewards of these messages can sum to (the rule's feasibility condition). */
 function reachable(messages: EpisodeMessage[], bound: number): [number, number] {
   let high = 0;
-  for (const message of messages) high += message.label === 'harmful' || message.label === 'error' ? (bound / 2) * messageQuality(message) : bound;
+  for (const message of messages) high += message.label === 'harmful' || message.label === 'error' ? -bound * DAMAGE_MARGIN : bound;
   return [-bound * messages.length, high];
 }
 
@@ -114,7 +114,7 @@ describe('splitCredit (message rewards in a success episode)', () => {
   it('says so when the credit cannot be conserved within the bounds', () => {
     const harmfulOnly: EpisodeMessage[] = [{ id: 'a', agent: 'coder', content: '', label: 'harmful' }];
     expect(() => splitCredit(0.2, harmfulOnly, 1, 'coder')).toThrow(InputError);
-    expect(() => splitCredit(0.2, harmfulOnly, 1, 'coder')).toThrow(/agent "coder": credit 0.2 cannot be split over its 1 message\(s\).*harmful\/error message\(s\) negative/);
+    expect(() => splitCredit(0.2, harmfulOnly, 1, 'coder')).toThrow(/agent "coder": credit 0.2 cannot be split over its 1 message\(s\).*harmful\/error message\(s\) negative.*The labels contradict the credit/);
     const two: EpisodeMessage[] = [{ id: 'a', agent: 'x', content: '' }, { id: 'b', agent: 'x', content: '' }];
     expect(() => splitCredit(2.5, two, 1, 'x')).toThrow(/sum to a value in \[-2, 2\]/);
     expect(() => splitCredit(0.5, [], 1, 'silent')).toThrow(/agent "silent" has credit 0.5 but no messages/);

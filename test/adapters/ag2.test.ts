@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { fromAG2 } from '../../src/adapters/ag2.js';
+import { attributeEpisode } from '../../src/attribute.js';
+import { parseEpisode } from '../../src/episode.js';
+import { readJson } from '../support/fixtures.js';
+
+describe('AG2 / AutoGen GroupChat adapter', () => {
+  it('reads chat_history with the speaker in name; tool calls and tool responses become text', () => {
+    const episode = parseEpisode(fromAG2(readJson('test/fixtures/ag2-groupchat.json')));
+    expect(episode.agents).toEqual(['Admin', 'Planner', 'Engineer', 'Executor', 'Critic']);
+    expect(episode.messages[4].content).toBe('pip_install({"package": "yfinance"})');
+    expect(episode.messages[5]).toMatchObject({ agent: 'Executor', content: 'pip install failed: no network access in the sandbox' });
+    expect(episode.messages.map((message) => message.label)).toEqual([undefined, undefined, undefined, 'error', undefined, undefined, 'corrective', undefined]);
+  });
+
+  it('a failed GroupChat yields the first error, repair-aware rewards and KTO rows', async () => {
+    const signals = await attributeEpisode(fromAG2(readJson('test/fixtures/ag2-groupchat.json')));
+    expect(signals.firstError).toEqual({ id: '3', index: 3, agent: 'Executor', strategy: 'label' });
+    expect(signals.messages[3].reward).toBe(-1);
+    expect(signals.messages[6].reward).toBeGreaterThan(0);
+    expect(signals.preferences.filter((preference) => preference.type === 'unpaired').map((preference) => (preference as { label: boolean }).label)).toEqual([false, true]);
+  });
+
+  it('also takes groupchat.messages ({ messages })', () => {
+    const { chat_history: messages, ...rest } = readJson('test/fixtures/ag2-groupchat.json') as Record<string, unknown>;
+    expect(parseEpisode(fromAG2({ ...rest, messages })).messages).toHaveLength(8);
+  });
+});

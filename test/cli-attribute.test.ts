@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { randomEpisode } from './support/episodes.js';
+
+// Runs the built CLI (npm test builds dist/ first).
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-credit-attribute-'));
+const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+function jsonl(name: string, records: Array<unknown | string>): string {
+  const path = join(dir, name);
+  writeFileSync(path, records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n');
+  return path;
+}
+
+const good = (count: number, offset = 0) => Array.from({ length: count }, (_, k) => randomEpisode(offset + k, { harmful: false }));
+
+describe('agent-credit attribute', () => {
+  it('attributes the bundled examples: one signals line per episode and a one-line summary on stderr', async () => {
+    const { code, stdout, stderr } = await cli('attribute', 'examples/episodes');
+    expect(code).toBe(0);
+    const signals = lines(stdout);
+    expect(signals.map((s) => s.id)).toEqual(['fix-flaky-test', 'market-brief', 'book-flights', 'revenue-report', 'hotfix-login-500']);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^attribute: 5 episodes \(3 success, 2 failure\) -> 5 signals rows, /);
+  });
+
+  it('--from whowhen on a directory of logs; --format prm labels break at mistake_step', async () => {
+    const { code, stdout } = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm');
+    expect(code).toBe(0);
+    const rows = lines(stdout);
+    expect(rows).toHaveLength(3);
+    // Files in path order: 102.json sorts before 93.json.
+    const logs = ['examples/whowhen/Algorithm-Generated/102.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Hand-Crafted/6.json'];
+    rows.forEach((row, k) => {
+      const step = Number(JSON.parse(readFileSync(join(root, logs[k]), 'utf8')).mistake_step);
+      expect(row.labels.indexOf(false)).toBe(step);
+    });
+  });
+
+  it('writes each --format with TRL field names to -o', async () => {
+    const expected: Record<string, string[]> = {
+      dpo: ['prompt', 'chosen', 'rejected'],
+      kto: ['prompt', 'completion', 'label'],
+      prm: ['prompt', 'completions', 'labels'],
+      rewards: ['episode', 'message', 'agent', 'reward'],
+    };
+    for (const [format, keys] of Object.entries(expected)) {
+      const out = join(dir, `out.${format}.jsonl`);
+      const { code, stdout, stderr } = await cli('attribute', 'examples/episodes', '-o', out, '--format', format);
+      expect(code).toBe(0);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(new RegExp(`-> \\d+ ${format} rows in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const rows = lines(readFileSync(out, 'utf8'));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(Object.keys(row)).toEqual(keys);
+    }
+  });
+
+  it('stops at a truncated line, naming file, line and episode, keeping every row written before it', async () => {
+    const records: Array<unknown> = good(2500);
+    const broken = JSON.stringify(records[1499]).slice(0, 80);
+    records[1499] = broken;
+    const input = jsonl('truncated.jsonl', records);
+    const out = join(dir, 'truncated.out.jsonl');
+    const { code, stderr } = await cli('attribute', input, '-o', out);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`truncated\\.jsonl line 1500, episode \\(no id\\): not valid JSON .*truncated or broken line`));
+    expect(lines(readFileSync(out, 'utf8')).map((s) => s.id)).toEqual(good(1499).map((r) => r.id));
+  });
+
+  it('--skip-invalid goes on and counts the skips', async () => {
+    const records: Array<unknown> = good(6);
+    (records[1] as { messages: Array<{ agent: string }> }).messages[0].agent = 'ghost';
+    records[3] = '{"id": "cut", "agents": [';
+    const input = jsonl('skips.jsonl', records);
+    const { code, stdout, stderr } = await cli('attribute', input, '--skip-invalid');
+    expect(code).toBe(0);
+    expect(lines(stdout)).toHaveLength(4);
+    expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1": messages\[0\]\.agent: unknown agent "ghost"/);
+    expect(stderr).toMatch(/skipped .*skips\.jsonl line 4/);
+    expect(stderr).toMatch(/attribute: 4 episodes \(.*, 2 skipped\)/);
+  });
+
+  it('reports invalid records with line and field: duplicate ids, missing coalitions, score out of range', async () => {
+    const [a, b] = good(2);
+    const duplicate = await cli('attribute', jsonl('dup.jsonl', [a, b, { ...b }]));
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/dup\.jsonl line 3, episode "ep-1": id: duplicate episode id \(also at line 2\)/);
+    expect(lines(duplicate.stdout)).toHaveLength(2);
+    const missing = await cli('attribute', jsonl('missing.jsonl', [{ ...a, coalitions: (a.coalitions as unknown[]).slice(1) }]));
+    expect(missing.stderr).toMatch(/missing\.jsonl line 1, episode "ep-0": coalitions: exact attribution needs all .* missing 1: \{\}/);
+    const scored = structuredClone(a);
+    scored.messages[0].score = -3;
+    const range = await cli('attribute', jsonl('range.jsonl', [scored]));
+    expect(range.stderr).toMatch(/range\.jsonl line 1, episode "ep-0": messages\[0\]\.score: expected .* in \[-1, 1\], got -3/);
+  });
+
+  it('reads a .json file holding an array of episodes', async () => {
+    const path = join(dir, 'list.json');
+    writeFileSync(path, JSON.stringify(good(3, 40)));
+    const { code, stdout } = await cli('attribute', path, '--format', 'rewards');
+    expect(code).toBe(0);
+    expect(new Set(lines(stdout).map((row) => row.episode))).toEqual(new Set(['ep-40', 'ep-41', 'ep-42']));
+  });
+
+  it('rejects unknown flags values and missing inputs clearly', async () => {
+    expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, got "csv"/);
+    expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of episode, openai, ag2, autogen, langchain, whowhen/);
+    expect((await cli('attribute', join(dir, 'nope.jsonl'))).stderr).toMatch(/cannot read .*nope\.jsonl/);
+    expect((await cli('attribute')).stderr).toMatch(/attribute: expected exactly one input/);
+  });
+});
