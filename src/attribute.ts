@@ -10,9 +10,10 @@ import { annotatedFirstError, findFirstError, type FirstError, type FirstErrorOp
 import { preferencesOf, type Preference } from './preferences.js';
 import { successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
-import { methodSchema } from './schemas.js';
+import type { EvaluatorOptions } from './evaluator-game.js';
 import { parseOrThrow } from './validate.js';
 
+/** The training signals of one episode (one JSON line of `agent-credit attribute`). */
 export interface Signals {
   id: string;
   success: boolean;
@@ -25,6 +26,7 @@ export interface Signals {
   preferences: Preference[];
 }
 
+/** Options of attributeEpisodes (and the common part of attributeEpisode's). */
 export interface BatchAttributeOptions {
   /** Every |message reward| stays within this. Default 1. */
   bound?: number;
@@ -34,13 +36,14 @@ export interface BatchAttributeOptions {
   dropThreshold?: number;
 }
 
-export interface AttributeOptions extends BatchAttributeOptions {
+/**
+ * Options of attributeEpisode. With `evaluate`, the evaluator options of
+ * shapley() apply too (method, budget, seed, concurrency, tolerance, signal,
+ * onProgress, timeoutMs, retries, cache).
+ */
+export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOptions {
   /** v(S) for a coalition of agents, instead of the episode's `coalitions` (see ablate()). */
   evaluate?: CoalitionEvaluator;
-  /** For `evaluate`: shapley()'s method, budget (evaluator calls) and seed. */
-  method?: 'exact' | 'permutation' | 'auto';
-  budget?: number;
-  seed?: number;
   /** Oracle for binary search of the first error (failed episodes). */
   isRecoverable?: FirstErrorOptions['isRecoverable'];
 }
@@ -56,9 +59,6 @@ export const attributeOptionsSchema = z.looseObject({
   dropThreshold: z.optional(finiteIn('dropThreshold', (x) => x >= 0 && x <= 1, 'in [0, 1]')),
   evaluate: z.optional(fn('evaluate(coalition)')),
   isRecoverable: z.optional(fn('isRecoverable(prefixLength)')),
-  method: z.optional(methodSchema),
-  budget: z.optional(finiteIn('budget', (x) => Number.isSafeInteger(x) && x >= 1, 'as an integer >= 1')),
-  seed: z.optional(finiteIn('seed', (x) => Number.isSafeInteger(x) && x >= 0, 'as an integer >= 0')),
 });
 
 function checkOptions<T extends BatchAttributeOptions>(options: T): T {
@@ -156,13 +156,13 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: B
  * const rows = toDpo(episode, signals);
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
-  const { bound = 1, evaluate, method, budget, seed } = checkOptions(options);
+  const { bound = 1, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, ...evaluatorOptions } = checkOptions(options);
   const checked = asEpisode(episode);
   let credit: AgentCredit | null = null;
-  if (evaluate) credit = await evaluatorCredit(checked.agents, evaluate, { method, budget, seed });
+  if (evaluate) credit = await evaluatorCredit(checked.agents, evaluate, evaluatorOptions);
   else if (checked.table) [credit] = await exactCreditBatch([checked.table]);
   try {
-    const firstError = checked.outcome.success ? null : await findFirstError(checked.messages, options);
+    const firstError = checked.outcome.success ? null : await findFirstError(checked.messages, { isRecoverable, strategy, scoreThreshold, dropThreshold });
     return assemble(checked, credit, firstError, bound);
   } catch (error) {
     throw asEpisodeError(error, checked);

@@ -1,7 +1,8 @@
 // Agent credit: Shapley values and pairwise interactions of an episode's
 // coalition game. Tables from many episodes go through the Wasm core in one
 // call per batch; an evaluator goes through shapley()'s evaluator path.
-import { shapley, type Game, type ShapleyOptions } from './shapley.js';
+import type { EvaluatorOptions } from './evaluator-game.js';
+import { shapley } from './shapley.js';
 import { exactInteractionMatrix } from './exact.js';
 import { kernelExports } from './wasm/module.js';
 import { withWindow } from './wasm/window.js';
@@ -75,7 +76,7 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
  * are recorded, so when it evaluated all 2^n coalitions the interactions come
  * from the same table at no extra cost.
  */
-export async function evaluatorCredit(players: string[], evaluate: CoalitionEvaluator, options: ShapleyOptions): Promise<AgentCredit> {
+export async function evaluatorCredit(players: string[], evaluate: CoalitionEvaluator, options: EvaluatorOptions): Promise<AgentCredit> {
   const index = new Map(players.map((player, i) => [player, i]));
   const n = players.length;
   const recorded = n <= 20 ? new Float64Array(2 ** n).fill(Number.NaN) : null;
@@ -88,7 +89,7 @@ export async function evaluatorCredit(players: string[], evaluate: CoalitionEval
     }
     return value;
   };
-  const result = await shapley({ players, evaluate: recording } as unknown as Game, options);
+  const result = await shapley({ players, evaluate: recording }, options);
   const complete = recorded !== null && recorded.every((value) => Number.isFinite(value));
   return {
     values: result.values,

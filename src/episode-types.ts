@@ -1,12 +1,15 @@
 // The episode's normal form and its vocabulary, shared by the schema
 // (episode.ts) and the fast validation path (episode-fast.ts).
 
+/** The labels a judge may give a message. */
 export const MESSAGE_LABELS = ['helpful', 'neutral', 'redundant', 'harmful', 'error', 'corrective'] as const;
+/** One of {@link MESSAGE_LABELS}. */
 export type MessageLabel = (typeof MESSAGE_LABELS)[number];
 
 /** Exact attribution enumerates 2^n coalitions; a table beyond this is not a JSON record anyone writes. */
 export const EPISODE_MAX_TABLE_AGENTS = 20;
 
+/** A message of a validated episode; `id` defaults to the message's index. */
 export interface EpisodeMessage {
   id: string;
   agent: string;

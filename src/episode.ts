@@ -27,6 +27,7 @@ export const agentSchema = z.union([name('an agent id'), z.object({ id: name('an
   error: 'expected an agent id (string) or { id, role }',
 });
 
+/** One message of an episode: who spoke, what, and the judge's optional label, score and prefix value. */
 export const messageSchema = z.object({
   id: z.optional(name('a message id')),
   agent: name('the agent of the message'),
@@ -72,6 +73,7 @@ export const episodeSchema = episodeShape.check(
   }),
 );
 
+/** An episode record as the schema outputs it (before normalization by parseEpisode). */
 export type EpisodeRecord = z.output<typeof episodeSchema>;
 
 /** Where a record came from, for error messages. */

@@ -8,24 +8,28 @@ import { asEpisode, type Episode } from './episode.js';
 import { InputError } from './errors.js';
 import type { Turn } from './preferences.js';
 
+/** A row of a TRL DPO dataset (conversational preference). */
 export interface DpoRow {
   prompt: Turn[];
   chosen: Turn[];
   rejected: Turn[];
 }
 
+/** A row of a TRL KTO dataset (conversational unpaired preference). */
 export interface KtoRow {
   prompt: Turn[];
   completion: Turn[];
   label: boolean;
 }
 
+/** A row of a TRL PRM dataset (stepwise supervision). */
 export interface PrmRow {
   prompt: string;
   completions: string[];
   labels: boolean[];
 }
 
+/** The reward of one message, for policy-gradient trainers. */
 export interface RewardRow {
   episode: string;
   message: string;

@@ -6,8 +6,10 @@ import { InputError } from './errors.js';
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
 
+/** How the first error was found. */
 export type FirstErrorStrategy = 'label' | 'prefixValue' | 'binarySearch';
 
+/** The first decisive error of a failed episode and the strategy that found it. */
 export interface FirstError {
   id: string;
   /** 0-based index into the episode's messages. */
@@ -24,6 +26,7 @@ export interface FirstError {
  */
 export type RecoverableOracle = (prefixLength: number) => boolean | Promise<boolean>;
 
+/** Thresholds, oracle and strategy for locating the first error. */
 export interface FirstErrorOptions {
   /** A score below this marks an error (label strategy). Default -0.5. */
   scoreThreshold?: number;

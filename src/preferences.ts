@@ -7,6 +7,7 @@
 import type { Episode, EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
 
+/** One conversational turn in TRL's form. */
 export interface Turn {
   role: 'user' | 'assistant';
   content: string;
@@ -14,6 +15,7 @@ export interface Turn {
   name?: string;
 }
 
+/** A chosen/rejected pair for DPO with its prompt. */
 export interface PreferencePair {
   type: 'pair';
   /** Why this pair exists: a repair from the record, or a later corrective attempt. */
@@ -26,6 +28,7 @@ export interface PreferencePair {
   rejected: Turn[];
 }
 
+/** A single completion labelled good (true) or bad (false), for KTO. */
 export interface UnpairedPreference {
   type: 'unpaired';
   message: string;
@@ -35,6 +38,7 @@ export interface UnpairedPreference {
   label: boolean;
 }
 
+/** A preference derived from an episode. */
 export type Preference = PreferencePair | UnpairedPreference;
 
 /** The conversation before message `index`, seen by `speaker` (its own turns are the assistant's). */

@@ -10,6 +10,7 @@
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging, messageQuality } from './refine.js';
 
+/** Repair-aware rewards of a failed episode's messages, given the index of its first error (see the module comment). */
 export function failureRewards(messages: readonly EpisodeMessage[], firstError: number, bound: number): Float64Array {
   const rewards = new Float64Array(messages.length);
   let standing = false;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attributeEpisode, attributeEpisodes, type Signals } from '../src/attribute.js';
+import { ablate } from '../src/ablate.js';
 import { EpisodeError, parseEpisode } from '../src/episode.js';
 import { shapley } from '../src/shapley.js';
 import { randomEpisode } from './support/episodes.js';
@@ -90,6 +91,40 @@ describe('attributeEpisode', () => {
     const signals = await attributeEpisode(record, { isRecoverable: (prefix) => prefix <= 12 });
     expect(signals.firstError).toMatchObject({ index: 12, strategy: 'binarySearch' });
     expect(signals.firstError!.oracleCalls).toBeLessThanOrEqual(Math.ceil(Math.log2(20)) + 1);
+  });
+
+  it('with evaluate (a judge of ablated episodes): exact credit and interactions equal the table path', async () => {
+    const record = randomEpisode(31, { success: true, agents: 4, harmful: false });
+    const episode = parseEpisode(record);
+    const fromTable = await attributeEpisode(episode);
+    const seen: string[][] = [];
+    const judge = async (coalition: string[]) => {
+      const counterfactual = ablate(episode, coalition);
+      seen.push(counterfactual.agents);
+      let mask = 0;
+      for (const agent of counterfactual.agents) mask |= 1 << episode.agents.indexOf(agent);
+      return episode.table![mask];
+    };
+    const { coalitions: _, ...withoutTable } = record;
+    const fromJudge = await attributeEpisode(withoutTable, { evaluate: judge, method: 'exact' });
+    expect(seen).toHaveLength(16);
+    fromJudge.agents.forEach((agent, i) => expect(agent.credit).toBeCloseTo(fromTable.agents[i].credit!, 12));
+    fromJudge.interactions!.flat().forEach((value, k) => expect(value).toBeCloseTo(fromTable.interactions!.flat()[k], 12));
+    expect(fromJudge.messages.map((message) => message.reward)).toEqual(fromTable.messages.map((message) => expect.closeTo(message.reward, 9)));
+  });
+
+  it('with evaluate and permutation sampling: credit with stderr, no interactions', async () => {
+    const record = randomEpisode(32, { success: false, agents: 6 });
+    const episode = parseEpisode(record);
+    const { coalitions: _, ...withoutTable } = record;
+    const evaluate = (coalition: string[]) => {
+      let mask = 0;
+      for (const agent of coalition) mask |= 1 << episode.agents.indexOf(agent);
+      return episode.table![mask];
+    };
+    const signals = await attributeEpisode(withoutTable, { evaluate, method: 'permutation', budget: 40, seed: 3 });
+    expect(signals.agents.every((agent) => typeof agent.credit === 'number' && typeof agent.stderr === 'number')).toBe(true);
+    expect(signals.interactions).toBeNull();
   });
 
   it('a success episode without coalitions or evaluate is an error that says what is needed', async () => {

@@ -11,7 +11,9 @@ import { fromWhoWhen } from './whowhen.js';
 export type { AdapterDefaults } from './common.js';
 export { fromAG2, fromAutoGen, fromLangChain, fromOpenAI, fromWhoWhen };
 
+/** Input formats the adapters read (the CLI's `--from`). */
 export const INPUT_FORMATS = ['episode', 'openai', 'ag2', 'autogen', 'langchain', 'whowhen'] as const;
+/** One of {@link INPUT_FORMATS}. */
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 type Adapter = (record: unknown, defaults: AdapterDefaults) => unknown;

@@ -12,6 +12,11 @@ export function whoWhenAgent(role: string): string {
   return role.replace(/\s*\([^)]*\)\s*$/, '');
 }
 
+/**
+ * An episode v1 record from a Who&When log: a failure (unless `is_correct`),
+ * the task from `question`, the id from `question_ID`, and the `error` label
+ * on the message at `mistake_step`.
+ */
 export function fromWhoWhen(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
   if (!isRecord(record) || !Array.isArray(record.history)) throw new InputError([{ path: 'history', message: `expected a Who&When log with a "history" array, got ${describe(record)}` }]);
   const history = record.history;

@@ -1,0 +1,17 @@
+// The `agent-credit/episodes` entry, imported the way users import it (the
+// package referring to itself by name resolves through its exports map).
+import { describe, expect, it } from 'vitest';
+import { readJson } from './support/fixtures.js';
+
+describe('agent-credit/episodes entry', () => {
+  it('resolves through the exports map and runs the whole pipeline', async () => {
+    const episodes = await import('agent-credit/episodes');
+    expect(Object.keys(episodes).sort()).toEqual([
+      'EpisodeError', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'ablate', 'attributeEpisode', 'attributeEpisodes', 'episodeFrom', 'episodeSchema',
+      'failureRewards', 'findFirstError', 'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromWhoWhen', 'messageQuality',
+      'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toKto', 'toPrm', 'toRewards',
+    ]);
+    const signals = await episodes.attributeEpisode(readJson('examples/episodes/03-book-flights.json'));
+    expect(episodes.toDpo(signals)).toHaveLength(2);
+  });
+});
