@@ -4,10 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_USAGE, attributeCommand } from './cli-attribute.js';
 import { InputError } from './errors.js';
+import type { Method } from './schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from './shapley.js';
 
 const USAGE = `Usage:
-  agent-credit shapley <game.json> [--method exact|permutation|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
+  agent-credit shapley <game.json> [--method exact|permutation|stratified|kernel|svarm|msr|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
   agent-credit interactions <game.json>
 ${ATTRIBUTE_USAGE}
 
@@ -65,7 +66,7 @@ const commands: Record<string, Command> = {
     if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
       throw new UsageError(`--index: expected shapley or banzhaf, got ${JSON.stringify(flags.index)}`);
     }
-    const method = flags.method as 'exact' | 'permutation' | 'auto' | undefined;
+    const method = flags.method as Method | undefined;
     const budget = integerFlag('budget', flags.budget);
     const seed = integerFlag('seed', flags.seed);
     const result = flags.index === 'banzhaf' ? await banzhaf(game) : await shapley(game, { method, budget, seed });

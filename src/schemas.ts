@@ -36,8 +36,10 @@ export const tableGameSchema = z.object({
   values: valuesSchema,
 });
 
-export const methodSchema = z.enum(['exact', 'permutation', 'auto'], {
-  error: (issue) => `expected one of exact, permutation, auto; got ${JSON.stringify(issue.input)}`,
+const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
+
+export const methodSchema = z.enum(METHODS, {
+  error: (issue) => `expected one of ${METHODS.join(', ')}; got ${JSON.stringify(issue.input)}`,
 });
 
 function integerAtLeast(minimum: number, what: string) {

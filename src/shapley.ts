@@ -4,8 +4,10 @@ import { InputError } from './errors.js';
 import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from './evaluator-game.js';
 import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from './exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js';
+import { designSampler, proxySettings } from './estimators.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
 import { shapleyOptionsSchema, type Method } from './schemas.js';
+import { stratifiedMinimumBudget, stratifiedSampler } from './stratified.js';
 import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
 import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
@@ -20,7 +22,10 @@ export type Game = TableGame | BuiltinGame;
  * await shapley(game, { method: 'permutation', budget: 20_000, seed: 7 });
  */
 export interface ShapleyOptions {
-  /** 'exact' enumerates all 2^n coalitions; 'permutation' samples; 'auto' (default) picks. */
+  /**
+   * 'exact' enumerates all 2^n coalitions; 'permutation', 'stratified',
+   * 'kernel', 'svarm' and 'msr' sample (see README); 'auto' (default) picks.
+   */
   method?: Method;
   /** Evaluations of v the sampler may spend (the same unit for every method). Default 100,000. */
   budget?: number;
@@ -37,7 +42,7 @@ export interface ShapleyResult {
   /** Standard error of each value; null when the values are exact. */
   stderr: Float64Array | null;
   /** The method that produced the values ('auto' resolves to one of the others). */
-  method: 'exact' | 'permutation';
+  method: Exclude<Method, 'auto'>;
   /** Evaluations of v spent. */
   evaluations: number;
 }
@@ -91,12 +96,19 @@ async function tableOf(game: CheckedGame): Promise<Float64Array> {
   return tabulate(game.game);
 }
 
-function resolveMethod(game: CheckedGame, method: Method, budget: number | undefined): 'exact' | 'permutation' {
-  if (method !== 'auto') return method;
-  const n = game.players.length;
-  if (game.kind === 'table') return 'exact';
-  if (budget === undefined) return n <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'permutation';
-  return budget >= 2 ** n && n <= EXACT_MAX_PLAYERS ? 'exact' : 'permutation';
+/**
+ * What 'auto' runs: exact when the table is at hand or the budget covers
+ * every coalition, else msr, the most accurate per evaluation in
+ * bench/estimators.js at every size and budget measured.
+ */
+export function autoMethod(n: number, budget: number | undefined, tableGiven: boolean): Exclude<Method, 'auto'> {
+  if (tableGiven) return 'exact';
+  if (budget === undefined) return n <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'msr';
+  return budget >= 2 ** n && n <= EXACT_MAX_PLAYERS ? 'exact' : 'msr';
+}
+
+function resolveMethod(game: CheckedGame, method: Method, budget: number | undefined): Exclude<Method, 'auto'> {
+  return method === 'auto' ? autoMethod(game.players.length, budget, game.kind === 'table') : method;
 }
 
 /**
@@ -127,7 +139,45 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
     const values = await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
-  return permutationShapley(checked, budget ?? DEFAULT_BUDGET, seed);
+  const spend = budget ?? DEFAULT_BUDGET;
+  if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
+    // The budget buys every coalition: every sampling method is exact then.
+    const values = await exactShapleyValues(await tableOf(checked), n);
+    return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
+  }
+  if (chosen === 'permutation') return permutationShapley(checked, spend, seed);
+  return sampledShapley(checked, chosen, spend, seed);
+}
+
+/** The budget a sampling method needs at least for n players, with the message when short. */
+export function checkSamplingBudget(method: 'stratified' | 'kernel' | 'svarm' | 'msr', n: number, budget: number): void {
+  const minimum = method === 'stratified' ? stratifiedMinimumBudget(n) : 2;
+  if (budget < minimum) {
+    const why = method === 'stratified' ? 'one antithetic unit per (player, size) stratum plus the exact sizes 0 and n-1' : 'v(empty) and v(N)';
+    throw new InputError(
+      `budget: method '${method}' with ${n} players needs at least ${minimum} evaluations (${why}), got ${budget}` +
+        (method === 'stratified' ? "; method 'msr' or 'kernel' works with less" : ''),
+    );
+  }
+}
+
+async function sampledShapley(
+  game: CheckedGame, method: 'stratified' | 'kernel' | 'svarm' | 'msr', budget: number, seed: number,
+): Promise<ShapleyResult> {
+  const n = game.players.length;
+  checkSamplingBudget(method, n, budget);
+  const core = await kernelExports();
+  const sampler = method === 'stratified'
+    ? stratifiedSampler(core, n, budget, seed)
+    : designSampler(method, core, n, budget, seed, proxySettings(n, budget));
+  try {
+    const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
+    sampler.runInWasm(kindId, params);
+    const { values, stderr } = sampler.estimate();
+    return { players: game.players, values, stderr, method, evaluations: sampler.evaluations };
+  } finally {
+    sampler.dispose();
+  }
 }
 
 async function permutationShapley(game: CheckedGame, budget: number, seed: number): Promise<ShapleyResult> {

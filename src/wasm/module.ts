@@ -28,6 +28,25 @@ export interface KernelExports {
   permutationSamplerTell(state: number): void;
   permutationSamplerEstimate(state: number): number;
   permutationSamplerPairs(state: number): number;
+  designCreate(n: number, budget: number, seedLow: number, seedHigh: number, plan: number, enumerate: number, single: number): number;
+  designFree(state: number): void;
+  designAsk(state: number, max: number): number;
+  designTell(state: number): void;
+  designMasks(state: number): number;
+  designValues(state: number): number;
+  designTold(state: number): number;
+  evaluateMasks(kind: number, params: number, n: number, masks: number, count: number, out: number): void;
+  proxyFit(state: number, folds: number, degree: number, pairDegree: number, ridge: number, scratch: number, coefs: number): void;
+  strataEstimate(state: number, folds: number, degree: number, pairDegree: number, coefs: number, residuals: number, values: number, stderr: number): void;
+  kernelEstimate(state: number, matrix: number, rhs: number, values: number): void;
+  stratifiedCreate(n: number, budget: number, seedLow: number, seedHigh: number): number;
+  stratifiedFree(state: number): void;
+  stratifiedAsk(state: number, max: number): number;
+  stratifiedTell(state: number): void;
+  stratifiedMasks(state: number): number;
+  stratifiedValues(state: number): number;
+  stratifiedTold(state: number): number;
+  stratifiedEstimate(state: number, values: number, stderr: number): void;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
