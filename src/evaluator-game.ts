@@ -6,6 +6,7 @@ import { CachedEvaluator, type Evaluate } from './evaluator.js';
 import { createExactSampler } from './exact-sampler.js';
 import { evaluationsPerPair, planPermutation } from './permutation.js';
 import { createPermutationSampler } from './permutation-sampler.js';
+import { checkWasmMethod, createWasmSampler, isWasmMethod, WASM_SAMPLER_MAX_PLAYERS } from './samplers.js';
 import type { CoalitionSampler, SamplerEstimate } from './sampler.js';
 import { driveSampler, type Progress, type StopReason } from './sampler-driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from './schemas.js';
@@ -25,7 +26,11 @@ export interface EvaluatorGame {
  * await shapley(game, { budget: 500, tolerance: 0.01, concurrency: 4, signal: controller.signal, onProgress: console.log });
  */
 export interface EvaluatorOptions {
-  /** 'exact' calls evaluate for all 2^n coalitions; 'permutation' samples; 'auto' picks exact when the budget covers 2^n. */
+  /**
+   * 'exact' calls evaluate for all 2^n coalitions; 'permutation', 'stratified',
+   * 'kernel', 'svarm' and 'msr' sample; 'auto' picks exact when the budget
+   * covers 2^n, else msr (permutation beyond 64 players).
+   */
   method?: Method;
   /** Distinct evaluate calls this run may make (cached coalitions are free); never exceeded. Default 100,000. */
   budget?: number;
@@ -51,7 +56,7 @@ export interface EvaluatorResult {
   players: string[];
   values: Float64Array;
   stderr: Float64Array | null;
-  method: 'exact' | 'permutation';
+  method: Exclude<Method, 'auto'>;
   /** Distinct coalitions evaluate was called for in this run (cache hits are free). */
   evaluations: number;
   /** Why the run stopped: all coalitions done ('complete', exact), budget spent, or tolerance reached. */
@@ -98,7 +103,10 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
   const cache = adoptCache(parsed.cache, players);
   const method = resolveMethod(n, parsed.method ?? 'auto', parsed.budget);
   const core = await kernelExports();
-  if (method === 'exact' || n === 1) {
+  // A budget that buys every coalition makes every sampling method exact
+  // (unless a tolerance asks to stop early).
+  const coversAll = n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined && parsed.budget !== undefined && parsed.budget >= 2 ** n;
+  if (method === 'exact' || n === 1 || coversAll) {
     if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
       throw new InputError(
         `method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. ` +
@@ -114,10 +122,17 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
     }
     // The sampler asks all 2^n coalitions; only the `needed` uncached ones are paid for.
     const run = await runOnEvaluator(players, evaluate, createExactSampler(core, n), cache, { ...parsed, budget: 2 ** n });
-    const stderr = method === 'exact' ? null : new Float64Array(1);
+    const stderr = method === 'exact' ? null : new Float64Array(n);
     return { ...run, method, stderr, stopReason: 'complete' };
   }
   const budget = parsed.budget ?? DEFAULT_BUDGET;
+  if (isWasmMethod(method)) {
+    checkWasmMethod(method, n, budget);
+    const sampler = createWasmSampler(method, core, n, budget, parsed.seed ?? 0);
+    sampler.batchFloor = Math.max(64, 4 * (parsed.concurrency ?? DEFAULT_CONCURRENCY));
+    const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...parsed, budget });
+    return { ...run, method };
+  }
   const plan = planPermutation(n, budget);
   const concurrency = parsed.concurrency ?? DEFAULT_CONCURRENCY;
   const pairsPerAsk = Math.max(1, Math.ceil(Math.max(64, 4 * concurrency) / evaluationsPerPair(n)));
@@ -126,9 +141,10 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
   return { ...run, method: 'permutation' };
 }
 
-function resolveMethod(n: number, method: Method, budget: number | undefined): 'exact' | 'permutation' {
+function resolveMethod(n: number, method: Method, budget: number | undefined): Exclude<Method, 'auto'> {
   if (method !== 'auto') return method;
-  return n <= EVALUATOR_EXACT_MAX_PLAYERS && (budget ?? DEFAULT_BUDGET) >= 2 ** n ? 'exact' : 'permutation';
+  if (n <= EVALUATOR_EXACT_MAX_PLAYERS && (budget ?? DEFAULT_BUDGET) >= 2 ** n) return 'exact';
+  return n <= WASM_SAMPLER_MAX_PLAYERS ? 'msr' : 'permutation';
 }
 
 export interface EvaluatorRun {

@@ -4,10 +4,9 @@ import { InputError } from './errors.js';
 import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from './evaluator-game.js';
 import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from './exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js';
-import { designSampler, proxySettings } from './estimators.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
 import { shapleyOptionsSchema, type Method } from './schemas.js';
-import { stratifiedMinimumBudget, stratifiedSampler } from './stratified.js';
+import { createWasmSampler, type WasmMethod } from './samplers.js';
 import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
 import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
@@ -149,27 +148,11 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
   return sampledShapley(checked, chosen, spend, seed);
 }
 
-/** The budget a sampling method needs at least for n players, with the message when short. */
-export function checkSamplingBudget(method: 'stratified' | 'kernel' | 'svarm' | 'msr', n: number, budget: number): void {
-  const minimum = method === 'stratified' ? stratifiedMinimumBudget(n) : 2;
-  if (budget < minimum) {
-    const why = method === 'stratified' ? 'one antithetic unit per (player, size) stratum plus the exact sizes 0 and n-1' : 'v(empty) and v(N)';
-    throw new InputError(
-      `budget: method '${method}' with ${n} players needs at least ${minimum} evaluations (${why}), got ${budget}` +
-        (method === 'stratified' ? "; method 'msr' or 'kernel' works with less" : ''),
-    );
-  }
-}
-
 async function sampledShapley(
-  game: CheckedGame, method: 'stratified' | 'kernel' | 'svarm' | 'msr', budget: number, seed: number,
+  game: CheckedGame, method: WasmMethod, budget: number, seed: number,
 ): Promise<ShapleyResult> {
   const n = game.players.length;
-  checkSamplingBudget(method, n, budget);
-  const core = await kernelExports();
-  const sampler = method === 'stratified'
-    ? stratifiedSampler(core, n, budget, seed)
-    : designSampler(method, core, n, budget, seed, proxySettings(n, budget));
+  const sampler = createWasmSampler(method, await kernelExports(), n, budget, seed);
   try {
     const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
     sampler.runInWasm(kindId, params);

@@ -19,6 +19,12 @@ export interface SamplerOps {
 
 export class WasmSampler implements CoalitionSampler {
   private pending = 0;
+  /**
+   * Smallest batch ask() hands out before it caps batches at the number of
+   * coalitions already known (0: no cap). Drivers that estimate after every
+   * batch then estimate O(log budget) times, not once per small batch.
+   */
+  batchFloor = 0;
 
   constructor(
     protected readonly core: KernelExports,
@@ -36,9 +42,11 @@ export class WasmSampler implements CoalitionSampler {
   ask(max: number): MaskBatch {
     const state = this.live();
     if (this.pending > 0) throw new Error('agent-credit: tell() the values of the last batch before asking again');
-    const count = this.ops.ask(state, Math.max(0, Math.min(Math.floor(max), 2 ** 31 - 1)));
+    const told = this.ops.told(state);
+    const cap = this.batchFloor > 0 ? Math.max(this.batchFloor, told) : 2 ** 31 - 1;
+    const count = this.ops.ask(state, Math.max(0, Math.min(Math.floor(max), cap, 2 ** 31 - 1)));
     this.pending = count;
-    const first = this.ops.masks(state) + 8 * this.ops.told(state);
+    const first = this.ops.masks(state) + 8 * told;
     const raw = new Uint32Array(this.core.memory.buffer, first, 2 * count);
     if (maskWords(this.players) === 2) return raw.slice();
     const masks = new Uint32Array(count);

@@ -1,0 +1,43 @@
+// One entry for the sampling estimators whose state lives in Wasm
+// (stratified, kernel, svarm, msr): budget checks and construction, shared by
+// games held in Wasm (tables, built-ins) and evaluator games.
+import { designSampler, proxySettings } from './estimators.js';
+import { InputError } from './errors.js';
+import type { Method } from './schemas.js';
+import { stratifiedMinimumBudget, stratifiedSampler } from './stratified.js';
+import type { KernelExports } from './wasm/module.js';
+import type { WasmSampler } from './wasm/sampler.js';
+
+export type WasmMethod = 'stratified' | 'kernel' | 'svarm' | 'msr';
+
+/** Coalitions are u64 masks inside these samplers. */
+export const WASM_SAMPLER_MAX_PLAYERS = 64;
+
+export function isWasmMethod(method: Method): method is WasmMethod {
+  return method === 'stratified' || method === 'kernel' || method === 'svarm' || method === 'msr';
+}
+
+/** Throws an InputError when the method cannot run with n players on this budget. */
+export function checkWasmMethod(method: WasmMethod, n: number, budget: number): void {
+  if (n > WASM_SAMPLER_MAX_PLAYERS) {
+    throw new InputError(
+      `players: method '${method}' takes at most ${WASM_SAMPLER_MAX_PLAYERS} players, got ${n}; use method 'permutation' for more`,
+    );
+  }
+  const minimum = method === 'stratified' ? stratifiedMinimumBudget(n) : 2;
+  if (budget < minimum) {
+    const why = method === 'stratified' ? 'one antithetic unit per (player, size) stratum and the exact sizes 0 and n-1' : 'v(empty) and v(N)';
+    throw new InputError(
+      `budget: method '${method}' with ${n} players needs at least ${minimum} evaluations (${why}), got ${budget}` +
+        (method === 'stratified' ? "; method 'msr' or 'kernel' works with less" : ''),
+    );
+  }
+}
+
+/** A sampler for `method` spending at most `budget` distinct evaluations (exactly, but for stratified's last unit). */
+export function createWasmSampler(method: WasmMethod, core: KernelExports, n: number, budget: number, seed: number): WasmSampler {
+  checkWasmMethod(method, n, budget);
+  return method === 'stratified'
+    ? stratifiedSampler(core, n, budget, seed)
+    : designSampler(method, core, n, budget, seed, proxySettings(n, budget));
+}
