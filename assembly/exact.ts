@@ -118,7 +118,7 @@ export function banzhafExact(table: usize, n: i32, out: usize): void {
   if (n == 0) return;
   for (let k = 0; k <= n; k++) store<f64>(coefficients + (<usize>k << 3), 1.0);
   const total = weightedMembershipSums(table, n, coefficients, out);
-  const scale = 1.0 / Math.pow(2, <f64>(n - 1));
+  const scale = 1.0 / <f64>(<u64>1 << <u64>(n - 1));
   for (let i = 0; i < n; i++) {
     const slot = out + (<usize>i << 3);
     store<f64>(slot, (2 * load<f64>(slot) - total) * scale);

@@ -187,6 +187,17 @@ function processUnits(st: Stratified): void {
   st.pending = 0;
 }
 
+let drawn: u64 = 0;
+
+/** Draws S for stratum k into `drawn`; returns how many of S, S + i, T, T + i are new. */
+function draw(st: Stratified, k: i32): i32 {
+  const player = k / st.pairs;
+  const bit = <u64>1 << <u64>player;
+  drawn = spread(randomSubset(st.n - 1, k % st.pairs + 1), player);
+  const t = st.full ^ bit ^ drawn;
+  return fresh(st, drawn) + fresh(st, drawn | bit) + fresh(st, t) + fresh(st, t | bit);
+}
+
 /** Issues units while their new coalitions fit in `max`; returns how many coalitions were asked. */
 export function stratifiedAsk(state: usize, max: i32): i32 {
   const st = changetype<Stratified>(state);
@@ -208,25 +219,14 @@ export function stratifiedAsk(state: usize, max: i32): i32 {
   let free = 0;
   while (st.pairs > 0 && st.exhausted == 0 && st.pending < UNITS_PER_ASK) {
     let k = nextStratum(st);
-    let player = k / st.pairs;
-    let pair = k % st.pairs + 1;
-    let bit = <u64>1 << <u64>player;
-    let s = spread(randomSubset(n - 1, pair), player);
-    let t = st.full ^ bit ^ s;
-    let cost = fresh(st, s) + fresh(st, s | bit) + fresh(st, t) + fresh(st, t | bit);
+    let cost = draw(st, k);
     const room = min(max - (st.count - start), st.budget - st.count);
     if (cost > room) {
       // The last few evaluations: any unit that fits, so the budget is spent exactly.
       if (room >= 4 || st.budget - st.count > 3) break;
-      let tries = 0;
-      for (; tries < FILL_TRIES && cost > room; tries++) {
+      for (let tries = 0; tries < FILL_TRIES && cost > room; tries++) {
         k = <i32>nextBelow(<u32>(n * st.pairs));
-        player = k / st.pairs;
-        pair = k % st.pairs + 1;
-        bit = <u64>1 << <u64>player;
-        s = spread(randomSubset(n - 1, pair), player);
-        t = st.full ^ bit ^ s;
-        cost = fresh(st, s) + fresh(st, s | bit) + fresh(st, t) + fresh(st, t | bit);
+        cost = draw(st, k);
       }
       if (cost > room || cost == 0) {
         st.exhausted = cost > room ? 1 : 0;
@@ -237,11 +237,14 @@ export function stratifiedAsk(state: usize, max: i32): i32 {
       st.exhausted = 1;
       break;
     }
+    const player = k / st.pairs;
+    const bit = <u64>1 << <u64>player;
+    const t = st.full ^ bit ^ drawn;
     const unit = st.units + <usize>st.pending * 24;
     store<i32>(unit, player);
-    store<i32>(unit, pair, 4);
-    store<i32>(unit, slotOf(st, s), 8);
-    store<i32>(unit, slotOf(st, s | bit), 12);
+    store<i32>(unit, k % st.pairs + 1, 4);
+    store<i32>(unit, slotOf(st, drawn), 8);
+    store<i32>(unit, slotOf(st, drawn | bit), 12);
     store<i32>(unit, slotOf(st, t), 16);
     store<i32>(unit, slotOf(st, t | bit), 20);
     st.pending++;
@@ -271,7 +274,7 @@ export function stratifiedTold(state: usize): i32 {
   return changetype<Stratified>(state).told;
 }
 
-/** Estimates and standard errors (n each); strata without observations borrow the mean over players. */
+/** Estimates and standard errors (n each); the minimum budget gives every stratum an observation. */
 export function stratifiedEstimate(state: usize, values: usize, stderr: usize): void {
   const st = changetype<Stratified>(state);
   const n = st.n;
@@ -290,19 +293,7 @@ export function stratifiedEstimate(state: usize, values: usize, stderr: usize): 
     for (let p = 1; p <= st.pairs; p++) {
       const k = i * st.pairs + p - 1;
       const observed = load<f64>(f64Slot(st.observed, k));
-      let mean = load<f64>(f64Slot(st.mean, k));
-      if (observed == 0) {
-        let pooled: f64 = 0;
-        let count: f64 = 0;
-        for (let j = 0; j < n; j++) {
-          const other = j * st.pairs + p - 1;
-          if (load<f64>(f64Slot(st.observed, other)) == 0) continue;
-          pooled += load<f64>(f64Slot(st.mean, other));
-          count++;
-        }
-        if (count > 0) mean = pooled / count;
-      }
-      sum += mean;
+      sum += load<f64>(f64Slot(st.mean, k));
       variance += stratumVariance(st, k) / max(observed, 1);
     }
     store<f64>(f64Slot(values, i), sum / <f64>n);

@@ -1,6 +1,6 @@
 // Owns the Wasm plumbing: decode the embedded binary, compile it once, and
 // instantiate it once per thread. Workers receive the compiled Module.
-import { wasmBase64 } from './binary.js';
+import { wasmBytes } from './binary.js';
 
 /** The raw exports of the AssemblyScript core; pointers are byte offsets into `memory`. */
 export interface KernelExports {
@@ -52,16 +52,15 @@ export interface KernelExports {
 let compiled: Promise<WebAssembly.Module> | undefined;
 let instantiated: Promise<KernelExports> | undefined;
 
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+function decodeBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
 /** The compiled core, compiled on first use and shared afterwards. */
 export function wasmModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBase64(wasmBase64) as BufferSource);
+  compiled ??= WebAssembly.compile(decodeBytes(wasmBytes) as BufferSource);
   return compiled;
 }
 
