@@ -32,6 +32,8 @@ export class Stratified {
   pending: i32;
   capacity: i32;
   exhausted: i32;
+  /** Units issued so far (pilot and allocation). */
+  issuedUnits: i32;
   full: u64;
   rng0: u64;
   rng1: u64;
@@ -134,15 +136,19 @@ function stratumVariance(st: Stratified, k: i32): f64 {
 
 /**
  * The pilot first (rounds until every stratum has two units), then the
- * stratum whose variance of the mean one more unit reduces most.
+ * stratum whose variance of the mean one more unit reduces most; -1 while
+ * the pilot's values are still out.
  */
 function nextStratum(st: Stratified): i32 {
   const strata = st.n * st.pairs;
   let fewest = 0;
-  for (let k = 1; k < strata; k++) {
+  let unseen: f64 = 0;
+  for (let k = 0; k < strata; k++) {
     if (load<f64>(f64Slot(st.issued, k)) < load<f64>(f64Slot(st.issued, fewest))) fewest = k;
+    if (load<f64>(f64Slot(st.observed, k)) < 2) unseen++;
   }
   if (load<f64>(f64Slot(st.issued, fewest)) < 2) return fewest;
+  if (unseen > 0) return -1;
   let best = 0;
   let bestGain: f64 = -1;
   for (let k = 0; k < strata; k++) {
@@ -198,15 +204,15 @@ function draw(st: Stratified, k: i32): i32 {
   return fresh(st, drawn) + fresh(st, drawn | bit) + fresh(st, t) + fresh(st, t | bit);
 }
 
-/** Issues units while their new coalitions fit in `max`; returns how many coalitions were asked. */
-export function stratifiedAsk(state: usize, max: i32): i32 {
+/** Issues units while their new coalitions fit in `limit`; returns how many coalitions were asked. */
+export function stratifiedAsk(state: usize, limit: i32): i32 {
   const st = changetype<Stratified>(state);
   loadStream(state + offsetof<Stratified>('rng0'));
   const n = st.n;
   const start = st.count;
   if (start == 0) {
     // Sizes 0 and n-1: v(empty), v(N), v({i}), v(N \ {i}).
-    if (max < 2 * n + 2 || st.budget < 2 * n + 2) return 0;
+    if (limit < 2 * n + 2 || st.budget < 2 * n + 2) return 0;
     slotOf(st, 0);
     slotOf(st, st.full);
     for (let i = 0; i < n; i++) {
@@ -217,10 +223,19 @@ export function stratifiedAsk(state: usize, max: i32): i32 {
   }
   poolVariances(st);
   let free = 0;
-  while (st.pairs > 0 && st.exhausted == 0 && st.pending < UNITS_PER_ASK) {
+  // Batches grow with the run (a quarter of the units so far), so the
+  // allocation sees fresh variances often early on and rarely later.
+  const batchUnits = min(UNITS_PER_ASK, max(st.n * st.pairs, st.issuedUnits >> 2));
+  while (st.pairs > 0 && st.exhausted == 0 && st.pending < batchUnits) {
     let k = nextStratum(st);
+    if (k < 0) {
+      if (st.count > start) break;
+      processUnits(st);
+      poolVariances(st);
+      continue;
+    }
     let cost = draw(st, k);
-    const room = min(max - (st.count - start), st.budget - st.count);
+    const room = min(limit - (st.count - start), st.budget - st.count);
     if (cost > room) {
       // The last few evaluations: any unit that fits, so the budget is spent exactly.
       if (room >= 4 || st.budget - st.count > 3) break;
@@ -233,7 +248,10 @@ export function stratifiedAsk(state: usize, max: i32): i32 {
         break;
       }
     }
-    if (cost == 0 && ++free > 64 * n * st.pairs) {
+    // Units made only of known coalitions are free; a long run of them means
+    // the strata worth sampling are used up.
+    free = cost == 0 ? free + 1 : 0;
+    if (free > 64 * n * st.pairs) {
       st.exhausted = 1;
       break;
     }
@@ -248,8 +266,9 @@ export function stratifiedAsk(state: usize, max: i32): i32 {
     store<i32>(unit, slotOf(st, t), 16);
     store<i32>(unit, slotOf(st, t | bit), 20);
     st.pending++;
+    st.issuedUnits++;
     store<f64>(f64Slot(st.issued, k), load<f64>(f64Slot(st.issued, k)) + 1);
-    if (st.count == start && st.pending >= UNITS_PER_ASK) processUnits(st);
+    if (st.count == start && st.pending >= batchUnits) processUnits(st);
   }
   if (st.count == start) processUnits(st);
   saveStream(state + offsetof<Stratified>('rng0'));

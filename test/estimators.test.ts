@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { designSampler, proxySettings, type DesignMethod } from '../src/estimators.js';
+import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../src/games.js';
+import { tabulate } from '../src/exact.js';
+import { kernelExports } from '../src/wasm/module.js';
+import { driveOnTable } from './support/drive.js';
+import { textbookShapley } from './support/textbook.js';
+import { randomTable, seededRandom } from './support/random.js';
+
+const core = await kernelExports();
+const METHODS: DesignMethod[] = ['kernel', 'svarm', 'msr'];
+
+function sumOf(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+function meanSquaredError(values: ArrayLike<number>, truth: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < truth.length; i++) total += (values[i] - truth[i]) ** 2;
+  return total / truth.length;
+}
+
+describe('kernel, svarm and msr on the paired size-class design', () => {
+  const n = 10;
+  const table = randomTable(n, seededRandom(21));
+  const truth = textbookShapley(table, n);
+
+  it.each(METHODS)('%s: asks each coalition once and spends exactly the budget', (method) => {
+    for (const budget of [2, 3, 37, 100, 401, 1000]) {
+      const sampler = designSampler(method, core, n, budget, 3);
+      const { asked } = driveOnTable(sampler, table, budget);
+      expect(asked.length).toBe(budget);
+      expect(new Set(asked).size).toBe(asked.length);
+      expect(asked.slice(0, 2)).toEqual([0, 2 ** n - 1]);
+      sampler.dispose();
+    }
+  });
+
+  it.each(METHODS)('%s: exact once the design enumerates every size (budget 2^n)', (method) => {
+    const sampler = designSampler(method, core, n, 2 ** n, 1);
+    driveOnTable(sampler, table, 2 ** n);
+    const { values } = sampler.estimate();
+    for (let i = 0; i < n; i++) expect(values[i]).toBeCloseTo(truth[i], 9);
+    sampler.dispose();
+  });
+
+  it.each(METHODS)('%s: exactly efficient (sum = v(N) - v(empty)) at any budget', (method) => {
+    const sampler = designSampler(method, core, n, 300, 4);
+    driveOnTable(sampler, table, 300);
+    expect(sumOf(sampler.estimate().values)).toBeCloseTo(table[2 ** n - 1] - table[0], 9);
+    sampler.dispose();
+  });
+
+  it.each(METHODS)('%s: ask/tell and the in-Wasm loop give the same values for a seed', (method) => {
+    const driven = designSampler(method, core, n, 500, 9);
+    driveOnTable(driven, table, 500);
+    const inWasm = designSampler(method, core, n, 500, 9);
+    inWasm.runInWasm(GAME_KIND_ID.table, table);
+    expect(Array.from(inWasm.estimate().values)).toEqual(Array.from(driven.estimate().values));
+    expect(inWasm.evaluations).toBe(500);
+    driven.dispose();
+    inWasm.dispose();
+  });
+
+  it.each(METHODS)('%s: consistent, the error falls with the budget (n = 14 SOUM, seeded)', (method) => {
+    const m = 14;
+    const soum = randomSoumGame(m, 40, 1, 6, seededRandom(5));
+    const exact = closedFormShapley(soum);
+    const error = (budget: number) => {
+      let total = 0;
+      for (let seed = 0; seed < 8; seed++) {
+        const sampler = designSampler(method, core, m, budget, seed);
+        sampler.runInWasm(GAME_KIND_ID.soum, soum.params);
+        total += meanSquaredError(sampler.estimate().values, exact);
+        sampler.dispose();
+      }
+      return total / 8;
+    };
+    expect(error(4000)).toBeLessThan(error(400) / 4);
+  });
+
+  it('svarm is unbiased: the mean over seeds sits within sampling error of the truth', () => {
+    const budget = 200;
+    const seeds = 300;
+    const sums = new Float64Array(n);
+    const squares = new Float64Array(n);
+    for (let seed = 0; seed < seeds; seed++) {
+      const sampler = designSampler('svarm', core, n, budget, seed);
+      sampler.runInWasm(GAME_KIND_ID.table, table);
+      const { values } = sampler.estimate();
+      for (let i = 0; i < n; i++) {
+        sums[i] += values[i];
+        squares[i] += values[i] ** 2;
+      }
+      sampler.dispose();
+    }
+    for (let i = 0; i < n; i++) {
+      const mean = sums[i] / seeds;
+      const spread = Math.sqrt((squares[i] / seeds - mean ** 2) / seeds);
+      expect(Math.abs(mean - truth[i])).toBeLessThan(4.5 * spread);
+    }
+  });
+
+  it.each(['svarm', 'msr'] as const)('%s: standard errors are calibrated (|error| <= 3 stderr for >= 93% of players)', (method) => {
+    const m = 16;
+    const soum = randomSoumGame(m, 60, 1, 8, seededRandom(8));
+    const exact = closedFormShapley(soum);
+    let within = 0;
+    let total = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const sampler = designSampler(method, core, m, 3000, seed);
+      sampler.runInWasm(GAME_KIND_ID.soum, soum.params);
+      const { values, stderr } = sampler.estimate();
+      for (let i = 0; i < m; i++) {
+        total++;
+        if (Math.abs(values[i] - exact[i]) <= 3 * stderr![i]) within++;
+      }
+      sampler.dispose();
+    }
+    expect(within / total).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it('msr: a proxy family that holds the game leaves almost nothing to sample (pairwise SOUM, n = 12)', async () => {
+    const m = 12;
+    const random = seededRandom(2);
+    const terms = Array.from({ length: 20 }, () => {
+      const i = Math.floor(random() * m);
+      const j = (i + 1 + Math.floor(random() * (m - 1))) % m;
+      return { members: [i, j], coefficient: 2 * random() - 1 };
+    });
+    const game = soumGame(m, terms);
+    const sampler = designSampler('msr', core, m, 1500, 0, { ...proxySettings(m, 1500), pairDegree: 1 });
+    sampler.runInWasm(GAME_KIND_ID.soum, game.params);
+    const exact = closedFormShapley(game);
+    // Only the ridge's shrinkage is left for the Monte Carlo part (svarm alone: ~1e-3).
+    expect(meanSquaredError(sampler.estimate().values, exact)).toBeLessThan(1e-7);
+    expect((await tabulate(game)).length).toBe(2 ** m);
+    sampler.dispose();
+  });
+
+  it('msr beats svarm and kernel per evaluation on SOUM games (n = 20, budget 2,000)', () => {
+    const m = 20;
+    const errors = new Map<DesignMethod, number>();
+    for (const method of METHODS) {
+      let total = 0;
+      for (let g = 0; g < 3; g++) {
+        const soum = randomSoumGame(m, 30, 1, 5, seededRandom(100 + g));
+        const sampler = designSampler(method, core, m, 2000, g);
+        sampler.runInWasm(GAME_KIND_ID.soum, soum.params);
+        total += meanSquaredError(sampler.estimate().values, closedFormShapley(soum));
+        sampler.dispose();
+      }
+      errors.set(method, total);
+    }
+    expect(errors.get('msr')!).toBeLessThan(errors.get('svarm')!);
+    expect(errors.get('msr')!).toBeLessThan(errors.get('kernel')!);
+  });
+
+  it('proxy settings: size-dependent pairwise terms only with budget for them, never beyond 40 players', () => {
+    expect(proxySettings(20, 1000).pairDegree).toBe(-1);
+    expect(proxySettings(20, 5000).pairDegree).toBe(1);
+    expect(proxySettings(64, 1e6).pairDegree).toBe(-1);
+    expect(proxySettings(20, 5000).folds).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a disposed sampler refuses further use; tell checks the batch length', () => {
+    const sampler = designSampler('svarm', core, 4, 10, 0);
+    const masks = sampler.ask(10);
+    expect(() => sampler.tell(new Float64Array(masks.length + 1))).toThrow(/expected \d+ values/);
+    expect(() => sampler.ask(10)).toThrow(/tell\(\) the values of the last batch/);
+    sampler.dispose();
+    expect(() => sampler.ask(1)).toThrow(/disposed/);
+  });
+});
