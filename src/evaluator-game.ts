@@ -103,9 +103,10 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
   const cache = adoptCache(parsed.cache, players);
   const method = resolveMethod(n, parsed.method ?? 'auto', parsed.budget);
   const core = await kernelExports();
-  // A budget that buys every coalition makes every sampling method exact
-  // (unless a tolerance asks to stop early).
-  const coversAll = n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined && parsed.budget !== undefined && parsed.budget >= 2 ** n;
+  // A budget that buys every coalition makes the estimators exact (unless a
+  // tolerance asks to stop early); permutation sampling stays the baseline.
+  const coversAll = isWasmMethod(method) && n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined &&
+    parsed.budget !== undefined && parsed.budget >= 2 ** n;
   if (method === 'exact' || n === 1 || coversAll) {
     if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
       throw new InputError(

@@ -139,12 +139,13 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
   const spend = budget ?? DEFAULT_BUDGET;
+  if (chosen === 'permutation') return permutationShapley(checked, spend, seed);
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
-    // The budget buys every coalition: every sampling method is exact then.
+    // The budget buys every coalition, so the estimators are exact; permutation
+    // sampling stays the plain baseline and keeps sampling.
     const values = await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
-  if (chosen === 'permutation') return permutationShapley(checked, spend, seed);
   return sampledShapley(checked, chosen, spend, seed);
 }
 
