@@ -12,17 +12,25 @@ export interface PageReport {
   problems: string[];
 }
 
-/** Serves `directory` and opens `page` in it (index.html by default). */
-export async function reportOfBuiltApp(browser: Browser, directory: string, headers: Record<string, string> = {}, pagePath = ''): Promise<PageReport> {
-  const server = await serveDirectory(directory, headers);
+/** Opens `url` and waits until the page shows its result or its error. */
+export async function reportOfPage(browser: Browser, url: string): Promise<PageReport> {
+  const { page, problems } = await openWatched(browser, url);
   try {
-    const { page, problems } = await openWatched(browser, `${server.origin}/${pagePath}`);
     const done = page.locator('[data-testid=result]:not(:empty), [data-testid=error]:not(:empty)');
     await done.first().waitFor({ timeout: 30_000 });
     const result = await page.getByTestId('result').textContent();
     const error = (await page.getByTestId('error').textContent()) ?? '';
-    await page.context().close();
     return { result: result ? JSON.parse(result) : null, error, problems };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** Serves `directory` statically and reports its page `pagePath` (index.html by default). */
+export async function reportOfBuiltApp(browser: Browser, directory: string, headers: Record<string, string> = {}, pagePath = ''): Promise<PageReport> {
+  const server = await serveDirectory(directory, headers);
+  try {
+    return await reportOfPage(browser, `${server.origin}/${pagePath}`);
   } finally {
     await server.close();
   }
