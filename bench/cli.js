@@ -3,7 +3,7 @@
 // peak memory of the run (constant memory: it should not grow with the file).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixed, seededRandom, table, verdict } from './lib/measure.js';
 
@@ -75,20 +75,29 @@ export async function run() {
   try {
     const rows = [];
     const checks = [];
-    for (const count of [10_000, 100_000]) {
-      const input = join(dir, `episodes-${count}.jsonl`);
-      await writeEpisodes(input, count);
-      const mb = statSync(input).size / 2 ** 20;
-      for (const format of ['signals', 'rewards']) {
-        const output = join(dir, `out-${count}-${format}.jsonl`);
-        const { ms, maxRssKb } = await runCli(['attribute', input, '-o', output, '--format', format]);
-        const rate = count / (ms / 1000);
-        rows.push([count.toLocaleString('en-US'), fixed(mb, 0), format, fixed(ms / 1000, 2), fixed(rate, 0), fixed(maxRssKb / 1024, 0)]);
-        if (count === 100_000 && format === 'signals') checks.push(['attribute >= 20,000 episodes/s (100,000 5-agent episodes, full tables)', rate >= 20_000]);
+    const runs = [
+      [10_000, 'signals', []],
+      [100_000, 'signals', []],
+      [100_000, 'signals', ['--workers', '0']],
+      [100_000, 'rewards', []],
+    ];
+    const inputs = new Map();
+    for (const [count, format, extra] of runs) {
+      if (!inputs.has(count)) {
+        const input = join(dir, `episodes-${count}.jsonl`);
+        await writeEpisodes(input, count);
+        inputs.set(count, input);
       }
+      const input = inputs.get(count);
+      const output = join(dir, `out-${count}-${format}.jsonl`);
+      const { ms, maxRssKb } = await runCli(['attribute', input, '-o', output, '--format', format, ...extra]);
+      const rate = count / (ms / 1000);
+      const workers = extra.length ? extra[1] : `default (${Math.min(4, availableParallelism())})`;
+      rows.push([count.toLocaleString('en-US'), fixed(statSync(input).size / 2 ** 20, 0), format, workers, fixed(ms / 1000, 2), fixed(rate, 0), fixed(maxRssKb / 1024, 0)]);
+      if (count === 100_000 && format === 'signals' && !extra.length) checks.push(['attribute >= 20,000 episodes/s (100,000 5-agent episodes, full tables)', rate >= 20_000]);
     }
-    console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, parse, validate, attribute, write)\n');
-    console.log(table(['episodes', 'input MB', 'format', 's', 'episodes/s', 'peak RSS MB'], rows));
+    console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, read, parse, validate, attribute, write)\n');
+    console.log(table(['episodes', 'input MB', 'format', 'workers', 's', 'episodes/s', 'peak RSS MB'], rows));
     console.log('\n#### Issue 4 targets\n');
     console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   } finally {

@@ -1,38 +1,32 @@
 // `agent-credit attribute`: episodes in, one JSON line per output row out.
-// Records stream through in batches (one Wasm call per batch for the coalition
-// tables); rows are written batch by batch, so memory stays flat and a run
-// stopped by a bad record keeps everything written before it.
+// The main thread reads the input in chunks of about 1 MiB (whole lines) and
+// writes rows in input order; each chunk's records are parsed, validated,
+// attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
+// memory stays flat; a run stopped by a bad record keeps every row before it.
 import { createWriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { episodeFrom, INPUT_FORMATS, type InputFormat } from './adapters/index.js';
-import { attributeBatch, type Signals } from './attribute.js';
-import { EpisodeError, type Episode, type RecordSource } from './episode.js';
+import { Worker } from 'node:worker_threads';
+import { INPUT_FORMATS, type InputFormat } from './adapters/index.js';
+import { attributeRows, OUTPUT_FORMATS, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { recordContext } from './episode.js';
 import { InputError } from './errors.js';
-import { toDpo, toKto, toPrm, toRewards } from './export.js';
-import { inputFiles, readRecords } from './records.js';
-
-export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
-type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import { inputFiles, readChunks, type RecordChunk } from './records.js';
 
 export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards]\n' +
-  '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid]';
-
-/** Episodes per Wasm call: large enough to amortize the call, small enough to keep memory flat. */
-const BATCH = 1000;
-
-const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown[]> = {
-  signals: (signals) => [signals],
-  dpo: (signals) => toDpo(signals),
-  kto: (signals) => toKto(signals),
-  prm: (signals, episode) => toPrm(signals, episode),
-  rewards: (signals) => toRewards(signals),
-};
+  '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid] [--workers N]';
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return value as T;
+}
+
+function workerCount(text: string | undefined): number {
+  if (text === undefined) return Math.min(4, availableParallelism());
+  if (!/^\d+$/.test(text) || Number(text) > 64) throw new InputError(`--workers: expected an integer from 0 (no worker threads) to 64, got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /** A progress bar on stderr, drawn only when stderr is a terminal. */
@@ -52,6 +46,46 @@ function progressBar(totalBytes: number) {
     clear() {
       if (tty && drawn > 0) process.stderr.write('\r\x1b[K');
     },
+  };
+}
+
+/** Runs jobs on worker threads (or in this thread when there are none), one job per idle worker. */
+function rowsRunner(workers: number) {
+  if (workers === 0) return { run: attributeRows, close: async () => {} };
+  const idle: Worker[] = [];
+  const waiting: Array<(worker: Worker) => void> = [];
+  const all: Worker[] = [];
+  const url = new URL('./attribute-worker.js', import.meta.url);
+  for (let k = 0; k < workers; k++) {
+    const worker = new Worker(url);
+    worker.unref();
+    all.push(worker);
+    idle.push(worker);
+  }
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+  const acquire = () => new Promise<Worker>((resolve) => (idle.length > 0 ? resolve(idle.pop()!) : waiting.push(resolve)));
+  return {
+    async run(job: RowsJob): Promise<RowsBatch> {
+      const worker = await acquire();
+      return new Promise<RowsBatch>((resolve, reject) => {
+        const onExit = (code: number) => reject(new Error(`attribute worker stopped (exit code ${code})`));
+        worker.once('exit', onExit);
+        worker.once('error', reject);
+        worker.once('message', (reply: { batch?: RowsBatch; failure?: string }) => {
+          worker.off('exit', onExit);
+          worker.off('error', reject);
+          release(worker);
+          if (reply.batch) resolve(reply.batch);
+          else reject(new Error(`attribute worker failed: ${reply.failure}`));
+        });
+        worker.postMessage(job);
+      });
+    },
+    close: () => Promise.all(all.map((worker) => worker.terminate())).then(() => undefined),
   };
 }
 
@@ -76,12 +110,14 @@ export async function attributeCommand(args: string[]): Promise<void> {
       format: { type: 'string', default: 'signals' },
       from: { type: 'string', default: 'episode' },
       'skip-invalid': { type: 'boolean', default: false },
+      workers: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
   const format = choice('format', flags.format!, OUTPUT_FORMATS);
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const skipInvalid = flags['skip-invalid']!;
+  const workers = workerCount(flags.workers);
   let files;
   try {
     files = await inputFiles(positionals[0]);
@@ -89,72 +125,72 @@ export async function attributeCommand(args: string[]): Promise<void> {
     throw new InputError(`cannot read ${positionals[0]}: ${(error as Error).message}`);
   }
   const output: Writable = flags.output ? createWriteStream(flags.output) : process.stdout;
+  const runner = rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
   let bytesRead = 0;
-  let pending: Episode[] = [];
-  let sources: RecordSource[] = [];
-  let stop: Error | undefined;
+  let stop: InputError | undefined;
+  // Batches in flight, oldest first; their rows are written in this order.
+  const inFlight: Array<Promise<RowsBatch>> = [];
+  let seen = new Map<string, string>();
 
-  const reject = (error: InputError) => {
-    if (!skipInvalid) {
-      stop = error;
-      return;
-    }
-    counts.skipped++;
-    process.stderr.write(`agent-credit: skipped ${error.message}\n`);
-  };
-
-  const flush = async () => {
-    const results = await attributeBatch(pending, {}, sources);
-    let text = '';
-    for (let k = 0; k < results.length && !stop; k++) {
-      const result = results[k];
-      if (result instanceof EpisodeError) {
-        reject(result);
+  /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
+  const settle = async (batch: RowsBatch) => {
+    if (stop) return;
+    const kept: string[] = [];
+    let all = true;
+    for (let k = 0; k < batch.ids.length; k++) {
+      const source = batch.sources[k];
+      const id = batch.ids[k];
+      let error = batch.errors[k];
+      if (error === null && id !== null) {
+        const earlier = seen.get(id);
+        if (earlier !== undefined) error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
+        else seen.set(id, source.line === undefined ? source.file! : `line ${source.line}`);
+      }
+      if (error === null) {
+        counts.episodes++;
+        counts.rows += batch.rows[k];
+        if (batch.success[k]) counts.success++;
+        else counts.failure++;
+        kept.push(batch.text.slice(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]));
         continue;
       }
-      counts.episodes++;
-      if (result.success) counts.success++;
-      else counts.failure++;
-      for (const row of ROWS[format](result, pending[k])) {
-        text += JSON.stringify(row) + '\n';
-        counts.rows++;
+      all = false;
+      if (!skipInvalid) {
+        stop = new InputError(error);
+        break;
       }
+      counts.skipped++;
+      process.stderr.write(`agent-credit: skipped ${error}\n`);
     }
-    pending = [];
-    sources = [];
+    const text = all ? batch.text : kept.join('');
     if (text) await write(output, text);
+  };
+
+  const dispatch = async (chunk: RecordChunk) => {
+    const batch = runner.run({ chunk, from, format });
+    // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
+    batch.catch(() => undefined);
+    inFlight.push(batch);
+    if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
   };
 
   try {
     for (const file of files) {
-      const seen = new Map<string, string>();
-      for await (const record of readRecords(file.path, from === 'episode', (bytes) => (bytesRead += bytes))) {
-        const where = record.source.line === undefined ? record.source.file! : `line ${record.source.line}`;
-        try {
-          if (record.invalid !== undefined) throw new EpisodeError([{ path: '', message: record.invalid }], undefined, record.source);
-          const episode = episodeFrom(from, record.value, record.source, { id: defaultId(record.source) });
-          const earlier = seen.get(episode.id);
-          if (earlier !== undefined) throw new EpisodeError([{ path: 'id', message: `duplicate episode id (also at ${earlier})` }], episode.id, record.source);
-          seen.set(episode.id, where);
-          pending.push(episode);
-          sources.push(record.source);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          await flush();
-          reject(error);
-        }
-        if (!stop && pending.length >= BATCH) await flush();
+      for await (const chunk of readChunks(file.path, (bytes) => (bytesRead += bytes))) {
+        await dispatch(chunk);
+        bar.update(bytesRead, counts.episodes);
         if (stop) break;
-        bar.update(bytesRead, counts.episodes + pending.length);
       }
+      while (!stop && inFlight.length > 0) await settle(await inFlight.shift()!);
       if (stop) break;
+      seen = new Map();
     }
-    if (!stop) await flush();
   } finally {
     bar.clear();
+    await runner.close();
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
   }
   if (stop) throw stop;
@@ -165,11 +201,4 @@ export async function attributeCommand(args: string[]): Promise<void> {
       `${skipInvalid ? `, ${counts.skipped} skipped` : ''}) -> ${counts.rows} ${format} rows` +
       `${flags.output ? ` in ${flags.output}` : ''}, ${seconds.toFixed(2)} s (${rate} episodes/s)\n`,
   );
-}
-
-/** Transcripts without an id are named after their file (and line). */
-function defaultId(source: RecordSource): string | undefined {
-  if (!source.file) return undefined;
-  const base = source.file.replace(/\.jsonl?$/, '');
-  return source.line === undefined ? base : `${base}:${source.line}`;
 }

@@ -1,17 +1,16 @@
-// Streaming records out of episode files: JSONL line by line (constant
-// memory, 1-based line numbers), a .json file as one record (or, for episode
-// files, an array of records), a directory as its .json/.jsonl files in order.
+// Streaming record texts out of episode files: JSONL line by line (constant
+// memory, 1-based line numbers), a .json file as one text, a directory as its
+// .json/.jsonl files in path order. Parsing happens later, where the records
+// are attributed (possibly in a worker).
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordSource } from './episode.js';
 
-export interface RawRecord {
+/** The text of one record (a JSONL line or a whole .json file) and where it came from. */
+export interface RecordText {
+  text: string;
   source: RecordSource;
-  /** The parsed JSON value, when the text parsed. */
-  value?: unknown;
-  /** Why the text did not parse. */
-  invalid?: string;
 }
 
 export interface InputFile {
@@ -36,43 +35,60 @@ export async function inputFiles(path: string): Promise<InputFile[]> {
   return files;
 }
 
-function parsed(text: string, source: RecordSource): RawRecord {
-  try {
-    return { source, value: JSON.parse(text) };
-  } catch (error) {
-    return { source, invalid: `not valid JSON (${(error as Error).message}); a truncated or broken line?` };
-  }
+/** A piece of an input file holding whole records: a .json file, or complete lines of a .jsonl file. */
+export interface RecordChunk {
+  file: string;
+  text: string;
+  /** Line number of the chunk's first line in a .jsonl file; null for a .json file (one record). */
+  firstLine: number | null;
 }
 
 /**
- * Records of one file. `onBytes` reports progress in bytes read. A .json
- * file holding an array is a list of records when `arrayIsList` (episode
- * files); other formats' transcripts are arrays themselves.
+ * The chunks of one file (about 1 MiB each, cut at line ends), so that the
+ * reader does no per-record work; `onBytes` reports progress.
  */
-export async function* readRecords(file: string, arrayIsList: boolean, onBytes: (bytes: number) => void): AsyncGenerator<RawRecord> {
+export async function* readChunks(file: string, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
   if (!file.endsWith('.jsonl')) {
     const text = await readFile(file, 'utf8');
     onBytes(Buffer.byteLength(text));
-    const record = parsed(text, { file });
-    if (arrayIsList && Array.isArray(record.value)) {
-      for (let k = 0; k < record.value.length; k++) yield { source: { file: `${file}[${k}]` }, value: record.value[k] };
-    } else yield record;
+    yield { file, text, firstLine: null };
     return;
   }
   let rest = '';
-  let line = 0;
+  let line = 1;
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     onBytes(Buffer.byteLength(chunk as string));
     const text = rest + (chunk as string);
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      line++;
-      const body = text.slice(start, end);
-      start = end + 1;
-      if (!BLANK.test(body)) yield parsed(body, { file, line });
-    }
-    rest = text.slice(start);
+    const cut = text.lastIndexOf('\n') + 1;
+    rest = text.slice(cut);
+    if (cut === 0) continue;
+    const whole = text.slice(0, cut);
+    yield { file, text: whole, firstLine: line };
+    line += countLines(whole);
   }
-  line++;
-  if (!BLANK.test(rest)) yield parsed(rest, { file, line });
+  if (rest !== '') yield { file, text: rest, firstLine: line };
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/** The records of a chunk: a .json file's text, or each non-blank line with its line number. */
+export function recordTexts(chunk: RecordChunk): RecordText[] {
+  if (chunk.firstLine === null) return [{ text: chunk.text, source: { file: chunk.file } }];
+  const records: RecordText[] = [];
+  const { text, file } = chunk;
+  let line = chunk.firstLine;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const body = text.slice(start, end);
+    if (!BLANK.test(body)) records.push({ text: body, source: { file, line } });
+    line++;
+    start = end + 1;
+  }
+  return records;
 }

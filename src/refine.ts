@@ -63,6 +63,11 @@ const clip = (x: number, low: number, high: number) => (x < low ? low : x > high
 
 /** Finds mu with sum clip(target + mu, low, high) = total by sweeping the breakpoints of that piecewise-linear sum. */
 function solveShift(items: Box[], total: number): number {
+  // Usually no bound is active: then mu is the mean gap, and no sweep is needed.
+  let targets = 0;
+  for (const item of items) targets += item.target;
+  const mean = (total - targets) / items.length;
+  if (items.every((item) => item.target + mean >= item.low && item.target + mean <= item.high)) return mean;
   const events: Array<[number, number]> = [];
   let sum = 0;
   for (const item of items) {

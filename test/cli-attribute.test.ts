@@ -79,24 +79,31 @@ describe('agent-credit attribute', () => {
     const broken = JSON.stringify(records[1499]).slice(0, 80);
     records[1499] = broken;
     const input = jsonl('truncated.jsonl', records);
-    const out = join(dir, 'truncated.out.jsonl');
-    const { code, stderr } = await cli('attribute', input, '-o', out);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`truncated\\.jsonl line 1500, episode \\(no id\\): not valid JSON .*truncated or broken line`));
-    expect(lines(readFileSync(out, 'utf8')).map((s) => s.id)).toEqual(good(1499).map((r) => r.id));
+    // In worker threads (default) and in the main thread, the same rows, cut at the same record.
+    for (const workers of ['2', '0']) {
+      const out = join(dir, `truncated.${workers}.out.jsonl`);
+      const { code, stderr } = await cli('attribute', input, '-o', out, '--workers', workers);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`truncated\\.jsonl line 1500, episode \\(no id\\): not valid JSON .*truncated or broken line`));
+      expect(lines(readFileSync(out, 'utf8')).map((s) => s.id)).toEqual(good(1499).map((r) => r.id));
+    }
   });
 
   it('--skip-invalid goes on and counts the skips', async () => {
     const records: Array<unknown> = good(6);
     (records[1] as { messages: Array<{ agent: string }> }).messages[0].agent = 'ghost';
     records[3] = '{"id": "cut", "agents": [';
+    records.push(records[0]);
     const input = jsonl('skips.jsonl', records);
-    const { code, stdout, stderr } = await cli('attribute', input, '--skip-invalid');
-    expect(code).toBe(0);
-    expect(lines(stdout)).toHaveLength(4);
-    expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1": messages\[0\]\.agent: unknown agent "ghost"/);
-    expect(stderr).toMatch(/skipped .*skips\.jsonl line 4/);
-    expect(stderr).toMatch(/attribute: 4 episodes \(.*, 2 skipped\)/);
+    for (const workers of ['1', '0']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--skip-invalid', '--workers', workers);
+      expect(code).toBe(0);
+      expect(lines(stdout).map((s) => s.id)).toEqual(['ep-0', 'ep-2', 'ep-4', 'ep-5']);
+      expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1": messages\[0\]\.agent: unknown agent "ghost"/);
+      expect(stderr).toMatch(/skipped .*skips\.jsonl line 4/);
+      expect(stderr).toMatch(/skipped .*skips\.jsonl line 7, episode "ep-0": id: duplicate episode id \(also at line 1\)/);
+      expect(stderr).toMatch(/attribute: 4 episodes \(.*, 3 skipped\)/);
+    }
   });
 
   it('reports invalid records with line and field: duplicate ids, missing coalitions, score out of range', async () => {
@@ -126,5 +133,6 @@ describe('agent-credit attribute', () => {
     expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of episode, openai, ag2, autogen, langchain, whowhen/);
     expect((await cli('attribute', join(dir, 'nope.jsonl'))).stderr).toMatch(/cannot read .*nope\.jsonl/);
     expect((await cli('attribute')).stderr).toMatch(/attribute: expected exactly one input/);
+    expect((await cli('attribute', 'examples/episodes', '--workers', 'many')).stderr).toMatch(/--workers: expected an integer from 0/);
   });
 });

@@ -1,0 +1,99 @@
+// One chunk of an input file to output rows: parse, adapt, validate, attribute
+// (all coalition tables of the batch in one Wasm call), format. Runs in the
+// CLI's worker threads, or in the main thread when there are none. The result
+// keeps per-record boundaries so the caller can stop exactly at a bad record.
+import { episodeFrom, type InputFormat } from './adapters/index.js';
+import { attributeBatch, type Signals } from './attribute.js';
+import { EpisodeError, type Episode, type RecordSource } from './episode.js';
+import { InputError } from './errors.js';
+import { toDpo, toKto, toPrm, toRewards } from './export.js';
+import { recordTexts, type RecordChunk, type RecordText } from './records.js';
+
+export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface RowsJob {
+  chunk: RecordChunk;
+  from: InputFormat;
+  format: OutputFormat;
+}
+
+/** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
+export interface RowsBatch {
+  text: string;
+  ids: Array<string | null>;
+  sources: RecordSource[];
+  /** The EpisodeError message of a record that cannot be attributed, else null. */
+  errors: Array<string | null>;
+  success: boolean[];
+  rows: number[];
+  /** End offset in `text` of each record's rows. */
+  ends: number[];
+}
+
+const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown[]> = {
+  signals: (signals) => [signals],
+  dpo: (signals) => toDpo(signals),
+  kto: (signals) => toKto(signals),
+  prm: (signals, episode) => toPrm(signals, episode),
+  rewards: (signals) => toRewards(signals),
+};
+
+/** Transcripts without an id are named after their file (and line). */
+function defaultId(source: RecordSource): string | undefined {
+  if (!source.file) return undefined;
+  const base = source.file.replace(/\.jsonl?$/, '');
+  return source.line === undefined ? base : `${base}:${source.line}`;
+}
+
+type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
+
+function parse(record: RecordText, from: InputFormat): Parsed[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(record.text);
+  } catch (error) {
+    const reason = `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
+    return [{ source: record.source, error: new EpisodeError([{ path: '', message: reason }], undefined, record.source) }];
+  }
+  // A .json file of episodes may hold a list of them; other formats' transcripts are arrays themselves.
+  const listed = from === 'episode' && record.source.line === undefined && Array.isArray(value);
+  const items: Array<[unknown, RecordSource]> = listed
+    ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }])
+    : [[value, record.source]];
+  return items.map(([item, source]) => {
+    try {
+      return { source, episode: episodeFrom(from, item, source, { id: defaultId(source) }) };
+    } catch (error) {
+      if (error instanceof EpisodeError) return { source, error };
+      if (error instanceof InputError) return { source, error: new EpisodeError(error.issues, undefined, source) };
+      throw error;
+    }
+  });
+}
+
+export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from));
+  const valid = parsed.filter((item) => item.episode);
+  const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
+  const batch: RowsBatch = { text: '', ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
+  let next = 0;
+  for (const item of parsed) {
+    const result = item.episode ? results[next++] : item.error!;
+    batch.sources.push(item.source);
+    batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
+    if (result instanceof EpisodeError) {
+      batch.errors.push(result.message);
+      batch.success.push(false);
+      batch.rows.push(0);
+    } else {
+      const rows = ROWS[job.format](result, item.episode!);
+      for (const row of rows) batch.text += JSON.stringify(row) + '\n';
+      batch.errors.push(null);
+      batch.success.push(result.success);
+      batch.rows.push(rows.length);
+    }
+    batch.ends.push(batch.text.length);
+  }
+  return batch;
+}
