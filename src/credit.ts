@@ -3,7 +3,7 @@
 // call per batch; an evaluator goes through shapley()'s evaluator path.
 import type { EvaluatorOptions } from './evaluator-game.js';
 import { shapley } from './shapley.js';
-import { exactInteractionMatrix } from './exact.js';
+import { exactInteractionMatrix, packTables } from './exact.js';
 import { kernelExports } from './wasm/module.js';
 import { withWindow } from './wasm/window.js';
 
@@ -37,18 +37,12 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
   const core = await kernelExports();
   const [values, matrices] = withWindow(core, (window) => {
     const sizeSlot = window.add(tables.length, 4);
-    const tableSlot = window.add(totalValues);
+    const tableSlot = packTables(window, tables, totalValues);
     const valueSlot = window.add(totalPlayers);
     const matrixSlot = window.add(totalCells);
     const derivativeSlot = window.add(Math.max(1, largest / 2));
     const rowSlot = window.add(Math.max(1, Math.log2(largest)));
     window.i32(sizeSlot, tables.length).set(sizes);
-    const packed = window.f64(tableSlot, totalValues);
-    let offset = 0;
-    for (const table of tables) {
-      packed.set(table, offset);
-      offset += table.length;
-    }
     const pointer = window.pointer(tableSlot);
     const sizesPointer = window.pointer(sizeSlot);
     core.shapleyBatch(pointer, sizesPointer, tables.length, window.pointer(valueSlot));

@@ -1,6 +1,6 @@
 // Exact indices from a full value table, computed by the Wasm core.
 import { kernelExports } from './wasm/module.js';
-import { withWindow } from './wasm/window.js';
+import { withWindow, type WasmWindow } from './wasm/window.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
 
 type TableKernel = 'shapleyExact' | 'banzhafExact';
@@ -53,6 +53,18 @@ export async function tabulate(game: BuiltinGame): Promise<Float64Array> {
   });
 }
 
+/** Copies `tables` back to back into a new block of the window (totalValues in all); returns its slot. */
+export function packTables(window: WasmWindow, tables: readonly Float64Array[], totalValues: number): number {
+  const slot = window.add(totalValues);
+  const packed = window.f64(slot, totalValues);
+  let offset = 0;
+  for (const table of tables) {
+    packed.set(table, offset);
+    offset += table.length;
+  }
+  return slot;
+}
+
 /**
  * Exact Shapley values of many small tables in one Wasm call.
  * `tables[k]` holds 2^n_k values; returns one Float64Array of n_k values per table.
@@ -69,15 +81,9 @@ export async function exactShapleyBatch(tables: readonly Float64Array[]): Promis
   const core = await kernelExports();
   const all = withWindow(core, (window) => {
     const sizeSlot = window.add(tables.length, 4);
-    const tableSlot = window.add(totalValues);
+    const tableSlot = packTables(window, tables, totalValues);
     const outSlot = window.add(totalPlayers);
     window.i32(sizeSlot, tables.length).set(sizes);
-    const packed = window.f64(tableSlot, totalValues);
-    let offset = 0;
-    for (const table of tables) {
-      packed.set(table, offset);
-      offset += table.length;
-    }
     core.shapleyBatch(window.pointer(tableSlot), window.pointer(sizeSlot), tables.length, window.pointer(outSlot));
     return window.f64(outSlot, totalPlayers).slice();
   });
