@@ -7,8 +7,8 @@ const kB = (bytes) => (bytes / 1000).toFixed(1);
 
 export async function run() {
   const { wasm, entries } = await measureSizes();
-  console.log('#### Package size (kB = 1000 bytes; entries bundled by esbuild with their dependencies, minified)\n');
-  const rows = [['Wasm core (build/agent-credit.wasm)', kB(wasm.bytes), '—', kB(wasm.gzip), `${kB(BUDGETS.wasm)} raw`, verdict(wasm.bytes < BUDGETS.wasm)]];
+  console.log('#### Package size (kB = 1000 bytes; entries bundled by esbuild with their dependencies, minified, gzip -9)\n');
+  const rows = [['Wasm core (build/agent-credit.wasm)', kB(wasm.bytes), '—', kB(wasm.gzip), '—', `${kB(BUDGETS.wasm)} raw`, verdict(wasm.bytes < BUDGETS.wasm)]];
   for (const entry of entries) {
     const budgeted = entry.subpath === '.';
     rows.push([
@@ -16,9 +16,11 @@ export async function run() {
       '—',
       kB(entry.minified),
       kB(entry.gzip),
-      budgeted ? `${kB(BUDGETS.mainEntryGzip)} min+gzip` : '—',
+      entry.lazyGzip ? `+ ${kB(entry.lazyGzip)} (= ${kB(entry.gzip + entry.lazyGzip)})` : '—',
+      budgeted ? `${kB(BUDGETS.mainEntryGzip)} min + gzip` : '—',
       budgeted ? verdict(entry.gzip < BUDGETS.mainEntryGzip) : '—',
     ]);
   }
-  console.log(table(['artifact', 'raw', 'minified', 'min + gzip', 'budget', 'status'], rows));
+  console.log(table(['artifact', 'raw', 'minified', 'min + gzip', 'loaded on first use (min + gzip)', 'budget', 'status'], rows));
+  console.log('\nThe Wasm core is embedded in a chunk of its own that the library imports with its first computation.');
 }

@@ -1,6 +1,5 @@
 // Owns the Wasm plumbing: decode the embedded binary, compile it once, and
 // instantiate it once per thread. Workers receive the compiled Module.
-import { wasmBytes } from './binary.js';
 
 /** The raw exports of the AssemblyScript core; pointers are byte offsets into `memory`. */
 export interface KernelExports {
@@ -58,9 +57,14 @@ function decodeBytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** The compiled core, compiled on first use and shared afterwards. */
+/**
+ * The compiled core, compiled on first use and shared afterwards. The bytes
+ * are imported here, not at the top: bundlers put them in a chunk of their
+ * own, loaded with the first computation, so a page that imports the library
+ * does not download and parse the Wasm before it needs it.
+ */
 export function wasmModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBytes(wasmBytes) as BufferSource);
+  compiled ??= import('./binary.js').then(({ wasmBytes }) => WebAssembly.compile(decodeBytes(wasmBytes) as BufferSource));
   return compiled;
 }
 
