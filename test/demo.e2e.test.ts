@@ -1,14 +1,14 @@
 // End-to-end tests of the demo page: build it with Vite, serve demo/dist from
 // a local static server, and drive Debian's Chromium through playwright-core.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interactions, shapley } from '../src/index.js';
+import { attributeEpisode, episodeFrom, interactions, shapley, toDpo, type Signals } from '../src/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'demo', 'dist');
@@ -117,6 +117,58 @@ function asRecord(players: string[], values: ArrayLike<number>): Record<string, 
   return Object.fromEntries(players.map((player, i) => [player, values[i]]));
 }
 
+interface ExampleFile {
+  /** The picker's option value: the path inside the repository. */
+  path: string;
+  records: Record<string, unknown>[];
+}
+
+/** Every bundled example, parsed: a .jsonl file's lines, a .json file's record (or array of records). */
+function bundledExamples(directory = join(root, 'examples'), prefix = 'examples'): ExampleFile[] {
+  const files: ExampleFile[] = [];
+  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...bundledExamples(join(directory, entry.name), path));
+    else if (entry.name.endsWith('.jsonl')) {
+      const text = readFileSync(join(directory, entry.name), 'utf8');
+      files.push({ path, records: text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line)) });
+    } else if (entry.name.endsWith('.json')) {
+      const value = JSON.parse(readFileSync(join(directory, entry.name), 'utf8'));
+      files.push({ path, records: Array.isArray(value) && value.every((item) => Array.isArray(item?.messages)) ? value : [value] });
+    }
+  }
+  return files;
+}
+
+const examples = bundledExamples();
+const isEpisode = (record: Record<string, unknown>) => Array.isArray(record.messages) && Array.isArray(record.agents);
+const episodeExamples = examples.filter((file) => file.records.every(isEpisode));
+const whoWhenExamples = examples.filter((file) => file.records.length === 1 && 'mistake_step' in file.records[0]);
+
+async function signalsOf(record: Record<string, unknown>): Promise<Signals> {
+  return attributeEpisode(episodeFrom('episode', record));
+}
+
+/** A failed episode with a repair, a corrective attempt, coalitions, and hostile content. */
+function hostileEpisode(): Record<string, unknown> {
+  const agents = ['planner', 'coder', 'critic'];
+  const values = [0, 0.1, 0.2, 0.6, 0, 0.15, 0.3, 0.4];
+  return {
+    id: 'hostile-1',
+    task: 'Return the median of a list. <b>bold?</b>',
+    agents,
+    messages: [
+      { id: 'm1', agent: 'planner', content: 'Sort, then take the middle.', label: 'helpful' },
+      { id: 'm2', agent: 'coder', content: 'return sorted(xs)[len(xs)//2] <img src=x onerror=alert(1)>', label: 'error' },
+      { id: 'm3', agent: 'critic', content: 'Fine. <script>alert(2)</script>', label: 'redundant' },
+      { id: 'm4', agent: 'planner', content: 'Even lengths need the mean of the two middle values.', label: 'corrective' },
+    ],
+    outcome: { score: 0.4, success: false },
+    coalitions: values.map((value, mask) => ({ agents: agents.filter((_, i) => (mask >> i) & 1), value })),
+    repairs: [{ message: 'm2', content: 'xs = sorted(xs); n = len(xs); return (xs[(n-1)//2] + xs[n//2]) / 2' }],
+  };
+}
+
 describe('demo sources', () => {
   it('type-check (Vite strips types without checking them)', () => {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -125,52 +177,114 @@ describe('demo sources', () => {
 });
 
 describe('demo page (built with Vite, served statically, in headless Chromium)', () => {
-  it('picking a bundled example shows the library’s credits for it', async () => {
+  it('picking a bundled example shows the library’s credits and interactions for that episode', async () => {
+    expect(episodeExamples.length).toBeGreaterThan(0);
     const { page, problems } = await openDemo();
-    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption('examples/three-agents.json'))).toBe('done');
-    const game = JSON.parse(readFileSync(join(root, 'examples', 'three-agents.json'), 'utf8'));
-    const expected = await shapley(game);
-    expect(await shownCredits(page)).toEqual(asRecord(expected.players, expected.values));
-    const pairs = await interactions(game);
-    await expect.poll(() => page.locator('.heatmap tbody td:not(.diagonal)').count()).toBe(pairs.players.length * (pairs.players.length - 1));
+    for (const example of episodeExamples) {
+      expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path)), example.path).toBe('done');
+      const signals = await signalsOf(example.records[0]);
+      const expected = Object.fromEntries(signals.agents.filter((a) => a.credit !== null).map((a) => [a.agent, a.credit]));
+      expect(await shownCredits(page), example.path).toEqual(expected);
+      const rewards = await page.getByTestId('message-row').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-reward'))));
+      expect(rewards, example.path).toEqual(signals.messages.map((m) => m.reward));
+      const n = signals.agents.length;
+      if (signals.interactions) {
+        expect(await page.locator('.heatmap tbody td:not(.diagonal)').count(), example.path).toBe(n * (n - 1));
+      }
+    }
     expect(problems).toEqual([]);
-    mkdirSync(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, 'demo.png'), fullPage: true });
     await page.context().close();
   });
 
-  it('loads a file through the file input and shows sampled credits with whiskers', async () => {
+  it('marks the first error of each Who&When sample on its mistake_step', async () => {
+    expect(whoWhenExamples.length).toBeGreaterThanOrEqual(3);
     const { page, problems } = await openDemo();
-    const players = ['alpha', 'beta', 'gamma', 'delta'];
-    const values = Array.from({ length: 16 }, (_, mask) => (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.3 + (mask === 15 ? 0.5 : 0) + ((mask >> 2) & 1) * 0.1);
-    await page.locator('#method-select').selectOption('permutation');
-    await page.locator('#budget-input').fill('5000');
-    await page.locator('#seed-input').fill('3');
+    for (const example of whoWhenExamples) {
+      expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path)), example.path).toBe('done');
+      const record = example.records[0];
+      const episode = episodeFrom('whowhen', record, {}, { id: example.path });
+      const step = Number(record.mistake_step);
+      expect(await page.getByTestId('first-error').count(), example.path).toBe(1);
+      const marked = page.locator('[data-testid=message-row]:has([data-testid=first-error])');
+      expect(await marked.getAttribute('data-id'), example.path).toBe(episode.messages[step].id);
+      const rows = await page.getByTestId('message-row').evaluateAll((all) => all.map((row) => row.getAttribute('data-id')));
+      expect(rows.indexOf(episode.messages[step].id), example.path).toBe(step);
+      expect(await marked.locator('.agent').textContent(), example.path).toBe(record.mistake_agent);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('exports DPO: the downloaded rows are the library’s toDpo rows for every episode of the file', async () => {
+    const example = episodeExamples.find((file) => file.records.some((record) => Array.isArray(record.repairs) && record.repairs.length));
+    expect(example, 'an example with a repair').toBeDefined();
+    const { page, problems } = await openDemo();
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example!.path))).toBe('done');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-dpo').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.dpo\.jsonl$/);
+    const text = readFileSync(await download.path(), 'utf8');
+    const rows = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+    const expected = [];
+    for (const record of example!.records) expected.push(...toDpo(await signalsOf(record)));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows).toEqual(JSON.parse(JSON.stringify(expected)));
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(['chosen', 'prompt', 'rejected']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('loads an episode through the file input and shows hostile content as text, with no dialog', async () => {
+    const { page, problems } = await openDemo();
+    const episode = hostileEpisode();
     const loaded = runAndWait(page, () =>
-      page.getByTestId('file-input').setInputFiles({
-        name: 'four.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify({ players, values }, null, 2)),
-      }),
+      page.getByTestId('file-input').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(episode, null, 2)) }),
     );
     expect(await loaded).toBe('done');
-    const expected = await shapley({ players, values }, { method: 'permutation', budget: 5000, seed: 3 });
-    expect(await shownCredits(page)).toEqual(asRecord(players, expected.values));
-    expect(await page.locator('#results .credit-chart .whisker').count()).toBe(players.length);
+    const signals = await signalsOf(episode);
+    const rows = page.getByTestId('message-row');
+    expect(await rows.evaluateAll((all) => all.map((row) => [row.getAttribute('data-id'), Number(row.getAttribute('data-reward'))]))).toEqual(
+      signals.messages.map((m) => [m.id, m.reward]),
+    );
+    expect(await shownCredits(page)).toEqual(Object.fromEntries(signals.agents.map((a) => [a.agent, a.credit])));
+    expect(await page.locator('[data-testid=message-row]:has([data-testid=first-error])').getAttribute('data-id')).toBe('m2');
+    expect(await page.locator('.message.corrective').getAttribute('data-id')).toBe('m4');
+    expect(await page.locator('.message.first-error .repair').textContent()).toContain('(xs[(n-1)//2] + xs[n//2]) / 2');
+    expect(await page.locator('#results img, #results script, #results b').count()).toBe(0);
+    const text = await page.locator('#results').textContent();
+    expect(text).toContain('<img src=x onerror=alert(1)>');
+    expect(text).toContain('<script>alert(2)</script>');
+    expect(text).toContain('<b>bold?</b>');
+    await page.waitForTimeout(100);
     expect(problems).toEqual([]);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.locator('#results').screenshot({ path: join(screenshotDir, 'demo.png') });
+    await page.screenshot({ path: join(screenshotDir, 'demo-page.png'), fullPage: true });
     await page.context().close();
   });
 
-  it('reports a bad value inline with its line and field, and bad JSON with its line', async () => {
+  it('reports invalid input inline with line and field: an episode field, a table value, broken JSON', async () => {
     const { page, problems } = await openDemo();
-    const text = JSON.stringify({ players: ['a', 'b'], values: [0, 1, 'two', 3] }, null, 2);
-    const loaded = runAndWait(page, () =>
-      page.getByTestId('file-input').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(text) }),
-    );
+    const episode = hostileEpisode();
+    (episode.messages as { agent: string }[])[2].agent = 'reviewer';
+    const text = JSON.stringify(episode, null, 2);
+    const loaded = runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'bad-episode.json', mimeType: 'application/json', buffer: Buffer.from(text) }));
     expect(await loaded).toBe('error');
     const problem = page.getByTestId('input-problem');
+    expect(await problem.getAttribute('data-field')).toBe('messages[2].agent');
+    expect(await problem.getAttribute('data-line')).toBe(String(text.split('\n').findIndex((line) => line.includes('"reviewer"')) + 1));
+    expect(await problem.textContent()).toContain('reviewer');
+
+    const table = JSON.stringify({ players: ['a', 'b'], values: [0, 1, 'two', 3] }, null, 2);
+    const tableRun = runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(table) }));
+    expect(await tableRun).toBe('error');
     expect(await problem.getAttribute('data-field')).toBe('values[2]');
-    expect(await problem.getAttribute('data-line')).toBe(String(text.split('\n').findIndex((line) => line.includes('"two"')) + 1));
+    expect(await problem.getAttribute('data-line')).toBe(String(table.split('\n').findIndex((line) => line.includes('"two"')) + 1));
+
+    const lines = [JSON.stringify(hostileEpisode()), '{"id": "cut-off", "agents": ["a"], "messages": [', JSON.stringify({ ...hostileEpisode(), id: 'third' })].join('\n');
+    const jsonl = runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'three.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines) }));
+    expect(await jsonl).toBe('error');
+    expect(await problem.getAttribute('data-line')).toBe('2');
+    expect(await problem.textContent()).toContain('not valid JSON');
 
     await page.locator('.paste summary').click();
     await page.locator('#paste-input').fill('{\n  "players": ["a"],\n  "values": [0, 1,]\n}');
@@ -180,20 +294,40 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
-  it('renders hostile names as text: no element is injected and no dialog fires', async () => {
+  it('shows sampled credits with whiskers when the method is sampled', async () => {
     const { page, problems } = await openDemo();
-    const hostile = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>'];
+    const players = ['alpha', 'beta', 'gamma', 'delta'];
+    const values = Array.from({ length: 16 }, (_, mask) => (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.3 + (mask === 15 ? 0.5 : 0) + ((mask >> 2) & 1) * 0.1);
+    await page.locator('#method-select').selectOption('permutation');
+    await page.locator('#budget-input').fill('5000');
+    await page.locator('#seed-input').fill('3');
     const loaded = runAndWait(page, () =>
-      page.getByTestId('file-input').setInputFiles({
-        name: 'hostile.json',
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify({ players: hostile, values: [0, 1, 2, 4] })),
-      }),
+      page.getByTestId('file-input').setInputFiles({ name: 'four.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ players, values })) }),
     );
     expect(await loaded).toBe('done');
-    expect(await page.locator('#results img, #results script').count()).toBe(0);
-    expect(await page.locator('#results').textContent()).toContain(hostile[0]);
-    expect(await page.locator('#results').textContent()).toContain(hostile[1]);
+    const expected = await shapley({ players, values }, { method: 'permutation', budget: 5000, seed: 3 });
+    expect(await shownCredits(page)).toEqual(asRecord(players, expected.values));
+    expect(await page.locator('#results .credit-chart .whisker').count()).toBe(players.length);
+    const pairs = await interactions({ players, values });
+    expect(await page.locator('.heatmap td[aria-label^="alpha with beta"]').getAttribute('title')).toContain(String(pairs.matrix[1]));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows progress on a long multi-record run, and Cancel stops it', async () => {
+    const { page, problems } = await openDemo();
+    const players = Array.from({ length: 10 }, (_, i) => `agent${i}`);
+    const line = JSON.stringify({ players, values: Array.from({ length: 1024 }, (_, mask) => mask.toString(2).split('1').length - 1) });
+    await page.locator('#method-select').selectOption('permutation');
+    await page.locator('#budget-input').fill('20000000');
+    await page.getByTestId('file-input').setInputFiles({ name: 'long.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(Array(40).fill(line).join('\n')) });
+    const progress = page.locator('#run-progress');
+    await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('run-status').textContent()).toBe('running');
+    expect(await page.locator('#run-detail').textContent()).toMatch(/of 40 records/);
+    await page.locator('#cancel-run').click();
+    expect(await page.getByTestId('run-status').textContent()).toBe('cancelled');
+    expect(await progress.isHidden()).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -205,6 +339,7 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.locator('#playground-game').selectOption('airport');
     await expect.poll(() => page.locator('.timings caption').textContent(), { timeout: 60_000 }).toContain('airport game, n = 16');
     expect(await page.getByTestId('playground-exact-ms').textContent()).toMatch(/\d/);
+    expect(await page.locator('#playground-results .credit-row').count()).toBe(16);
 
     await page.locator('#playground-budget').selectOption('2000000');
     await page.locator('#playground-n').fill('24');
@@ -220,12 +355,17 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     const { page, problems } = await openDemo({ width: 375, height: 800 });
     await page.getByTestId('example-picker').focus();
     expect(await runAndWait(page, () => page.keyboard.press('ArrowDown'))).toBe('done');
+    const example = episodeExamples.find((file) => file.records.some((record) => Array.isArray(record.repairs) && record.repairs.length));
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example!.path))).toBe('done');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')].filter((control) => !(control as HTMLInputElement).labels?.length).map((c) => c.id),
     );
     expect(unlabelled).toEqual([]);
+    await page.getByTestId('export-dpo').focus();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(/\.dpo\.jsonl$/);
     expect(problems).toEqual([]);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'demo-375.png'), fullPage: true });

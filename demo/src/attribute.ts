@@ -1,15 +1,32 @@
 // Attribution of a loaded source, run inside the worker: read the records,
-// attribute each one through the library, and gather what the page shows.
+// find each one's format, attribute it through the library, and gather what
+// the page shows and what each download holds.
 import { interactions, shapley } from 'agent-credit';
-import { problemsOf } from './problems.js';
-import type { AttributionResult, EpisodeView, InputProblem, LoadedSource, RunOptions } from './protocol.js';
+import { attributeRecord } from './episodes.js';
+import { detectFormat, FORMAT_NAMES, isRecordList, type FormatName } from './formats.js';
+import { lineOfField, problemsOf } from './problems.js';
+import { EXPORT_KINDS, type AttributionResult, type EpisodeView, type ExportKind, type InputProblem, type LoadedSource, type RunOptions } from './protocol.js';
 import { InputProblems, readRecords, type JsonRecord } from './records.js';
 
 export type ProgressReporter = (done: number, total: number) => void;
 
-/** A value table `{ players, values }`, the input of the CLI's `shapley` command. */
-function isTableGame(value: unknown): value is { players: string[]; values: number[] } {
-  return typeof value === 'object' && value !== null && 'players' in value && 'values' in value;
+/** One record to attribute: a JSONL line, a whole document, or one element of a document's array. */
+interface Unit {
+  record: JsonRecord;
+  value: unknown;
+  /** Path of the value inside its record's text ('' or `[k]`). */
+  prefix: string;
+  line: number;
+}
+
+function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
+  const units: Unit[] = [];
+  for (const record of records) {
+    if (!jsonLines && isRecordList(record.value)) {
+      record.value.forEach((value, k) => units.push({ record, value, prefix: `[${k}]`, line: lineOfField(record, `[${k}]`) }));
+    } else units.push({ record, value: record.value, prefix: '', line: record.line });
+  }
+  return units;
 }
 
 async function attributeTable(game: { players: string[]; values: number[] }, id: string, options: RunOptions): Promise<EpisodeView> {
@@ -21,6 +38,7 @@ async function attributeTable(game: { players: string[]; values: number[] }, id:
     task: null,
     success: null,
     method: credit.method,
+    agentNames: credit.players,
     agents: credit.players.map((agent, i) => ({ agent, credit: credit.values[i], stderr: credit.stderr ? credit.stderr[i] : null })),
     interactions: { players: pairs.players, matrix: Array.from(pairs.matrix) },
     messages: [],
@@ -30,27 +48,54 @@ async function attributeTable(game: { players: string[]; values: number[] }, id:
   };
 }
 
-function recordName(source: LoadedSource, record: JsonRecord, count: number): string {
-  return count === 1 ? source.name : `${source.name}, line ${record.line}`;
+function formatOf(value: unknown, options: RunOptions): FormatName {
+  if (options.format !== 'auto') {
+    if (!(FORMAT_NAMES as readonly string[]).includes(options.format)) throw new Error(`unknown input format ${JSON.stringify(options.format)}`);
+    return options.format as FormatName;
+  }
+  const format = detectFormat(value);
+  if (!format) {
+    throw new Error(`cannot tell the input format; expected an episode, a chat transcript, a Who&When log or a value table. Choose one under Options (${FORMAT_NAMES.join(', ')}).`);
+  }
+  return format;
 }
 
-/** Attributes every record of `source`; every record at fault is reported, with its line and field. */
+/** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
 export async function attributeSource(source: LoadedSource, options: RunOptions, progress: ProgressReporter): Promise<AttributionResult> {
   const started = performance.now();
-  const { records } = readRecords(source.name, source.text);
+  const { records, jsonLines } = readRecords(source.name, source.text);
+  const units = unitsOf(records, jsonLines);
   const episodes: EpisodeView[] = [];
   const problems: InputProblem[] = [];
-  for (const [index, record] of records.entries()) {
+  const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
+  const formats = new Set<FormatName>();
+  for (const [index, unit] of units.entries()) {
+    const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
     try {
-      if (!isTableGame(record.value)) {
-        throw new Error('expected a value table { players, values }');
+      const format = formatOf(unit.value, options);
+      formats.add(format);
+      if (format === 'table') {
+        episodes.push(await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options));
+      } else {
+        const attributed = await attributeRecord(format, unit.value, { id: fallbackId, file: source.name, line: jsonLines ? unit.line : undefined }, options);
+        episodes.push(attributed.view);
+        for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
       }
-      episodes.push(await attributeTable(record.value, recordName(source, record, records.length), options));
     } catch (error) {
-      problems.push(...problemsOf(error, record));
+      problems.push(...problemsOf(error, unit.record, unit.prefix));
     }
-    progress(index + 1, records.length);
+    progress(index + 1, units.length);
   }
-  if (problems.length) throw new InputProblems(problems);
-  return { source: source.name, format: 'table', episodes, exports: {}, elapsedMs: performance.now() - started };
+  if (!episodes.length) throw new InputProblems(problems);
+  const hasEpisodes = rows.signals.length > 0;
+  const exports: AttributionResult['exports'] = {};
+  if (hasEpisodes) for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].map((row) => JSON.stringify(row) + '\n').join('');
+  return {
+    source: source.name,
+    format: [...formats].join(', '),
+    episodes,
+    exports,
+    problems,
+    elapsedMs: performance.now() - started,
+  };
 }

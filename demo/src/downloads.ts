@@ -43,7 +43,7 @@ export function downloadButtons(result: AttributionResult): HTMLElement {
         title: text === undefined ? `${LABELS[kind]} does not apply to this input` : `${fileName}: ${rows} rows`,
       },
       `${LABELS[kind]}`,
-      h('span', { class: 'rows' }, text === undefined ? 'n/a' : `${rows} rows`),
+      h('span', { class: 'rows' }, text === undefined ? 'n/a' : `${rows} ${rows === 1 ? 'row' : 'rows'}`),
     );
     button.addEventListener('click', () => download(fileName, text ?? ''));
     return button;

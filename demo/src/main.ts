@@ -3,16 +3,13 @@
 import './styles.css';
 import { byId, h } from './dom.js';
 import { formatMs } from './format.js';
+import { FORMAT_LABELS } from './formats.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
 import type { AttributionResult, LoadedSource, RunOptions } from './protocol.js';
 import { showProblems, showResult } from './results.js';
 import { RunCancelled, RunFailed, WorkerRunner } from './runner.js';
 
-const FORMATS: [value: string, label: string][] = [
-  ['auto', 'detect automatically'],
-  ['table', 'value table { players, values }'],
-];
 
 const runner = new WorkerRunner();
 const status = byId<HTMLOutputElement>('run-status');
@@ -26,7 +23,7 @@ const method = byId<HTMLSelectElement>('method-select');
 const budget = byId<HTMLInputElement>('budget-input');
 const seed = byId<HTMLInputElement>('seed-input');
 
-for (const [value, label] of FORMATS) format.appendChild(h('option', { value }, label));
+for (const [value, label] of Object.entries(FORMAT_LABELS)) format.appendChild(h('option', { value }, label));
 
 function options(): RunOptions {
   return {
@@ -62,8 +59,10 @@ async function run(source: LoadedSource): Promise<void> {
       detail.textContent = `Attributing ${source.name}: ${done} of ${total} records…`;
     });
     showResult(results, result);
+    showProblems(problems, result.problems);
     finish('done');
-    detail.textContent = `${source.name}: done in ${formatMs(performance.now() - started)}.`;
+    const skipped = result.problems.length ? ` Some records could not be attributed: see the problems above.` : '';
+    detail.textContent = `${source.name}: done in ${formatMs(performance.now() - started)}.${skipped}`;
   } catch (error) {
     if (error instanceof RunCancelled) {
       if (runner.busy) return;

@@ -57,6 +57,9 @@ export interface EpisodeView {
   success: boolean | null;
   /** How the credits were computed, e.g. 'exact' or 'permutation'. */
   method: string;
+  /** Every agent of the episode, with or without credit. */
+  agentNames: string[];
+  /** Credit per agent; empty when the episode has no coalition values. */
   agents: AgentCredit[];
   interactions: { players: string[]; matrix: number[] } | null;
   messages: TimelineMessage[];
@@ -72,6 +75,8 @@ export interface AttributionResult {
   episodes: EpisodeView[];
   /** JSONL text per export kind; absent kinds do not apply to this input. */
   exports: Partial<Record<ExportKind, string>>;
+  /** Records that could not be attributed; the others are in `episodes`. */
+  problems: InputProblem[];
   elapsedMs: number;
 }
 

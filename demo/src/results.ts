@@ -20,7 +20,7 @@ function outcomeBadge(episode: EpisodeView): HTMLElement | null {
 
 function episodeSummary(episode: EpisodeView): HTMLElement {
   const facts = [
-    `${episode.agents.length} agents`,
+    `${episode.agentNames.length} agents`,
     episode.messages.length ? `${episode.messages.length} messages` : null,
     `credit: ${episode.method}`,
     episode.firstError ? `first error: #${episode.firstError.index} by ${episode.firstError.agent}` : null,
@@ -43,11 +43,16 @@ function episodeView(episode: EpisodeView): HTMLElement {
     h(
       'div',
       { class: 'charts' },
-      section(
-        'Agent credit',
-        topCredit ? h('p', { class: 'lead' }, `Most credit: ${topCredit.agent} (${formatNumber(topCredit.credit, 3)})`) : null,
-        creditChart(episode.agents),
-      ),
+      episode.agents.length
+        ? section(
+            'Agent credit',
+            topCredit ? h('p', { class: 'lead' }, `Most credit: ${topCredit.agent} (${formatNumber(topCredit.credit, 3)})`) : null,
+            creditChart(episode.agents),
+          )
+        : section(
+            'Agent credit',
+            h('p', { class: 'muted' }, 'This episode brings no coalition values, so there is no Shapley credit to show; its message rewards come from the first error and the corrective attempts.'),
+          ),
       episode.interactions && episode.interactions.players.length > 1
         ? section('Interactions', interactionHeatmap(episode.interactions.players, episode.interactions.matrix))
         : null,
@@ -99,11 +104,15 @@ export function showResult(container: HTMLElement, result: AttributionResult): v
   show(0);
 }
 
+/** Problems listed at most; a file with thousands of bad lines still shows its first ones. */
+const PROBLEMS_SHOWN = 50;
+
 export function showProblems(container: HTMLElement, problems: InputProblem[]): void {
   if (!problems.length) {
     container.replaceChildren();
     return;
   }
+  const hidden = problems.length - PROBLEMS_SHOWN;
   replaceChildren(
     container,
     h(
@@ -113,7 +122,7 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
       h(
         'ul',
         {},
-        ...problems.map((problem) =>
+        ...problems.slice(0, PROBLEMS_SHOWN).map((problem) =>
           h(
             'li',
             { 'data-testid': 'input-problem', 'data-line': problem.line ?? '', 'data-field': problem.field },
@@ -123,6 +132,7 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
           ),
         ),
       ),
+      hidden > 0 ? h('p', {}, `…and ${hidden} more.`) : null,
     ),
   );
 }

@@ -38,7 +38,7 @@ function messageRow(episode: EpisodeView, message: TimelineMessage, extent: numb
       ? h('strong', { class: 'mark first-error-mark', 'data-testid': 'first-error' }, `First error · found by ${episode.firstError!.strategy}`)
       : null,
     message.corrective ? h('span', { class: 'mark corrective-mark' }, 'Corrective attempt') : null,
-    message.label && !(isFirstError && message.label === 'error') ? h('span', { class: 'mark label' }, message.label) : null,
+    message.label && !(isFirstError && message.label === 'error') && !message.corrective ? h('span', { class: 'mark label' }, message.label) : null,
   ];
   const body = h(
     'div',
