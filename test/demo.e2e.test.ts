@@ -262,6 +262,26 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('runs a file dropped on the page', async () => {
+    const { page, problems } = await openDemo();
+    const episode = { ...hostileEpisode(), id: 'dropped' };
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      return transfer;
+    }, JSON.stringify(episode));
+    const dropped = runAndWait(page, async () => {
+      await page.locator('#drop-zone').dispatchEvent('dragenter', { dataTransfer });
+      expect(await page.locator('#drop-zone.dragging').count()).toBe(1);
+      await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer });
+    });
+    expect(await dropped).toBe('done');
+    expect(await page.locator('.episode-id').textContent()).toBe('dropped');
+    expect(await page.locator('#drop-zone.dragging').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('reports invalid input inline with line and field: an episode field, a table value, broken JSON', async () => {
     const { page, problems } = await openDemo();
     const episode = hostileEpisode();
