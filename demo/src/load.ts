@@ -21,9 +21,9 @@ export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
     }
     group.appendChild(option);
   }
-  picker.addEventListener('change', () => {
+  picker.addEventListener('change', async () => {
     const example = EXAMPLES.find((e) => e.path === picker.value);
-    if (example) onLoad({ name: example.path, text: example.text });
+    if (example) onLoad({ name: example.path, text: await example.load() });
   });
 
   const fileInput = byId<HTMLInputElement>('file-input');
