@@ -2,74 +2,38 @@
 // a local static server, and drive Debian's Chromium through playwright-core.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributeEpisode, episodeFrom, interactions, shapley, toDpo, type Signals } from '../src/index.js';
+import { launchChromium } from './support/chromium.js';
+import { serveDirectory, type StaticServer } from './support/static-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'demo', 'dist');
 const screenshotDir = join(root, 'test-results');
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** A plain static file server over demo/dist, as any user's would be. */
-function serve(directory: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(directory, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(directory)) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      response.writeHead(404).end('not found');
-    }
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, origin: `http://127.0.0.1:${port}` });
-    });
-  });
-}
-
 let browser: Browser;
-let server: Server;
+let server: StaticServer;
 let origin: string;
 
 beforeAll(async () => {
   await build({ configFile: join(root, 'demo', 'vite.config.ts'), logLevel: 'warn' });
-  ({ server, origin } = await serve(dist));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  server = await serveDirectory(dist);
+  origin = server.origin;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
 });
 
 interface Watched {
   page: Page;
-  /** Console errors, uncaught page errors, dialogs and requests that left the local server. */
+  /** Console errors, uncaught page errors, failed responses, dialogs and requests that left the local server. */
   problems: string[];
 }
 
@@ -81,6 +45,9 @@ async function openDemo(viewport = { width: 1280, height: 900 }): Promise<Watche
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
