@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { InputProblems, readRecords } from '../../demo/src/records.js';
+
+function problemsOf(name: string, text: string) {
+  try {
+    readRecords(name, text);
+  } catch (error) {
+    if (error instanceof InputProblems) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('readRecords', () => {
+  it('reads a JSON document as one record starting on line 1', () => {
+    const { records, jsonLines } = readRecords('a.json', '{\n  "id": "x"\n}');
+    expect(jsonLines).toBe(false);
+    expect(records).toEqual([{ line: 1, value: { id: 'x' }, text: '{\n  "id": "x"\n}' }]);
+  });
+
+  it('reads JSON Lines by name or by shape, skipping blank lines and keeping line numbers', () => {
+    const text = '{"id": "a"}\n\n{"id": "b"}\n';
+    for (const name of ['episodes.jsonl', 'pasted.json']) {
+      const { records, jsonLines } = readRecords(name, text);
+      expect(jsonLines).toBe(true);
+      expect(records.map((r) => [r.line, (r.value as { id: string }).id])).toEqual([[1, 'a'], [3, 'b']]);
+    }
+  });
+
+  it('reports every broken line of a JSONL file with its line number', () => {
+    const problems = problemsOf('x.jsonl', '{"id": "a"}\n{"id": \n{"id": "c"}\n{"id" "d"}');
+    expect(problems.map((p) => p.line)).toEqual([2, 4]);
+    expect(problems[0].message).toMatch(/^not valid JSON/);
+  });
+
+  it('places a syntax error inside a JSON document on its line', () => {
+    expect(problemsOf('x.json', '{\n  "a": 1,\n  "b": [1, 2,\n}')).toEqual([
+      { line: 4, field: '', message: expect.stringContaining('not valid JSON: expected a JSON value') },
+    ]);
+  });
+
+  it('calls empty input empty', () => {
+    expect(problemsOf('x.json', '  \n')).toEqual([{ line: null, field: '', message: 'the input is empty' }]);
+  });
+});
