@@ -65,7 +65,7 @@ function ktoCard(row: Record<string, unknown>): HTMLElement {
 
 export function preferenceList(episode: EpisodeView): HTMLElement {
   if (!episode.preferences.length) {
-    return h('p', { class: 'muted' }, 'No preference data: this episode has no first error and no corrective attempts to pair.');
+    return h('p', { class: 'muted' }, 'No preference data: the episode has no repairs, and no first error to set corrective attempts against.');
   }
   return h(
     'ol',

@@ -13,6 +13,9 @@ function section(title: string, ...content: (Node | null)[]): HTMLElement {
   return h('section', { class: 'panel result-section' }, h('h3', {}, title), ...content);
 }
 
+/** Beyond this many agents the heatmap takes a whole row of its own. */
+const HEATMAP_HALF_WIDTH_AGENTS = 4;
+
 function outcomeBadge(episode: EpisodeView): HTMLElement | null {
   if (episode.success === null) return null;
   return h('span', { class: `badge ${episode.success ? 'success' : 'failure'}` }, episode.success ? 'success' : 'failure');
@@ -34,6 +37,12 @@ function episodeSummary(episode: EpisodeView): HTMLElement {
   );
 }
 
+function interactionSection({ players, matrix }: { players: string[]; matrix: number[] }): HTMLElement {
+  const panel = section('Interactions', interactionHeatmap(players, matrix));
+  if (players.length > HEATMAP_HALF_WIDTH_AGENTS) panel.classList.add('full-row');
+  return panel;
+}
+
 function episodeView(episode: EpisodeView): HTMLElement {
   const topCredit = [...episode.agents].sort((a, b) => b.credit - a.credit)[0];
   return h(
@@ -53,9 +62,7 @@ function episodeView(episode: EpisodeView): HTMLElement {
             'Agent credit',
             h('p', { class: 'muted' }, 'This episode brings no coalition values, so there is no Shapley credit to show; its message rewards come from the first error and the corrective attempts.'),
           ),
-      episode.interactions && episode.interactions.players.length > 1
-        ? section('Interactions', interactionHeatmap(episode.interactions.players, episode.interactions.matrix))
-        : null,
+      episode.interactions && episode.interactions.players.length > 1 ? interactionSection(episode.interactions) : null,
     ),
     episode.messages.length
       ? section(
