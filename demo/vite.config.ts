@@ -10,7 +10,10 @@ export default defineConfig({
   root: here('.'),
   base: './',
   resolve: {
-    alias: { 'agent-credit': here('../dist/index.js') },
+    alias: [
+      { find: /^agent-credit$/, replacement: here('../dist/index.js') },
+      { find: /^agent-credit\/episodes$/, replacement: here('../dist/episodes.js') },
+    ],
   },
   server: {
     // The bundled examples live in the repository root, outside the demo.

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attributeEpisode, episodeFrom, interactions, shapley, toDpo, type Signals } from '../src/index.js';
+import { attributeEpisode, episodeFrom, toDpo, type Signals } from '../src/episodes.js';
+import { interactions, shapley } from '../src/index.js';
 import { launchChromium } from './support/chromium.js';
 import { serveDirectory, type StaticServer } from './support/static-server.js';
 

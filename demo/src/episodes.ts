@@ -4,7 +4,7 @@
 import {
   attributeEpisode, episodeFrom, toDpo, toKto, toPrm, toRewards,
   type AttributeOptions, type Episode, type InputFormat, type Signals,
-} from 'agent-credit';
+} from 'agent-credit/episodes';
 import type { EpisodeView, ExportKind, RunOptions } from './protocol.js';
 
 export interface AttributedEpisode {
