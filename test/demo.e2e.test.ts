@@ -282,7 +282,7 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
-  it('shows sampled credits with whiskers when the method is sampled', async () => {
+  it('shows sampled credits with whiskers when the method is sampled, for a table and for an episode', async () => {
     const { page, problems } = await openDemo();
     const players = ['alpha', 'beta', 'gamma', 'delta'];
     const values = Array.from({ length: 16 }, (_, mask) => (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.3 + (mask === 15 ? 0.5 : 0) + ((mask >> 2) & 1) * 0.1);
@@ -298,6 +298,17 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     expect(await page.locator('#results .credit-chart .whisker').count()).toBe(players.length);
     const pairs = await interactions({ players, values });
     expect(await page.locator('.heatmap td[aria-label^="alpha with beta"]').getAttribute('title')).toContain(String(pairs.matrix[1]));
+
+    // An episode's credit, sampled through the library's evaluator path over its own coalition table.
+    const example = episodeExamples.find((file) => (file.records[0].agents as unknown[]).length >= 5)!;
+    await page.locator('#budget-input').fill('20');
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+    const episode = episodeFrom('episode', example.records[0]);
+    const evaluate = (coalition: string[]) => episode.table![coalition.reduce((mask, agent) => mask + 2 ** episode.agents.indexOf(agent), 0)];
+    const sampled = await attributeEpisode(episode, { evaluate, method: 'permutation', budget: 20, seed: 3 });
+    expect(sampled.agents.some((a) => a.stderr !== null && a.stderr > 0)).toBe(true);
+    expect(await shownCredits(page)).toEqual(Object.fromEntries(sampled.agents.map((a) => [a.agent, a.credit])));
+    expect(await page.locator('#results .credit-chart .whisker').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await page.context().close();
   });
