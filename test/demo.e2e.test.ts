@@ -13,7 +13,6 @@ import { launchChromium } from './support/chromium.js';
 import { serveDirectory, type StaticServer } from './support/static-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(root, 'demo', 'dist');
 const screenshotDir = join(root, 'test-results');
 
 let browser: Browser;
@@ -22,7 +21,9 @@ let origin: string;
 
 beforeAll(async () => {
   await build({ configFile: join(root, 'demo', 'vite.config.ts'), logLevel: 'warn' });
-  server = await serveDirectory(dist);
+  // Served one level up, so the page lives under a sub-path (/dist/): any
+  // absolute asset URL would 404 and count as a problem.
+  server = await serveDirectory(join(root, 'demo'));
   origin = server.origin;
   browser = await launchChromium();
 });
@@ -59,7 +60,7 @@ async function openDemo(viewport = { width: 1280, height: 900 }): Promise<Watche
     problems.push(`network request: ${url}`);
     return route.abort();
   });
-  await page.goto(`${origin}/index.html`);
+  await page.goto(`${origin}/dist/index.html`);
   return { page, problems };
 }
 
