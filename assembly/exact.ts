@@ -25,50 +25,12 @@ const lowAccumulator = memory.data(LOW_SIZE * 8, 16);
  * Returns the sum over all S of coef[|S|] * v(S).
  */
 export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
-  const lowBits = n < LOW_BITS ? n : LOW_BITS;
+  const lowBits = lowBitsOf(n);
   const lowSize = 1 << lowBits;
-  const highBits = n - lowBits;
-  const highCount: u64 = <u64>1 << <u64>highBits;
-
-  for (let h = 0; h <= highBits; h++) {
-    const vector = weightVectors + <usize>(h * lowSize) * 8;
-    for (let lo = 0; lo < lowSize; lo++) {
-      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
-    }
-  }
+  prepareWeightVectors(n, coef);
   memory.fill(lowAccumulator, 0, <usize>lowSize * 8);
   memory.fill(out, 0, <usize>n * 8);
-
-  let total: f64 = 0;
-  for (let hi: u64 = 0; hi < highCount; hi++) {
-    const vector = weightVectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
-    const block = table + (<usize>(hi << <u64>lowBits) << 3);
-    let blockSum: f64 = 0;
-    if (lowSize >= 4) {
-      let acc0 = f64x2.splat(0);
-      let acc1 = f64x2.splat(0);
-      for (let lo = 0; lo < lowSize; lo += 4) {
-        const offset = <usize>lo << 3;
-        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
-        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
-        v128.store(lowAccumulator + offset, f64x2.add(v128.load(lowAccumulator + offset), p0));
-        v128.store(lowAccumulator + offset, f64x2.add(v128.load(lowAccumulator + offset, 16), p1), 16);
-        acc0 = f64x2.add(acc0, p0);
-        acc1 = f64x2.add(acc1, p1);
-      }
-      const acc = f64x2.add(acc0, acc1);
-      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    } else {
-      for (let lo = 0; lo < lowSize; lo++) {
-        const offset = <usize>lo << 3;
-        const p = load<f64>(block + offset) * load<f64>(vector + offset);
-        store<f64>(lowAccumulator + offset, load<f64>(lowAccumulator + offset) + p);
-        blockSum += p;
-      }
-    }
-    total += creditBlock(out, lowBits, hi, blockSum);
-  }
-
+  const total = accumulateBlocks(table, n, 0, <u64>1 << <u64>(n - lowBits), out, lowAccumulator);
   for (let lo = 0; lo < lowSize; lo++) {
     const sum = load<f64>(lowAccumulator + (<usize>lo << 3));
     let bits = lo;
@@ -78,6 +40,73 @@ export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: u
       store<f64>(slot, load<f64>(slot) + sum);
       bits &= bits - 1;
     }
+  }
+  return total;
+}
+
+/** Bits of a coalition mask that index inside a block. */
+export function lowBitsOf(n: i32): i32 {
+  return n < LOW_BITS ? n : LOW_BITS;
+}
+
+/** What the weight vectors hold (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
+let vectorsKey: i32 = -1;
+
+/**
+ * One weight vector per popcount of the high bits: vector h, entry lo =
+ * coef[h + popcount(lo)]. With a key >= 0 that matches the last call's, the
+ * vectors are already in place and are kept.
+ */
+export function prepareWeightVectors(n: i32, coef: usize, key: i32 = -1): void {
+  if (key >= 0 && key == vectorsKey) return;
+  vectorsKey = key;
+  const lowBits = lowBitsOf(n);
+  const lowSize = 1 << lowBits;
+  for (let h = 0; h <= n - lowBits; h++) {
+    const vector = weightVectors + <usize>(h * lowSize) * 8;
+    for (let lo = 0; lo < lowSize; lo++) {
+      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
+    }
+  }
+}
+
+/**
+ * Adds the blocks [firstHi, firstHi + count), whose entries start at
+ * `blocks`, to `out` (credit of each high player) and `lows` (weighted sum
+ * per low pattern). Needs prepareWeightVectors. Returns the weighted sum.
+ */
+export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize): f64 {
+  const lowBits = lowBitsOf(n);
+  const lowSize = 1 << lowBits;
+  let total: f64 = 0;
+  for (let b: u64 = 0; b < count; b++) {
+    const hi = firstHi + b;
+    const vector = weightVectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
+    const block = blocks + (<usize>(b << <u64>lowBits) << 3);
+    let blockSum: f64 = 0;
+    if (lowSize >= 4) {
+      let acc0 = f64x2.splat(0);
+      let acc1 = f64x2.splat(0);
+      for (let lo = 0; lo < lowSize; lo += 4) {
+        const offset = <usize>lo << 3;
+        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
+        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
+        v128.store(lows + offset, f64x2.add(v128.load(lows + offset), p0));
+        v128.store(lows + offset, f64x2.add(v128.load(lows + offset, 16), p1), 16);
+        acc0 = f64x2.add(acc0, p0);
+        acc1 = f64x2.add(acc1, p1);
+      }
+      const acc = f64x2.add(acc0, acc1);
+      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    } else {
+      for (let lo = 0; lo < lowSize; lo++) {
+        const offset = <usize>lo << 3;
+        const p = load<f64>(block + offset) * load<f64>(vector + offset);
+        store<f64>(lows + offset, load<f64>(lows + offset) + p);
+        blockSum += p;
+      }
+    }
+    total += creditBlock(out, lowBits, hi, blockSum);
   }
   return total;
 }

@@ -164,3 +164,11 @@ export function tabulateGame(kind: i32, params: usize, n: i32, out: usize): void
     store<f64>(out + (<usize>mask << 3), gameValue(kind, params, n, mask));
   }
 }
+
+/** Writes v(mask) for the masks [first, first + count) of a built-in game to `out`, for workers that each take a range. */
+export function tabulateRange(kind: i32, params: usize, n: i32, first: f64, count: i32, out: usize): void {
+  const start = <u64>first;
+  for (let i = 0; i < count; i++) {
+    store<f64>(out + (<usize>i << 3), gameValue(kind, params, n, start + <u64>i));
+  }
+}

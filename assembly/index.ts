@@ -1,7 +1,7 @@
 export { allocate, release } from './scratch';
 export { shapleyExact, banzhafExact, interactionsExact, tableSum } from './exact';
 export { permutationBlocks } from './permutation';
-export { tabulateGame } from './games';
+export { tabulateGame, tabulateRange } from './games';
 export { shapleyBatch, interactionsBatch } from './batch';
 export {
   permutationSamplerBytes, permutationSamplerInit, permutationSamplerMasks, permutationSamplerValues,
@@ -16,3 +16,4 @@ export {
   stratifiedCreate, stratifiedFree, stratifiedAsk, stratifiedTell, stratifiedMasks, stratifiedValues,
   stratifiedTold, stratifiedEstimate,
 } from './stratified';
+export { membershipChunk } from './exact-chunks';

@@ -54,3 +54,12 @@ export class EvaluatorError extends Error {
     super(`evaluate failed for coalition {${coalition.join(', ')}}${tries}: ${reason}`);
   }
 }
+
+/**
+ * A pool call that could not finish because its worker stopped (crashed, ran
+ * out of memory, or was terminated) or the pool was terminated. The pool
+ * replaces a lost worker, so the same call can simply be retried.
+ */
+export class WorkerError extends Error {
+  override name = 'WorkerError';
+}

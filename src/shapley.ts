@@ -8,7 +8,8 @@ import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permut
 import { shapleyOptionsSchema, type Method } from './schemas.js';
 import { createWasmSampler, type WasmMethod } from './samplers.js';
 import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
-import { parseOrThrow } from './validate.js';
+import { isPool, type Pool, type PoolGame, type WorkerPool } from './pool.js';
+import { describe, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 
 /** A game the attribution functions accept: a full value table or a built-in game. */
@@ -30,6 +31,12 @@ export interface ShapleyOptions {
   budget?: number;
   /** Seed of the sampler's random stream; the same seed gives the same result. Default 0. */
   seed?: number;
+  /**
+   * Run on these workers (createPool) instead of the calling thread. Exact
+   * passes split the table by ranges, sampling splits blocks of pairs: the
+   * values are those of a single thread (bit-identical for sampling).
+   */
+  pool?: Pool;
 }
 
 /** Values of each player, in the order of `players`, with how they were computed. */
@@ -132,14 +139,15 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
   if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
   const checked = checkGame(game);
   const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
+  const pool = checkPool(options as ShapleyOptions);
   const n = checked.players.length;
   const chosen = resolveMethod(checked, method, budget);
   if (chosen === 'exact') {
-    const values = await exactShapleyValues(await tableOf(checked), n);
+    const values = pool ? await pool.exact(poolGameOf(checked, true), n, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
   const spend = budget ?? DEFAULT_BUDGET;
-  if (chosen === 'permutation') return permutationShapley(checked, spend, seed);
+  if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
     // The budget buys every coalition, so the estimators are exact; permutation
     // sampling stays the plain baseline and keeps sampling.
@@ -164,8 +172,26 @@ async function sampledShapley(
   }
 }
 
-async function permutationShapley(game: CheckedGame, budget: number, seed: number): Promise<ShapleyResult> {
+function checkPool(options: { pool?: unknown }): WorkerPool | undefined {
+  const { pool } = options;
+  if (pool === undefined) return undefined;
+  if (!isPool(pool)) throw new InputError(`options.pool: expected a pool made by createPool(), got ${describe(pool)}`);
+  return pool;
+}
+
+/** The game as workers take it; built-in games are tabulated by the workers, a range each. */
+function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
+  if (game.kind === 'table') return { kind: 'table', values: game.values };
+  if (forExact && game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
+  return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
+}
+
+async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: WorkerPool): Promise<ShapleyResult> {
   const n = game.players.length;
+  if (pool && n > 1) {
+    const { values, stderr, evaluations } = await pool.permutation(poolGameOf(game, false), n, budget, seed);
+    return { players: game.players, values, stderr, method: 'permutation', evaluations };
+  }
   if (n === 1) {
     const table = await tableOf(game);
     return { players: game.players, values: Float64Array.of(table[1] - table[0]), stderr: Float64Array.of(0), method: 'permutation', evaluations: 2 };
@@ -184,10 +210,11 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
  * @example
  * (await banzhaf({ players: ['a', 'b'], values: [0, 1, 1, 3] })).values; // Float64Array [1.5, 1.5]
  */
-export async function banzhaf(game: Game): Promise<ShapleyResult> {
+export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promise<ShapleyResult> {
   const checked = checkGame(game);
+  const pool = checkPool(options ?? {});
   const n = checked.players.length;
-  const values = await exactBanzhafValues(await tableOf(checked), n);
+  const values = pool ? await pool.exact(poolGameOf(checked, true), n, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n);
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
 }
 

@@ -46,6 +46,8 @@ export interface KernelExports {
   stratifiedValues(state: number): number;
   stratifiedTold(state: number): number;
   stratifiedEstimate(state: number, values: number, stderr: number): void;
+  membershipChunk(chunk: number, n: number, firstHi: number, count: number, index: number, out: number): void;
+  tabulateRange(kind: number, params: number, n: number, first: number, count: number, out: number): void;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;

@@ -1,0 +1,32 @@
+// The exact pass split into chunks of high-bit blocks, so workers can each
+// take a range of the table. Every chunk's partial sums start from zero and
+// the host merges them in chunk order: the result is the same however the
+// chunks are spread over workers.
+
+import { accumulateBlocks, lowBitsOf, prepareWeightVectors } from './exact';
+import { shapleyMembershipWeights } from './weights';
+
+const MAX_PLAYERS: i32 = 32;
+const INDEX_BANZHAF: i32 = 1;
+const chunkCoefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
+
+/**
+ * Partial sums over the blocks [firstHi, firstHi + count) whose entries
+ * (count * 2^lowBits values) start at `chunk`, for the Shapley (index 0) or
+ * Banzhaf (index 1) weights. Writes out = [total, credit[n], lows[2^lowBits]]:
+ * the weighted sum, the part of each player's sum that comes from high bits,
+ * and the weighted sum per low pattern.
+ */
+export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, index: i32, out: usize): void {
+  const lowSize = 1 << lowBitsOf(n);
+  if (index == INDEX_BANZHAF) {
+    for (let k = 0; k <= n; k++) store<f64>(chunkCoefficients + (<usize>k << 3), 1.0);
+  } else {
+    shapleyMembershipWeights(n, chunkCoefficients);
+  }
+  prepareWeightVectors(n, chunkCoefficients, n * 2 + index);
+  const credit = out + 8;
+  const lows = credit + (<usize>n << 3);
+  memory.fill(credit, 0, <usize>(n + lowSize) << 3);
+  store<f64>(out, accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows));
+}

@@ -1,0 +1,71 @@
+// Exact indices computed in chunks of the table (for workers): the chunk
+// plan, and the deterministic merge of per-chunk partial sums.
+
+/** Table entries per chunk at most: 512 KiB, so a chunk copied into Wasm memory is still in cache when the kernel reads it. */
+export const CHUNK_ENTRIES = 2 ** 16;
+const LOW_BITS = 8;
+
+export type IndexKind = 'shapley' | 'banzhaf';
+export const INDEX_ID: Record<IndexKind, number> = { shapley: 0, banzhaf: 1 };
+
+export interface ChunkPlan {
+  /** Bits of a mask inside a block (as in assembly/exact.ts). */
+  lowBits: number;
+  /** Blocks of 2^lowBits entries per chunk. */
+  chunkBlocks: number;
+  chunkEntries: number;
+  chunks: number;
+  /** Length of one chunk's partial sums: total, credit[n], lows[2^lowBits]. */
+  partialLength: number;
+}
+
+export function planChunks(n: number): ChunkPlan {
+  const lowBits = Math.min(n, LOW_BITS);
+  const chunkEntries = Math.min(CHUNK_ENTRIES, 2 ** n);
+  return {
+    lowBits,
+    chunkBlocks: chunkEntries / 2 ** lowBits,
+    chunkEntries,
+    chunks: 2 ** n / chunkEntries,
+    partialLength: 1 + n + 2 ** lowBits,
+  };
+}
+
+/** Splits `count` items into `parts` contiguous ranges whose sizes differ by at most one (empty ranges dropped). */
+export function splitRange(count: number, parts: number): { first: number; count: number }[] {
+  const ranges: { first: number; count: number }[] = [];
+  let first = 0;
+  for (let p = 0; p < parts; p++) {
+    const size = Math.floor(count / parts) + (p < count % parts ? 1 : 0);
+    if (size > 0) ranges.push({ first, count: size });
+    first += size;
+  }
+  return ranges;
+}
+
+/**
+ * Merges the partial sums of all chunks (in chunk order, so the result does
+ * not depend on which worker computed which chunk) into the index values.
+ * `empty` and `full` are v(empty) and v(N).
+ */
+export function mergeChunkPartials(partials: Float64Array, n: number, index: IndexKind, empty: number, full: number): Float64Array {
+  const plan = planChunks(n);
+  const lowSize = 2 ** plan.lowBits;
+  let total = 0;
+  const sums = new Float64Array(n);
+  const lows = new Float64Array(lowSize);
+  for (let c = 0; c < plan.chunks; c++) {
+    const base = c * plan.partialLength;
+    total += partials[base];
+    for (let i = 0; i < n; i++) sums[i] += partials[base + 1 + i];
+    for (let lo = 0; lo < lowSize; lo++) lows[lo] += partials[base + 1 + n + lo];
+  }
+  for (let lo = 1; lo < lowSize; lo++) {
+    for (let i = 0; i < plan.lowBits; i++) if (lo & (1 << i)) sums[i] += lows[lo];
+  }
+  if (index === 'banzhaf') return sums.map((p) => (2 * p - total) / 2 ** (n - 1));
+  // As in shapleyExact: phi_i = P_i - K, with K fixed by efficiency.
+  const sumP = sums.reduce((a, b) => a + b, 0);
+  const shared = (sumP - full + empty) / n;
+  return sums.map((p) => p - shared);
+}

@@ -1,0 +1,38 @@
+// The pool in Node: worker_threads running dist/worker.js, spoken to through
+// Comlink's Node adapter.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
+
+export function spawnNodeWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  let failure = '';
+  let onExit: (reason: string) => void = () => {};
+  let terminating = false;
+  worker.on('error', (error: unknown) => {
+    failure = `: ${error instanceof Error ? error.message : String(error)}`;
+  });
+  worker.on('exit', (code) => {
+    if (!terminating) onExit(`exit code ${code}${failure}`);
+  });
+  return {
+    endpoint: nodeEndpoint(worker),
+    onExit(listener) {
+      onExit = listener;
+    },
+    terminate() {
+      terminating = true;
+      void worker.terminate();
+    },
+  };
+}
+
+/**
+ * A pool of worker threads (default: os.availableParallelism()) for
+ * shapley(game, { pool }) and banzhaf(game, { pool }). Call
+ * `pool.terminate()` when done: live workers keep a Node process running.
+ */
+export function createPool(options: PoolOptions = {}): Pool {
+  return new WorkerPool(spawnNodeWorker, checkWorkerCount(options?.workers, availableParallelism()));
+}

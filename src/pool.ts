@@ -1,0 +1,205 @@
+// A pool of workers running the Wasm kernels off the calling thread. This
+// module is environment-neutral: how a worker is started (Web Worker or
+// worker_threads) comes from a SpawnWorker function (src/pool-browser.ts,
+// src/pool-node.ts).
+import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
+import { InputError, WorkerError } from './errors.js';
+import { INDEX_ID, mergeChunkPartials, planChunks, splitRange, type IndexKind } from './exact-chunks.js';
+import { mergeBlockStats, planPermutation } from './permutation.js';
+import type { WorkerApi } from './worker.js';
+import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tasks.js';
+import { wasmModule } from './wasm/module.js';
+
+/** A started worker, as the pool sees it. */
+export interface WorkerHandle {
+  endpoint: Endpoint;
+  /** Registers the one listener told when the worker stops on its own (crash, exit, lost port). */
+  onExit(listener: (reason: string) => void): void;
+  terminate(): void;
+}
+
+export type SpawnWorker = () => WorkerHandle;
+
+/** Workers for shapley(game, { pool }) and banzhaf(game, { pool }). */
+export interface Pool {
+  /** Number of workers. */
+  readonly size: number;
+  /** Stops every worker; calls in flight reject with WorkerError, later calls too. */
+  terminate(): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** Number of workers; default: the number of logical cores. */
+  workers?: number;
+}
+
+/** A value table or a built-in game, validated, as the pool takes it. */
+export type PoolGame =
+  | { kind: 'table'; values: Float64Array }
+  | { kind: 'builtin'; kindId: number; params: Float64Array };
+
+interface Slot {
+  index: number;
+  handle: WorkerHandle;
+  api: Remote<WorkerApi>;
+  ready: Promise<void>;
+  /** Rejecters of the calls in flight on this worker. */
+  inFlight: Set<(error: Error) => void>;
+}
+
+export const MAX_POOL_WORKERS = 256;
+
+export function checkWorkerCount(workers: unknown, fallback: number): number {
+  const count = workers ?? fallback;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_POOL_WORKERS) {
+    throw new InputError(`options.workers: expected an integer from 1 to ${MAX_POOL_WORKERS}, got ${String(workers)}`);
+  }
+  return count;
+}
+
+function canShare(): boolean {
+  return typeof SharedArrayBuffer === 'function';
+}
+
+/**
+ * Runs exact passes and permutation sampling split across workers. Exact
+ * passes are split by chunks of the table (ranges of high-bit blocks),
+ * sampling by blocks of pairs; both are merged in a fixed order, so results
+ * do not depend on the number of workers.
+ */
+export class WorkerPool implements Pool {
+  private readonly slots: Slot[];
+  private terminated = false;
+
+  constructor(private readonly spawn: SpawnWorker, readonly size: number) {
+    this.slots = Array.from({ length: size }, (_, i) => this.start(i));
+  }
+
+  private start(index: number): Slot {
+    const handle = this.spawn();
+    const slot: Slot = {
+      index,
+      handle,
+      api: wrap<WorkerApi>(handle.endpoint),
+      ready: Promise.resolve(),
+      inFlight: new Set(),
+    };
+    slot.ready = wasmModule().then((module) => slot.api.init(module));
+    slot.ready.catch(() => {});
+    handle.onExit((reason) => this.lose(slot, reason));
+    return slot;
+  }
+
+  /** A worker stopped: its calls reject, and a fresh worker takes its place. */
+  private lose(slot: Slot, reason: string): void {
+    if (this.slots[slot.index] !== slot) return;
+    const error = new WorkerError(
+      `agent-credit: pool worker ${slot.index} stopped (${reason}) during a call; the pool has replaced it, so the call can be retried`,
+    );
+    for (const reject of slot.inFlight) reject(error);
+    slot.inFlight.clear();
+    slot.handle.terminate();
+    if (!this.terminated) this.slots[slot.index] = this.start(slot.index);
+  }
+
+  /** Calls `task` on worker `index`; rejects with WorkerError if the worker dies or the pool is terminated first. */
+  private call<T>(index: number, task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    if (this.terminated) return Promise.reject(new WorkerError('agent-credit: the pool was terminated; create a new one'));
+    const slot = this.slots[index];
+    return new Promise<T>((resolve, reject) => {
+      slot.inFlight.add(reject);
+      slot.ready
+        .then(() => task(slot.api))
+        .then(resolve, reject)
+        .finally(() => slot.inFlight.delete(reject));
+    });
+  }
+
+  async terminate(): Promise<void> {
+    if (this.terminated) return;
+    this.terminated = true;
+    const error = new WorkerError('agent-credit: the pool was terminated during a call');
+    for (const slot of this.slots) {
+      for (const reject of slot.inFlight) reject(error);
+      slot.inFlight.clear();
+      slot.handle.terminate();
+    }
+  }
+
+  /**
+   * Exact Shapley or Banzhaf values, the table split into contiguous chunk
+   * ranges, one per worker. A table in a SharedArrayBuffer is read by the
+   * workers in place; otherwise each worker gets a copy of its own range only,
+   * transferred (the caller's array is never detached).
+   */
+  async exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
+    const plan = planChunks(n);
+    const ranges = splitRange(plan.chunks, this.size);
+    const results = await Promise.all(
+      ranges.map((range, w) =>
+        this.call(w, (api) => {
+          const task = { n, index: INDEX_ID[index], firstChunk: range.first, chunkCount: range.count };
+          if (game.kind === 'builtin') {
+            const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
+            return api.exactChunks({ ...task, source });
+          }
+          const start = range.first * plan.chunkEntries;
+          const end = start + range.count * plan.chunkEntries;
+          if (canShare() && game.values.buffer instanceof SharedArrayBuffer) {
+            const source: TableSource = { kind: 'table', values: game.values, offset: start };
+            return api.exactChunks({ ...task, source });
+          }
+          const slice = game.values.slice(start, end);
+          const source: TableSource = { kind: 'table', values: slice, offset: 0 };
+          return api.exactChunks(transfer({ ...task, source }, [slice.buffer]));
+        }),
+      ),
+    );
+    const partials = concat(results.map((r: ExactChunksResult) => r.partials));
+    return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
+  }
+
+  /**
+   * Permutation sampling split by blocks of pairs, one contiguous block range
+   * per worker; per-block statistics merged in block order, so the result for
+   * a seed is bit-identical to a single thread's. Every worker needs the whole
+   * table: it is shared through a SharedArrayBuffer when the platform has one
+   * (copied into one if it is not already there), else copied to each worker.
+   */
+  async permutation(game: PoolGame, n: number, budget: number, seed: number) {
+    const plan = planPermutation(n, budget);
+    const kindId = game.kind === 'table' ? 0 : game.kindId;
+    const params = game.kind === 'table' ? shareable(game.values) : game.params;
+    const ranges = splitRange(plan.blocks, this.size);
+    const stats = await Promise.all(
+      ranges.map((range, w) =>
+        this.call(w, (api) =>
+          api.permutationStats({ kindId, params, n, seed, firstBlock: range.first, blockCount: range.count, totalPairs: plan.pairs }),
+        ),
+      ),
+    );
+    return { ...mergeBlockStats(concat(stats), n, plan.pairs), evaluations: plan.evaluations };
+  }
+}
+
+/** The table where every worker can read it without a copy each, when the platform allows. */
+function shareable(values: Float64Array): Float64Array {
+  if (!canShare() || values.buffer instanceof SharedArrayBuffer) return values;
+  const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
+  shared.set(values);
+  return shared;
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const all = new Float64Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
+export function isPool(value: unknown): value is WorkerPool {
+  return value instanceof WorkerPool;
+}

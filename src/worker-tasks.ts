@@ -1,0 +1,84 @@
+// The work a pool worker does, as plain functions over the Wasm core (run
+// in workers by src/worker.ts; callable in any thread).
+import { planChunks } from './exact-chunks.js';
+import { runPermutationBlocks } from './permutation.js';
+import type { KernelExports } from './wasm/module.js';
+import { withWindow } from './wasm/window.js';
+
+/** Table values for a range of chunks: `values[offset]` is v(first mask of the range). */
+export interface TableSource {
+  kind: 'table';
+  values: Float64Array;
+  offset: number;
+}
+
+/** A built-in game, tabulated chunk by chunk inside the worker. */
+export interface BuiltinSource {
+  kind: 'builtin';
+  kindId: number;
+  params: Float64Array;
+}
+
+export interface ExactChunksTask {
+  n: number;
+  /** 0 = Shapley, 1 = Banzhaf (INDEX_ID). */
+  index: number;
+  firstChunk: number;
+  chunkCount: number;
+  source: TableSource | BuiltinSource;
+}
+
+export interface ExactChunksResult {
+  /** chunkCount partial sums of planChunks(n).partialLength values each. */
+  partials: Float64Array;
+  /** v of the range's first and last masks (v(empty) and v(N) for the first and last range). */
+  first: number;
+  last: number;
+}
+
+/** Partial sums of chunks [firstChunk, firstChunk + chunkCount), streaming one chunk at a time through Wasm memory. */
+export function exactChunks(core: KernelExports, task: ExactChunksTask): ExactChunksResult {
+  const { n, index, firstChunk, chunkCount, source } = task;
+  const plan = planChunks(n);
+  const partials = new Float64Array(chunkCount * plan.partialLength);
+  let first = 0;
+  let last = 0;
+  withWindow(core, (window) => {
+    const data = window.add(plan.chunkEntries);
+    const out = window.add(plan.partialLength);
+    const params = source.kind === 'builtin' ? window.add(source.params.length) : -1;
+    if (source.kind === 'builtin') window.f64(params, source.params.length).set(source.params);
+    for (let c = 0; c < chunkCount; c++) {
+      const chunk = firstChunk + c;
+      if (source.kind === 'table') {
+        const start = source.offset + c * plan.chunkEntries;
+        window.f64(data, plan.chunkEntries).set(source.values.subarray(start, start + plan.chunkEntries));
+      } else {
+        core.tabulateRange(source.kindId, window.pointer(params), n, chunk * plan.chunkEntries, plan.chunkEntries, window.pointer(data));
+      }
+      const values = window.f64(data, plan.chunkEntries);
+      if (c === 0) first = values[0];
+      if (c === chunkCount - 1) last = values[plan.chunkEntries - 1];
+      core.membershipChunk(window.pointer(data), n, chunk * plan.chunkBlocks, plan.chunkBlocks, index, window.pointer(out));
+      partials.set(window.f64(out, plan.partialLength), c * plan.partialLength);
+    }
+  });
+  return { partials, first, last };
+}
+
+export interface PermutationTask {
+  kindId: number;
+  /** The table (kind 0) or the built-in game's parameters. */
+  params: Float64Array;
+  n: number;
+  seed: number;
+  firstBlock: number;
+  blockCount: number;
+  totalPairs: number;
+}
+
+/** Per-block (mean, m2) of blocks [firstBlock, firstBlock + blockCount): see runPermutationBlocks. */
+export function permutationStats(core: KernelExports, task: PermutationTask): Float64Array {
+  const { kindId, params, n, seed, firstBlock, blockCount, totalPairs } = task;
+  return runPermutationBlocks(core, kindId, params, n, seed, firstBlock, blockCount, totalPairs);
+}

@@ -1,0 +1,43 @@
+// The pool's worker, one module for browsers (a module Web Worker) and Node
+// (worker_threads). It instantiates the Wasm Module the pool sends (compiled
+// once, on the main thread) and runs the tasks of src/worker-tasks.ts.
+import { expose, transfer } from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { instantiate, type KernelExports } from './wasm/module.js';
+import { exactChunks, permutationStats, type ExactChunksResult, type ExactChunksTask, type PermutationTask } from './worker-tasks.js';
+
+let core: KernelExports | undefined;
+
+function kernel(): KernelExports {
+  if (!core) throw new Error('agent-credit worker: init(module) was not called');
+  return core;
+}
+
+const api = {
+  async init(module: WebAssembly.Module): Promise<void> {
+    core = await instantiate(module);
+  },
+  /** Partial sums are transferred back, not copied. */
+  exactChunks(task: ExactChunksTask): ExactChunksResult {
+    const result = exactChunks(kernel(), task);
+    return transfer(result, [result.partials.buffer]);
+  },
+  permutationStats(task: PermutationTask): Float64Array {
+    const stats = permutationStats(kernel(), task);
+    return transfer(stats, [stats.buffer]);
+  },
+};
+
+export type WorkerApi = typeof api;
+
+declare const WorkerGlobalScope: unknown;
+
+if (typeof WorkerGlobalScope !== 'undefined') {
+  // Browser: the pool's first message is the MessagePort to serve on; when
+  // this worker dies, the pool's end of it gets a 'close' event.
+  addEventListener('message', (event) => expose(api, (event as MessageEvent<MessagePort>).data), { once: true });
+} else {
+  // Node. The module name is a variable so browser bundles leave it alone.
+  const threads = 'node:worker_threads';
+  import(/* @vite-ignore */ /* webpackIgnore: true */ threads).then(({ parentPort }) => expose(api, nodeEndpoint(parentPort)));
+}
