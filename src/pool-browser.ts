@@ -1,16 +1,26 @@
 // The pool in browsers: module Web Workers running dist/worker.js.
 import { InputError } from './errors.js';
 import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
+import { LOCK_HELD, type BrowserWorkerStart } from './worker-protocol.js';
+
+export function spawnWebWorker(): WorkerHandle {
+  return webWorkerHandle(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+}
 
 /**
- * Starts a Web Worker and serves the pool over a MessageChannel: the port's
- * 'close' event is how a browser tells that the worker died (terminated,
- * crashed, closed itself), which Worker's own events do not.
+ * Serves the pool over a MessageChannel to a Web Worker running worker.js.
+ * Browsers fire no event when a worker dies (terminated, closed itself, killed
+ * for memory), but they release its Web Locks: the worker holds a lock of its
+ * own, and the pool's request for it is granted when the worker is gone.
+ * Without Web Locks (not a secure context) only the worker's 'error' event
+ * tells of a failure.
  */
-export function spawnWebWorker(): WorkerHandle {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+export function webWorkerHandle(worker: Worker): WorkerHandle {
   const channel = new MessageChannel();
-  worker.postMessage(channel.port2, [channel.port2]);
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  const lock = locks ? `agent-credit-worker-${Math.random().toString(36).slice(2)}-${Date.now()}` : null;
+  const start: BrowserWorkerStart = { port: channel.port2, lock };
+  worker.postMessage(start, [channel.port2]);
   let onExit: (reason: string) => void = () => {};
   let stopped = false;
   const stop = (reason: string) => {
@@ -18,7 +28,9 @@ export function spawnWebWorker(): WorkerHandle {
     stopped = true;
     onExit(reason);
   };
-  channel.port1.addEventListener('close', () => stop('its connection closed'));
+  worker.addEventListener('message', (event) => {
+    if (event.data === LOCK_HELD && locks && lock) void locks.request(lock, () => stop('it is gone'));
+  });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     stop(`error: ${event.message || 'the worker script failed'}`);

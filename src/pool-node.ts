@@ -6,7 +6,11 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
 
 export function spawnNodeWorker(): WorkerHandle {
-  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  return nodeWorkerHandle(new Worker(new URL('./worker.js', import.meta.url)));
+}
+
+/** The pool's view of a worker thread running worker.js: an exit the pool did not ask for is a crash. */
+export function nodeWorkerHandle(worker: Worker): WorkerHandle {
   let failure = '';
   let onExit: (reason: string) => void = () => {};
   let terminating = false;

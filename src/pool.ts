@@ -48,6 +48,8 @@ interface Slot {
 }
 
 export const MAX_POOL_WORKERS = 256;
+/** Chunks per piece of a table copied to a worker: 16 chunks = 8 MiB. */
+const PIECE_CHUNKS = 16;
 
 export function checkWorkerCount(workers: unknown, fallback: number): number {
   const count = workers ?? fallback;
@@ -129,33 +131,42 @@ export class WorkerPool implements Pool {
   /**
    * Exact Shapley or Banzhaf values, the table split into contiguous chunk
    * ranges, one per worker. A table in a SharedArrayBuffer is read by the
-   * workers in place; otherwise each worker gets a copy of its own range only,
-   * transferred (the caller's array is never detached).
+   * workers in place. Otherwise the table is copied to the workers piece by
+   * piece (PIECE_CHUNKS chunks each), each piece transferred, not cloned: the
+   * workers start on the first pieces while later ones are being copied, and
+   * the caller's array is never detached. Built-in games are tabulated by the
+   * workers themselves.
    */
   async exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
     const plan = planChunks(n);
-    const ranges = splitRange(plan.chunks, this.size);
-    const results = await Promise.all(
-      ranges.map((range, w) =>
-        this.call(w, (api) => {
-          const task = { n, index: INDEX_ID[index], firstChunk: range.first, chunkCount: range.count };
-          if (game.kind === 'builtin') {
-            const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
-            return api.exactChunks({ ...task, source });
-          }
-          const start = range.first * plan.chunkEntries;
-          const end = start + range.count * plan.chunkEntries;
-          if (canShare() && game.values.buffer instanceof SharedArrayBuffer) {
-            const source: TableSource = { kind: 'table', values: game.values, offset: start };
-            return api.exactChunks({ ...task, source });
-          }
-          const slice = game.values.slice(start, end);
+    const perWorker = splitRange(plan.chunks, this.size).map((range, w) => {
+      const copied = game.kind === 'table' && !(canShare() && game.values.buffer instanceof SharedArrayBuffer);
+      const pieces = copied ? splitRange(range.count, Math.ceil(range.count / PIECE_CHUNKS)) : [{ first: 0, count: range.count }];
+      return pieces.map((piece) => ({ w, first: range.first + piece.first, count: piece.count, copied }));
+    });
+    const calls: Promise<ExactChunksResult>[][] = perWorker.map(() => []);
+    // Round-robin over workers, so every worker has work while the next pieces are copied.
+    for (let k = 0; k < Math.max(...perWorker.map((pieces) => pieces.length)); k++) {
+      for (const pieces of perWorker) {
+        const piece = pieces[k];
+        if (!piece) continue;
+        const task = { n, index: INDEX_ID[index], firstChunk: piece.first, chunkCount: piece.count };
+        const start = piece.first * plan.chunkEntries;
+        if (game.kind === 'builtin') {
+          const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
+          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks({ ...task, source })));
+        } else if (!piece.copied) {
+          const source: TableSource = { kind: 'table', values: game.values, offset: start };
+          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks({ ...task, source })));
+        } else {
+          const slice = game.values.slice(start, start + piece.count * plan.chunkEntries);
           const source: TableSource = { kind: 'table', values: slice, offset: 0 };
-          return api.exactChunks(transfer({ ...task, source }, [slice.buffer]));
-        }),
-      ),
-    );
-    const partials = concat(results.map((r: ExactChunksResult) => r.partials));
+          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks(transfer({ ...task, source }, [slice.buffer]))));
+        }
+      }
+    }
+    const results = await Promise.all(calls.flat());
+    const partials = concat(results.map((r) => r.partials));
     return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
   }
 

@@ -4,6 +4,7 @@
 import { expose, transfer } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { instantiate, type KernelExports } from './wasm/module.js';
+import { LOCK_HELD, type BrowserWorkerStart } from './worker-protocol.js';
 import { exactChunks, permutationStats, type ExactChunksResult, type ExactChunksTask, type PermutationTask } from './worker-tasks.js';
 
 let core: KernelExports | undefined;
@@ -33,9 +34,25 @@ export type WorkerApi = typeof api;
 declare const WorkerGlobalScope: unknown;
 
 if (typeof WorkerGlobalScope !== 'undefined') {
-  // Browser: the pool's first message is the MessagePort to serve on; when
-  // this worker dies, the pool's end of it gets a 'close' event.
-  addEventListener('message', (event) => expose(api, (event as MessageEvent<MessagePort>).data), { once: true });
+  addEventListener(
+    'message',
+    (event) => {
+      const { port, lock } = (event as MessageEvent<BrowserWorkerStart>).data;
+      if (!lock || typeof navigator === 'undefined' || !navigator.locks) return expose(api, port);
+      // Serve only once the lock is held, so no call can run on a worker the pool cannot watch.
+      void navigator.locks.request(lock, () => {
+        expose(api, port);
+        postMessage(LOCK_HELD);
+        // Never settled. Its resolver is kept on the global object: a promise
+        // nothing refers to can be garbage-collected, which releases the lock
+        // (and a module variable never read would be dropped by bundlers).
+        return new Promise<void>((resolve) => {
+          Object.defineProperty(globalThis, Symbol.for('agent-credit.worker-lock'), { value: resolve });
+        });
+      });
+    },
+    { once: true },
+  );
 } else {
   // Node. The module name is a variable so browser bundles leave it alone.
   const threads = 'node:worker_threads';

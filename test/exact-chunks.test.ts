@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { exactBanzhafValues, exactShapleyValues } from '../src/exact.js';
+import { mergeChunkPartials, planChunks, splitRange } from '../src/exact-chunks.js';
+import { GAME_KIND_ID, randomSoumGame } from '../src/games.js';
+import { exactChunks } from '../src/worker-tasks.js';
+import { kernelExports } from '../src/wasm/module.js';
+import { tabulate } from '../src/exact.js';
+import { randomTable, relativeError, seededRandom } from './support/random.js';
+
+describe('exact passes in chunks', async () => {
+  const core = await kernelExports();
+
+  function chunked(table: Float64Array, n: number, index: 'shapley' | 'banzhaf', parts: number) {
+    const plan = planChunks(n);
+    const results = splitRange(plan.chunks, parts).map((range) =>
+      exactChunks(core, {
+        n, index: index === 'shapley' ? 0 : 1, firstChunk: range.first, chunkCount: range.count,
+        source: { kind: 'table', values: table.slice(range.first * plan.chunkEntries), offset: 0 },
+      }),
+    );
+    const partials = new Float64Array(plan.chunks * plan.partialLength);
+    let offset = 0;
+    for (const r of results) {
+      partials.set(r.partials, offset);
+      offset += r.partials.length;
+    }
+    return mergeChunkPartials(partials, n, index, results[0].first, results.at(-1)!.last);
+  }
+
+  it('equals the one-pass kernel (1e-12) for n = 1..18, Shapley and Banzhaf, and does not depend on the split', async () => {
+    for (const n of [1, 2, 5, 8, 9, 13, 16, 17, 18]) {
+      const table = randomTable(n, seededRandom(n));
+      const shapley = await exactShapleyValues(table, n);
+      const banzhaf = await exactBanzhafValues(table, n);
+      const one = chunked(table, n, 'shapley', 1);
+      expect(relativeError(one, shapley)).toBeLessThan(1e-12);
+      expect(relativeError(chunked(table, n, 'banzhaf', 3), banzhaf)).toBeLessThan(1e-12);
+      for (const parts of [2, 3, 4]) expect(Array.from(chunked(table, n, 'shapley', parts))).toEqual(Array.from(one));
+    }
+  });
+
+  it('built-in games are tabulated chunk by chunk inside the task', async () => {
+    const n = 17;
+    const game = randomSoumGame(n, 30, 1, 4, seededRandom(2));
+    const table = await tabulate(game);
+    const plan = planChunks(n);
+    const result = exactChunks(core, {
+      n, index: 0, firstChunk: 0, chunkCount: plan.chunks, source: { kind: 'builtin', kindId: GAME_KIND_ID.soum, params: game.params },
+    });
+    const merged = mergeChunkPartials(result.partials, n, 'shapley', result.first, result.last);
+    expect(relativeError(merged, await exactShapleyValues(table, n))).toBeLessThan(1e-12);
+  });
+
+  it('splitRange covers the range in contiguous parts differing by at most one', () => {
+    expect(splitRange(10, 3)).toEqual([{ first: 0, count: 4 }, { first: 4, count: 3 }, { first: 7, count: 3 }]);
+    expect(splitRange(2, 4)).toEqual([{ first: 0, count: 1 }, { first: 1, count: 1 }]);
+  });
+});

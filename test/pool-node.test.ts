@@ -1,0 +1,108 @@
+// The worker pool on worker_threads, as shipped: imported from dist/ (built by
+// `npm test`), since worker threads run the compiled worker.js.
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { banzhaf, createPool as createBrowserPool, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
+import { createPool } from '../dist/node.js';
+import { WorkerPool } from '../dist/pool.js';
+import { nodeWorkerHandle } from '../dist/pool-node.js';
+import { names, randomTable, seededRandom } from './support/random.js';
+
+const workerUrl = new URL('../dist/worker.js', import.meta.url);
+
+/** A pool whose worker threads the test can kill behind the pool's back. */
+function killablePool(size: number) {
+  const threads: Worker[] = [];
+  const pool = new WorkerPool(() => {
+    const worker = new Worker(workerUrl);
+    threads.push(worker);
+    return nodeWorkerHandle(worker);
+  }, size);
+  return { pool, threads };
+}
+
+const pools = [1, 2, 4].map((workers) => createPool({ workers }));
+afterAll(() => Promise.all(pools.map((pool) => pool.terminate())));
+
+describe('worker pool (Node worker_threads)', () => {
+  it('exact on a table: equals the single thread (1e-12), identical for 1, 2 and 4 workers, shared or copied', async () => {
+    for (const n of [3, 12, 18]) {
+      const values = randomTable(n, seededRandom(n));
+      const game = { players: names(n), values };
+      const single = await shapley(game, { method: 'exact' });
+      const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
+      shared.set(values);
+      const results = [];
+      for (const pool of pools) {
+        results.push(await shapley(game, { method: 'exact', pool }));
+        results.push(await shapley({ players: game.players, values: shared }, { method: 'exact', pool }));
+      }
+      for (const r of results) {
+        expect(Array.from(r.values)).toEqual(Array.from(results[0].values));
+        r.values.forEach((v, i) => expect(Math.abs(v - single.values[i])).toBeLessThan(1e-12));
+      }
+      expect(values.length).toBe(2 ** n);
+      expect(values[1]).toBe(randomTable(n, seededRandom(n))[1]);
+    }
+  });
+
+  it('exact on a built-in game and Banzhaf: tabulated by the workers, equal to the single thread', async () => {
+    const game = randomSoumGame(18, 40, 1, 5, seededRandom(4));
+    const single = await shapley(game, { method: 'exact' });
+    const pooled = await shapley(game, { method: 'exact', pool: pools[1] });
+    pooled.values.forEach((v, i) => expect(Math.abs(v - single.values[i])).toBeLessThan(1e-12));
+    const table = { players: names(10), values: randomTable(10, seededRandom(1)) };
+    const b = await banzhaf(table);
+    const bp = await banzhaf(table, { pool: pools[2] });
+    bp.values.forEach((v, i) => expect(Math.abs(v - b.values[i])).toBeLessThan(1e-12));
+  });
+
+  it('same seed, 1 vs 2 vs 4 workers: identical values and standard errors, equal to the single thread', async () => {
+    const game = { players: names(12), values: randomTable(12, seededRandom(8)) };
+    const builtin = randomSoumGame(30, 60, 1, 6, seededRandom(9));
+    for (const g of [game, builtin]) {
+      const single = await shapley(g, { method: 'permutation', budget: 60_000, seed: 42 });
+      for (const pool of pools) {
+        const r = await shapley(g, { method: 'permutation', budget: 60_000, seed: 42, pool });
+        expect(Array.from(r.values)).toEqual(Array.from(single.values));
+        expect(Array.from(r.stderr!)).toEqual(Array.from(single.stderr!));
+        expect(r.evaluations).toBe(single.evaluations);
+      }
+    }
+  });
+
+  it('a worker killed mid-call makes that call reject; the next call on the same pool succeeds', async () => {
+    const { pool, threads } = killablePool(2);
+    const heavy = randomSoumGame(22, 200, 1, 8, seededRandom(5));
+    const call = shapley(heavy, { method: 'exact', pool });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await threads[0].terminate();
+    const error = await call.catch((e) => e);
+    expect(error).toBeInstanceOf(WorkerError);
+    expect(error.message).toMatch(/pool worker 0 stopped \(exit code \d+\) during a call; the pool has replaced it/);
+    expect(threads.length).toBe(3);
+    const game = { players: names(10), values: randomTable(10, seededRandom(3)) };
+    const again = await shapley(game, { method: 'permutation', budget: 5_000, pool });
+    const single = await shapley(game, { method: 'permutation', budget: 5_000 });
+    expect(Array.from(again.values)).toEqual(Array.from(single.values));
+    await pool.terminate();
+  });
+
+  it('terminate() rejects the calls in flight and every later call', async () => {
+    const pool = createPool({ workers: 1 });
+    const call = shapley(randomSoumGame(22, 200, 1, 8, seededRandom(6)), { method: 'exact', pool });
+    await pool.terminate();
+    await expect(call).rejects.toThrow(/the pool was terminated during a call/);
+    await expect(shapley({ players: ['a'], values: [0, 1] }, { pool })).rejects.toThrow(/the pool was terminated; create a new one/);
+  });
+
+  it('validates before anything reaches a worker', async () => {
+    const pool = pools[0];
+    const error = await shapley({ players: ['a', 'b'], values: [0, 1, Number.NaN, 2] }, { pool }).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe('values[2] (mask 2 = {b}): expected a finite number, got NaN');
+    await expect(shapley({ players: ['a'], values: [0, 1] }, { pool: {} as never })).rejects.toThrow(/options.pool: expected a pool made by createPool\(\)/);
+    expect(() => createPool({ workers: 0 })).toThrow(/options.workers: expected an integer from 1 to 256, got 0/);
+    expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
+  });
+});

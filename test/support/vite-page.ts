@@ -1,0 +1,42 @@
+// A test page under test/browser/, built by Vite (as an app would be, workers
+// included) into a temporary folder and served on 127.0.0.1.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
+
+export interface ServedPage {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds test/browser/index.html and serves the result; close() stops the server and removes the build. */
+export async function serveTestPage(): Promise<ServedPage> {
+  const root = fileURLToPath(new URL('../browser/', import.meta.url));
+  const outDir = mkdtempSync(join(tmpdir(), 'agent-credit-browser-'));
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false }, worker: { format: 'es' } });
+  const server: Server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '') || 'index.html';
+    try {
+      const body = readFileSync(join(outDir, path));
+      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
