@@ -19,6 +19,5 @@ export type { CoalitionCacheJSON } from './coalition-cache.js';
 export { EvaluatorError } from './errors.js';
 export type { Progress, StopReason } from './sampler-driver.js';
 export { evaluatorGameSchema, evaluatorOptionsSchema } from './schemas.js';
-export { createPool } from './pool-browser.js';
-export type { Pool, PoolOptions } from './pool.js';
+export type { Pool, PoolOptions } from './pool-contract.js';
 export { WorkerError } from './errors.js';

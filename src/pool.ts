@@ -9,6 +9,9 @@ import { mergeBlockStats, planPermutation } from './permutation.js';
 import type { WorkerApi } from './worker.js';
 import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tasks.js';
 import { wasmModule } from './wasm/module.js';
+import { POOL_BRAND, type PoolGame, type PoolRunner } from './pool-contract.js';
+
+export type { Pool, PoolOptions } from './pool-contract.js';
 
 /** A started worker, as the pool sees it. */
 export interface WorkerHandle {
@@ -19,24 +22,6 @@ export interface WorkerHandle {
 }
 
 export type SpawnWorker = () => WorkerHandle;
-
-/** Workers for shapley(game, { pool }) and banzhaf(game, { pool }). */
-export interface Pool {
-  /** Number of workers. */
-  readonly size: number;
-  /** Stops every worker; calls in flight reject with WorkerError, later calls too. */
-  terminate(): Promise<void>;
-}
-
-export interface PoolOptions {
-  /** Number of workers; default: the number of logical cores. */
-  workers?: number;
-}
-
-/** A value table or a built-in game, validated, as the pool takes it. */
-export type PoolGame =
-  | { kind: 'table'; values: Float64Array }
-  | { kind: 'builtin'; kindId: number; params: Float64Array };
 
 interface Slot {
   index: number;
@@ -69,7 +54,8 @@ function canShare(): boolean {
  * sampling by blocks of pairs; both are merged in a fixed order, so results
  * do not depend on the number of workers.
  */
-export class WorkerPool implements Pool {
+export class WorkerPool implements PoolRunner {
+  readonly [POOL_BRAND] = true as const;
   private readonly slots: Slot[];
   private terminated = false;
 
@@ -209,8 +195,4 @@ function concat(parts: Float64Array[]): Float64Array {
     offset += part.length;
   }
   return all;
-}
-
-export function isPool(value: unknown): value is WorkerPool {
-  return value instanceof WorkerPool;
 }

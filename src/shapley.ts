@@ -8,7 +8,7 @@ import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permut
 import { shapleyOptionsSchema, type Method } from './schemas.js';
 import { createWasmSampler, type WasmMethod } from './samplers.js';
 import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
-import { isPool, type Pool, type PoolGame, type WorkerPool } from './pool.js';
+import { isPool, type Pool, type PoolGame, type PoolRunner } from './pool-contract.js';
 import { describe, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 
@@ -172,7 +172,7 @@ async function sampledShapley(
   }
 }
 
-function checkPool(options: { pool?: unknown }): WorkerPool | undefined {
+function checkPool(options: { pool?: unknown }): PoolRunner | undefined {
   const { pool } = options;
   if (pool === undefined) return undefined;
   if (!isPool(pool)) throw new InputError(`options.pool: expected a pool made by createPool(), got ${describe(pool)}`);
@@ -186,7 +186,7 @@ function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }
 
-async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: WorkerPool): Promise<ShapleyResult> {
+async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {
   const n = game.players.length;
   if (pool && n > 1) {
     const { values, stderr, evaluations } = await pool.permutation(poolGameOf(game, false), n, budget, seed);

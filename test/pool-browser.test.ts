@@ -35,7 +35,7 @@ beforeAll(async () => {
   const failure = await page.evaluate(() => (window as unknown as { poolFailure?: string }).poolFailure);
   if (failure) throw new Error(`the test page failed: ${failure}\nconsole:\n${log.join('\n')}`);
   results = await page.evaluate(() => (window as unknown as { poolResults: PoolResults }).poolResults);
-  expect(problems.filter((problem) => !problem.includes('favicon.ico'))).toEqual([]);
+  expect(problems).toEqual([]);
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
 // `npm test`), since worker threads run the compiled worker.js.
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { banzhaf, createPool as createBrowserPool, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
+import { banzhaf, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
+import { createPool as createBrowserPool } from '../dist/browser.js';
 import { createPool } from '../dist/node.js';
 import { WorkerPool } from '../dist/pool.js';
 import { nodeWorkerHandle } from '../dist/pool-node.js';

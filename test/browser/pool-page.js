@@ -1,6 +1,7 @@
 // Runs the pool scenarios of test/pool-browser.test.ts inside the page and
 // publishes plain results on window.poolResults (or window.poolFailure).
-import { createPool, randomSoumGame, shapley, WorkerError } from '../../dist/index.js';
+import { randomSoumGame, shapley, WorkerError } from '../../dist/index.js';
+import { createPool } from '../../dist/browser.js';
 import { WorkerPool } from '../../dist/pool.js';
 import { webWorkerHandle } from '../../dist/pool-browser.js';
 

@@ -21,6 +21,7 @@ export async function serveTestPage(): Promise<ServedPage> {
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false }, worker: { format: 'es' } });
   const server: Server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '') || 'index.html';
+    if (path === 'favicon.ico') return void response.writeHead(204).end();
     try {
       const body = readFileSync(join(outDir, path));
       response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });

@@ -1,0 +1,37 @@
+// What shapley() needs of a pool, without loading one: pools live in their
+// own entries (agent-credit/pool, agent-credit/node), so the main entry stays
+// small and never pulls in Comlink or worker code.
+import type { IndexKind } from './exact-chunks.js';
+
+/** Workers for shapley(game, { pool }) and banzhaf(game, { pool }), from createPool(). */
+export interface Pool {
+  /** Number of workers. */
+  readonly size: number;
+  /** Stops every worker; calls in flight reject with WorkerError, later calls too. */
+  terminate(): Promise<void>;
+}
+
+/** Options of createPool(). */
+export interface PoolOptions {
+  /** Number of workers; default: the number of logical cores. */
+  workers?: number;
+}
+
+/** A value table or a built-in game, validated, as a pool takes it. */
+export type PoolGame =
+  | { kind: 'table'; values: Float64Array }
+  | { kind: 'builtin'; kindId: number; params: Float64Array };
+
+/** The pool's side of shapley() and banzhaf(). */
+export interface PoolRunner extends Pool {
+  readonly [POOL_BRAND]: true;
+  exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array>;
+  permutation(game: PoolGame, n: number, budget: number, seed: number): Promise<{ values: Float64Array; stderr: Float64Array; evaluations: number }>;
+}
+
+/** Marks pools made by createPool (a registered symbol, so two copies of the library still agree). */
+export const POOL_BRAND: unique symbol = Symbol.for('agent-credit.pool') as never;
+
+export function isPool(value: unknown): value is PoolRunner {
+  return typeof value === 'object' && value !== null && (value as Partial<PoolRunner>)[POOL_BRAND] === true;
+}
