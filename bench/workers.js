@@ -1,0 +1,85 @@
+// Issue 3 targets: exact at n = 24 and permutation sampling at n = 20 on 2
+// workers >= 1.7x one worker (both through the same pool code, measured in
+// the same run), and the async evaluator path's overhead (evaluations per
+// second with a trivial synchronous evaluator, target >= 200,000/s).
+import { randomSoumGame, shapley } from '../dist/index.js';
+import { createPool } from '../dist/node.js';
+import { bestTime, fixed, seededRandom, table, verdict } from './lib/measure.js';
+
+const SPEEDUP_TARGET = 1.7;
+const EVALUATOR_TARGET = 200_000;
+
+function randomValues(n, random, shared = false) {
+  const buffer = shared ? new SharedArrayBuffer(8 * 2 ** n) : new ArrayBuffer(8 * 2 ** n);
+  const values = new Float64Array(buffer);
+  for (let i = 0; i < values.length; i++) values[i] = random();
+  return values;
+}
+
+function names(n) {
+  return Array.from({ length: n }, (_, i) => `agent${i}`);
+}
+
+async function poolRows(one, two) {
+  const n = 24;
+  const random = seededRandom(24);
+  const plain = randomValues(n, random);
+  const shared = randomValues(n, random, true);
+  const soum = randomSoumGame(n, 20, 1, 5, seededRandom(5));
+  const sampled = { players: names(20), values: randomValues(20, seededRandom(20)) };
+  const workloads = [
+    ['exact, n = 24, table in a SharedArrayBuffer (read in place)', { players: names(n), values: shared }, { method: 'exact' }],
+    ['exact, n = 24, table in an ArrayBuffer (copied in pieces)', { players: names(n), values: plain }, { method: 'exact' }],
+    ['exact, n = 24, SOUM built-in (tabulated by the workers)', soum, { method: 'exact' }],
+    ['permutation, n = 20, table, budget 40,000,000', sampled, { method: 'permutation', budget: 40_000_000, seed: 1 }],
+  ];
+  const rows = [];
+  const checks = [];
+  for (const [name, game, options] of workloads) {
+    const repeat = 3;
+    const single = await bestTime(() => shapley(game, options), repeat);
+    const t1 = await bestTime(() => shapley(game, { ...options, pool: one }), repeat);
+    const t2 = await bestTime(() => shapley(game, { ...options, pool: two }), repeat);
+    const ratio = t1 / t2;
+    rows.push([name, fixed(single, 0), fixed(t1, 0), fixed(t2, 0), fixed(ratio, 2)]);
+    checks.push([`${name}: 2 workers >= ${SPEEDUP_TARGET}x 1 worker`, ratio >= SPEEDUP_TARGET]);
+  }
+  return { rows, checks };
+}
+
+async function evaluatorRows() {
+  const rows = [];
+  const checks = [];
+  const trivial = (coalition) => coalition.length;
+  for (const [name, players, options] of [
+    ['exact, n = 16 (65,536 calls)', names(16), { method: 'exact' }],
+    ['permutation, n = 20, budget 400,000', names(20), { method: 'permutation', budget: 400_000 }],
+  ]) {
+    let evaluations = 0;
+    const time = await bestTime(async () => {
+      evaluations = (await shapley({ players, evaluate: trivial }, options)).evaluations;
+    }, 3);
+    const rate = evaluations / (time / 1000);
+    rows.push([name, evaluations.toLocaleString('en'), fixed(time, 0), Math.round(rate).toLocaleString('en')]);
+    checks.push([`evaluator path, ${name}: >= ${EVALUATOR_TARGET.toLocaleString('en')} evaluations/s`, rate >= EVALUATOR_TARGET]);
+  }
+  return { rows, checks };
+}
+
+export async function run() {
+  const one = createPool({ workers: 1 });
+  const two = createPool({ workers: 2 });
+  try {
+    const pool = await poolRows(one, two);
+    const evaluator = await evaluatorRows();
+    console.log('### Worker pool: 1 vs 2 workers (ms, best of 3)\n');
+    console.log(table(['workload', 'calling thread', '1 worker', '2 workers', 'speedup 2 vs 1'], pool.rows));
+    console.log('\n### Evaluator path with a trivial synchronous evaluator\n');
+    console.log(table(['run', 'evaluate calls', 'ms', 'evaluations/s'], evaluator.rows));
+    console.log('\n### Issue 3 targets\n');
+    console.log(table(['target', 'status'], [...pool.checks, ...evaluator.checks].map(([name, ok]) => [name, verdict(ok)])));
+  } finally {
+    await one.terminate();
+    await two.terminate();
+  }
+}
