@@ -5,6 +5,12 @@
 // sampled coalitions with one free intercept per coalition size (the
 // estimator centres residuals per size, so those constants cost nothing).
 //
+// Coalitions larger than half the players are described by their complement
+// T = N \ S: the additive part as -sum_{i in T} a_i(c) (the same function up
+// to a per-size constant) and the pairwise part as sum_{i<j in T} b_ij(c).
+// That keeps the features active in any coalition at min(c, n-c) players,
+// so accumulating the normal equations stays cheap for large coalitions.
+//
 // Cross-fitting: coalitions are split into folds by their unit's rank, and
 // the proxy used on fold k is fitted on the other folds only, so each fold's
 // Monte Carlo correction stays unbiased given its proxy. A sample of size c
@@ -16,7 +22,7 @@ import { cholesky, choleskySolve } from './linalg';
 import { binomial } from './weights';
 
 const MAX_PLAYERS = 64;
-const MAX_DEGREE = 2;
+const MAX_DEGREE = 4;
 const MAX_PAIR_DEGREE = 1;
 const MAX_FEATURES = MAX_PLAYERS * (MAX_DEGREE + 1) + (MAX_PAIR_DEGREE + 1) * ((MAX_PLAYERS * (MAX_PLAYERS - 1)) / 2) + MAX_PLAYERS + 1;
 const active = memory.data(MAX_FEATURES * 4, 16);
@@ -71,14 +77,23 @@ export function additiveAt(coefs: usize, n: i32, degree: i32, i: i32, c: i32): f
   return value;
 }
 
-/** f(S) for the proxy at `coefs`. */
-export function proxyValue(coefs: usize, n: i32, degree: i32, pairDegree: i32, mask: u64): f64 {
+/** Whether coalitions of size c are described by their complement. */
+// @ts-ignore: decorator
+@inline
+export function byComplement(n: i32, c: i32): bool {
+  return 2 * c > n;
+}
+
+/** f(S) for the proxy at `coefs`, up to a constant per coalition size. */
+export function proxyValue(coefs: usize, n: i32, degree: i32, pairDegree: i32, mask: u64, full: u64): f64 {
   const c = <i32>popcnt(mask);
+  const flip = byComplement(n, c);
+  const sign: f64 = flip ? -1 : 1;
   let value: f64 = 0;
-  let bits = mask;
+  let bits = flip ? mask ^ full : mask;
   while (bits != 0) {
     const i = <i32>ctz(bits);
-    value += additiveAt(coefs, n, degree, i, c);
+    value += sign * additiveAt(coefs, n, degree, i, c);
     if (pairDegree >= 0) {
       let later = bits & (bits - 1);
       while (later != 0) {
@@ -136,10 +151,12 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
     const target = rhs + (<usize>(fold * p) << 3);
     // Active features in increasing index order, so (a, b <= a) fills the lower triangle.
     const t = sizeCoordinate(n, c);
+    const flip = byComplement(n, c);
+    const described = flip ? mask ^ d.full : mask;
     let count = 0;
-    let power: f64 = 1;
+    let power: f64 = flip ? -1 : 1;
     for (let e = 0; e <= degree; e++) {
-      let bits = mask;
+      let bits = described;
       while (bits != 0) {
         store<i32>(active + (<usize>count << 2), e * n + <i32>ctz(bits));
         store<f64>(featureValue + (<usize>count << 3), power);
@@ -148,7 +165,7 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
       }
       power *= t;
     }
-    const members = c;
+    const members = <i32>popcnt(described);
     power = 1;
     for (let e = 0; e <= pairDegree; e++) {
       for (let a = 0; a < members; a++) {

@@ -16,7 +16,7 @@
 // the variance, with the finite-population correction.
 
 import { Design } from './design';
-import { additiveAt, countClasses, pairAt, proxyCoefficients, proxyValue } from './proxy';
+import { additiveAt, byComplement, countClasses, pairAt, proxyCoefficients, proxyValue } from './proxy';
 import { binomial } from './weights';
 
 const MAX_PLAYERS = 64;
@@ -61,7 +61,7 @@ export function strataEstimate(
     let r = load<f64>(f64Slot(d.values, j));
     if (coefs != 0 && m < binomial(n, c)) {
       const fold = load<i32>(d.rank + (<usize>j << 2)) % folds;
-      r -= proxyValue(coefs + (<usize>(fold * pc) << 3), n, degree, pairDegree, mask);
+      r -= proxyValue(coefs + (<usize>(fold * pc) << 3), n, degree, pairDegree, mask, d.full);
       const slot = f64Slot(foldCount, c * MAX_FOLDS + fold);
       store<f64>(slot, load<f64>(slot) + 1);
     }
@@ -175,15 +175,22 @@ function addProxyTerms(n: i32, folds: i32, degree: i32, pairDegree: i32, coefs: 
       const others = <f64>(n - 1);
       const alpha = <f64>(c - 1) / others;
       const gamma = <f64>c / others;
-      const beta = n > 2 ? <f64>((c - 1) * (c - 2)) / (others * <f64>(n - 2)) : 0;
-      const delta = n > 2 ? <f64>(c * (c - 1)) / (others * <f64>(n - 2)) : 0;
+      // Pairs of members of S, or (large coalitions) of the complement T of size n - c.
+      const flip = byComplement(n, c);
+      const p = flip ? n - c : c;
+      const pairWith = <f64>(p - 1) / others;
+      const pairIn = n > 2 ? <f64>((p - 1) * (p - 2)) / (others * <f64>(n - 2)) : 0;
+      const pairOut = n > 2 ? <f64>(p * (p - 1)) / (others * <f64>(n - 2)) : 0;
       for (let i = 0; i < n; i++) {
         const own = load<f64>(f64Slot(additive, i));
         const row = load<f64>(f64Slot(rowSums, i));
         const rest = linearTotal - own;
         const apart = pairTotal - row;
-        const inside = own + alpha * rest + alpha * row + beta * apart;
-        const outside = gamma * rest + delta * apart;
+        // E[pairs | i in S] and E[pairs | i not in S]; i in S means i not in T.
+        const pairsWith = pairWith * row + pairIn * apart;
+        const pairsWithout = pairOut * apart;
+        const inside = own + alpha * rest + (flip ? pairsWithout : pairsWith);
+        const outside = gamma * rest + (flip ? pairsWith : pairsWithout);
         store<f64>(f64Slot(values, i), load<f64>(f64Slot(values, i)) + weight * (inside - outside));
       }
     }

@@ -28,18 +28,19 @@ const FIT_FLOPS = 1.5e9;
  * The proxy msr fits for n players and a budget. Size-dependent additive
  * terms (degree 2) always: within one coalition size they already carry
  * every covariance with membership that the Shapley value reads, which is
- * why constant pairwise terms add nothing measurable (bench/estimators.js).
- * Size-dependent pairwise terms pay once each fold's fit sees about 4
- * coalitions per coefficient, while accumulating them stays cheap.
+ * why constant pairwise terms added nothing measurable on SOUM games.
+ * Size-dependent pairwise terms pay once each of two folds' fits sees about
+ * 4 coalitions per coefficient, while accumulating them stays cheap.
  */
 export function proxySettings(n: number, budget: number): ProxySettings {
-  const folds = 2;
   const coefficients = 3 * n + n * (n - 1);
   // Normal equations cost about (active features)^2 / 2 per coalition; a
-  // typical coalition holds half the players.
-  const fitCost = budget * (1.5 * n + (n * n) / 4) ** 2 / 2;
-  const pairwise = n <= PAIRWISE_MAX_PLAYERS && budget / folds >= 4 * coefficients && fitCost <= FIT_FLOPS;
-  return { pairDegree: pairwise ? 1 : -1, degree: 2, folds, ridge: pairwise ? 1e-3 : 1e-6 };
+  // coalition is described by its smaller side, a quarter of the players on average.
+  const fitCost = budget * (0.75 * n + (n * n) / 16) ** 2 / 2;
+  const pairwise = n <= PAIRWISE_MAX_PLAYERS && budget / 2 >= 4 * coefficients && fitCost <= FIT_FLOPS;
+  // Each fold's proxy is fitted on the others: more folds fit on more data
+  // (8: seven eighths) and cost a solve each, cheap without pairwise terms.
+  return { pairDegree: pairwise ? 1 : -1, degree: 2, folds: pairwise ? 2 : 8, ridge: pairwise ? 1e-3 : 1e-6 };
 }
 
 /**
