@@ -42,8 +42,9 @@ export class Stratified {
   masks: usize;
   values: usize;
   set: usize;
-  /** Per stratum (player * pairs + pair - 1): issued units (f64), observations, mean, m2. */
+  /** Per stratum (player * pairs + pair - 1): issued units (f64), variance for allocation, observations, mean, m2. */
   issued: usize;
+  variance: usize;
   observed: usize;
   mean: usize;
   m2: usize;
@@ -67,7 +68,7 @@ export function stratifiedCreate(n: i32, budget: i32, seedLow: u32, seedHigh: u3
   let capacity = 16;
   while (capacity < 2 * budget) capacity <<= 1;
   const head = align(offsetof<Stratified>());
-  const bytes = head + align(<usize>budget * 8) * 2 + maskSetBytes(capacity) + align(strata * 8) * 4 + UNITS_PER_ASK * 24;
+  const bytes = head + align(<usize>budget * 8) * 2 + maskSetBytes(capacity) + align(strata * 8) * 5 + UNITS_PER_ASK * 24;
   const base = heap.alloc(bytes);
   memory.fill(base, 0, bytes);
   const st = changetype<Stratified>(base);
@@ -81,6 +82,7 @@ export function stratifiedCreate(n: i32, budget: i32, seedLow: u32, seedHigh: u3
   st.values = at; at += align(<usize>budget * 8);
   st.set = at; at += maskSetBytes(capacity);
   st.issued = at; at += align(strata * 8);
+  st.variance = at; at += align(strata * 8);
   st.observed = at; at += align(strata * 8);
   st.mean = at; at += align(strata * 8);
   st.m2 = at; at += align(strata * 8);
@@ -107,7 +109,10 @@ function fresh(st: Stratified, mask: u64): i32 {
   return maskSetFind(st.set, st.capacity, mask) < 0 ? 1 : 0;
 }
 
-/** Per size pair, the variance pooled over players (m2 sums over degrees of freedom). */
+/**
+ * Per size pair, the variance pooled over players (m2 sums over degrees of
+ * freedom); then each stratum's shrunk variance for this batch's allocation.
+ */
 function poolVariances(st: Stratified): void {
   for (let p = 1; p <= st.pairs; p++) {
     let squares: f64 = 0;
@@ -121,6 +126,7 @@ function poolVariances(st: Stratified): void {
     }
     store<f64>(f64Slot(pooledVariance, p), freedom > 0 ? squares / freedom : 0);
   }
+  for (let k = 0; k < st.n * st.pairs; k++) store<f64>(f64Slot(st.variance, k), stratumVariance(st, k));
 }
 
 /**
@@ -141,19 +147,21 @@ function stratumVariance(st: Stratified, k: i32): f64 {
  */
 function nextStratum(st: Stratified): i32 {
   const strata = st.n * st.pairs;
-  let fewest = 0;
-  let unseen: f64 = 0;
-  for (let k = 0; k < strata; k++) {
-    if (load<f64>(f64Slot(st.issued, k)) < load<f64>(f64Slot(st.issued, fewest))) fewest = k;
-    if (load<f64>(f64Slot(st.observed, k)) < 2) unseen++;
+  if (st.issuedUnits < 2 * strata) {
+    let fewest = 0;
+    let unseen = false;
+    for (let k = 0; k < strata; k++) {
+      if (load<f64>(f64Slot(st.issued, k)) < load<f64>(f64Slot(st.issued, fewest))) fewest = k;
+      if (load<f64>(f64Slot(st.observed, k)) < 2) unseen = true;
+    }
+    if (load<f64>(f64Slot(st.issued, fewest)) < 2) return fewest;
+    if (unseen) return -1;
   }
-  if (load<f64>(f64Slot(st.issued, fewest)) < 2) return fewest;
-  if (unseen > 0) return -1;
   let best = 0;
   let bestGain: f64 = -1;
   for (let k = 0; k < strata; k++) {
     const m = load<f64>(f64Slot(st.issued, k));
-    const gain = stratumVariance(st, k) / (m * (m + 1));
+    const gain = load<f64>(f64Slot(st.variance, k)) / (m * (m + 1));
     if (gain > bestGain) {
       bestGain = gain;
       best = k;

@@ -4,14 +4,12 @@
 // measured on this machine (n = 20 rows of the table), and each
 // method's own overhead in ms per 1,000 evaluations, the game's time excluded.
 //
-// Overhead: for n <= 20 the methods run on the game's value table, where an
-// evaluation is one load (its time is measured and subtracted as well); at
-// n = 40 they run on the SOUM itself and the time of evaluating as many
-// coalitions of the game in Wasm is subtracted (so permutation sampling,
-// whose prefixes the game evaluates incrementally, is shown approximately).
+// Overhead: the methods run on the SOUM inside Wasm and the time the game
+// itself takes for as many coalitions (evaluateMasks) is subtracted.
+// Permutation sampling evaluates prefixes incrementally, so its overhead is
+// timed on a SOUM without terms instead, where the game costs nothing.
 import { designSampler } from '../dist/estimators.js';
-import { GAME_KIND_ID, closedFormShapley, randomSoumGame } from '../dist/games.js';
-import { tabulate } from '../dist/exact.js';
+import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../dist/games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../dist/permutation.js';
 import { autoMethod } from '../dist/shapley.js';
 import { stratifiedMinimumBudget, stratifiedSampler } from '../dist/stratified.js';
@@ -94,7 +92,7 @@ export async function run() {
     for (const family of ['1..5', '1..n']) {
       const games = gamesFor(n, family);
       const truths = games.map(closedFormShapley);
-      const tables = n <= 20 ? await Promise.all(games.map((game) => tabulate(game))) : null;
+      const emptyGame = soumGame(n, []);
       for (const budget of n === 40 ? [1000, 5000, 10000] : [1000, 5000]) {
         for (const method of METHODS) {
           const resolved = method === 'auto' ? autoMethod(n, budget, false) : method;
@@ -106,10 +104,10 @@ export async function run() {
           let precision = 0;
           let overhead = 0;
           for (let g = 0; g < GAMES; g++) {
-            const [kindId, params] = tables ? [GAME_KIND_ID.table, tables[g]] : [GAME_KIND_ID.soum, games[g].params];
-            const estimate = (seed) => resolved === 'exact'
+            const params = games[g].params;
+            const estimate = (seed, on = params) => resolved === 'exact'
               ? { values: truths[g], evaluations: 2 ** n }
-              : sampleOn(core, resolved, n, budget, seed, kindId, params);
+              : sampleOn(core, resolved, n, budget, seed, GAME_KIND_ID.soum, on);
             for (let r = 0; r < RUNS; r++) {
               const { values } = estimate(1000 * r + g);
               for (let i = 0; i < n; i++) squared += (values[i] - truths[g][i]) ** 2 / (n * GAMES * RUNS);
@@ -119,11 +117,12 @@ export async function run() {
               let elapsed = Infinity;
               let own = Infinity;
               let evaluations = 0;
+              const free = resolved === 'permutation';
               for (let r = 0; r < REPEATS; r++) {
                 const start = performance.now();
-                evaluations = estimate(g).evaluations;
+                evaluations = estimate(g, free ? emptyGame.params : params).evaluations;
                 elapsed = Math.min(elapsed, performance.now() - start);
-                own = Math.min(own, gameTime(core, kindId, params, n, evaluations, seededRandom(g)));
+                own = free ? 0 : Math.min(own, gameTime(core, GAME_KIND_ID.soum, params, n, evaluations, seededRandom(g)));
               }
               overhead += ((Math.max(0, elapsed - own) / evaluations) * 1000) / TIMED_GAMES;
             }
