@@ -21,3 +21,5 @@ export type { Progress, StopReason } from './sampler-driver.js';
 export { evaluatorGameSchema, evaluatorOptionsSchema } from './schemas.js';
 export type { Pool, PoolOptions } from './pool-contract.js';
 export { WorkerError } from './errors.js';
+export { owen } from './owen.js';
+export type { OwenOptions, OwenResult } from './owen.js';

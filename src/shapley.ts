@@ -66,11 +66,13 @@ export const DEFAULT_BUDGET = 100_000;
 /** Built-in games up to this size are tabulated for exact values when no budget says otherwise. */
 const AUTO_EXACT_MAX_PLAYERS = 20;
 
-type CheckedGame =
+/** A game checked by checkGame (internal). */
+export type CheckedGame =
   | { kind: 'table'; players: string[]; values: Float64Array }
   | { kind: 'builtin'; players: string[]; game: BuiltinGame };
 
-function checkGame(game: unknown): CheckedGame {
+/** Validates a table or built-in game (internal; also used by owen). */
+export function checkGame(game: unknown): CheckedGame {
   if (game && typeof game === 'object' && 'builtin' in game) {
     const builtin = game as BuiltinGame;
     const players = checkPlayers(builtin.players);
@@ -96,7 +98,8 @@ function tooManyForExact(n: number): InputError {
   );
 }
 
-async function tableOf(game: CheckedGame): Promise<Float64Array> {
+/** The value table of a checked game, tabulating built-in games (internal). */
+export async function tableOf(game: CheckedGame): Promise<Float64Array> {
   if (game.kind === 'table') return game.values;
   if (game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
   return tabulate(game.game);
