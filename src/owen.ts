@@ -15,6 +15,13 @@ import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 import { withWindow } from './wasm/window.js';
 
+/**
+ * How {@link owen} runs: the groups, the method and budget; for evaluator games
+ * also the evaluator options (concurrency, abort, progress, cache, ...).
+ *
+ * @example
+ * await owen(game, { groups: [['m1', 'm3'], ['m2']], budget: 2000, seed: 1 });
+ */
 export interface OwenOptions extends Omit<EvaluatorOptions, 'method'> {
   /** The player names of each group; every player in exactly one group. */
   groups: string[][];
@@ -22,7 +29,9 @@ export interface OwenOptions extends Omit<EvaluatorOptions, 'method'> {
   method?: 'exact' | 'permutation' | 'auto';
 }
 
+/** Owen values per player, with each group's total. */
 export interface OwenResult {
+  /** The game's player names, indexing `values` and `stderr`. */
   players: string[];
   /** Owen value of each player. */
   values: Float64Array;

@@ -24,7 +24,8 @@ export function checkWasmMethod(method: WasmMethod, n: number, budget: number): 
       `players: method '${method}' takes at most ${WASM_SAMPLER_MAX_PLAYERS} players, got ${n}; use method 'permutation' for more`,
     );
   }
-  const minimum = method === 'stratified' ? stratifiedMinimumBudget(n) : 2;
+  // A budget of 2^n always does: every coalition, exact values.
+  const minimum = Math.min(method === 'stratified' ? stratifiedMinimumBudget(n) : 2, 2 ** n);
   if (budget < minimum) {
     const why = method === 'stratified' ? 'one antithetic unit per (player, size) stratum and the exact sizes 0 and n-1' : 'v(empty) and v(N)';
     throw new InputError(

@@ -36,6 +36,26 @@ describe('agent-credit CLI', () => {
     expect(result.values.map((x: number) => +x.toFixed(12))).toEqual([0.35, 0.45, 0.2]);
   });
 
+  it('shapley --method msr|kernel|svarm|stratified spends exactly the budget (or goes exact when it covers 2^n)', async () => {
+    const names8 = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const five = gameFile('five.json', { players: ['a', 'b', 'c', 'd', 'e'], values: Array.from({ length: 32 }, (_, m) => (m * 7) % 11) });
+    for (const method of ['msr', 'kernel', 'svarm']) {
+      const result = JSON.parse((await cli('shapley', five, '--method', method, '--budget', '17', '--seed', '2')).stdout);
+      expect(result).toMatchObject({ method, evaluations: 17 });
+    }
+    const wide = gameFile('eight.json', { players: names8, values: Array.from({ length: 256 }, (_, m) => (m * 13) % 17) });
+    const stratified = JSON.parse((await cli('shapley', wide, '--method', 'stratified', '--budget', '200')).stdout);
+    expect(stratified.method).toBe('stratified');
+    expect(stratified.evaluations).toBeLessThanOrEqual(200);
+    expect(stratified.evaluations).toBeGreaterThanOrEqual(197);
+    const covered = JSON.parse((await cli('shapley', game, '--method', 'msr', '--budget', '8')).stdout);
+    expect(covered).toMatchObject({ method: 'msr', evaluations: 8, stderr: [0, 0, 0] });
+    expect(covered.values.map((x: number) => +x.toFixed(12))).toEqual([0.35, 0.45, 0.2]);
+    const { code, stderr } = await cli('shapley', game, '--method', 'fast');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got "fast"/);
+  });
+
   it('shapley --method permutation --budget --seed is reproducible and reports stderr', async () => {
     const first = JSON.parse((await cli('shapley', game, '--method', 'permutation', '--budget', '1000', '--seed', '3')).stdout);
     const again = JSON.parse((await cli('shapley', game, '--method', 'permutation', '--budget', '1000', '--seed', '3')).stdout);
