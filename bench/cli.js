@@ -1,8 +1,9 @@
 // Issue 4 target: `agent-credit attribute` on a 100,000-episode JSONL file of
 // 5-agent episodes with full coalition tables, >= 20,000 episodes/s, with the
-// peak memory of the run (constant memory: it should not grow with the file).
+// peak memory of the run (constant memory: it should not grow with the file),
+// and the CPU time, which tells the cost per episode on a loaded machine.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixed, seededRandom, table, verdict } from './lib/measure.js';
@@ -49,23 +50,27 @@ async function writeEpisodes(path, count) {
   await new Promise((resolve) => out.end(resolve));
 }
 
-/** Runs the built CLI in a child process; returns wall time and its peak RSS. */
-function runCli(args) {
+/** Runs the built CLI in a child process (through a small script that reports its peak RSS); returns wall time and peak RSS. */
+function runCli(dir, args) {
   const cli = new URL('../dist/cli.js', import.meta.url).href;
-  const script = `import { main } from ${JSON.stringify(cli)};
+  const script = join(dir, 'run-cli.mjs');
+  writeFileSync(script, `import { main } from ${JSON.stringify(cli)};
 const code = await main(${JSON.stringify(args)});
-process.stderr.write('\\nmaxrss ' + process.resourceUsage().maxRSS + '\\n');
-process.exitCode = code;`;
+const usage = process.resourceUsage();
+process.stderr.write('\\nmaxrss ' + usage.maxRSS + ' cpu ' + (usage.userCPUTime + usage.systemCPUTime) + '\\n');
+process.exitCode = code;
+`);
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - start;
       if (code !== 0) return reject(new Error(`attribute failed (${code}): ${stderr}`));
-      resolve({ ms, maxRssKb: Number(/maxrss (\d+)/.exec(stderr)[1]), summary: stderr.split('\n').find((line) => line.startsWith('attribute:')) });
+      const [, rss, cpu] = /maxrss (\d+) cpu (\d+)/.exec(stderr);
+      resolve({ ms, maxRssKb: Number(rss), cpuSeconds: Number(cpu) / 1e6 });
     });
   });
 }
@@ -78,7 +83,7 @@ export async function run() {
     const runs = [
       [10_000, 'signals', []],
       [100_000, 'signals', []],
-      [100_000, 'signals', ['--workers', '0']],
+      [100_000, 'signals', ['--workers', '2']],
       [100_000, 'rewards', []],
     ];
     const inputs = new Map();
@@ -90,14 +95,16 @@ export async function run() {
       }
       const input = inputs.get(count);
       const output = join(dir, `out-${count}-${format}.jsonl`);
-      const { ms, maxRssKb } = await runCli(['attribute', input, '-o', output, '--format', format, ...extra]);
+      const { ms, maxRssKb, cpuSeconds } = await runCli(dir, ['attribute', input, '-o', output, '--format', format, ...extra]);
       const rate = count / (ms / 1000);
-      const workers = extra.length ? extra[1] : `default (${Math.min(4, availableParallelism())})`;
-      rows.push([count.toLocaleString('en-US'), fixed(statSync(input).size / 2 ** 20, 0), format, workers, fixed(ms / 1000, 2), fixed(rate, 0), fixed(maxRssKb / 1024, 0)]);
+      const cores = availableParallelism();
+      const workers = extra.length ? extra[1] : `default (${cores > 2 ? Math.min(4, cores - 1) : 0})`;
+      rows.push([count.toLocaleString('en-US'), fixed(statSync(input).size / 2 ** 20, 0), format, workers, fixed(ms / 1000, 2), fixed(rate, 0), fixed(cpuSeconds, 2), fixed(count / cpuSeconds, 0), fixed(maxRssKb / 1024, 0)]);
       if (count === 100_000 && format === 'signals' && !extra.length) checks.push(['attribute >= 20,000 episodes/s (100,000 5-agent episodes, full tables)', rate >= 20_000]);
     }
     console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, read, parse, validate, attribute, write)\n');
-    console.log(table(['episodes', 'input MB', 'format', 'workers', 's', 'episodes/s', 'peak RSS MB'], rows));
+    console.log(table(['episodes', 'input MB', 'format', 'workers', 'wall s', 'episodes/s', 'CPU s', 'episodes per CPU-s', 'peak RSS MB'], rows));
+    console.log('\nCPU s: user + system time of the whole process (all threads). On a shared machine wall time depends on the load; episodes per CPU-second does not.');
     console.log('\n#### Issue 4 targets\n');
     console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   } finally {

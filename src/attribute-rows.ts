@@ -77,6 +77,8 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
   const valid = parsed.filter((item) => item.episode);
   const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
   const batch: RowsBatch = { text: '', ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
+  const lines: string[] = [];
+  let length = 0;
   let next = 0;
   for (const item of parsed) {
     const result = item.episode ? results[next++] : item.error!;
@@ -88,12 +90,17 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       batch.rows.push(0);
     } else {
       const rows = ROWS[job.format](result, item.episode!);
-      for (const row of rows) batch.text += JSON.stringify(row) + '\n';
+      for (const row of rows) {
+        const line = JSON.stringify(row) + '\n';
+        lines.push(line);
+        length += line.length;
+      }
       batch.errors.push(null);
       batch.success.push(result.success);
       batch.rows.push(rows.length);
     }
-    batch.ends.push(batch.text.length);
+    batch.ends.push(length);
   }
+  batch.text = lines.join('');
   return batch;
 }

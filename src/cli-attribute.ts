@@ -23,8 +23,14 @@ function choice<T extends string>(flag: string, value: string, allowed: readonly
   return value as T;
 }
 
+/**
+ * Worker threads to use: by default one per core beyond the main thread's, up
+ * to 4; with 2 cores or fewer none (the main thread and V8's GC threads
+ * already fill them, and moving chunks between threads would only add work).
+ */
 function workerCount(text: string | undefined): number {
-  if (text === undefined) return Math.min(4, availableParallelism());
+  const cores = availableParallelism();
+  if (text === undefined) return cores > 2 ? Math.min(4, cores - 1) : 0;
   if (!/^\d+$/.test(text) || Number(text) > 64) throw new InputError(`--workers: expected an integer from 0 (no worker threads) to 64, got ${JSON.stringify(text)}`);
   return Number(text);
 }
@@ -154,9 +160,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
         counts.rows += batch.rows[k];
         if (batch.success[k]) counts.success++;
         else counts.failure++;
-        kept.push(batch.text.slice(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]));
+        if (!all) kept.push(batch.text.slice(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]));
         continue;
       }
+      if (all) kept.push(batch.text.slice(0, k === 0 ? 0 : batch.ends[k - 1]));
       all = false;
       if (!skipInvalid) {
         stop = new InputError(error);
