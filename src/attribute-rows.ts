@@ -20,14 +20,15 @@ export interface RowsJob {
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
 export interface RowsBatch {
-  text: string;
+  /** The rows as UTF-8 JSON lines, in a buffer of their own (transferable). */
+  bytes: Uint8Array;
   ids: Array<string | null>;
   sources: RecordSource[];
   /** The EpisodeError message of a record that cannot be attributed, else null. */
   errors: Array<string | null>;
   success: boolean[];
   rows: number[];
-  /** End offset in `text` of each record's rows. */
+  /** End offset in `bytes` of each record's rows. */
   ends: number[];
 }
 
@@ -76,7 +77,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
   const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from));
   const valid = parsed.filter((item) => item.episode);
   const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
-  const batch: RowsBatch = { text: '', ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
   const lines: string[] = [];
   let length = 0;
   let next = 0;
@@ -93,7 +94,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       for (const row of rows) {
         const line = JSON.stringify(row) + '\n';
         lines.push(line);
-        length += line.length;
+        length += Buffer.byteLength(line);
       }
       batch.errors.push(null);
       batch.success.push(result.success);
@@ -101,6 +102,6 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
     }
     batch.ends.push(length);
   }
-  batch.text = lines.join('');
+  batch.bytes = new TextEncoder().encode(lines.join(''));
   return batch;
 }

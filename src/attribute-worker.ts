@@ -6,7 +6,7 @@ import { attributeRows, type RowsJob } from './attribute-rows.js';
 
 parentPort!.on('message', (job: RowsJob) => {
   attributeRows(job).then(
-    (batch) => parentPort!.postMessage({ batch }),
+    (batch) => parentPort!.postMessage({ batch }, [batch.bytes.buffer as ArrayBuffer]),
     (error: Error) => parentPort!.postMessage({ failure: error.stack ?? String(error) }),
   );
 });

@@ -68,7 +68,11 @@ function checkOptions<T extends BatchAttributeOptions>(options: T): T {
 
 function matrixRows(matrix: Float64Array, n: number): number[][] {
   const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(matrix.subarray(i * n, i * n + n)));
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) row.push(matrix[i * n + j]);
+    rows.push(row);
+  }
   return rows;
 }
 

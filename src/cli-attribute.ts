@@ -88,15 +88,15 @@ function rowsRunner(workers: number) {
           if (reply.batch) resolve(reply.batch);
           else reject(new Error(`attribute worker failed: ${reply.failure}`));
         });
-        worker.postMessage(job);
+        worker.postMessage(job, [job.chunk.bytes.buffer as ArrayBuffer]);
       });
     },
     close: () => Promise.all(all.map((worker) => worker.terminate())).then(() => undefined),
   };
 }
 
-function write(stream: Writable, text: string): Promise<void> | undefined {
-  if (stream.write(text)) return undefined;
+function write(stream: Writable, bytes: Uint8Array): Promise<void> | undefined {
+  if (stream.write(bytes)) return undefined;
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     stream.once('error', onError);
@@ -144,8 +144,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
     if (stop) return;
-    const kept: string[] = [];
+    const kept: Uint8Array[] = [];
     let all = true;
+    const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
     for (let k = 0; k < batch.ids.length; k++) {
       const source = batch.sources[k];
       const id = batch.ids[k];
@@ -160,10 +161,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
         counts.rows += batch.rows[k];
         if (batch.success[k]) counts.success++;
         else counts.failure++;
-        if (!all) kept.push(batch.text.slice(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]));
+        if (!all) kept.push(rowsOf(k));
         continue;
       }
-      if (all) kept.push(batch.text.slice(0, k === 0 ? 0 : batch.ends[k - 1]));
+      if (all) kept.push(batch.bytes.subarray(0, k === 0 ? 0 : batch.ends[k - 1]));
       all = false;
       if (!skipInvalid) {
         stop = new InputError(error);
@@ -172,8 +173,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       counts.skipped++;
       process.stderr.write(`agent-credit: skipped ${error}\n`);
     }
-    const text = all ? batch.text : kept.join('');
-    if (text) await write(output, text);
+    for (const bytes of all ? [batch.bytes] : kept) if (bytes.length > 0) await write(output, bytes);
   };
 
   const dispatch = async (chunk: RecordChunk) => {

@@ -35,51 +35,55 @@ export async function inputFiles(path: string): Promise<InputFile[]> {
   return files;
 }
 
-/** A piece of an input file holding whole records: a .json file, or complete lines of a .jsonl file. */
+/** A piece of an input file holding whole records: a .json file, or complete lines of a .jsonl file, as UTF-8 bytes. */
 export interface RecordChunk {
   file: string;
-  text: string;
+  /** Its own buffer, so it can be transferred to a worker without a copy. */
+  bytes: Uint8Array;
   /** Line number of the chunk's first line in a .jsonl file; null for a .json file (one record). */
   firstLine: number | null;
 }
 
+const NEWLINE = 10;
+
 /**
- * The chunks of one file (about 1 MiB each, cut at line ends), so that the
- * reader does no per-record work; `onBytes` reports progress.
+ * The chunks of one file (about 1 MiB each, cut at line ends), as bytes: the
+ * reader neither decodes nor splits records, it only counts lines.
+ * `onBytes` reports progress.
  */
 export async function* readChunks(file: string, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
   if (!file.endsWith('.jsonl')) {
-    const text = await readFile(file, 'utf8');
-    onBytes(Buffer.byteLength(text));
-    yield { file, text, firstLine: null };
+    const bytes = new Uint8Array(await readFile(file));
+    onBytes(bytes.length);
+    yield { file, bytes, firstLine: null };
     return;
   }
-  let rest = '';
+  let rest: Buffer = Buffer.alloc(0);
   let line = 1;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    onBytes(Buffer.byteLength(chunk as string));
-    const text = rest + (chunk as string);
-    const cut = text.lastIndexOf('\n') + 1;
-    rest = text.slice(cut);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    onBytes((chunk as Buffer).length);
+    const data = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const cut = data.lastIndexOf(NEWLINE) + 1;
+    rest = Buffer.from(data.subarray(cut));
     if (cut === 0) continue;
-    const whole = text.slice(0, cut);
-    yield { file, text: whole, firstLine: line };
-    line += countLines(whole);
+    yield { file, bytes: new Uint8Array(data.subarray(0, cut)), firstLine: line };
+    line += countLines(data, cut);
   }
-  if (rest !== '') yield { file, text: rest, firstLine: line };
+  if (rest.length > 0) yield { file, bytes: new Uint8Array(rest), firstLine: line };
 }
 
-function countLines(text: string): number {
+function countLines(data: Buffer, end: number): number {
   let count = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  for (let at = data.indexOf(NEWLINE); at !== -1 && at < end; at = data.indexOf(NEWLINE, at + 1)) count++;
   return count;
 }
 
 /** The records of a chunk: a .json file's text, or each non-blank line with its line number. */
 export function recordTexts(chunk: RecordChunk): RecordText[] {
-  if (chunk.firstLine === null) return [{ text: chunk.text, source: { file: chunk.file } }];
+  const text = new TextDecoder().decode(chunk.bytes);
+  const { file } = chunk;
+  if (chunk.firstLine === null) return [{ text, source: { file } }];
   const records: RecordText[] = [];
-  const { text, file } = chunk;
   let line = chunk.firstLine;
   let start = 0;
   while (start < text.length) {
