@@ -33,8 +33,8 @@ interface Slot {
 }
 
 export const MAX_POOL_WORKERS = 256;
-/** Chunks per piece of a table copied to a worker: 16 chunks = 8 MiB. */
-const PIECE_CHUNKS = 16;
+/** Chunks per piece of a table copied to a worker: 8 chunks = 4 MiB. */
+const PIECE_CHUNKS = 8;
 
 export function checkWorkerCount(workers: unknown, fallback: number): number {
   const count = workers ?? fallback;
@@ -117,41 +117,45 @@ export class WorkerPool implements PoolRunner {
   /**
    * Exact Shapley or Banzhaf values, the table split into contiguous chunk
    * ranges, one per worker. A table in a SharedArrayBuffer is read by the
-   * workers in place. Otherwise the table is copied to the workers piece by
-   * piece (PIECE_CHUNKS chunks each), each piece transferred, not cloned: the
-   * workers start on the first pieces while later ones are being copied, and
-   * the caller's array is never detached. Built-in games are tabulated by the
-   * workers themselves.
+   * workers in place, and built-in games are tabulated by the workers
+   * themselves. Any other table is copied to the workers in pieces of
+   * PIECE_CHUNKS chunks, two pieces in flight per worker: each piece's buffer
+   * is transferred (not cloned) and comes back with the piece's results, to
+   * carry the next piece. The caller's array is never detached.
    */
   async exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
     const plan = planChunks(n);
-    const perWorker = splitRange(plan.chunks, this.size).map((range, w) => {
-      const copied = game.kind === 'table' && !(canShare() && game.values.buffer instanceof SharedArrayBuffer);
-      const pieces = copied ? splitRange(range.count, Math.ceil(range.count / PIECE_CHUNKS)) : [{ first: 0, count: range.count }];
-      return pieces.map((piece) => ({ w, first: range.first + piece.first, count: piece.count, copied }));
-    });
-    const calls: Promise<ExactChunksResult>[][] = perWorker.map(() => []);
-    // Round-robin over workers, so every worker has work while the next pieces are copied.
-    for (let k = 0; k < Math.max(...perWorker.map((pieces) => pieces.length)); k++) {
-      for (const pieces of perWorker) {
-        const piece = pieces[k];
-        if (!piece) continue;
-        const task = { n, index: INDEX_ID[index], firstChunk: piece.first, chunkCount: piece.count };
-        const start = piece.first * plan.chunkEntries;
-        if (game.kind === 'builtin') {
-          const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
-          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks({ ...task, source })));
-        } else if (!piece.copied) {
-          const source: TableSource = { kind: 'table', values: game.values, offset: start };
-          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks({ ...task, source })));
-        } else {
-          const slice = game.values.slice(start, start + piece.count * plan.chunkEntries);
-          const source: TableSource = { kind: 'table', values: slice, offset: 0 };
-          calls[piece.w].push(this.call(piece.w, (api) => api.exactChunks(transfer({ ...task, source }, [slice.buffer]))));
-        }
+    const task = (first: number, count: number) => ({ n, index: INDEX_ID[index], firstChunk: first, chunkCount: count });
+    const perWorker = splitRange(plan.chunks, this.size).map(async (range, w): Promise<ExactChunksResult[]> => {
+      if (game.kind === 'builtin') {
+        const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
+        return [await this.call(w, (api) => api.exactChunks({ ...task(range.first, range.count), source }))];
       }
-    }
-    const results = await Promise.all(calls.flat());
+      if (canShare() && game.values.buffer instanceof SharedArrayBuffer) {
+        const source: TableSource = { kind: 'table', values: game.values, offset: range.first * plan.chunkEntries };
+        return [await this.call(w, (api) => api.exactChunks({ ...task(range.first, range.count), source }))];
+      }
+      const pieces = splitRange(range.count, Math.ceil(range.count / PIECE_CHUNKS));
+      const results: ExactChunksResult[] = new Array(pieces.length);
+      let next = 0;
+      const lane = async () => {
+        let spare: Float64Array | undefined;
+        while (next < pieces.length) {
+          const k = next++;
+          const first = range.first + pieces[k].first;
+          const length = pieces[k].count * plan.chunkEntries;
+          const values = spare?.length === length ? spare : new Float64Array(length);
+          values.set(game.values.subarray(first * plan.chunkEntries, first * plan.chunkEntries + length));
+          const source: TableSource = { kind: 'table', values, offset: 0 };
+          const result = await this.call(w, (api) => api.exactChunks(transfer({ ...task(first, pieces[k].count), source }, [values.buffer])));
+          results[k] = result;
+          spare = result.spent;
+        }
+      };
+      await Promise.all([lane(), lane()]);
+      return results;
+    });
+    const results = (await Promise.all(perWorker)).flat();
     const partials = concat(results.map((r) => r.partials));
     return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
   }

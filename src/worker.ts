@@ -18,9 +18,16 @@ const api = {
   async init(module: WebAssembly.Module): Promise<void> {
     core = await instantiate(module);
   },
-  /** Partial sums are transferred back, not copied. */
-  exactChunks(task: ExactChunksTask): ExactChunksResult {
+  /**
+   * Partial sums are transferred back, not copied; so is a table piece the
+   * pool transferred here, for the pool to fill again with the next piece.
+   */
+  exactChunks(task: ExactChunksTask): ExactChunksResult & { spent?: Float64Array } {
     const result = exactChunks(kernel(), task);
+    const { source } = task;
+    if (source.kind === 'table' && !isShared(source.values)) {
+      return transfer({ ...result, spent: source.values }, [result.partials.buffer, source.values.buffer]);
+    }
     return transfer(result, [result.partials.buffer]);
   },
   permutationStats(task: PermutationTask): Float64Array {
@@ -30,6 +37,10 @@ const api = {
 };
 
 export type WorkerApi = typeof api;
+
+function isShared(values: Float64Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && values.buffer instanceof SharedArrayBuffer;
+}
 
 declare const WorkerGlobalScope: unknown;
 
