@@ -7,7 +7,7 @@ import type { IndexKind } from './exact-chunks.js';
 export interface Pool {
   /** Number of workers. */
   readonly size: number;
-  /** Stops every worker; calls in flight reject with WorkerError, later calls too. */
+  /** Stops every worker (resolves once they have stopped); calls in flight reject with WorkerError, later calls too. */
   terminate(): Promise<void>;
 }
 

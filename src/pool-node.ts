@@ -6,7 +6,9 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
 
 export function spawnNodeWorker(): WorkerHandle {
-  return nodeWorkerHandle(new Worker(new URL('./worker.js', import.meta.url)));
+  // Workers inherit the process's flags; --input-type (for `node -e`) would stop one from loading its file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  return nodeWorkerHandle(new Worker(new URL('./worker.js', import.meta.url), { execArgv }));
 }
 
 /** The pool's view of a worker thread running worker.js: an exit the pool did not ask for is a crash. */
@@ -25,17 +27,22 @@ export function nodeWorkerHandle(worker: Worker): WorkerHandle {
     onExit(listener) {
       onExit = listener;
     },
-    terminate() {
+    async terminate() {
       terminating = true;
-      void worker.terminate();
+      await worker.terminate();
+    },
+    busy(busy) {
+      if (busy) worker.ref();
+      else worker.unref();
     },
   };
 }
 
 /**
  * A pool of worker threads (default: os.availableParallelism()) for
- * shapley(game, { pool }) and banzhaf(game, { pool }). Call
- * `pool.terminate()` when done: live workers keep a Node process running.
+ * shapley(game, { pool }) and banzhaf(game, { pool }). Workers with calls to
+ * run keep the process alive; idle ones do not, so a forgotten pool does not
+ * hold a script open. `pool.terminate()` stops them.
  */
 export function createPool(options: PoolOptions = {}): Pool {
   return new WorkerPool(spawnNodeWorker, checkWorkerCount(options?.workers, availableParallelism()));

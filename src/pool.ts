@@ -18,7 +18,10 @@ export interface WorkerHandle {
   endpoint: Endpoint;
   /** Registers the one listener told when the worker stops on its own (crash, exit, lost port). */
   onExit(listener: (reason: string) => void): void;
-  terminate(): void;
+  /** Resolves once the worker has stopped, where the platform tells. */
+  terminate(): Promise<void> | void;
+  /** Told when the worker gets calls to run and when it has none: an idle worker need not keep a Node process alive. */
+  busy?(busy: boolean): void;
 }
 
 export type SpawnWorker = () => WorkerHandle;
@@ -72,6 +75,8 @@ export class WorkerPool implements PoolRunner {
       ready: Promise.resolve(),
       inFlight: new Set(),
     };
+    // Idle until a call comes (after wrap, whose message listener would otherwise hold a Node process open).
+    handle.busy?.(false);
     slot.ready = wasmModule().then((module) => slot.api.init(module));
     slot.ready.catch(() => {});
     handle.onExit((reason) => this.lose(slot, reason));
@@ -96,10 +101,14 @@ export class WorkerPool implements PoolRunner {
     const slot = this.slots[index];
     return new Promise<T>((resolve, reject) => {
       slot.inFlight.add(reject);
+      if (slot.inFlight.size === 1) slot.handle.busy?.(true);
       slot.ready
         .then(() => task(slot.api))
         .then(resolve, reject)
-        .finally(() => slot.inFlight.delete(reject));
+        .finally(() => {
+          slot.inFlight.delete(reject);
+          if (slot.inFlight.size === 0) slot.handle.busy?.(false);
+        });
     });
   }
 
@@ -107,11 +116,13 @@ export class WorkerPool implements PoolRunner {
     if (this.terminated) return;
     this.terminated = true;
     const error = new WorkerError('agent-credit: the pool was terminated during a call');
-    for (const slot of this.slots) {
-      for (const reject of slot.inFlight) reject(error);
-      slot.inFlight.clear();
-      slot.handle.terminate();
-    }
+    await Promise.all(
+      this.slots.map((slot) => {
+        for (const reject of slot.inFlight) reject(error);
+        slot.inFlight.clear();
+        return slot.handle.terminate();
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,7 @@
 // The worker pool on worker_threads, as shipped: imported from dist/ (built by
 // `npm test`), since worker threads run the compiled worker.js.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { banzhaf, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
@@ -91,9 +93,9 @@ describe('worker pool (Node worker_threads)', () => {
 
   it('terminate() rejects the calls in flight and every later call', async () => {
     const pool = createPool({ workers: 1 });
-    const call = shapley(randomSoumGame(22, 200, 1, 8, seededRandom(6)), { method: 'exact', pool });
+    const call = shapley(randomSoumGame(22, 200, 1, 8, seededRandom(6)), { method: 'exact', pool }).catch((e) => e);
     await pool.terminate();
-    await expect(call).rejects.toThrow(/the pool was terminated during a call/);
+    expect((await call).message).toMatch(/the pool was terminated during a call/);
     await expect(shapley({ players: ['a'], values: [0, 1] }, { pool })).rejects.toThrow(/the pool was terminated; create a new one/);
   });
 
@@ -105,5 +107,21 @@ describe('worker pool (Node worker_threads)', () => {
     await expect(shapley({ players: ['a'], values: [0, 1] }, { pool: {} as never })).rejects.toThrow(/options.pool: expected a pool made by createPool\(\)/);
     expect(() => createPool({ workers: 0 })).toThrow(/options.workers: expected an integer from 1 to 256, got 0/);
     expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
+  });
+
+  it('a pool with no call to run does not keep a Node process alive (no terminate needed)', async () => {
+    const script = `
+      import { shapley } from './dist/index.js';
+      import { createPool } from './dist/node.js';
+      const pool = createPool({ workers: 2 });
+      const r = await shapley({ players: ['a', 'b'], values: [0, 1, 2, 4] }, { method: 'exact', pool });
+      console.log(Array.from(r.values).join(','));`;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd, timeout: 60_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    expect(output.trim()).toBe('1.5,2.5');
   });
 });
