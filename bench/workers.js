@@ -2,6 +2,7 @@
 // workers >= 1.7x one worker (both through the same pool code, measured in
 // the same run), and the async evaluator path's overhead (evaluations per
 // second with a trivial synchronous evaluator, target >= 200,000/s).
+import { availableParallelism, loadavg } from 'node:os';
 import { randomSoumGame, shapley } from '../dist/index.js';
 import { createPool } from '../dist/node.js';
 import { bestTime, fixed, seededRandom, table, verdict } from './lib/measure.js';
@@ -73,6 +74,9 @@ export async function run() {
     const pool = await poolRows(one, two);
     const evaluator = await evaluatorRows();
     console.log('### Worker pool: 1 vs 2 workers (ms, best of 3)\n');
+    // Speedups need idle cores: on a machine shared with other jobs they measure the contention instead.
+    const load = loadavg()[0];
+    console.log(`${availableParallelism()} logical cores; load average ${load.toFixed(1)} when the run ended${load > availableParallelism() ? ' (busier than the cores: the ratios below understate the speedup)' : ''}.\n`);
     console.log(table(['workload', 'calling thread', '1 worker', '2 workers', 'speedup 2 vs 1'], pool.rows));
     console.log('\n### Evaluator path with a trivial synchronous evaluator\n');
     console.log(table(['run', 'evaluate calls', 'ms', 'evaluations/s'], evaluator.rows));

@@ -131,8 +131,8 @@ function now(): number {
   return performance.now();
 }
 
-/** Rejects with an AbortError named after the signal's reason. */
-export function abortErrorOf(signal: AbortSignal): DOMException {
+/** The AbortError a run rejects with; its cause is the signal's reason. */
+function abortErrorOf(signal: AbortSignal): DOMException {
   const error = new DOMException('agent-credit: the run was aborted', 'AbortError');
   Object.defineProperty(error, 'cause', { value: signal.reason, enumerable: false, configurable: true });
   return error;

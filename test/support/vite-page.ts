@@ -1,5 +1,6 @@
-// A test page under test/browser/, built by Vite (as an app would be, workers
-// included) into a temporary folder and served on 127.0.0.1.
+// A test page under test/browser/, built by Vite with its default settings (as
+// an app would be, workers included) into a temporary folder and served on
+// 127.0.0.1.
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ export interface ServedPage {
 export async function serveTestPage(): Promise<ServedPage> {
   const root = fileURLToPath(new URL('../browser/', import.meta.url));
   const outDir = mkdtempSync(join(tmpdir(), 'agent-credit-browser-'));
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false }, worker: { format: 'es' } });
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false } });
   const server: Server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '') || 'index.html';
     if (path === 'favicon.ico') return void response.writeHead(204).end();
