@@ -35,7 +35,33 @@ export function cholesky(m: usize, p: i32, tolerance: f64): void {
     const root = keep ? Math.sqrt(pivot) : 0;
     store<f64>(rj + (<usize>j << 3), root);
     const inverse = keep ? 1.0 / root : 0;
-    for (let i = j + 1; i < p; i++) {
+    let i = j + 1;
+    // Two rows at a time share the loads of row j.
+    for (; i + 1 < p; i += 2) {
+      const ri = m + <usize>i * row;
+      const rk = ri + row;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let k = 0;
+      for (; k + 2 <= j; k += 2) {
+        const offset = <usize>k << 3;
+        const l = v128.load(rj + offset);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(ri + offset), l));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(rk + offset), l));
+      }
+      let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+      let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+      if (k < j) {
+        const l = load<f64>(rj + (<usize>k << 3));
+        s0 += load<f64>(ri + (<usize>k << 3)) * l;
+        s1 += load<f64>(rk + (<usize>k << 3)) * l;
+      }
+      const at0 = ri + (<usize>j << 3);
+      const at1 = rk + (<usize>j << 3);
+      store<f64>(at0, keep ? (load<f64>(at0) - s0) * inverse : 0);
+      store<f64>(at1, keep ? (load<f64>(at1) - s1) * inverse : 0);
+    }
+    if (i < p) {
       const ri = m + <usize>i * row;
       const at = ri + (<usize>j << 3);
       store<f64>(at, keep ? (load<f64>(at) - dot(ri, rj, j)) * inverse : 0);
