@@ -130,7 +130,10 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
   if (isWasmMethod(method)) {
     checkWasmMethod(method, n, budget);
     const sampler = createWasmSampler(method, core, n, budget, parsed.seed ?? 0);
-    sampler.batchFloor = Math.max(64, 4 * (parsed.concurrency ?? DEFAULT_CONCURRENCY));
+    // Stratified sizes its own batches (its allocation reads the variances at
+    // batch ends, so the same seed gives the same values on any game); the
+    // design methods' samples do not depend on batching.
+    if (method !== 'stratified') sampler.batchFloor = Math.max(64, 4 * (parsed.concurrency ?? DEFAULT_CONCURRENCY));
     const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...parsed, budget });
     return { ...run, method };
   }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { shapley } from '../src/shapley.js';
+import { InputError } from '../src/errors.js';
+import { checkWasmMethod, isWasmMethod } from '../src/samplers.js';
+import { names, randomTable, seededRandom } from './support/random.js';
+
+describe('the Wasm estimators behind shapley()', () => {
+  const n = 9;
+  const values = randomTable(n, seededRandom(17));
+  const players = names(n);
+
+  it.each(['stratified', 'kernel', 'svarm', 'msr'] as const)(
+    '%s on an evaluator game: distinct calls within the budget, same values as on the table',
+    async (method) => {
+      const budget = method === 'stratified' ? 400 : 300;
+      const seen = new Set<number>();
+      let calls = 0;
+      const evaluate = async (coalition: string[]) => {
+        calls++;
+        const mask = coalition.reduce((m, name) => m | (1 << players.indexOf(name)), 0);
+        seen.add(mask);
+        return values[mask];
+      };
+      const r = await shapley({ players, evaluate }, { method, budget, seed: 4, concurrency: 3 });
+      const viaTable = await shapley({ players, values }, { method, budget, seed: 4 });
+      expect(r.method).toBe(method);
+      expect(calls).toBe(seen.size);
+      expect(calls).toBeLessThanOrEqual(budget);
+      if (method !== 'stratified') expect(calls).toBe(budget);
+      expect(r.evaluations).toBe(calls);
+      for (let i = 0; i < n; i++) expect(r.values[i]).toBeCloseTo(viaTable.values[i], 12);
+    },
+  );
+
+  it("evaluator games: 'auto' samples with msr, and a budget of 2^n makes the estimators exact", async () => {
+    const evaluate = (coalition: string[]) => values[coalition.reduce((m, name) => m | (1 << players.indexOf(name)), 0)];
+    const sampled = await shapley({ players, evaluate }, { budget: 200 });
+    expect(sampled.method).toBe('msr');
+    const exact = await shapley({ players, values }, { method: 'exact' });
+    const covered = await shapley({ players, evaluate }, { method: 'svarm', budget: 2 ** n });
+    expect(covered.evaluations).toBe(2 ** n);
+    for (let i = 0; i < n; i++) expect(covered.values[i]).toBeCloseTo(exact.values[i], 12);
+  });
+
+  it('checks players and budget with a clear message', () => {
+    expect(isWasmMethod('msr')).toBe(true);
+    expect(isWasmMethod('permutation')).toBe(false);
+    expect(() => checkWasmMethod('msr', 65, 1000)).toThrow(/at most 64 players, got 65; use method 'permutation'/);
+    expect(() => checkWasmMethod('kernel', 10, 1)).toThrow(/needs at least 2 evaluations \(v\(empty\) and v\(N\)\), got 1/);
+    expect(() => checkWasmMethod('stratified', 20, 500)).toThrow(InputError);
+    expect(() => checkWasmMethod('stratified', 20, 500)).toThrow(/needs at least 762 .*method 'msr' or 'kernel' works with less/);
+  });
+});
