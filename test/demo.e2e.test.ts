@@ -184,7 +184,7 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
-  it('exports DPO: the downloaded rows are the library’s toDpo rows for every episode of the file', async () => {
+  it('exports DPO: the downloaded rows are the library’s toDpo rows; every download equals the CLI’s output', async () => {
     const example = episodeExamples.find((file) => file.records.some((record) => Array.isArray(record.repairs) && record.repairs.length));
     expect(example, 'an example with a repair').toBeDefined();
     const { page, problems } = await openDemo();
@@ -198,6 +198,13 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(JSON.parse(JSON.stringify(expected)));
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(['chosen', 'prompt', 'rejected']);
+
+    // Every download holds, byte for byte, what the CLI writes for the same file.
+    for (const kind of ['signals', 'dpo', 'kto', 'prm', 'rewards']) {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
+      const cli = execFileSync(process.execPath, [join(root, 'dist', 'bin.js'), 'attribute', join(root, example!.path), '--format', kind, '--workers', '0'], { encoding: 'utf8' });
+      expect(readFileSync(await file.path(), 'utf8'), kind).toBe(cli);
+    }
     expect(problems).toEqual([]);
     await page.context().close();
   });
