@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attributeEpisode, episodeFrom, toDpo, type Signals } from '../src/episodes.js';
+import { attributeEpisode, episodeFrom, toDpo, type EpisodeError, type InputFormat, type Signals } from '../src/episodes.js';
 import { interactions, shapley } from '../src/index.js';
 import { launchChromium } from './support/chromium.js';
 import { serveDirectory, type StaticServer } from './support/static-server.js';
@@ -254,6 +254,32 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     expect(await dropped).toBe('done');
     expect(await page.locator('.episode-id').textContent()).toBe('dropped');
     expect(await page.locator('#drop-zone.dragging').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('reads every transcript format the CLI reads, detected automatically (the adapters’ real samples)', async () => {
+    const fixtures = join(root, 'test', 'fixtures');
+    const formatOf: Record<string, InputFormat> = { ag2: 'ag2', autogen: 'autogen', langchain: 'langchain', langgraph: 'langchain', openai: 'openai' };
+    const { page, problems } = await openDemo();
+    for (const name of readdirSync(fixtures).filter((file) => file.endsWith('.json'))) {
+      const format = formatOf[name.split('-')[0]];
+      const text = readFileSync(join(fixtures, name), 'utf8');
+      const status = await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) }));
+      let episode;
+      try {
+        episode = episodeFrom(format, JSON.parse(text), {}, { id: name });
+      } catch (error) {
+        // A transcript without its evaluation: the page reports the same field.
+        expect(status, name).toBe('error');
+        expect(await page.getByTestId('input-problem').first().getAttribute('data-field'), name).toBe((error as EpisodeError).issues[0].path);
+        continue;
+      }
+      expect(status, name).toBe('done');
+      expect(await page.locator('.result-toolbar p').textContent(), name).toContain(`format ${format}`);
+      const agents = await page.locator('[data-testid=message-row] .message-head .agent').allTextContents();
+      expect(agents, name).toEqual(episode.messages.map((message) => message.agent));
+    }
     expect(problems).toEqual([]);
     await page.context().close();
   });
