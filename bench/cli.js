@@ -83,7 +83,7 @@ export async function run() {
     const runs = [
       [10_000, 'signals', []],
       [100_000, 'signals', []],
-      [100_000, 'signals', ['--workers', '2']],
+      [100_000, 'signals', ['--workers', '0']],
       [100_000, 'rewards', []],
     ];
     const inputs = new Map();
@@ -98,7 +98,7 @@ export async function run() {
       const { ms, maxRssKb, cpuSeconds } = await runCli(dir, ['attribute', input, '-o', output, '--format', format, ...extra]);
       const rate = count / (ms / 1000);
       const cores = availableParallelism();
-      const workers = extra.length ? extra[1] : `default (${cores > 2 ? Math.min(4, cores - 1) : 0})`;
+      const workers = extra.length ? extra[1] : `default (${cores > 1 ? Math.min(4, cores) : 0})`;
       rows.push([count.toLocaleString('en-US'), fixed(statSync(input).size / 2 ** 20, 0), format, workers, fixed(ms / 1000, 2), fixed(rate, 0), fixed(cpuSeconds, 2), fixed(count / cpuSeconds, 0), fixed(maxRssKb / 1024, 0)]);
       if (count === 100_000 && format === 'signals' && !extra.length) checks.push(['attribute >= 20,000 episodes/s (100,000 5-agent episodes, full tables)', rate >= 20_000]);
     }

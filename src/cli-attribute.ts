@@ -24,13 +24,12 @@ function choice<T extends string>(flag: string, value: string, allowed: readonly
 }
 
 /**
- * Worker threads to use: by default one per core beyond the main thread's, up
- * to 4; with 2 cores or fewer none (the main thread and V8's GC threads
- * already fill them, and moving chunks between threads would only add work).
+ * Worker threads to use: by default one per core, up to 4 (the main thread
+ * only reads and writes bytes); none on a single core.
  */
 function workerCount(text: string | undefined): number {
   const cores = availableParallelism();
-  if (text === undefined) return cores > 2 ? Math.min(4, cores - 1) : 0;
+  if (text === undefined) return cores > 1 ? Math.min(4, cores) : 0;
   if (!/^\d+$/.test(text) || Number(text) > 64) throw new InputError(`--workers: expected an integer from 0 (no worker threads) to 64, got ${JSON.stringify(text)}`);
   return Number(text);
 }
