@@ -15,7 +15,8 @@ export type { Pool, PoolOptions } from './pool-contract.js';
 
 /** A started worker, as the pool sees it. */
 export interface WorkerHandle {
-  endpoint: Endpoint;
+  /** A Comlink Endpoint, typed loosely: Comlink's own types need the DOM lib, which Node apps type-checking these declarations lack. */
+  endpoint: object;
   /** Registers the one listener told when the worker stops on its own (crash, exit, lost port). */
   onExit(listener: (reason: string) => void): void;
   /** Resolves once the worker has stopped, where the platform tells. */
@@ -71,7 +72,7 @@ export class WorkerPool implements PoolRunner {
     const slot: Slot = {
       index,
       handle,
-      api: wrap<WorkerApi>(handle.endpoint),
+      api: wrap<WorkerApi>(handle.endpoint as Endpoint),
       ready: Promise.resolve(),
       inFlight: new Set(),
     };
