@@ -53,6 +53,14 @@ export function webWorkerHandle(worker: Worker): WorkerHandle {
  * A pool of Web Workers (default: navigator.hardwareConcurrency) for
  * shapley(game, { pool }) and banzhaf(game, { pool }). In Node, import
  * createPool from 'agent-credit/node' instead.
+ *
+ * @example
+ * import { shapley } from 'agent-credit';
+ * import { createPool } from 'agent-credit/pool';
+ *
+ * const pool = createPool({ workers: 4 });
+ * const r = await shapley(game, { method: 'permutation', budget: 1e6, pool }); // same values as without the pool
+ * await pool.terminate();
  */
 export function createPool(options: PoolOptions = {}): Pool {
   if (typeof Worker !== 'function') {

@@ -43,6 +43,14 @@ export function nodeWorkerHandle(worker: Worker): WorkerHandle {
  * shapley(game, { pool }) and banzhaf(game, { pool }). Workers with calls to
  * run keep the process alive; idle ones do not, so a forgotten pool does not
  * hold a script open. `pool.terminate()` stops them.
+ *
+ * @example
+ * import { shapley } from 'agent-credit';
+ * import { createPool } from 'agent-credit/node';
+ *
+ * const pool = createPool();
+ * const r = await shapley(game, { method: 'exact', pool });
+ * await pool.terminate();
  */
 export function createPool(options: PoolOptions = {}): Pool {
   return new WorkerPool(spawnNodeWorker, checkWorkerCount(options?.workers, availableParallelism()));

@@ -21,6 +21,8 @@ interface Reflection {
 }
 
 const MODULE_KIND = 2;
+/** A name re-exported from another entry, documented there (e.g. Pool in agent-credit/pool). */
+const REFERENCE_KIND = 4194304;
 
 /** Documented names per entry module ('index', 'node', ...). */
 function documentedNames(project: Reflection): Map<string, Reflection[]> {
@@ -30,6 +32,7 @@ function documentedNames(project: Reflection): Map<string, Reflection[]> {
 
 function summaryOf(reflection: Reflection): string {
   const comment = reflection.comment ?? reflection.signatures?.find((signature) => signature.comment)?.comment;
+  if (reflection.kind === REFERENCE_KIND) return 'documented where it is first exported';
   return (comment?.summary ?? []).map((part) => part.text).join('').trim();
 }
 

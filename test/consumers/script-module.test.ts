@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('plain <script type=module> consumer', () => {
-  it('computes exact and sampled Shapley with only an import map', async () => {
-    expectCorrectReport(await reportOfBuiltApp(browser, app.dir, {}, 'plain.html'), { worker: false });
+  it('computes Shapley on the main thread and on the worker pool with only an import map', async () => {
+    expectCorrectReport(await reportOfBuiltApp(browser, app.dir, {}, 'plain.html'), { ownWorker: false });
   });
 });
