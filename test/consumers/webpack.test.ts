@@ -2,22 +2,15 @@
 // statically, opened in headless Chromium; Shapley values computed in a worker.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import webpack, { type Stats } from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
-import { installFixture, type Fixture } from './support/fixture.js';
-import { expectCorrectReport, reportOfBuiltApp } from './support/web-app.js';
+import { expectCorrectReport, openWebApp, reportOfBuiltApp, type WebAppSession } from './support/web-app.js';
 
-let app: Fixture;
-let browser: Browser;
+let session: WebAppSession;
 beforeAll(async () => {
-  [app, browser] = await Promise.all([installFixture('web-app'), launchChromium()]);
+  session = await openWebApp();
 });
-afterAll(async () => {
-  await browser?.close();
-  app?.remove();
-});
+afterAll(() => session?.close());
 
 /** A plain webpack 5 production build with no loaders or plugins: what the README promises works. */
 function bundle(dir: string): Promise<Stats> {
@@ -38,12 +31,12 @@ function bundle(dir: string): Promise<Stats> {
 
 describe('webpack 5 consumer', () => {
   it('builds without warnings and computes Shapley in a worker in Chromium', async () => {
-    const stats = await bundle(app.dir);
+    const stats = await bundle(session.app.dir);
     const { errors, warnings } = stats.toJson({ all: false, errors: true, warnings: true });
     expect(errors?.map((entry) => entry.message)).toEqual([]);
     expect(warnings?.map((entry) => entry.message)).toEqual([]);
-    const html = readFileSync(join(app.dir, 'index.html'), 'utf8').replace('./src/main.js', './main.js');
-    writeFileSync(join(app.dir, 'dist/index.html'), html);
-    expectCorrectReport(await reportOfBuiltApp(browser, join(app.dir, 'dist')));
+    const html = readFileSync(join(session.app.dir, 'index.html'), 'utf8').replace('./src/main.js', './main.js');
+    writeFileSync(join(session.app.dir, 'dist/index.html'), html);
+    expectCorrectReport(await reportOfBuiltApp(session.browser, join(session.app.dir, 'dist')));
   });
 });

@@ -2,9 +2,29 @@
 // the JSON in [data-testid=result], or the text of [data-testid=error].
 import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
-import { openWatched } from '../../support/chromium.js';
+import { launchChromium, openWatched } from '../../support/chromium.js';
 import { serveDirectory } from '../../support/static-server.js';
 import { textbookShapley } from '../../support/textbook.js';
+import { installFixture, type Fixture } from './fixture.js';
+
+/** A fresh install of fixtures/web-app and a Chromium, shared by the tests of one file. */
+export interface WebAppSession {
+  app: Fixture;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function openWebApp(): Promise<WebAppSession> {
+  const [app, browser] = await Promise.all([installFixture('web-app'), launchChromium()]);
+  return {
+    app,
+    browser,
+    async close() {
+      await browser.close();
+      app.remove();
+    },
+  };
+}
 
 /** What a page of fixtures/web-app shows: `worker` and `sampled` come from the library's pool, `ownWorker` from the app's own worker. */
 export interface PageReport {
