@@ -108,7 +108,7 @@ export async function tableOf(game: CheckedGame): Promise<Float64Array> {
 /**
  * What 'auto' runs: exact when the table is at hand or the budget covers
  * every coalition, else msr, the most accurate per evaluation in
- * bench/estimators.js at every size and budget measured.
+ * scripts/bench/estimators.js at every size and budget measured.
  */
 export function autoMethod(n: number, budget: number | undefined, tableGiven: boolean): Exclude<Method, 'auto'> {
   if (tableGiven) return 'exact';

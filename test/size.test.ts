@@ -1,6 +1,6 @@
 // Issue 7 size budget, measured on the built package (npm test builds first).
 import { describe, expect, it } from 'vitest';
-import { BUDGETS, bundledSize, measureSizes, packageEntries } from '../bench/lib/size.js';
+import { BUDGETS, bundledSize, measureSizes, packageEntries } from '../scripts/bench/lib/size.js';
 
 describe('size budget', () => {
   it('keeps the Wasm core and the main entry (minified + gzip, dependencies bundled) within budget', async () => {

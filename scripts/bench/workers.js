@@ -3,8 +3,8 @@
 // the same run), and the async evaluator path's overhead (evaluations per
 // second with a trivial synchronous evaluator, target >= 200,000/s).
 import { availableParallelism, loadavg } from 'node:os';
-import { randomSoumGame, shapley } from '../dist/index.js';
-import { createPool } from '../dist/node.js';
+import { randomSoumGame, shapley } from '../../dist/index.js';
+import { createPool } from '../../dist/node.js';
 import { bestTime, fixed, seededRandom, table, verdict } from './lib/measure.js';
 
 const SPEEDUP_TARGET = 1.7;

@@ -1,7 +1,7 @@
-// Runs every benchmark module in bench/ (each exports `run()` and prints its
+// Runs every benchmark module in scripts/bench/ (each exports `run()` and prints its
 // own markdown table), or only those named on the command line:
 //   npm run bench            all of them
-//   npm run bench -- kernel  only bench/kernel.js
+//   npm run bench -- kernel  only scripts/bench/kernel.js
 import { readdirSync } from 'node:fs';
 
 const wanted = process.argv.slice(2);

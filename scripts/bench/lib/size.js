@@ -3,12 +3,12 @@
 // as zod/mini and comlink included), then gzipped. An entry's size is what a
 // page loads when it imports it; chunks it imports dynamically (the embedded
 // Wasm, loaded with the first computation) are counted apart. Shared by
-// bench/size.js and test/size.test.ts.
+// scripts/bench/size.js and test/size.test.ts.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../../../', import.meta.url);
 
 /** Budgets in bytes (1 kB = 1000 bytes), from issue 7. */
 export const BUDGETS = {
