@@ -23,3 +23,4 @@ export type { Pool, PoolOptions } from './pool-contract.js';
 export { WorkerError } from './errors.js';
 export { owen } from './owen.js';
 export type { OwenOptions, OwenResult } from './owen.js';
+export { seededRandom } from './seeded-random.js';

@@ -14,6 +14,7 @@ import { EXACT_MAX_PLAYERS } from './table.js';
 import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 import { withWindow } from './wasm/window.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * How {@link owen} runs: the groups, the method and budget; for evaluator games
@@ -81,18 +82,6 @@ function orderWeights(n: number): Float64Array {
     w[s] = value;
   }
   return w;
-}
-
-/** Seeded uniform [0, 1) (mulberry32): the orders a seed gives are reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function popcount(mask: number): number {

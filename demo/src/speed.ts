@@ -1,10 +1,9 @@
 // The speed playground's computation (runs in the worker): build a built-in
 // game of n players, then time exact and sampled Shapley on it.
 import {
-  airportGame, closedFormShapley, quadraticGame, randomSoumGame, shapley, votingGame, type BuiltinGame,
+  airportGame, closedFormShapley, quadraticGame, randomSoumGame, seededRandom, shapley, votingGame, type BuiltinGame,
 } from 'agent-credit';
 import type { PlaygroundRequest, PlaygroundResult } from './protocol.js';
-import { seededRandom } from './seeded.js';
 
 export const PLAYGROUND_MAX_PLAYERS = 24;
 

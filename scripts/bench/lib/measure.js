@@ -27,4 +27,4 @@ export function verdict(ok) {
   return ok ? 'met' : 'NOT met';
 }
 
-export { seededRandom } from '../../../test/support/seeded.js';
+export { seededRandom } from '../../../dist/seeded-random.js';

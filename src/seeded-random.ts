@@ -1,5 +1,10 @@
-// A small seeded generator (mulberry32), so a playground game is the same
-// game every time for the same seed.
+/**
+ * A seeded uniform generator on [0, 1) (mulberry32): the same seed gives the
+ * same sequence, so random games and sampled orders reproduce.
+ *
+ * @example
+ * const game = randomSoumGame(20, 30, 1, 5, seededRandom(7));
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
