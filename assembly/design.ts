@@ -9,7 +9,7 @@
 // v(N) come first. State persists between ask and tell in one heap block.
 
 import { loadStream, saveStream, seedStream } from './rng';
-import { maskSetBytes, maskSetFind, maskSetInsert } from './maskset';
+import { maskSetBytes, maskSetCapacity, maskSetFind, maskSetInsert } from './maskset';
 import { fullMask, nextCombination, randomSubset } from './subsets';
 
 @unmanaged
@@ -57,8 +57,7 @@ export function designCreate(
   n: i32, budget: i32, seedLow: u32, seedHigh: u32, plan: usize, enumerate: usize, single: i32,
 ): usize {
   const half = n >> 1;
-  let capacity = 16;
-  while (capacity < 2 * budget) capacity <<= 1;
+  const capacity = maskSetCapacity(budget);
   const pairs = <usize>(half + 1);
   const head = align(offsetof<Design>());
   const bytes = head + align(pairs * 4) * 2 + align(pairs * 8) + align(<usize>budget * 8) * 2 +

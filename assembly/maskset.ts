@@ -10,6 +10,13 @@ function hashMask(mask: u64): u64 {
   return z ^ (z >> 31);
 }
 
+/** Slots for a set of up to `entries` masks: a power of two, at most half full, so probes stay short. */
+export function maskSetCapacity(entries: i32): i32 {
+  let capacity = 16;
+  while (capacity < 2 * entries) capacity <<= 1;
+  return capacity;
+}
+
 /** Bytes a set of `capacity` slots takes. */
 export function maskSetBytes(capacity: i32): usize {
   return <usize>capacity * 12;

@@ -10,7 +10,7 @@
 // evaluated are reused and cost nothing, so the budget counts distinct ones.
 
 import { loadStream, nextBelow, saveStream, seedStream } from './rng';
-import { maskSetBytes, maskSetFind, maskSetInsert } from './maskset';
+import { maskSetBytes, maskSetCapacity, maskSetFind, maskSetInsert } from './maskset';
 import { fullMask, randomSubset } from './subsets';
 
 const UNITS_PER_ASK = 4096;
@@ -65,8 +65,7 @@ function align(bytes: usize): usize {
 export function stratifiedCreate(n: i32, budget: i32, seedLow: u32, seedHigh: u32): usize {
   const pairs = n >= 3 ? (n - 1) >> 1 : 0;
   const strata = <usize>(n * max(pairs, 1));
-  let capacity = 16;
-  while (capacity < 2 * budget) capacity <<= 1;
+  const capacity = maskSetCapacity(budget);
   const head = align(offsetof<Stratified>());
   const bytes = head + align(<usize>budget * 8) * 2 + maskSetBytes(capacity) + align(strata * 8) * 5 + UNITS_PER_ASK * 24;
   const base = heap.alloc(bytes);
