@@ -3,7 +3,8 @@
 // the host merges them in chunk order: the result is the same however the
 // chunks are spread over workers.
 
-import { accumulateBlocks, lowBitsOf, prepareWeightVectors } from './exact';
+import { accumulateBlocks, lowBitsOf } from './membership';
+import { prepareOwnWeightVectors } from './exact';
 import { shapleyMembershipWeights } from './weights';
 
 const MAX_PLAYERS: i32 = 32;
@@ -24,9 +25,9 @@ export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, 
   } else {
     shapleyMembershipWeights(n, chunkCoefficients);
   }
-  prepareWeightVectors(n, chunkCoefficients, n * 2 + index);
+  const vectors = prepareOwnWeightVectors(n, chunkCoefficients, n * 2 + index);
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
-  store<f64>(out, accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows));
+  store<f64>(out, accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors));
 }

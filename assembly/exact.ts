@@ -10,15 +10,17 @@
 // player's sum is then read off those two small arrays, so the cost per table
 // entry is a load, a multiply and two adds, independent of n.
 
+import { accumulateBlocks, lowBitsOf, prepareWeightVectors } from './membership';
 import { shapleyMembershipWeights } from './weights';
 
 const MAX_PLAYERS: i32 = 32;
-const LOW_BITS: i32 = 8;
-const LOW_SIZE: i32 = 1 << LOW_BITS;
+const LOW_SIZE: i32 = 256;
 
 const coefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
 const weightVectors = memory.data((MAX_PLAYERS + 1) * LOW_SIZE * 8, 16);
 const lowAccumulator = memory.data(LOW_SIZE * 8, 16);
+/** What `weightVectors` holds (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
+let vectorsKey: i32 = -1;
 
 /**
  * out[i] = sum over S with i in S of coef[|S|] * v(S), for i < n.
@@ -27,10 +29,11 @@ const lowAccumulator = memory.data(LOW_SIZE * 8, 16);
 export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
   const lowBits = lowBitsOf(n);
   const lowSize = 1 << lowBits;
-  prepareWeightVectors(n, coef);
+  prepareWeightVectors(n, coef, weightVectors);
+  vectorsKey = -1;
   memory.fill(lowAccumulator, 0, <usize>lowSize * 8);
   memory.fill(out, 0, <usize>n * 8);
-  const total = accumulateBlocks(table, n, 0, <u64>1 << <u64>(n - lowBits), out, lowAccumulator);
+  const total = accumulateBlocks(table, n, 0, <u64>1 << <u64>(n - lowBits), out, lowAccumulator, weightVectors);
   for (let lo = 0; lo < lowSize; lo++) {
     const sum = load<f64>(lowAccumulator + (<usize>lo << 3));
     let bits = lo;
@@ -44,84 +47,11 @@ export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: u
   return total;
 }
 
-/** Bits of a coalition mask that index inside a block. */
-export function lowBitsOf(n: i32): i32 {
-  return n < LOW_BITS ? n : LOW_BITS;
-}
-
-/** What the weight vectors hold (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
-let vectorsKey: i32 = -1;
-
-/**
- * One weight vector per popcount of the high bits: vector h, entry lo =
- * coef[h + popcount(lo)]. With a key >= 0 that matches the last call's, the
- * vectors are already in place and are kept.
- */
-export function prepareWeightVectors(n: i32, coef: usize, key: i32 = -1): void {
-  if (key >= 0 && key == vectorsKey) return;
+/** The module's weight vectors, prepared for `coef` unless `key` (>= 0) says they already are. */
+export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
+  if (key < 0 || key != vectorsKey) prepareWeightVectors(n, coef, weightVectors);
   vectorsKey = key;
-  const lowBits = lowBitsOf(n);
-  const lowSize = 1 << lowBits;
-  for (let h = 0; h <= n - lowBits; h++) {
-    const vector = weightVectors + <usize>(h * lowSize) * 8;
-    for (let lo = 0; lo < lowSize; lo++) {
-      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
-    }
-  }
-}
-
-/**
- * Adds the blocks [firstHi, firstHi + count), whose entries start at
- * `blocks`, to `out` (credit of each high player) and `lows` (weighted sum
- * per low pattern). Needs prepareWeightVectors. Returns the weighted sum.
- */
-export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize): f64 {
-  const lowBits = lowBitsOf(n);
-  const lowSize = 1 << lowBits;
-  let total: f64 = 0;
-  for (let b: u64 = 0; b < count; b++) {
-    const hi = firstHi + b;
-    const vector = weightVectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
-    const block = blocks + (<usize>(b << <u64>lowBits) << 3);
-    let blockSum: f64 = 0;
-    if (lowSize >= 4) {
-      let acc0 = f64x2.splat(0);
-      let acc1 = f64x2.splat(0);
-      for (let lo = 0; lo < lowSize; lo += 4) {
-        const offset = <usize>lo << 3;
-        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
-        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
-        v128.store(lows + offset, f64x2.add(v128.load(lows + offset), p0));
-        v128.store(lows + offset, f64x2.add(v128.load(lows + offset, 16), p1), 16);
-        acc0 = f64x2.add(acc0, p0);
-        acc1 = f64x2.add(acc1, p1);
-      }
-      const acc = f64x2.add(acc0, acc1);
-      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    } else {
-      for (let lo = 0; lo < lowSize; lo++) {
-        const offset = <usize>lo << 3;
-        const p = load<f64>(block + offset) * load<f64>(vector + offset);
-        store<f64>(lows + offset, load<f64>(lows + offset) + p);
-        blockSum += p;
-      }
-    }
-    total += creditBlock(out, lowBits, hi, blockSum);
-  }
-  return total;
-}
-
-/** Adds a block's weighted sum to each of its high players; returns the sum. */
-// @ts-ignore: decorator
-@inline
-function creditBlock(out: usize, lowBits: i32, hi: u64, blockSum: f64): f64 {
-  let bits = hi;
-  while (bits != 0) {
-    const slot = out + (<usize>(lowBits + <i32>ctz(bits)) << 3);
-    store<f64>(slot, load<f64>(slot) + blockSum);
-    bits &= bits - 1;
-  }
-  return blockSum;
+  return weightVectors;
 }
 
 /** Exact Shapley values of the n-player game tabulated at `table` into out[0..n). */

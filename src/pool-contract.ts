@@ -26,6 +26,12 @@ export type PoolGame =
 export interface PoolRunner extends Pool {
   readonly [POOL_BRAND]: true;
   exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array>;
+  /**
+   * Whether exact() reads this table where it lies (a table from
+   * createSharedTable): its values then need no scan on the calling thread,
+   * since a NaN or infinity in them makes the pass's result non-finite.
+   */
+  readsInPlace(values: Float64Array): boolean;
   permutation(game: PoolGame, n: number, budget: number, seed: number): Promise<{ values: Float64Array; stderr: Float64Array; evaluations: number }>;
 }
 

@@ -9,6 +9,8 @@ import { mergeBlockStats, planPermutation } from './permutation.js';
 import type { WorkerApi } from './worker.js';
 import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tasks.js';
 import { wasmModule } from './wasm/module.js';
+import { sharedExactModule } from './wasm/shared-module.js';
+import { returnScratchSlots, sharedTableOf, takeScratchSlots, type SharedTable } from './shared-table.js';
 import { POOL_BRAND, type PoolGame, type PoolRunner } from './pool-contract.js';
 
 export type { Pool, PoolOptions } from './pool-contract.js';
@@ -128,9 +130,10 @@ export class WorkerPool implements PoolRunner {
 
   /**
    * Exact Shapley or Banzhaf values, the table split into contiguous chunk
-   * ranges, one per worker. A table in a SharedArrayBuffer is read by the
-   * workers in place, and built-in games are tabulated by the workers
-   * themselves. Any other table is copied to the workers in pieces of
+   * ranges, one per worker. A table made by createSharedTable is read by the
+   * workers' kernels in place; a table in any other SharedArrayBuffer is
+   * read by the workers without a copy between threads, and built-in games
+   * are tabulated by the workers themselves. Any other table is copied to the workers in pieces of
    * PIECE_CHUNKS chunks, two pieces in flight per worker: each piece's buffer
    * is transferred (not cloned) and comes back with the piece's results, to
    * carry the next piece. The caller's array is never detached.
@@ -138,7 +141,17 @@ export class WorkerPool implements PoolRunner {
   async exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
     const plan = planChunks(n);
     const task = (first: number, count: number) => ({ n, index: INDEX_ID[index], firstChunk: first, chunkCount: count });
-    const perWorker = splitRange(plan.chunks, this.size).map(async (range, w): Promise<ExactChunksResult[]> => {
+    const ranges = splitRange(plan.chunks, this.size);
+    const shared = game.kind === 'table' ? sharedTableOf(game.values) : undefined;
+    const slots = shared && takeScratchSlots(shared, ranges.length);
+    if (shared && slots) {
+      try {
+        return await this.exactInPlace(shared, slots, n, index, ranges);
+      } finally {
+        returnScratchSlots(shared, slots);
+      }
+    }
+    const perWorker = ranges.map(async (range, w): Promise<ExactChunksResult[]> => {
       if (game.kind === 'builtin') {
         const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
         return [await this.call(w, (api) => api.exactChunks({ ...task(range.first, range.count), source }))];
@@ -167,9 +180,29 @@ export class WorkerPool implements PoolRunner {
       await Promise.all([lane(), lane()]);
       return results;
     });
-    const results = (await Promise.all(perWorker)).flat();
-    const partials = concat(results.map((r) => r.partials));
-    return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
+    return mergeResults((await Promise.all(perWorker)).flat(), n, index);
+  }
+
+  readsInPlace(values: Float64Array): boolean {
+    return sharedTableOf(values) !== undefined;
+  }
+
+  /** The exact pass on a table in shared Wasm memory: each worker's kernel reads its range where it lies, with its own scratch slot. */
+  private async exactInPlace(
+    table: SharedTable, slots: number[], n: number, index: IndexKind, ranges: { first: number; count: number }[],
+  ): Promise<Float64Array> {
+    const module = await sharedExactModule();
+    const results = await Promise.all(
+      ranges.map((range, w) =>
+        this.call(w, (api) =>
+          api.exactChunksShared({
+            module, memory: table.memory, tableOffset: table.tableOffset, scratch: slots[w],
+            n, index: INDEX_ID[index], firstChunk: range.first, chunkCount: range.count,
+          }),
+        ),
+      ),
+    );
+    return mergeResults(results, n, index);
   }
 
   /**
@@ -201,6 +234,12 @@ function shareable(values: Float64Array): Float64Array {
   const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
   shared.set(values);
   return shared;
+}
+
+/** Chunk results in chunk order, merged into the index values. */
+function mergeResults(results: ExactChunksResult[], n: number, index: IndexKind): Float64Array {
+  const partials = concat(results.map((r) => r.partials));
+  return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
 }
 
 function concat(parts: Float64Array[]): Float64Array {

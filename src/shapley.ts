@@ -7,7 +7,8 @@ import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js'
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
 import { shapleyOptionsSchema, type Method } from './schemas.js';
 import { createWasmSampler, type WasmMethod } from './samplers.js';
-import { EXACT_MAX_PLAYERS, checkPlayers, checkTableGame, type TableGame } from './table.js';
+import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from './table.js';
+import type { IndexKind } from './exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from './pool-contract.js';
 import { describe, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
@@ -68,11 +69,17 @@ const AUTO_EXACT_MAX_PLAYERS = 20;
 
 /** A game checked by checkGame (internal). */
 export type CheckedGame =
-  | { kind: 'table'; players: string[]; values: Float64Array }
+  /** `unscanned`: the values are not yet checked for NaN and infinities (see checkGame). */
+  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true }
   | { kind: 'builtin'; players: string[]; game: BuiltinGame };
 
-/** Validates a table or built-in game (internal; also used by owen). */
-export function checkGame(game: unknown): CheckedGame {
+/**
+ * Validates a table or built-in game (internal; also used by owen). A table
+ * that `pool` reads in place is not scanned here, on the calling thread: its
+ * check rides on the workers' exact pass (poolExact), or on scanValues before
+ * any other method.
+ */
+export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
   if (game && typeof game === 'object' && 'builtin' in game) {
     const builtin = game as BuiltinGame;
     const players = checkPlayers(builtin.players);
@@ -85,8 +92,10 @@ export function checkGame(game: unknown): CheckedGame {
     return { kind: 'builtin', players, game: builtin };
   }
   if (game && typeof game === 'object' && 'values' in game) {
-    const { players, values } = checkTableGame(game);
-    return { kind: 'table', players, values };
+    const given = (game as { values: unknown }).values;
+    const inPlace = pool !== undefined && given instanceof Float64Array && pool.readsInPlace(given);
+    const { players, values } = checkTableGame(game, !inPlace);
+    return inPlace ? { kind: 'table', players, values, unscanned: true } : { kind: 'table', players, values };
   }
   throw new InputError('game: expected { players, values } (a value table) or a built-in game');
 }
@@ -140,15 +149,16 @@ export async function shapley(game: Game, options?: ShapleyOptions): Promise<Sha
 export async function shapley(game: EvaluatorGame, options?: EvaluatorOptions): Promise<EvaluatorResult>;
 export async function shapley(game: Game | EvaluatorGame, options: ShapleyOptions | EvaluatorOptions = {}): Promise<ShapleyResult> {
   if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
-  const checked = checkGame(game);
-  const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
   const pool = checkPool(options as ShapleyOptions);
+  const checked = checkGame(game, pool);
+  const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
   const n = checked.players.length;
   const chosen = resolveMethod(checked, method, budget);
   if (chosen === 'exact') {
-    const values = pool ? await pool.exact(poolGameOf(checked, true), n, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
+    const values = pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
+  scanValues(checked);
   const spend = budget ?? DEFAULT_BUDGET;
   if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
@@ -189,6 +199,26 @@ function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }
 
+/**
+ * Exact values from the pool's workers. For a table they read in place the
+ * values were not scanned (checkGame): a NaN or infinity in them makes the
+ * result non-finite, and only then is the table scanned, for the same error
+ * that naming the entry as the scan up front would have given.
+ */
+async function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promise<Float64Array> {
+  const values = await pool.exact(poolGameOf(game, true), game.players.length, index);
+  if (game.kind === 'table' && game.unscanned && !values.every(Number.isFinite)) {
+    checkFiniteValues(game.values, game.players);
+    throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
+  }
+  return values;
+}
+
+/** Scans a table checkGame left unscanned, before anything but the pool's exact pass reads it. */
+function scanValues(game: CheckedGame): void {
+  if (game.kind === 'table' && game.unscanned) checkFiniteValues(game.values, game.players);
+}
+
 async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {
   const n = game.players.length;
   if (pool && n > 1) {
@@ -214,10 +244,10 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
  * (await banzhaf({ players: ['a', 'b'], values: [0, 1, 1, 3] })).values; // Float64Array [1.5, 1.5]
  */
 export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promise<ShapleyResult> {
-  const checked = checkGame(game);
   const pool = checkPool(options ?? {});
+  const checked = checkGame(game, pool);
   const n = checked.players.length;
-  const values = pool ? await pool.exact(poolGameOf(checked, true), n, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n);
+  const values = pool ? await poolExact(pool, checked, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n);
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
 }
 

@@ -40,7 +40,12 @@ export function checkPlayers(players: unknown): string[] {
   return parseOrThrow(playersSchema, players, 'players');
 }
 
-export function checkTableGame(game: unknown): CheckedTable {
+/**
+ * Validates a table game. With `checkValues` false the values are not scanned
+ * for NaN or infinities: the caller then gets them checked another way (a pool
+ * reading a shared table in place: see checkedExactValues in shapley.ts).
+ */
+export function checkTableGame(game: unknown, checkValues = true): CheckedTable {
   const { players, values } = parseOrThrow(tableGameSchema, game, 'game');
   const n = players.length;
   if (n > EXACT_MAX_PLAYERS) {
@@ -58,6 +63,12 @@ export function checkTableGame(game: unknown): CheckedTable {
     );
   }
   // Checked before any conversion: Float64Array.from would turn null into 0.
+  if (checkValues || !(values instanceof Float64Array)) checkFiniteValues(values, players);
+  return { players, values: values instanceof Float64Array ? values : Float64Array.from(values) };
+}
+
+/** Throws an InputError naming the first entry of `values` that is not a finite number. */
+export function checkFiniteValues(values: ArrayLike<unknown>, players: string[]): void {
   for (let mask = 0; mask < values.length; mask++) {
     const value: unknown = values[mask];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -65,5 +76,4 @@ export function checkTableGame(game: unknown): CheckedTable {
       throw new InputError(`values[${mask}] (${describeMask(mask, players)}): expected a finite number, got ${shown}`);
     }
   }
-  return { players, values: values instanceof Float64Array ? values : Float64Array.from(values) };
 }

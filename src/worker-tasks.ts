@@ -3,6 +3,7 @@
 import { planChunks } from './exact-chunks.js';
 import { runPermutationBlocks } from './permutation.js';
 import type { KernelExports } from './wasm/module.js';
+import type { SharedExactExports } from './wasm/shared-module.js';
 import { withWindow } from './wasm/window.js';
 
 /** Table values for a range of chunks: `values[offset]` is v(first mask of the range). */
@@ -63,6 +64,40 @@ export function exactChunks(core: KernelExports, task: ExactChunksTask): ExactCh
       partials.set(window.f64(out, plan.partialLength), c * plan.partialLength);
     }
   });
+  return { partials, first, last };
+}
+
+/** A range of chunks of a table in shared Wasm memory (src/shared-table.ts), read in place. */
+export interface SharedExactTask {
+  /** The compiled assembly/shared-exact.ts, instantiated on `memory` for this call. */
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of v(empty). */
+  tableOffset: number;
+  /** Byte offset of this call's scratch slot (src/shared-table.ts). */
+  scratch: number;
+  n: number;
+  index: number;
+  firstChunk: number;
+  chunkCount: number;
+}
+
+/** As exactChunks, on a table the worker reads where it lies; the same kernel code, so the same partial sums bit for bit. */
+export function exactChunksShared(core: SharedExactExports, task: SharedExactTask): ExactChunksResult {
+  const { memory, tableOffset, scratch, n, index, firstChunk, chunkCount } = task;
+  const plan = planChunks(n);
+  const out = scratch + core.scratchBytes(n);
+  const partials = new Float64Array(chunkCount * plan.partialLength);
+  core.prepareMembership(n, index, scratch);
+  const outView = new Float64Array(memory.buffer, out, plan.partialLength);
+  for (let c = 0; c < chunkCount; c++) {
+    const chunk = firstChunk + c;
+    core.membershipChunkShared(tableOffset + chunk * plan.chunkEntries * 8, n, chunk * plan.chunkBlocks, plan.chunkBlocks, scratch, out);
+    partials.set(outView, c * plan.partialLength);
+  }
+  const table = new Float64Array(memory.buffer, tableOffset, 2 ** n);
+  const first = table[firstChunk * plan.chunkEntries];
+  const last = table[(firstChunk + chunkCount) * plan.chunkEntries - 1];
   return { partials, first, last };
 }
 

@@ -5,7 +5,11 @@ import { expose, transfer } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { instantiate, type KernelExports } from './wasm/module.js';
 import { LOCK_HELD, type BrowserWorkerStart } from './worker-protocol.js';
-import { exactChunks, permutationStats, type ExactChunksResult, type ExactChunksTask, type PermutationTask } from './worker-tasks.js';
+import { instantiateSharedExact } from './wasm/shared-module.js';
+import {
+  exactChunks, exactChunksShared, permutationStats,
+  type ExactChunksResult, type ExactChunksTask, type PermutationTask, type SharedExactTask,
+} from './worker-tasks.js';
 
 let core: KernelExports | undefined;
 
@@ -28,6 +32,11 @@ const api = {
     if (source.kind === 'table' && !isShared(source.values)) {
       return transfer({ ...result, spent: source.values }, [result.partials.buffer, source.values.buffer]);
     }
+    return transfer(result, [result.partials.buffer]);
+  },
+  /** On a table in shared Wasm memory; a fresh instance per call, so a worker holds no table's memory once the call is done. */
+  async exactChunksShared(task: SharedExactTask): Promise<ExactChunksResult> {
+    const result = exactChunksShared(await instantiateSharedExact(task.module, task.memory), task);
     return transfer(result, [result.partials.buffer]);
   },
   permutationStats(task: PermutationTask): Float64Array {

@@ -53,7 +53,7 @@ export interface KernelExports {
 let compiled: Promise<WebAssembly.Module> | undefined;
 let instantiated: Promise<KernelExports> | undefined;
 
-function decodeBytes(text: string): Uint8Array {
+export function decodeBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;

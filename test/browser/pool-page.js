@@ -1,7 +1,8 @@
 // Runs the pool scenarios of test/pool-browser.test.ts inside the page and
 // publishes plain results on window.poolResults (or window.poolFailure).
-import { randomSoumGame, shapley, WorkerError } from '../../dist/index.js';
-import { createPool } from '../../dist/browser.js';
+// Served cross-origin isolated, it runs the shared-table scenarios instead.
+import { banzhaf, randomSoumGame, shapley, WorkerError } from '../../dist/index.js';
+import { canShareWasmMemory, createPool, createSharedTable } from '../../dist/browser.js';
 import { WorkerPool } from '../../dist/pool.js';
 import { webWorkerHandle } from '../../dist/pool-browser.js';
 
@@ -62,10 +63,47 @@ async function scenarios() {
   const inFlight = shapley(heavy, { method: 'exact', pool });
   await pool.terminate();
   results.terminated = await inFlight.then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
+  step = 'shared table fallback';
+  results.fallback = await sharedTableScenario();
   return results;
 }
 
-scenarios().then(
+/**
+ * A table from createSharedTable, exact with 1, 2 and 4 workers against the
+ * same values copied, and a NaN in it. On a page that is not cross-origin
+ * isolated the table is an ordinary Float64Array and must work the same.
+ */
+async function sharedTableScenario() {
+  const pools = [1, 2, 4].map((workers) => createPool({ workers }));
+  const { players, values } = table(15, 11);
+  const shared = createSharedTable(15);
+  shared.set(values);
+  const copied = { players, values };
+  const result = {
+    canShare: canShareWasmMemory(),
+    sharedBuffer: typeof SharedArrayBuffer === 'function' && shared.buffer instanceof SharedArrayBuffer,
+    single: plain(await shapley(copied, { method: 'exact' })),
+    singleBanzhaf: plain(await banzhaf(copied)),
+    copiedPooled: plain(await shapley(copied, { method: 'exact', pool: pools[1] })),
+    pooled: [],
+    banzhafPooled: [],
+  };
+  for (const pool of pools) {
+    result.pooled.push(plain(await shapley({ players, values: shared }, { method: 'exact', pool })));
+    result.banzhafPooled.push(plain(await banzhaf({ players, values: shared }, { pool })));
+  }
+  shared[77] = Number.NaN;
+  result.nanError = await shapley({ players, values: shared }, { method: 'exact', pool: pools[2] }).then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
+  await Promise.all(pools.map((pool) => pool.terminate()));
+  return result;
+}
+
+async function isolatedScenarios() {
+  step = 'shared table in place';
+  return { crossOriginIsolated: self.crossOriginIsolated, shared: await sharedTableScenario() };
+}
+
+(self.crossOriginIsolated ? isolatedScenarios() : scenarios()).then(
   (results) => {
     window.poolResults = results;
   },

@@ -1,0 +1,87 @@
+// The streaming pass behind the exact kernels (see exact.ts for the idea),
+// stateless: every buffer it reads or writes is passed in, so the same code
+// serves the module's own exact pass and pool workers sharing one memory
+// (shared-exact.ts).
+
+const LOW_BITS: i32 = 8;
+
+/** Bits of a coalition mask that index inside a block. */
+export function lowBitsOf(n: i32): i32 {
+  return n < LOW_BITS ? n : LOW_BITS;
+}
+
+/** Bytes of weight vectors for n players: see prepareWeightVectors. */
+export function weightVectorBytes(n: i32): usize {
+  return <usize>((n - lowBitsOf(n) + 1) << lowBitsOf(n)) << 3;
+}
+
+/**
+ * One weight vector per popcount of the high bits into `vectors`: vector h,
+ * entry lo = coef[h + popcount(lo)].
+ */
+export function prepareWeightVectors(n: i32, coef: usize, vectors: usize): void {
+  const lowBits = lowBitsOf(n);
+  const lowSize = 1 << lowBits;
+  for (let h = 0; h <= n - lowBits; h++) {
+    const vector = vectors + <usize>(h * lowSize) * 8;
+    for (let lo = 0; lo < lowSize; lo++) {
+      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
+    }
+  }
+}
+
+/**
+ * Adds the blocks [firstHi, firstHi + count), whose entries start at
+ * `blocks`, to `out` (credit of each high player) and `lows` (weighted sum
+ * per low pattern), weighting by `vectors` (see prepareWeightVectors).
+ * Returns the weighted sum.
+ */
+export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize, vectors: usize): f64 {
+  const lowBits = lowBitsOf(n);
+  const lowSize = 1 << lowBits;
+  let total: f64 = 0;
+  for (let b: u64 = 0; b < count; b++) {
+    const hi = firstHi + b;
+    const vector = vectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
+    const block = blocks + (<usize>(b << <u64>lowBits) << 3);
+    let blockSum: f64 = 0;
+    if (lowSize >= 4) {
+      let acc0 = f64x2.splat(0);
+      let acc1 = f64x2.splat(0);
+      for (let lo = 0; lo < lowSize; lo += 4) {
+        const offset = <usize>lo << 3;
+        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
+        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
+        v128.store(lows + offset, f64x2.add(v128.load(lows + offset), p0));
+        v128.store(lows + offset, f64x2.add(v128.load(lows + offset, 16), p1), 16);
+        acc0 = f64x2.add(acc0, p0);
+        acc1 = f64x2.add(acc1, p1);
+      }
+      const acc = f64x2.add(acc0, acc1);
+      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    } else {
+      for (let lo = 0; lo < lowSize; lo++) {
+        const offset = <usize>lo << 3;
+        const p = load<f64>(block + offset) * load<f64>(vector + offset);
+        store<f64>(lows + offset, load<f64>(lows + offset) + p);
+        blockSum += p;
+      }
+    }
+    total += creditBlock(out, lowBits, hi, blockSum);
+  }
+  return total;
+}
+
+/** Adds a block's weighted sum to each of its high players; returns the sum. */
+// @ts-ignore: decorator
+@inline
+function creditBlock(out: usize, lowBits: i32, hi: u64, blockSum: f64): f64 {
+  let bits = hi;
+  while (bits != 0) {
+    const slot = out + (<usize>(lowBits + <i32>ctz(bits)) << 3);
+    store<f64>(slot, load<f64>(slot) + blockSum);
+    bits &= bits - 1;
+  }
+  return blockSum;
+}
+
