@@ -10,7 +10,7 @@ import type { WorkerApi } from './worker.js';
 import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tasks.js';
 import { wasmModule } from './wasm/module.js';
 import { sharedExactModule } from './wasm/shared-module.js';
-import { returnScratchSlots, sharedTableOf, takeScratchSlots, type SharedTable } from './shared-table.js';
+import { returnScratchSlots, sharedTableOf, takeScratchSlots, type SharedTable } from './shared-memory.js';
 import { POOL_BRAND, type PoolGame, type PoolRunner } from './pool-contract.js';
 
 export type { Pool, PoolOptions } from './pool-contract.js';
