@@ -19,7 +19,8 @@ export interface PoolOptions {
 
 /** A value table or a built-in game, validated, as a pool takes it. */
 export type PoolGame =
-  | { kind: 'table'; values: Float64Array }
+  /** `unscanned`: the values were not checked for NaN and infinities; exact() checks them (see readsInPlace). */
+  | { kind: 'table'; values: Float64Array; players: string[]; unscanned?: true }
   | { kind: 'builtin'; kindId: number; params: Float64Array };
 
 /** The pool's side of shapley() and banzhaf(). */

@@ -4,6 +4,7 @@
 // src/pool-node.ts).
 import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
 import { InputError, WorkerError } from './errors.js';
+import { checkFiniteValues } from './table.js';
 import { INDEX_ID, mergeChunkPartials, planChunks, splitRange, type IndexKind } from './exact-chunks.js';
 import { mergeBlockStats, planPermutation } from './permutation.js';
 import type { WorkerApi } from './worker.js';
@@ -139,6 +140,12 @@ export class WorkerPool implements PoolRunner {
    * carry the next piece. The caller's array is never detached.
    */
   async exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
+    const values = await this.exactValues(game, n, index);
+    if (game.kind === 'table' && game.unscanned) checkUnscannedResult(game.values, game.players, values);
+    return values;
+  }
+
+  private async exactValues(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
     const plan = planChunks(n);
     const task = (first: number, count: number) => ({ n, index: INDEX_ID[index], firstChunk: first, chunkCount: count });
     const ranges = splitRange(plan.chunks, this.size);
@@ -234,6 +241,18 @@ function shareable(values: Float64Array): Float64Array {
   const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
   shared.set(values);
   return shared;
+}
+
+/**
+ * For a table whose values were not scanned (readsInPlace): a NaN or infinity
+ * in them makes the exact values non-finite, and only then is the table
+ * scanned, for the same InputError, naming the entry, that the scan up front
+ * would have given. Finite values whose sums overflow are an error too.
+ */
+function checkUnscannedResult(table: Float64Array, players: string[], values: Float64Array): void {
+  if (values.every(Number.isFinite)) return;
+  checkFiniteValues(table, players);
+  throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
 }
 
 /** Chunk results in chunk order, merged into the index values. */

@@ -76,7 +76,7 @@ export type CheckedGame =
 /**
  * Validates a table or built-in game (internal; also used by owen). A table
  * that `pool` reads in place is not scanned here, on the calling thread: its
- * check rides on the workers' exact pass (poolExact), or on scanValues before
+ * check rides on the workers' exact pass (WorkerPool.exact), or on scanValues before
  * any other method.
  */
 export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
@@ -194,24 +194,14 @@ function checkPool(options: { pool?: unknown }): PoolRunner | undefined {
 
 /** The game as workers take it; built-in games are tabulated by the workers, a range each. */
 function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
-  if (game.kind === 'table') return { kind: 'table', values: game.values };
+  if (game.kind === 'table') return { kind: 'table', values: game.values, players: game.players, unscanned: game.unscanned };
   if (forExact && game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }
 
-/**
- * Exact values from the pool's workers. For a table they read in place the
- * values were not scanned (checkGame): a NaN or infinity in them makes the
- * result non-finite, and only then is the table scanned, for the same error
- * that naming the entry as the scan up front would have given.
- */
-async function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promise<Float64Array> {
-  const values = await pool.exact(poolGameOf(game, true), game.players.length, index);
-  if (game.kind === 'table' && game.unscanned && !values.every(Number.isFinite)) {
-    checkFiniteValues(game.values, game.players);
-    throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
-  }
-  return values;
+/** Exact values from the pool's workers (which check a table checkGame left unscanned). */
+function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promise<Float64Array> {
+  return pool.exact(poolGameOf(game, true), game.players.length, index);
 }
 
 /** Scans a table checkGame left unscanned, before anything but the pool's exact pass reads it. */
