@@ -318,16 +318,19 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
 
   it('shows sampled credits with whiskers when the method is sampled, for a table and for an episode', async () => {
     const { page, problems } = await openDemo();
-    const players = ['alpha', 'beta', 'gamma', 'delta'];
-    const values = Array.from({ length: 16 }, (_, mask) => (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.3 + (mask === 15 ? 0.5 : 0) + ((mask >> 2) & 1) * 0.1);
+    const players = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+    const values = Array.from({ length: 256 }, (_, mask) =>
+      (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.3 + ((mask >> 2) & 1) * 0.1 + (mask === 255 ? 0.5 : 0) + ((mask * 7) % 5) * 0.05);
     await page.locator('#method-select').selectOption('permutation');
-    await page.locator('#budget-input').fill('5000');
+    // Below 2^8 coalitions, so the table is sampled (a budget of 2^n would give exact values).
+    await page.locator('#budget-input').fill('255');
     await page.locator('#seed-input').fill('3');
     const loaded = runAndWait(page, () =>
-      page.getByTestId('file-input').setInputFiles({ name: 'four.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ players, values })) }),
+      page.getByTestId('file-input').setInputFiles({ name: 'eight.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ players, values })) }),
     );
     expect(await loaded).toBe('done');
-    const expected = await shapley({ players, values }, { method: 'permutation', budget: 5000, seed: 3 });
+    const expected = await shapley({ players, values }, { method: 'permutation', budget: 255, seed: 3 });
+    expect(Math.min(...expected.stderr!)).toBeGreaterThan(0);
     expect(await shownCredits(page)).toEqual(asRecord(players, expected.values));
     expect(await page.locator('#results .credit-chart .whisker').count()).toBe(players.length);
     const pairs = await interactions({ players, values });
@@ -349,15 +352,18 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
 
   it('shows progress on a long multi-record run, and Cancel stops it', async () => {
     const { page, problems } = await openDemo();
-    const players = Array.from({ length: 10 }, (_, i) => `agent${i}`);
-    const line = JSON.stringify({ players, values: Array.from({ length: 1024 }, (_, mask) => mask.toString(2).split('1').length - 1) });
+    // Each record costs about as much as its table is large: a budget of 2^n or
+    // more would enumerate the coalitions rather than sample, so the run is
+    // long because the tables are (16 players, 60 records, about 9 MB).
+    const players = Array.from({ length: 16 }, (_, i) => `agent${i}`);
+    const line = JSON.stringify({ players, values: Array.from({ length: 2 ** 16 }, (_, mask) => mask.toString(2).split('1').length - 1) });
     await page.locator('#method-select').selectOption('permutation');
-    await page.locator('#budget-input').fill('20000000');
-    await page.getByTestId('file-input').setInputFiles({ name: 'long.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(Array(40).fill(line).join('\n')) });
+    await page.locator('#budget-input').fill(String(2 ** 16 - 1));
+    await page.getByTestId('file-input').setInputFiles({ name: 'long.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(Array(60).fill(line).join('\n')) });
     const progress = page.locator('#run-progress');
     await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('run-status').textContent()).toBe('running');
-    expect(await page.locator('#run-detail').textContent()).toMatch(/of 40 records/);
+    expect(await page.locator('#run-detail').textContent()).toMatch(/of 60 records/);
     await page.locator('#cancel-run').click();
     expect(await page.getByTestId('run-status').textContent()).toBe('cancelled');
     expect(await progress.isHidden()).toBe(true);

@@ -31,7 +31,8 @@ describe('shapley() on evaluator games', () => {
     const n = 9;
     const values = randomTable(n, seededRandom(7));
     const players = names(n);
-    for (const budget of [40, 333, 5_000]) {
+    // All below 2^9 = 512: at 512 and above the run enumerates every coalition instead.
+    for (const budget of [40, 333, 2 ** n - 1]) {
       const { evaluate, seen } = tableEvaluator(players, values);
       const r = await shapley({ players, evaluate }, { method: 'permutation', budget, seed: 5 });
       const viaTable = await shapley({ players, values }, { method: 'permutation', budget, seed: 5 });
@@ -139,7 +140,7 @@ describe('shapley() on evaluator games', () => {
   });
 
   it('resumes an interrupted permutation run from the JSON cache: same result, no coalition paid twice', async () => {
-    const n = 10;
+    const n = 12;
     const values = randomTable(n, seededRandom(21));
     const players = names(n);
     const options = { method: 'permutation' as const, budget: 3_000, seed: 8, concurrency: 2 };
@@ -182,7 +183,7 @@ describe('shapley() on evaluator games', () => {
     expect(timedOut.message).toMatch(/no value within timeoutMs = 10 ms/);
 
     const reports: Progress[] = [];
-    const p = await shapley({ players: names(12), evaluate: (c: string[]) => c.length ** 2 }, {
+    const p = await shapley({ players: names(13), evaluate: (c: string[]) => c.length ** 2 }, {
       method: 'permutation', budget: 5_000, onProgress: (report) => reports.push(report),
     });
     const last = reports.at(-1)!;

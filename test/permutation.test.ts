@@ -7,7 +7,8 @@ import { textbookShapley } from './support/textbook.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 describe('permutation sampling', () => {
-  const n = 10;
+  // 16 players: every budget below is under 2^16, so these runs sample.
+  const n = 16;
   const values = randomTable(n, seededRandom(42));
   const game = { players: names(n), values };
   const truth = textbookShapley(values, n);
@@ -42,6 +43,7 @@ describe('permutation sampling', () => {
     };
     const small = await rmse(2_000);
     const large = await rmse(32_000);
+    expect(32_000).toBeLessThan(2 ** n);
     // 16x the budget: 4x smaller error in expectation.
     expect(small / large).toBeGreaterThan(3);
     expect(small / large).toBeLessThan(5.3);
@@ -52,6 +54,7 @@ describe('permutation sampling', () => {
     let total = 0;
     for (let seed = 0; seed < 60; seed++) {
       const r = await shapley(game, { method: 'permutation', budget: 4_000, seed });
+      expect(r.method).toBe('permutation');
       for (let i = 0; i < n; i++) {
         total++;
         if (Math.abs(r.values[i] - truth[i]) <= 3 * r.stderr![i]) within++;

@@ -61,7 +61,8 @@ describe('worker pool (Node worker_threads)', () => {
   });
 
   it('same seed, 1 vs 2 vs 4 workers: identical values and standard errors, equal to the single thread', async () => {
-    const game = { players: names(12), values: randomTable(12, seededRandom(8)) };
+    // 16 players: the budget is below 2^16, so this samples (a budget of 2^n would enumerate).
+    const game = { players: names(16), values: randomTable(16, seededRandom(8)) };
     const builtin = randomSoumGame(30, 60, 1, 6, seededRandom(9));
     for (const g of [game, builtin]) {
       const single = await shapley(g, { method: 'permutation', budget: 60_000, seed: 42 });
@@ -70,6 +71,8 @@ describe('worker pool (Node worker_threads)', () => {
         expect(Array.from(r.values)).toEqual(Array.from(single.values));
         expect(Array.from(r.stderr!)).toEqual(Array.from(single.stderr!));
         expect(r.evaluations).toBe(single.evaluations);
+        expect(r.evaluations).toBeLessThan(60_000);
+        expect(Math.max(...r.stderr!)).toBeGreaterThan(0);
       }
     }
   });
@@ -84,7 +87,7 @@ describe('worker pool (Node worker_threads)', () => {
     expect(error).toBeInstanceOf(WorkerError);
     expect(error.message).toMatch(/pool worker 0 stopped \(exit code \d+\) during a call; the pool has replaced it/);
     expect(threads.length).toBe(3);
-    const game = { players: names(10), values: randomTable(10, seededRandom(3)) };
+    const game = { players: names(13), values: randomTable(13, seededRandom(3)) };
     const again = await shapley(game, { method: 'permutation', budget: 5_000, pool });
     const single = await shapley(game, { method: 'permutation', budget: 5_000 });
     expect(Array.from(again.values)).toEqual(Array.from(single.values));

@@ -30,7 +30,8 @@ async function scenarios() {
   for (const pool of pools) results.exactPooled.push(plain(await shapley(exactGame, { method: 'exact', pool })));
   step = 'permutation';
   const sampled = randomSoumGame(24, 50, 1, 6, Math.random.bind(null));
-  const sampledGames = [table(12, 3), sampled];
+  // Below 2^n evaluations, so both games are sampled (a budget of 2^n would enumerate).
+  const sampledGames = [table(16, 3), sampled];
   results.permutationSingle = [];
   results.permutationPooled = [];
   for (const game of sampledGames) {
@@ -56,7 +57,7 @@ async function scenarios() {
   const error = await call.then(() => null, (e) => e);
   results.crash = { isWorkerError: error instanceof WorkerError, message: error && error.message, spawned: workers.length };
   step = 'after crash';
-  const small = table(10, 5);
+  const small = table(13, 5);
   results.afterCrash = plain(await shapley(small, { method: 'permutation', budget: 5_000, pool }));
   results.afterCrashSingle = plain(await shapley(small, { method: 'permutation', budget: 5_000 }));
   step = 'terminate';

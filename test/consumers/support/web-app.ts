@@ -74,7 +74,7 @@ export function expectCorrectReport(report: PageReport, { ownWorker: hasOwnWorke
   expect(report.error).toBe('');
   expect(report.problems).toEqual([]);
   const { table, mainThread, sampledHere, worker, sampled, ownWorker } = report.result!;
-  const truth = textbookShapley(table, 6);
+  const truth = textbookShapley(table, 12);
   truth.forEach((value, i) => {
     expect(mainThread[i]).toBeCloseTo(value, 9);
     expect(worker[i]).toBeCloseTo(value, 9);
