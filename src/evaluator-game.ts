@@ -28,8 +28,10 @@ export interface EvaluatorGame {
 export interface EvaluatorOptions {
   /**
    * 'exact' calls evaluate for all 2^n coalitions; 'permutation', 'stratified',
-   * 'kernel', 'svarm' and 'msr' sample; 'auto' picks exact when the budget
-   * covers 2^n, else msr (permutation beyond 64 players).
+   * 'kernel', 'svarm' and 'msr' sample, or enumerate all 2^n coalitions
+   * (exact values, zero stderr) when a budget of at least 2^n is given without
+   * a tolerance; 'auto' picks exact when the budget covers 2^n, else msr
+   * (permutation beyond 64 players).
    */
   method?: Method;
   /** Distinct evaluate calls this run may make (cached coalitions are free); never exceeded. Default 100,000. */
@@ -37,7 +39,11 @@ export interface EvaluatorOptions {
   seed?: number;
   /** evaluate calls in flight at most. Default 8. */
   concurrency?: number;
-  /** Stop sampling once every standard error is below this. */
+  /**
+   * Stop sampling once every standard error is below this. With a tolerance,
+   * a budget covering all 2^n coalitions does not make the estimators
+   * enumerate them: they sample, and may stop early.
+   */
   tolerance?: number;
   /** Stop at once: the run rejects with an AbortError and no further evaluate call starts. */
   signal?: AbortSignal;
@@ -103,9 +109,12 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
   const cache = adoptCache(parsed.cache, players);
   const method = resolveMethod(n, parsed.method ?? 'auto', parsed.budget);
   const core = await kernelExports();
-  // A budget that buys every coalition makes the estimators exact (unless a
-  // tolerance asks to stop early); permutation sampling stays the baseline.
-  const coversAll = isWasmMethod(method) && n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined &&
+  // A budget that buys every coalition makes every estimator, permutation
+  // included, exact: the run calls evaluate once for each uncached coalition
+  // (2^n calls from an empty cache). A tolerance means the caller accepts
+  // stopping early, so with one the methods sample as usual (and may stop
+  // with 'tolerance' after fewer calls) instead of enumerating everything.
+  const coversAll = method !== 'exact' && n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined &&
     parsed.budget !== undefined && parsed.budget >= 2 ** n;
   if (method === 'exact' || n === 1 || coversAll) {
     if (n > EVALUATOR_EXACT_MAX_PLAYERS) {

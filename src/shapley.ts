@@ -25,7 +25,9 @@ export type Game = TableGame | BuiltinGame;
 export interface ShapleyOptions {
   /**
    * 'exact' enumerates all 2^n coalitions; 'permutation', 'stratified',
-   * 'kernel', 'svarm' and 'msr' sample (see README); 'auto' (default) picks.
+   * 'kernel', 'svarm' and 'msr' sample (see README), and return exact values
+   * with zero stderr when the budget covers all 2^n coalitions (n <= 26);
+   * 'auto' (default) picks.
    */
   method?: Method;
   /** Evaluations of v the sampler may spend (the same unit for every method). Default 100,000. */
@@ -160,13 +162,17 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
   }
   scanValues(checked);
   const spend = budget ?? DEFAULT_BUDGET;
-  if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
-    // The budget buys every coalition, so the estimators are exact; permutation
-    // sampling stays the plain baseline and keeps sampling.
-    const values = await exactShapleyValues(await tableOf(checked), n);
+    // The budget buys every coalition, so every estimator, permutation
+    // included, spends 2^n evaluations on them and is exact. Permutation, the
+    // one estimator that runs on a pool, takes the pool's exact path when
+    // given one; the others run on the calling thread, as when they sample.
+    const values = pool && chosen === 'permutation'
+      ? await poolExact(pool, checked, 'shapley')
+      : await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
+  if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
   return sampledShapley(checked, chosen, spend, seed);
 }
 

@@ -56,7 +56,7 @@ describe('agent-credit CLI', () => {
     expect(stderr).toMatch(/expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got "fast"/);
   });
 
-  it('shapley --method permutation --budget --seed is reproducible and reports stderr', async () => {
+  it('shapley --method permutation --budget --seed is reproducible and reports stderr (exact once the budget covers 2^n)', async () => {
     const wide = gameFile('eight-permutation.json', { players: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], values: Array.from({ length: 256 }, (_, m) => (m * 13) % 17) });
     const first = JSON.parse((await cli('shapley', wide, '--method', 'permutation', '--budget', '200', '--seed', '3')).stdout);
     const again = JSON.parse((await cli('shapley', wide, '--method', 'permutation', '--budget', '200', '--seed', '3')).stdout);
@@ -65,6 +65,9 @@ describe('agent-credit CLI', () => {
     expect(first.stderr).toHaveLength(8);
     expect(Math.max(...first.stderr)).toBeGreaterThan(0);
     expect(first.evaluations).toBeLessThanOrEqual(200);
+    const covered = JSON.parse((await cli('shapley', game, '--method', 'permutation', '--budget', '1000', '--seed', '3')).stdout);
+    expect(covered).toMatchObject({ method: 'permutation', evaluations: 8, stderr: [0, 0, 0] });
+    expect(covered.values.map((x: number) => +x.toFixed(12))).toEqual([0.35, 0.45, 0.2]);
   });
 
   it('shapley --index banzhaf', async () => {

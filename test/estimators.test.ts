@@ -5,7 +5,9 @@ import { tabulate } from '../src/exact.js';
 import { kernelExports } from '../src/wasm/module.js';
 import { driveOnTable } from './support/drive.js';
 import { textbookShapley } from './support/textbook.js';
-import { randomTable, seededRandom } from './support/random.js';
+import { names, randomTable, seededRandom } from './support/random.js';
+import { tableEvaluator } from './support/evaluators.js';
+import { shapley, type ShapleyResult } from '../src/shapley.js';
 
 const core = await kernelExports();
 const METHODS: DesignMethod[] = ['kernel', 'svarm', 'msr'];
@@ -172,5 +174,57 @@ describe('kernel, svarm and msr on the paired size-class design', () => {
     expect(() => sampler.ask(10)).toThrow(/tell\(\) the values of the last batch/);
     sampler.dispose();
     expect(() => sampler.ask(1)).toThrow(/disposed/);
+  });
+});
+
+describe('every method through shapley(): exact once the budget covers all 2^n coalitions', () => {
+  const ALL = ['permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
+  const m = 9;
+  const table = { players: names(m), values: randomTable(m, seededRandom(31)) };
+  const soum = randomSoumGame(12, 30, 1, 6, seededRandom(32));
+
+  /** 'auto' resolves to 'exact' there (stderr null); the estimators keep their name, with zero stderr. */
+  function expectExact(r: ShapleyResult, method: (typeof ALL)[number], truth: ArrayLike<number>) {
+    const n = truth.length;
+    expect(r.method).toBe(method === 'auto' ? 'exact' : method);
+    expect(r.evaluations).toBe(2 ** n);
+    if (method === 'auto') expect(r.stderr).toBeNull();
+    else expect(Array.from(r.stderr!)).toEqual(new Array(n).fill(0));
+    for (let i = 0; i < n; i++) expect(Math.abs(r.values[i] - truth[i])).toBeLessThan(1e-12);
+  }
+
+  it.each(ALL)('%s: tables and built-in games, budget 2^n and beyond', async (method) => {
+    const exactTable = (await shapley(table, { method: 'exact' })).values;
+    const exactSoum = closedFormShapley(soum);
+    for (const extra of [0, 1000]) {
+      expectExact(await shapley(table, { method, budget: 2 ** m + extra, seed: 2 }), method, exactTable);
+      expectExact(await shapley(soum, { method, budget: 2 ** 12 + extra, seed: 2 }), method, exactSoum);
+    }
+  });
+
+  it.each(ALL)('%s: evaluator games call evaluate exactly once per coalition', async (method) => {
+    const n = 7;
+    const values = randomTable(n, seededRandom(33));
+    const players = names(n);
+    const truth = (await shapley({ players, values }, { method: 'exact' })).values;
+    const { evaluate, seen } = tableEvaluator(players, values);
+    const r = await shapley({ players, evaluate }, { method, budget: 2 ** n, seed: 2 });
+    expectExact(r, method, truth);
+    expect(r.stopReason).toBe('complete');
+    expect(seen.length).toBe(2 ** n);
+    expect(new Set(seen).size).toBe(2 ** n);
+  });
+
+  it.each(ALL.filter((method) => method !== 'auto'))('%s: one evaluation short of 2^n, it samples within the budget', async (method) => {
+    const r = await shapley(table, { method, budget: 2 ** m - 1, seed: 2 });
+    expect(r.method).toBe(method);
+    expect(r.evaluations).toBeLessThan(2 ** m);
+    // (The design methods nearly enumerate every size class at this budget, so their stderr may already be 0.)
+    if (method === 'permutation' || method === 'stratified') expect(Math.max(...r.stderr!)).toBeGreaterThan(0);
+    const { evaluate, seen } = tableEvaluator(table.players, table.values);
+    const viaEvaluator = await shapley({ players: table.players, evaluate }, { method, budget: 2 ** m - 1, seed: 2 });
+    expect(viaEvaluator.stopReason).toBe('budget');
+    expect(seen.length).toBeLessThan(2 ** m);
+    expect(new Set(seen).size).toBe(seen.length);
   });
 });

@@ -46,6 +46,61 @@ describe('shapley() on evaluator games', () => {
     }
   });
 
+  it('permutation with a budget covering all 2^n coalitions: exact, zero stderr, evaluate called once per coalition', async () => {
+    for (const n of [2, 5, 9]) {
+      const values = randomTable(n, seededRandom(60 + n));
+      const players = names(n);
+      const viaTable = await shapley({ players, values }, { method: 'exact' });
+      for (const budget of [2 ** n, 2 ** n + 100]) {
+        const { evaluate, seen } = tableEvaluator(players, values);
+        const r = await shapley({ players, evaluate }, { method: 'permutation', budget, seed: 5, concurrency: 3 });
+        expect(r.method).toBe('permutation');
+        expect(r.stopReason).toBe('complete');
+        expect(seen.length).toBe(2 ** n);
+        expect(new Set(seen).size).toBe(2 ** n);
+        expect(r.evaluations).toBe(2 ** n);
+        expect(r.calls).toBe(2 ** n);
+        expect(Array.from(r.stderr!)).toEqual(new Array(n).fill(0));
+        r.values.forEach((v, i) => expect(Math.abs(v - viaTable.values[i])).toBeLessThan(1e-12));
+      }
+    }
+    // From a partial cache only the missing coalitions are paid for, and the budget is never exceeded.
+    const n = 6;
+    const values = randomTable(n, seededRandom(66));
+    const players = names(n);
+    const first = tableEvaluator(players, values);
+    const partial = await shapley({ players, evaluate: first.evaluate }, { method: 'permutation', budget: 30, seed: 1 });
+    expect(partial.stopReason).toBe('budget');
+    const second = tableEvaluator(players, values);
+    const r = await shapley({ players, evaluate: second.evaluate }, { method: 'permutation', budget: 2 ** n, cache: partial.cache });
+    expect(r.stopReason).toBe('complete');
+    expect(second.seen.length).toBe(2 ** n - partial.evaluations);
+    expect(r.evaluations + r.cacheHits).toBe(2 ** n);
+    const truth = await shapley({ players, values }, { method: 'exact' });
+    r.values.forEach((v, i) => expect(Math.abs(v - truth.values[i])).toBeLessThan(1e-12));
+  });
+
+  it('permutation one coalition short of 2^n, or with a tolerance, samples', async () => {
+    const n = 9;
+    const values = randomTable(n, seededRandom(70));
+    const players = names(n);
+    const { evaluate, seen } = tableEvaluator(players, values);
+    const r = await shapley({ players, evaluate }, { method: 'permutation', budget: 2 ** n - 1, seed: 2 });
+    expect(r.stopReason).toBe('budget');
+    expect(seen.length).toBeLessThan(2 ** n);
+    expect(r.evaluations).toBe(seen.length);
+    expect(Math.max(...r.stderr!)).toBeGreaterThan(0);
+    // A tolerance asks to stop once the estimate is good enough, so even a budget
+    // covering 2^n samples (like the other estimators) and may stop early.
+    let calls = 0;
+    const additive = (c: string[]) => (calls++, c.length);
+    const early = await shapley({ players, evaluate: additive }, { method: 'permutation', budget: 2 ** n, tolerance: 1e-9, seed: 2 });
+    expect(early.stopReason).toBe('tolerance');
+    expect(calls).toBeLessThan(2 ** n);
+    expect(early.evaluations).toBe(calls);
+    early.values.forEach((v) => expect(v).toBeCloseTo(1, 12));
+  });
+
   it('permutation beyond 64 players (multi-word masks) matches closed-form values; integer games match the Wasm built-in bit for bit', async () => {
     const n = 40;
     const random = seededRandom(3);

@@ -84,4 +84,44 @@ describe('permutation sampling', () => {
     }
     expect(within / 400).toBeGreaterThanOrEqual(0.95);
   });
+
+  it('a budget covering all 2^n coalitions spends 2^n evaluations on them and is exact (tables and built-in games)', async () => {
+    for (const m of [1, 2, 3, 6, 10]) {
+      const table = { players: names(m), values: randomTable(m, seededRandom(300 + m)) };
+      const exact = await shapley(table, { method: 'exact' });
+      for (const budget of [2 ** m, 2 ** m + 777]) {
+        const r = await shapley(table, { method: 'permutation', budget, seed: 3 });
+        expect(r.method).toBe('permutation');
+        expect(r.evaluations).toBe(2 ** m);
+        expect(Array.from(r.stderr!)).toEqual(new Array(m).fill(0));
+        r.values.forEach((v, i) => expect(Math.abs(v - exact.values[i])).toBeLessThan(1e-12));
+      }
+    }
+    const soum = randomSoumGame(14, 30, 1, 6, seededRandom(6));
+    const truth = closedFormShapley(soum);
+    // The default budget (100,000) covers 2^14 as well.
+    for (const options of [{ budget: 2 ** 14 }, {}]) {
+      const r = await shapley(soum, { method: 'permutation', seed: 1, ...options });
+      expect(r.method).toBe('permutation');
+      expect(r.evaluations).toBe(2 ** 14);
+      expect(Array.from(r.stderr!)).toEqual(new Array(14).fill(0));
+      r.values.forEach((v, i) => expect(Math.abs(v - truth[i])).toBeLessThan(1e-12));
+    }
+  });
+
+  it('one evaluation short of 2^n it still samples', async () => {
+    const m = 10;
+    const table = { players: names(m), values: randomTable(m, seededRandom(11)) };
+    const exact = await shapley(table, { method: 'exact' });
+    const r = await shapley(table, { method: 'permutation', budget: 2 ** m - 1, seed: 3 });
+    expect(r.method).toBe('permutation');
+    expect(r.evaluations).toBe(planPermutation(m, 2 ** m - 1).evaluations);
+    expect(r.evaluations).toBeLessThan(2 ** m);
+    r.stderr!.forEach((e) => expect(e).toBeGreaterThan(0));
+    expect(r.values.some((v, i) => Math.abs(v - exact.values[i]) > 1e-6)).toBe(true);
+    const soum = randomSoumGame(14, 30, 1, 6, seededRandom(6));
+    const sampled = await shapley(soum, { method: 'permutation', budget: 2 ** 14 - 1, seed: 1 });
+    expect(sampled.evaluations).toBe(planPermutation(14, 2 ** 14 - 1).evaluations);
+    expect(Math.max(...sampled.stderr!)).toBeGreaterThan(0);
+  });
 });

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { banzhaf, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
 import { createPool as createBrowserPool } from '../dist/browser.js';
 import { createPool } from '../dist/node.js';
@@ -75,6 +75,32 @@ describe('worker pool (Node worker_threads)', () => {
         expect(Math.max(...r.stderr!)).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('permutation with a budget covering all 2^n coalitions: the pool runs its exact pass, zero stderr, 2^n evaluations', async () => {
+    const table = { players: names(10), values: randomTable(10, seededRandom(12)) };
+    const builtin = randomSoumGame(18, 40, 1, 5, seededRandom(13));
+    for (const g of [table, builtin]) {
+      const n = g.players.length;
+      const exact = await shapley(g, { method: 'exact' });
+      for (const pool of pools) {
+        const exactPass = vi.spyOn(pool, 'exact');
+        const r = await shapley(g, { method: 'permutation', budget: 2 ** n, seed: 42, pool });
+        expect(exactPass).toHaveBeenCalledTimes(1);
+        exactPass.mockRestore();
+        expect(r.method).toBe('permutation');
+        expect(r.evaluations).toBe(2 ** n);
+        expect(Array.from(r.stderr!)).toEqual(new Array(n).fill(0));
+        r.values.forEach((v, i) => expect(Math.abs(v - exact.values[i])).toBeLessThan(1e-12));
+      }
+    }
+    // One evaluation short, the pool samples, bit-identical to the single thread.
+    const single = await shapley(table, { method: 'permutation', budget: 2 ** 10 - 1, seed: 42 });
+    const pooled = await shapley(table, { method: 'permutation', budget: 2 ** 10 - 1, seed: 42, pool: pools[2] });
+    expect(pooled.evaluations).toBeLessThan(2 ** 10);
+    expect(Math.max(...pooled.stderr!)).toBeGreaterThan(0);
+    expect(Array.from(pooled.values)).toEqual(Array.from(single.values));
+    expect(Array.from(pooled.stderr!)).toEqual(Array.from(single.stderr!));
   });
 
   it('a worker killed mid-call makes that call reject; the next call on the same pool succeeds', async () => {

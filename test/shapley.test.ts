@@ -38,7 +38,9 @@ describe('shapley(): the Shapley axioms hold as properties (seeded random games)
       for (let mask = 0; mask < values.length; mask++) if (mask & (1 << null_)) values[mask] = values[mask ^ (1 << null_)];
       const exact = await shapley({ players: names(n), values }, { method: 'exact' });
       expect(Math.abs(exact.values[null_])).toBeLessThan(1e-12);
-      const sampled = await shapley({ players: names(n), values }, { method: 'permutation', budget: 5000 });
+      // One evaluation short of 2^n, so permutation samples (from 4 players on; below, 2^n cannot buy two pairs).
+      const sampled = await shapley({ players: names(n), values }, { method: 'permutation', budget: n >= 4 ? 2 ** n - 1 : 2 ** n });
+      expect(sampled.stderr!.some((e) => e > 0)).toBe(n >= 4);
       expect(Math.abs(sampled.values[null_])).toBeLessThan(1e-12);
       const b = await banzhaf({ players: names(n), values });
       expect(Math.abs(b.values[null_])).toBeLessThan(1e-12);
