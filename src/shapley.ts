@@ -164,12 +164,9 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
   const spend = budget ?? DEFAULT_BUDGET;
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
     // The budget buys every coalition, so every estimator, permutation
-    // included, spends 2^n evaluations on them and is exact. Permutation, the
-    // one estimator that runs on a pool, takes the pool's exact path when
-    // given one; the others run on the calling thread, as when they sample.
-    const values = pool && chosen === 'permutation'
-      ? await poolExact(pool, checked, 'shapley')
-      : await exactShapleyValues(await tableOf(checked), n);
+    // included, spends 2^n evaluations on them and is exact (on the pool's
+    // exact path when given one).
+    const values = pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
   if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
@@ -221,10 +218,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
     const { values, stderr, evaluations } = await pool.permutation(poolGameOf(game, false), n, budget, seed);
     return { players: game.players, values, stderr, method: 'permutation', evaluations };
   }
-  if (n === 1) {
-    const table = await tableOf(game);
-    return { players: game.players, values: Float64Array.of(table[1] - table[0]), stderr: Float64Array.of(0), method: 'permutation', evaluations: 2 };
-  }
+  // One player: a budget of 2 already bought the exact branch, so a smaller one is refused here.
   const plan = planPermutation(n, budget);
   const core = await kernelExports();
   const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];

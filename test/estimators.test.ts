@@ -228,3 +228,24 @@ describe('every method through shapley(): exact once the budget covers all 2^n c
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe('every method through shapley(): a budget is never exceeded', () => {
+  it('small games and small budgets: each method spends at most its budget, or refuses it with an InputError that says how many it needs', async () => {
+    for (const n of [1, 2, 3, 5, 8]) {
+      const game = randomSoumGame(n, 6, 1, n, seededRandom(n));
+      for (const method of ['permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const) {
+        for (const budget of [1, 2, 3, 4, n + 1, 2 * n + 3, 2 ** n - 1, 2 ** n]) {
+          if (budget < 1) continue;
+          const outcome = await shapley(game, { method, budget }).catch((error: Error) => error);
+          if (outcome instanceof Error) {
+            expect(outcome.name, `${method}, n = ${n}, budget ${budget}`).toBe('InputError');
+            expect(outcome.message).toMatch(/^budget: .* needs at least \d+ evaluations/);
+            expect(budget).toBeLessThan(2 ** n);
+          } else {
+            expect(outcome.evaluations, `${method}, n = ${n}, budget ${budget}`).toBeLessThanOrEqual(budget);
+          }
+        }
+      }
+    }
+  });
+});
