@@ -346,6 +346,15 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     expect(sampled.agents.some((a) => a.stderr !== null && a.stderr > 0)).toBe(true);
     expect(await shownCredits(page)).toEqual(Object.fromEntries(sampled.agents.map((a) => [a.agent, a.credit])));
     expect(await page.locator('#results .credit-chart .whisker').count()).toBeGreaterThan(0);
+    expect(await page.locator('.episode-header .facts').first().textContent()).toContain('credit: sampled (permutation)');
+
+    // A budget that covers all 2^n coalitions buys exact credit, and the page says so.
+    await page.locator('#budget-input').fill(String(2 ** episode.agents.length));
+    expect(await runAndWait(page, () => page.locator('#budget-input').dispatchEvent('change'))).toBe('done');
+    const exact = await attributeEpisode(episode);
+    expect(await shownCredits(page)).toEqual(Object.fromEntries(exact.agents.map((a) => [a.agent, a.credit])));
+    expect(await page.locator('.episode-header .facts').first().textContent()).toContain('credit: exact (permutation with a budget that covers all 2ⁿ coalitions)');
+    expect(await page.locator('#results .credit-chart .whisker').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -68,7 +68,11 @@ export async function attributeRecord(
   const kto = toKto(signals);
   // The page lists each DPO pair, then the KTO rows that no pair already shows.
   const unpaired = toKto({ ...signals, preferences: signals.preferences.filter((p) => p.type === 'unpaired') });
-  const method = attributeWith.evaluate ? 'sampled (permutation)' : 'exact';
+  const method = !attributeWith.evaluate
+    ? 'exact'
+    : options.budget >= 2 ** episode.agents.length
+      ? 'exact (permutation with a budget that covers all 2ⁿ coalitions)'
+      : 'sampled (permutation)';
   return {
     view: viewOf(episode, signals, method, [
       ...dpo.map((row) => ({ kind: 'dpo' as const, row })),

@@ -15,6 +15,8 @@ function perSecond(evaluations: number, ms: number): string {
 
 function resultView(result: PlaygroundResult): HTMLElement {
   const { exact, sampled } = result;
+  // A budget that buys every coalition makes permutation sampling exact too.
+  const covered = result.budget >= 2 ** result.n;
   const table = h(
     'table',
     { class: 'timings' },
@@ -39,7 +41,7 @@ function resultView(result: PlaygroundResult): HTMLElement {
       h(
         'tr',
         {},
-        h('th', { scope: 'row' }, 'Sampled (antithetic permutations)'),
+        h('th', { scope: 'row' }, covered ? 'Permutation, budget ≥ 2ⁿ (exact)' : 'Sampled (antithetic permutations)'),
         h('td', { 'data-testid': 'playground-sampled-ms' }, formatMs(sampled.ms)),
         h('td', {}, formatCount(sampled.evaluations)),
         h('td', {}, perSecond(sampled.evaluations, sampled.ms)),
@@ -54,7 +56,9 @@ function resultView(result: PlaygroundResult): HTMLElement {
           {
             testHooks: false,
             reference: exact.values,
-            caption: 'Bars: sampled Shapley values with ±1 standard error; dark ticks: the exact values.',
+            caption: covered
+              ? 'Bars: Shapley values from the permutation method, exact here since the budget covers all 2ⁿ coalitions; dark ticks: the exact values.'
+              : 'Bars: sampled Shapley values with ±1 standard error; dark ticks: the exact values.',
           },
         )
       : null;
