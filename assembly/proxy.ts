@@ -24,11 +24,11 @@ import { binomial } from './weights';
 const MAX_PLAYERS = 64;
 const MAX_DEGREE = 4;
 const MAX_PAIR_DEGREE = 1;
-const MAX_FEATURES = MAX_PLAYERS * (MAX_DEGREE + 1) + (MAX_PAIR_DEGREE + 1) * ((MAX_PLAYERS * (MAX_PLAYERS - 1)) / 2) + MAX_PLAYERS + 1;
-const active = memory.data(MAX_FEATURES * 4, 16);
+/** Base indicators: players, then pairs. */
+const MAX_BASE = MAX_PLAYERS + (MAX_PLAYERS * (MAX_PLAYERS - 1)) / 2;
+const active = memory.data(MAX_BASE * 4, 16);
 const classCount = memory.data((MAX_PLAYERS + 1) * 8, 16);
 const classWeight = memory.data((MAX_PLAYERS + 1) * 8, 16);
-const featureValue = memory.data(MAX_FEATURES * 8, 16);
 
 /**
  * Coefficients of a proxy: n (degree + 1) additive, then (pairDegree + 1)
@@ -116,10 +116,43 @@ export function countClasses(d: Design, counts: usize): void {
   }
 }
 
+// Blocks of the proxy's features, in index order: degree + 1 additive blocks
+// (n players each), then pairDegree + 1 pairwise blocks (n(n-1)/2 pairs each).
+const blockOffset = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
+const blockBase = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
+const blockLength = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
+const blockFactor = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 8, 16);
+const classStart = memory.data((MAX_PLAYERS + 2) * 4, 16);
+
+/** row[0..count) += factor * source[0..count). */
+// @ts-ignore: decorator
+@inline
+function axpy(row: usize, source: usize, factor: f64, count: i32): void {
+  const f = f64x2.splat(factor);
+  let k = 0;
+  for (; k + 2 <= count; k += 2) {
+    const offset = <usize>k << 3;
+    v128.store(row + offset, f64x2.add(v128.load(row + offset), f64x2.mul(f, v128.load(source + offset))));
+  }
+  if (k < count) {
+    const offset = <usize>k << 3;
+    store<f64>(row + offset, load<f64>(row + offset) + factor * load<f64>(source + offset));
+  }
+}
+
 /**
  * Fits one proxy per fold into coefs (folds x proxyCoefficients). scratch holds
- * (folds + 1) p x p matrices and (folds + 1) p vectors, p = coefficients + n + 1.
+ * (folds + 1) p x p matrices and (folds + 1) p vectors, p = coefficients + n + 1,
+ * then one i32 per told coalition.
  * ridge scales the mean diagonal added to the coefficients' diagonal.
+ *
+ * Within one coalition size c every feature is a base indicator (player i, or
+ * pair ij, of the described side) times a constant: +-t^e for the additive
+ * block e (minus when described by the complement), t^e for the pairwise block
+ * e, 1 for the size's intercept. So each (size, fold) bucket accumulates the
+ * co-occurrence counts of the base indicators and the sums of v over them,
+ * and its share of the weighted normal equations follows once per bucket as
+ * counts times products of those constants.
  */
 export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32, ridge: f64, scratch: usize, coefs: usize): void {
   const d = changetype<Design>(state);
@@ -130,6 +163,7 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
   const square = <usize>p * <usize>p;
   const matrixBytes = square << 3;
   const rhs = scratch + matrixBytes * <usize>(folds + 1);
+  const order = rhs + (<usize>(p * (folds + 1)) << 3);
   memory.fill(scratch, 0, matrixBytes * <usize>(folds + 1) + (<usize>p << 3) * <usize>(folds + 1));
 
   countClasses(d, classCount);
@@ -141,57 +175,128 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
     store<f64>(classWeight + (<usize>c << 3), weight);
   }
 
+  // Told coalitions ordered by size (counting sort), in told order within a size.
+  let start = 0;
+  for (let c = 0; c <= n; c++) {
+    store<i32>(classStart + (<usize>c << 2), start);
+    start += <i32>load<f64>(classCount + (<usize>c << 3));
+  }
+  store<i32>(classStart + (<usize>(n + 1) << 2), start);
   for (let j = 0; j < d.told; j++) {
-    const mask = load<u64>(d.masks + (<usize>j << 3));
-    const c = <i32>popcnt(mask);
+    const slot = classStart + (<usize>popcnt(load<u64>(d.masks + (<usize>j << 3))) << 2);
+    const at = load<i32>(slot);
+    store<i32>(order + (<usize>at << 2), j);
+    store<i32>(slot, at + 1);
+  }
+  // classStart[c] now holds the end of size c, the start of size c + 1.
+
+  // Base indicators: n players, then (pairDegree >= 0) the pairs in pairIndex order.
+  const q = pairDegree >= 0 ? n + block : n;
+  const rowBytes = <usize>q << 3;
+  const counts = scratch + matrixBytes * <usize>folds; // q x q, inside the work matrix (q < p)
+  const sums = counts + <usize>q * rowBytes;
+  const blocks = degree + 1 + (pairDegree + 1);
+  for (let b = 0; b < blocks; b++) {
+    const additive = b <= degree;
+    store<i32>(blockOffset + (<usize>b << 2), additive ? b * n : n * (degree + 1) + (b - degree - 1) * block);
+    store<i32>(blockBase + (<usize>b << 2), additive ? 0 : n);
+    store<i32>(blockLength + (<usize>b << 2), additive ? n : block);
+  }
+
+  for (let c = 1; c < n; c++) {
     const weight = load<f64>(classWeight + (<usize>c << 3));
     if (weight == 0) continue;
-    const fold = load<i32>(d.rank + (<usize>j << 2)) % folds;
-    const gram = scratch + matrixBytes * <usize>fold;
-    const target = rhs + (<usize>(fold * p) << 3);
-    // Active features in increasing index order, so (a, b <= a) fills the lower triangle.
+    const first = load<i32>(classStart + (<usize>(c - 1) << 2));
+    const last = load<i32>(classStart + (<usize>c << 2));
     const t = sizeCoordinate(n, c);
     const flip = byComplement(n, c);
-    const described = flip ? mask ^ d.full : mask;
-    let count = 0;
     let power: f64 = flip ? -1 : 1;
-    for (let e = 0; e <= degree; e++) {
-      let bits = described;
-      while (bits != 0) {
-        store<i32>(active + (<usize>count << 2), e * n + <i32>ctz(bits));
-        store<f64>(featureValue + (<usize>count << 3), power);
-        count++;
-        bits &= bits - 1;
-      }
+    for (let b = 0; b <= degree; b++) {
+      store<f64>(blockFactor + (<usize>b << 3), power);
       power *= t;
     }
-    const members = <i32>popcnt(described);
     power = 1;
-    for (let e = 0; e <= pairDegree; e++) {
-      for (let a = 0; a < members; a++) {
-        const i = load<i32>(active + (<usize>a << 2));
-        for (let b = a + 1; b < members; b++) {
-          store<i32>(active + (<usize>count << 2), pairIndex(n, degree, i, load<i32>(active + (<usize>b << 2))) + e * block);
-          store<f64>(featureValue + (<usize>count << 3), power);
+    for (let b = degree + 1; b < blocks; b++) {
+      store<f64>(blockFactor + (<usize>b << 3), power);
+      power *= t;
+    }
+    for (let fold = 0; fold < folds; fold++) {
+      memory.fill(counts, 0, <usize>q * rowBytes + rowBytes);
+      let taken = 0;
+      let total: f64 = 0;
+      for (let k = first; k < last; k++) {
+        const j = load<i32>(order + (<usize>k << 2));
+        if (load<i32>(d.rank + (<usize>j << 2)) % folds != fold) continue;
+        const mask = load<u64>(d.masks + (<usize>j << 3));
+        const v = load<f64>(d.values + (<usize>j << 3));
+        taken++;
+        total += v;
+        // Active base indicators in increasing order, so (a, b <= a) fills the lower triangle.
+        let count = 0;
+        let bits = flip ? mask ^ d.full : mask;
+        while (bits != 0) {
+          store<i32>(active + (<usize>count << 2), <i32>ctz(bits));
           count++;
+          bits &= bits - 1;
+        }
+        if (pairDegree >= 0) {
+          const members = count;
+          for (let a = 0; a < members; a++) {
+            const i = load<i32>(active + (<usize>a << 2));
+            for (let b = a + 1; b < members; b++) {
+              store<i32>(active + (<usize>count << 2), pairIndex(n, 0, i, load<i32>(active + (<usize>b << 2))));
+              count++;
+            }
+          }
+        }
+        for (let a = 0; a < count; a++) {
+          const u = load<i32>(active + (<usize>a << 2));
+          const row = counts + <usize>u * rowBytes;
+          for (let b = 0; b <= a; b++) {
+            const at = row + (<usize>load<i32>(active + (<usize>b << 2)) << 3);
+            store<f64>(at, load<f64>(at) + 1);
+          }
+          const at = sums + (<usize>u << 3);
+          store<f64>(at, load<f64>(at) + v);
         }
       }
-      power *= t;
-    }
-    store<i32>(active + (<usize>count << 2), pc + c);
-    store<f64>(featureValue + (<usize>count << 3), 1);
-    count++;
-    const y = weight * load<f64>(d.values + (<usize>j << 3));
-    for (let a = 0; a < count; a++) {
-      const u = load<i32>(active + (<usize>a << 2));
-      const scaled = weight * load<f64>(featureValue + (<usize>a << 3));
-      const rowStart = gram + (<usize>u * <usize>p << 3);
-      for (let b = 0; b <= a; b++) {
-        const at = rowStart + (<usize>load<i32>(active + (<usize>b << 2)) << 3);
-        store<f64>(at, load<f64>(at) + scaled * load<f64>(featureValue + (<usize>b << 3)));
+      if (taken == 0) continue;
+      // Mirror the counts into the upper triangle: blocks below the diagonal read whole rows.
+      for (let u = 1; u < q; u++) {
+        const row = counts + <usize>u * rowBytes;
+        for (let v = 0; v < u; v++) store<f64>(counts + <usize>v * rowBytes + (<usize>u << 3), load<f64>(row + (<usize>v << 3)));
       }
-      const at = target + (<usize>u << 3);
-      store<f64>(at, load<f64>(at) + y * load<f64>(featureValue + (<usize>a << 3)));
+      const gram = scratch + matrixBytes * <usize>fold;
+      const target = rhs + (<usize>(fold * p) << 3);
+      const intercept = gram + (<usize>(pc + c) * <usize>p << 3);
+      for (let x = 0; x < blocks; x++) {
+        const offsetX = load<i32>(blockOffset + (<usize>x << 2));
+        const baseX = load<i32>(blockBase + (<usize>x << 2));
+        const lengthX = load<i32>(blockLength + (<usize>x << 2));
+        const scaleX = weight * load<f64>(blockFactor + (<usize>x << 3));
+        for (let r = 0; r < lengthX; r++) {
+          const u = offsetX + r;
+          const row = gram + (<usize>u * <usize>p << 3);
+          const source = counts + <usize>(baseX + r) * rowBytes;
+          for (let y = 0; y < x; y++) {
+            axpy(
+              row + (<usize>load<i32>(blockOffset + (<usize>y << 2)) << 3),
+              source + (<usize>load<i32>(blockBase + (<usize>y << 2)) << 3),
+              scaleX * load<f64>(blockFactor + (<usize>y << 3)),
+              load<i32>(blockLength + (<usize>y << 2)),
+            );
+          }
+          axpy(row + (<usize>offsetX << 3), source + (<usize>baseX << 3), scaleX * load<f64>(blockFactor + (<usize>x << 3)), r + 1);
+          const diagonal = load<f64>(source + (<usize>(baseX + r) << 3));
+          store<f64>(intercept + (<usize>u << 3), load<f64>(intercept + (<usize>u << 3)) + scaleX * diagonal);
+          const at = target + (<usize>u << 3);
+          store<f64>(at, load<f64>(at) + scaleX * load<f64>(sums + (<usize>(baseX + r) << 3)));
+        }
+      }
+      const corner = intercept + (<usize>(pc + c) << 3);
+      store<f64>(corner, load<f64>(corner) + weight * <f64>taken);
+      const at = target + (<usize>(pc + c) << 3);
+      store<f64>(at, load<f64>(at) + weight * total);
     }
   }
 

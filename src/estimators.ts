@@ -75,7 +75,8 @@ function strataEstimator(proxy: ProxySettings | null): DesignEstimator {
         pairDegree = proxy.pairDegree;
         const coefficients = n * (proxy.degree + 1) + (pairDegree + 1) * ((n * (n - 1)) / 2);
         const p = coefficients + n + 1;
-        const scratch = window.add((folds + 1) * (p * p + p));
+        // (folds + 1) normal equations, then one i32 per told coalition (proxyFit's sort by size).
+        const scratch = window.add((folds + 1) * (p * p + p) + Math.ceil(told / 2));
         coefs = window.add(folds * coefficients);
         core.proxyFit(state, folds, proxy.degree, pairDegree, proxy.ridge, window.pointer(scratch), window.pointer(coefs));
       }
