@@ -152,10 +152,18 @@ export function choleskySolve(m: usize, p: i32, b: usize): void {
     const at = b + (<usize>i << 3);
     store<f64>(at, diagonal > 0 ? (load<f64>(at) - dot(ri, b, i)) / diagonal : 0);
   }
-  for (let i = p - 1; i >= 0; i--) {
-    const diagonal = load<f64>(m + <usize>i * row + (<usize>i << 3));
-    let sum = load<f64>(b + (<usize>i << 3));
-    for (let k = i + 1; k < p; k++) sum -= load<f64>(m + <usize>k * row + (<usize>i << 3)) * load<f64>(b + (<usize>k << 3));
-    store<f64>(b + (<usize>i << 3), diagonal > 0 ? sum / diagonal : 0);
+  // L^T x = y by rows of L (contiguous): once x_k is known, subtract x_k L[k][0..k) from y.
+  for (let k = p - 1; k >= 0; k--) {
+    const rk = m + <usize>k * row;
+    const diagonal = load<f64>(rk + (<usize>k << 3));
+    const x = diagonal > 0 ? load<f64>(b + (<usize>k << 3)) / diagonal : 0;
+    store<f64>(b + (<usize>k << 3), x);
+    const f = f64x2.splat(-x);
+    let i = 0;
+    for (; i + 2 <= k; i += 2) {
+      const offset = <usize>i << 3;
+      v128.store(b + offset, f64x2.add(v128.load(b + offset), f64x2.mul(f, v128.load(rk + offset))));
+    }
+    if (i < k) store<f64>(b + (<usize>i << 3), load<f64>(b + (<usize>i << 3)) - x * load<f64>(rk + (<usize>i << 3)));
   }
 }
