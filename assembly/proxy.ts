@@ -84,20 +84,41 @@ export function byComplement(n: i32, c: i32): bool {
   return 2 * c > n;
 }
 
-/** f(S) for the proxy at `coefs`, up to a constant per coalition size. */
+/**
+ * f(S) for the proxy at `coefs`, up to a constant per coalition size. Each
+ * a_i(c) and b_ij(c) is evaluated exactly as additiveAt and pairAt do, with t
+ * and each row's pair index computed once.
+ */
 export function proxyValue(coefs: usize, n: i32, degree: i32, pairDegree: i32, mask: u64, full: u64): f64 {
   const c = <i32>popcnt(mask);
   const flip = byComplement(n, c);
   const sign: f64 = flip ? -1 : 1;
+  const t = sizeCoordinate(n, c);
+  const blockBytes = <usize>((n * (n - 1)) / 2) << 3;
   let value: f64 = 0;
   let bits = flip ? mask ^ full : mask;
   while (bits != 0) {
     const i = <i32>ctz(bits);
-    value += sign * additiveAt(coefs, n, degree, i, c);
+    let additive: f64 = 0;
+    let power: f64 = 1;
+    for (let d = 0; d <= degree; d++) {
+      additive += power * load<f64>(coefs + (<usize>(d * n + i) << 3));
+      power *= t;
+    }
+    value += sign * additive;
     if (pairDegree >= 0) {
+      // b_ij sits at row + j.
+      const row = coefs + (<usize>(pairIndex(n, degree, i, i + 1) - i - 1) << 3);
       let later = bits & (bits - 1);
       while (later != 0) {
-        value += pairAt(coefs, n, pairDegree, pairIndex(n, degree, i, <i32>ctz(later)), c);
+        const at = row + (<usize>ctz(later) << 3);
+        let pair: f64 = 0;
+        let pairPower: f64 = 1;
+        for (let e = 0; e <= pairDegree; e++) {
+          pair += pairPower * load<f64>(at + <usize>e * blockBytes);
+          pairPower *= t;
+        }
+        value += pair;
         later &= later - 1;
       }
     }
