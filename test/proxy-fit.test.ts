@@ -2,7 +2,9 @@
 // recorded from the per-coalition accumulation of the normal equations before
 // they were accumulated per (size, fold) bucket. Any faster way to build or
 // solve the same least-squares problem must give the same values up to
-// floating-point rounding; a wrong Gram entry moves them by far more.
+// floating-point rounding; a wrong Gram entry moves them by far more. The odd
+// budgets leave one coalition without its complement, and 8 folds is the most
+// strata.ts supports: both keep some (size, fold) buckets on their own.
 import { describe, expect, it } from 'vitest';
 import { designSampler, proxySettings, type ProxySettings } from '../src/estimators.js';
 import { GAME_KIND_ID, randomSoumGame } from '../src/games.js';
@@ -78,6 +80,24 @@ const PINNED: Pinned[] = [
       1.7661727145659885, 0.4411586638200781, 0.35655529804803665, 0.36504788414437805,
       0.6775236620458489, -0.7643602655871736, -0.4162021569091444, -1.6024779443001667,
       -0.565600230594073,
+    ],
+  },
+  {
+    n: 14, budget: 2001, maxSize: 14, seed: 8, proxy: { degree: 2, pairDegree: 1, folds: 2, ridge: 0.001 },
+    values: [
+      -0.7057708545064093, -0.3820511872557459, -0.15524661065646211, -0.451880827587435,
+      -0.0632261200479262, -0.12871782214261857, -0.7728640608992268, 0.06335423355188208,
+      0.16604499871801173, -0.21417720742135002, -0.5308711547229574, -0.7586494918547406,
+      0.22473203753417845, 0.001065918542374051,
+    ],
+  },
+  {
+    n: 15, budget: 1801, maxSize: 5, seed: 9, proxy: { degree: 1, pairDegree: 1, folds: 8, ridge: 0.001 },
+    values: [
+      -0.9582127258186407, -0.09141781476551658, -0.6211533281813516, -0.0073253881677610416,
+      -0.18844129553412345, -0.4233707380907626, -0.03623507239455837, -0.054564523992296006,
+      0.25202059804283505, 0.35903429139292564, -0.07066020148842236, 0.10493330711198882,
+      0.2236948034323504, 1.0423888262889438, -0.7062196706640665,
     ],
   },
 ];
