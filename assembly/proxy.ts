@@ -139,11 +139,29 @@ export function countClasses(d: Design, counts: usize): void {
 
 // Blocks of the proxy's features, in index order: degree + 1 additive blocks
 // (n players each), then pairDegree + 1 pairwise blocks (n(n-1)/2 pairs each).
-const blockOffset = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
-const blockBase = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
-const blockLength = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 4, 16);
-const blockFactor = memory.data((MAX_DEGREE + MAX_PAIR_DEGREE + 2) * 8, 16);
+const MAX_BLOCKS = MAX_DEGREE + MAX_PAIR_DEGREE + 2;
+const blockOffset = memory.data(MAX_BLOCKS * 4, 16);
+const blockBase = memory.data(MAX_BLOCKS * 4, 16);
+const blockLength = memory.data(MAX_BLOCKS * 4, 16);
+/** Per block, the constant of its features in the small and the large size of a pair. */
+const blockFactor = memory.data(MAX_BLOCKS * 8, 16);
+const blockFactorLarge = memory.data(MAX_BLOCKS * 8, 16);
 const classStart = memory.data((MAX_PLAYERS + 2) * 4, 16);
+/** Per (size, fold): coalitions, and those told next to their complement in the same fold. */
+const MAX_PAIRED_FOLDS = 8;
+const foldCount = memory.data((MAX_PLAYERS + 1) * MAX_PAIRED_FOLDS * 4, 16);
+const pairedCount = memory.data((MAX_PLAYERS + 1) * MAX_PAIRED_FOLDS * 4, 16);
+let bucketTotal: f64 = 0;
+
+/** Whether every coalition of sizes small and large in the fold was told next to its complement. */
+// @ts-ignore: decorator
+@inline
+function pairedFold(small: i32, large: i32, fold: i32): bool {
+  const a = <usize>(small * MAX_PAIRED_FOLDS + fold) << 2;
+  const b = <usize>(large * MAX_PAIRED_FOLDS + fold) << 2;
+  const count = load<i32>(foldCount + a);
+  return count > 0 && count == load<i32>(pairedCount + a) && load<i32>(foldCount + b) == count && load<i32>(pairedCount + b) == count;
+}
 
 /** row[0..count) += factor * source[0..count). */
 // @ts-ignore: decorator
@@ -161,6 +179,75 @@ function axpy(row: usize, source: usize, factor: f64, count: i32): void {
   }
 }
 
+/** The features' constants in size c: +-t^e for the additive blocks, t^e for the pairwise ones. */
+function sizeFactors(n: i32, c: i32, degree: i32, blocks: i32, factors: usize): void {
+  const t = sizeCoordinate(n, c);
+  let power: f64 = byComplement(n, c) ? -1 : 1;
+  for (let b = 0; b <= degree; b++) {
+    store<f64>(factors + (<usize>b << 3), power);
+    power *= t;
+  }
+  power = 1;
+  for (let b = degree + 1; b < blocks; b++) {
+    store<f64>(factors + (<usize>b << 3), power);
+    power *= t;
+  }
+}
+
+/**
+ * Adds the coalitions order[first..last) of the fold to the base indicators'
+ * sums of v (and, if counts != 0, to their co-occurrence counts, lower
+ * triangle, q per row); returns how many there were, their sum of v in bucketTotal.
+ */
+function accumulateBucket(
+  d: Design, order: usize, first: i32, last: i32, fold: i32, folds: i32, pairs: bool, counts: usize, q: i32, sums: usize,
+): i32 {
+  const n = d.n;
+  const rowBytes = <usize>q << 3;
+  let taken = 0;
+  let total: f64 = 0;
+  for (let k = first; k < last; k++) {
+    const j = load<i32>(order + (<usize>k << 2));
+    if (load<i32>(d.rank + (<usize>j << 2)) % folds != fold) continue;
+    const mask = load<u64>(d.masks + (<usize>j << 3));
+    const v = load<f64>(d.values + (<usize>j << 3));
+    taken++;
+    total += v;
+    // Active base indicators in increasing order, so (a, b <= a) fills the lower triangle.
+    let count = 0;
+    let bits = byComplement(n, <i32>popcnt(mask)) ? mask ^ d.full : mask;
+    while (bits != 0) {
+      store<i32>(active + (<usize>count << 2), <i32>ctz(bits));
+      count++;
+      bits &= bits - 1;
+    }
+    if (pairs) {
+      const members = count;
+      for (let a = 0; a < members; a++) {
+        const i = load<i32>(active + (<usize>a << 2));
+        for (let b = a + 1; b < members; b++) {
+          store<i32>(active + (<usize>count << 2), pairIndex(n, 0, i, load<i32>(active + (<usize>b << 2))));
+          count++;
+        }
+      }
+    }
+    for (let a = 0; a < count; a++) {
+      const u = load<i32>(active + (<usize>a << 2));
+      if (counts != 0) {
+        const row = counts + <usize>u * rowBytes;
+        for (let b = 0; b <= a; b++) {
+          const at = row + (<usize>load<i32>(active + (<usize>b << 2)) << 3);
+          store<f64>(at, load<f64>(at) + 1);
+        }
+      }
+      const at = sums + (<usize>u << 3);
+      store<f64>(at, load<f64>(at) + v);
+    }
+  }
+  bucketTotal = total;
+  return taken;
+}
+
 /**
  * Fits one proxy per fold into coefs (folds x proxyCoefficients). scratch holds
  * (folds + 1) p x p matrices and (folds + 1) p vectors, p = coefficients + n + 1,
@@ -173,7 +260,10 @@ function axpy(row: usize, source: usize, factor: f64, count: i32): void {
  * e, 1 for the size's intercept. So each (size, fold) bucket accumulates the
  * co-occurrence counts of the base indicators and the sums of v over them,
  * and its share of the weighted normal equations follows once per bucket as
- * counts times products of those constants.
+ * counts times products of those constants. When every coalition of sizes c
+ * and n - c in a fold was told next to its complement, both sizes describe
+ * the same sets (S, and N \ S by its complement S), so their counts are
+ * accumulated and expanded once, with the two sizes' constants combined.
  */
 export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32, ridge: f64, scratch: usize, coefs: usize): void {
   const d = changetype<Design>(state);
@@ -211,11 +301,38 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
   }
   // classStart[c] now holds the end of size c, the start of size c + 1.
 
+  // Which coalitions were told next to their complement, in the same fold.
+  const pairing = folds <= MAX_PAIRED_FOLDS;
+  if (pairing) {
+    const bytes = <usize>((n + 1) * MAX_PAIRED_FOLDS) << 2;
+    memory.fill(foldCount, 0, bytes);
+    memory.fill(pairedCount, 0, bytes);
+    let j = 0;
+    while (j < d.told) {
+      const mask = load<u64>(d.masks + (<usize>j << 3));
+      const fold = load<i32>(d.rank + (<usize>j << 2)) % folds;
+      const slot = <usize>(<i32>popcnt(mask) * MAX_PAIRED_FOLDS + fold) << 2;
+      store<i32>(foldCount + slot, load<i32>(foldCount + slot) + 1);
+      if (j + 1 < d.told && (load<u64>(d.masks + (<usize>(j + 1) << 3)) ^ mask) == d.full &&
+        load<i32>(d.rank + (<usize>(j + 1) << 2)) % folds == fold) {
+        const other = <usize>((n - <i32>popcnt(mask)) * MAX_PAIRED_FOLDS + fold) << 2;
+        store<i32>(foldCount + other, load<i32>(foldCount + other) + 1);
+        store<i32>(pairedCount + slot, load<i32>(pairedCount + slot) + 1);
+        store<i32>(pairedCount + other, load<i32>(pairedCount + other) + 1);
+        j += 2;
+      } else {
+        j++;
+      }
+    }
+  }
+
   // Base indicators: n players, then (pairDegree >= 0) the pairs in pairIndex order.
-  const q = pairDegree >= 0 ? n + block : n;
+  const pairs = pairDegree >= 0;
+  const q = pairs ? n + block : n;
   const rowBytes = <usize>q << 3;
-  const counts = scratch + matrixBytes * <usize>folds; // q x q, inside the work matrix (q < p)
+  const counts = scratch + matrixBytes * <usize>folds; // q x q, then two q sums, inside the work matrix (q + 2 < p)
   const sums = counts + <usize>q * rowBytes;
+  const sumsLarge = sums + rowBytes;
   const blocks = degree + 1 + (pairDegree + 1);
   for (let b = 0; b < blocks; b++) {
     const additive = b <= degree;
@@ -227,61 +344,31 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
   for (let c = 1; c < n; c++) {
     const weight = load<f64>(classWeight + (<usize>c << 3));
     if (weight == 0) continue;
-    const first = load<i32>(classStart + (<usize>(c - 1) << 2));
-    const last = load<i32>(classStart + (<usize>c << 2));
-    const t = sizeCoordinate(n, c);
-    const flip = byComplement(n, c);
-    let power: f64 = flip ? -1 : 1;
-    for (let b = 0; b <= degree; b++) {
-      store<f64>(blockFactor + (<usize>b << 3), power);
-      power *= t;
-    }
-    power = 1;
-    for (let b = degree + 1; b < blocks; b++) {
-      store<f64>(blockFactor + (<usize>b << 3), power);
-      power *= t;
-    }
+    const large = n - c;
+    const pairable = pairing && c < large && load<f64>(classWeight + (<usize>large << 3)) != 0;
+    if (pairable) sizeFactors(n, large, degree, blocks, blockFactorLarge);
+    sizeFactors(n, c, degree, blocks, blockFactor);
     for (let fold = 0; fold < folds; fold++) {
-      memory.fill(counts, 0, <usize>q * rowBytes + rowBytes);
-      let taken = 0;
-      let total: f64 = 0;
-      for (let k = first; k < last; k++) {
-        const j = load<i32>(order + (<usize>k << 2));
-        if (load<i32>(d.rank + (<usize>j << 2)) % folds != fold) continue;
-        const mask = load<u64>(d.masks + (<usize>j << 3));
-        const v = load<f64>(d.values + (<usize>j << 3));
-        taken++;
-        total += v;
-        // Active base indicators in increasing order, so (a, b <= a) fills the lower triangle.
-        let count = 0;
-        let bits = flip ? mask ^ d.full : mask;
-        while (bits != 0) {
-          store<i32>(active + (<usize>count << 2), <i32>ctz(bits));
-          count++;
-          bits &= bits - 1;
-        }
-        if (pairDegree >= 0) {
-          const members = count;
-          for (let a = 0; a < members; a++) {
-            const i = load<i32>(active + (<usize>a << 2));
-            for (let b = a + 1; b < members; b++) {
-              store<i32>(active + (<usize>count << 2), pairIndex(n, 0, i, load<i32>(active + (<usize>b << 2))));
-              count++;
-            }
-          }
-        }
-        for (let a = 0; a < count; a++) {
-          const u = load<i32>(active + (<usize>a << 2));
-          const row = counts + <usize>u * rowBytes;
-          for (let b = 0; b <= a; b++) {
-            const at = row + (<usize>load<i32>(active + (<usize>b << 2)) << 3);
-            store<f64>(at, load<f64>(at) + 1);
-          }
-          const at = sums + (<usize>u << 3);
-          store<f64>(at, load<f64>(at) + v);
-        }
-      }
+      // The large size of a pair is skipped in the folds its small size took it along.
+      if (pairing && c > large && load<f64>(classWeight + (<usize>large << 3)) != 0 && pairedFold(c, large, fold)) continue;
+      const merged = pairable && pairedFold(c, large, fold);
+      memory.fill(counts, 0, <usize>q * rowBytes + rowBytes * (merged ? 2 : 1));
+      const taken = accumulateBucket(
+        d, order, load<i32>(classStart + (<usize>(c - 1) << 2)), load<i32>(classStart + (<usize>c << 2)), fold, folds, pairs, counts, q, sums,
+      );
+      const total = bucketTotal;
       if (taken == 0) continue;
+      let weightLarge: f64 = 0;
+      let takenLarge = 0;
+      let totalLarge: f64 = 0;
+      if (merged) {
+        weightLarge = load<f64>(classWeight + (<usize>large << 3));
+        takenLarge = accumulateBucket(
+          d, order, load<i32>(classStart + (<usize>(large - 1) << 2)), load<i32>(classStart + (<usize>large << 2)), fold, folds, pairs, 0, q,
+          sumsLarge,
+        );
+        totalLarge = bucketTotal;
+      }
       // Mirror the counts into the upper triangle: blocks below the diagonal read whole rows.
       for (let u = 1; u < q; u++) {
         const row = counts + <usize>u * rowBytes;
@@ -290,34 +377,47 @@ export function proxyFit(state: usize, folds: i32, degree: i32, pairDegree: i32,
       const gram = scratch + matrixBytes * <usize>fold;
       const target = rhs + (<usize>(fold * p) << 3);
       const intercept = gram + (<usize>(pc + c) * <usize>p << 3);
+      const interceptLarge = gram + (<usize>(pc + large) * <usize>p << 3);
       for (let x = 0; x < blocks; x++) {
         const offsetX = load<i32>(blockOffset + (<usize>x << 2));
         const baseX = load<i32>(blockBase + (<usize>x << 2));
         const lengthX = load<i32>(blockLength + (<usize>x << 2));
-        const scaleX = weight * load<f64>(blockFactor + (<usize>x << 3));
+        const factorX = load<f64>(blockFactor + (<usize>x << 3));
+        const scaleX = weight * factorX;
+        const factorLargeX = merged ? load<f64>(blockFactorLarge + (<usize>x << 3)) : 0;
+        const scaleLargeX = weightLarge * factorLargeX;
         for (let r = 0; r < lengthX; r++) {
           const u = offsetX + r;
           const row = gram + (<usize>u * <usize>p << 3);
           const source = counts + <usize>(baseX + r) * rowBytes;
-          for (let y = 0; y < x; y++) {
+          for (let y = 0; y <= x; y++) {
+            const factorY = load<f64>(blockFactor + (<usize>y << 3));
+            const factorLargeY = merged ? load<f64>(blockFactorLarge + (<usize>y << 3)) : 0;
             axpy(
               row + (<usize>load<i32>(blockOffset + (<usize>y << 2)) << 3),
               source + (<usize>load<i32>(blockBase + (<usize>y << 2)) << 3),
-              scaleX * load<f64>(blockFactor + (<usize>y << 3)),
-              load<i32>(blockLength + (<usize>y << 2)),
+              scaleX * factorY + scaleLargeX * factorLargeY,
+              y < x ? load<i32>(blockLength + (<usize>y << 2)) : r + 1,
             );
           }
-          axpy(row + (<usize>offsetX << 3), source + (<usize>baseX << 3), scaleX * load<f64>(blockFactor + (<usize>x << 3)), r + 1);
           const diagonal = load<f64>(source + (<usize>(baseX + r) << 3));
           store<f64>(intercept + (<usize>u << 3), load<f64>(intercept + (<usize>u << 3)) + scaleX * diagonal);
           const at = target + (<usize>u << 3);
           store<f64>(at, load<f64>(at) + scaleX * load<f64>(sums + (<usize>(baseX + r) << 3)));
+          if (merged) {
+            store<f64>(interceptLarge + (<usize>u << 3), load<f64>(interceptLarge + (<usize>u << 3)) + scaleLargeX * diagonal);
+            store<f64>(at, load<f64>(at) + scaleLargeX * load<f64>(sumsLarge + (<usize>(baseX + r) << 3)));
+          }
         }
       }
       const corner = intercept + (<usize>(pc + c) << 3);
       store<f64>(corner, load<f64>(corner) + weight * <f64>taken);
-      const at = target + (<usize>(pc + c) << 3);
-      store<f64>(at, load<f64>(at) + weight * total);
+      store<f64>(target + (<usize>(pc + c) << 3), load<f64>(target + (<usize>(pc + c) << 3)) + weight * total);
+      if (merged) {
+        const cornerLarge = interceptLarge + (<usize>(pc + large) << 3);
+        store<f64>(cornerLarge, load<f64>(cornerLarge) + weightLarge * <f64>takenLarge);
+        store<f64>(target + (<usize>(pc + large) << 3), load<f64>(target + (<usize>(pc + large) << 3)) + weightLarge * totalLarge);
+      }
     }
   }
 
