@@ -39,16 +39,7 @@ export function cholesky(m: usize, p: i32, tolerance: f64): void {
   let j = 0;
   for (; j + PANEL <= p; j += PANEL) {
     // The panel's diagonal block, column by column.
-    for (let c = j; c < j + PANEL; c++) {
-      const rc = m + <usize>c * row;
-      const inverse = pivotColumn(rc, c, tolerance);
-      store<f64>(panelInverse + (<usize>(c - j) << 3), inverse);
-      for (let i = c + 1; i < j + PANEL; i++) {
-        const ri = m + <usize>i * row;
-        const at = ri + (<usize>c << 3);
-        store<f64>(at, inverse != 0 ? (load<f64>(at) - dot(ri, rc, c)) * inverse : 0);
-      }
-    }
+    for (let c = j; c < j + PANEL; c++) store<f64>(panelInverse + (<usize>(c - j) << 3), column(m, row, c, j + PANEL, tolerance));
     const r0 = m + <usize>j * row;
     const r1 = r0 + row;
     const r2 = r1 + row;
@@ -88,28 +79,28 @@ export function cholesky(m: usize, p: i32, tolerance: f64): void {
     }
   }
   // The last p mod 4 columns one at a time.
-  for (; j < p; j++) {
-    const rj = m + <usize>j * row;
-    const inverse = pivotColumn(rj, j, tolerance);
-    for (let i = j + 1; i < p; i++) {
-      const ri = m + <usize>i * row;
-      const at = ri + (<usize>j << 3);
-      store<f64>(at, inverse != 0 ? (load<f64>(at) - dot(ri, rj, j)) * inverse : 0);
-    }
-  }
+  for (; j < p; j++) column(m, row, j, p, tolerance);
 }
 
-/** Sets L[c][c] for row rc; returns 1 / L[c][c], or 0 when the direction is dropped. */
-// @ts-ignore: decorator
-@inline
-function pivotColumn(rc: usize, c: i32, tolerance: f64): f64 {
+/**
+ * Column c of L in rows c..end, from columns 0..c; returns 1 / L[c][c], or 0
+ * when the direction is dropped (the column is then zero).
+ */
+function column(m: usize, row: usize, c: i32, end: i32, tolerance: f64): f64 {
+  const rc = m + <usize>c * row;
   const at = rc + (<usize>c << 3);
   const diagonal = load<f64>(at);
   const pivot = diagonal - dot(rc, rc, c);
   const keep = pivot > tolerance * diagonal && pivot > 0;
   const root = keep ? Math.sqrt(pivot) : 0;
   store<f64>(at, root);
-  return keep ? 1.0 / root : 0;
+  const inverse = keep ? 1.0 / root : 0;
+  for (let i = c + 1; i < end; i++) {
+    const ri = m + <usize>i * row;
+    const entry = ri + (<usize>c << 3);
+    store<f64>(entry, keep ? (load<f64>(entry) - dot(ri, rc, c)) * inverse : 0);
+  }
+  return inverse;
 }
 
 /**
