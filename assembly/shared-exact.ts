@@ -38,3 +38,19 @@ export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count
   const vectors = scratch + (<usize>(MAX_PLAYERS + 1) << 3);
   store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors));
 }
+
+/** The floor for benchmarks: a SIMD sum that reads `count` entries at `values` once, as the pass must. */
+export function sumShared(values: usize, count: i32): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = values + (<usize>i << 3);
+    acc0 = f64x2.add(acc0, v128.load(at));
+    acc1 = f64x2.add(acc1, v128.load(at, 16));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < count; i++) sum += load<f64>(values + (<usize>i << 3));
+  return sum;
+}

@@ -150,10 +150,10 @@ export class WorkerPool implements PoolRunner {
     const task = (first: number, count: number) => ({ n, index: INDEX_ID[index], firstChunk: first, chunkCount: count });
     const ranges = splitRange(plan.chunks, this.size);
     const shared = game.kind === 'table' ? sharedTableOf(game.values) : undefined;
-    const slots = shared && takeScratchSlots(shared, ranges.length);
+    const slots = shared && takeScratchSlots(shared, Math.min(this.size, plan.chunks));
     if (shared && slots) {
       try {
-        return await this.exactInPlace(shared, slots, n, index, ranges);
+        return await this.exactInPlace(shared, slots, n, index);
       } finally {
         returnScratchSlots(shared, slots);
       }
@@ -194,22 +194,30 @@ export class WorkerPool implements PoolRunner {
     return sharedTableOf(values) !== undefined;
   }
 
-  /** The exact pass on a table in shared Wasm memory: each worker's kernel reads its range where it lies, with its own scratch slot. */
-  private async exactInPlace(
-    table: SharedTable, slots: number[], n: number, index: IndexKind, ranges: { first: number; count: number }[],
-  ): Promise<Float64Array> {
+  /**
+   * The exact pass on a table in shared Wasm memory: every worker's kernel
+   * reads the table where it lies, with its own scratch slot, taking chunks
+   * from a shared counter until none is left. Partial sums are put back in
+   * chunk order before merging, so which worker took which chunk never shows
+   * in the result.
+   */
+  private async exactInPlace(table: SharedTable, slots: number[], n: number, index: IndexKind): Promise<Float64Array> {
     const module = await sharedExactModule();
+    const plan = planChunks(n);
+    const counter = new Int32Array(new SharedArrayBuffer(4));
     const results = await Promise.all(
-      ranges.map((range, w) =>
+      slots.map((scratch, w) =>
         this.call(w, (api) =>
-          api.exactChunksShared({
-            module, memory: table.memory, tableOffset: table.tableOffset, scratch: slots[w],
-            n, index: INDEX_ID[index], firstChunk: range.first, chunkCount: range.count,
-          }),
+          api.exactChunksShared({ module, memory: table.memory, tableOffset: table.tableOffset, scratch, n, index: INDEX_ID[index], counter }),
         ),
       ),
     );
-    return mergeResults(results, n, index);
+    const partials = new Float64Array(plan.chunks * plan.partialLength);
+    for (const { chunks, partials: taken } of results) {
+      chunks.forEach((chunk, k) => partials.set(taken.subarray(k * plan.partialLength, (k + 1) * plan.partialLength), chunk * plan.partialLength));
+    }
+    const values = new Float64Array(table.memory.buffer, table.tableOffset, 2 ** n);
+    return mergeChunkPartials(partials, n, index, values[0], values[values.length - 1]);
   }
 
   /**

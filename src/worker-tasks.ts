@@ -67,38 +67,48 @@ export function exactChunks(core: KernelExports, task: ExactChunksTask): ExactCh
   return { partials, first, last };
 }
 
-/** A range of chunks of a table in shared Wasm memory (src/shared-table.ts), read in place. */
+/**
+ * The exact pass over a table in shared Wasm memory (src/shared-memory.ts),
+ * read in place. Workers take chunks one at a time from a shared counter, so
+ * a worker slowed by other load takes fewer: the work spreads over whatever
+ * the cores can give.
+ */
 export interface SharedExactTask {
   /** The compiled assembly/shared-exact.ts, instantiated on `memory` for this call. */
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   /** Byte offset of v(empty). */
   tableOffset: number;
-  /** Byte offset of this call's scratch slot (src/shared-table.ts). */
+  /** Byte offset of this worker's scratch slot. */
   scratch: number;
   n: number;
   index: number;
-  firstChunk: number;
-  chunkCount: number;
+  /** Next chunk to take, shared by the workers of one call (Atomics.add). */
+  counter: Int32Array;
 }
 
-/** As exactChunks, on a table the worker reads where it lies; the same kernel code, so the same partial sums bit for bit. */
-export function exactChunksShared(core: SharedExactExports, task: SharedExactTask): ExactChunksResult {
-  const { memory, tableOffset, scratch, n, index, firstChunk, chunkCount } = task;
+export interface SharedExactResult {
+  /** The chunks this worker took, in the order it took them. */
+  chunks: Int32Array;
+  /** Their partial sums, planChunks(n).partialLength values each, in the same order. */
+  partials: Float64Array;
+}
+
+/** Takes chunks from the shared counter until none is left; the same kernel code as exactChunks, so the same partial sums bit for bit. */
+export function exactChunksShared(core: SharedExactExports, task: SharedExactTask): SharedExactResult {
+  const { memory, tableOffset, scratch, n, index, counter } = task;
   const plan = planChunks(n);
   const out = scratch + core.scratchBytes(n);
-  const partials = new Float64Array(chunkCount * plan.partialLength);
+  const taken: number[] = [];
+  const partials = new Float64Array(plan.chunks * plan.partialLength);
   core.prepareMembership(n, index, scratch);
   const outView = new Float64Array(memory.buffer, out, plan.partialLength);
-  for (let c = 0; c < chunkCount; c++) {
-    const chunk = firstChunk + c;
+  for (let chunk = Atomics.add(counter, 0, 1); chunk < plan.chunks; chunk = Atomics.add(counter, 0, 1)) {
     core.membershipChunkShared(tableOffset + chunk * plan.chunkEntries * 8, n, chunk * plan.chunkBlocks, plan.chunkBlocks, scratch, out);
-    partials.set(outView, c * plan.partialLength);
+    partials.set(outView, taken.length * plan.partialLength);
+    taken.push(chunk);
   }
-  const table = new Float64Array(memory.buffer, tableOffset, 2 ** n);
-  const first = table[firstChunk * plan.chunkEntries];
-  const last = table[(firstChunk + chunkCount) * plan.chunkEntries - 1];
-  return { partials, first, last };
+  return { chunks: Int32Array.from(taken), partials: partials.slice(0, taken.length * plan.partialLength) };
 }
 
 export interface PermutationTask {

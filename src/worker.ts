@@ -8,7 +8,7 @@ import { LOCK_HELD, type BrowserWorkerStart } from './worker-protocol.js';
 import { instantiateSharedExact } from './wasm/shared-module.js';
 import {
   exactChunks, exactChunksShared, permutationStats,
-  type ExactChunksResult, type ExactChunksTask, type PermutationTask, type SharedExactTask,
+  type ExactChunksResult, type ExactChunksTask, type PermutationTask, type SharedExactResult, type SharedExactTask,
 } from './worker-tasks.js';
 
 let core: KernelExports | undefined;
@@ -35,9 +35,9 @@ const api = {
     return transfer(result, [result.partials.buffer]);
   },
   /** On a table in shared Wasm memory; a fresh instance per call, so a worker holds no table's memory once the call is done. */
-  async exactChunksShared(task: SharedExactTask): Promise<ExactChunksResult> {
+  async exactChunksShared(task: SharedExactTask): Promise<SharedExactResult> {
     const result = exactChunksShared(await instantiateSharedExact(task.module, task.memory), task);
-    return transfer(result, [result.partials.buffer]);
+    return transfer(result, [result.partials.buffer, result.chunks.buffer]);
   },
   permutationStats(task: PermutationTask): Float64Array {
     const stats = permutationStats(kernel(), task);

@@ -8,6 +8,7 @@ export interface SharedExactExports {
   scratchBytes(n: number): number;
   prepareMembership(n: number, index: number, scratch: number): void;
   membershipChunkShared(blocks: number, n: number, firstHi: number, count: number, scratch: number, out: number): void;
+  sumShared(values: number, count: number): number;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
