@@ -34,7 +34,7 @@ describe('createSharedTable', () => {
   });
 
   it('exact Shapley and Banzhaf read in place: bit-identical to the copied table for 1, 2 and 4 workers, equal to the single thread (1e-12)', async () => {
-    for (const n of [1, 3, 9, 17]) {
+    for (const n of [1, 3, 9, 17, 20]) {
       const players = names(n);
       const inPlace = filledSharedTable(n, n);
       const copied = Float64Array.from(inPlace);
