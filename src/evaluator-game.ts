@@ -53,6 +53,8 @@ export interface EvaluatorOptions {
   timeoutMs?: number;
   /** Further attempts after a failed call. Default 0. */
   retries?: number;
+  /** ms to wait before the first retry of a call, doubled before each further one (exponential backoff). Default 0: retry at once. */
+  retryDelayMs?: number;
   /** Values already paid for: a previous `result.cache` or `error.cache`, or its JSON form. */
   cache?: CoalitionCache | CoalitionCacheJSON | string;
 }
@@ -185,6 +187,7 @@ export async function runOnEvaluator(
   const source = new CachedEvaluator(players, evaluate, cache, {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     retries: options.retries ?? 0,
+    retryDelayMs: options.retryDelayMs,
     timeoutMs: options.timeoutMs,
   });
   let outcome: { estimate: SamplerEstimate; stopReason: StopReason };

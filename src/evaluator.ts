@@ -23,6 +23,8 @@ export interface EvaluatorSettings {
   timeoutMs?: number;
   /** Further attempts after a failed call before the run fails. */
   retries: number;
+  /** Wait before the first retry of a call, doubled before each further one (0: retry at once). */
+  retryDelayMs?: number;
 }
 
 type Key = ReturnType<CoalitionCache['keyOf']>;
@@ -170,7 +172,14 @@ export class CachedEvaluator implements CoalitionSource {
   }
 
   private retryOrFail(coalition: string[], attempt: number, cause: unknown): number | Promise<number> {
-    if (attempt <= this.settings.retries && !this.controller.signal.aborted) return this.attempt(coalition, attempt + 1);
-    throw new EvaluatorError(coalition, cause, this.cache, attempt);
+    const { signal } = this.controller;
+    if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
+    const delay = (this.settings.retryDelayMs ?? 0) * 2 ** (attempt - 1);
+    if (delay === 0) return this.attempt(coalition, attempt + 1);
+    // Back off (a rate-limited judge recovers), but start nothing once the run has stopped.
+    return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
+      if (signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
+      return this.attempt(coalition, attempt + 1);
+    });
   }
 }

@@ -59,10 +59,11 @@ export const shapleyOptionsSchema = z.looseObject({
 
 export type Method = z.infer<typeof methodSchema>;
 
-function positiveNumber(what: string) {
+/** A finite number > 0 (or >= 0 with `zeroAllowed`). */
+function positiveNumber(what: string, zeroAllowed = false) {
   return z.number({ error: `expected ${what} as a number` }).check(
-    z.refine((x) => Number.isFinite(x) && x > 0, {
-      error: (issue) => `expected ${what} as a finite number > 0, got ${String(issue.input)}`,
+    z.refine((x) => Number.isFinite(x) && (x > 0 || (zeroAllowed && x === 0)), {
+      error: (issue) => `expected ${what} as a finite number ${zeroAllowed ? '>=' : '>'} 0, got ${String(issue.input)}`,
     }),
   );
 }
@@ -80,6 +81,7 @@ export const evaluatorGameSchema = z.object({
 export const evaluatorOptionsSchema = z.extend(shapleyOptionsSchema, {
   concurrency: z.optional(integerAtLeast(1, 'concurrency (evaluate calls in flight)')),
   retries: z.optional(integerAtLeast(0, 'retries (further attempts per failed call)')),
+  retryDelayMs: z.optional(positiveNumber('retryDelayMs (ms before the first retry)', true)),
   tolerance: z.optional(positiveNumber('the tolerance (largest standard error)')),
   timeoutMs: z.optional(positiveNumber('timeoutMs')),
   signal: z.optional(

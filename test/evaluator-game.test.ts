@@ -258,6 +258,7 @@ describe('shapley() on evaluator games', () => {
       [{ players, evaluate }, { concurrency: 0 }, /concurrency: expected concurrency .* integer >= 1, got 0/],
       [{ players, evaluate }, { tolerance: -1 }, /tolerance: expected the tolerance .* > 0, got -1/],
       [{ players, evaluate }, { timeoutMs: Number.NaN }, /timeoutMs/],
+      [{ players, evaluate }, { retryDelayMs: -5 }, /retryDelayMs: expected retryDelayMs .* finite number >= 0, got -5/],
       [{ players, evaluate }, { signal: {} }, /signal: expected an AbortSignal/],
       [{ players, evaluate }, { onProgress: 'x' }, /onProgress: expected a function/],
       [{ players, evaluate }, { method: 'exact', budget: 5 }, /method 'exact' needs 8 more evaluate calls/],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CoalitionCache } from '../src/coalition-cache.js';
 import { EvaluatorError } from '../src/errors.js';
 import { CachedEvaluator } from '../src/evaluator.js';
@@ -71,6 +71,45 @@ describe('CachedEvaluator', () => {
     const strict = new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 2 });
     const error = await strict.values(Uint32Array.of(2)).catch((e) => e);
     expect(error.message).toMatch(/coalition \{b\} \(3 attempts\): flaky/);
+  });
+
+  describe('retryDelayMs: exponential backoff between attempts', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('waits retryDelayMs before the first retry and doubles the wait before each further one', async () => {
+      vi.useFakeTimers({ now: 0 });
+      const attempts: number[] = [];
+      const evaluate = (c: string[]) => {
+        if (c.length !== 1) return c.length;
+        attempts.push(Date.now());
+        return attempts.length <= 3 ? Promise.reject(new Error('429 rate limited')) : Promise.resolve(1);
+      };
+      const source = new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 3, retryDelayMs: 100 });
+      const values = source.values(Uint32Array.of(1, 3));
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(Array.from(await values)).toEqual([1, 2]);
+      expect(attempts).toEqual([0, 100, 300, 700]);
+      expect(source.calls).toBe(5);
+    });
+
+    it('a run stopped during a backoff starts no further attempt', async () => {
+      vi.useFakeTimers({ now: 0 });
+      let calls = 0;
+      const evaluate = () => (++calls, Promise.reject(new Error('503')));
+      const source = new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 5, retryDelayMs: 1_000 });
+      const outcome = source.values(Uint32Array.of(1)).catch((e) => e);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(calls).toBe(1);
+      source.stop();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(calls).toBe(1);
+      const error = await outcome;
+      expect(error).toBeInstanceOf(EvaluatorError);
+      expect(error.message).toBe('evaluate failed for coalition {a}: 503');
+      expect(error.attempts).toBe(1);
+    });
   });
 
   it('after stop() no new call starts; values that arrive late still land in the cache', async () => {
