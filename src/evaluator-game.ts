@@ -128,8 +128,8 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
     const needed = 2 ** n - cache.size;
     if (parsed.budget !== undefined && parsed.budget < needed) {
       throw new InputError(
-        `options.budget: method 'exact' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${parsed.budget}. ` +
-          `Raise the budget or use method 'permutation'.`,
+        `options.budget: method '${method}' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${parsed.budget}. ` +
+          (method === 'exact' && n > 1 ? `Raise the budget or use method 'permutation'.` : 'Raise the budget.'),
       );
     }
     // The sampler asks all 2^n coalitions; only the `needed` uncached ones are paid for.

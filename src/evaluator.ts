@@ -29,6 +29,9 @@ export interface EvaluatorSettings {
 
 type Key = ReturnType<CoalitionCache['keyOf']>;
 
+/** The longest delay setTimeout takes (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -42,6 +45,8 @@ export class CachedEvaluator implements CoalitionSource {
   /** Coalitions answered from the cache (repeats within a batch included). */
   cacheHits = 0;
   private readonly controller = new AbortController();
+  /** Timers still pending (timeouts, backoffs), each with what to do if the run stops first. */
+  private readonly pending = new Set<() => void>();
 
   constructor(
     private readonly players: readonly string[],
@@ -52,6 +57,7 @@ export class CachedEvaluator implements CoalitionSource {
 
   stop(): void {
     this.controller.abort();
+    for (const onStop of [...this.pending]) onStop();
   }
 
   async values(masks: MaskBatch, onValue?: () => void): Promise<Float64Array> {
@@ -152,18 +158,41 @@ export class CachedEvaluator implements CoalitionSource {
     const { timeoutMs } = this.settings;
     if (timeoutMs === undefined) return Promise.resolve(result);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no value within timeoutMs = ${timeoutMs} ms`)), timeoutMs);
+      const done = this.timer(timeoutMs, () => reject(new Error(`no value within timeoutMs = ${timeoutMs} ms`)));
       Promise.resolve(result).then(
         (value) => {
-          clearTimeout(timer);
+          done();
           resolve(value);
         },
         (error) => {
-          clearTimeout(timer);
+          done();
           reject(error);
         },
       );
     });
+  }
+
+  /**
+   * Calls `fire` after `ms` (at most 2^31 - 1, what timers take) unless the
+   * run stops first, in which case it calls `stopped` instead: a stopped run
+   * leaves no timer behind to keep a Node process alive. Returns a function
+   * that cancels it.
+   */
+  private timer(ms: number, fire: () => void, stopped: () => void = () => {}): () => void {
+    const onStop = () => {
+      cancel();
+      stopped();
+    };
+    const cancel = () => {
+      clearTimeout(id);
+      this.pending.delete(onStop);
+    };
+    const id = setTimeout(() => {
+      cancel();
+      fire();
+    }, Math.min(ms, MAX_TIMER_MS));
+    this.pending.add(onStop);
+    return cancel;
   }
 
   private check(coalition: string[], attempt: number, value: unknown): number | Promise<number> {
@@ -176,10 +205,19 @@ export class CachedEvaluator implements CoalitionSource {
     if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
     const delay = (this.settings.retryDelayMs ?? 0) * 2 ** (attempt - 1);
     if (delay === 0) return this.attempt(coalition, attempt + 1);
-    // Back off (a rate-limited judge recovers), but start nothing once the run has stopped.
-    return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => {
-      if (signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
-      return this.attempt(coalition, attempt + 1);
+    // Back off (a rate-limited judge recovers); a run stopped meanwhile ends the wait and starts nothing.
+    return new Promise<number>((resolve, reject) => {
+      this.timer(
+        delay,
+        () => {
+          try {
+            resolve(this.attempt(coalition, attempt + 1));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        () => reject(new EvaluatorError(coalition, cause, this.cache, attempt)),
+      );
     });
   }
 }

@@ -151,13 +151,7 @@ export class WorkerPool implements PoolRunner {
     const ranges = splitRange(plan.chunks, this.size);
     const shared = game.kind === 'table' ? sharedTableOf(game.values) : undefined;
     const slots = shared && takeScratchSlots(shared, Math.min(this.size, plan.chunks));
-    if (shared && slots) {
-      try {
-        return await this.exactInPlace(shared, slots, n, index);
-      } finally {
-        returnScratchSlots(shared, slots);
-      }
-    }
+    if (shared && slots) return this.exactInPlace(shared, slots, n, index);
     const perWorker = ranges.map(async (range, w): Promise<ExactChunksResult[]> => {
       if (game.kind === 'builtin') {
         const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
@@ -199,19 +193,28 @@ export class WorkerPool implements PoolRunner {
    * reads the table where it lies, with its own scratch slot, taking chunks
    * from a shared counter until none is left. Partial sums are put back in
    * chunk order before merging, so which worker took which chunk never shows
-   * in the result.
+   * in the result. Slots go back to the table only once every worker of the
+   * call has settled, and the slot of a worker whose call failed (it crashed
+   * or was terminated, perhaps still writing) never does.
    */
   private async exactInPlace(table: SharedTable, slots: number[], n: number, index: IndexKind): Promise<Float64Array> {
-    const module = await sharedExactModule();
     const plan = planChunks(n);
     const counter = new Int32Array(new SharedArrayBuffer(4));
-    const results = await Promise.all(
-      slots.map((scratch, w) =>
-        this.call(w, (api) =>
-          api.exactChunksShared({ module, memory: table.memory, tableOffset: table.tableOffset, scratch, n, index: INDEX_ID[index], counter }),
-        ),
+    const module = await sharedExactModule().catch((error: unknown) => {
+      returnScratchSlots(table, slots);
+      throw error;
+    });
+    const calls = slots.map((scratch, w) =>
+      this.call(w, (api) =>
+        api.exactChunksShared({ module, memory: table.memory, tableOffset: table.tableOffset, scratch, n, index: INDEX_ID[index], counter }),
       ),
     );
+    void Promise.allSettled(calls).then((outcomes) => returnScratchSlots(table, slots.filter((_, w) => outcomes[w].status === 'fulfilled')));
+    const results = await Promise.all(calls).catch((error: unknown) => {
+      // The call has failed: the workers still running stop at their next chunk.
+      Atomics.store(counter, 0, plan.chunks);
+      throw error;
+    });
     const partials = new Float64Array(plan.chunks * plan.partialLength);
     for (const { chunks, partials: taken } of results) {
       chunks.forEach((chunk, k) => partials.set(taken.subarray(k * plan.partialLength, (k + 1) * plan.partialLength), chunk * plan.partialLength));
@@ -255,12 +258,10 @@ function shareable(values: Float64Array): Float64Array {
  * For a table whose values were not scanned (readsInPlace): a NaN or infinity
  * in them makes the exact values non-finite, and only then is the table
  * scanned, for the same InputError, naming the entry, that the scan up front
- * would have given. Finite values whose sums overflow are an error too.
+ * would have given. (Finite values whose sums overflow are shapley()'s to report.)
  */
 function checkUnscannedResult(table: Float64Array, players: string[], values: Float64Array): void {
-  if (values.every(Number.isFinite)) return;
-  checkFiniteValues(table, players);
-  throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
+  if (!values.every(Number.isFinite)) checkFiniteValues(table, players);
 }
 
 /** Chunk results in chunk order, merged into the index values. */

@@ -95,7 +95,8 @@ export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
   }
   if (game && typeof game === 'object' && 'values' in game) {
     const given = (game as { values: unknown }).values;
-    const inPlace = pool !== undefined && given instanceof Float64Array && pool.readsInPlace(given);
+    // A pool from another copy of the library may predate readsInPlace.
+    const inPlace = given instanceof Float64Array && typeof pool?.readsInPlace === 'function' && pool.readsInPlace(given);
     const { players, values } = checkTableGame(game, !inPlace);
     return inPlace ? { kind: 'table', players, values, unscanned: true } : { kind: 'table', players, values };
   }
@@ -157,7 +158,7 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
   const n = checked.players.length;
   const chosen = resolveMethod(checked, method, budget);
   if (chosen === 'exact') {
-    const values = pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
+    const values = finiteSums(pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n));
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
   scanValues(checked);
@@ -166,7 +167,7 @@ export async function shapley(game: Game | EvaluatorGame, options: ShapleyOption
     // The budget buys every coalition, so every estimator, permutation
     // included, spends 2^n evaluations on them and is exact (on the pool's
     // exact path when given one).
-    const values = pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n);
+    const values = finiteSums(pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n));
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
   if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
@@ -207,6 +208,12 @@ function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promi
   return pool.exact(poolGameOf(game, true), game.players.length, index);
 }
 
+/** Exact values of finite inputs are non-finite only when the sums overflow: an error, never infinities as credit. */
+function finiteSums(values: Float64Array): Float64Array {
+  if (!values.every(Number.isFinite)) throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
+  return values;
+}
+
 /** Scans a table checkGame left unscanned, before anything but the pool's exact pass reads it. */
 function scanValues(game: CheckedGame): void {
   if (game.kind === 'table' && game.unscanned) checkFiniteValues(game.values, game.players);
@@ -237,7 +244,7 @@ export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promis
   const pool = checkPool(options ?? {});
   const checked = checkGame(game, pool);
   const n = checked.players.length;
-  const values = pool ? await poolExact(pool, checked, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n);
+  const values = finiteSums(pool ? await poolExact(pool, checked, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n));
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
 }
 

@@ -30,8 +30,8 @@ export function canShareWasmMemory(): boolean {
  * const { values } = await shapley({ players, values: table }, { pool, method: 'exact' });
  */
 export function createSharedTable(n: number): Float64Array {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > EXACT_MAX_PLAYERS) {
-    throw new InputError(`createSharedTable(n): expected a number of players, an integer from 0 to ${EXACT_MAX_PLAYERS} (exact tables), got ${String(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > EXACT_MAX_PLAYERS) {
+    throw new InputError(`createSharedTable(n): expected a number of players, an integer from 1 to ${EXACT_MAX_PLAYERS} (exact tables), got ${String(n)}`);
   }
   return canShareWasmMemory() ? newSharedTable(n) : new Float64Array(2 ** n);
 }

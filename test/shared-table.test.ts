@@ -1,8 +1,12 @@
 // Tables in shared Wasm memory (createSharedTable): the pool's workers run the
 // exact pass on them in place. Imported from dist/, as the pool tests are.
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { banzhaf, InputError, shapley } from '../dist/index.js';
+import { banzhaf, InputError, shapley, WorkerError } from '../dist/index.js';
 import { canShareWasmMemory, createPool, createSharedTable } from '../dist/node.js';
+import { WorkerPool } from '../dist/pool.js';
+import { nodeWorkerHandle } from '../dist/pool-node.js';
+import { sharedTableOf } from '../dist/shared-memory.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 const pools = [1, 2, 4].map((workers) => createPool({ workers }));
@@ -17,7 +21,7 @@ function filledSharedTable(n: number, seed: number): Float64Array {
 describe('createSharedTable', () => {
   it('gives a zeroed table of 2^n entries in shared Wasm memory (Node can share it)', () => {
     expect(canShareWasmMemory()).toBe(true);
-    for (const n of [0, 1, 5, 13]) {
+    for (const n of [1, 5, 13]) {
       const table = createSharedTable(n);
       expect(table).toBeInstanceOf(Float64Array);
       expect(table.length).toBe(2 ** n);
@@ -26,10 +30,10 @@ describe('createSharedTable', () => {
     }
   });
 
-  it('rejects a player count that is not an integer from 0 to 26, naming the value', () => {
-    for (const bad of [-1, 27, 2.5, Number.NaN, '8', undefined]) {
+  it('rejects a player count that is not an integer from 1 to 26, naming the value', () => {
+    for (const bad of [0, -1, 27, 2.5, Number.NaN, '8', undefined]) {
       expect(() => createSharedTable(bad as number)).toThrow(InputError);
-      expect(() => createSharedTable(bad as number)).toThrow(/createSharedTable\(n\): expected a number of players, an integer from 0 to 26/);
+      expect(() => createSharedTable(bad as number)).toThrow(/createSharedTable\(n\): expected a number of players, an integer from 1 to 26/);
     }
   });
 
@@ -81,10 +85,17 @@ describe('createSharedTable', () => {
     }
   });
 
-  it('values so large that the exact sums overflow are reported, not returned as infinities', async () => {
+  it('values so large that the exact sums overflow are reported, not returned as infinities, shared or not, pooled or not', async () => {
     const table = createSharedTable(4);
     table.fill(Number.MAX_VALUE);
-    await expect(shapley({ players: names(4), values: table }, { method: 'exact', pool: pools[1] })).rejects.toThrow(/exact sums overflow float64/);
+    const plain = Float64Array.from(table);
+    for (const values of [table, plain]) {
+      for (const pool of [undefined, pools[1]]) {
+        await expect(shapley({ players: names(4), values }, { method: 'exact', pool })).rejects.toThrow(/exact sums overflow float64/);
+        await expect(banzhaf({ players: names(4), values }, { pool })).rejects.toThrow(/exact sums overflow float64/);
+        await expect(shapley({ players: names(4), values }, { method: 'permutation', budget: 16, pool })).rejects.toThrow(/exact sums overflow float64/);
+      }
+    }
   });
 
   it('works like any table elsewhere: without a pool, for sampling with a pool, and as a part of itself', async () => {
@@ -109,5 +120,38 @@ describe('createSharedTable', () => {
     const table = filledSharedTable(8, 1);
     table[200] = Number.NaN;
     await expect(shapley({ players: names(8), values: table }, { method: 'permutation', budget: 100, pool: pools[1] })).rejects.toThrow(/values\[200\] \(mask 200/);
+  });
+
+  it('a worker killed mid-pass: its scratch slot is never handed out again, the others only once their workers are done, and a retry is exact', async () => {
+    const n = 24;
+    const players = names(n);
+    const table = filledSharedTable(n, 24);
+    const reference = await shapley({ players, values: Float64Array.from(table) }, { method: 'exact' });
+    const slots = sharedTableOf(table)!;
+    let killed = 0;
+    for (let trial = 0; trial < 10 && killed === 0; trial++) {
+      const threads: Worker[] = [];
+      const pool = new WorkerPool(() => {
+        const worker = new Worker(new URL('../dist/worker.js', import.meta.url));
+        threads.push(worker);
+        return nodeWorkerHandle(worker);
+      }, 2);
+      await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] }, { method: 'exact', pool });
+      const free = slots.freeSlots.length;
+      const call = shapley({ players, values: table }, { method: 'exact', pool }).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      void threads[0].terminate();
+      const outcome = await call;
+      if (outcome instanceof WorkerError) {
+        killed++;
+        // The other worker's slot comes back once it has stopped; the killed one's never does.
+        await expect.poll(() => slots.freeSlots.length, { timeout: 30_000 }).toBe(free - 1);
+        const retried = await shapley({ players, values: table }, { method: 'exact', pool: pools[1] });
+        expect(Array.from(retried.values)).toEqual(Array.from((await shapley({ players, values: Float64Array.from(table) }, { method: 'exact', pool: pools[1] })).values));
+        retried.values.forEach((v, i) => expect(Math.abs(v - reference.values[i])).toBeLessThan(1e-12));
+      }
+      await pool.terminate();
+    }
+    expect(killed).toBe(1);
   });
 });
