@@ -73,6 +73,20 @@ describe('CachedEvaluator', () => {
     expect(error.message).toMatch(/coalition \{b\} \(3 attempts\): flaky/);
   });
 
+  it('stopping the run clears the timeouts of calls in flight', async () => {
+    vi.useFakeTimers();
+    try {
+      const deferred = deferredEvaluator();
+      const source = new CachedEvaluator(players, deferred.evaluate, new CoalitionCache(players), { ...settings, timeoutMs: 30_000 });
+      void source.values(Uint32Array.of(1, 2, 3)).catch(() => {});
+      expect(vi.getTimerCount()).toBe(3);
+      source.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   describe('retryDelayMs: exponential backoff between attempts', () => {
     afterEach(() => {
       vi.useRealTimers();
@@ -102,7 +116,10 @@ describe('CachedEvaluator', () => {
       const outcome = source.values(Uint32Array.of(1)).catch((e) => e);
       await vi.advanceTimersByTimeAsync(500);
       expect(calls).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
       source.stop();
+      // No timer is left behind to keep a Node process alive.
+      expect(vi.getTimerCount()).toBe(0);
       await vi.advanceTimersByTimeAsync(60_000);
       expect(calls).toBe(1);
       const error = await outcome;
