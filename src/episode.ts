@@ -207,22 +207,113 @@ function episodeIdOf(value: unknown): string | undefined {
 }
 
 /**
+ * The episodes parseEpisode built. asEpisode takes these as they are; any
+ * other object, however Episode-like it looks (a parsed episode that went
+ * through JSON or structuredClone, or a record that happens to have `table`
+ * and `roles` keys), is validated in full.
+ */
+const built = new WeakSet<object>();
+
+function mark(episode: Episode): Episode {
+  built.add(episode);
+  return episode;
+}
+
+/**
  * Validates one episode record and brings it into normal form.
  * Throws an EpisodeError naming the episode, the line (when given) and every field at fault.
  */
 export function parseEpisode(value: unknown, source: RecordSource = {}): Episode {
   const fast = validEpisode(value);
-  if (fast) return fast;
+  if (fast) return mark(fast);
   const result = episodeSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
     throw new EpisodeError(issues, episodeIdOf(value), source);
   }
-  return normalize(result.data);
+  return mark(normalize(result.data));
 }
 
-/** Accepts a normalized Episode as is, anything else through parseEpisode. */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The values of a normal-form table: a Float64Array (or array) of 2^n numbers,
+ * or the object JSON.stringify makes of a Float64Array ({"0": v0, "1": v1, ...}).
+ */
+function tableValues(table: unknown, size: number): unknown[] | undefined {
+  if (table instanceof Float64Array || Array.isArray(table)) return Array.from(table as ArrayLike<unknown>);
+  if (!isObject(table)) return undefined;
+  const keys = Object.keys(table);
+  if (keys.length !== size) return undefined;
+  const values: unknown[] = [];
+  for (let mask = 0; mask < size; mask++) {
+    if (!Object.prototype.hasOwnProperty.call(table, mask)) return undefined;
+    values.push(table[mask]);
+  }
+  return values;
+}
+
+/**
+ * An Episode in normal form that parseEpisode did not build (reloaded from
+ * JSON, cloned, or made by hand) turned back into a record: roles onto the
+ * agents, the table into coalitions. Problems with `table` and `roles` are
+ * returned; everything else is left to the schema.
+ */
+function recordOfNormalForm(value: Record<string, unknown>): { record: Record<string, unknown>; issues: InputIssue[]; fromTable: boolean } {
+  const { table, roles, ...record } = value;
+  const issues: InputIssue[] = [];
+  const agents = Array.isArray(value.agents) ? value.agents : undefined;
+  if (roles !== undefined && agents) {
+    const valid = Array.isArray(roles) && roles.length === agents.length && roles.every((role) => role === undefined || role === null || typeof role === 'string');
+    if (!valid) issues.push({ path: 'roles', message: `expected one role per agent (a string, or null for none), ${agents.length} in all; got ${describe(roles)}` });
+    else record.agents = agents.map((agent, i) => (typeof agent === 'string' && typeof roles[i] === 'string' ? { id: agent, role: roles[i] } : agent));
+  }
+  let fromTable = false;
+  if (table !== undefined && table !== null && agents) {
+    const ids = agents.map((agent) => (isObject(agent) ? agent.id : agent));
+    const n = ids.length;
+    const size = n <= EPISODE_MAX_TABLE_AGENTS ? 2 ** n : 0;
+    const values = size ? tableValues(table, size) : undefined;
+    if (value.coalitions !== undefined) {
+      issues.push({ path: 'table', message: 'expected either a table (normal form) or coalitions (record), not both' });
+    } else if (!values || values.length !== size) {
+      issues.push({
+        path: 'table',
+        message: size
+          ? `expected a Float64Array of 2^${n} = ${size} coalition values (table[mask] = v(S), bit i = agents[i]) or null, got ${table instanceof Float64Array || Array.isArray(table) ? `${(table as ArrayLike<unknown>).length} values` : describe(table)}`
+          : `a table for ${n} agents needs 2^${n} coalitions; at most ${EPISODE_MAX_TABLE_AGENTS} agents take a table`,
+      });
+    } else {
+      fromTable = true;
+      record.coalitions = values.map((v, mask) => ({ agents: ids.filter((_, i) => mask & (1 << i)), value: v }));
+    }
+  }
+  return { record, issues, fromTable };
+}
+
+/** A coalitions[k] issue of a record made from a table, said of table[k] (k is the mask). */
+function tablePath(path: string): string {
+  return path.replace(/^coalitions\[(\d+)\](?:\.value)?/, 'table[$1]').replace(/^coalitions$/, 'table');
+}
+
+/**
+ * Accepts an Episode built by parseEpisode as is; validates anything else in
+ * full. An object in normal form (with `table` and `roles`, e.g. a parsed
+ * episode reloaded from JSON) is read back as a record, its table as the
+ * coalitions. An Episode changed after parsing is taken as it is: re-parse
+ * it (or its record) after editing.
+ */
 export function asEpisode(value: Episode | unknown, source: RecordSource = {}): Episode {
-  if (value && typeof value === 'object' && 'table' in value && 'roles' in value) return value as Episode;
-  return parseEpisode(value, source);
+  if (typeof value === 'object' && value !== null && built.has(value)) return value as Episode;
+  if (!isObject(value) || !('table' in value || 'roles' in value)) return parseEpisode(value, source);
+  const { record, issues, fromTable } = recordOfNormalForm(value);
+  try {
+    const episode = parseEpisode(record, source);
+    if (issues.length === 0) return episode;
+  } catch (error) {
+    if (!(error instanceof EpisodeError)) throw error;
+    const more = error.issues.map((issue) => (fromTable ? { path: tablePath(issue.path), message: issue.message } : issue));
+    throw new EpisodeError([...issues, ...more], error.episode, source);
+  }
+  throw new EpisodeError(issues, episodeIdOf(value), source);
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ablate } from '../src/ablate.js';
 import { validEpisode } from '../src/episode-fast.js';
-import { EpisodeError, episodeSchema, parseEpisode } from '../src/episode.js';
+import { asEpisode, EpisodeError, episodeSchema, parseEpisode } from '../src/episode.js';
+import { attributeEpisode } from '../src/attribute.js';
+import { toPrm } from '../src/export.js';
 import { randomEpisode, seededRandom } from './support/episodes.js';
 
 const base = () => ({
@@ -124,5 +126,49 @@ describe('ablate', () => {
 
   it('rejects unknown agents', () => {
     expect(() => ablate(base(), ['critic'])).toThrow(/agents\[0\]: unknown agent "critic"; episode "ep-17" has planner, coder/);
+  });
+});
+
+describe('asEpisode: only episodes parseEpisode built skip validation', () => {
+  it('takes a parsed episode as it is', () => {
+    const episode = parseEpisode(base());
+    expect(asEpisode(episode)).toBe(episode);
+  });
+
+  it('a parsed episode reloaded from JSON (its table an object) or cloned is read back, table and roles included', async () => {
+    const episode = parseEpisode(base());
+    const reloaded = JSON.parse(JSON.stringify(episode));
+    expect(reloaded.table).toEqual({ 0: 0, 1: 0.2, 2: 0.5, 3: 1 });
+    for (const copy of [reloaded, structuredClone(episode)]) {
+      const again = asEpisode(copy);
+      expect(again).not.toBe(copy);
+      expect(again).toEqual(episode);
+    }
+    const signals = await attributeEpisode(reloaded);
+    expect(signals.agents.map((agent) => agent.credit)).toEqual([expect.closeTo(0.35, 12), expect.closeTo(0.65, 12)]);
+    expect(toPrm(signals, reloaded)).toEqual(toPrm(signals, episode));
+    expect(ablate(reloaded, ['coder']).messages).toEqual([{ id: '1', agent: 'coder', content: 'patch' }]);
+  });
+
+  it('a record with table and roles keys is validated in full', async () => {
+    const record = { id: 'q', roles: [], table: null, agents: ['a'], messages: [{ agent: 'ghost', content: 1, label: 'bogus', score: 99 }], outcome: { score: 0, success: false }, repairs: [] };
+    for (const call of [() => attributeEpisode(record), async () => toPrm({ id: 'q' } as never, record), async () => ablate(record, ['a'])]) {
+      const error = await call().then(() => undefined, (e: unknown) => e as EpisodeError);
+      expect(error).toBeInstanceOf(EpisodeError);
+      expect(error!.message).toMatch(/roles: expected one role per agent/);
+      expect(error!.message).toMatch(/messages\[0\]\.content: expected the message content as a string, got 1/);
+      expect(error!.message).toMatch(/messages\[0\]\.label: expected one of/);
+      expect(error!.message).toMatch(/messages\[0\]\.score: .*got 99/);
+    }
+  });
+
+  it('a normal-form table must hold 2^n finite values that agree with the outcome', () => {
+    const episode = parseEpisode(base());
+    const short = { ...episode, table: new Float64Array(3) };
+    expect(() => asEpisode(short)).toThrow(/table: expected a Float64Array of 2\^2 = 4 coalition values .* got 3 values/);
+    expect(() => asEpisode({ ...episode, table: 'x' })).toThrow(/table: expected a Float64Array .* got "x"/);
+    expect(() => asEpisode({ ...episode, table: [0, NaN, 0.5, 1] })).toThrow(/table\[1\]: expected the coalition value as a finite number, got NaN/);
+    expect(() => asEpisode({ ...episode, table: [0, 0.2, 0.5, 0.9] })).toThrow(/table\[3\]: v\(whole team\) = 0.9 disagrees with outcome.score = 1/);
+    expect(() => asEpisode({ ...episode, table: null, coalitions: [] })).not.toThrow(/table/);
   });
 });
