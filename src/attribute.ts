@@ -8,7 +8,7 @@ import { asEpisode, EpisodeError, type Episode, type RecordSource } from './epis
 import { InputError } from './errors.js';
 import { annotatedFirstError, findFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
 import { preferencesOf, type Preference } from './preferences.js';
-import { successRewards } from './refine.js';
+import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
 import type { EvaluatorOptions } from './evaluator-game.js';
 import { parseOrThrow } from './validate.js';
@@ -76,9 +76,33 @@ function matrixRows(matrix: Float64Array, n: number): number[][] {
   return rows;
 }
 
+/**
+ * How far from zero each agent's credit may be when it has no messages:
+ * the exact kernel's rounding on this table, plus four standard errors when
+ * the credit was sampled (a silent agent's estimate is noise around 0).
+ */
+function zeroTolerances(credit: AgentCredit): Float64Array {
+  const n = credit.values.length;
+  const rounding = nullCreditTolerance(n, credit.scale);
+  return Float64Array.from(credit.values, (_, i) => rounding + (credit.stderr ? 4 * credit.stderr[i] : 0));
+}
+
+/** Credit that is not finite (finite values whose Shapley sums overflow) is an error, never null credit or infinite rewards. */
+function checkFinite(episode: Episode, credit: AgentCredit): void {
+  credit.values.forEach((value, i) => {
+    if (!Number.isFinite(value)) {
+      throw new InputError([{
+        path: 'coalitions',
+        message: `the Shapley value of agent ${JSON.stringify(episode.agents[i])} is ${value}: the coalition values (largest |v| = ${credit.scale}) overflow the sums that make it; rescale them`,
+      }]);
+    }
+  });
+}
+
 function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number): Float64Array {
+  if (credit) checkFinite(episode, credit);
   if (episode.outcome.success || !firstError) {
-    if (credit) return successRewards(episode.agents, credit.values, episode.messages, bound);
+    if (credit) return successRewards(episode.agents, credit.values, episode.messages, bound, zeroTolerances(credit));
     if (episode.outcome.success) {
       throw new InputError([{ path: 'coalitions', message: `a successful episode needs the value of every coalition (all 2^${episode.agents.length}) or an evaluate function, to split the team's credit` }]);
     }

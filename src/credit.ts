@@ -13,6 +13,17 @@ export interface AgentCredit {
   stderr: Float64Array | null;
   /** n x n row-major interaction matrix; null when not every coalition was evaluated. */
   interactions: Float64Array | null;
+  /** The largest |v(S)| among the coalition values the credit came from (the scale of its rounding). */
+  scale: number;
+}
+
+function largestMagnitude(values: ArrayLike<number>): number {
+  let largest = 0;
+  for (let k = 0; k < values.length; k++) {
+    const magnitude = Math.abs(values[k]);
+    if (magnitude > largest) largest = magnitude;
+  }
+  return largest;
 }
 
 /** v(S) for the named agents; may be slow and asynchronous (an LLM judge). */
@@ -52,15 +63,16 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
   const credits: AgentCredit[] = [];
   let valueOffset = 0;
   let cellOffset = 0;
-  for (const n of sizes) {
+  sizes.forEach((n, k) => {
     credits.push({
       values: values.subarray(valueOffset, valueOffset + n),
       stderr: null,
       interactions: matrices.subarray(cellOffset, cellOffset + n * n),
+      scale: largestMagnitude(tables[k]),
     });
     valueOffset += n;
     cellOffset += n * n;
-  }
+  });
   return credits;
 }
 
@@ -74,8 +86,10 @@ export async function evaluatorCredit(players: string[], evaluate: CoalitionEval
   const index = new Map(players.map((player, i) => [player, i]));
   const n = players.length;
   const recorded = n <= 20 ? new Float64Array(2 ** n).fill(Number.NaN) : null;
+  let scale = 0;
   const recording: CoalitionEvaluator = async (coalition) => {
     const value = await evaluate(coalition);
+    if (Math.abs(value) > scale) scale = Math.abs(value);
     if (recorded) {
       let mask = 0;
       for (const player of coalition) mask |= 1 << index.get(player)!;
@@ -89,5 +103,6 @@ export async function evaluatorCredit(players: string[], evaluate: CoalitionEval
     values: result.values,
     stderr: result.stderr,
     interactions: complete ? await exactInteractionMatrix(recorded, n) : null,
+    scale,
   };
 }

@@ -88,14 +88,40 @@ function solveShift(items: Box[], total: number): number {
 }
 
 /**
- * Splits one agent's credit over its messages (see the module comment).
- * `agent` only names the agent in errors. Throws when the credit cannot be
- * conserved within the bounds.
+ * How far from zero the exact kernel's rounding can put the Shapley value of
+ * a null player (an agent that changes no coalition's value) in an n-agent
+ * table whose largest |v(S)| is `scale`. The kernel computes
+ * phi_i = P_i - K with P_i = sum over the 2^(n-1) coalitions S containing i
+ * of c(|S|) v(S), and K = (sum_j P_j - v(N) + v(empty)) / n. The weights
+ * c(|S|) of one P_i sum to 1 + H(n-1) - (n-1)/n <= n, so sum |c v| <= n * scale;
+ * summing m terms in any order errs by at most (m - 1) * eps * sum |terms|,
+ * so P_i errs by at most 2^(n-1) * n * eps * scale and K (a mean of such sums,
+ * plus n + 2 more roundings) by about as much again. Hence the bound
+ * 2^n * (n + 2) * eps * scale, which grows with the table's scale as the
+ * rounding does. It is a worst case; actual errors are far smaller, and any
+ * credit a real (non-null) agent earns from a table is far larger.
  */
-export function splitCredit(credit: number, messages: readonly EpisodeMessage[], bound: number, agent = 'agent'): Float64Array {
+export function nullCreditTolerance(n: number, scale: number): number {
+  return 2 ** n * (n + 2) * Number.EPSILON * scale;
+}
+
+/**
+ * Splits one agent's credit over its messages (see the module comment).
+ * `agent` only names the agent in errors. Throws when the credit is not a
+ * finite number or cannot be conserved within the bounds. An agent without
+ * messages must have credit 0, within `tolerance` (default 1e-9; attribution
+ * passes the rounding bound of its table, nullCreditTolerance, plus the
+ * estimator's noise when credit was sampled).
+ */
+export function splitCredit(credit: number, messages: readonly EpisodeMessage[], bound: number, agent = 'agent', tolerance = 1e-9): Float64Array {
+  if (typeof credit !== 'number' || !Number.isFinite(credit)) {
+    throw new InputError(`agent ${JSON.stringify(agent)}: credit ${credit} is not a finite number; the coalition values overflow the Shapley sums (or are not finite): rescale them`);
+  }
   const rewards = new Float64Array(messages.length);
   if (messages.length === 0) {
-    if (Math.abs(credit) > 1e-9) throw new InputError(`agent ${JSON.stringify(agent)} has credit ${credit} but no messages to carry it`);
+    if (Math.abs(credit) > tolerance) {
+      throw new InputError(`agent ${JSON.stringify(agent)} has credit ${credit} but no messages to carry it (an agent that never speaks must have credit 0, within ${tolerance.toPrecision(3)})`);
+    }
     return rewards;
   }
   const items = boxes(messages, bound);
@@ -134,19 +160,20 @@ export function splitCredit(credit: number, messages: readonly EpisodeMessage[],
   return rewards;
 }
 
-/** Message rewards of a successful episode: each agent's credit split over its own messages. */
+/** Message rewards of a successful episode: each agent's credit split over its own messages (`tolerances[i]`: see splitCredit). */
 export function successRewards(
   agents: readonly string[],
   credits: ArrayLike<number>,
   messages: readonly EpisodeMessage[],
   bound: number,
+  tolerances?: ArrayLike<number>,
 ): Float64Array {
   const byAgent = new Map<string, number[]>(agents.map((agent) => [agent, []]));
   messages.forEach((message, m) => byAgent.get(message.agent)!.push(m));
   const rewards = new Float64Array(messages.length);
   agents.forEach((agent, i) => {
     const indices = byAgent.get(agent)!;
-    const split = splitCredit(credits[i], indices.map((m) => messages[m]), bound, agent);
+    const split = splitCredit(credits[i], indices.map((m) => messages[m]), bound, agent, tolerances?.[i]);
     indices.forEach((m, k) => (rewards[m] = split[k]));
   });
   return rewards;

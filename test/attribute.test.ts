@@ -3,7 +3,8 @@ import { attributeEpisode, attributeEpisodes, type Signals } from '../src/attrib
 import { ablate } from '../src/ablate.js';
 import { EpisodeError, parseEpisode } from '../src/episode.js';
 import { shapley } from '../src/shapley.js';
-import { randomEpisode } from './support/episodes.js';
+import { randomEpisode, seededRandom } from './support/episodes.js';
+import { nullCreditTolerance } from '../src/refine.js';
 
 /** Random success episodes whose labels allow conservation within the default bound. */
 function feasibleSuccess(count: number, offset: number) {
@@ -137,6 +138,74 @@ describe('attributeEpisode', () => {
     const signals = await attributeEpisode(record);
     expect(signals.agents.every((agent) => agent.credit === null && agent.stderr === null)).toBe(true);
     expect(signals.interactions).toBeNull();
+  });
+
+  /** n agents, one of them (at `silent`) a null player without messages; the others additive plus one pairwise synergy, all of size ~scale. */
+  function silentNullEpisode(random: () => number, scale: number, silentFirst: boolean) {
+    const n = 3 + Math.floor(random() * 6);
+    const agents = Array.from({ length: n }, (_, i) => `a${i}`);
+    const silent = silentFirst ? 0 : n - 1;
+    const weights = agents.map((_, i) => (i === silent ? 0 : random() * scale));
+    const pair = random() * scale;
+    const first = silentFirst ? 1 : 0;
+    const v = (mask: number) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (mask & (1 << i)) sum += weights[i];
+      return ((mask >> first) & 3) === 3 ? sum + pair : sum;
+    };
+    const coalitions = Array.from({ length: 2 ** n }, (_, mask) => ({ agents: agents.filter((_, i) => mask & (1 << i)), value: v(mask) }));
+    const messages = agents.filter((_, i) => i !== silent).map((agent) => ({ agent, content: '' }));
+    return { record: { id: 'null', agents, messages, outcome: { score: v(2 ** n - 1), success: true }, coalitions }, silent, n };
+  }
+
+  it('a silent null agent is accepted at any scale of the values (1e-6 to 1e12): the tolerance follows the rounding', async () => {
+    const random = seededRandom(11);
+    for (const scale of [1e-6, 1, 1e4, 1e6, 1e8, 1e12]) {
+      for (let k = 0; k < 60; k++) {
+        const { record, silent, n } = silentNullEpisode(random, scale, k % 2 === 0);
+        const signals = await attributeEpisode(record, { bound: 1e13 });
+        const credit = signals.agents[silent].credit!;
+        expect(Math.abs(credit)).toBeLessThanOrEqual(nullCreditTolerance(n, 2 * 8 * scale));
+      }
+    }
+    // The reviewer's case: values ~1e8, the silent agent's credit rounds to -1.49e-8.
+    const f = (mask: number) => (mask & 1 ? 1e8 + 0.1 : 0) + (mask & 2 ? 3e7 + 0.3 : 0);
+    const agents = ['a', 'b', 'c'];
+    const coalitions = Array.from({ length: 8 }, (_, mask) => ({ agents: agents.filter((_, i) => mask & (1 << i)), value: f(mask) }));
+    const signals = await attributeEpisode({ id: 'n', agents, messages: [{ agent: 'a', content: '' }, { agent: 'b', content: '' }], outcome: { score: f(7), success: true }, coalitions }, { bound: 1e9 });
+    expect(signals.agents[2].credit).not.toBe(0);
+    expect(signals.messages.map((message) => message.reward)).toEqual([expect.closeTo(1e8 + 0.1, 6), expect.closeTo(3e7 + 0.3, 6)]);
+  });
+
+  it('a silent agent with real credit is still refused, at any scale', async () => {
+    for (const scale of [1e-6, 1, 1e8, 1e12]) {
+      const v = (mask: number) => ((mask & 1 ? 1 : 0) + (mask & 2 ? 1e-6 : 0)) * scale;
+      const agents = ['a', 'b'];
+      const coalitions = Array.from({ length: 4 }, (_, mask) => ({ agents: agents.filter((_, i) => mask & (1 << i)), value: v(mask) }));
+      await expect(attributeEpisode({ id: 's', agents, messages: [{ agent: 'a', content: '' }], outcome: { score: v(3), success: true }, coalitions }, { bound: 1e13 }))
+        .rejects.toThrow(/agent "b" has credit .* but no messages to carry it/);
+    }
+  });
+
+  it('with a sampled credit, a silent null agent within its estimator noise is accepted', async () => {
+    const agents = Array.from({ length: 12 }, (_, i) => `a${i}`);
+    const weights = agents.map((_, i) => i / 10);
+    const evaluate = (coalition: string[]) => coalition.reduce((sum, agent) => sum + weights[agents.indexOf(agent)], 0) + (coalition.includes('a1') && coalition.includes('a2') ? 0.3 : 0);
+    const record = { id: 'x', agents, messages: agents.slice(1).map((agent) => ({ agent, content: '' })), outcome: { score: evaluate(agents), success: true } };
+    const signals = await attributeEpisode(record, { bound: 100, method: 'msr', budget: 500, evaluate });
+    expect(signals.agents[0].credit).not.toBe(0);
+    expect(signals.messages).toHaveLength(11);
+  });
+
+  it('credit that overflows (finite values, infinite sums) is an error naming the field, never null credit', async () => {
+    const agents = ['a', 'b'];
+    const values = [0, -1.7e308, 1.7e308, 1e308];
+    const coalitions = values.map((value, mask) => ({ agents: agents.filter((_, i) => mask & (1 << i)), value }));
+    for (const success of [true, false]) {
+      const record = { id: 'h', agents, messages: [{ agent: 'a', content: '' }, { agent: 'b', content: '', label: 'error' }], outcome: { score: 1e308, success }, coalitions };
+      await expect(attributeEpisode(record, { bound: 1e308 })).rejects.toThrow(/episode "h": coalitions: the Shapley value of agent "a" is -?Infinity: .*overflow/);
+      await expect(attributeEpisodes([record], { bound: 1e308 })).rejects.toThrow(/coalitions: the Shapley value of agent "a" is/);
+    }
   });
 
   it('validates options', async () => {

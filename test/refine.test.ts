@@ -121,6 +121,19 @@ describe('splitCredit (message rewards in a success episode)', () => {
     expect(splitCredit(0, [], 1)).toHaveLength(0);
   });
 
+  it('refuses credit that is not a finite number (NaN slips through a range check)', () => {
+    const one: EpisodeMessage[] = [{ id: 'a', agent: 'x', content: '' }];
+    for (const credit of [NaN, Infinity, -Infinity]) {
+      expect(() => splitCredit(credit, one, 1e308, 'x')).toThrow(new RegExp(`agent "x": credit ${credit} is not a finite number`));
+      expect(() => splitCredit(credit, [], 1, 'x')).toThrow(/is not a finite number/);
+    }
+  });
+
+  it('an agent without messages may have credit within the given tolerance', () => {
+    expect(splitCredit(2e-8, [], 1, 'silent', 1e-7)).toHaveLength(0);
+    expect(() => splitCredit(2e-7, [], 1, 'silent', 1e-7)).toThrow(/credit 2e-7 but no messages to carry it .*within 1.00e-7/);
+  });
+
   it('successRewards splits each agent over its own messages', () => {
     const messages: EpisodeMessage[] = [
       { id: '0', agent: 'a', content: '' }, { id: '1', agent: 'b', content: '' }, { id: '2', agent: 'a', content: '' },
