@@ -41,10 +41,26 @@ export interface UnpairedPreference {
 /** A preference derived from an episode. */
 export type Preference = PreferencePair | UnpairedPreference;
 
-/** The conversation before message `index`, seen by `speaker` (its own turns are the assistant's). */
+/**
+ * The conversation before message `index`, seen by `speaker`: its own turns
+ * are the assistant's, everyone else's the user's. TRL needs a conversational
+ * prompt to be non-empty and, to start the completion as a new assistant
+ * turn, to end with a non-assistant turn (it reads prompt[-1].role, and an
+ * assistant turn there makes it continue that turn instead). So:
+ *  - the speaker's own turns right before the message (when it spoke several
+ *    times in a row) are given as user turns, `name` still saying who spoke,
+ *    so the prompt ends with a user turn;
+ *  - the prompt opens with a user turn: the task; without one, an empty user
+ *    turn ({ role: 'user', content: '' }) when the prompt would otherwise be
+ *    empty or open with an assistant turn (chat templates accept an empty
+ *    turn; many refuse a conversation that starts with the assistant).
+ */
 export function promptBefore(episode: Episode, index: number, speaker: string): Turn[] {
-  const turns: Turn[] = episode.task === undefined ? [] : [{ role: 'user', content: episode.task }];
+  const turns: Turn[] = [];
   for (let m = 0; m < index; m++) turns.push(turnOf(episode.messages[m], speaker));
+  for (let t = turns.length - 1; t >= 0 && turns[t].role === 'assistant'; t--) turns[t] = { ...turns[t], role: 'user' };
+  if (episode.task !== undefined) turns.unshift({ role: 'user', content: episode.task });
+  else if (turns.length === 0 || turns[0].role === 'assistant') turns.unshift({ role: 'user', content: '' });
   return turns;
 }
 
