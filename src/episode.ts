@@ -1,7 +1,8 @@
 // Episode format v1: one multi-agent run plus its evaluation. The schema is
 // exported so users can validate their own data; cross-field rules (known
 // agents, unique ids, a complete coalition table that agrees with the
-// outcome) are part of it, so one parse says everything that is wrong.
+// outcome) are part of it. One parse names every field of the wrong shape;
+// the cross-field rules run once every field has its shape.
 import * as z from 'zod/mini';
 import { InputError, type InputIssue } from './errors.js';
 import { describe, formatPath } from './validate.js';
@@ -11,7 +12,15 @@ import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMes
 export { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS } from './episode-types.js';
 export type { Episode, EpisodeMessage, MessageLabel } from './episode-types.js';
 
-const name = (what: string) => z.string({ error: `expected ${what} as a string` }).check(z.minLength(1, `expected ${what} as a non-empty string`));
+const name = (what: string) =>
+  z.string({ error: (issue) => `expected ${what} as a string, got ${describe(issue.input)}` }).check(
+    z.minLength(1, { error: (issue) => `expected ${what} as a non-empty string, got ${describe(issue.input)}` }),
+  );
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An object schema whose own type error says what was expected and what came. */
+const objectError = (what: string) => ({ error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}` });
 
 function numberIn(low: number, high: number, what: string) {
   return z.number({ error: (issue) => `expected ${what} as a finite number in [${low}, ${high}], got ${describe(issue.input)}` }).check(
@@ -23,8 +32,17 @@ export const messageLabelSchema = z.enum(MESSAGE_LABELS, {
   error: (issue) => `expected one of ${MESSAGE_LABELS.join(', ')}; got ${describe(issue.input)}`,
 });
 
+/** Which part of an agent entry is wrong, for the union's single error. */
+function agentError(input: unknown): string {
+  if (isPlainObject(input)) {
+    if (typeof input.id !== 'string' || input.id === '') return `expected the agent's id as a non-empty string, got ${describe(input.id)}`;
+    if (input.role !== undefined && typeof input.role !== 'string') return `expected the agent's role as a string, got ${describe(input.role)}`;
+  }
+  return `expected an agent id (string) or { id, role }, got ${describe(input)}`;
+}
+
 export const agentSchema = z.union([name('an agent id'), z.object({ id: name('an agent id'), role: z.optional(z.string()) })], {
-  error: 'expected an agent id (string) or { id, role }',
+  error: (issue) => agentError(issue.input),
 });
 
 /** One message of an episode: who spoke, what, and the judge's optional label, score and prefix value. */
@@ -35,32 +53,32 @@ export const messageSchema = z.object({
   label: z.optional(messageLabelSchema),
   score: z.optional(numberIn(-1, 1, "the judge's helpfulness score")),
   prefixValue: z.optional(numberIn(0, 1, 'the success probability after this message')),
-});
+}, objectError('a message { agent, content, id?, label?, score?, prefixValue? }'));
 
 export const outcomeSchema = z.object({
   score: z.number({ error: (issue) => `expected outcome.score (v of the whole team) as a finite number, got ${describe(issue.input)}` }),
   success: z.boolean({ error: (issue) => `expected outcome.success as true or false, got ${describe(issue.input)}` }),
-});
+}, objectError('the outcome as { score: number, success: boolean }'));
 
 export const coalitionSchema = z.object({
-  agents: z.array(name('an agent id'), { error: 'expected the coalition members as an array of agent ids' }),
+  agents: z.array(name('an agent id'), { error: (issue) => `expected the coalition members as an array of agent ids, got ${describe(issue.input)}` }),
   value: z.number({ error: (issue) => `expected the coalition value as a finite number, got ${describe(issue.input)}` }),
-});
+}, objectError('a coalition { agents, value }'));
 
 export const repairSchema = z.object({
   message: name('the id of the repaired message'),
-  content: z.string({ error: 'expected the repaired content as a string' }),
-});
+  content: z.string({ error: (issue) => `expected the repaired content as a string, got ${describe(issue.input)}` }),
+}, objectError('a repair { message, content }'));
 
 const episodeShape = z.object({
   id: name('the episode id'),
-  task: z.optional(z.string({ error: 'expected the task as a string' })),
-  agents: z.array(agentSchema, { error: 'expected agents as an array' }).check(z.minLength(1, 'expected at least one agent')),
-  messages: z.array(messageSchema, { error: 'expected messages as an array' }).check(z.minLength(1, 'expected at least one message')),
+  task: z.optional(z.string({ error: (issue) => `expected the task as a string, got ${describe(issue.input)}` })),
+  agents: z.array(agentSchema, { error: (issue) => `expected agents as an array, got ${describe(issue.input)}` }).check(z.minLength(1, 'expected at least one agent')),
+  messages: z.array(messageSchema, { error: (issue) => `expected messages as an array, got ${describe(issue.input)}` }).check(z.minLength(1, 'expected at least one message')),
   outcome: outcomeSchema,
-  coalitions: z.optional(z.array(coalitionSchema, { error: 'expected coalitions as an array of { agents, value }' })),
-  repairs: z.optional(z.array(repairSchema, { error: 'expected repairs as an array of { message, content }' })),
-});
+  coalitions: z.optional(z.array(coalitionSchema, { error: (issue) => `expected coalitions as an array of { agents, value }, got ${describe(issue.input)}` })),
+  repairs: z.optional(z.array(repairSchema, { error: (issue) => `expected repairs as an array of { message, content }, got ${describe(issue.input)}` })),
+}, objectError('an episode object { id, agents, messages, outcome, ... }'));
 
 type EpisodeInput = z.output<typeof episodeShape>;
 
@@ -115,9 +133,11 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
     if (first !== undefined) issues.push({ path: ['agents', i], message: `duplicate agent ${JSON.stringify(agent)} (also at agents[${first}])` });
     else agentIndex.set(agent, i);
   });
+  // An agent list that is itself at fault (empty, or an empty id) says nothing about the messages' agents.
+  const agentsValid = agents.length > 0 && agents.every((agent) => typeof agent === 'string' && agent !== '');
   const messageIndex = new Map<string, number>();
   episode.messages.forEach((message, i) => {
-    if (!agentIndex.has(message.agent)) {
+    if (agentsValid && !agentIndex.has(message.agent)) {
       issues.push({ path: ['messages', i, 'agent'], message: `unknown agent ${JSON.stringify(message.agent)}; expected one of ${agents.join(', ')}` });
     }
     const id = message.id ?? String(i);
@@ -138,6 +158,7 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
     return [{ path: ['coalitions'], message: `a table for ${n} agents needs 2^${n} coalitions; at most ${EPISODE_MAX_TABLE_AGENTS} agents take a table. Pass an evaluate function instead (attributeEpisode options).` }];
   }
   const issues: PathIssue[] = [];
+  const disagreement: PathIssue[] = [];
   const seen = new Map<number, number>();
   const full = 2 ** n - 1;
   episode.coalitions!.forEach((coalition, c) => {
@@ -152,10 +173,12 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
     if (first !== undefined) issues.push({ path: ['coalitions', c], message: `coalition ${setText(coalition.agents)} given twice (also coalitions[${first}])` });
     else seen.set(mask, c);
     if (mask === full && Math.abs(coalition.value - episode.outcome.score) > 1e-9 * Math.max(1, Math.abs(episode.outcome.score))) {
-      issues.push({ path: ['coalitions', c, 'value'], message: `v(whole team) = ${coalition.value} disagrees with outcome.score = ${episode.outcome.score}` });
+      disagreement.push({ path: ['coalitions', c, 'value'], message: `v(whole team) = ${coalition.value} disagrees with outcome.score = ${episode.outcome.score}` });
     }
   });
-  if (issues.length > 0) return issues;
+  // Unknown or repeated members make the masks meaningless; a disagreeing v(team) does not.
+  if (issues.length > 0) return [...issues, ...disagreement];
+  issues.push(...disagreement);
   const missing: string[] = [];
   for (let mask = 0; mask < full; mask++) {
     if (!seen.has(mask)) missing.push(setText(agents.filter((_, i) => mask & (1 << i))));

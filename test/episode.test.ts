@@ -78,6 +78,42 @@ describe('episode format v1', () => {
     });
   }
 
+  it('says which field, which value and what was expected (types, null entries, a null record)', () => {
+    const messageOf = (mutate: (record: Record<string, any>) => unknown) => {
+      const record: Record<string, any> = base();
+      const changed = mutate(record);
+      return errorOf(changed === undefined ? record : changed).message.replace(/^runs\.jsonl line 7, episode (\(no id\)|"ep-17"|"5"): /, '');
+    };
+    const expected: Array<[(record: Record<string, any>) => unknown, string]> = [
+      [(r) => void delete r.outcome, 'outcome: expected the outcome as { score: number, success: boolean }, got undefined'],
+      [(r) => void (r.outcome = null), 'outcome: expected the outcome as { score: number, success: boolean }, got null'],
+      [(r) => void (r.outcome = 'success'), 'outcome: expected the outcome as { score: number, success: boolean }, got "success"'],
+      [(r) => void (r.messages = [null]), 'messages[0]: expected a message { agent, content, id?, label?, score?, prefixValue? }, got null'],
+      [(r) => void (r.coalitions = [null]), 'coalitions[0]: expected a coalition { agents, value }, got null'],
+      [(r) => void (r.repairs = [{ message: 'm1' }]), 'repairs[0].content: expected the repaired content as a string, got undefined'],
+      [(r) => void (r.repairs = [7]), 'repairs[0]: expected a repair { message, content }, got 7'],
+      [(r) => void (r.agents = [{ id: 'planner', role: 5 }, 'coder']), "agents[0]: expected the agent's role as a string, got 5"],
+      [(r) => void (r.agents = [{ id: 3 }, 'coder']), "agents[0]: expected the agent's id as a non-empty string, got 3"],
+      [(r) => void (r.agents = [true, 'coder']), 'agents[0]: expected an agent id (string) or { id, role }, got boolean'],
+      [(r) => void (r.id = 5), 'id: expected the episode id as a string, got 5'],
+      [(r) => void (r.agents = 'planner'), 'agents: expected agents as an array, got "planner"'],
+      [(r) => void (r.task = 5), 'task: expected the task as a string, got 5'],
+      [() => null, 'expected an episode object { id, agents, messages, outcome, ... }, got null'],
+    ];
+    for (const [mutate, message] of expected) expect(messageOf(mutate)).toBe(message);
+  });
+
+  it('an empty agent id is reported once, without a spurious unknown-agent issue', () => {
+    const error = errorOf({ id: 'e', agents: [''], messages: [{ agent: 'a', content: 'x' }], outcome: { score: 1, success: true } });
+    expect(error.issues).toEqual([{ path: 'agents[0]', message: 'expected an agent id as a non-empty string, got ""' }]);
+  });
+
+  it('a disagreeing v(team) and missing coalitions are reported together', () => {
+    const error = errorOf({ ...base(), coalitions: [{ agents: [], value: 0 }, { agents: ['planner', 'coder'], value: 0.9 }] });
+    expect(error.issues.map((issue) => issue.path)).toEqual(['coalitions[1].value', 'coalitions']);
+    expect(error.message).toMatch(/missing 2: \{planner\}, \{coder\}/);
+  });
+
   it('lists every missing coalition, abbreviating long lists', () => {
     const record = randomEpisode(1, { agents: 5 });
     const coalitions = record.coalitions as unknown[];
