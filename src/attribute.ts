@@ -181,7 +181,7 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: B
  *
  * @example
  * const signals = await attributeEpisode(episode);
- * const rows = toDpo(episode, signals);
+ * const rows = toDpo(signals); // also toKto(signals), toRewards(signals), toPrm(signals, episode)
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
   const { bound = 1, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, ...evaluatorOptions } = checkOptions(options);

@@ -58,3 +58,21 @@ describe('API reference', () => {
     }
   });
 });
+
+describe('examples in doc comments', () => {
+  it('call the exporters with their signatures: toDpo/toKto/toRewards(signals), toPrm(signals, episode)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const arity: Record<string, number> = { toDpo: 1, toKto: 1, toRewards: 1, toPrm: 2 };
+    const wrong: string[] = [];
+    for (const file of readdirSync(join(root, 'src'), { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      readFileSync(join(root, 'src', file), 'utf8').split('\n').forEach((line, k) => {
+        if (!/^\s*\*/.test(line)) return;
+        for (const [, name, args] of line.matchAll(/\b(toDpo|toKto|toRewards|toPrm)\(([^)]*)\)/g)) {
+          if (args.split(',').length !== arity[name]) wrong.push(`src/${file}:${k + 1}: ${line.trim()}`);
+        }
+      });
+    }
+    expect(wrong).toEqual([]);
+  });
+});
