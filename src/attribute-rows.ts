@@ -47,6 +47,11 @@ function defaultId(source: RecordSource): string | undefined {
   return source.line === undefined ? base : `${base}:${source.line}`;
 }
 
+function idOf(record: unknown): string | undefined {
+  const id = record !== null && typeof record === 'object' && 'id' in record ? (record as { id: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
 
 function parse(record: RecordText, from: InputFormat): Parsed[] {
@@ -68,7 +73,10 @@ function parse(record: RecordText, from: InputFormat): Parsed[] {
     } catch (error) {
       if (error instanceof EpisodeError) return { source, error };
       if (error instanceof InputError) return { source, error: new EpisodeError(error.issues, undefined, source) };
-      throw error;
+      // Anything else one record makes an adapter throw (a stack overflow on absurd nesting, say) is still that
+      // record's error: it must not take the records around it down with it.
+      const reason = `cannot be read (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;
+      return { source, error: new EpisodeError([{ path: '', message: reason }], idOf(item), source) };
     }
   });
 }

@@ -10,7 +10,7 @@ export function fromAutoGen(record: unknown, defaults: AdapterDefaults = {}): Re
   const turns = list.map((message, i) => {
     const path = `messages[${i}]`;
     if (!isRecord(message)) throw new InputError([{ path, message: 'expected an AgentChat message object { source, content, type }' }]);
-    return { agent: stringField(message, 'source', path), content: textOf(message.content), id: optionalString(message.id), ...annotations(message) };
+    return { agent: stringField(message, 'source', path), content: textOf(message.content, `${path}.content`), id: optionalString(message.id), ...annotations(message) };
   });
   const task = typeof defaults.task === 'string' ? defaults.task : firstUserText(list);
   return episodeRecord(turns, record, { ...defaults, task });

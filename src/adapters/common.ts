@@ -28,17 +28,44 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Text of a content field: strings as they are, lists of parts joined, tool calls spelled out. */
-export function textOf(content: unknown): string {
+/** How deeply a content field may nest lists and objects; real transcripts need a handful of levels. */
+export const MAX_CONTENT_DEPTH = 64;
+
+/** Whether a JSON value nests lists/objects more than `limit` levels deep (iterative: safe on any depth). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Text of a content field: strings as they are, lists of parts joined, tool
+ * calls spelled out. `path` names the field in the error thrown when it nests
+ * more than {@link MAX_CONTENT_DEPTH} levels deep (an InputError, where
+ * unbounded recursion would overflow the stack).
+ */
+export function textOf(content: unknown, path = 'content'): string {
+  if (deeperThan(content, MAX_CONTENT_DEPTH)) {
+    throw new InputError([{ path, message: `nested more than ${MAX_CONTENT_DEPTH} levels deep; expected a string, a list of parts or a tool call` }]);
+  }
+  return textAt(content);
+}
+
+function textAt(content: unknown): string {
   if (typeof content === 'string') return content;
   if (content === null || content === undefined) return '';
-  if (Array.isArray(content)) return content.map(textOf).filter((part) => part !== '').join('\n');
+  if (Array.isArray(content)) return content.map(textAt).filter((part) => part !== '').join('\n');
   if (isRecord(content)) {
     if (typeof content.text === 'string') return content.text;
     if (content.type === 'image_url' || content.type === 'image') return '[image]';
-    if (typeof content.name === 'string' && 'arguments' in content) return `${content.name}(${textOf(content.arguments)})`;
-    if (isRecord(content.function)) return textOf(content.function);
-    if ('content' in content) return textOf(content.content);
+    if (typeof content.name === 'string' && 'arguments' in content) return `${content.name}(${textAt(content.arguments)})`;
+    if (isRecord(content.function)) return textAt(content.function);
+    if ('content' in content) return textAt(content.content);
   }
   return JSON.stringify(content);
 }

@@ -29,9 +29,9 @@ export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): 
     const { fields, type } = unwrap(message);
     const agent = optionalString(fields.name) ?? optionalString(type);
     if (!agent) throw new InputError([{ path: `${path}.type`, message: `expected a message type (human, ai, tool, system) or a name, got ${describe(type)}` }]);
-    let content = textOf(fields.content);
+    let content = textOf(fields.content, `${path}.content`);
     if (Array.isArray(fields.tool_calls) && fields.tool_calls.length > 0) {
-      content = [content, textOf(fields.tool_calls.map((call) => (isRecord(call) ? { name: call.name, arguments: JSON.stringify(call.args ?? {}) } : call)))].filter((part) => part !== '').join('\n');
+      content = [content, textOf(fields.tool_calls.map((call) => (isRecord(call) ? { name: call.name, arguments: JSON.stringify(call.args ?? {}) } : call)), `${path}.tool_calls`)].filter((part) => part !== '').join('\n');
     }
     return { agent, content, id: optionalString(fields.id), ...annotations(message), ...annotations(fields) };
   });

@@ -10,11 +10,11 @@ export function chatTurns(list: unknown[], prefix: string): Turn[] {
     const path = `${prefix}[${i}]`;
     if (!isRecord(message)) throw new InputError([{ path, message: 'expected a chat message object { role, content }' }]);
     const agent = optionalString(message.name) ?? stringField(message, 'role', path);
-    let content = textOf(message.content);
+    let content = textOf(message.content, `${path}.content`);
     if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) {
-      content = [content, textOf(message.tool_calls)].filter((part) => part !== '').join('\n');
+      content = [content, textOf(message.tool_calls, `${path}.tool_calls`)].filter((part) => part !== '').join('\n');
     } else if (isRecord(message.function_call)) {
-      content = [content, textOf(message.function_call)].filter((part) => part !== '').join('\n');
+      content = [content, textOf(message.function_call, `${path}.function_call`)].filter((part) => part !== '').join('\n');
     }
     return { agent, content, id: optionalString(message.id), ...annotations(message) };
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromOpenAI } from '../../src/adapters/openai.js';
 import { attributeEpisode } from '../../src/attribute.js';
 import { parseEpisode } from '../../src/episode.js';
+import { InputError } from '../../src/errors.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('OpenAI chat adapter', () => {
@@ -32,5 +33,15 @@ describe('OpenAI chat adapter', () => {
     expect(() => fromOpenAI(messages)).toThrow(/outcome: missing: a transcript needs its evaluation beside it/);
     expect(() => fromOpenAI([{ content: 'x' }], { id: 'x', outcome: { score: 0, success: false } })).toThrow(/messages\[0\]\.role: expected a non-empty string, got undefined/);
     expect(() => fromOpenAI('hello')).toThrow(/expected a OpenAI chat transcript/);
+  });
+
+  it('content nested too deeply is an InputError naming the field, not a stack overflow', () => {
+    const deep = JSON.parse('['.repeat(20000) + '"x"' + ']'.repeat(20000));
+    const call = () => fromOpenAI({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: deep }] });
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(/^messages\[1\]\.content: nested more than 64 levels deep/);
+    // A few levels (parts, tool calls) are fine.
+    const ok = fromOpenAI({ messages: [{ role: 'user', content: [[{ type: 'text', text: 'a' }], [[{ type: 'text', text: 'b' }]]] }], outcome: { score: 0, success: false } }) as { messages: Array<{ content: string }> };
+    expect(ok.messages[0].content).toBe('a\nb');
   });
 });
