@@ -6,7 +6,7 @@ import { episodeFrom, type InputFormat } from './adapters/index.js';
 import { attributeBatch, type Signals } from './attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from './episode.js';
 import { InputError } from './errors.js';
-import { toDpo, toKto, toPrm, toRewards } from './export.js';
+import { toDpo, toJsonl, toKto, toPrm, toRewards } from './export.js';
 import { recordTexts, type RecordChunk, type RecordText } from './records.js';
 
 export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
@@ -100,7 +100,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
     } else {
       const rows = ROWS[job.format](result, item.episode!);
       for (const row of rows) {
-        const line = JSON.stringify(row) + '\n';
+        const line = toJsonl(row);
         lines.push(line);
         length += Buffer.byteLength(line);
       }

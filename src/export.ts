@@ -92,3 +92,15 @@ export function toPrm(signals: Signals, episode: Episode | unknown): PrmRow[] {
 export function toRewards(signals: Signals): RewardRow[] {
   return signals.messages.map((message) => ({ episode: signals.id, message: message.id, agent: message.agent, reward: message.reward }));
 }
+
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/**
+ * One row as a JSONL line (with its "\n"): JSON.stringify, with U+2028 and
+ * U+2029 escaped as `\u2028` / `\u2029`. Both are valid raw in JSON strings,
+ * but line-splitting readers (Python's `str.splitlines()`, some JSONL
+ * loaders) cut rows at them; escaped, the line parses to the same value.
+ */
+export function toJsonl(row: unknown): string {
+  return JSON.stringify(row).replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029')) + '\n';
+}

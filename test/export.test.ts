@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeEpisode } from '../src/attribute.js';
 import { parseEpisode } from '../src/episode.js';
-import { toDpo, toKto, toPrm, toRewards } from '../src/export.js';
+import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../src/export.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode } from './support/episodes.js';
 
@@ -76,5 +76,18 @@ describe('TRL exporters', () => {
     const rows = toRewards(signals);
     expect(rows).toHaveLength(5);
     expect(rows[1]).toEqual({ episode: 'book-flights', message: 'b1', agent: 'booking_agent', reward: -1 });
+  });
+});
+
+describe('toJsonl', () => {
+  it('writes one line per row, U+2028/U+2029 escaped, parsing back to the same row', () => {
+    const row = { prompt: 'a\u2028b', completions: ['c\u2029d', 'plain'], labels: [true, false], quote: '"\\u2028"' };
+    const line = toJsonl(row);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\n\r\u2028\u2029]/);
+    expect(line).toContain('a\\u2028b');
+    expect(line).toContain('c\\u2029d');
+    expect(JSON.parse(line)).toEqual(row);
+    expect(toJsonl({ x: 1 })).toBe('{"x":1}\n');
   });
 });
