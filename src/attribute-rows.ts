@@ -43,7 +43,7 @@ const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown
 /** Transcripts without an id are named after their file (and line). */
 function defaultId(source: RecordSource): string | undefined {
   if (!source.file) return undefined;
-  const base = source.file.replace(/\.jsonl?$/, '');
+  const base = source.file.replace(/\.(jsonl|ndjson|json)$/i, '');
   return source.line === undefined ? base : `${base}:${source.line}`;
 }
 

@@ -3,20 +3,33 @@
 // writes rows in input order; each chunk's records are parsed, validated,
 // attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
 // memory stays flat; a run stopped by a bad record keeps every row before it.
-import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { INPUT_FORMATS, type InputFormat } from './adapters/index.js';
 import { attributeRows, OUTPUT_FORMATS, type RowsBatch, type RowsJob } from './attribute-rows.js';
 import { recordContext } from './episode.js';
 import { InputError } from './errors.js';
-import { inputFiles, readChunks, type RecordChunk } from './records.js';
+import { fileOutput, reasonOf, stdoutOutput, type Output } from './cli-output.js';
+import { inputFiles, readChunks, type InputFile, type RecordChunk } from './records.js';
 
 export const ATTRIBUTE_USAGE =
-  '  agent-credit attribute <file.jsonl | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards]\n' +
+  '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards]\n' +
   '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid] [--workers N]';
+
+const ATTRIBUTE_HELP = `Usage:
+${ATTRIBUTE_USAGE}
+
+Episodes in, one JSON line per output row out.
+  input            a .jsonl/.ndjson file (one record per line), a .json file (one record; for
+                   --from episode also an array of episodes), or a directory: its .jsonl, .ndjson
+                   and .json files (any letter case), links followed, in path order
+  -o, --output     write the rows to this file (default: stdout); it must not be one of the inputs
+  --format         signals (default), dpo, kto, prm or rewards
+  --from           the input format: episode (default), openai, ag2, autogen, langchain, whowhen
+  --skip-invalid   report and skip bad records instead of stopping at the first one
+  --workers N      worker threads, 0 to 64 (default: one per core, up to 4)
+  -h, --help       print this help`;
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
@@ -94,16 +107,10 @@ function rowsRunner(workers: number) {
   };
 }
 
-function write(stream: Writable, bytes: Uint8Array): Promise<void> | undefined {
-  if (stream.write(bytes)) return undefined;
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    stream.once('error', onError);
-    stream.once('drain', () => {
-      stream.off('error', onError);
-      resolve();
-    });
-  });
+/** The input files, named in a message (the first few). */
+function listed(files: InputFile[]): string {
+  const names = files.slice(0, 3).map((file) => file.path);
+  return files.length > 3 ? `${names.join(', ')} and ${files.length - 3} more` : names.join(', ');
 }
 
 export async function attributeCommand(args: string[]): Promise<void> {
@@ -116,20 +123,27 @@ export async function attributeCommand(args: string[]): Promise<void> {
       from: { type: 'string', default: 'episode' },
       'skip-invalid': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (flags.help) {
+    process.stdout.write(ATTRIBUTE_HELP + '\n');
+    return;
+  }
   if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
   const format = choice('format', flags.format!, OUTPUT_FORMATS);
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const skipInvalid = flags['skip-invalid']!;
   const workers = workerCount(flags.workers);
-  let files;
+  let files: InputFile[];
   try {
     files = await inputFiles(positionals[0]);
   } catch (error) {
-    throw new InputError(`cannot read ${positionals[0]}: ${(error as Error).message}`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${positionals[0]}: ${reasonOf(error)}`);
   }
-  const output: Writable = flags.output ? createWriteStream(flags.output) : process.stdout;
+  // Opened only now that every input file is known: -o must not be one of them.
+  const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
   const runner = rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0 };
@@ -142,7 +156,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
 
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
-    if (stop) return;
+    if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
     let all = true;
     const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
@@ -172,7 +186,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       counts.skipped++;
       process.stderr.write(`agent-credit: skipped ${error}\n`);
     }
-    for (const bytes of all ? [batch.bytes] : kept) if (bytes.length > 0) await write(output, bytes);
+    for (const bytes of all ? [batch.bytes] : kept) if (bytes.length > 0) await output.write(bytes);
   };
 
   const dispatch = async (chunk: RecordChunk) => {
@@ -183,23 +197,41 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
   };
 
+  const halted = () => stop !== undefined || output.closed;
+  let finished = false;
   try {
     for (const file of files) {
-      for await (const chunk of readChunks(file.path, (bytes) => (bytesRead += bytes))) {
-        await dispatch(chunk);
+      const chunks = readChunks(file.path, file.kind, (bytes) => (bytesRead += bytes));
+      while (!halted()) {
+        let next: IteratorResult<RecordChunk>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          throw new InputError(`cannot read ${file.path}: ${reasonOf(error)}`);
+        }
+        if (next.done) break;
+        await dispatch(next.value);
         bar.update(bytesRead, counts.episodes);
-        if (stop) break;
       }
-      while (!stop && inFlight.length > 0) await settle(await inFlight.shift()!);
-      if (stop) break;
+      await chunks.return(undefined);
+      while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
+      if (halted()) break;
       seen = new Map();
     }
+    finished = true;
   } finally {
     bar.clear();
     await runner.close();
-    if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    // A run stopped by a bad record keeps the rows before it; any other failure leaves no output behind.
+    if (finished || stop) await output.commit();
+    else await output.abort();
   }
   if (stop) throw stop;
+  if (output.closed) return;
+  if (counts.episodes + counts.skipped === 0) {
+    const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
+    process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
+  }
   const seconds = (performance.now() - started) / 1000;
   const rate = seconds > 0 ? Math.round(counts.episodes / seconds) : counts.episodes;
   process.stderr.write(

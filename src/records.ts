@@ -1,11 +1,12 @@
 // Streaming record texts out of episode files: JSONL line by line (constant
 // memory, 1-based line numbers), a .json file as one text, a directory as its
-// .json/.jsonl files in path order. Parsing happens later, where the records
-// are attributed (possibly in a worker).
+// episode files in path order. Parsing happens later, where the records are
+// attributed (possibly in a worker).
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import type { RecordSource } from './episode.js';
+import { InputError } from './errors.js';
 
 /** The text of one record (a JSONL line or a whole .json file) and where it came from. */
 export interface RecordText {
@@ -13,25 +14,85 @@ export interface RecordText {
   source: RecordSource;
 }
 
+/** How a file is read: line by line (JSONL), or as one JSON text. */
+export type FileKind = 'jsonl' | 'json';
+
 export interface InputFile {
   path: string;
   bytes: number;
+  kind: FileKind;
+  /** The file's device and inode, to recognize it under another name (a link, or the same path spelt differently). */
+  dev: number;
+  ino: number;
 }
 
 const BLANK = /^\s*$/;
-const isEpisodeFile = (name: string) => name.endsWith('.jsonl') || name.endsWith('.json');
 
-/** The files an input path stands for: itself, or the .json/.jsonl files under a directory, sorted. */
+/** The extensions read as JSONL and as one JSON text, in any letter case. */
+export const JSONL_EXTENSIONS = ['.jsonl', '.ndjson'] as const;
+export const JSON_EXTENSIONS = ['.json'] as const;
+const ACCEPTED = [...JSONL_EXTENSIONS, ...JSON_EXTENSIONS].join(', ');
+
+/** How a file name is read, or null when its extension is not one of the accepted ones. */
+export function fileKind(name: string): FileKind | null {
+  const extension = extname(name).toLowerCase();
+  if ((JSONL_EXTENSIONS as readonly string[]).includes(extension)) return 'jsonl';
+  if ((JSON_EXTENSIONS as readonly string[]).includes(extension)) return 'json';
+  return null;
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The files an input path stands for: itself (which must have an accepted
+ * extension), or the episode files under a directory, sorted by name at each
+ * level. Symbolic links are followed; a directory reached again (a link loop,
+ * or two links to one place) and a file reached again are read once.
+ */
 export async function inputFiles(path: string): Promise<InputFile[]> {
   const info = await stat(path);
-  if (!info.isDirectory()) return [{ path, bytes: info.size }];
-  const files: InputFile[] = [];
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const child = join(path, entry.name);
-    if (entry.isDirectory()) files.push(...(await inputFiles(child)));
-    else if (entry.isFile() && isEpisodeFile(entry.name)) files.push({ path: child, bytes: (await stat(child)).size });
+  if (!info.isDirectory()) {
+    const kind = fileKind(path);
+    if (kind === null) throw new InputError(`${path}: not an episode file; expected a directory or a file ending in ${ACCEPTED} (any letter case)`);
+    if (!info.isFile()) throw new InputError(`${path}: not a regular file`);
+    return [{ path, bytes: info.size, kind, dev: info.dev, ino: info.ino }];
   }
+  const files: InputFile[] = [];
+  const seenDirectories = new Set<string>();
+  const seenFiles = new Set<string>();
+  const walk = async (directory: string) => {
+    const real = await realpath(directory);
+    if (seenDirectories.has(real)) return;
+    seenDirectories.add(real);
+    const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => byName(a.name, b.name));
+    for (const entry of entries) {
+      const child = join(directory, entry.name);
+      const kind = fileKind(entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target;
+        try {
+          target = await stat(child);
+        } catch (error) {
+          // A broken link named like an episode file was meant to be read; anything else is not ours.
+          if (kind !== null) throw new InputError(`${child}: broken symbolic link (${(error as Error).message})`);
+          continue;
+        }
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      }
+      if (isDirectory) await walk(child);
+      else if (isFile && kind !== null) {
+        const target = await stat(child);
+        const key = `${target.dev}:${target.ino}`;
+        if (seenFiles.has(key)) continue;
+        seenFiles.add(key);
+        files.push({ path: child, bytes: target.size, kind, dev: target.dev, ino: target.ino });
+      }
+    }
+  };
+  await walk(path);
   return files;
 }
 
@@ -51,8 +112,8 @@ const NEWLINE = 10;
  * reader neither decodes nor splits records, it only counts lines.
  * `onBytes` reports progress.
  */
-export async function* readChunks(file: string, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
-  if (!file.endsWith('.jsonl')) {
+export async function* readChunks(file: string, kind: FileKind, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
+  if (kind === 'json') {
     const bytes = new Uint8Array(await readFile(file));
     onBytes(bytes.length);
     yield { file, bytes, firstLine: null };

@@ -1,0 +1,274 @@
+// `agent-credit attribute` at its edges: where rows go (-o that is an input,
+// that cannot be opened, a reader that goes away, an interrupted run), what
+// is read (links, extensions, empty inputs), records that would overflow the
+// stack, line separators in rows, --help.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { randomEpisode } from './support/episodes.js';
+
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-credit-io-'));
+const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const good = (count: number, offset = 0) => Array.from({ length: count }, (_, k) => randomEpisode(offset + k, { harmful: false }));
+
+function write(path: string, records: Array<unknown | string>): string {
+  writeFileSync(path, records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n');
+  return path;
+}
+
+function fresh(name: string): string {
+  const path = join(dir, name);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |node:internal|Unhandled/);
+
+/** A transcript nested `depth` lists deep, as one JSON text (built as a string: JSON.stringify would overflow). */
+const nested = (depth: number) => '['.repeat(depth) + '"x"' + ']'.repeat(depth);
+
+describe('agent-credit attribute: the output', () => {
+  it('refuses an -o that is one of its inputs (same path, a hard link, a link to it), leaving the input as it was', async () => {
+    const home = fresh('same');
+    const input = write(join(home, 'runs.jsonl'), good(5));
+    const before = readFileSync(input, 'utf8');
+    linkSync(input, join(home, 'hard.jsonl'));
+    symlinkSync(input, join(home, 'soft.jsonl'));
+    for (const output of [input, join(home, '.', 'runs.jsonl'), join(home, 'hard.jsonl'), join(home, 'soft.jsonl')]) {
+      const { code, stdout, stderr } = await cli('attribute', input, '-o', output);
+      expect(code, output).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`-o ${output} is also an input (${input})`);
+      noStack(stderr);
+      expect(readFileSync(input, 'utf8')).toBe(before);
+    }
+  });
+
+  it('refuses an -o inside an input directory that a previous run wrote there, instead of reading it back', async () => {
+    const home = fresh('rerun');
+    write(join(home, 'runs.jsonl'), good(4));
+    const output = join(home, 'signals.jsonl');
+    const first = await cli('attribute', home, '-o', output);
+    expect(first.code).toBe(0);
+    const rows = readFileSync(output, 'utf8');
+    expect(lines(rows)).toHaveLength(4);
+    const second = await cli('attribute', home, '-o', output);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`-o ${output} is also an input (${output})`);
+    expect(readFileSync(output, 'utf8')).toBe(rows);
+    // No temporary file is left beside it.
+    expect(readdirSync(home).sort()).toEqual(['runs.jsonl', 'signals.jsonl']);
+  });
+
+  it('an -o that cannot be opened is a one-line error, exit code 1', async () => {
+    const input = write(join(fresh('unwritable'), 'runs.jsonl'), good(2));
+    const cases: Array<[string, string]> = [
+      [join(dir, 'no', 'such', 'dir', 'out.jsonl'), 'no such file or directory'],
+      [dir, 'is a directory'],
+      [join(input, 'out.jsonl'), 'not a directory'],
+    ];
+    for (const [output, reason] of cases) {
+      const { code, stdout, stderr } = await cli('attribute', input, '-o', output);
+      expect(code, output).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`agent-credit: cannot write ${output}: ${reason}\n`);
+    }
+  });
+
+  it('a bad record still keeps the rows before it in -o (and replaces what -o held)', async () => {
+    const home = fresh('partial');
+    const records: unknown[] = good(30);
+    records[20] = '{"id": "cut", ';
+    const input = write(join(home, 'runs.jsonl'), records);
+    const output = join(home, 'out.jsonl');
+    writeFileSync(output, 'previous\n');
+    const { code, stderr } = await cli('attribute', input, '-o', output, '--workers', '0');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/runs\.jsonl line 21/);
+    expect(lines(readFileSync(output, 'utf8')).map((row) => row.id)).toEqual(good(20).map((episode) => episode.id));
+  });
+
+  it('an interrupted run removes its temporary file and leaves an existing -o as it was', async () => {
+    const home = fresh('interrupted');
+    const input = write(join(home, 'runs.jsonl'), good(20000));
+    const output = join(home, 'out.jsonl');
+    writeFileSync(output, 'previous\n');
+    const child = spawn(process.execPath, [bin, 'attribute', input, '-o', output, '--workers', '0'], { stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // Wait until the run is under way: a temporary file beside the output, or the output itself touched.
+    const started = () => readdirSync(home).some((name) => name.endsWith('.tmp')) || readFileSync(output, 'utf8') !== 'previous\n';
+    for (let waited = 0; !started() && waited < 20_000; waited += 5) await new Promise((next) => setTimeout(next, 5));
+    child.kill('SIGINT');
+    const { code, signal } = await exited;
+    if (code === 0) return; // finished before the signal came (a very fast machine): nothing to check
+    expect(signal).toBe('SIGINT');
+    expect(readFileSync(output, 'utf8')).toBe('previous\n');
+    expect(readdirSync(home).sort()).toEqual(['out.jsonl', 'runs.jsonl']);
+  });
+
+  it('a reader that goes away (| head) stops the run quietly with exit code 0', async () => {
+    const input = write(join(fresh('epipe'), 'runs.jsonl'), good(3000));
+    for (const workers of ['2', '0']) {
+      const child = spawn(process.execPath, [bin, 'attribute', input, '--workers', workers], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data) => (stderr += data));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code, stderr).toBe(0);
+      expect(stderr).not.toMatch(/EPIPE|Error/);
+    }
+  });
+});
+
+describe('agent-credit attribute: records that would overflow the stack', () => {
+  const deep = (name: string) =>
+    write(join(fresh('deep'), name), [
+      { id: 'a', messages: [{ role: 'user', type: 'human', content: 'hi' }], outcome: { score: 0, success: false } },
+      `{"id": "deep", "messages": [{"role": "user", "content": ${nested(20000)}}], "outcome": {"score": 0, "success": false}}`,
+      `{"id": "args", "messages": [{"type": "ai", "content": "", "tool_calls": [{"name": "f", "args": ${nested(20000)}}]}], "outcome": {"score": 0, "success": false}}`,
+      { id: 'b', messages: [{ role: 'user', type: 'human', content: 'bye' }], outcome: { score: 0, success: false } },
+    ]);
+
+  it('--skip-invalid skips a content nested 20,000 lists deep, naming the field, and keeps the records around it', async () => {
+    const input = deep('openai.jsonl');
+    for (const workers of ['0', '1']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--format', 'rewards', '--skip-invalid', '--workers', workers);
+      expect(code, stderr).toBe(0);
+      expect(lines(stdout).map((row) => row.episode)).toEqual(['a', 'b']);
+      expect(stderr).toMatch(/skipped .*openai\.jsonl line 2, episode "deep": messages\[0\]\.content: nested more than 64 levels deep/);
+      // The OpenAI adapter reads "type": "ai" messages without role as invalid: line 3 is skipped for that.
+      expect(stderr).toMatch(/skipped .*openai\.jsonl line 3/);
+      expect(stderr).toMatch(/attribute: 2 episodes .*2 skipped/);
+      noStack(stderr);
+    }
+  });
+
+  it('without --skip-invalid it stops there cleanly, keeping the rows before it', async () => {
+    const { code, stdout, stderr } = await cli('attribute', deep('stop.jsonl'), '--from', 'openai', '--format', 'rewards');
+    expect(code).toBe(1);
+    expect(lines(stdout).map((row) => row.episode)).toEqual(['a']);
+    expect(stderr).toMatch(/^agent-credit: .*stop\.jsonl line 2, episode "deep": messages\[0\]\.content: nested more than 64 levels deep/);
+    noStack(stderr);
+  });
+
+  it('any other failure on one record (tool-call arguments too deep to serialize) is that record\'s error', async () => {
+    const { code, stdout, stderr } = await cli('attribute', deep('langchain.jsonl'), '--from', 'langchain', '--format', 'rewards', '--skip-invalid', '--workers', '0');
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/skipped .*langchain\.jsonl line 3, episode "args": cannot be read \(RangeError/);
+    expect(lines(stdout).map((row) => row.episode)).toEqual(['a', 'b']);
+    noStack(stderr);
+  });
+});
+
+describe('agent-credit attribute: what is read', () => {
+  it('follows links to files and directories in an input directory, reads each once and survives a link loop', async () => {
+    const home = fresh('links');
+    const elsewhere = fresh('elsewhere');
+    write(join(elsewhere, 'b.jsonl'), good(2, 10));
+    mkdirSync(join(elsewhere, 'sub'));
+    write(join(elsewhere, 'sub', 'c.jsonl'), good(1, 20));
+    const input = fresh('links/in');
+    write(join(input, 'a.jsonl'), good(1, 0));
+    symlinkSync(join(elsewhere, 'b.jsonl'), join(input, 'b.jsonl'));
+    symlinkSync(join(elsewhere, 'b.jsonl'), join(input, 'b-again.jsonl'));
+    symlinkSync(join(elsewhere, 'sub'), join(input, 'linked-dir'));
+    symlinkSync(input, join(input, 'loop'));
+    symlinkSync(join(home, 'nowhere.txt'), join(input, 'dangling.txt'));
+    const { code, stdout, stderr } = await cli('attribute', input);
+    expect(code, stderr).toBe(0);
+    expect(lines(stdout).map((row) => row.id)).toEqual(['ep-0', 'ep-10', 'ep-11', 'ep-20']);
+  });
+
+  it('a broken link named like an episode file is an error naming it', async () => {
+    const input = fresh('broken');
+    symlinkSync(join(input, 'gone.jsonl'), join(input, 'runs.jsonl'));
+    const { code, stderr } = await cli('attribute', input);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/runs\.jsonl: broken symbolic link/);
+    noStack(stderr);
+  });
+
+  it('reads .jsonl and .ndjson as JSONL and .json as one record, in any letter case; refuses other files by name', async () => {
+    const home = fresh('extensions');
+    write(join(home, 'a.JSONL'), good(2, 0));
+    write(join(home, 'b.ndjson'), good(1, 2));
+    write(join(home, 'c.NDJSON'), good(1, 3));
+    writeFileSync(join(home, 'd.Json'), JSON.stringify(good(1, 4)[0], null, 2));
+    writeFileSync(join(home, 'notes.txt'), 'not an episode');
+    const all = await cli('attribute', home);
+    expect(all.code, all.stderr).toBe(0);
+    expect(lines(all.stdout).map((row) => row.id)).toEqual(['ep-0', 'ep-1', 'ep-2', 'ep-3', 'ep-4']);
+    const one = await cli('attribute', join(home, 'a.JSONL'));
+    expect(lines(one.stdout)).toHaveLength(2);
+    const other = await cli('attribute', join(home, 'notes.txt'));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toBe(`agent-credit: ${join(home, 'notes.txt')}: not an episode file; expected a directory or a file ending in .jsonl, .ndjson, .json (any letter case)\n`);
+  });
+
+  it('transcripts without an id are named after their file, whatever its extension', async () => {
+    const home = fresh('names');
+    write(join(home, 'chats.NDJSON'), [{ messages: [{ role: 'user', content: 'hi' }], outcome: { score: 0, success: false } }]);
+    const { stdout, stderr } = await cli('attribute', join(home, 'chats.NDJSON'), '--from', 'openai', '--format', 'rewards');
+    expect(lines(stdout)[0].episode, stderr).toBe(`${join(home, 'chats')}:1`);
+  });
+
+  it('inputs without any record: a warning naming them on stderr, no rows, exit code 0', async () => {
+    const empty = fresh('empty');
+    const blank = join(fresh('blank'), 'runs.jsonl');
+    writeFileSync(blank, '\n  \n');
+    const none = await cli('attribute', empty);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`agent-credit: warning: ${empty}: no .jsonl, .ndjson or .json files; nothing to attribute\n`);
+    const nothing = await cli('attribute', blank, '-o', join(dir, 'nothing.jsonl'));
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toContain(`agent-credit: warning: no records in ${blank}; nothing to attribute\n`);
+    expect(readFileSync(join(dir, 'nothing.jsonl'), 'utf8')).toBe('');
+  });
+});
+
+describe('agent-credit attribute: rows and help', () => {
+  it('escapes U+2028 and U+2029 in rows, so line-splitting readers see one row per line', async () => {
+    const [episode] = good(1);
+    episode.task = 'task\u2028with separators\u2029';
+    episode.messages[0].content = 'a\u2028b\u2029c';
+    const input = write(join(fresh('separators'), 'runs.jsonl'), [episode]);
+    for (const format of ['signals', 'prm', 'kto', 'dpo', 'rewards']) {
+      const { code, stdout } = await cli('attribute', input, '--format', format);
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(/[\u2028\u2029]/);
+      // Python's str.splitlines() also splits at these.
+      const split = stdout.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/).filter(Boolean);
+      expect(split).toEqual(stdout.split('\n').filter(Boolean));
+      if (format === 'prm') expect(lines(stdout)[0].prompt).toBe('task\u2028with separators\u2029');
+      if (format === 'signals') expect(existsSync(input)).toBe(true);
+    }
+  });
+
+  it('--help and -h print the usage on stdout with exit code 0', async () => {
+    for (const args of [['attribute', '--help'], ['attribute', '-h'], ['help', 'attribute']]) {
+      const { code, stdout, stderr } = await cli(...args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage:\n {2}agent-credit attribute </);
+      expect(stdout).toMatch(/--skip-invalid/);
+    }
+  });
+});
