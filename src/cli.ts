@@ -7,12 +7,18 @@ import { InputError } from './errors.js';
 import type { Method } from './schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from './shapley.js';
 
+const SHAPLEY_USAGE =
+  '  agent-credit shapley <game.json> [--method exact|permutation|stratified|kernel|svarm|msr|auto] [--index shapley|banzhaf] [--budget N] [--seed N]';
+const INTERACTIONS_USAGE = '  agent-credit interactions <game.json>';
+const GAME = '<game.json> holds {"players": [...], "values": [...]} with values[mask] = v(S), bit i of mask = players[i].';
+
 const USAGE = `Usage:
-  agent-credit shapley <game.json> [--method exact|permutation|stratified|kernel|svarm|msr|auto] [--index shapley|banzhaf] [--budget N] [--seed N]
-  agent-credit interactions <game.json>
+${SHAPLEY_USAGE}
+${INTERACTIONS_USAGE}
 ${ATTRIBUTE_USAGE}
 
-<game.json> holds {"players": [...], "values": [...]} with values[mask] = v(S), bit i of mask = players[i].`;
+${GAME}
+Run agent-credit <command> --help for a command's options.`;
 
 /** A failure the user can fix; printed without a stack trace. */
 export class UsageError extends Error {
@@ -59,8 +65,10 @@ const commands: Record<string, Command> = {
         index: { type: 'string', default: 'shapley' },
         budget: { type: 'string' },
         seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
+    if (flags.help) return out(`Usage:\n${SHAPLEY_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
     const game = (await readJson(positionals[0])) as Game;
     if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
@@ -73,7 +81,8 @@ const commands: Record<string, Command> = {
     out(JSON.stringify({ index: flags.index, ...plain(result) }));
   },
   async interactions(args, out) {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+    const { values: flags, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+    if (flags.help) return out(`Usage:\n${INTERACTIONS_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
     const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
     const { players, matrix } = await interactions(game);
@@ -88,9 +97,16 @@ export function addCommand(name: string, command: Command): void {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // A reader that goes away (`| head`) ends the output quietly, as for other Unix tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0 && commands[rest[0]]) [name, rest] = [rest[0], ['--help']];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE + '\n');
+    (name ? process.stdout : process.stderr).write(USAGE + '\n');
     return name ? 0 : 1;
   }
   const command = commands[name];

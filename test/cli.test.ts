@@ -82,6 +82,25 @@ describe('agent-credit CLI', () => {
     expect(result.matrix).toHaveLength(9);
   });
 
+  it('--help: the usage on stdout, exit code 0, for the CLI and for each command; no command: the usage on stderr, exit code 1', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const { code, stdout, stderr } = await cli(...args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage:\n {2}agent-credit shapley .*\n {2}agent-credit interactions .*\n {2}agent-credit attribute /);
+    }
+    for (const [command, flag] of [['shapley', '--help'], ['interactions', '-h'], ['attribute', '--help']]) {
+      const { code, stdout, stderr } = await cli(command, flag);
+      expect(code, command).toBe(0);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(new RegExp(`^Usage:\\n {2}agent-credit ${command} `));
+    }
+    const bare = await cli();
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage:/);
+  });
+
   it('bad input: a clear message on stderr and exit code 1', async () => {
     const cases: [string[], RegExp][] = [
       [['shapley', gameFile('nan.json', '{"players":["a","b"],"values":[0,1,"x",2]}')], /values\[2\] \(mask 2 = \{b\}\): expected a finite number, got "x"/],
