@@ -77,6 +77,10 @@ const commands: Record<string, Command> = {
     const method = flags.method as Method | undefined;
     const budget = integerFlag('budget', flags.budget);
     const seed = integerFlag('seed', flags.seed);
+    if (flags.index === 'banzhaf' && (method !== undefined || budget !== undefined || seed !== undefined)) {
+      // Banzhaf values are always exact here: a sampling flag would be silently ignored.
+      throw new UsageError('--index banzhaf: Banzhaf values are computed exactly; drop --method, --budget and --seed');
+    }
     const result = flags.index === 'banzhaf' ? await banzhaf(game) : await shapley(game, { method, budget, seed });
     out(JSON.stringify({ index: flags.index, ...plain(result) }));
   },

@@ -108,6 +108,7 @@ describe('agent-credit CLI', () => {
       [['shapley', join(dir, 'missing.json')], /cannot read .*missing\.json/],
       [['shapley', game, '--budget', 'lots'], /--budget: expected a non-negative integer, got "lots"/],
       [['shapley', game, '--index', 'owen'], /--index: expected shapley or banzhaf/],
+      [['shapley', game, '--index', 'banzhaf', '--method', 'permutation'], /--index banzhaf: Banzhaf values are computed exactly; drop --method, --budget and --seed/],
       [['shapley', game, '--method', 'guess'], /method: expected one of/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['shapley'], /expected exactly one <game\.json>/],
