@@ -2,27 +2,13 @@
 // that cannot be opened, a reader that goes away, an interrupted run), what
 // is read (links, extensions, empty inputs), records that would overflow the
 // stack, line separators in rows, --help.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { bin, cli } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
-
-const bin = new URL('../dist/bin.js', import.meta.url).pathname;
-const root = new URL('..', import.meta.url).pathname;
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-io-'));
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
