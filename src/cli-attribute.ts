@@ -28,7 +28,7 @@ Episodes in, one JSON line per output row out.
   --format         signals (default), dpo, kto, prm or rewards
   --from           the input format: episode (default), openai, ag2, autogen, langchain, whowhen
   --skip-invalid   report and skip bad records instead of stopping at the first one
-  --workers N      worker threads, 0 to 64 (default: one per core, up to 4)
+  --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   -h, --help       print this help`;
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
