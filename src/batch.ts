@@ -30,5 +30,9 @@ export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]
     }
     return table instanceof Float64Array ? table : Float64Array.from(table);
   });
-  return exactShapleyBatch(checked);
+  const results = await exactShapleyBatch(checked);
+  results.forEach((values, k) => {
+    if (!values.every(Number.isFinite)) throw new InputError(`tables[${k}]: the sums overflow float64 (values near the largest double); scale the values down`);
+  });
+  return results;
 }

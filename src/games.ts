@@ -38,6 +38,26 @@ function checkPlayerCount(n: number, what: string): void {
   }
 }
 
+/** Built-in games name one player per index: a list of another length would credit players the game does not have. */
+function fitPlayers(players: string[], n: number): string[] {
+  if (Array.isArray(players) && players.length !== n) {
+    throw new InputError(`players: expected ${n} names, one per player of the game, got ${players.length}`);
+  }
+  return players;
+}
+
+/** Whether `params` has the layout the constructor of `kind` builds for n players: a game made by hand would read past them in Wasm. */
+export function paramsFit(kind: BuiltinKind, n: number, p: Float64Array): boolean {
+  if (kind === 'quadratic') return p.length === n + n * n;
+  if (kind === 'airport') return p.length === n;
+  if (kind === 'voting') return p.length === n + 1;
+  const terms = p[0];
+  const ids = 3 * terms + n + 2;
+  if (!Number.isInteger(terms) || terms < 0 || p.length < ids || p[ids - 1] !== p.length - ids) return false;
+  for (let k = ids; k < p.length; k++) if (!(p[k] >= 0 && p[k] < terms)) return false;
+  return true;
+}
+
 function checkFinite(values: ArrayLike<number>, field: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new InputError(`${field}[${i}]: expected a finite number, got ${values[i]}`);
@@ -62,6 +82,9 @@ export interface UnanimityTerm {
  */
 export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPlayers(n)): BuiltinGame {
   checkPlayerCount(n, 'soumGame');
+  terms.forEach((term, t) => {
+    if (!Array.isArray(term?.members)) throw new InputError(`terms[${t}]: expected { members: number[], coefficient: number }, got ${JSON.stringify(term)}`);
+  });
   // Layout: [count, coefficients, masks (u64)], then an index for incremental
   // evaluation in Wasm: term sizes, per-player offsets, term ids by player.
   const memberships = terms.reduce((total, term) => total + new Set(term.members).size, 0);
@@ -96,7 +119,7 @@ export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPla
     }
   }
   params[offsets + n] = cursor - ids;
-  return { players, builtin: 'soum', params };
+  return { players: fitPlayers(players, n), builtin: 'soum', params };
 }
 
 /** v(S) = sum_{i in S} linear[i] + sum_{i<j in S} pairwise[i*n+j] (upper triangle is read). */
@@ -111,7 +134,7 @@ export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<num
   const params = new Float64Array(n + n * n);
   params.set(linear as ArrayLike<number>, 0);
   params.set(pairwise as ArrayLike<number>, n);
-  return { players, builtin: 'quadratic', params };
+  return { players: fitPlayers(players, n), builtin: 'quadratic', params };
 }
 
 /**
@@ -123,7 +146,7 @@ export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<num
 export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(costs.length)): BuiltinGame {
   checkPlayerCount(costs.length, 'airportGame');
   checkFinite(costs, 'costs');
-  return { players, builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
+  return { players: fitPlayers(players, costs.length), builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
 }
 
 /**
@@ -140,7 +163,7 @@ export function votingGame(weights: ArrayLike<number>, quota: number, players = 
   const params = new Float64Array(1 + weights.length);
   params[0] = quota;
   params.set(weights as ArrayLike<number>, 1);
-  return { players, builtin: 'voting', params };
+  return { players: fitPlayers(players, weights.length), builtin: 'voting', params };
 }
 
 /** Random SOUM as in the estimator literature: coefficients in [-1, 1], sizes uniform in [minSize, maxSize]. */

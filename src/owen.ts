@@ -6,10 +6,10 @@
 import { adoptCache } from './coalition-cache.js';
 import { InputError } from './errors.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema } from './schemas.js';
-import type { CoalitionSampler, MaskBatch, SamplerEstimate } from './sampler.js';
+import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from './sampler.js';
 import { isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from './evaluator-game.js';
 import { GAME_KIND_ID } from './games.js';
-import { checkGame, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
+import { checkGame, finiteSums, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from './table.js';
 import { parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
@@ -144,7 +144,7 @@ export class OwenSampler implements CoalitionSampler {
   private pending: number[][] = [];
 
   constructor(readonly players: number, private readonly groups: number[][], private readonly totalPairs: number, seed: number) {
-    this.words = players > 32 ? 2 : 1;
+    this.words = maskWords(players);
     this.random = seededRandom(seed);
     this.sums = new Float64Array(players);
     this.squares = new Float64Array(players);
@@ -294,8 +294,13 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const exactFits = n <= (evaluator ? 20 : EXACT_MAX_PLAYERS) && (tableReady || budget >= 2 ** n);
   const method = requested === 'auto' ? (exactFits && exactSteps(groups) <= AUTO_EXACT_STEPS ? 'exact' : 'permutation') : requested;
   if (method === 'exact') {
+    if (evaluator && parsed.budget !== undefined && parsed.budget < 2 ** n) {
+      throw new InputError(
+        `options.budget: exact Owen values call evaluate for all 2^${n} coalitions, got a budget of ${parsed.budget}. Raise the budget or use method 'permutation'.`,
+      );
+    }
     const table = evaluator ? await tableOfEvaluator(game as EvaluatorGame, parsed) : await tableOf(checked!);
-    const values = exactOwen(table, groups);
+    const values = finiteSums(exactOwen(table, groups));
     return { players, values, stderr: null, groupValues: groupTotals(values, groups), method, evaluations: 2 ** n };
   }
   if (n === 1) {
@@ -312,7 +317,7 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const [kindId, params] = checked!.kind === 'table' ? [GAME_KIND_ID.table, checked!.values] : [GAME_KIND_ID[checked!.game.builtin], checked!.game.params];
   await runInWasm(sampler, kindId, params);
   const { values, stderr } = sampler.estimate();
-  return { players, values, stderr, groupValues: groupTotals(values, groups), method, evaluations: OwenSampler.evaluations(n, pairs) };
+  return { players, values: finiteSums(values), stderr, groupValues: groupTotals(values, groups), method, evaluations: OwenSampler.evaluations(n, pairs) };
 }
 
 /** All 2^n values of an evaluator game, through the cached evaluator driver. */

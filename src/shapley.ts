@@ -3,7 +3,7 @@
 import { InputError } from './errors.js';
 import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from './evaluator-game.js';
 import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from './exact.js';
-import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, type BuiltinGame } from './games.js';
+import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from './games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
 import { shapleyOptionsSchema, type Method } from './schemas.js';
 import { createWasmSampler, type WasmMethod } from './samplers.js';
@@ -88,8 +88,13 @@ export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
     if (players.length > BUILTIN_MAX_PLAYERS) {
       throw new InputError(`players: built-in games take at most ${BUILTIN_MAX_PLAYERS} players, got ${players.length}`);
     }
-    if (!(builtin.params instanceof Float64Array) || !(builtin.builtin in GAME_KIND_ID)) {
-      throw new InputError('game: expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame');
+    const kind = builtin.builtin;
+    // Forged games: 'table' and inherited names ('toString') are not built-in kinds.
+    const known = (kind as string) !== 'table' && Object.prototype.hasOwnProperty.call(GAME_KIND_ID, kind);
+    if (!known || !(builtin.params instanceof Float64Array) || !paramsFit(kind, players.length, builtin.params)) {
+      throw new InputError(
+        `game: expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame for its ${players.length} players`,
+      );
     }
     return { kind: 'builtin', players, game: builtin };
   }
@@ -150,7 +155,8 @@ export async function shapley(game: Game, options?: ShapleyOptions): Promise<Sha
  * r.values; r.stopReason; r.evaluations; r.cache;
  */
 export async function shapley(game: EvaluatorGame, options?: EvaluatorOptions): Promise<EvaluatorResult>;
-export async function shapley(game: Game | EvaluatorGame, options: ShapleyOptions | EvaluatorOptions = {}): Promise<ShapleyResult> {
+export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptions | EvaluatorOptions): Promise<ShapleyResult> {
+  options ??= {};
   if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
   const pool = checkPool(options as ShapleyOptions);
   const checked = checkGame(game, pool);
@@ -183,7 +189,7 @@ async function sampledShapley(
     const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
     sampler.runInWasm(kindId, params);
     const { values, stderr } = sampler.estimate();
-    return { players: game.players, values, stderr, method, evaluations: sampler.evaluations };
+    return { players: game.players, values: finiteSums(values), stderr, method, evaluations: sampler.evaluations };
   } finally {
     sampler.dispose();
   }
@@ -208,9 +214,11 @@ function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promi
   return pool.exact(poolGameOf(game, true), game.players.length, index);
 }
 
-/** Exact values of finite inputs are non-finite only when the sums overflow: an error, never infinities as credit. */
-function finiteSums(values: Float64Array): Float64Array {
-  if (!values.every(Number.isFinite)) throw new InputError('values: the exact sums overflow float64 (values near the largest double); scale the values down');
+/** Values of finite inputs are non-finite only when the sums overflow: an error, never infinities or NaN as credit (internal). */
+export function finiteSums<T extends ArrayLike<number>>(values: T): T {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new InputError('values: the sums overflow float64 (values near the largest double); scale the values down');
+  }
   return values;
 }
 
@@ -223,7 +231,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
   const n = game.players.length;
   if (pool && n > 1) {
     const { values, stderr, evaluations } = await pool.permutation(poolGameOf(game, false), n, budget, seed);
-    return { players: game.players, values, stderr, method: 'permutation', evaluations };
+    return { players: game.players, values: finiteSums(values), stderr, method: 'permutation', evaluations };
   }
   // One player: a budget of 2 already bought the exact branch, so a smaller one is refused here.
   const plan = planPermutation(n, budget);
@@ -231,7 +239,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
   const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
   const stats = runPermutationBlocks(core, kindId, params, n, seed, 0, plan.blocks, plan.pairs);
   const { values, stderr } = mergeBlockStats(stats, n, plan.pairs);
-  return { players: game.players, values, stderr, method: 'permutation', evaluations: plan.evaluations };
+  return { players: game.players, values: finiteSums(values), stderr, method: 'permutation', evaluations: plan.evaluations };
 }
 
 /**
@@ -258,6 +266,6 @@ export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promis
 export async function interactions(game: Game): Promise<InteractionResult> {
   const checked = checkGame(game);
   const n = checked.players.length;
-    const matrix = await exactInteractionMatrix(await tableOf(checked), n);
+    const matrix = finiteSums(await exactInteractionMatrix(await tableOf(checked), n));
   return { players: checked.players, matrix };
 }

@@ -91,9 +91,9 @@ describe('createSharedTable', () => {
     const plain = Float64Array.from(table);
     for (const values of [table, plain]) {
       for (const pool of [undefined, pools[1]]) {
-        await expect(shapley({ players: names(4), values }, { method: 'exact', pool })).rejects.toThrow(/exact sums overflow float64/);
-        await expect(banzhaf({ players: names(4), values }, { pool })).rejects.toThrow(/exact sums overflow float64/);
-        await expect(shapley({ players: names(4), values }, { method: 'permutation', budget: 16, pool })).rejects.toThrow(/exact sums overflow float64/);
+        await expect(shapley({ players: names(4), values }, { method: 'exact', pool })).rejects.toThrow(/sums overflow float64/);
+        await expect(banzhaf({ players: names(4), values }, { pool })).rejects.toThrow(/sums overflow float64/);
+        await expect(shapley({ players: names(4), values }, { method: 'permutation', budget: 16, pool })).rejects.toThrow(/sums overflow float64/);
       }
     }
   });

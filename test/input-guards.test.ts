@@ -1,0 +1,68 @@
+// Inputs that used to slip through: built-in games whose players or
+// parameters do not fit, sums that overflow on every path, Owen values of
+// evaluator games beyond 64 players or over budget, null options.
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { airportGame, quadraticGame, soumGame, votingGame } from '../src/games.js';
+import { owen } from '../src/owen.js';
+import { banzhaf, interactions, shapley } from '../src/shapley.js';
+import { shapleyBatch } from '../src/batch.js';
+import { names } from './support/random.js';
+
+describe('input guards', () => {
+  it('built-in games need one name per player', () => {
+    expect(() => votingGame([1, 1], 1, ['a', 'b', 'c'])).toThrow(/players: expected 2 names, one per player of the game, got 3/);
+    expect(() => airportGame([1, 2, 3], ['a', 'b'])).toThrow(InputError);
+    expect(() => soumGame(3, [], ['x', 'y'])).toThrow(/expected 3 names/);
+    expect(() => quadraticGame([1, 2], [0, 0, 0, 0], ['a'])).toThrow(/expected 2 names/);
+    expect(() => soumGame(3, [{ coefficient: 1 } as never])).toThrow(/terms\[0\]: expected \{ members: number\[\], coefficient: number \}/);
+  });
+
+  it('a built-in game made by hand is refused unless its parameters fit its players', async () => {
+    const forged = [
+      { players: ['a', 'b', 'c'], builtin: 'table', params: new Float64Array(2) },
+      { players: ['a', 'b', 'c'], builtin: 'toString', params: new Float64Array(3) },
+      { players: ['a', 'b', 'c'], builtin: 'airport', params: new Float64Array(0) },
+      { players: ['a', 'b'], builtin: 'soum', params: Float64Array.of(1e9) },
+      { ...soumGame(3, [{ members: [0, 1], coefficient: 1 }]), players: ['a', 'b', 'c', 'd'] },
+    ];
+    for (const game of forged) {
+      await expect(shapley(game as never, { method: 'exact' })).rejects.toThrow(/game: expected a built-in game made by soumGame/);
+      await expect(shapley(game as never, { method: 'permutation', budget: 100 })).rejects.toThrow(InputError);
+    }
+    const real = soumGame(3, [{ members: [0, 1], coefficient: 1 }, { members: [2], coefficient: 2 }]);
+    expect(Array.from((await shapley(real)).values)).toEqual([0.5, 0.5, 2]);
+  });
+
+  it('sums that overflow are an InputError on every path, never NaN or infinities as credit', async () => {
+    const huge = { players: names(3), values: Array.from({ length: 8 }, (_, mask) => (mask % 2 ? 1.7e308 : -1.7e308)) };
+    const overflow = /sums overflow float64/;
+    await expect(interactions(huge)).rejects.toThrow(overflow);
+    await expect(shapleyBatch([huge.values])).rejects.toThrow(/tables\[0\]: the sums overflow float64/);
+    await expect(owen(huge, { groups: [['agent0', 'agent1'], ['agent2']], method: 'exact' })).rejects.toThrow(overflow);
+    for (const method of ['permutation', 'msr', 'svarm', 'kernel'] as const) {
+      await expect(shapley(huge, { method, budget: 7 }).catch((e: Error) => e)).resolves.toSatisfy(
+        (outcome) => outcome instanceof InputError || (outcome as { values: Float64Array }).values.every(Number.isFinite),
+      );
+    }
+    await expect(banzhaf(huge)).rejects.toThrow(overflow);
+  });
+
+  it('owen on an evaluator game: more than 64 players work; exact refuses a budget below 2^n', async () => {
+    const players = names(70);
+    const groups = [players.slice(0, 35), players.slice(35)];
+    const r = await owen({ players, evaluate: (coalition: string[]) => coalition.length }, { groups, budget: 2_000, seed: 1 });
+    r.values.forEach((v) => expect(v).toBeCloseTo(1, 12));
+    let calls = 0;
+    const evaluate = (coalition: string[]) => (calls++, coalition.length);
+    await expect(owen({ players: names(5), evaluate }, { groups: [names(5)], method: 'exact', budget: 10 })).rejects.toThrow(
+      /options\.budget: exact Owen values call evaluate for all 2\^5 coalitions, got a budget of 10/,
+    );
+    expect(calls).toBe(0);
+  });
+
+  it('null options are no options', async () => {
+    const r = await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] }, null as never);
+    expect(Array.from(r.values)).toEqual([1.5, 1.5]);
+  });
+});
