@@ -110,8 +110,8 @@ export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
 
 function tooManyForExact(n: number): InputError {
   return new InputError(
-    `method 'exact' enumerates 2^${n} coalitions; at most ${EXACT_MAX_PLAYERS} players fit in memory. ` +
-      `Use method 'permutation' (or 'auto') with a budget.`,
+    `exact values enumerate 2^${n} coalitions; at most ${EXACT_MAX_PLAYERS} players fit in memory. ` +
+      `For Shapley values of more players use shapley() with method 'permutation' (or 'auto') and a budget.`,
   );
 }
 
