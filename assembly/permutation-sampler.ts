@@ -238,9 +238,10 @@ export function permutationSamplerTell(state: usize): void {
 }
 
 /**
- * Writes the current estimate (values[n], then standard errors[n]; NaN
- * errors below two pairs) and returns where it is. Pairs of an unfinished
- * block are merged into a copy, so the totals stay those of whole blocks.
+ * Writes the current estimate (values[n], then standard errors[n]; +Infinity
+ * below two pairs, where the variance is unknown) and returns where it is.
+ * Pairs of an unfinished block are merged into a copy, so the totals stay
+ * those of whole blocks.
  */
 export function permutationSamplerEstimate(state: usize): usize {
   const n = load<i32>(state + N);
@@ -257,7 +258,7 @@ export function permutationSamplerEstimate(state: usize): usize {
   }
   for (let i = 0; i < n; i++) {
     const slot = m2 + (<usize>i << 3);
-    store<f64>(slot, Math.sqrt(load<f64>(slot) / (count - 1) / count));
+    store<f64>(slot, count < 2 ? Infinity : Math.sqrt(load<f64>(slot) / (count - 1) / count));
   }
   return estimate;
 }

@@ -13,7 +13,9 @@
 //
 // Standard errors: the terms of one unit (a coalition and its complement)
 // are summed, and the spread of those unit sums within each class pair gives
-// the variance, with the finite-population correction.
+// the variance, with the finite-population correction. A class pair neither
+// enumerated nor sampled at least twice has unknown variance: every player's
+// standard error is then +Infinity.
 
 import { Design } from './design';
 import { additiveAt, byComplement, countClasses, pairAt, proxyCoefficients, proxyValue } from './proxy';
@@ -50,7 +52,10 @@ export function strataEstimate(
   const pc = proxyCoefficients(n, degree, pairDegree);
   memory.fill(values, 0, <usize>n << 3);
   memory.fill(stderr, 0, <usize>n << 3);
-  if (d.told < 2) return;
+  if (d.told < 2) {
+    for (let i = 0; i < n; i++) store<f64>(f64Slot(stderr, i), Infinity);
+    return;
+  }
   countClasses(d, classCount);
   memory.fill(classMean, 0, <usize>(n + 1) << 3);
   memory.fill(foldCount, 0, <usize>((n + 1) * MAX_FOLDS) << 3);
@@ -121,7 +126,13 @@ export function strataEstimate(
     const units = load<f64>(f64Slot(groupUnits, g));
     const m = load<f64>(f64Slot(classCount, g));
     const size = binomial(n, g);
-    if (units < 2 || m >= size) continue;
+    if (m >= size) continue;
+    if (units < 2) {
+      // A sampled pair seen fewer than twice: its variance, and so every
+      // player's standard error, cannot be estimated yet.
+      for (let i = 0; i < n; i++) store<f64>(f64Slot(stderr, i), Infinity);
+      continue;
+    }
     const scale = (1 - m / size) * units / (units - 1);
     const sums = groupSum + (<usize>(g * n) << 3);
     const squares = groupSquares + (<usize>(g * n) << 3);

@@ -300,13 +300,20 @@ export function stratifiedTold(state: usize): i32 {
   return changetype<Stratified>(state).told;
 }
 
-/** Estimates and standard errors (n each); the minimum budget gives every stratum an observation. */
+/**
+ * Estimates and standard errors (n each); the minimum budget gives every
+ * stratum an observation. A player's standard error is +Infinity while any of
+ * its strata has fewer than two observations (its variance is unknown).
+ */
 export function stratifiedEstimate(state: usize, values: usize, stderr: usize): void {
   const st = changetype<Stratified>(state);
   const n = st.n;
   memory.fill(values, 0, <usize>n << 3);
   memory.fill(stderr, 0, <usize>n << 3);
-  if (st.told < 2 * n + 2) return;
+  if (st.told < 2 * n + 2) {
+    for (let i = 0; i < n; i++) store<f64>(f64Slot(stderr, i), Infinity);
+    return;
+  }
   poolVariances(st);
   const empty = load<f64>(f64Slot(st.values, maskSetFind(st.set, st.capacity, 0)));
   const whole = load<f64>(f64Slot(st.values, maskSetFind(st.set, st.capacity, st.full)));
@@ -320,7 +327,8 @@ export function stratifiedEstimate(state: usize, values: usize, stderr: usize): 
       const k = i * st.pairs + p - 1;
       const observed = load<f64>(f64Slot(st.observed, k));
       sum += load<f64>(f64Slot(st.mean, k));
-      variance += stratumVariance(st, k) / max(observed, 1);
+      // Fewer than two observations: the stratum's variance is unknown.
+      variance += observed < 2 ? Infinity : stratumVariance(st, k) / observed;
     }
     store<f64>(f64Slot(values, i), sum / <f64>n);
     store<f64>(f64Slot(stderr, i), Math.sqrt(variance) / <f64>n);
