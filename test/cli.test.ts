@@ -41,6 +41,18 @@ describe('agent-credit CLI', () => {
     expect(stderr).toMatch(/expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got "fast"/);
   });
 
+  it('shapley writes a standard error that cannot be estimated (Infinity) as null', async () => {
+    const twelve = gameFile('twelve.json', {
+      players: Array.from({ length: 12 }, (_, i) => `p${i}`),
+      values: Array.from({ length: 4096 }, (_, m) => (m * 13) % 17),
+    });
+    const { code, stdout } = await cli('shapley', twelve, '--method', 'svarm', '--budget', '12');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.evaluations).toBe(12);
+    expect(result.stderr).toEqual(new Array(12).fill(null));
+  });
+
   it('shapley --method permutation --budget --seed is reproducible and reports stderr (exact once the budget covers 2^n)', async () => {
     const wide = gameFile('eight-permutation.json', { players: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], values: Array.from({ length: 256 }, (_, m) => (m * 13) % 17) });
     const first = JSON.parse((await cli('shapley', wide, '--method', 'permutation', '--budget', '200', '--seed', '3')).stdout);

@@ -249,3 +249,53 @@ describe('every method through shapley(): a budget is never exceeded', () => {
     }
   });
 });
+
+describe('standard errors of sizes sampled fewer than twice', () => {
+  const n = 12;
+  const table = randomTable(n, seededRandom(77));
+
+  it.each(['svarm', 'msr'] as const)('%s: +Infinity until every sampled size pair has two units, finite after', (method) => {
+    // Budget 12: v(empty), v(N) and 5 units over 6 class pairs, so some pair has fewer than two.
+    const small = designSampler(method, core, n, 12, 1);
+    driveOnTable(small, table, 12);
+    const tiny = small.estimate();
+    expect(Array.from(tiny.stderr!)).toEqual(new Array(n).fill(Infinity));
+    small.dispose();
+
+    // Mid-run: only the first units are told.
+    const sampler = designSampler(method, core, n, 2000, 1);
+    const first = sampler.ask(6);
+    sampler.tell(Float64Array.from(first, (mask) => table[mask]));
+    expect(Array.from(sampler.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));
+    const rest: number[] = [];
+    for (;;) {
+      const masks = sampler.ask(2000);
+      if (masks.length === 0) break;
+      masks.forEach((mask) => rest.push(mask));
+      sampler.tell(Float64Array.from(masks, (mask) => table[mask]));
+    }
+    const full = sampler.estimate();
+    full.stderr!.forEach((e) => {
+      expect(Number.isFinite(e)).toBe(true);
+      expect(e).toBeGreaterThan(0);
+    });
+    sampler.dispose();
+  });
+
+  it('stratified: +Infinity before its strata are observed twice, finite once they are', async () => {
+    const { stratifiedMinimumBudget, stratifiedSampler } = await import('../src/stratified.js');
+    const minimum = stratifiedMinimumBudget(n);
+    const once = stratifiedSampler(core, n, minimum, 1);
+    expect(Array.from(once.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));
+    // The first batch is the exact sizes 0 and n-1 only: no stratum has an observation yet.
+    const exact = once.ask(minimum);
+    expect(exact.length).toBe(2 * n + 2);
+    once.tell(Float64Array.from(exact, (mask) => table[mask]));
+    expect(Array.from(once.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));
+    once.dispose();
+    const twice = stratifiedSampler(core, n, 3 * minimum, 1);
+    driveOnTable(twice, table, 3 * minimum);
+    twice.estimate().stderr!.forEach((e) => expect(Number.isFinite(e)).toBe(true));
+    twice.dispose();
+  });
+});

@@ -4,7 +4,7 @@ import { CoalitionCache } from '../src/coalition-cache.js';
 import { EvaluatorError, InputError } from '../src/errors.js';
 import { planPermutation } from '../src/permutation.js';
 import type { Progress } from '../src/sampler-driver.js';
-import { quadraticGame, closedFormShapley } from '../src/games.js';
+import { quadraticGame, closedFormShapley, randomSoumGame } from '../src/games.js';
 import { deferredEvaluator, flushMicrotasks, nextMacrotask, tableEvaluator } from './support/evaluators.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 import { textbookShapley } from './support/textbook.js';
@@ -273,5 +273,57 @@ describe('shapley() on evaluator games', () => {
       expect(error.message).toMatch(message);
     }
     expect(calls).toBe(0);
+  });
+});
+
+describe('tolerance on sampled evaluator runs: no early stop on unknown standard errors', () => {
+  /** evaluate() for a random SOUM game, players by name. */
+  function soumEvaluator(game: ReturnType<typeof randomSoumGame>) {
+    const count = game.params[0];
+    const masks = new BigUint64Array(game.params.buffer, game.params.byteOffset + 8 * (1 + count), count);
+    const index = new Map(game.players.map((p, i) => [p, BigInt(i)]));
+    return (coalition: string[]) => {
+      let mask = 0n;
+      for (const p of coalition) mask |= 1n << index.get(p)!;
+      let value = 0;
+      for (let t = 0; t < count; t++) if ((masks[t] & mask) === masks[t]) value += game.params[1 + t];
+      return value;
+    };
+  }
+
+  it.each(['auto', 'msr', 'svarm', 'stratified'] as const)(
+    '%s, n = 30 SOUM, tolerance 0.01: a "tolerance" stop is within 4 tolerances of the closed form',
+    async (method) => {
+      const game = randomSoumGame(30, 30, 1, 5, seededRandom(3));
+      const truth = closedFormShapley(game);
+      const tolerance = 0.01;
+      const r = await shapley({ players: game.players, evaluate: soumEvaluator(game) }, { method, budget: 20_000, tolerance, seed: 1 });
+      // Stopping after a few dozen evaluations (every sampled size seen once or not at all) was the bug.
+      expect(r.evaluations).toBeGreaterThan(1000);
+      const maxError = Math.max(...Array.from(r.values, (v, i) => Math.abs(v - truth[i])));
+      if (r.stopReason === 'tolerance') {
+        expect(Math.max(...r.stderr!)).toBeLessThan(tolerance);
+        expect(maxError).toBeLessThanOrEqual(4 * tolerance);
+      } else {
+        expect(r.stopReason).toBe('budget');
+        expect(r.evaluations).toBe(20_000);
+      }
+    },
+  );
+
+  it('stratified does not stop after the exact sizes 0 and n-1 when they carry nothing', async () => {
+    const n = 8;
+    const players = names(n);
+    const table = new Float64Array(2 ** n);
+    for (let m = 0; m < table.length; m++) {
+      let c = 0;
+      for (let x = m; x; x &= x - 1) c++;
+      table[m] = m & 1 && c >= 3 && c <= 5 ? 1 : 0;
+    }
+    const { evaluate } = tableEvaluator(players, table);
+    const r = await shapley({ players, evaluate }, { method: 'stratified', budget: 200, tolerance: 0.01, seed: 1 });
+    expect(r.evaluations).toBeGreaterThan(2 * n + 2);
+    expect(r.values.some((v) => v !== 0)).toBe(true);
+    expect(r.stderr!.every((e) => e > 0)).toBe(true);
   });
 });

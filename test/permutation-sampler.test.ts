@@ -103,3 +103,25 @@ describe('Wasm ask/tell permutation sampler', async () => {
     expect(() => createPermutationSampler(core, 1, { pairs: 1, seed: 0, pairsPerAsk: 1 })).toThrow(/n >= 2/);
   });
 });
+
+describe('permutation sampler below two pairs', () => {
+  it('reports +Infinity standard errors until two pairs are told', async () => {
+    const core = await kernelExports();
+    const n = 6;
+    const table = randomTable(n, seededRandom(5));
+    const sampler = createPermutationSampler(core, n, { pairs: 4, seed: 1, pairsPerAsk: 1 });
+    expect(Array.from(sampler.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));
+    const words = maskWords(n);
+    const step = () => {
+      const masks = sampler.ask(Infinity);
+      const values = new Float64Array(masks.length / words);
+      for (let i = 0; i < values.length; i++) values[i] = table[masks[i * words]];
+      sampler.tell(values);
+    };
+    step();
+    expect(Array.from(sampler.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));
+    step();
+    sampler.estimate().stderr!.forEach((e) => expect(Number.isFinite(e)).toBe(true));
+    sampler.dispose();
+  });
+});

@@ -102,3 +102,11 @@ describe('driveSampler', () => {
     for (let i = 1; i < reports.length; i++) expect(reports[i].evaluations).toBeGreaterThanOrEqual(reports[i - 1].evaluations);
   });
 });
+
+describe('driveSampler and unknown standard errors', () => {
+  it('does not stop on the tolerance while any standard error is +Infinity', async () => {
+    const sampler = countingSampler(5, 10, () => Number.POSITIVE_INFINITY);
+    const outcome = await driveSampler(sampler, countingSource(), { budget: 10_000, tolerance: 2 });
+    expect(outcome.stopReason).toBe('budget');
+  });
+});
