@@ -6,7 +6,7 @@ import { CachedEvaluator, type Evaluate } from './evaluator.js';
 import { createExactSampler } from './exact-sampler.js';
 import { evaluationsPerPair, planPermutation } from './permutation.js';
 import { createPermutationSampler } from './permutation-sampler.js';
-import { checkWasmMethod, createWasmSampler, isWasmMethod, WASM_SAMPLER_MAX_PLAYERS } from './samplers.js';
+import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET, WASM_SAMPLER_MAX_PLAYERS } from './samplers.js';
 import type { CoalitionSampler, SamplerEstimate } from './sampler.js';
 import { driveSampler, type Progress, type StopReason } from './sampler-driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from './schemas.js';
@@ -81,8 +81,11 @@ export interface EvaluatorResult {
 export const EVALUATOR_MAX_PLAYERS = 4096;
 /** Exact enumeration calls evaluate 2^n times and caches every value: 2^20 is already a million calls. */
 export const EVALUATOR_EXACT_MAX_PLAYERS = 20;
-/** A run caches every coalition it evaluates; a JS Map holds at most 2^24 entries. */
-export const EVALUATOR_MAX_BUDGET = 10_000_000;
+/**
+ * A run caches every coalition it evaluates (a JS Map holds at most 2^24
+ * entries); the same cap as the Wasm samplers' (SAMPLED_MAX_BUDGET).
+ */
+export const EVALUATOR_MAX_BUDGET = SAMPLED_MAX_BUDGET;
 export const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_BUDGET = 100_000;
 

@@ -20,10 +20,23 @@ export function evaluationsPerPair(n: number): number {
 }
 
 /**
+ * Most evaluations permutation sampling takes: the per-block statistics
+ * (2n float64 per 64 pairs, about 1/8 byte per evaluation) stay near 130 MB
+ * in Wasm memory, the pair count well inside i32, and a cheap game's run
+ * near ten seconds.
+ */
+export const PERMUTATION_MAX_BUDGET = 1_000_000_000;
+
+/**
  * How many antithetic pairs a budget of evaluations buys. Two pairs at least,
- * so the standard error can be estimated.
+ * so the standard error can be estimated; at most PERMUTATION_MAX_BUDGET evaluations.
  */
 export function planPermutation(n: number, budget: number): PermutationPlan {
+  if (budget > PERMUTATION_MAX_BUDGET) {
+    throw new InputError(
+      `options.budget: method 'permutation' takes at most ${PERMUTATION_MAX_BUDGET} evaluations (its per-block statistics are kept in Wasm memory), got ${budget}`,
+    );
+  }
   const perPair = evaluationsPerPair(n);
   const minimum = 2 + 2 * perPair;
   if (budget < minimum) {

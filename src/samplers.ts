@@ -3,6 +3,7 @@
 // games held in Wasm (tables, built-ins) and evaluator games.
 import { designSampler, proxySettings } from './estimators.js';
 import { InputError } from './errors.js';
+import { PERMUTATION_MAX_BUDGET } from './permutation.js';
 import type { Method } from './schemas.js';
 import { stratifiedMinimumBudget, stratifiedSampler } from './stratified.js';
 import type { KernelExports } from './wasm/module.js';
@@ -13,6 +14,14 @@ export type WasmMethod = 'stratified' | 'kernel' | 'svarm' | 'msr';
 /** Coalitions are u64 masks inside these samplers. */
 export const WASM_SAMPLER_MAX_PLAYERS = 64;
 
+/**
+ * Most evaluations these samplers take. They keep every evaluated coalition
+ * in Wasm memory (mask, value, unit and rank, a hash-set slot, msr's
+ * residuals and proxy fit: about 120 bytes each, 1.2 GB at this cap for msr;
+ * Wasm memory ends at 4 GiB), and an evaluator run caches every call.
+ */
+export const SAMPLED_MAX_BUDGET = 10_000_000;
+
 export function isWasmMethod(method: Method): method is WasmMethod {
   return method === 'stratified' || method === 'kernel' || method === 'svarm' || method === 'msr';
 }
@@ -22,6 +31,12 @@ export function checkWasmMethod(method: WasmMethod, n: number, budget: number): 
   if (n > WASM_SAMPLER_MAX_PLAYERS) {
     throw new InputError(
       `players: method '${method}' takes at most ${WASM_SAMPLER_MAX_PLAYERS} players, got ${n}; use method 'permutation' for more`,
+    );
+  }
+  if (budget > SAMPLED_MAX_BUDGET) {
+    throw new InputError(
+      `options.budget: method '${method}' takes at most ${SAMPLED_MAX_BUDGET} evaluations (each is kept in Wasm memory), got ${budget}; ` +
+        `use method 'permutation' (up to ${PERMUTATION_MAX_BUDGET}) for larger budgets on cheap games`,
     );
   }
   // A budget of 2^n always does: every coalition, exact values.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { shapley } from '../src/shapley.js';
 import { InputError } from '../src/errors.js';
-import { checkWasmMethod, isWasmMethod } from '../src/samplers.js';
+import { checkWasmMethod, isWasmMethod, SAMPLED_MAX_BUDGET } from '../src/samplers.js';
+import { PERMUTATION_MAX_BUDGET, planPermutation } from '../src/permutation.js';
+import { EVALUATOR_MAX_BUDGET } from '../src/evaluator-game.js';
+import { soumGame } from '../src/games.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 describe('the Wasm estimators behind shapley()', () => {
@@ -49,5 +52,45 @@ describe('the Wasm estimators behind shapley()', () => {
     expect(() => checkWasmMethod('kernel', 10, 1)).toThrow(/needs at least 2 evaluations \(v\(empty\) and v\(N\)\), got 1/);
     expect(() => checkWasmMethod('stratified', 20, 500)).toThrow(InputError);
     expect(() => checkWasmMethod('stratified', 20, 500)).toThrow(/needs at least 762 .*method 'msr' or 'kernel' works with less/);
+  });
+});
+
+describe('budget caps', () => {
+  it.each(['stratified', 'kernel', 'svarm', 'msr'] as const)('%s: accepts SAMPLED_MAX_BUDGET, refuses one more naming options.budget', (method) => {
+    expect(() => checkWasmMethod(method, 30, SAMPLED_MAX_BUDGET)).not.toThrow();
+    for (const budget of [SAMPLED_MAX_BUDGET + 1, 1.3e8, 2 ** 30, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      expect(() => checkWasmMethod(method, 30, budget)).toThrow(InputError);
+      expect(() => checkWasmMethod(method, 30, budget)).toThrow(
+        new RegExp(`options\\.budget: method '${method}' takes at most ${SAMPLED_MAX_BUDGET} evaluations .*got ${budget}; use method 'permutation'`),
+      );
+    }
+  });
+
+  it('permutation: plans PERMUTATION_MAX_BUDGET, refuses one more naming options.budget', () => {
+    expect(planPermutation(30, PERMUTATION_MAX_BUDGET).evaluations).toBeLessThanOrEqual(PERMUTATION_MAX_BUDGET);
+    expect(planPermutation(30, PERMUTATION_MAX_BUDGET).pairs).toBeLessThan(2 ** 31);
+    for (const budget of [PERMUTATION_MAX_BUDGET + 1, Number.MAX_SAFE_INTEGER]) {
+      expect(() => planPermutation(30, budget)).toThrow(InputError);
+      expect(() => planPermutation(30, budget)).toThrow(
+        new RegExp(`options\\.budget: method 'permutation' takes at most ${PERMUTATION_MAX_BUDGET} evaluations .*got ${budget}`),
+      );
+    }
+  });
+
+  it('shapley() on tables and built-in games refuses budgets over the caps before touching Wasm memory', async () => {
+    const game = soumGame(30, [{ members: [1, 2], coefficient: 1 }]);
+    await expect(shapley(game, { method: 'stratified', budget: 2 ** 31 })).rejects.toThrow(/options\.budget: method 'stratified' takes at most/);
+    await expect(shapley(game, { method: 'msr', budget: 1.3e8 })).rejects.toThrow(/options\.budget: method 'msr' takes at most/);
+    await expect(shapley(game, { method: 'permutation', budget: Number.MAX_SAFE_INTEGER })).rejects.toThrow(
+      /options\.budget: method 'permutation' takes at most/,
+    );
+    // Still usable afterwards, and a budget covering 2^n is exact whatever its size.
+    const small = soumGame(3, [{ members: [0, 1], coefficient: 1 }]);
+    const r = await shapley(small, { method: 'msr', budget: Number.MAX_SAFE_INTEGER });
+    expect(r.evaluations).toBe(8);
+  });
+
+  it('the evaluator cap is the same constant', () => {
+    expect(EVALUATOR_MAX_BUDGET).toBe(SAMPLED_MAX_BUDGET);
   });
 });
