@@ -6,7 +6,7 @@ import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulat
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from './games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from './permutation.js';
 import { shapleyOptionsSchema, type Method } from './schemas.js';
-import { createWasmSampler, type WasmMethod } from './samplers.js';
+import { createWasmSampler, SAMPLED_MAX_BUDGET, type WasmMethod } from './samplers.js';
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from './table.js';
 import type { IndexKind } from './exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from './pool-contract.js';
@@ -124,13 +124,16 @@ export async function tableOf(game: CheckedGame): Promise<Float64Array> {
 
 /**
  * What 'auto' runs: exact when the table is at hand or the budget covers
- * every coalition, else msr, the most accurate per evaluation in
- * scripts/bench/estimators.js at every size and budget measured.
+ * every coalition (with no budget, for up to 20 players), else msr, the most
+ * accurate per evaluation in scripts/bench/estimators.js at every size and
+ * budget measured, up to its budget cap; permutation beyond it.
  */
 export function autoMethod(n: number, budget: number | undefined, tableGiven: boolean): Exclude<Method, 'auto'> {
   if (tableGiven) return 'exact';
   if (budget === undefined) return n <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'msr';
-  return budget >= 2 ** n && n <= EXACT_MAX_PLAYERS ? 'exact' : 'msr';
+  if (budget >= 2 ** n && n <= EXACT_MAX_PLAYERS) return 'exact';
+  // msr keeps every evaluation in Wasm memory; beyond its cap only permutation sampling scales.
+  return budget > SAMPLED_MAX_BUDGET ? 'permutation' : 'msr';
 }
 
 function resolveMethod(game: CheckedGame, method: Method, budget: number | undefined): Exclude<Method, 'auto'> {

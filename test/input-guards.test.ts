@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { airportGame, quadraticGame, soumGame, votingGame } from '../src/games.js';
 import { owen } from '../src/owen.js';
-import { banzhaf, interactions, shapley } from '../src/shapley.js';
+import { autoMethod, banzhaf, interactions, shapley } from '../src/shapley.js';
 import { shapleyBatch } from '../src/batch.js';
+import { SAMPLED_MAX_BUDGET } from '../src/samplers.js';
 import { names } from './support/random.js';
 
 describe('input guards', () => {
@@ -64,5 +65,10 @@ describe('input guards', () => {
   it('null options are no options', async () => {
     const r = await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] }, null as never);
     expect(Array.from(r.values)).toEqual([1.5, 1.5]);
+  });
+
+  it("auto picks permutation for budgets beyond msr's cap", () => {
+    expect(autoMethod(40, SAMPLED_MAX_BUDGET, false)).toBe('msr');
+    expect(autoMethod(40, SAMPLED_MAX_BUDGET + 1, false)).toBe('permutation');
   });
 });
