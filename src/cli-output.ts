@@ -145,6 +145,22 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   if (existing?.isFile()) target = await realpath(target).catch(() => target);
   let temporary: string | undefined;
   let stream: WriteStream;
+  // An interrupted run removes its temporary file, then dies of the signal as it would have.
+  // Listening starts before the file is created, so no signal can leave it behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (temporary) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // not created yet, or already gone
+      }
+    }
+    release();
+    process.kill(process.pid, signal);
+  };
+  const release = () => {
+    for (const name of SIGNALS) process.off(name, onSignal);
+  };
   if (direct) {
     stream = createWriteStream(target);
     try {
@@ -154,10 +170,12 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
     }
   } else {
     temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+    for (const name of SIGNALS) process.on(name, onSignal);
     stream = createWriteStream(temporary, { flags: 'wx', mode: existing ? Number(existing.mode) & 0o7777 : 0o666 });
     try {
       await opened(stream);
     } catch (error) {
+      release();
       temporary = undefined;
       // A directory we may not create files in, holding an output we may write: write it in place.
       const code = (error as { code?: string }).code;
@@ -172,22 +190,6 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
     if (temporary && existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
   }
   const out = sink(stream, path);
-  // An interrupted run removes its temporary file, then dies of the signal as it would have.
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (temporary) {
-      try {
-        unlinkSync(temporary);
-      } catch {
-        // already gone
-      }
-    }
-    for (const name of SIGNALS) process.off(name, onSignal);
-    process.kill(process.pid, signal);
-  };
-  if (temporary) for (const name of SIGNALS) process.on(name, onSignal);
-  const release = () => {
-    for (const name of SIGNALS) process.off(name, onSignal);
-  };
   const abort = async () => {
     release();
     out.detach();
