@@ -10,8 +10,8 @@ import { annotatedFirstError, findFirstError, type FirstError, type FirstErrorOp
 import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
-import type { EvaluatorOptions } from './evaluator-game.js';
-import { parseOrThrow } from './validate.js';
+import { EVALUATOR_OPTIONS, type EvaluatorOptions } from './evaluator-game.js';
+import { checkKnownOptions, parseOrThrow } from './validate.js';
 
 /** The training signals of one episode (one JSON line of `agent-credit attribute`). */
 export interface Signals {
@@ -47,6 +47,9 @@ export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOption
   /** Oracle for binary search of the first error (failed episodes). */
   isRecoverable?: FirstErrorOptions['isRecoverable'];
 }
+
+/** The options of attributeEpisodes (BatchAttributeOptions). */
+const BATCH_OPTIONS = ['bound', 'strategy', 'scoreThreshold', 'dropThreshold'];
 
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { error: `expected ${what} as a function` });
 const finiteIn = (what: string, check: (x: number) => boolean, expected: string) =>
@@ -166,6 +169,7 @@ export async function attributeBatch(
  * tables attributed together. Throws the first episode's error.
  */
 export async function attributeEpisodes(episodes: readonly unknown[], options: BatchAttributeOptions = {}): Promise<Signals[]> {
+  checkKnownOptions(options, BATCH_OPTIONS);
   checkOptions(options);
   if (options.strategy === 'binarySearch') throw new InputError("options.strategy: 'binarySearch' needs an oracle; use attributeEpisode with isRecoverable");
   if (!Array.isArray(episodes)) throw new InputError('episodes: expected an array of episodes');
@@ -184,6 +188,7 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: B
  * const rows = toDpo(signals); // also toKto(signals), toRewards(signals), toPrm(signals, episode)
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
+  checkKnownOptions(options, [...BATCH_OPTIONS, 'evaluate', 'isRecoverable', ...EVALUATOR_OPTIONS]);
   const { bound = 1, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, ...evaluatorOptions } = checkOptions(options);
   const checked = asEpisode(episode);
   let credit: AgentCredit | null = null;

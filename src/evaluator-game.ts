@@ -10,7 +10,7 @@ import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET, W
 import type { CoalitionSampler, SamplerEstimate } from './sampler.js';
 import { driveSampler, type Progress, type StopReason } from './sampler-driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import { checkKnownOptions, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 
 /** A game whose v(S) comes from calling `evaluate` with the names of S's players. */
@@ -103,9 +103,13 @@ export function isEvaluatorGame(game: unknown): game is EvaluatorGame {
   return !!game && typeof game === 'object' && 'evaluate' in game;
 }
 
+/** The options evaluator games take (EvaluatorOptions). */
+export const EVALUATOR_OPTIONS = ['method', 'budget', 'seed', 'concurrency', 'tolerance', 'signal', 'onProgress', 'timeoutMs', 'retries', 'retryDelayMs', 'cache'] as const;
+
 /** Shapley values of an evaluator game (see EvaluatorOptions). Everything is validated before evaluate is called. */
 export async function shapleyOfEvaluator(game: EvaluatorGame, options: EvaluatorOptions = {}): Promise<EvaluatorResult> {
   const { players, evaluate } = parseOrThrow(evaluatorGameSchema, game, 'game') as EvaluatorGame;
+  checkKnownOptions(options, EVALUATOR_OPTIONS);
   const n = players.length;
   if (n > EVALUATOR_MAX_PLAYERS) {
     throw new InputError(`players: evaluator games take at most ${EVALUATOR_MAX_PLAYERS} players, got ${n}`);

@@ -7,11 +7,11 @@ import { adoptCache } from './coalition-cache.js';
 import { InputError } from './errors.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema } from './schemas.js';
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from './sampler.js';
-import { isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from './evaluator-game.js';
+import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from './evaluator-game.js';
 import { GAME_KIND_ID } from './games.js';
 import { checkGame, finiteSums, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from './table.js';
-import { parseOrThrow } from './validate.js';
+import { checkKnownOptions, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 import { withWindow } from './wasm/window.js';
 import { seededRandom } from './seeded-random.js';
@@ -283,6 +283,7 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const evaluator = isEvaluatorGame(game);
   const checked = evaluator ? null : checkGame(game);
   const players = evaluator ? (parseOrThrow(evaluatorGameSchema, game, 'game') as EvaluatorGame).players : checked!.players;
+  checkKnownOptions(options, ['groups', ...EVALUATOR_OPTIONS]);
   const groups = groupIndices((options as { groups?: unknown } | undefined)?.groups, players);
   const { groups: _, method: requested = 'auto', ...rest } = options;
   if (!['exact', 'permutation', 'auto'].includes(requested)) {

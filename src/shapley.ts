@@ -10,7 +10,7 @@ import { createWasmSampler, SAMPLED_MAX_BUDGET, type WasmMethod } from './sample
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from './table.js';
 import type { IndexKind } from './exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from './pool-contract.js';
-import { describe, parseOrThrow } from './validate.js';
+import { checkKnownOptions, describe, parseOrThrow } from './validate.js';
 import { kernelExports } from './wasm/module.js';
 
 /** A game the attribution functions accept: a full value table or a built-in game. */
@@ -161,6 +161,7 @@ export async function shapley(game: EvaluatorGame, options?: EvaluatorOptions): 
 export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptions | EvaluatorOptions): Promise<ShapleyResult> {
   options ??= {};
   if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
+  checkKnownOptions(options, ['method', 'budget', 'seed', 'pool']);
   const pool = checkPool(options as ShapleyOptions);
   const checked = checkGame(game, pool);
   const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
@@ -252,6 +253,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
  * (await banzhaf({ players: ['a', 'b'], values: [0, 1, 1, 3] })).values; // Float64Array [1.5, 1.5]
  */
 export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promise<ShapleyResult> {
+  checkKnownOptions(options, ['pool']);
   const pool = checkPool(options ?? {});
   const checked = checkGame(game, pool);
   const n = checked.players.length;

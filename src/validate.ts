@@ -30,3 +30,28 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return typeof value;
 }
+
+/**
+ * Throws an InputError naming each key of `options` not in `known`, with the
+ * nearest known name: a misspelled option would otherwise run with defaults.
+ */
+export function checkKnownOptions(options: unknown, known: readonly string[]): void {
+  if (!options || typeof options !== 'object') return;
+  const issues = Object.keys(options)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = known.find((name) => editDistance(key.toLowerCase(), name.toLowerCase()) <= 2);
+      return { path: `options.${key}`, message: `unknown option${near ? ` (did you mean ${near}?)` : ''}; expected one of ${known.join(', ')}` };
+    });
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -7,6 +7,7 @@ import { airportGame, quadraticGame, soumGame, votingGame } from '../src/games.j
 import { owen } from '../src/owen.js';
 import { autoMethod, banzhaf, interactions, shapley } from '../src/shapley.js';
 import { shapleyBatch } from '../src/batch.js';
+import { attributeEpisode, attributeEpisodes } from '../src/attribute.js';
 import { SAMPLED_MAX_BUDGET } from '../src/samplers.js';
 import { names } from './support/random.js';
 
@@ -70,5 +71,16 @@ describe('input guards', () => {
   it("auto picks permutation for budgets beyond msr's cap", () => {
     expect(autoMethod(40, SAMPLED_MAX_BUDGET, false)).toBe('msr');
     expect(autoMethod(40, SAMPLED_MAX_BUDGET + 1, false)).toBe('permutation');
+  });
+
+  it('a misspelled option is an InputError naming it and the nearest known name, never a run with defaults', async () => {
+    const game = { players: ['a', 'b'], values: [0, 1, 1, 3] };
+    await expect(shapley(game, { budgte: 5 } as never)).rejects.toThrow(/options\.budgte: unknown option \(did you mean budget\?\); expected one of method, budget, seed, pool/);
+    await expect(banzhaf(game, { pol: 1 } as never)).rejects.toThrow(/options\.pol: unknown option \(did you mean pool\?\)/);
+    await expect(shapley({ players: ['a'], evaluate: () => 1 }, { tolerence: 0.1 } as never)).rejects.toThrow(/options\.tolerence: unknown option \(did you mean tolerance\?\)/);
+    await expect(owen(game, { groups: [['a'], ['b']], budgett: 3 } as never)).rejects.toThrow(/options\.budgett: unknown option \(did you mean budget\?\)/);
+    await expect(shapley(game, { frobnicate: true } as never)).rejects.toThrow(/options\.frobnicate: unknown option; expected one of/);
+    await expect(attributeEpisode({}, { bund: 2 } as never)).rejects.toThrow(/options\.bund: unknown option \(did you mean bound\?\)/);
+    await expect(attributeEpisodes([], { stratgy: 'label' } as never)).rejects.toThrow(/options\.stratgy: unknown option \(did you mean strategy\?\)/);
   });
 });
