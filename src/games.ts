@@ -269,6 +269,9 @@ export function closedFormBanzhaf(game: BuiltinGame): Float64Array {
  * Shapley values of a weighted voting game with integer weights by counting
  * coalitions of each size and weight that exclude the player (swing counting).
  */
+/** Work allowed for the voting closed form (a few seconds): beyond it, exact or sampled shapley() is the way. */
+const VOTING_CLOSED_FORM_STEPS = 2e9;
+
 function votingShapley(game: BuiltinGame): Float64Array {
   const n = game.players.length;
   const quota = game.params[0];
@@ -276,7 +279,15 @@ function votingShapley(game: BuiltinGame): Float64Array {
   if (!weights.every((w) => Number.isInteger(w) && w >= 0)) {
     throw new InputError('votingGame: closed-form values need non-negative integer weights');
   }
-  const total = weights.reduce((a, b) => a + b, 0);
+  // Only coalition weights below the quota matter (a pivot needs w < quota), so the counts stop there.
+  const top = Math.max(0, Math.min(weights.reduce((a, b) => a + b, 0), Math.ceil(quota) - 1));
+  if (n ** 3 * (top + 1) > VOTING_CLOSED_FORM_STEPS) {
+    throw new InputError(
+      `votingGame: the closed form takes about n^3 x min(total weight, quota) = ${n ** 3 * (top + 1)} steps (at most ${VOTING_CLOSED_FORM_STEPS}); ` +
+        `for weights this large use shapley(game) instead`,
+    );
+  }
+  const total = top;
   const phi = new Float64Array(n);
   const factorial = [1];
   for (let k = 1; k <= n; k++) factorial[k] = factorial[k - 1] * k;

@@ -4,6 +4,7 @@ import {
   airportGame, closedFormBanzhaf, closedFormShapley, quadraticGame, randomSoumGame, soumGame, votingGame,
 } from '../src/games.js';
 import { InputError } from '../src/errors.js';
+import { shapley } from '../src/shapley.js';
 import { relativeError, seededRandom } from './support/random.js';
 
 function randomCosts(n: number, random: () => number): number[] {
@@ -67,5 +68,17 @@ describe('built-in games: tabulated in Wasm, exact values equal their closed for
     expect(() => quadraticGame([1, 2], [0, 0, 0])).toThrow(/pairwise: expected 4 values/);
     expect(() => votingGame([1, 2], Number.POSITIVE_INFINITY)).toThrow(/quota/);
     expect(() => soumGame(65, [])).toThrow(/at most 64|between 1 and 64/);
+  });
+});
+
+describe('voting closed form at scale', () => {
+  it('large weights with a small quota stay cheap (counts stop at the quota) and equal exact values', async () => {
+    const game = votingGame([3e8, 3e8, 3e8, 1], 3);
+    const exact = await shapley(game, { method: 'exact' });
+    Array.from(closedFormShapley(game)).forEach((v, i) => expect(v).toBeCloseTo(exact.values[i], 12));
+  });
+
+  it('a closed form too large to count is refused with the way out, not run for minutes', () => {
+    expect(() => closedFormShapley(votingGame([3e8, 3e8, 3e8], 5e8))).toThrow(/votingGame: the closed form takes about n\^3 x min\(total weight, quota\) = .* steps .*use shapley\(game\) instead/);
   });
 });
