@@ -1,6 +1,7 @@
 // Exact Shapley values for many small games at once (dataset work).
 import { InputError } from './errors.js';
 import { exactShapleyBatch } from './exact.js';
+import { finiteSums } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from './table.js';
 
 /**
@@ -31,8 +32,6 @@ export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]
     return table instanceof Float64Array ? table : Float64Array.from(table);
   });
   const results = await exactShapleyBatch(checked);
-  results.forEach((values, k) => {
-    if (!values.every(Number.isFinite)) throw new InputError(`tables[${k}]: the sums overflow float64 (values near the largest double); scale the values down`);
-  });
+  results.forEach((values, k) => finiteSums(values, `tables[${k}]`));
   return results;
 }

@@ -148,11 +148,10 @@ export class WorkerPool implements PoolRunner {
   private async exactValues(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array> {
     const plan = planChunks(n);
     const task = (first: number, count: number) => ({ n, index: INDEX_ID[index], firstChunk: first, chunkCount: count });
-    const ranges = splitRange(plan.chunks, this.size);
     const shared = game.kind === 'table' ? sharedTableOf(game.values) : undefined;
     const slots = shared && takeScratchSlots(shared, Math.min(this.size, plan.chunks));
     if (shared && slots) return this.exactInPlace(shared, slots, n, index);
-    const perWorker = ranges.map(async (range, w): Promise<ExactChunksResult[]> => {
+    const perWorker = splitRange(plan.chunks, this.size).map(async (range, w): Promise<ExactChunksResult[]> => {
       if (game.kind === 'builtin') {
         const source: BuiltinSource = { kind: 'builtin', kindId: game.kindId, params: game.params };
         return [await this.call(w, (api) => api.exactChunks({ ...task(range.first, range.count), source }))];

@@ -168,7 +168,7 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
   const n = checked.players.length;
   const chosen = resolveMethod(checked, method, budget);
   if (chosen === 'exact') {
-    const values = finiteSums(pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n));
+    const values = await exactValues(checked, 'shapley', pool);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
   scanValues(checked);
@@ -177,7 +177,7 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
     // The budget buys every coalition, so every estimator, permutation
     // included, spends 2^n evaluations on them and is exact (on the pool's
     // exact path when given one).
-    const values = finiteSums(pool ? await poolExact(pool, checked, 'shapley') : await exactShapleyValues(await tableOf(checked), n));
+    const values = await exactValues(checked, 'shapley', pool);
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
   if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
@@ -213,15 +213,18 @@ function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }
 
-/** Exact values from the pool's workers (which check a table checkGame left unscanned). */
-function poolExact(pool: PoolRunner, game: CheckedGame, index: IndexKind): Promise<Float64Array> {
-  return pool.exact(poolGameOf(game, true), game.players.length, index);
+/** Exact Shapley or Banzhaf values, from the pool's workers (which check a table checkGame left unscanned) or this thread. */
+async function exactValues(game: CheckedGame, index: IndexKind, pool?: PoolRunner): Promise<Float64Array> {
+  const n = game.players.length;
+  if (pool) return finiteSums(await pool.exact(poolGameOf(game, true), n, index));
+  const table = await tableOf(game);
+  return finiteSums(await (index === 'shapley' ? exactShapleyValues(table, n) : exactBanzhafValues(table, n)));
 }
 
 /** Values of finite inputs are non-finite only when the sums overflow: an error, never infinities or NaN as credit (internal). */
-export function finiteSums<T extends ArrayLike<number>>(values: T): T {
+export function finiteSums<T extends ArrayLike<number>>(values: T, field = 'values'): T {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new InputError('values: the sums overflow float64 (values near the largest double); scale the values down');
+    if (!Number.isFinite(values[i])) throw new InputError(`${field}: the sums overflow float64 (values near the largest double); scale the values down`);
   }
   return values;
 }
@@ -257,7 +260,7 @@ export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promis
   const pool = checkPool(options ?? {});
   const checked = checkGame(game, pool);
   const n = checked.players.length;
-  const values = finiteSums(pool ? await poolExact(pool, checked, 'banzhaf') : await exactBanzhafValues(await tableOf(checked), n));
+  const values = await exactValues(checked, 'banzhaf', pool);
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
 }
 
