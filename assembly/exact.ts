@@ -110,18 +110,3 @@ export function interactionsExact(table: usize, n: i32, derivative: usize, row: 
     }
   }
 }
-
-/** The floor for benchmarks: a SIMD sum that reads every entry once. */
-export function tableSum(table: usize, count: usize): f64 {
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let i: usize = 0;
-  for (; i + 4 <= count; i += 4) {
-    acc0 = f64x2.add(acc0, v128.load(table + (i << 3)));
-    acc1 = f64x2.add(acc1, v128.load(table + (i << 3), 16));
-  }
-  const acc = f64x2.add(acc0, acc1);
-  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < count; i++) sum += load<f64>(table + (i << 3));
-  return sum;
-}

@@ -1,5 +1,6 @@
 export { allocate, release } from './scratch';
-export { shapleyExact, banzhafExact, interactionsExact, tableSum } from './exact';
+export { shapleyExact, banzhafExact, interactionsExact } from './exact';
+export { tableSum } from './membership';
 export { permutationBlocks } from './permutation';
 export { tabulateGame, tabulateRange } from './games';
 export { shapleyBatch, interactionsBatch } from './batch';

@@ -4,7 +4,7 @@
 // allocator), so any number of instances can run on the same memory. Every
 // buffer it writes is scratch space the host assigns to one call.
 
-import { accumulateBlocks, lowBitsOf, prepareWeightVectors, weightVectorBytes } from './membership';
+import { accumulateBlocks, lowBitsOf, prepareWeightVectors, tableSum, weightVectorBytes } from './membership';
 import { shapleyMembershipWeights } from './weights';
 
 const INDEX_BANZHAF: i32 = 1;
@@ -39,18 +39,7 @@ export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count
   store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors));
 }
 
-/** The floor for benchmarks: a SIMD sum that reads `count` entries at `values` once, as the pass must. */
+/** The floor for benchmarks: reads `count` entries at `values` once, as the pass must (tableSum). */
 export function sumShared(values: usize, count: i32): f64 {
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const at = values + (<usize>i << 3);
-    acc0 = f64x2.add(acc0, v128.load(at));
-    acc1 = f64x2.add(acc1, v128.load(at, 16));
-  }
-  const acc = f64x2.add(acc0, acc1);
-  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < count; i++) sum += load<f64>(values + (<usize>i << 3));
-  return sum;
+  return tableSum(values, <usize>count);
 }
