@@ -2,12 +2,13 @@
 // (all coalition tables of the batch in one Wasm call), format. Runs in the
 // CLI's worker threads, or in the main thread when there are none. The result
 // keeps per-record boundaries so the caller can stop exactly at a bad record.
+import { extname } from 'node:path';
 import { episodeFrom, type InputFormat } from './adapters/index.js';
 import { attributeBatch, type Signals } from './attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from './episode.js';
 import { InputError } from './errors.js';
 import { toDpo, toJsonl, toKto, toPrm, toRewards } from './export.js';
-import { recordTexts, type RecordChunk, type RecordText } from './records.js';
+import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
 
 export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -43,7 +44,7 @@ const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown
 /** Transcripts without an id are named after their file (and line). */
 function defaultId(source: RecordSource): string | undefined {
   if (!source.file) return undefined;
-  const base = source.file.replace(/\.(jsonl|ndjson|json)$/i, '');
+  const base = fileKind(source.file) ? source.file.slice(0, -extname(source.file).length) : source.file;
   return source.line === undefined ? base : `${base}:${source.line}`;
 }
 

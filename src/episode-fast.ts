@@ -4,12 +4,12 @@
 // record included) goes through the zod schema, which names what is wrong.
 // The two must agree; test/episode.test.ts checks them against each other.
 import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage, type MessageLabel } from './episode-types.js';
+import { isRecord } from './validate.js';
 
 const LABELS = new Set<unknown>(MESSAGE_LABELS);
 
 type Loose = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isFiniteIn = (value: unknown, low: number, high: number) => typeof value === 'number' && value >= low && value <= high;
 const isFinite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -22,7 +22,7 @@ function agentsOf(list: unknown): { agents: string[]; roles: Array<string | unde
   for (const agent of list) {
     let id: unknown = agent;
     let role: string | undefined;
-    if (isObject(agent)) {
+    if (isRecord(agent)) {
       id = agent.id;
       if (agent.role !== undefined && typeof agent.role !== 'string') return undefined;
       role = agent.role as string | undefined;
@@ -41,7 +41,7 @@ function messagesOf(list: unknown, index: Map<string, number>): EpisodeMessage[]
   const ids = new Set<string>();
   for (let m = 0; m < list.length; m++) {
     const raw = list[m];
-    if (!isObject(raw)) return undefined;
+    if (!isRecord(raw)) return undefined;
     const { id = String(m), agent, content, label, score, prefixValue } = raw;
     if (!isName(id) || ids.has(id) || !isName(agent) || !index.has(agent) || typeof content !== 'string') return undefined;
     ids.add(id);
@@ -72,7 +72,7 @@ function tableOf(list: unknown, index: Map<string, number>, score: number): Floa
   const seen = new Uint8Array(size);
   let count = 0;
   for (const coalition of list) {
-    if (!isObject(coalition) || !Array.isArray(coalition.agents) || !isFinite(coalition.value)) return undefined;
+    if (!isRecord(coalition) || !Array.isArray(coalition.agents) || !isFinite(coalition.value)) return undefined;
     let mask = 0;
     for (const agent of coalition.agents) {
       const i = typeof agent === 'string' ? index.get(agent) : undefined;
@@ -97,7 +97,7 @@ function repairsOf(list: unknown, messages: EpisodeMessage[]): Episode['repairs'
   const ids = new Set(messages.map((message) => message.id));
   const repairs: Episode['repairs'] = [];
   for (const repair of list) {
-    if (!isObject(repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
+    if (!isRecord(repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
     repairs.push({ message: repair.message, content: repair.content });
   }
   return repairs;
@@ -105,10 +105,10 @@ function repairsOf(list: unknown, messages: EpisodeMessage[]): Episode['repairs'
 
 /** The normal form of `value` when it is certainly a valid episode, else undefined. */
 export function validEpisode(value: unknown): Episode | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const { id, task, outcome } = value;
   if (!isName(id) || (task !== undefined && typeof task !== 'string')) return undefined;
-  if (!isObject(outcome) || !isFinite(outcome.score) || typeof outcome.success !== 'boolean') return undefined;
+  if (!isRecord(outcome) || !isFinite(outcome.score) || typeof outcome.success !== 'boolean') return undefined;
   const cast = agentsOf(value.agents);
   if (!cast) return undefined;
   const messages = messagesOf(value.messages, cast.index);

@@ -5,7 +5,7 @@
 // the cross-field rules run once every field has its shape.
 import * as z from 'zod/mini';
 import { InputError, type InputIssue } from './errors.js';
-import { describe, formatPath } from './validate.js';
+import { describe, formatPath, isRecord } from './validate.js';
 import { validEpisode } from './episode-fast.js';
 import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage } from './episode-types.js';
 
@@ -17,7 +17,6 @@ const name = (what: string) =>
     z.minLength(1, { error: (issue) => `expected ${what} as a non-empty string, got ${describe(issue.input)}` }),
   );
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An object schema whose own type error says what was expected and what came. */
 const objectError = (what: string) => ({ error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}` });
@@ -34,7 +33,7 @@ export const messageLabelSchema = z.enum(MESSAGE_LABELS, {
 
 /** Which part of an agent entry is wrong, for the union's single error. */
 function agentError(input: unknown): string {
-  if (isPlainObject(input)) {
+  if (isRecord(input)) {
     if (typeof input.id !== 'string' || input.id === '') return `expected the agent's id as a non-empty string, got ${describe(input.id)}`;
     if (input.role !== undefined && typeof input.role !== 'string') return `expected the agent's role as a string, got ${describe(input.role)}`;
   }
@@ -257,7 +256,6 @@ export function parseEpisode(value: unknown, source: RecordSource = {}): Episode
   return mark(normalize(result.data));
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The values of a normal-form table: a Float64Array (or array) of 2^n numbers,
@@ -265,7 +263,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  */
 function tableValues(table: unknown, size: number): unknown[] | undefined {
   if (table instanceof Float64Array || Array.isArray(table)) return Array.from(table as ArrayLike<unknown>);
-  if (!isObject(table)) return undefined;
+  if (!isRecord(table)) return undefined;
   const keys = Object.keys(table);
   if (keys.length !== size) return undefined;
   const values: unknown[] = [];
@@ -293,7 +291,7 @@ function recordOfNormalForm(value: Record<string, unknown>): { record: Record<st
   }
   let fromTable = false;
   if (table !== undefined && table !== null && agents) {
-    const ids = agents.map((agent) => (isObject(agent) ? agent.id : agent));
+    const ids = agents.map((agent) => (isRecord(agent) ? agent.id : agent));
     const n = ids.length;
     const size = n <= EPISODE_MAX_TABLE_AGENTS ? 2 ** n : 0;
     const values = size ? tableValues(table, size) : undefined;
@@ -328,7 +326,7 @@ function tablePath(path: string): string {
  */
 export function asEpisode(value: Episode | unknown, source: RecordSource = {}): Episode {
   if (typeof value === 'object' && value !== null && built.has(value)) return value as Episode;
-  if (!isObject(value) || !('table' in value || 'roles' in value)) return parseEpisode(value, source);
+  if (!isRecord(value) || !('table' in value || 'roles' in value)) return parseEpisode(value, source);
   const { record, issues, fromTable } = recordOfNormalForm(value);
   try {
     const episode = parseEpisode(record, source);

@@ -22,6 +22,11 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown,
   throw new InputError(issues, context);
 }
 
+/** A non-null, non-array object: a record whose fields can be read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Describes a value for an error message without dumping large objects. */
 export function describe(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);

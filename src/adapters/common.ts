@@ -2,7 +2,7 @@
 // and wrapping the turns in an episode v1 record with the evaluation that
 // travels beside the transcript (outcome, coalitions, repairs).
 import { InputError } from '../errors.js';
-import { describe } from '../validate.js';
+import { describe, isRecord } from '../validate.js';
 
 /** One turn of a transcript, already attributed to an agent. */
 export interface Turn {
@@ -24,9 +24,8 @@ export interface AdapterDefaults {
 /** The episode fields that may travel beside a transcript in its record. */
 const EPISODE_FIELDS = ['id', 'task', 'agents', 'outcome', 'coalitions', 'repairs'] as const;
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** Re-exported for the adapters, which import their helpers from here. */
+export { isRecord };
 
 /** How deeply a content field may nest lists and objects; real transcripts need a handful of levels. */
 export const MAX_CONTENT_DEPTH = 64;
