@@ -132,9 +132,8 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
     if ((error as { code?: string }).code !== 'ENOENT') throw cannot(reasonOf(error));
   }
   if (existing?.isDirectory()) throw cannot('is a directory');
-  const same = existing && inputs.find((file) => file.dev === existing.dev && file.ino === existing.ino);
-  const named = inputs.find((file) => resolve(file.path) === target || resolve(file.path) === resolve(path));
-  const clash = same ?? named;
+  // Inputs were listed by stat, through links: an output that does not exist yet cannot be one of them.
+  const clash = existing && inputs.find((file) => file.dev === existing.dev && file.ino === existing.ino);
   if (clash) {
     throw new InputError(
       `-o ${path} is also an input (${clash.path}): writing it would destroy what is being read; choose an output outside the inputs`,
@@ -161,13 +160,17 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   const release = () => {
     for (const name of SIGNALS) process.off(name, onSignal);
   };
-  if (direct) {
-    stream = createWriteStream(target);
+  const openInPlace = async () => {
+    const inPlace = createWriteStream(target);
     try {
-      await opened(stream);
+      await opened(inPlace);
     } catch (error) {
       throw cannot(reasonOf(error));
     }
+    return inPlace;
+  };
+  if (direct) {
+    stream = await openInPlace();
   } else {
     temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
     for (const name of SIGNALS) process.on(name, onSignal);
@@ -180,12 +183,7 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
       // A directory we may not create files in, holding an output we may write: write it in place.
       const code = (error as { code?: string }).code;
       if (!existing || !['EACCES', 'EPERM', 'EROFS'].includes(code ?? '')) throw cannot(reasonOf(error));
-      stream = createWriteStream(target);
-      try {
-        await opened(stream);
-      } catch (inPlace) {
-        throw cannot(reasonOf(inPlace));
-      }
+      stream = await openInPlace();
     }
     if (temporary && existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
   }
