@@ -45,17 +45,22 @@ export function pairIndex(n: i32, degree: i32, i: i32, j: i32): i32 {
   return n * (degree + 1) + (i * (2 * n - i - 1)) / 2 + (j - i - 1);
 }
 
-/** b(c) for the pairwise coefficient whose first-block index is `index`. */
-export function pairAt(coefs: usize, n: i32, pairDegree: i32, index: i32, c: i32): f64 {
-  const t = sizeCoordinate(n, c);
-  const block = (n * (n - 1)) / 2;
+/** sum over e = 0..degree of t^e * (the f64 at `at` + e * `stride` bytes): a coefficient's polynomial in coalition size. */
+// @ts-ignore: decorator
+@inline
+function polyAt(at: usize, stride: usize, degree: i32, t: f64): f64 {
   let value: f64 = 0;
   let power: f64 = 1;
-  for (let e = 0; e <= pairDegree; e++) {
-    value += power * load<f64>(coefs + (<usize>(index + e * block) << 3));
+  for (let e = 0; e <= degree; e++) {
+    value += power * load<f64>(at + <usize>e * stride);
     power *= t;
   }
   return value;
+}
+
+/** b(c) for the pairwise coefficient whose first-block index is `index`. */
+export function pairAt(coefs: usize, n: i32, pairDegree: i32, index: i32, c: i32): f64 {
+  return polyAt(coefs + (<usize>index << 3), <usize>((n * (n - 1)) / 2) << 3, pairDegree, sizeCoordinate(n, c));
 }
 
 /** The size coordinate t = (2c - n) / n in [-1, 1]. */
@@ -67,14 +72,7 @@ export function sizeCoordinate(n: i32, c: i32): f64 {
 
 /** a_i(c) for the proxy at `coefs`. */
 export function additiveAt(coefs: usize, n: i32, degree: i32, i: i32, c: i32): f64 {
-  const t = sizeCoordinate(n, c);
-  let value: f64 = 0;
-  let power: f64 = 1;
-  for (let d = 0; d <= degree; d++) {
-    value += power * load<f64>(coefs + (<usize>(d * n + i) << 3));
-    power *= t;
-  }
-  return value;
+  return polyAt(coefs + (<usize>i << 3), <usize>n << 3, degree, sizeCoordinate(n, c));
 }
 
 /** Whether coalitions of size c are described by their complement. */
@@ -99,26 +97,13 @@ export function proxyValue(coefs: usize, n: i32, degree: i32, pairDegree: i32, m
   let bits = flip ? mask ^ full : mask;
   while (bits != 0) {
     const i = <i32>ctz(bits);
-    let additive: f64 = 0;
-    let power: f64 = 1;
-    for (let d = 0; d <= degree; d++) {
-      additive += power * load<f64>(coefs + (<usize>(d * n + i) << 3));
-      power *= t;
-    }
-    value += sign * additive;
+    value += sign * polyAt(coefs + (<usize>i << 3), <usize>n << 3, degree, t);
     if (pairDegree >= 0) {
       // b_ij sits at row + j.
       const row = coefs + (<usize>(pairIndex(n, degree, i, i + 1) - i - 1) << 3);
       let later = bits & (bits - 1);
       while (later != 0) {
-        const at = row + (<usize>ctz(later) << 3);
-        let pair: f64 = 0;
-        let pairPower: f64 = 1;
-        for (let e = 0; e <= pairDegree; e++) {
-          pair += pairPower * load<f64>(at + <usize>e * blockBytes);
-          pairPower *= t;
-        }
-        value += pair;
+        value += polyAt(row + (<usize>ctz(later) << 3), blockBytes, pairDegree, t);
         later &= later - 1;
       }
     }
