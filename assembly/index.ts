@@ -1,20 +1,20 @@
-export { allocate, release } from './scratch';
-export { shapleyExact, banzhafExact, interactionsExact } from './exact';
-export { tableSum } from './membership';
-export { permutationBlocks } from './permutation';
-export { tabulateGame, tabulateRange } from './games';
-export { shapleyBatch, interactionsBatch } from './batch';
+export { allocate, release } from './memory/scratch';
+export { shapleyExact, banzhafExact, interactionsExact } from './exact/exact';
+export { tableSum } from './exact/membership';
+export { permutationBlocks } from './sampling/permutation';
+export { tabulateGame, tabulateRange } from './games/games';
+export { shapleyBatch, interactionsBatch } from './exact/batch';
 export {
   permutationSamplerBytes, permutationSamplerInit, permutationSamplerMasks, permutationSamplerValues,
   permutationSamplerAsk, permutationSamplerTell, permutationSamplerEstimate, permutationSamplerPairs,
-} from './permutation-sampler';
-export { designCreate, designFree, designAsk, designTell, designMasks, designValues, designTold } from './design';
-export { evaluateMasks } from './evaluate';
-export { proxyFit } from './proxy';
-export { strataEstimate } from './strata';
-export { kernelEstimate } from './kernelshap';
+} from './sampling/permutation-sampler';
+export { designCreate, designFree, designAsk, designTell, designMasks, designValues, designTold } from './sampling/design';
+export { evaluateMasks } from './games/evaluate';
+export { proxyFit } from './estimators/proxy';
+export { strataEstimate } from './estimators/strata';
+export { kernelEstimate } from './estimators/kernelshap';
 export {
   stratifiedCreate, stratifiedFree, stratifiedAsk, stratifiedTell, stratifiedMasks, stratifiedValues,
   stratifiedTold, stratifiedEstimate,
-} from './stratified';
-export { membershipChunk } from './exact-chunks';
+} from './sampling/stratified';
+export { membershipChunk } from './exact/exact-chunks';

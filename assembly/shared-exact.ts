@@ -4,8 +4,8 @@
 // allocator), so any number of instances can run on the same memory. Every
 // buffer it writes is scratch space the host assigns to one call.
 
-import { accumulateBlocks, lowBitsOf, prepareWeightVectors, tableSum, weightVectorBytes } from './membership';
-import { shapleyMembershipWeights } from './weights';
+import { accumulateBlocks, lowBitsOf, prepareWeightVectors, tableSum, weightVectorBytes } from './exact/membership';
+import { shapleyMembershipWeights } from './exact/weights';
 
 const INDEX_BANZHAF: i32 = 1;
 const MAX_PLAYERS: i32 = 32;

@@ -1,10 +1,10 @@
-// Bundles the pool's worker (dist/worker.js) with everything it imports,
+// Bundles the pool's worker (dist/pool/worker.js) with everything it imports,
 // comlink included, into one file. Import maps do not apply inside workers,
 // so a worker with bare imports ('comlink') only loads through a bundler; the
 // bundled one also loads from a plain <script type="module"> page.
 import { build } from 'esbuild';
 
-const worker = new URL('../dist/worker.js', import.meta.url).pathname;
+const worker = new URL('../dist/pool/worker.js', import.meta.url).pathname;
 await build({
   entryPoints: [worker],
   outfile: worker,

@@ -31,6 +31,6 @@ export const ${prefix}Bytes = '${escapeBytes(bytes)}';
 export const ${prefix}Hash = '${hash}';
 export const ${prefix}ByteLength = ${bytes.length};
 `;
-  writeFileSync(new URL(`../src/wasm/${module}`, import.meta.url), source);
+  writeFileSync(new URL(`../src/core/wasm/${module}`, import.meta.url), source);
   console.log(`embedded ${bytes.length} bytes of Wasm from build/${wasm} (sha256 ${hash})`);
 }

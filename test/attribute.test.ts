@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEpisode, attributeEpisodes, type Signals } from '../src/attribute.js';
-import { ablate } from '../src/ablate.js';
-import { EpisodeError, parseEpisode } from '../src/episode.js';
-import { shapley } from '../src/shapley.js';
+import { attributeEpisode, attributeEpisodes, type Signals } from '../src/episodes/attribute.js';
+import { ablate } from '../src/episodes/ablate.js';
+import { EpisodeError, parseEpisode } from '../src/episodes/episode.js';
+import { shapley } from '../src/attribution/shapley.js';
 import { randomEpisode, seededRandom } from './support/episodes.js';
-import { nullCreditTolerance } from '../src/refine.js';
+import { nullCreditTolerance } from '../src/episodes/refine.js';
 
 /** Random success episodes whose labels allow conservation within the default bound. */
 function feasibleSuccess(count: number, offset: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shapleyBatch } from '../src/batch.js';
-import { InputError } from '../src/errors.js';
+import { shapleyBatch } from '../src/attribution/batch.js';
+import { InputError } from '../src/core/errors.js';
 import { textbookShapley } from './support/textbook.js';
 import { randomTable, relativeError, seededRandom } from './support/random.js';
 

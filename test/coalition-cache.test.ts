@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adoptCache, CoalitionCache, membersOf } from '../src/coalition-cache.js';
-import { InputError } from '../src/errors.js';
+import { adoptCache, CoalitionCache, membersOf } from '../src/evaluator/coalition-cache.js';
+import { InputError } from '../src/core/errors.js';
 import { names } from './support/random.js';
 
 function maskOf(members: number[], words: number): Uint32Array {

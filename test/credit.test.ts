@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exactCreditBatch } from '../src/credit.js';
-import { interactions, shapley } from '../src/shapley.js';
+import { exactCreditBatch } from '../src/episodes/credit.js';
+import { interactions, shapley } from '../src/attribution/shapley.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 describe('exactCreditBatch', () => {

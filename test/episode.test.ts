@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ablate } from '../src/ablate.js';
-import { validEpisode } from '../src/episode-fast.js';
-import { asEpisode, EpisodeError, episodeSchema, parseEpisode } from '../src/episode.js';
-import { attributeEpisode } from '../src/attribute.js';
-import { toPrm } from '../src/export.js';
+import { ablate } from '../src/episodes/ablate.js';
+import { validEpisode } from '../src/episodes/fast-validation.js';
+import { asEpisode, EpisodeError, episodeSchema, parseEpisode } from '../src/episodes/episode.js';
+import { attributeEpisode } from '../src/episodes/attribute.js';
+import { toPrm } from '../src/episodes/export.js';
 import { randomEpisode, seededRandom } from './support/episodes.js';
 
 const base = () => ({

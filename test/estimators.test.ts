@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { designSampler, proxySettings, type DesignMethod } from '../src/estimators.js';
-import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../src/games.js';
-import { tabulate } from '../src/exact.js';
-import { kernelExports } from '../src/wasm/module.js';
+import { designSampler, proxySettings, type DesignMethod } from '../src/estimators/design-estimators.js';
+import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../src/core/games.js';
+import { tabulate } from '../src/core/exact.js';
+import { kernelExports } from '../src/core/wasm/module.js';
 import { driveOnTable } from './support/drive.js';
 import { textbookShapley } from './support/textbook.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 import { tableEvaluator } from './support/evaluators.js';
-import { shapley, type ShapleyResult } from '../src/shapley.js';
+import { shapley, type ShapleyResult } from '../src/attribution/shapley.js';
 
 const core = await kernelExports();
 const METHODS: DesignMethod[] = ['kernel', 'svarm', 'msr'];
@@ -283,7 +283,7 @@ describe('standard errors of sizes sampled fewer than twice', () => {
   });
 
   it('stratified: +Infinity before its strata are observed twice, finite once they are', async () => {
-    const { stratifiedMinimumBudget, stratifiedSampler } = await import('../src/stratified.js');
+    const { stratifiedMinimumBudget, stratifiedSampler } = await import('../src/estimators/stratified.js');
     const minimum = stratifiedMinimumBudget(n);
     const once = stratifiedSampler(core, n, minimum, 1);
     expect(Array.from(once.estimate().stderr!)).toEqual(new Array(n).fill(Infinity));

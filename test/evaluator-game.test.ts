@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { shapley } from '../src/shapley.js';
-import { CoalitionCache } from '../src/coalition-cache.js';
-import { EvaluatorError, InputError } from '../src/errors.js';
-import { planPermutation } from '../src/permutation.js';
-import type { Progress } from '../src/sampler-driver.js';
-import { quadraticGame, closedFormShapley, randomSoumGame } from '../src/games.js';
+import { shapley } from '../src/attribution/shapley.js';
+import { CoalitionCache } from '../src/evaluator/coalition-cache.js';
+import { InputError } from '../src/core/errors.js';
+import { EvaluatorError } from '../src/evaluator/evaluator-error.js';
+import { planPermutation } from '../src/estimators/permutation.js';
+import type { Progress } from '../src/evaluator/driver.js';
+import { quadraticGame, closedFormShapley, randomSoumGame } from '../src/core/games.js';
 import { deferredEvaluator, flushMicrotasks, nextMacrotask, tableEvaluator } from './support/evaluators.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 import { textbookShapley } from './support/textbook.js';

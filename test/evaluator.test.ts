@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CoalitionCache } from '../src/coalition-cache.js';
-import { EvaluatorError } from '../src/errors.js';
-import { CachedEvaluator } from '../src/evaluator.js';
+import { CoalitionCache } from '../src/evaluator/coalition-cache.js';
+import { EvaluatorError } from '../src/evaluator/evaluator-error.js';
+import { CachedEvaluator } from '../src/evaluator/calls.js';
 import { deferredEvaluator, nextMacrotask } from './support/evaluators.js';
 
 const players = ['a', 'b', 'c', 'd'];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { exactBanzhafValues, exactShapleyValues } from '../src/exact.js';
-import { mergeChunkPartials, planChunks, splitRange } from '../src/exact-chunks.js';
-import { GAME_KIND_ID, randomSoumGame } from '../src/games.js';
-import { exactChunks } from '../src/worker-tasks.js';
-import { kernelExports } from '../src/wasm/module.js';
-import { tabulate } from '../src/exact.js';
+import { exactBanzhafValues, exactShapleyValues } from '../src/core/exact.js';
+import { mergeChunkPartials, planChunks, splitRange } from '../src/pool/exact-chunks.js';
+import { GAME_KIND_ID, randomSoumGame } from '../src/core/games.js';
+import { exactChunks } from '../src/pool/worker-tasks.js';
+import { kernelExports } from '../src/core/wasm/module.js';
+import { tabulate } from '../src/core/exact.js';
 import { randomTable, relativeError, seededRandom } from './support/random.js';
 
 describe('exact passes in chunks', async () => {

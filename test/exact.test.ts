@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactBanzhafValues, exactInteractionMatrix, exactShapleyBatch, exactShapleyValues } from '../src/exact.js';
+import { exactBanzhafValues, exactInteractionMatrix, exactShapleyBatch, exactShapleyValues } from '../src/core/exact.js';
 import { textbookBanzhaf, textbookInteractions, textbookShapley } from './support/textbook.js';
 import { randomTable, relativeError, seededRandom } from './support/random.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { attributeEpisode } from '../src/attribute.js';
-import { parseEpisode } from '../src/episode.js';
-import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../src/export.js';
+import { attributeEpisode } from '../src/episodes/attribute.js';
+import { parseEpisode } from '../src/episodes/episode.js';
+import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../src/episodes/export.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode } from './support/episodes.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EpisodeMessage } from '../src/episode.js';
-import { annotatedFirstError, findFirstError, firstLabelledError, firstValueDrop, searchFirstError } from '../src/first-error.js';
+import type { EpisodeMessage } from '../src/episodes/episode.js';
+import { annotatedFirstError, findFirstError, firstLabelledError, firstValueDrop, searchFirstError } from '../src/episodes/first-error.js';
 import { seededRandom } from './support/episodes.js';
 
 const messages = (specs: Array<Partial<EpisodeMessage>>): EpisodeMessage[] =>

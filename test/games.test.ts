@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { exactBanzhafValues, exactShapleyValues, tabulate } from '../src/exact.js';
+import { exactBanzhafValues, exactShapleyValues, tabulate } from '../src/core/exact.js';
 import {
   airportGame, closedFormBanzhaf, closedFormShapley, quadraticGame, randomSoumGame, soumGame, votingGame,
-} from '../src/games.js';
-import { InputError } from '../src/errors.js';
-import { shapley } from '../src/shapley.js';
+} from '../src/core/games.js';
+import { InputError } from '../src/core/errors.js';
+import { shapley } from '../src/attribution/shapley.js';
 import { relativeError, seededRandom } from './support/random.js';
 
 function randomCosts(n: number, random: () => number): number[] {

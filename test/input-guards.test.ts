@@ -2,13 +2,13 @@
 // parameters do not fit, sums that overflow on every path, Owen values of
 // evaluator games beyond 64 players or over budget, null options.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
-import { airportGame, quadraticGame, soumGame, votingGame } from '../src/games.js';
-import { owen } from '../src/owen.js';
-import { autoMethod, banzhaf, interactions, shapley } from '../src/shapley.js';
-import { shapleyBatch } from '../src/batch.js';
-import { attributeEpisode, attributeEpisodes } from '../src/attribute.js';
-import { SAMPLED_MAX_BUDGET } from '../src/samplers.js';
+import { InputError } from '../src/core/errors.js';
+import { airportGame, quadraticGame, soumGame, votingGame } from '../src/core/games.js';
+import { owen } from '../src/attribution/owen.js';
+import { autoMethod, banzhaf, interactions, shapley } from '../src/attribution/shapley.js';
+import { shapleyBatch } from '../src/attribution/batch.js';
+import { attributeEpisode, attributeEpisodes } from '../src/episodes/attribute.js';
+import { SAMPLED_MAX_BUDGET } from '../src/estimators/wasm-estimators.js';
 import { names } from './support/random.js';
 
 describe('input guards', () => {

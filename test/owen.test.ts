@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { owen } from '../src/owen.js';
-import { shapley } from '../src/shapley.js';
-import { randomSoumGame, closedFormShapley } from '../src/games.js';
-import { InputError } from '../src/errors.js';
+import { owen } from '../src/attribution/owen.js';
+import { shapley } from '../src/attribution/shapley.js';
+import { randomSoumGame, closedFormShapley } from '../src/core/games.js';
+import { InputError } from '../src/core/errors.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 /** All orders of `items`. */

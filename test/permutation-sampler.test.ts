@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createPermutationSampler } from '../src/permutation-sampler.js';
-import { BLOCK_PAIRS, mergeBlockStats, planPermutation, runPermutationBlocks } from '../src/permutation.js';
-import { GAME_KIND_ID } from '../src/games.js';
-import { maskWords } from '../src/sampler.js';
-import { kernelExports } from '../src/wasm/module.js';
+import { createPermutationSampler } from '../src/estimators/permutation-sampler.js';
+import { BLOCK_PAIRS, mergeBlockStats, planPermutation, runPermutationBlocks } from '../src/estimators/permutation.js';
+import { GAME_KIND_ID } from '../src/core/games.js';
+import { maskWords } from '../src/estimators/ask-tell.js';
+import { kernelExports } from '../src/core/wasm/module.js';
 import { randomTable, seededRandom } from './support/random.js';
 
 /** Drives a sampler with values from `value(mask words)`, asking `max` at a time. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { shapley } from '../src/shapley.js';
-import { closedFormShapley, randomSoumGame } from '../src/games.js';
-import { tabulate } from '../src/exact.js';
-import { BLOCK_PAIRS, planPermutation } from '../src/permutation.js';
+import { shapley } from '../src/attribution/shapley.js';
+import { closedFormShapley, randomSoumGame } from '../src/core/games.js';
+import { tabulate } from '../src/core/exact.js';
+import { BLOCK_PAIRS, planPermutation } from '../src/estimators/permutation.js';
 import { textbookShapley } from './support/textbook.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 

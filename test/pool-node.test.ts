@@ -7,11 +7,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { banzhaf, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
 import { createPool as createBrowserPool } from '../dist/browser.js';
 import { createPool } from '../dist/node.js';
-import { WorkerPool } from '../dist/pool.js';
-import { nodeWorkerHandle } from '../dist/pool-node.js';
+import { WorkerPool } from '../dist/pool/pool.js';
+import { nodeWorkerHandle } from '../dist/pool/start-node.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
-const workerUrl = new URL('../dist/worker.js', import.meta.url);
+const workerUrl = new URL('../dist/pool/worker.js', import.meta.url);
 
 /** A pool whose worker threads the test can kill behind the pool's back. */
 function killablePool(size: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEpisode } from '../src/episode.js';
-import { preferencesOf, promptBefore } from '../src/preferences.js';
+import { parseEpisode } from '../src/episodes/episode.js';
+import { preferencesOf, promptBefore } from '../src/episodes/preferences.js';
 
 const episode = (repairs: Array<{ message: string; content: string }> = []) =>
   parseEpisode({

@@ -6,9 +6,9 @@
 // budgets leave one coalition without its complement, and 8 folds is the most
 // strata.ts supports: both keep some (size, fold) buckets on their own.
 import { describe, expect, it } from 'vitest';
-import { designSampler, proxySettings, type ProxySettings } from '../src/estimators.js';
-import { GAME_KIND_ID, randomSoumGame } from '../src/games.js';
-import { kernelExports } from '../src/wasm/module.js';
+import { designSampler, proxySettings, type ProxySettings } from '../src/estimators/design-estimators.js';
+import { GAME_KIND_ID, randomSoumGame } from '../src/core/games.js';
+import { kernelExports } from '../src/core/wasm/module.js';
 import { seededRandom } from './support/random.js';
 
 const core = await kernelExports();

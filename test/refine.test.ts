@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
-import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episode.js';
-import { DAMAGE_MARGIN, splitCredit, successRewards } from '../src/refine.js';
+import { InputError } from '../src/core/errors.js';
+import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episodes/episode.js';
+import { DAMAGE_MARGIN, splitCredit, successRewards } from '../src/episodes/refine.js';
 import { seededRandom } from './support/episodes.js';
 
 function randomMessages(random: () => number, count: number, labelled = 0.7): EpisodeMessage[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episode.js';
-import { failureRewards } from '../src/repair.js';
+import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episodes/episode.js';
+import { failureRewards } from '../src/episodes/repair.js';
 import { seededRandom } from './support/episodes.js';
 
 function randomRun(seed: number): { messages: EpisodeMessage[]; firstError: number } {

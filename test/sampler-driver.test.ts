@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CoalitionSampler, MaskBatch } from '../src/sampler.js';
-import { driveSampler, type CoalitionSource, type Progress } from '../src/sampler-driver.js';
+import type { CoalitionSampler, MaskBatch } from '../src/estimators/ask-tell.js';
+import { driveSampler, type CoalitionSource, type Progress } from '../src/evaluator/driver.js';
 import { flushMicrotasks, nextMacrotask } from './support/evaluators.js';
 
 /** A sampler of `units` units of `unitSize` coalitions each, coalition k of the run having mask k. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { shapley } from '../src/shapley.js';
-import { InputError } from '../src/errors.js';
-import { checkWasmMethod, isWasmMethod, SAMPLED_MAX_BUDGET } from '../src/samplers.js';
-import { PERMUTATION_MAX_BUDGET, planPermutation } from '../src/permutation.js';
-import { EVALUATOR_MAX_BUDGET } from '../src/evaluator-game.js';
-import { soumGame } from '../src/games.js';
+import { shapley } from '../src/attribution/shapley.js';
+import { InputError } from '../src/core/errors.js';
+import { checkWasmMethod, isWasmMethod, SAMPLED_MAX_BUDGET } from '../src/estimators/wasm-estimators.js';
+import { PERMUTATION_MAX_BUDGET, planPermutation } from '../src/estimators/permutation.js';
+import { EVALUATOR_MAX_BUDGET } from '../src/evaluator/evaluator-game.js';
+import { soumGame } from '../src/core/games.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 describe('the Wasm estimators behind shapley()', () => {

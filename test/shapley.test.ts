@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { banzhaf, interactions, shapley } from '../src/shapley.js';
-import { closedFormShapley, randomSoumGame } from '../src/games.js';
-import { InputError } from '../src/errors.js';
+import { banzhaf, interactions, shapley } from '../src/attribution/shapley.js';
+import { closedFormShapley, randomSoumGame } from '../src/core/games.js';
+import { InputError } from '../src/core/errors.js';
 import { names, randomTable, relativeError, seededRandom } from './support/random.js';
 
 const readme = { players: ['planner', 'coder', 'critic'], values: Float64Array.of(0, 0.2, 0.3, 0.7, 0.1, 0.4, 0.5, 1) };

@@ -4,9 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { banzhaf, InputError, shapley, WorkerError } from '../dist/index.js';
 import { canShareWasmMemory, createPool, createSharedTable } from '../dist/node.js';
-import { WorkerPool } from '../dist/pool.js';
-import { nodeWorkerHandle } from '../dist/pool-node.js';
-import { sharedTableOf } from '../dist/shared-memory.js';
+import { WorkerPool } from '../dist/pool/pool.js';
+import { nodeWorkerHandle } from '../dist/pool/start-node.js';
+import { sharedTableOf } from '../dist/pool/shared-memory.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 const pools = [1, 2, 4].map((workers) => createPool({ workers }));
@@ -132,7 +132,7 @@ describe('createSharedTable', () => {
     for (let trial = 0; trial < 10 && killed === 0; trial++) {
       const threads: Worker[] = [];
       const pool = new WorkerPool(() => {
-        const worker = new Worker(new URL('../dist/worker.js', import.meta.url));
+        const worker = new Worker(new URL('../dist/pool/worker.js', import.meta.url));
         threads.push(worker);
         return nodeWorkerHandle(worker);
       }, 2);

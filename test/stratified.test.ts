@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GAME_KIND_ID, closedFormShapley, randomSoumGame } from '../src/games.js';
-import { stratifiedMinimumBudget, stratifiedSampler } from '../src/stratified.js';
-import { kernelExports } from '../src/wasm/module.js';
+import { GAME_KIND_ID, closedFormShapley, randomSoumGame } from '../src/core/games.js';
+import { stratifiedMinimumBudget, stratifiedSampler } from '../src/estimators/stratified.js';
+import { kernelExports } from '../src/core/wasm/module.js';
 import { driveOnTable } from './support/drive.js';
 import { textbookShapley } from './support/textbook.js';
 import { randomTable, seededRandom } from './support/random.js';

@@ -52,7 +52,7 @@ async function writeEpisodes(path, count) {
 
 /** Runs the built CLI in a child process (through a small script that reports its peak RSS); returns wall time and peak RSS. */
 function runCli(dir, args) {
-  const cli = new URL('../../dist/cli.js', import.meta.url).href;
+  const cli = new URL('../../dist/cli/main.js', import.meta.url).href;
   const script = join(dir, 'run-cli.mjs');
   writeFileSync(script, `import { main } from ${JSON.stringify(cli)};
 const code = await main(${JSON.stringify(args)});

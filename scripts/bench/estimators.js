@@ -8,13 +8,13 @@
 // itself takes for as many coalitions (evaluateMasks) is subtracted.
 // Permutation sampling evaluates prefixes incrementally, so its overhead is
 // timed on a SOUM without terms instead, where the game costs nothing.
-import { designSampler } from '../../dist/estimators.js';
-import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../../dist/games.js';
-import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../../dist/permutation.js';
-import { autoMethod, shapley } from '../../dist/shapley.js';
-import { stratifiedMinimumBudget, stratifiedSampler } from '../../dist/stratified.js';
-import { kernelExports } from '../../dist/wasm/module.js';
-import { withWindow } from '../../dist/wasm/window.js';
+import { designSampler } from '../../dist/estimators/design-estimators.js';
+import { GAME_KIND_ID, closedFormShapley, randomSoumGame, soumGame } from '../../dist/core/games.js';
+import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../../dist/estimators/permutation.js';
+import { autoMethod, shapley } from '../../dist/attribution/shapley.js';
+import { stratifiedMinimumBudget, stratifiedSampler } from '../../dist/estimators/stratified.js';
+import { kernelExports } from '../../dist/core/wasm/module.js';
+import { withWindow } from '../../dist/core/wasm/window.js';
 import { fixed, seededRandom, table, verdict } from './lib/measure.js';
 
 const GAMES = 10;

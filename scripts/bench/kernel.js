@@ -1,12 +1,12 @@
 // Issue 2 targets: exact Shapley within 2x of one SIMD read of the table for
 // n >= 20 and >= 50x faster than plain JS at n = 22; permutation sampling
 // >= 2x a plain-JS loop; batch exact throughput.
-import { exactShapleyBatch } from '../../dist/exact.js';
-import { randomSoumGame } from '../../dist/games.js';
-import { kernelExports } from '../../dist/wasm/module.js';
-import { withWindow } from '../../dist/wasm/window.js';
-import { runPermutationBlocks, planPermutation } from '../../dist/permutation.js';
-import { GAME_KIND_ID } from '../../dist/games.js';
+import { exactShapleyBatch } from '../../dist/core/exact.js';
+import { randomSoumGame } from '../../dist/core/games.js';
+import { kernelExports } from '../../dist/core/wasm/module.js';
+import { withWindow } from '../../dist/core/wasm/window.js';
+import { runPermutationBlocks, planPermutation } from '../../dist/estimators/permutation.js';
+import { GAME_KIND_ID } from '../../dist/core/games.js';
 import { textbookShapley, textbookPermutationSampling } from '../../test/support/textbook.js';
 import { bestTime, fixed, seededRandom, table, verdict } from './lib/measure.js';
 

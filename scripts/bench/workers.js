@@ -14,8 +14,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { randomSoumGame, shapley } from '../../dist/index.js';
 import { createPool, createSharedTable } from '../../dist/node.js';
-import { sharedTableOf } from '../../dist/shared-memory.js';
-import { sharedExactModule } from '../../dist/wasm/shared-module.js';
+import { sharedTableOf } from '../../dist/pool/shared-memory.js';
+import { sharedExactModule } from '../../dist/core/wasm/shared-module.js';
 import { readCeiling } from './lib/read-ceiling.js';
 import { bestTime, fixed, seededRandom, table, verdict } from './lib/measure.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromAG2 } from '../../src/adapters/ag2.js';
-import { attributeEpisode } from '../../src/attribute.js';
-import { parseEpisode } from '../../src/episode.js';
+import { fromAG2 } from '../../src/episodes/adapters/ag2.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('AG2 / AutoGen GroupChat adapter', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromAutoGen } from '../../src/adapters/autogen.js';
-import { attributeEpisode } from '../../src/attribute.js';
-import { parseEpisode } from '../../src/episode.js';
+import { fromAutoGen } from '../../src/episodes/adapters/autogen.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('AutoGen AgentChat TaskResult adapter', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromLangChain } from '../../src/adapters/langchain.js';
-import { attributeEpisode } from '../../src/attribute.js';
-import { parseEpisode } from '../../src/episode.js';
-import { toDpo } from '../../src/export.js';
+import { fromLangChain } from '../../src/episodes/adapters/langchain.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
+import { toDpo } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('LangChain / LangGraph adapter', () => {

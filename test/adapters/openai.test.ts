@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromOpenAI } from '../../src/adapters/openai.js';
-import { attributeEpisode } from '../../src/attribute.js';
-import { parseEpisode } from '../../src/episode.js';
-import { InputError } from '../../src/errors.js';
+import { fromOpenAI } from '../../src/episodes/adapters/openai.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
+import { InputError } from '../../src/core/errors.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('OpenAI chat adapter', () => {

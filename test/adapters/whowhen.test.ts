@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromWhoWhen, whoWhenAgent } from '../../src/adapters/whowhen.js';
-import { attributeEpisode } from '../../src/attribute.js';
-import { parseEpisode } from '../../src/episode.js';
-import { toPrm } from '../../src/export.js';
+import { fromWhoWhen, whoWhenAgent } from '../../src/episodes/adapters/whowhen.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
+import { toPrm } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
 
 const FILES = ['examples/whowhen/Hand-Crafted/6.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Algorithm-Generated/102.json'];

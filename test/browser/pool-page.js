@@ -3,8 +3,8 @@
 // Served cross-origin isolated, it runs the shared-table scenarios instead.
 import { banzhaf, randomSoumGame, shapley, WorkerError } from '../../dist/index.js';
 import { canShareWasmMemory, createPool, createSharedTable } from '../../dist/browser.js';
-import { WorkerPool } from '../../dist/pool.js';
-import { webWorkerHandle } from '../../dist/pool-browser.js';
+import { WorkerPool } from '../../dist/pool/pool.js';
+import { webWorkerHandle } from '../../dist/pool/start-browser.js';
 
 function table(n, seed) {
   let state = seed;
@@ -45,7 +45,7 @@ async function scenarios() {
   const workers = [];
   const serving = [];
   const pool = new WorkerPool(() => {
-    const worker = new Worker(new URL('../../dist/worker.js', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../../dist/pool/worker.js', import.meta.url), { type: 'module' });
     workers.push(worker);
     serving.push(new Promise((resolve) => worker.addEventListener('message', resolve, { once: true })));
     return webWorkerHandle(worker);

@@ -40,7 +40,7 @@ describe('the packed tarball', () => {
   });
 
   it("ships the pool's worker as one file that imports nothing by bare name (import maps do not reach workers)", () => {
-    const worker = tarballText('dist/worker.js');
+    const worker = tarballText('dist/pool/worker.js');
     const specifiers = [...worker.matchAll(/(?:^|[;\s])(?:import|export)[^'"();]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]/g)]
       .map((match) => match[1] ?? match[2]);
     expect(specifiers).toEqual([]);

@@ -1,6 +1,6 @@
 // Drives a CoalitionSampler over a value table through ask/tell, the way an
 // evaluator driver does, and records every coalition it asks for.
-import type { CoalitionSampler } from '../../src/sampler.js';
+import type { CoalitionSampler } from '../../src/estimators/ask-tell.js';
 
 export interface DrivenRun {
   /** Masks asked, in order (as numbers; tables here have n <= 30). */

@@ -1,7 +1,7 @@
 // Seeded random episodes for property tests: random agents, labels, scores,
 // prefix values and a full coalition table.
-import { MESSAGE_LABELS } from '../../src/episode.js';
-import { seededRandom } from '../../src/seeded-random.js';
+import { MESSAGE_LABELS } from '../../src/episodes/episode.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 export { seededRandom };
 

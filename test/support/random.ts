@@ -1,5 +1,5 @@
 // Random games for reproducible tests.
-export { seededRandom } from '../../src/seeded-random.js';
+export { seededRandom } from '../../src/core/seeded-random.js';
 
 export function randomTable(n: number, random: () => number): Float64Array {
   const table = new Float64Array(2 ** n);

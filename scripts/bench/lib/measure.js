@@ -27,4 +27,4 @@ export function verdict(ok) {
   return ok ? 'met' : 'NOT met';
 }
 
-export { seededRandom } from '../../../dist/seeded-random.js';
+export { seededRandom } from '../../../dist/core/seeded-random.js';

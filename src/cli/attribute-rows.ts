@@ -1,0 +1,116 @@
+// One chunk of an input file to output rows: parse, adapt, validate, attribute
+// (all coalition tables of the batch in one Wasm call), format. Runs in the
+// CLI's worker threads, or in the main thread when there are none. The result
+// keeps per-record boundaries so the caller can stop exactly at a bad record.
+import { extname } from 'node:path';
+import { episodeFrom, type InputFormat } from '../episodes/adapters/index.js';
+import { attributeBatch, type Signals } from '../episodes/attribute.js';
+import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
+import { InputError } from '../core/errors.js';
+import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../episodes/export.js';
+import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
+
+export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface RowsJob {
+  chunk: RecordChunk;
+  from: InputFormat;
+  format: OutputFormat;
+}
+
+/** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
+export interface RowsBatch {
+  /** The rows as UTF-8 JSON lines, in a buffer of their own (transferable). */
+  bytes: Uint8Array;
+  ids: Array<string | null>;
+  sources: RecordSource[];
+  /** The EpisodeError message of a record that cannot be attributed, else null. */
+  errors: Array<string | null>;
+  success: boolean[];
+  rows: number[];
+  /** End offset in `bytes` of each record's rows. */
+  ends: number[];
+}
+
+const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown[]> = {
+  signals: (signals) => [signals],
+  dpo: (signals) => toDpo(signals),
+  kto: (signals) => toKto(signals),
+  prm: (signals, episode) => toPrm(signals, episode),
+  rewards: (signals) => toRewards(signals),
+};
+
+/** Transcripts without an id are named after their file (and line). */
+function defaultId(source: RecordSource): string | undefined {
+  if (!source.file) return undefined;
+  const base = fileKind(source.file) ? source.file.slice(0, -extname(source.file).length) : source.file;
+  return source.line === undefined ? base : `${base}:${source.line}`;
+}
+
+function idOf(record: unknown): string | undefined {
+  const id = record !== null && typeof record === 'object' && 'id' in record ? (record as { id: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
+
+function parse(record: RecordText, from: InputFormat): Parsed[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(record.text);
+  } catch (error) {
+    const reason = `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
+    return [{ source: record.source, error: new EpisodeError([{ path: '', message: reason }], undefined, record.source) }];
+  }
+  // A .json file of episodes may hold a list of them; other formats' transcripts are arrays themselves.
+  const listed = from === 'episode' && record.source.line === undefined && Array.isArray(value);
+  const items: Array<[unknown, RecordSource]> = listed
+    ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }])
+    : [[value, record.source]];
+  return items.map(([item, source]) => {
+    try {
+      return { source, episode: episodeFrom(from, item, source, { id: defaultId(source) }) };
+    } catch (error) {
+      if (error instanceof EpisodeError) return { source, error };
+      if (error instanceof InputError) return { source, error: new EpisodeError(error.issues, undefined, source) };
+      // Anything else one record makes an adapter throw (a stack overflow on absurd nesting, say) is still that
+      // record's error: it must not take the records around it down with it.
+      const reason = `cannot be read (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;
+      return { source, error: new EpisodeError([{ path: '', message: reason }], idOf(item), source) };
+    }
+  });
+}
+
+export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from));
+  const valid = parsed.filter((item) => item.episode);
+  const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
+  const lines: string[] = [];
+  let length = 0;
+  let next = 0;
+  for (const item of parsed) {
+    const result = item.episode ? results[next++] : item.error!;
+    batch.sources.push(item.source);
+    batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
+    if (result instanceof EpisodeError) {
+      batch.errors.push(result.message);
+      batch.success.push(false);
+      batch.rows.push(0);
+    } else {
+      const rows = ROWS[job.format](result, item.episode!);
+      for (const row of rows) {
+        const line = toJsonl(row);
+        lines.push(line);
+        length += Buffer.byteLength(line);
+      }
+      batch.errors.push(null);
+      batch.success.push(result.success);
+      batch.rows.push(rows.length);
+    }
+    batch.ends.push(length);
+  }
+  batch.bytes = new TextEncoder().encode(lines.join(''));
+  return batch;
+}

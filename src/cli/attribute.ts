@@ -1,0 +1,242 @@
+// `agent-credit attribute`: episodes in, one JSON line per output row out.
+// The main thread reads the input in chunks of about 1 MiB (whole lines) and
+// writes rows in input order; each chunk's records are parsed, validated,
+// attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
+// memory stays flat; a run stopped by a bad record keeps every row before it.
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
+import { attributeRows, OUTPUT_FORMATS, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { recordContext } from '../episodes/episode.js';
+import { InputError } from '../core/errors.js';
+import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
+import { inputFiles, readChunks, type InputFile, type RecordChunk } from './records.js';
+
+export const ATTRIBUTE_USAGE =
+  '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards]\n' +
+  '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid] [--workers N]';
+
+const ATTRIBUTE_HELP = `Usage:
+${ATTRIBUTE_USAGE}
+
+Episodes in, one JSON line per output row out.
+  input            a .jsonl/.ndjson file (one record per line), a .json file (one record; for
+                   --from episode also an array of episodes), or a directory: its .jsonl, .ndjson
+                   and .json files (any letter case), links followed, in path order
+  -o, --output     write the rows to this file (default: stdout); it must not be one of the inputs
+  --format         signals (default), dpo, kto, prm or rewards
+  --from           the input format: episode (default), openai, ag2, autogen, langchain, whowhen
+  --skip-invalid   report and skip bad records instead of stopping at the first one
+  --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
+  -h, --help       print this help`;
+
+function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+/**
+ * Worker threads to use: by default one per core, up to 4 (the main thread
+ * only reads and writes bytes); none on a single core.
+ */
+function workerCount(text: string | undefined): number {
+  const cores = availableParallelism();
+  if (text === undefined) return cores > 1 ? Math.min(4, cores) : 0;
+  if (!/^\d+$/.test(text) || Number(text) > 64) throw new InputError(`--workers: expected an integer from 0 (no worker threads) to 64, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** A progress bar on stderr, drawn only when stderr is a terminal. */
+function progressBar(totalBytes: number) {
+  const tty = process.stderr.isTTY === true;
+  let drawn = 0;
+  return {
+    update(bytes: number, episodes: number) {
+      const now = Date.now();
+      if (!tty || now - drawn < 100) return;
+      drawn = now;
+      const fraction = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 1;
+      const width = 30;
+      const filled = Math.round(fraction * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${episodes} episodes`);
+    },
+    clear() {
+      if (tty && drawn > 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Runs jobs on worker threads (or in this thread when there are none), one job per idle worker. */
+function rowsRunner(workers: number) {
+  if (workers === 0) return { run: attributeRows, close: async () => {} };
+  const idle: Worker[] = [];
+  const waiting: Array<(worker: Worker) => void> = [];
+  const all: Worker[] = [];
+  const url = new URL('./attribute-worker.js', import.meta.url);
+  for (let k = 0; k < workers; k++) {
+    const worker = new Worker(url);
+    worker.unref();
+    all.push(worker);
+    idle.push(worker);
+  }
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+  const acquire = () => new Promise<Worker>((resolve) => (idle.length > 0 ? resolve(idle.pop()!) : waiting.push(resolve)));
+  return {
+    async run(job: RowsJob): Promise<RowsBatch> {
+      const worker = await acquire();
+      return new Promise<RowsBatch>((resolve, reject) => {
+        const onExit = (code: number) => reject(new Error(`attribute worker stopped (exit code ${code})`));
+        worker.once('exit', onExit);
+        worker.once('error', reject);
+        worker.once('message', (reply: { batch?: RowsBatch; failure?: string }) => {
+          worker.off('exit', onExit);
+          worker.off('error', reject);
+          release(worker);
+          if (reply.batch) resolve(reply.batch);
+          else reject(new Error(`attribute worker failed: ${reply.failure}`));
+        });
+        worker.postMessage(job, [job.chunk.bytes.buffer as ArrayBuffer]);
+      });
+    },
+    close: () => Promise.all(all.map((worker) => worker.terminate())).then(() => undefined),
+  };
+}
+
+/** The input files, named in a message (the first few). */
+function listed(files: InputFile[]): string {
+  const names = files.slice(0, 3).map((file) => file.path);
+  return files.length > 3 ? `${names.join(', ')} and ${files.length - 3} more` : names.join(', ');
+}
+
+export async function attributeCommand(args: string[]): Promise<void> {
+  const { values: flags, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      format: { type: 'string', default: 'signals' },
+      from: { type: 'string', default: 'episode' },
+      'skip-invalid': { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (flags.help) {
+    process.stdout.write(ATTRIBUTE_HELP + '\n');
+    return;
+  }
+  if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
+  const format = choice('format', flags.format!, OUTPUT_FORMATS);
+  const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
+  const skipInvalid = flags['skip-invalid']!;
+  const workers = workerCount(flags.workers);
+  let files: InputFile[];
+  try {
+    files = await inputFiles(positionals[0]);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${positionals[0]}: ${reasonOf(error)}`);
+  }
+  // Opened only now that every input file is known: -o must not be one of them.
+  const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
+  const runner = rowsRunner(workers);
+  const started = performance.now();
+  const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0 };
+  const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
+  let bytesRead = 0;
+  let stop: InputError | undefined;
+  // Batches in flight, oldest first; their rows are written in this order.
+  const inFlight: Array<Promise<RowsBatch>> = [];
+  let seen = new Map<string, string>();
+
+  /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
+  const settle = async (batch: RowsBatch) => {
+    if (stop || output.closed) return;
+    const kept: Uint8Array[] = [];
+    let all = true;
+    const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
+    for (let k = 0; k < batch.ids.length; k++) {
+      const source = batch.sources[k];
+      const id = batch.ids[k];
+      let error = batch.errors[k];
+      if (error === null && id !== null) {
+        const earlier = seen.get(id);
+        if (earlier !== undefined) error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
+        else seen.set(id, source.line === undefined ? source.file! : `line ${source.line}`);
+      }
+      if (error === null) {
+        counts.episodes++;
+        counts.rows += batch.rows[k];
+        if (batch.success[k]) counts.success++;
+        else counts.failure++;
+        if (!all) kept.push(rowsOf(k));
+        continue;
+      }
+      if (all) kept.push(batch.bytes.subarray(0, k === 0 ? 0 : batch.ends[k - 1]));
+      all = false;
+      if (!skipInvalid) {
+        stop = new InputError(error);
+        break;
+      }
+      counts.skipped++;
+      process.stderr.write(`agent-credit: skipped ${error}\n`);
+    }
+    for (const bytes of all ? [batch.bytes] : kept) if (bytes.length > 0) await output.write(bytes);
+  };
+
+  const dispatch = async (chunk: RecordChunk) => {
+    const batch = runner.run({ chunk, from, format });
+    // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
+    batch.catch(() => undefined);
+    inFlight.push(batch);
+    if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
+  };
+
+  const halted = () => stop !== undefined || output.closed;
+  let finished = false;
+  try {
+    for (const file of files) {
+      const chunks = readChunks(file.path, file.kind, (bytes) => (bytesRead += bytes));
+      while (!halted()) {
+        let next: IteratorResult<RecordChunk>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          throw new InputError(`cannot read ${file.path}: ${reasonOf(error)}`);
+        }
+        if (next.done) break;
+        await dispatch(next.value);
+        bar.update(bytesRead, counts.episodes);
+      }
+      await chunks.return(undefined);
+      while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
+      if (halted()) break;
+      seen = new Map();
+    }
+    finished = true;
+  } finally {
+    bar.clear();
+    await runner.close();
+    // A run stopped by a bad record keeps the rows before it; any other failure leaves no output behind.
+    if (finished || stop) await output.commit();
+    else await output.abort();
+  }
+  if (stop) throw stop;
+  if (output.closed) return;
+  if (counts.episodes + counts.skipped === 0) {
+    const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
+    process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rate = seconds > 0 ? Math.round(counts.episodes / seconds) : counts.episodes;
+  process.stderr.write(
+    `attribute: ${counts.episodes} episodes (${counts.success} success, ${counts.failure} failure` +
+      `${skipInvalid ? `, ${counts.skipped} skipped` : ''}) -> ${counts.rows} ${format} rows` +
+      `${flags.output ? ` in ${flags.output}` : ''}, ${seconds.toFixed(2)} s (${rate} episodes/s)\n`,
+  );
+}

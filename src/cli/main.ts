@@ -1,0 +1,126 @@
+// The agent-credit command line: reads JSON, prints one JSON object on stdout,
+// reports errors on stderr with exit code 1.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
+import { InputError } from '../core/errors.js';
+import type { Method } from '../core/schemas.js';
+import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
+
+const SHAPLEY_USAGE =
+  '  agent-credit shapley <game.json> [--method exact|permutation|stratified|kernel|svarm|msr|auto] [--index shapley|banzhaf] [--budget N] [--seed N]';
+const INTERACTIONS_USAGE = '  agent-credit interactions <game.json>';
+const GAME = '<game.json> holds {"players": [...], "values": [...]} with values[mask] = v(S), bit i of mask = players[i].';
+
+const USAGE = `Usage:
+${SHAPLEY_USAGE}
+${INTERACTIONS_USAGE}
+${ATTRIBUTE_USAGE}
+
+${GAME}
+Run agent-credit <command> --help for a command's options.`;
+
+/** A failure the user can fix; printed without a stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function integerFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`--${name}: expected a non-negative integer, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function plain(result: ShapleyResult): object {
+  return { ...result, values: Array.from(result.values), stderr: result.stderr && Array.from(result.stderr) };
+}
+
+type Command = (args: string[], out: (text: string) => void) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  attribute: (args) => attributeCommand(args),
+  async shapley(args, out) {
+    const { values: flags, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        method: { type: 'string' },
+        index: { type: 'string', default: 'shapley' },
+        budget: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (flags.help) return out(`Usage:\n${SHAPLEY_USAGE}\n\n${GAME}`);
+    if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
+    const game = (await readJson(positionals[0])) as Game;
+    if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
+      throw new UsageError(`--index: expected shapley or banzhaf, got ${JSON.stringify(flags.index)}`);
+    }
+    const method = flags.method as Method | undefined;
+    const budget = integerFlag('budget', flags.budget);
+    const seed = integerFlag('seed', flags.seed);
+    if (flags.index === 'banzhaf' && (method !== undefined || budget !== undefined || seed !== undefined)) {
+      // Banzhaf values are always exact here: a sampling flag would be silently ignored.
+      throw new UsageError('--index banzhaf: Banzhaf values are computed exactly; drop --method, --budget and --seed');
+    }
+    const result = flags.index === 'banzhaf' ? await banzhaf(game) : await shapley(game, { method, budget, seed });
+    out(JSON.stringify({ index: flags.index, ...plain(result) }));
+  },
+  async interactions(args, out) {
+    const { values: flags, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+    if (flags.help) return out(`Usage:\n${INTERACTIONS_USAGE}\n\n${GAME}`);
+    if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
+    const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
+    const { players, matrix } = await interactions(game);
+    out(JSON.stringify({ players, matrix: Array.from(matrix) }));
+  },
+};
+
+/** Registers a subcommand (used by modules that add their own). */
+export function addCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  // A reader that goes away (`| head`) ends the output quietly, as for other Unix tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0 && commands[rest[0]]) [name, rest] = [rest[0], ['--help']];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? process.stdout : process.stderr).write(USAGE + '\n');
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    await command(rest, (text) => process.stdout.write(text + '\n'));
+    return 0;
+  } catch (error) {
+    const known = error instanceof InputError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`agent-credit: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,159 @@
+// Streaming record texts out of episode files: JSONL line by line (constant
+// memory, 1-based line numbers), a .json file as one text, a directory as its
+// episode files in path order. Parsing happens later, where the records are
+// attributed (possibly in a worker).
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { RecordSource } from '../episodes/episode.js';
+import { InputError } from '../core/errors.js';
+
+/** The text of one record (a JSONL line or a whole .json file) and where it came from. */
+export interface RecordText {
+  text: string;
+  source: RecordSource;
+}
+
+/** How a file is read: line by line (JSONL), or as one JSON text. */
+export type FileKind = 'jsonl' | 'json';
+
+export interface InputFile {
+  path: string;
+  bytes: number;
+  kind: FileKind;
+  /** The file's device and inode, to recognize it under another name (a link, or the same path spelt differently). */
+  dev: number;
+  ino: number;
+}
+
+const BLANK = /^\s*$/;
+
+/** The extensions read as JSONL and as one JSON text, in any letter case. */
+export const JSONL_EXTENSIONS = ['.jsonl', '.ndjson'] as const;
+export const JSON_EXTENSIONS = ['.json'] as const;
+const ACCEPTED = [...JSONL_EXTENSIONS, ...JSON_EXTENSIONS].join(', ');
+
+/** How a file name is read, or null when its extension is not one of the accepted ones. */
+export function fileKind(name: string): FileKind | null {
+  const extension = extname(name).toLowerCase();
+  if ((JSONL_EXTENSIONS as readonly string[]).includes(extension)) return 'jsonl';
+  if ((JSON_EXTENSIONS as readonly string[]).includes(extension)) return 'json';
+  return null;
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The files an input path stands for: itself (which must have an accepted
+ * extension), or the episode files under a directory, sorted by name at each
+ * level. Symbolic links are followed; a directory reached again (a link loop,
+ * or two links to one place) and a file reached again are read once.
+ */
+export async function inputFiles(path: string): Promise<InputFile[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) {
+    const kind = fileKind(path);
+    if (kind === null) throw new InputError(`${path}: not an episode file; expected a directory or a file ending in ${ACCEPTED} (any letter case)`);
+    if (!info.isFile()) throw new InputError(`${path}: not a regular file`);
+    return [{ path, bytes: info.size, kind, dev: info.dev, ino: info.ino }];
+  }
+  const files: InputFile[] = [];
+  const seenDirectories = new Set<string>();
+  const seenFiles = new Set<string>();
+  const walk = async (directory: string) => {
+    const real = await realpath(directory);
+    if (seenDirectories.has(real)) return;
+    seenDirectories.add(real);
+    const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => byName(a.name, b.name));
+    for (const entry of entries) {
+      const child = join(directory, entry.name);
+      const kind = fileKind(entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target;
+        try {
+          target = await stat(child);
+        } catch (error) {
+          // A broken link named like an episode file was meant to be read; anything else is not ours.
+          if (kind !== null) throw new InputError(`${child}: broken symbolic link (${(error as Error).message})`);
+          continue;
+        }
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      }
+      if (isDirectory) await walk(child);
+      else if (isFile && kind !== null) {
+        const target = await stat(child);
+        const key = `${target.dev}:${target.ino}`;
+        if (seenFiles.has(key)) continue;
+        seenFiles.add(key);
+        files.push({ path: child, bytes: target.size, kind, dev: target.dev, ino: target.ino });
+      }
+    }
+  };
+  await walk(path);
+  return files;
+}
+
+/** A piece of an input file holding whole records: a .json file, or complete lines of a .jsonl file, as UTF-8 bytes. */
+export interface RecordChunk {
+  file: string;
+  /** Its own buffer, so it can be transferred to a worker without a copy. */
+  bytes: Uint8Array;
+  /** Line number of the chunk's first line in a .jsonl file; null for a .json file (one record). */
+  firstLine: number | null;
+}
+
+const NEWLINE = 10;
+
+/**
+ * The chunks of one file (about 1 MiB each, cut at line ends), as bytes: the
+ * reader neither decodes nor splits records, it only counts lines.
+ * `onBytes` reports progress.
+ */
+export async function* readChunks(file: string, kind: FileKind, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
+  if (kind === 'json') {
+    const bytes = new Uint8Array(await readFile(file));
+    onBytes(bytes.length);
+    yield { file, bytes, firstLine: null };
+    return;
+  }
+  let rest: Buffer = Buffer.alloc(0);
+  let line = 1;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    onBytes((chunk as Buffer).length);
+    const data = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const cut = data.lastIndexOf(NEWLINE) + 1;
+    rest = Buffer.from(data.subarray(cut));
+    if (cut === 0) continue;
+    yield { file, bytes: new Uint8Array(data.subarray(0, cut)), firstLine: line };
+    line += countLines(data, cut);
+  }
+  if (rest.length > 0) yield { file, bytes: new Uint8Array(rest), firstLine: line };
+}
+
+function countLines(data: Buffer, end: number): number {
+  let count = 0;
+  for (let at = data.indexOf(NEWLINE); at !== -1 && at < end; at = data.indexOf(NEWLINE, at + 1)) count++;
+  return count;
+}
+
+/** The records of a chunk: a .json file's text, or each non-blank line with its line number. */
+export function recordTexts(chunk: RecordChunk): RecordText[] {
+  const text = new TextDecoder().decode(chunk.bytes);
+  const { file } = chunk;
+  if (chunk.firstLine === null) return [{ text, source: { file } }];
+  const records: RecordText[] = [];
+  let line = chunk.firstLine;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const body = text.slice(start, end);
+    if (!BLANK.test(body)) records.push({ text: body, source: { file, line } });
+    line++;
+    start = end + 1;
+  }
+  return records;
+}

@@ -1,0 +1,118 @@
+// Locating the first decisive error of a failed episode, three ways:
+//  - 'label':        the first message labelled error/harmful, or scored below a threshold;
+//  - 'prefixValue':  the first drop of the judge's success probability larger than a threshold;
+//  - 'binarySearch': an oracle says whether success was still reachable after a prefix.
+import { InputError } from '../core/errors.js';
+import type { EpisodeMessage } from './episode.js';
+import { isDamaging } from './refine.js';
+
+/** How the first error was found. */
+export type FirstErrorStrategy = 'label' | 'prefixValue' | 'binarySearch';
+
+/** The first decisive error of a failed episode and the strategy that found it. */
+export interface FirstError {
+  id: string;
+  /** 0-based index into the episode's messages. */
+  index: number;
+  agent: string;
+  strategy: FirstErrorStrategy;
+  /** Oracle calls spent (binary search only). */
+  oracleCalls?: number;
+}
+
+/**
+ * isRecoverable(p): could the team still succeed after its first p messages?
+ * True for p = 0 in any sensible run; must be monotone (once lost, stays lost).
+ */
+export type RecoverableOracle = (prefixLength: number) => boolean | Promise<boolean>;
+
+/** Thresholds, oracle and strategy for locating the first error. */
+export interface FirstErrorOptions {
+  /** A score below this marks an error (label strategy). Default -0.5. */
+  scoreThreshold?: number;
+  /** A fall of prefixValue by more than this marks an error. Default 0.3. */
+  dropThreshold?: number;
+  /** When given, binary search runs instead of the label and prefixValue strategies. */
+  isRecoverable?: RecoverableOracle;
+  /** Force one strategy; default: binarySearch with an oracle, else label, else prefixValue. */
+  strategy?: FirstErrorStrategy;
+}
+
+export const DEFAULT_SCORE_THRESHOLD = -0.5;
+export const DEFAULT_DROP_THRESHOLD = 0.3;
+
+/** Index of the first error/harmful label or score below the threshold, or -1. */
+export function firstLabelledError(messages: readonly EpisodeMessage[], scoreThreshold = DEFAULT_SCORE_THRESHOLD): number {
+  return messages.findIndex((message) => isDamaging(message.label) || (message.score !== undefined && message.score < scoreThreshold));
+}
+
+/** Index of the first message after which prefixValue fell by more than the threshold, or -1. */
+export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshold = DEFAULT_DROP_THRESHOLD): number {
+  let previous: number | undefined;
+  for (let m = 0; m < messages.length; m++) {
+    const value = messages[m].prefixValue;
+    if (value === undefined) continue;
+    if (previous !== undefined && previous - value > dropThreshold) return m;
+    previous = value;
+  }
+  return -1;
+}
+
+async function ask(oracle: RecoverableOracle, prefixLength: number): Promise<boolean> {
+  let answer: unknown;
+  try {
+    answer = await oracle(prefixLength);
+  } catch (error) {
+    throw new InputError(`isRecoverable(${prefixLength}) failed: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (typeof answer !== 'boolean') throw new InputError(`isRecoverable(${prefixLength}): expected true or false, got ${String(answer)}`);
+  return answer;
+}
+
+/**
+ * Binary search for the shortest unrecoverable prefix of `length` messages.
+ * Returns the index of its last message (the first error) or -1 when even
+ * the whole run is recoverable, with the number of oracle calls: at most
+ * ceil(log2(length)) + 1 (one to confirm the whole run is lost, then a
+ * bisection of the `length` candidates).
+ */
+export async function searchFirstError(length: number, oracle: RecoverableOracle): Promise<{ index: number; calls: number }> {
+  if (length === 0) return { index: -1, calls: 0 };
+  let calls = 1;
+  if (await ask(oracle, length)) return { index: -1, calls };
+  // Invariant: prefix `high` is lost; every prefix shorter than `low` is recoverable.
+  let low = 1;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    calls++;
+    if (await ask(oracle, middle)) low = middle + 1;
+    else high = middle;
+  }
+  return { index: high - 1, calls };
+}
+
+function located(messages: readonly EpisodeMessage[], index: number, strategy: FirstErrorStrategy, oracleCalls?: number): FirstError | null {
+  if (index < 0) return null;
+  const error: FirstError = { id: messages[index].id, index, agent: messages[index].agent, strategy };
+  if (oracleCalls !== undefined) error.oracleCalls = oracleCalls;
+  return error;
+}
+
+/** The label or prefixValue strategy (the chosen one, else label then prefixValue); needs no oracle. */
+export function annotatedFirstError(messages: readonly EpisodeMessage[], options: FirstErrorOptions = {}): FirstError | null {
+  const byLabel = () => located(messages, firstLabelledError(messages, options.scoreThreshold), 'label');
+  const byValue = () => located(messages, firstValueDrop(messages, options.dropThreshold), 'prefixValue');
+  if (options.strategy === 'label') return byLabel();
+  if (options.strategy === 'prefixValue') return byValue();
+  return byLabel() ?? byValue();
+}
+
+/** Runs the chosen (or first applicable) strategy; null when none finds an error. */
+export async function findFirstError(messages: readonly EpisodeMessage[], options: FirstErrorOptions = {}): Promise<FirstError | null> {
+  const strategy = options.strategy ?? (options.isRecoverable ? 'binarySearch' : undefined);
+  if (strategy !== 'binarySearch') return annotatedFirstError(messages, options);
+  if (!options.isRecoverable) throw new InputError("strategy 'binarySearch' needs an isRecoverable(prefixLength) oracle");
+  const { index, calls } = await searchFirstError(messages.length, options.isRecoverable);
+  return located(messages, index, 'binarySearch', calls);
+}

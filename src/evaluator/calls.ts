@@ -1,0 +1,223 @@
+// Calls a user's evaluator for coalitions the cache does not hold: at most
+// once per distinct coalition, with bounded concurrency, a timeout, retries,
+// and a clear error naming the coalition that failed.
+import { membersOf, type CoalitionCache } from './coalition-cache.js';
+import { EvaluatorError } from './evaluator-error.js';
+import type { MaskBatch } from '../estimators/ask-tell.js';
+import type { CoalitionSource } from './driver.js';
+import { describe } from '../core/validate.js';
+
+/** What an evaluator receives besides the coalition. */
+export interface EvaluateContext {
+  /** Aborted when the run stops (aborted, failed elsewhere, or timed out): cancel your request then. */
+  signal: AbortSignal;
+}
+
+/** v(S) for the coalition S given by its players' names; may be asynchronous. */
+export type Evaluate = (coalition: string[], context: EvaluateContext) => number | PromiseLike<number>;
+
+export interface EvaluatorSettings {
+  /** Calls in flight at most. */
+  concurrency: number;
+  /** A call that has not settled after this many ms counts as failed. */
+  timeoutMs?: number;
+  /** Further attempts after a failed call before the run fails. */
+  retries: number;
+  /** Wait before the first retry of a call, doubled before each further one (0: retry at once). */
+  retryDelayMs?: number;
+}
+
+type Key = ReturnType<CoalitionCache['keyOf']>;
+
+/** The longest delay setTimeout takes (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** A CoalitionSource over a user's evaluate function and a cache. */
+export class CachedEvaluator implements CoalitionSource {
+  /** Distinct coalitions evaluate has been called for. */
+  evaluations = 0;
+  /** Calls of evaluate, retries included. */
+  calls = 0;
+  /** Coalitions answered from the cache (repeats within a batch included). */
+  cacheHits = 0;
+  private readonly controller = new AbortController();
+  /** Timers still pending (timeouts, backoffs), each with what to do if the run stops first. */
+  private readonly pending = new Set<() => void>();
+
+  constructor(
+    private readonly players: readonly string[],
+    private readonly evaluate: Evaluate,
+    readonly cache: CoalitionCache,
+    private readonly settings: EvaluatorSettings,
+  ) {}
+
+  stop(): void {
+    this.controller.abort();
+    for (const onStop of [...this.pending]) onStop();
+  }
+
+  async values(masks: MaskBatch, onValue?: () => void): Promise<Float64Array> {
+    const count = masks.length / this.cache.words;
+    const out = new Float64Array(count);
+    const missing = new Map<Key, number[]>();
+    for (let i = 0; i < count; i++) {
+      const key = this.cache.keyOf(masks, i);
+      const value = this.cache.lookup(key);
+      if (value !== undefined) {
+        out[i] = value;
+        this.cacheHits++;
+        continue;
+      }
+      const waiting = missing.get(key);
+      if (waiting) {
+        waiting.push(i);
+        this.cacheHits++;
+      } else missing.set(key, [i]);
+    }
+    if (missing.size > 0) await this.evaluateAll([...missing], masks, out, onValue);
+    return out;
+  }
+
+  /** Evaluates the missing coalitions, `concurrency` at a time; rejects on the first failure. */
+  private evaluateAll(jobs: [Key, number[]][], masks: MaskBatch, out: Float64Array, onValue?: () => void): Promise<void> {
+    const { signal } = this.controller;
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let active = 0;
+      let finished = false;
+      const fail = (error: unknown) => {
+        if (finished) return;
+        finished = true;
+        this.stop();
+        reject(error);
+      };
+      const record = (key: Key, indexes: number[], value: number) => {
+        this.cache.store(key, value);
+        for (const i of indexes) out[i] = value;
+        if (!finished) onValue?.();
+      };
+      const launch = () => {
+        while (!finished && active < this.settings.concurrency && next < jobs.length) {
+          if (signal.aborted) return fail(signal.reason);
+          const [key, indexes] = jobs[next++];
+          this.evaluations++;
+          let result: number | Promise<number>;
+          try {
+            result = this.attempt(membersOf(masks, indexes[0], this.players), 1);
+          } catch (error) {
+            return fail(error);
+          }
+          if (typeof result === 'number') {
+            record(key, indexes, result);
+            continue;
+          }
+          active++;
+          result.then(
+            (value) => {
+              active--;
+              record(key, indexes, value);
+              launch();
+            },
+            (error) => {
+              active--;
+              fail(error);
+            },
+          );
+        }
+        if (!finished && active === 0 && next === jobs.length) {
+          finished = true;
+          resolve();
+        }
+      };
+      launch();
+    });
+  }
+
+  /** One call of evaluate, checked; retried on failure. Synchronous evaluators stay synchronous. */
+  private attempt(coalition: string[], attempt: number): number | Promise<number> {
+    const { signal } = this.controller;
+    this.calls++;
+    let result: number | PromiseLike<number>;
+    try {
+      result = this.evaluate(coalition, { signal });
+    } catch (error) {
+      return this.retryOrFail(coalition, attempt, error);
+    }
+    if (!isThenable(result)) return this.check(coalition, attempt, result);
+    return this.settle(result).then(
+      (value) => this.check(coalition, attempt, value),
+      (error) => this.retryOrFail(coalition, attempt, error),
+    );
+  }
+
+  private settle(result: PromiseLike<number>): Promise<number> {
+    const { timeoutMs } = this.settings;
+    if (timeoutMs === undefined) return Promise.resolve(result);
+    return new Promise((resolve, reject) => {
+      const done = this.timer(timeoutMs, () => reject(new Error(`no value within timeoutMs = ${timeoutMs} ms`)));
+      Promise.resolve(result).then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Calls `fire` after `ms` (at most 2^31 - 1, what timers take) unless the
+   * run stops first, in which case it calls `stopped` instead: a stopped run
+   * leaves no timer behind to keep a Node process alive. Returns a function
+   * that cancels it.
+   */
+  private timer(ms: number, fire: () => void, stopped: () => void = () => {}): () => void {
+    const onStop = () => {
+      cancel();
+      stopped();
+    };
+    const cancel = () => {
+      clearTimeout(id);
+      this.pending.delete(onStop);
+    };
+    const id = setTimeout(() => {
+      cancel();
+      fire();
+    }, Math.min(ms, MAX_TIMER_MS));
+    this.pending.add(onStop);
+    return cancel;
+  }
+
+  private check(coalition: string[], attempt: number, value: unknown): number | Promise<number> {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    return this.retryOrFail(coalition, attempt, new TypeError(`expected a finite number, got ${describe(value)}`));
+  }
+
+  private retryOrFail(coalition: string[], attempt: number, cause: unknown): number | Promise<number> {
+    const { signal } = this.controller;
+    if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
+    const delay = (this.settings.retryDelayMs ?? 0) * 2 ** (attempt - 1);
+    if (delay === 0) return this.attempt(coalition, attempt + 1);
+    // Back off (a rate-limited judge recovers); a run stopped meanwhile ends the wait and starts nothing.
+    return new Promise<number>((resolve, reject) => {
+      this.timer(
+        delay,
+        () => {
+          try {
+            resolve(this.attempt(coalition, attempt + 1));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        () => reject(new EvaluatorError(coalition, cause, this.cache, attempt)),
+      );
+    });
+  }
+}
