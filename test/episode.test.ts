@@ -134,10 +134,14 @@ describe('episode format v1', () => {
       (r) => r.coalitions.push(r.coalitions[1]), (r) => (r.coalitions[r.coalitions.length - 1].value += 0.5), (r) => delete r.coalitions,
       (r) => (r.repairs = [{ message: 'm0', content: 'fixed' }]), (r) => (r.repairs = [{ message: 'zz', content: 'fixed' }]),
       (r) => (r.repairs = { message: 'm0' }), (r) => (r.extra = 'ignored'),
+      (r) => (r.context = ['user']), (r) => (r.context = ['user', 'user']), (r) => (r.context = [r.agents[0]]), (r) => (r.context = 'user'),
+      (r) => (r.context = ['']), (r) => ((r.context = ['user']), (r.messages[0].agent = 'user')),
+      (r) => ((r.context = ['user']), (r.messages[0].agent = 'user'), (r.repairs = [{ message: 'm0', content: 'fixed' }])),
+      (r) => ((r.context = ['user']), r.coalitions[1].agents.push('user')),
     ];
     let accepted = 0;
     for (let k = 0; k < 400; k++) {
-      const record = structuredClone(randomEpisode(k)) as Record<string, any>;
+      const record = structuredClone(randomEpisode(k, { context: k % 2 })) as Record<string, any>;
       if (k % 3 !== 0) mutations[Math.floor(random() * mutations.length)](record);
       const fast = validEpisode(record);
       const slow = episodeSchema.safeParse(record);
@@ -155,7 +159,7 @@ describe('episode format v1', () => {
 describe('ablate', () => {
   it('keeps only the messages of the given agents, in order, without outcome or table', () => {
     const counterfactual = ablate(base(), ['coder']);
-    expect(counterfactual).toEqual({ id: 'ep-17', task: 'fix the bug', agents: ['coder'], messages: [{ id: '1', agent: 'coder', content: 'patch' }] });
+    expect(counterfactual).toEqual({ id: 'ep-17', task: 'fix the bug', agents: ['coder'], context: [], messages: [{ id: '1', agent: 'coder', content: 'patch' }] });
     expect(ablate(base(), []).messages).toEqual([]);
     expect(ablate(base(), ['coder', 'planner']).messages.map((message) => message.id)).toEqual(['m1', '1']);
   });

@@ -29,6 +29,7 @@ function attributeOptions(episode: Episode, options: RunOptions): AttributeOptio
 function viewOf(episode: Episode, signals: Signals, method: string, preferences: EpisodeView['preferences']): EpisodeView {
   const n = signals.agents.length;
   const hasCredit = signals.agents.every((a) => a.credit !== null);
+  const rewardOf = new Map(signals.messages.map((message) => [message.id, message.reward]));
   return {
     id: signals.id,
     task: episode.task ?? null,
@@ -37,13 +38,14 @@ function viewOf(episode: Episode, signals: Signals, method: string, preferences:
     agentNames: signals.agents.map((a) => a.agent),
     agents: hasCredit ? signals.agents.map((a) => ({ agent: a.agent, credit: a.credit!, stderr: a.stderr })) : [],
     interactions: signals.interactions && n > 1 ? { players: signals.agents.map((a) => a.agent), matrix: signals.interactions.flat() } : null,
+    // Context messages (user, system, tools) have no reward row: rewards are looked up by message id.
     messages: episode.messages.map((message, index) => ({
       id: message.id,
       index,
       agent: message.agent,
       content: message.content,
       label: message.label ?? null,
-      reward: signals.messages[index]?.reward ?? null,
+      reward: rewardOf.get(message.id) ?? null,
       corrective: message.label === 'corrective',
     })),
     firstError: signals.firstError

@@ -10,6 +10,7 @@ import { annotatedFirstError, findFirstError, type FirstError, type FirstErrorOp
 import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
+import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
 
@@ -17,10 +18,11 @@ import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
 export interface Signals {
   id: string;
   success: boolean;
-  /** Shapley credit per agent; credit and stderr are null when the episode has no coalition values. */
+  /** Shapley credit per agent (players only); credit and stderr are null when the episode has no coalition values. */
   agents: Array<{ agent: string; credit: number | null; stderr: number | null }>;
   /** Pairwise interaction index, rows and columns in the order of `agents`; null without a full table. */
   interactions: number[][] | null;
+  /** One reward per player message, in order; context messages (user, system, tools) have none. */
   messages: Array<{ id: string; agent: string; reward: number }>;
   firstError: FirstError | null;
   preferences: Preference[];
@@ -111,7 +113,7 @@ function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: Fir
     }
     return new Float64Array(episode.messages.length);
   }
-  return failureRewards(episode.messages, firstError.index, bound);
+  return failureRewards(episode.messages, firstError.index, bound, episode.agents);
 }
 
 /** Assembles the signals of one episode whose credit and first error are known. */
@@ -127,7 +129,8 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
       stderr: credit?.stderr ? credit.stderr[i] : null,
     })),
     interactions: credit?.interactions ? matrixRows(credit.interactions, n) : null,
-    messages: episode.messages.map((message, m) => ({ id: message.id, agent: message.agent, reward: rewards[m] })),
+    // Context messages (user, system, tools) are no one's work: no reward rows.
+    messages: playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })),
     firstError,
     preferences: preferencesOf(episode, firstError ? firstError.index : -1),
   };
@@ -156,7 +159,7 @@ export async function attributeBatch(
   return episodes.map((episode, k) => {
     const credit = episode.table ? credits[next++] : null;
     try {
-      const firstError = episode.outcome.success ? null : annotatedFirstError(episode.messages, options);
+      const firstError = episode.outcome.success ? null : annotatedFirstError(episode.messages, { ...options, players: episode.agents });
       return assemble(episode, credit, firstError, bound);
     } catch (error) {
       return asEpisodeError(error, episode, sources[k]);
@@ -195,7 +198,7 @@ export async function attributeEpisode(episode: Episode | unknown, options: Attr
   if (evaluate) credit = await evaluatorCredit(checked.agents, evaluate, evaluatorOptions);
   else if (checked.table) [credit] = await exactCreditBatch([checked.table]);
   try {
-    const firstError = checked.outcome.success ? null : await findFirstError(checked.messages, { isRecoverable, strategy, scoreThreshold, dropThreshold });
+    const firstError = checked.outcome.success ? null : await findFirstError(checked.messages, { isRecoverable, strategy, scoreThreshold, dropThreshold, players: checked.agents });
     return assemble(checked, credit, firstError, bound);
   } catch (error) {
     throw asEpisodeError(error, checked);

@@ -73,6 +73,7 @@ const episodeShape = z.object({
   id: name('the episode id'),
   task: z.optional(z.string({ error: (issue) => `expected the task as a string, got ${describe(issue.input)}` })),
   agents: z.array(agentSchema, { error: (issue) => `expected agents as an array, got ${describe(issue.input)}` }).check(z.minLength(1, 'expected at least one agent')),
+  context: z.optional(z.array(name('a context speaker'), { error: (issue) => `expected context as an array of speaker names (non-players), got ${describe(issue.input)}` })),
   messages: z.array(messageSchema, { error: (issue) => `expected messages as an array, got ${describe(issue.input)}` }).check(z.minLength(1, 'expected at least one message')),
   outcome: outcomeSchema,
   coalitions: z.optional(z.array(coalitionSchema, { error: (issue) => `expected coalitions as an array of { agents, value }, got ${describe(issue.input)}` })),
@@ -132,12 +133,21 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
     if (first !== undefined) issues.push({ path: ['agents', i], message: `duplicate agent ${JSON.stringify(agent)} (also at agents[${first}])` });
     else agentIndex.set(agent, i);
   });
+  const context = episode.context ?? [];
+  const contextIndex = new Map<string, number>();
+  context.forEach((speaker, i) => {
+    const first = contextIndex.get(speaker);
+    if (first !== undefined) issues.push({ path: ['context', i], message: `duplicate context speaker ${JSON.stringify(speaker)} (also at context[${first}])` });
+    else if (agentIndex.has(speaker)) issues.push({ path: ['context', i], message: `${JSON.stringify(speaker)} is listed in agents too; a speaker is either a player (agents) or context, not both` });
+    else contextIndex.set(speaker, i);
+  });
   // An agent list that is itself at fault (empty, or an empty id) says nothing about the messages' agents.
   const agentsValid = agents.length > 0 && agents.every((agent) => typeof agent === 'string' && agent !== '');
+  const expected = context.length > 0 ? `${agents.join(', ')} (players) or ${context.join(', ')} (context)` : agents.join(', ');
   const messageIndex = new Map<string, number>();
   episode.messages.forEach((message, i) => {
-    if (agentsValid && !agentIndex.has(message.agent)) {
-      issues.push({ path: ['messages', i, 'agent'], message: `unknown agent ${JSON.stringify(message.agent)}; expected one of ${agents.join(', ')}` });
+    if (agentsValid && !agentIndex.has(message.agent) && !contextIndex.has(message.agent)) {
+      issues.push({ path: ['messages', i, 'agent'], message: `unknown agent ${JSON.stringify(message.agent)}; expected one of ${expected}` });
     }
     const id = message.id ?? String(i);
     const first = messageIndex.get(id);
@@ -145,13 +155,17 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
     else messageIndex.set(id, i);
   });
   episode.repairs?.forEach((repair, i) => {
-    if (!messageIndex.has(repair.message)) issues.push({ path: ['repairs', i, 'message'], message: `no message has id ${JSON.stringify(repair.message)}` });
+    const m = messageIndex.get(repair.message);
+    if (m === undefined) issues.push({ path: ['repairs', i, 'message'], message: `no message has id ${JSON.stringify(repair.message)}` });
+    else if (contextIndex.has(episode.messages[m].agent)) {
+      issues.push({ path: ['repairs', i, 'message'], message: `message ${JSON.stringify(repair.message)} is by ${JSON.stringify(episode.messages[m].agent)}, a context speaker; only players' messages take repairs` });
+    }
   });
-  if (episode.coalitions && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex));
+  if (episode.coalitions && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));
   return issues;
 }
 
-function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Map<string, number>): PathIssue[] {
+function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Map<string, number>, contextIndex: Map<string, number>): PathIssue[] {
   const n = agents.length;
   if (n > EPISODE_MAX_TABLE_AGENTS) {
     return [{ path: ['coalitions'], message: `a table for ${n} agents needs 2^${n} coalitions; at most ${EPISODE_MAX_TABLE_AGENTS} agents take a table. Pass an evaluate function instead (attributeEpisode options).` }];
@@ -164,7 +178,12 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
     let mask = 0;
     coalition.agents.forEach((agent, j) => {
       const i = agentIndex.get(agent);
-      if (i === undefined) issues.push({ path: ['coalitions', c, 'agents', j], message: `unknown agent ${JSON.stringify(agent)}; expected one of ${agents.join(', ')}` });
+      if (i === undefined) {
+        const message = contextIndex.has(agent)
+          ? `${JSON.stringify(agent)} is context, not a player; coalitions list players (agents) only: ${agents.join(', ')}`
+          : `unknown agent ${JSON.stringify(agent)}; expected one of ${agents.join(', ')}`;
+        issues.push({ path: ['coalitions', c, 'agents', j], message });
+      }
       else if (mask & (1 << i)) issues.push({ path: ['coalitions', c, 'agents', j], message: `agent ${JSON.stringify(agent)} listed twice` });
       else mask |= 1 << i;
     });
@@ -206,6 +225,7 @@ function normalize(record: EpisodeRecord): Episode {
     id: record.id,
     task: record.task,
     agents,
+    context: record.context ?? [],
     roles: record.agents.map((agent) => (typeof agent === 'string' ? undefined : agent.role)),
     messages: record.messages.map((message, i) => {
       const normal: EpisodeMessage = { id: message.id ?? String(i), agent: message.agent, content: message.content };

@@ -71,20 +71,27 @@ export function toKto(signals: Signals): KtoRow[] {
 }
 
 /**
- * One PRM row per episode: the task as prompt, each message a step
+ * One PRM row per episode: the task as prompt, each player message a step
  * ("agent: content"), labelled true before the first error and false from it
- * on. A failed episode whose first error is unknown gives no row (its steps
- * cannot be labelled honestly).
+ * on. Context messages (user, system, tools) are not steps: those before the
+ * first player message join the prompt, later ones open the next step's text
+ * (each on its own "speaker: content" line), so nothing of the transcript is
+ * lost and no context turn gets a label. A failed episode whose first error is
+ * unknown gives no row (its steps cannot be labelled honestly).
  */
 export function toPrm(signals: Signals, episode: Episode | unknown): PrmRow[] {
   const checked = asEpisode(episode);
   if (checked.id !== signals.id) throw new InputError(`episode: signals are for ${JSON.stringify(signals.id)}, episode is ${JSON.stringify(checked.id)}`);
   if (!signals.success && !signals.firstError) return [];
   const errorAt = signals.firstError ? signals.firstError.index : checked.messages.length;
+  const players = new Set(checked.agents);
+  const lines = (from: number, to: number) => checked.messages.slice(from, to).map((message) => `${message.agent}: ${message.content}`);
+  const steps = checked.messages.flatMap((message, m) => (players.has(message.agent) ? [m] : []));
+  const opening = lines(0, steps.length > 0 ? steps[0] : 0);
   return [{
-    prompt: checked.task ?? '',
-    completions: checked.messages.map((message) => `${message.agent}: ${message.content}`),
-    labels: checked.messages.map((_, m) => m < errorAt),
+    prompt: [...(checked.task === undefined ? [] : [checked.task]), ...opening].join('\n'),
+    completions: steps.map((m, k) => lines(k === 0 ? m : steps[k - 1] + 1, m + 1).join('\n')),
+    labels: steps.map((m) => m < errorAt),
   }];
 }
 

@@ -35,7 +35,19 @@ function agentsOf(list: unknown): { agents: string[]; roles: Array<string | unde
   return { agents, roles, index };
 }
 
-function messagesOf(list: unknown, index: Map<string, number>): EpisodeMessage[] | undefined {
+/** The context speakers: unique names, none of them a player. */
+function contextOf(list: unknown, players: Map<string, number>): Set<string> | undefined {
+  if (list === undefined) return new Set();
+  if (!Array.isArray(list)) return undefined;
+  const speakers = new Set<string>();
+  for (const speaker of list) {
+    if (!isName(speaker) || speakers.has(speaker) || players.has(speaker)) return undefined;
+    speakers.add(speaker);
+  }
+  return speakers;
+}
+
+function messagesOf(list: unknown, index: Map<string, number>, context: Set<string>): EpisodeMessage[] | undefined {
   if (!Array.isArray(list) || list.length === 0) return undefined;
   const messages: EpisodeMessage[] = [];
   const ids = new Set<string>();
@@ -43,7 +55,7 @@ function messagesOf(list: unknown, index: Map<string, number>): EpisodeMessage[]
     const raw = list[m];
     if (!isRecord(raw)) return undefined;
     const { id = String(m), agent, content, label, score, prefixValue } = raw;
-    if (!isName(id) || ids.has(id) || !isName(agent) || !index.has(agent) || typeof content !== 'string') return undefined;
+    if (!isName(id) || ids.has(id) || !isName(agent) || !(index.has(agent) || context.has(agent)) || typeof content !== 'string') return undefined;
     ids.add(id);
     const message: EpisodeMessage = { id, agent, content };
     if (label !== undefined) {
@@ -91,10 +103,10 @@ function tableOf(list: unknown, index: Map<string, number>, score: number): Floa
   return table;
 }
 
-function repairsOf(list: unknown, messages: EpisodeMessage[]): Episode['repairs'] | undefined {
+function repairsOf(list: unknown, messages: EpisodeMessage[], context: Set<string>): Episode['repairs'] | undefined {
   if (list === undefined) return [];
   if (!Array.isArray(list)) return undefined;
-  const ids = new Set(messages.map((message) => message.id));
+  const ids = new Set(messages.filter((message) => !context.has(message.agent)).map((message) => message.id));
   const repairs: Episode['repairs'] = [];
   for (const repair of list) {
     if (!isRecord(repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
@@ -111,14 +123,16 @@ export function validEpisode(value: unknown): Episode | undefined {
   if (!isRecord(outcome) || !isFinite(outcome.score) || typeof outcome.success !== 'boolean') return undefined;
   const cast = agentsOf(value.agents);
   if (!cast) return undefined;
-  const messages = messagesOf(value.messages, cast.index);
+  const context = contextOf(value.context, cast.index);
+  if (!context) return undefined;
+  const messages = messagesOf(value.messages, cast.index, context);
   if (!messages) return undefined;
   const table = tableOf(value.coalitions, cast.index, outcome.score);
   if (table === undefined) return undefined;
-  const repairs = repairsOf(value.repairs, messages);
+  const repairs = repairsOf(value.repairs, messages, context);
   if (!repairs) return undefined;
   const episode: Episode = {
-    id, agents: cast.agents, roles: cast.roles, messages,
+    id, agents: cast.agents, context: [...context], roles: cast.roles, messages,
     outcome: { score: outcome.score, success: outcome.success },
     table, repairs,
   };

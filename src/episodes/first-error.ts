@@ -2,6 +2,10 @@
 //  - 'label':        the first message labelled error/harmful, or scored below a threshold;
 //  - 'prefixValue':  the first drop of the judge's success probability larger than a threshold;
 //  - 'binarySearch': an oracle says whether success was still reachable after a prefix.
+// Only players' messages are blamed. A context message (the user, a tool's
+// output) is never a first error: a drop of the success probability at one is
+// blamed on the last player message before it (the context turn revealed what
+// that message did), and binary search bisects the players' messages only.
 import { InputError } from '../core/errors.js';
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
@@ -36,23 +40,41 @@ export interface FirstErrorOptions {
   isRecoverable?: RecoverableOracle;
   /** Force one strategy; default: binarySearch with an oracle, else label, else prefixValue. */
   strategy?: FirstErrorStrategy;
+  /** The speakers who can be blamed (an episode's `agents`); default: every speaker. */
+  players?: readonly string[];
 }
 
 export const DEFAULT_SCORE_THRESHOLD = -0.5;
 export const DEFAULT_DROP_THRESHOLD = 0.3;
 
-/** Index of the first error/harmful label or score below the threshold, or -1. */
-export function firstLabelledError(messages: readonly EpisodeMessage[], scoreThreshold = DEFAULT_SCORE_THRESHOLD): number {
-  return messages.findIndex((message) => isDamaging(message.label) || (message.score !== undefined && message.score < scoreThreshold));
+/** Whether message m can be blamed: by one of `players`, or by anyone when no players are named. */
+function blameable(players: readonly string[] | undefined): (message: EpisodeMessage) => boolean {
+  if (!players) return () => true;
+  const set = new Set(players);
+  return (message) => set.has(message.agent);
 }
 
-/** Index of the first message after which prefixValue fell by more than the threshold, or -1. */
-export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshold = DEFAULT_DROP_THRESHOLD): number {
+/** Index of the first player's error/harmful label or score below the threshold, or -1. */
+export function firstLabelledError(messages: readonly EpisodeMessage[], scoreThreshold = DEFAULT_SCORE_THRESHOLD, players?: readonly string[]): number {
+  const isPlayer = blameable(players);
+  return messages.findIndex((message) => isPlayer(message) && (isDamaging(message.label) || (message.score !== undefined && message.score < scoreThreshold)));
+}
+
+/**
+ * Index of the first message after which prefixValue fell by more than the
+ * threshold, or -1. A fall at a context message is the last player message's
+ * before it; a fall before any player spoke blames no one and only moves the
+ * baseline.
+ */
+export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshold = DEFAULT_DROP_THRESHOLD, players?: readonly string[]): number {
+  const isPlayer = blameable(players);
   let previous: number | undefined;
+  let lastPlayer = -1;
   for (let m = 0; m < messages.length; m++) {
+    if (isPlayer(messages[m])) lastPlayer = m;
     const value = messages[m].prefixValue;
     if (value === undefined) continue;
-    if (previous !== undefined && previous - value > dropThreshold) return m;
+    if (previous !== undefined && previous - value > dropThreshold && lastPlayer >= 0) return lastPlayer;
     previous = value;
   }
   return -1;
@@ -74,22 +96,27 @@ async function ask(oracle: RecoverableOracle, prefixLength: number): Promise<boo
  * Returns the index of its last message (the first error) or -1 when even
  * the whole run is recoverable, with the number of oracle calls: at most
  * ceil(log2(length)) + 1 (one to confirm the whole run is lost, then a
- * bisection of the `length` candidates).
+ * bisection of the `length` candidates). With `candidates` (ascending message
+ * indices), only prefixes ending at those messages are tried, and the index
+ * returned is one of them.
  */
-export async function searchFirstError(length: number, oracle: RecoverableOracle): Promise<{ index: number; calls: number }> {
-  if (length === 0) return { index: -1, calls: 0 };
+export async function searchFirstError(length: number, oracle: RecoverableOracle, candidates?: readonly number[]): Promise<{ index: number; calls: number }> {
+  const count = candidates ? candidates.length : length;
+  // Candidate k (1-based) is the prefix that ends with message end(k - 1).
+  const end = (k: number) => (candidates ? candidates[k] : k);
+  if (count === 0) return { index: -1, calls: 0 };
   let calls = 1;
-  if (await ask(oracle, length)) return { index: -1, calls };
-  // Invariant: prefix `high` is lost; every prefix shorter than `low` is recoverable.
+  if (await ask(oracle, end(count - 1) + 1)) return { index: -1, calls };
+  // Invariant: candidate `high` is lost; every candidate before `low` is recoverable.
   let low = 1;
-  let high = length;
+  let high = count;
   while (low < high) {
     const middle = (low + high) >>> 1;
     calls++;
-    if (await ask(oracle, middle)) low = middle + 1;
+    if (await ask(oracle, end(middle - 1) + 1)) low = middle + 1;
     else high = middle;
   }
-  return { index: high - 1, calls };
+  return { index: end(high - 1), calls };
 }
 
 function located(messages: readonly EpisodeMessage[], index: number, strategy: FirstErrorStrategy, oracleCalls?: number): FirstError | null {
@@ -101,8 +128,8 @@ function located(messages: readonly EpisodeMessage[], index: number, strategy: F
 
 /** The label or prefixValue strategy (the chosen one, else label then prefixValue); needs no oracle. */
 export function annotatedFirstError(messages: readonly EpisodeMessage[], options: FirstErrorOptions = {}): FirstError | null {
-  const byLabel = () => located(messages, firstLabelledError(messages, options.scoreThreshold), 'label');
-  const byValue = () => located(messages, firstValueDrop(messages, options.dropThreshold), 'prefixValue');
+  const byLabel = () => located(messages, firstLabelledError(messages, options.scoreThreshold, options.players), 'label');
+  const byValue = () => located(messages, firstValueDrop(messages, options.dropThreshold, options.players), 'prefixValue');
   if (options.strategy === 'label') return byLabel();
   if (options.strategy === 'prefixValue') return byValue();
   return byLabel() ?? byValue();
@@ -112,7 +139,14 @@ export function annotatedFirstError(messages: readonly EpisodeMessage[], options
 export async function findFirstError(messages: readonly EpisodeMessage[], options: FirstErrorOptions = {}): Promise<FirstError | null> {
   const strategy = options.strategy ?? (options.isRecoverable ? 'binarySearch' : undefined);
   if (strategy !== 'binarySearch') return annotatedFirstError(messages, options);
-  if (!options.isRecoverable) throw new InputError("strategy 'binarySearch' needs an isRecoverable(prefixLength) oracle");
-  const { index, calls } = await searchFirstError(messages.length, options.isRecoverable);
+  const oracle = options.isRecoverable;
+  if (!oracle) throw new InputError("strategy 'binarySearch' needs an isRecoverable(prefixLength) oracle");
+  // The candidates are the prefixes that end with a player's message; the oracle still sees message counts.
+  const isPlayer = blameable(options.players);
+  const ends: number[] = [];
+  messages.forEach((message, m) => {
+    if (isPlayer(message)) ends.push(m);
+  });
+  const { index, calls } = await searchFirstError(messages.length, oracle, ends);
   return located(messages, index, 'binarySearch', calls);
 }

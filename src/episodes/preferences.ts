@@ -4,6 +4,8 @@
 //  - in a failed episode, each corrective attempt against the error it answers;
 //  - when the first error has no repair, unpaired rows for KTO: the error
 //    (label false) and the corrective attempts (label true).
+// Context messages (user, system, tools) are part of every prompt, as user
+// turns named after their speaker, but are never chosen, rejected or judged.
 import type { Episode, EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
 
@@ -94,8 +96,10 @@ export function preferencesOf(episode: Episode, firstError: number): Preference[
 
   let answered = firstError;
   const correctives: number[] = [];
+  const players = new Set(episode.agents);
   for (let m = firstError + 1; m < messages.length; m++) {
     const message = messages[m];
+    if (!players.has(message.agent)) continue;
     if (isDamaging(message.label)) answered = m;
     if (message.label !== 'corrective') continue;
     correctives.push(m);

@@ -160,7 +160,11 @@ export function splitCredit(credit: number, messages: readonly EpisodeMessage[],
   return rewards;
 }
 
-/** Message rewards of a successful episode: each agent's credit split over its own messages (`tolerances[i]`: see splitCredit). */
+/**
+ * Message rewards of a successful episode: each agent's credit split over its
+ * own messages (`tolerances[i]`: see splitCredit). Messages by speakers not in
+ * `agents` (context: user, system, tools) carry no credit; their entries stay 0.
+ */
 export function successRewards(
   agents: readonly string[],
   credits: ArrayLike<number>,
@@ -169,7 +173,7 @@ export function successRewards(
   tolerances?: ArrayLike<number>,
 ): Float64Array {
   const byAgent = new Map<string, number[]>(agents.map((agent) => [agent, []]));
-  messages.forEach((message, m) => byAgent.get(message.agent)!.push(m));
+  messages.forEach((message, m) => byAgent.get(message.agent)?.push(m));
   const rewards = new Float64Array(messages.length);
   agents.forEach((agent, i) => {
     const indices = byAgent.get(agent)!;

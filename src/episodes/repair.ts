@@ -10,12 +10,19 @@
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging, messageQuality } from './refine.js';
 
-/** Repair-aware rewards of a failed episode's messages, given the index of its first error (see the module comment). */
-export function failureRewards(messages: readonly EpisodeMessage[], firstError: number, bound: number): Float64Array {
+/**
+ * Repair-aware rewards of a failed episode's messages, given the index of its
+ * first error (see the module comment). With `players`, messages by anyone
+ * else (context: user, system, tools) are passed over: their entries stay 0
+ * and their labels neither raise nor clear an error.
+ */
+export function failureRewards(messages: readonly EpisodeMessage[], firstError: number, bound: number, players?: readonly string[]): Float64Array {
   const rewards = new Float64Array(messages.length);
+  const isPlayer = players ? new Set(players) : undefined;
   let standing = false;
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m];
+    if (isPlayer && !isPlayer.has(message.agent)) continue;
     const q = messageQuality(message);
     if (m === firstError) {
       rewards[m] = -bound;

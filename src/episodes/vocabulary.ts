@@ -1,5 +1,5 @@
 // The episode's normal form and its vocabulary, shared by the schema
-// (episode.ts) and the fast validation path (episode-fast.ts).
+// (episode.ts) and the fast validation path (fast-validation.ts).
 
 /** The labels a judge may give a message. */
 export const MESSAGE_LABELS = ['helpful', 'neutral', 'redundant', 'harmful', 'error', 'corrective'] as const;
@@ -23,7 +23,15 @@ export interface EpisodeMessage {
 export interface Episode {
   id: string;
   task?: string;
+  /** The players: the speakers who get credit, rewards and blame. */
   agents: string[];
+  /**
+   * Speakers whose messages are part of the transcript but who are not players
+   * (the user, a system prompt, tool outputs, a human): their messages stay in
+   * every transcript, prompt and counterfactual, and get no credit, reward or
+   * blame. Empty for records without `context`.
+   */
+  context: string[];
   roles: Array<string | undefined>;
   messages: EpisodeMessage[];
   outcome: { score: number; success: boolean };
@@ -32,3 +40,13 @@ export interface Episode {
   repairs: Array<{ message: string; content: string }>;
 }
 
+
+/** The players' messages' indices, in order: the messages that earn credit, rewards and blame. */
+export function playerMessageIndices(episode: Pick<Episode, 'agents' | 'messages'>): number[] {
+  const players = new Set(episode.agents);
+  const indices: number[] = [];
+  episode.messages.forEach((message, m) => {
+    if (players.has(message.agent)) indices.push(m);
+  });
+  return indices;
+}

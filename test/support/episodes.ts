@@ -13,6 +13,8 @@ export interface RandomEpisodeOptions {
   labelled?: number;
   scored?: number;
   harmful?: boolean;
+  /** Context speakers (user0, user1, ...; not players) whose messages are mixed in. Default 0. */
+  context?: number;
 }
 
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)];
@@ -23,8 +25,10 @@ export function randomEpisode(seed: number, options: RandomEpisodeOptions = {}):
   const agents = Array.from({ length: n }, (_, i) => `agent${i}`);
   const count = options.messages ?? n + Math.floor(random() * 8);
   const labels = options.harmful === false ? MESSAGE_LABELS.filter((label) => label !== 'harmful' && label !== 'error') : MESSAGE_LABELS;
+  const context = Array.from({ length: options.context ?? 0 }, (_, i) => `user${i}`);
   const messages = Array.from({ length: count }, (_, m) => {
-    const message: Record<string, unknown> = { id: `m${m}`, agent: m < n ? agents[m] : pick(agents, random), content: `message ${m}` };
+    const speaker = m < n ? agents[m] : context.length > 0 && random() < 0.3 ? pick(context, random) : pick(agents, random);
+    const message: Record<string, unknown> = { id: `m${m}`, agent: speaker, content: `message ${m}` };
     if (random() < (options.labelled ?? 0.6)) message.label = pick(labels, random);
     if (random() < (options.scored ?? 0.5)) message.score = Math.round((2 * random() - 1) * 100) / 100;
     if (random() < 0.5) message.prefixValue = Math.round(random() * 100) / 100;
@@ -37,5 +41,6 @@ export function randomEpisode(seed: number, options: RandomEpisodeOptions = {}):
     coalitions.push({ agents: members, value: mask === 0 ? 0 : Math.round((random() * members.length * 0.4 - 0.1) * 1000) / 1000 });
   }
   const score = coalitions[size - 1].value;
-  return { id: `ep-${seed}`, task: `task ${seed}`, agents, messages, outcome: { score, success: options.success ?? random() < 0.5 }, coalitions };
+  const record = { id: `ep-${seed}`, task: `task ${seed}`, agents, messages, outcome: { score, success: options.success ?? random() < 0.5 }, coalitions };
+  return context.length > 0 ? { ...record, context } : record;
 }
