@@ -83,4 +83,41 @@ describe('input guards', () => {
     await expect(attributeEpisode({}, { bund: 2 } as never)).rejects.toThrow(/options\.bund: unknown option \(did you mean bound\?\)/);
     await expect(attributeEpisodes([], { stratgy: 'label' } as never)).rejects.toThrow(/options\.stratgy: unknown option \(did you mean strategy\?\)/);
   });
+
+  it('bad values name the field, the value given and what was expected, never a TypeError or a bare "Invalid input"', async () => {
+    const table = { players: ['a'], values: [0, 1] };
+    await expect(shapley({ players: ['a'], values: [0n, 1n] } as never)).rejects.toThrow(/values\[0\] \(mask 0 = \{\}\): expected a finite number, got the BigInt 0n/);
+    await expect(shapley({ players: [1, 2], values: [0, 1, 1, 2] } as never)).rejects.toThrow(/players\[0\]: expected a string, got 1/);
+    for (const [options, given] of [[5, '5'], ['x', '"x"'], [[], 'an array of 0'], [['budget'], 'an array of 1']] as const) {
+      const expected = new RegExp(`^options: expected an object of options \\(method, budget, seed, pool\\), got ${given.replace(/[[\]]/g, '\\$&')}$`);
+      await expect(shapley(table, options as never)).rejects.toThrow(expected);
+    }
+    await expect(shapley({ players: ['a'], evaluate: () => 1 }, 7 as never)).rejects.toThrow(/^options: expected an object of options \(method, budget/);
+    expect(() => soumGame(3, 'x' as never)).toThrow(/^terms: expected an array of \{ members: number\[\], coefficient: number \}, got "x"$/);
+    expect(() => airportGame('123' as never)).toThrow(/^costs: expected an array of numbers, got "123"$/);
+    expect(() => quadraticGame([1, 2], 4 as never)).toThrow(/^pairwise: expected an array of numbers, got 4$/);
+    expect(() => votingGame([1, 1n] as never, 1)).toThrow(/weights\[1\]: expected a finite number, got the BigInt 1n/);
+  });
+
+  it('shapleyBatch: a hole in a sparse array is named; batches beyond one Wasm block (1 GiB) are split, not refused', async () => {
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(shapleyBatch([[0, 1], , [0, 1]] as never)).rejects.toThrow(/^tables\[1\]: expected a Float64Array or an array of numbers, got a hole \(the array is sparse\)$/);
+    await expect(shapleyBatch('x' as never)).rejects.toThrow(/^tables: expected an array of value tables, got "x"$/);
+    // 129 tables of 2^20 values: 1,032 MiB packed, more than one Wasm block holds. The same table object keeps the test's own memory small.
+    const n = 20;
+    const table = new Float64Array(2 ** n);
+    for (let mask = 0; mask < table.length; mask++) table[mask] = (mask & 1) * 3 + popcount(mask >>> 1);
+    const results = await shapleyBatch(Array.from({ length: 129 }, () => table));
+    expect(results).toHaveLength(129);
+    for (const values of [results[0], results[128]]) {
+      expect(values[0]).toBeCloseTo(3 + 0, 9);
+      for (let i = 1; i < n; i++) expect(values[i]).toBeCloseTo(1, 9);
+    }
+  });
 });
+
+function popcount(mask: number): number {
+  let count = 0;
+  for (let m = mask; m !== 0; m &= m - 1) count++;
+  return count;
+}

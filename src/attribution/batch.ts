@@ -3,6 +3,8 @@ import { InputError } from '../core/errors.js';
 import { exactShapleyBatch } from '../core/exact.js';
 import { finiteSums } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
+import { describe } from '../core/validate.js';
+import { MAX_BLOCK_BYTES } from '../core/wasm/window.js';
 
 /**
  * Exact Shapley values of many small value tables in one Wasm call, so that
@@ -14,10 +16,14 @@ import { EXACT_MAX_PLAYERS } from '../core/table.js';
  * // first = Float64Array [1], second = Float64Array [1.5, 1.5]
  */
 export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]>): Promise<Float64Array[]> {
-  if (!Array.isArray(tables)) throw new InputError('tables: expected an array of value tables');
-  const checked = tables.map((table, k) => {
+  if (!Array.isArray(tables)) throw new InputError(`tables: expected an array of value tables, got ${describe(tables)}`);
+  // A plain loop: map() would skip the holes of a sparse array and hand them on as tables.
+  const checked: Float64Array[] = [];
+  for (let k = 0; k < tables.length; k++) {
+    const table: unknown = tables[k];
     if (!(table instanceof Float64Array) && !Array.isArray(table)) {
-      throw new InputError(`tables[${k}]: expected a Float64Array or an array of numbers`);
+      const given = k in tables ? describe(table) : 'a hole (the array is sparse)';
+      throw new InputError(`tables[${k}]: expected a Float64Array or an array of numbers, got ${given}`);
     }
     const n = Math.log2(table.length);
     if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_PLAYERS) {
@@ -26,12 +32,34 @@ export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]
     for (let mask = 0; mask < table.length; mask++) {
       const value: unknown = table[mask];
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new InputError(`tables[${k}][${mask}]: expected a finite number, got ${String(value)}`);
+        throw new InputError(`tables[${k}][${mask}]: expected a finite number, got ${describe(value)}`);
       }
     }
-    return table instanceof Float64Array ? table : Float64Array.from(table);
-  });
-  const results = await exactShapleyBatch(checked);
+    checked.push(table instanceof Float64Array ? table : Float64Array.from(table as number[]));
+  }
+  const results: Float64Array[] = [];
+  for (const group of groupsThatFit(checked)) results.push(...(await exactShapleyBatch(group)));
   results.forEach((values, k) => finiteSums(values, `tables[${k}]`));
   return results;
+}
+
+/** Values one Wasm call takes: the packed tables are one allocation block. */
+const VALUES_PER_CALL = Math.floor(MAX_BLOCK_BYTES / 8);
+
+/** Consecutive runs of tables whose values fit one Wasm call (a table holds at most 2^26 values, so each fits alone). */
+function groupsThatFit(tables: Float64Array[]): Float64Array[][] {
+  const groups: Float64Array[][] = [];
+  let group: Float64Array[] = [];
+  let values = 0;
+  for (const table of tables) {
+    if (group.length > 0 && values + table.length > VALUES_PER_CALL) {
+      groups.push(group);
+      group = [];
+      values = 0;
+    }
+    group.push(table);
+    values += table.length;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }

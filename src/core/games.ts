@@ -2,6 +2,7 @@
 // serve tests and benchmarks at sizes where no table fits, and users who want
 // to see the kernels' speed on a known answer.
 import { InputError } from './errors.js';
+import { describe } from './validate.js';
 
 /** The built-in game families whose v(S) is computed inside Wasm. */
 export type BuiltinKind = 'soum' | 'quadratic' | 'airport' | 'voting';
@@ -58,9 +59,16 @@ export function paramsFit(kind: BuiltinKind, n: number, p: Float64Array): boolea
   return true;
 }
 
+/** Throws unless `values` is an array or typed array (a string or a number would be read as one). */
+function checkList(values: unknown, field: string): void {
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
+    throw new InputError(`${field}: expected an array of numbers, got ${describe(values)}`);
+  }
+}
+
 function checkFinite(values: ArrayLike<number>, field: string): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new InputError(`${field}[${i}]: expected a finite number, got ${values[i]}`);
+    if (!Number.isFinite(values[i])) throw new InputError(`${field}[${i}]: expected a finite number, got ${describe(values[i])}`);
   }
 }
 
@@ -82,8 +90,9 @@ export interface UnanimityTerm {
  */
 export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPlayers(n)): BuiltinGame {
   checkPlayerCount(n, 'soumGame');
+  if (!Array.isArray(terms)) throw new InputError(`terms: expected an array of { members: number[], coefficient: number }, got ${describe(terms)}`);
   terms.forEach((term, t) => {
-    if (!Array.isArray(term?.members)) throw new InputError(`terms[${t}]: expected { members: number[], coefficient: number }, got ${JSON.stringify(term)}`);
+    if (!Array.isArray(term?.members)) throw new InputError(`terms[${t}]: expected { members: number[], coefficient: number }, got ${describe(term)}`);
   });
   // Layout: [count, coefficients, masks (u64)], then an index for incremental
   // evaluation in Wasm: term sizes, per-player offsets, term ids by player.
@@ -97,12 +106,12 @@ export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPla
   params[0] = terms.length;
   terms.forEach((term, t) => {
     if (!Number.isFinite(term.coefficient)) {
-      throw new InputError(`terms[${t}].coefficient: expected a finite number, got ${term.coefficient}`);
+      throw new InputError(`terms[${t}].coefficient: expected a finite number, got ${describe(term.coefficient)}`);
     }
     let mask = 0n;
     for (const member of term.members) {
       if (!Number.isInteger(member) || member < 0 || member >= n) {
-        throw new InputError(`terms[${t}].members: expected player indices in [0, ${n}), got ${member}`);
+        throw new InputError(`terms[${t}].members: expected player indices in [0, ${n}), got ${describe(member)}`);
       }
       if (!(mask & (1n << BigInt(member)))) termsByPlayer[member].push(t);
       mask |= 1n << BigInt(member);
@@ -124,6 +133,8 @@ export function soumGame(n: number, terms: UnanimityTerm[], players = defaultPla
 
 /** v(S) = sum_{i in S} linear[i] + sum_{i<j in S} pairwise[i*n+j] (upper triangle is read). */
 export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<number>, players = defaultPlayers(linear.length)): BuiltinGame {
+  checkList(linear, 'linear');
+  checkList(pairwise, 'pairwise');
   const n = linear.length;
   checkPlayerCount(n, 'quadraticGame');
   if (pairwise.length !== n * n) {
@@ -144,6 +155,7 @@ export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<num
  * closedFormShapley(airportGame([1, 3])); // Float64Array [0.5, 2.5]
  */
 export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(costs.length)): BuiltinGame {
+  checkList(costs, 'costs');
   checkPlayerCount(costs.length, 'airportGame');
   checkFinite(costs, 'costs');
   return { players: fitPlayers(players, costs.length), builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
@@ -157,9 +169,10 @@ export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(c
  * (await shapley(votingGame([1, 1, 1], 2))).values; // Float64Array [1/3, 1/3, 1/3]
  */
 export function votingGame(weights: ArrayLike<number>, quota: number, players = defaultPlayers(weights.length)): BuiltinGame {
+  checkList(weights, 'weights');
   checkPlayerCount(weights.length, 'votingGame');
   checkFinite(weights, 'weights');
-  if (!Number.isFinite(quota)) throw new InputError(`quota: expected a finite number, got ${quota}`);
+  if (!Number.isFinite(quota)) throw new InputError(`quota: expected a finite number, got ${describe(quota)}`);
   const params = new Float64Array(1 + weights.length);
   params[0] = quota;
   params.set(weights as ArrayLike<number>, 1);

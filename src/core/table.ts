@@ -1,7 +1,7 @@
 // Validation of value-table games: the table is indexed by coalition bitmask.
 import { InputError } from './errors.js';
 import { playersSchema, tableGameSchema } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import { describe, parseOrThrow } from './validate.js';
 
 /**
  * The largest table exact methods accept: 2^26 values (512 MiB). The Wasm
@@ -72,8 +72,7 @@ export function checkFiniteValues(values: ArrayLike<unknown>, players: string[])
   for (let mask = 0; mask < values.length; mask++) {
     const value: unknown = values[mask];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      const shown = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-      throw new InputError(`values[${mask}] (${describeMask(mask, players)}): expected a finite number, got ${shown}`);
+      throw new InputError(`values[${mask}] (${describeMask(mask, players)}): expected a finite number, got ${describe(value)}`);
     }
   }
 }

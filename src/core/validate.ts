@@ -13,13 +13,25 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Parses `value` with `schema`; throws an InputError listing every issue. */
 export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, context?: string): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues: InputIssue[] = result.error.issues.map((issue) => ({
     path: formatPath(issue.path),
-    message: issue.message,
+    message: issue.message === ZOD_DEFAULT_MESSAGE ? plainMessage(issue) : issue.message,
   }));
   throw new InputError(issues, context);
+}
+
+/** What zod/mini says when a schema gives no message of its own: it names neither value nor expectation. */
+const ZOD_DEFAULT_MESSAGE = 'Invalid input';
+
+const EXPECTED: Record<string, string> = { string: 'a string', number: 'a number', object: 'an object', array: 'an array', boolean: 'true or false', function: 'a function' };
+
+/** A message for an issue zod left bare: what was expected and what was given. */
+function plainMessage(issue: { code: string; expected?: unknown; input?: unknown }): string {
+  const given = `got ${issue.input === undefined ? 'nothing' : describe(issue.input)}`;
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string') return `expected ${EXPECTED[issue.expected] ?? issue.expected}, ${given}`;
+  return `invalid value, ${given}`;
 }
 
 /** A non-null, non-array object: a record whose fields can be read. */
@@ -33,6 +45,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
   return typeof value;
 }
 
@@ -41,7 +54,8 @@ export function describe(value: unknown): string {
  * nearest known name: a misspelled option would otherwise run with defaults.
  */
 export function checkKnownOptions(options: unknown, known: readonly string[]): void {
-  if (!options || typeof options !== 'object') return;
+  if (options === undefined || options === null) return;
+  if (!isRecord(options)) throw new InputError(`options: expected an object of options (${known.join(', ')}), got ${describe(options)}`);
   const issues = Object.keys(options)
     .filter((key) => !known.includes(key))
     .map((key) => {
