@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adoptCache, CoalitionCache, membersOf } from '../src/evaluator/coalition-cache.js';
 import { InputError } from '../src/core/errors.js';
 import { names } from './support/random.js';
+import { shapley } from '../src/attribution/shapley.js';
 
 function maskOf(members: number[], words: number): Uint32Array {
   const mask = new Uint32Array(words);
@@ -58,5 +59,17 @@ describe('CoalitionCache', () => {
     expect(() => adoptCache({ ...json, coalitions: { '0x1': 1 } }, ['a', 'b'])).toThrow(/lowercase hex/);
     expect(() => adoptCache({ ...json, format: 'x' }, ['a', 'b'])).toThrow(/format/);
     expect(() => cache.get(['zed'])).toThrow(/unknown player "zed"/);
+  });
+
+  it('refuses duplicate or non-string player names, in the constructor and in JSON, naming the culprit', async () => {
+    expect(() => new CoalitionCache(['a', 'a', 'c'])).toThrow(InputError);
+    expect(() => new CoalitionCache(['a', 'a', 'c'])).toThrow(/cache: players\[1\]: duplicate player name "a" \(also at players\[0\]\)/);
+    const json = { format: 'agent-credit/coalition-cache', version: 1, players: ['a', 'a', 'c'], coalitions: { '0': 0, '1': 10, '5': 12 } };
+    expect(() => CoalitionCache.fromJSON(json)).toThrow(/cache: players\[1\]: duplicate player name "a"/);
+    // Before: the masks of both "a"s merged when renumbered for the game, and the values came out wrong without a word.
+    const game = { players: ['a', 'b', 'c'], evaluate: (s: string[]) => (s.includes('a') ? 10 : 0) + s.length };
+    await expect(shapley(game, { method: 'exact', cache: json })).rejects.toThrow(/cache: players\[1\]: duplicate player name "a"/);
+    expect(() => CoalitionCache.fromJSON({ ...json, players: [1, 'b', 'c'] })).toThrow(/cache: players\[0\]: expected a string, got 1$/);
+    expect(() => new CoalitionCache([] as string[])).toThrow(/cache: players: expected at least one player/);
   });
 });

@@ -3,7 +3,8 @@
 import * as z from 'zod/mini';
 import { InputError } from '../core/errors.js';
 import { maskWords, type MaskBatch } from '../estimators/ask-tell.js';
-import { parseOrThrow } from '../core/validate.js';
+import { describe, isRecord, parseOrThrow } from '../core/validate.js';
+import { playersSchema } from '../core/schemas.js';
 
 /** The JSON form of a cache: `coalitions` maps a hex bitmask (bit i = players[i]) to v(S). */
 export interface CoalitionCacheJSON {
@@ -20,16 +21,20 @@ type Key = number | string;
 
 const HEX_MASK = /^(0|[1-9a-f][0-9a-f]*)$/;
 
+// The coalitions are checked by fromJSON's own loop: a schema per entry makes a million-entry cache take seconds.
 const cacheJsonSchema = z.object({
   format: z.literal(CACHE_FORMAT, { error: `expected "${CACHE_FORMAT}"` }),
   version: z.literal(1, { error: 'expected version 1' }),
-  players: z.array(z.string(), { error: 'expected the array of player names the cache was recorded for' }),
-  coalitions: z.record(
-    z.string(),
-    z.number({ error: 'expected a finite number' }).check(z.refine(Number.isFinite, 'expected a finite number')),
-    { error: 'expected an object mapping hex bitmasks to values' },
-  ),
+  players: playersSchema,
+  coalitions: z.custom<Record<string, number>>(isRecord, { error: 'expected an object mapping hex bitmasks to values' }),
 });
+
+const cachePlayersSchema = z.object({ players: playersSchema });
+
+/** The players a cache is kept for: unique non-empty names, or an InputError naming the culprit. */
+function checkCachePlayers(players: unknown): string[] {
+  return parseOrThrow(cachePlayersSchema, { players }, 'cache').players;
+}
 
 /**
  * Evaluated coalitions of one game. `result.cache` of an evaluator run is one;
@@ -44,7 +49,8 @@ export class CoalitionCache {
   private readonly values = new Map<Key, number>();
 
   constructor(players: readonly string[]) {
-    this.players = [...players];
+    // Two players under one name would share a bit once masks are renumbered: values silently wrong.
+    this.players = checkCachePlayers(players);
     this.words = maskWords(players.length);
     this.numeric = players.length <= 53;
   }
@@ -95,14 +101,21 @@ export class CoalitionCache {
     const json = parseOrThrow(cacheJsonSchema, typeof input === 'string' ? parseJson(input) : input, 'cache');
     const cache = new CoalitionCache(json.players);
     const n = json.players.length;
-    for (const [hex, value] of Object.entries(json.coalitions)) {
+    const digits = Math.ceil(n / 4);
+    for (const hex in json.coalitions) {
+      if (!Object.prototype.hasOwnProperty.call(json.coalitions, hex)) continue;
+      const value: unknown = json.coalitions[hex];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InputError(`cache.coalitions.${hex}: expected a finite number, got ${describe(value)}`);
+      }
       if (!HEX_MASK.test(hex)) {
         throw new InputError(`cache.coalitions: key ${JSON.stringify(hex)} is not a lowercase hex bitmask (bit i = players[i])`);
       }
-      if (hex.length > Math.ceil(n / 4) || (hex !== '0' && highestBit(hex) >= n)) {
+      if (hex.length > digits || (hex !== '0' && highestBit(hex) >= n)) {
         throw new InputError(`cache.coalitions: mask ${hex} has a bit beyond the ${n} players of the cache`);
       }
-      cache.store(cache.keyOf(hexToWords(hex, cache.words), 0), value);
+      // Masks up to 53 bits are their own keys (keyOf's numbers); wider ones are keyed by their hex.
+      cache.store(cache.numeric ? parseInt(hex, 16) : hex, value);
     }
     return cache;
   }
