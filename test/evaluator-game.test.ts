@@ -249,6 +249,18 @@ describe('shapley() on evaluator games', () => {
     expect(last.elapsedMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('evaluate values whose sums overflow are an InputError, never non-finite credit with stopReason complete', async () => {
+    const players = names(4);
+    const evaluate = (c: string[]) => (c.length % 2 ? 1.7e308 : -1.7e308);
+    const overflow = /^values: the sums overflow float64/;
+    await expect(shapley({ players, evaluate }, { method: 'exact' })).rejects.toThrow(overflow);
+    for (const method of ['permutation', 'msr', 'svarm', 'kernel', 'stratified'] as const) {
+      const outcome = await shapley({ players, evaluate }, { method, budget: 12 }).catch((e: Error) => e);
+      if (outcome instanceof Error) expect(outcome).toBeInstanceOf(InputError);
+      else expect(Array.from(outcome.values).every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('validates the game and options before any call, naming the field', async () => {
     let calls = 0;
     const evaluate = () => ++calls;

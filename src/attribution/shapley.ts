@@ -10,7 +10,7 @@ import { createWasmSampler, SAMPLED_MAX_BUDGET, type WasmMethod } from '../estim
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
 import type { IndexKind } from '../pool/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
-import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
+import { checkKnownOptions, describe, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 
 /** A game the attribution functions accept: a full value table or a built-in game. */
@@ -221,13 +221,7 @@ async function exactValues(game: CheckedGame, index: IndexKind, pool?: PoolRunne
   return finiteSums(await (index === 'shapley' ? exactShapleyValues(table, n) : exactBanzhafValues(table, n)));
 }
 
-/** Values of finite inputs are non-finite only when the sums overflow: an error, never infinities or NaN as credit (internal). */
-export function finiteSums<T extends ArrayLike<number>>(values: T, field = 'values'): T {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new InputError(`${field}: the sums overflow float64 (values near the largest double); scale the values down`);
-  }
-  return values;
-}
+export { finiteSums };
 
 /** Scans a table checkGame left unscanned, before anything but the pool's exact pass reads it. */
 function scanValues(game: CheckedGame): void {

@@ -74,3 +74,15 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/**
+ * Values computed from finite inputs are non-finite only when the sums
+ * overflow: an error, never infinities or NaN as credit (tables, built-in and
+ * evaluator games alike).
+ */
+export function finiteSums<T extends ArrayLike<number>>(values: T, field = 'values'): T {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new InputError(`${field}: the sums overflow float64 (values near the largest double); scale the values down`);
+  }
+  return values;
+}

@@ -10,7 +10,7 @@ import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET, W
 import type { CoalitionSampler, SamplerEstimate } from '../estimators/ask-tell.js';
 import { driveSampler, type Progress, type StopReason } from './driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from '../core/schemas.js';
-import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
+import { checkKnownOptions, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 
 /** A game whose v(S) comes from calling `evaluate` with the names of S's players. */
@@ -213,8 +213,9 @@ export async function runOnEvaluator(
     sampler.dispose();
   }
   const { estimate, stopReason } = outcome;
+  // Finite evaluate results near the largest double can still overflow the kernels' sums.
   return {
-    players, values: estimate.values, stderr: estimate.stderr, stopReason,
+    players, values: finiteSums(estimate.values), stderr: estimate.stderr, stopReason,
     evaluations: source.evaluations, calls: source.calls, cacheHits: source.cacheHits, cache,
   };
 }
