@@ -249,6 +249,21 @@ describe('shapley() on evaluator games', () => {
     expect(last.elapsedMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('a throwing onProgress rejects the run with its error: no unhandled rejection, no hang', async () => {
+    const players = names(6);
+    const failure = new Error('progress display crashed');
+    const onProgress = () => {
+      throw failure;
+    };
+    // Values arriving after the 100 ms progress interval make the report fire mid-batch, inside the evaluator's promise callbacks.
+    const slow = (c: string[]) => new Promise<number>((resolve) => setTimeout(() => resolve(c.length), 150));
+    for (const evaluate of [(c: string[]) => c.length, (c: string[]) => Promise.resolve(c.length), slow]) {
+      for (const method of ['exact', 'permutation', 'msr'] as const) {
+        await expect(shapley({ players, evaluate }, { method, budget: method === 'exact' ? undefined : 40, onProgress })).rejects.toBe(failure);
+      }
+    }
+  });
+
   it('evaluate values whose sums overflow are an InputError, never non-finite credit with stopReason complete', async () => {
     const players = names(4);
     const evaluate = (c: string[]) => (c.length % 2 ? 1.7e308 : -1.7e308);

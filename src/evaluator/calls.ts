@@ -98,7 +98,13 @@ export class CachedEvaluator implements CoalitionSource {
       const record = (key: Key, indexes: number[], value: number) => {
         this.cache.store(key, value);
         for (const i of indexes) out[i] = value;
-        if (!finished) onValue?.();
+        if (finished) return;
+        // A throwing progress callback fails the run with its error (inside a `.then` it would go unhandled).
+        try {
+          onValue?.();
+        } catch (error) {
+          fail(error);
+        }
       };
       const launch = () => {
         while (!finished && active < this.settings.concurrency && next < jobs.length) {
