@@ -143,4 +143,41 @@ describe('CachedEvaluator', () => {
     expect(deferred.calls.length).toBe(3);
     expect(cache.size).toBe(3);
   });
+
+  it('a call that times out but resolves later was paid for: its value lands in the cache', async () => {
+    const deferred = deferredEvaluator();
+    const cache = new CoalitionCache(players);
+    const source = new CachedEvaluator(players, deferred.evaluate, cache, { ...settings, timeoutMs: 5 });
+    const error = await source.values(Uint32Array.of(3)).catch((e) => e);
+    expect(error).toBeInstanceOf(EvaluatorError);
+    expect(error.message).toBe('evaluate failed for coalition {a, b}: no value within timeoutMs = 5 ms');
+    deferred.calls[0].resolve(0.75);
+    await nextMacrotask();
+    expect(cache.get(['a', 'b'])).toBe(0.75);
+  });
+
+  it('an evaluator that edits its coalition array changes neither the retry nor the error', async () => {
+    const seen: string[] = [];
+    const evaluate = (coalition: string[]) => {
+      seen.push(coalition.join(''));
+      coalition.reverse().push('zzz');
+      throw new Error('busy');
+    };
+    const error = await new CachedEvaluator(players, evaluate, new CoalitionCache(players), { ...settings, retries: 2 }).values(Uint32Array.of(11)).catch((e) => e);
+    expect(seen).toEqual(['abd', 'abd', 'abd']);
+    expect(error.coalition).toEqual(['a', 'b', 'd']);
+    expect(error.message).toBe('evaluate failed for coalition {a, b, d} (3 attempts): busy');
+  });
+
+  it('an error whose toString or message throws still gives an EvaluatorError naming the coalition', async () => {
+    const hostile = { toString: () => { throw new Error('no text'); } };
+    const withMessage = Object.defineProperty(new Error(), 'message', { get: () => { throw new Error('no text'); } });
+    for (const cause of [hostile, withMessage]) {
+      const evaluate = () => { throw cause; };
+      const error = await new CachedEvaluator(players, evaluate, new CoalitionCache(players), settings).values(Uint32Array.of(1)).catch((e) => e);
+      expect(error).toBeInstanceOf(EvaluatorError);
+      expect(error.message).toBe('evaluate failed for coalition {a}: the error thrown cannot be shown as text (its message or toString threw)');
+      expect(error.cause).toBe(cause);
+    }
+  });
 });

@@ -113,7 +113,7 @@ export class CachedEvaluator implements CoalitionSource {
           this.evaluations++;
           let result: number | Promise<number>;
           try {
-            result = this.attempt(membersOf(masks, indexes[0], this.players), 1);
+            result = this.attempt(key, membersOf(masks, indexes[0], this.players), 1);
           } catch (error) {
             return fail(error);
           }
@@ -144,31 +144,42 @@ export class CachedEvaluator implements CoalitionSource {
   }
 
   /** One call of evaluate, checked; retried on failure. Synchronous evaluators stay synchronous. */
-  private attempt(coalition: string[], attempt: number): number | Promise<number> {
+  private attempt(key: Key, coalition: readonly string[], attempt: number): number | Promise<number> {
     const { signal } = this.controller;
     this.calls++;
     let result: number | PromiseLike<number>;
     try {
-      result = this.evaluate(coalition, { signal });
+      // A copy each time: an evaluator that sorts or edits its argument must not change what is retried or named in errors.
+      result = this.evaluate([...coalition], { signal });
     } catch (error) {
-      return this.retryOrFail(coalition, attempt, error);
+      return this.retryOrFail(key, coalition, attempt, error);
     }
-    if (!isThenable(result)) return this.check(coalition, attempt, result);
-    return this.settle(result).then(
-      (value) => this.check(coalition, attempt, value),
-      (error) => this.retryOrFail(coalition, attempt, error),
+    if (!isThenable(result)) return this.check(key, coalition, attempt, result);
+    return this.settle(key, result).then(
+      (value) => this.check(key, coalition, attempt, value),
+      (error) => this.retryOrFail(key, coalition, attempt, error),
     );
   }
 
-  private settle(result: PromiseLike<number>): Promise<number> {
+  /**
+   * The call's value, or a rejection once `timeoutMs` passes. A value that
+   * arrives after its timeout was still paid for: it goes into the cache
+   * (unless another attempt filled it), so a resumed run does not pay again.
+   */
+  private settle(key: Key, result: PromiseLike<number>): Promise<number> {
     const { timeoutMs } = this.settings;
     if (timeoutMs === undefined) return Promise.resolve(result);
     return new Promise((resolve, reject) => {
-      const done = this.timer(timeoutMs, () => reject(new Error(`no value within timeoutMs = ${timeoutMs} ms`)));
+      let late = false;
+      const done = this.timer(timeoutMs, () => {
+        late = true;
+        reject(new Error(`no value within timeoutMs = ${timeoutMs} ms`));
+      });
       Promise.resolve(result).then(
         (value) => {
           done();
-          resolve(value);
+          if (!late) resolve(value);
+          else if (typeof value === 'number' && Number.isFinite(value) && this.cache.lookup(key) === undefined) this.cache.store(key, value);
         },
         (error) => {
           done();
@@ -201,28 +212,28 @@ export class CachedEvaluator implements CoalitionSource {
     return cancel;
   }
 
-  private check(coalition: string[], attempt: number, value: unknown): number | Promise<number> {
+  private check(key: Key, coalition: readonly string[], attempt: number, value: unknown): number | Promise<number> {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    return this.retryOrFail(coalition, attempt, new TypeError(`expected a finite number, got ${describe(value)}`));
+    return this.retryOrFail(key, coalition, attempt, new TypeError(`expected a finite number, got ${describe(value)}`));
   }
 
-  private retryOrFail(coalition: string[], attempt: number, cause: unknown): number | Promise<number> {
+  private retryOrFail(key: Key, coalition: readonly string[], attempt: number, cause: unknown): number | Promise<number> {
     const { signal } = this.controller;
-    if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError(coalition, cause, this.cache, attempt);
+    if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError([...coalition], cause, this.cache, attempt);
     const delay = (this.settings.retryDelayMs ?? 0) * 2 ** (attempt - 1);
-    if (delay === 0) return this.attempt(coalition, attempt + 1);
+    if (delay === 0) return this.attempt(key, coalition, attempt + 1);
     // Back off (a rate-limited judge recovers); a run stopped meanwhile ends the wait and starts nothing.
     return new Promise<number>((resolve, reject) => {
       this.timer(
         delay,
         () => {
           try {
-            resolve(this.attempt(coalition, attempt + 1));
+            resolve(this.attempt(key, coalition, attempt + 1));
           } catch (error) {
             reject(error);
           }
         },
-        () => reject(new EvaluatorError(coalition, cause, this.cache, attempt)),
+        () => reject(new EvaluatorError([...coalition], cause, this.cache, attempt)),
       );
     });
   }

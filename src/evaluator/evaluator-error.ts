@@ -17,8 +17,17 @@ export class EvaluatorError extends Error {
     readonly cache: CoalitionCache,
     readonly attempts: number,
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = reasonOf(cause);
     const tries = attempts === 1 ? '' : ` (${attempts} attempts)`;
     super(`evaluate failed for coalition {${coalition.join(', ')}}${tries}: ${reason}`);
+  }
+}
+
+/** What went wrong, in words; a cause whose message or toString throws is described by its type instead. */
+function reasonOf(cause: unknown): string {
+  try {
+    return cause instanceof Error ? String(cause.message) : String(cause);
+  } catch {
+    return `the error thrown cannot be shown as text (its message or toString threw)`;
   }
 }
