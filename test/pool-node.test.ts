@@ -153,4 +153,20 @@ describe('worker pool (Node worker_threads)', () => {
     });
     expect(output.trim()).toBe('1.5,2.5');
   });
+
+  it('works under process-wide Node flags workers refuse (--max-old-space-size, --expose-gc, --stack-size), keeping the flags they take', async () => {
+    const script = `
+      import { shapley } from './dist/index.js';
+      import { createPool } from './dist/node.js';
+      const pool = createPool({ workers: 2 });
+      const r = await shapley({ players: ['a', 'b'], values: [0, 1, 2, 4] }, { method: 'exact', pool });
+      console.log(Array.from(r.values).join(','), typeof gc);
+      await pool.terminate();`;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const flags = ['--max-old-space-size=300', '--expose-gc', '--stack-size=900', '--no-warnings', '--input-type=module', '-e', script];
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, flags, { cwd, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve(stdout)));
+    });
+    expect(output.trim()).toBe('1.5,2.5 function');
+  });
 });

@@ -6,9 +6,49 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
 
 export function spawnNodeWorker(): WorkerHandle {
-  // Workers inherit the process's flags; --input-type (for `node -e`) would stop one from loading its file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  return nodeWorkerHandle(new Worker(new URL('./worker.js', import.meta.url), { execArgv }));
+  const url = new URL('./worker.js', import.meta.url);
+  try {
+    return nodeWorkerHandle(new Worker(url, { execArgv: workerFlags() }));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    accepted = acceptedFlags(workerFlags());
+    return nodeWorkerHandle(new Worker(url, { execArgv: accepted }));
+  }
+}
+
+/** The process's flags that workers take, once known (after a worker refused the full list). */
+let accepted: string[] | undefined;
+
+/**
+ * Workers inherit the process's flags, except --input-type (for `node -e`),
+ * which would stop one from loading its file. Flags a worker refuses
+ * (per-process and V8 flags such as --max-old-space-size, --expose-gc or
+ * --stack-size: ERR_WORKER_INVALID_EXEC_ARGV) already act on the whole
+ * process and are dropped.
+ */
+function workerFlags(): string[] {
+  return accepted ?? process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+}
+
+/** The flags among `flags` a worker accepts, each option (with any separate argument) tried alone in a worker that exits at once. */
+function acceptedFlags(flags: string[]): string[] {
+  const options: string[][] = [];
+  for (const flag of flags) {
+    if (flag.startsWith('-') || options.length === 0) options.push([flag]);
+    else options[options.length - 1].push(flag);
+  }
+  return options
+    .filter((option) => {
+      try {
+        const probe = new Worker('', { eval: true, execArgv: option });
+        probe.unref();
+        void probe.terminate();
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .flat();
 }
 
 /** The pool's view of a worker thread running worker.js: an exit the pool did not ask for is a crash. */
