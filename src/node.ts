@@ -1,5 +1,7 @@
-// The Node entry (agent-credit/node): the worker pool on worker_threads.
-// Everything else comes from the main entry, 'agent-credit'.
+// The Node entry (agent-credit/node): the worker pool on worker_threads
+// and the judge's JSON-lines cache file. Everything else comes from the main
+// entry, 'agent-credit', and its subpaths.
 export { createPool } from './pool/start-node.js';
 export { canShareWasmMemory, createSharedTable } from './pool/shared-table.js';
 export type { Pool, PoolOptions } from './pool/contract.js';
+export { createJsonlStore } from './judge/jsonl-store.js';

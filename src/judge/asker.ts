@@ -1,0 +1,150 @@
+// Gets a reply that fits: sends the request (at most `concurrency` in
+// flight), retries transport faults, rate limits and server errors with
+// backoff (the server's Retry-After first), falls back from a JSON Schema
+// response_format to json_object to plain text when the server refuses one
+// (HTTP 400), and asks once more, quoting what was wrong, when a reply does
+// not fit its contract.
+import type { ChatOutcome, ChatSend } from './chat-backend.js';
+import { jsonOf } from './json-text.js';
+import { JudgeError, type JudgementTarget } from './judge-error.js';
+import type { Limiter } from './limiter.js';
+import type { ChatMessage } from './prompts/template.js';
+import type { ReplyContract } from './replies.js';
+import type { TranscriptView } from './transcript.js';
+import type { UsageMeter } from './usage-meter.js';
+
+/** How replies are asked to be JSON, strongest first. */
+export const RESPONSE_FORMATS = ['json_schema', 'json_object', 'text'] as const;
+export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+
+export interface AskSettings {
+  model: string;
+  temperature: number;
+  seed: number | undefined;
+  maxTokens: number | undefined;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+}
+
+export interface Answer<T> {
+  reply: unknown;
+  value: T;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+type Failure = Extract<ChatOutcome, { ok: false }>;
+
+/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+export class Asker {
+  /** The strongest format the server has not refused; lowered once a weaker one works. */
+  private format: ResponseFormat;
+
+  constructor(
+    private readonly send: ChatSend,
+    private readonly limiter: Limiter,
+    private readonly usage: UsageMeter,
+    private readonly settings: AskSettings,
+    format: ResponseFormat,
+  ) {
+    this.format = format;
+  }
+
+  async ask<T>(messages: ChatMessage[], contract: ReplyContract<T>, view: TranscriptView, target: JudgementTarget, signal: AbortSignal): Promise<Answer<T>> {
+    const state = { attempts: 0 };
+    let chat = messages;
+    let promptTokens = 0;
+    let completionTokens = 0;
+    let issues: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      const reply = await this.complete(chat, contract, target, signal, state);
+      promptTokens += reply.promptTokens;
+      completionTokens += reply.completionTokens;
+      const json = jsonOf(reply.content);
+      const check = json === undefined ? { ok: false as const, issues: ['the reply holds no JSON object'] } : contract.read(json, view);
+      if (check.ok) return { reply: json, value: check.value, promptTokens, completionTokens };
+      issues = check.issues;
+      chat = [
+        ...messages,
+        { role: 'assistant', content: reply.content },
+        { role: 'user', content: `Your reply does not fit: ${issues.join('; ')}. Reply again with JSON only, in the shape the instructions give.` },
+      ];
+    }
+    throw new JudgeError(target, `the reply did not fit, asked twice: ${issues.join('; ')}`, state.attempts);
+  }
+
+  /** One reply's text: transport retries and format fallbacks included. */
+  private async complete(messages: ChatMessage[], contract: ReplyContract<unknown>, target: JudgementTarget, signal: AbortSignal, state: { attempts: number }) {
+    let format = this.format;
+    const refused: string[] = [];
+    for (let retry = 0; ; ) {
+      const outcome = await this.limiter.run(() => this.once(this.body(messages, contract, format), signal), signal);
+      state.attempts++;
+      if (outcome.ok) {
+        if (RESPONSE_FORMATS.indexOf(format) > RESPONSE_FORMATS.indexOf(this.format)) this.format = format;
+        this.usage.promptTokens += outcome.promptTokens;
+        this.usage.completionTokens += outcome.completionTokens;
+        return outcome;
+      }
+      if ((outcome.status === 400 || outcome.status === 422) && format !== 'text') {
+        refused.push(`${format} refused (${outcome.message})`);
+        format = RESPONSE_FORMATS[RESPONSE_FORMATS.indexOf(format) + 1]!;
+        continue;
+      }
+      if (!outcome.retryable || retry >= this.settings.retries) throw this.failure(target, outcome, retry, refused, state.attempts);
+      await sleep(outcome.retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry, signal);
+      retry++;
+    }
+  }
+
+  private failure(target: JudgementTarget, outcome: Failure, retries: number, refused: string[], attempts: number): JudgeError {
+    const tries = outcome.retryable ? `, ${retries + 1} attempt${retries === 0 ? '' : 's'}` : '';
+    const formats = refused.length > 0 ? ` (before that: ${refused.join('; ')})` : '';
+    return new JudgeError(target, `${outcome.message}${tries}${formats}`, attempts);
+  }
+
+  private body(messages: ChatMessage[], contract: ReplyContract<unknown>, format: ResponseFormat): Record<string, unknown> {
+    const { model, temperature, seed, maxTokens } = this.settings;
+    const body: Record<string, unknown> = { model, messages, temperature };
+    if (seed !== undefined) body.seed = seed;
+    if (maxTokens !== undefined) body.max_tokens = maxTokens;
+    if (format === 'json_schema') body.response_format = { type: 'json_schema', json_schema: { name: contract.name, schema: contract.jsonSchema, strict: true } };
+    else if (format === 'json_object') body.response_format = { type: 'json_object' };
+    return body;
+  }
+
+  /** One request with its timeout; the caller's abort propagates as its reason. */
+  private async once(body: Record<string, unknown>, signal: AbortSignal): Promise<ChatOutcome> {
+    this.usage.calls++;
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
+    try {
+      return await this.send(body, controller.signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      if (controller.signal.aborted) return { ok: false, status: undefined, message: `no reply within ${this.settings.timeoutMs} ms`, retryable: true };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', forward);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// One Chat Completions request, through fetch (any OpenAI-compatible server:
+// OpenAI, vLLM, llama.cpp, Ollama, LM Studio, LiteLLM) or through a client
+// object with `chat.completions.create` (the OpenAI SDK, WebLLM's engine).
+// Every failure comes back as a value saying whether retrying can help.
+
+/** An object with the OpenAI SDK's `chat.completions.create`. */
+export interface ChatClient {
+  chat: { completions: { create(body: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown> } };
+}
+
+export type ChatOutcome =
+  | { ok: true; content: string; promptTokens: number; completionTokens: number }
+  | {
+      ok: false;
+      /** HTTP status; undefined for a transport failure (connection refused or dropped). */
+      status: number | undefined;
+      message: string;
+      retryable: boolean;
+      /** What the server asked to wait (Retry-After), in ms. */
+      retryAfterMs?: number;
+    };
+
+export type ChatSend = (body: Record<string, unknown>, signal: AbortSignal) => Promise<ChatOutcome>;
+
+/** Statuses worth another attempt: timeouts, conflicts, rate limits, server faults. */
+const isRetryableStatus = (status: number) => status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+
+/** Retry-After (seconds or an HTTP date) or OpenAI's retry-after-ms, in ms. */
+export function retryAfterMs(header: (name: string) => string | null | undefined): number | undefined {
+  const ms = Number(header('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = header('retry-after');
+  if (value == null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+
+/** The reply text and token counts of a Chat Completions response body. */
+function completionOf(body: unknown): ChatOutcome {
+  const choice = (body as { choices?: Array<{ message?: { content?: unknown } }> } | null)?.choices?.[0];
+  if (!choice) return { ok: false, status: 200, message: 'the response has no choices', retryable: true };
+  const content = choice.message?.content;
+  const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
+  return {
+    ok: true,
+    content: typeof content === 'string' ? content : '',
+    promptTokens: count(usage?.prompt_tokens),
+    completionTokens: count(usage?.completion_tokens),
+  };
+}
+
+/** The server's own words about an error, from an OpenAI-style error body or the raw text. */
+function errorMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (typeof message === 'string') return message;
+  } catch {
+    // Not JSON: the text itself says what happened.
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+export interface FetchBackendOptions {
+  url: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+}
+
+export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions): ChatSend {
+  return async (body, signal) => {
+    let response: Response;
+    try {
+      response = await send(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    } catch (error) {
+      signal.throwIfAborted();
+      return { ok: false, status: undefined, message: `no response from ${url}: ${(error as Error)?.message ?? String(error)}`, retryable: true };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      signal.throwIfAborted();
+      return { ok: false, status: response.status, message: `the response broke off: ${(error as Error)?.message ?? String(error)}`, retryable: true };
+    }
+    if (!response.ok) {
+      return {
+        ok: false,
+        status: response.status,
+        message: `HTTP ${response.status}: ${errorMessage(text)}`,
+        retryable: isRetryableStatus(response.status),
+        retryAfterMs: retryAfterMs((name) => response.headers.get(name)),
+      };
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { ok: false, status: response.status, message: `the response is not JSON: ${errorMessage(text)}`, retryable: true };
+    }
+    return completionOf(parsed);
+  };
+}
+
+/** The status and headers the OpenAI SDK's APIError (and similar clients' errors) carry. */
+function clientFailure(error: unknown): ChatOutcome {
+  const { status, headers, message } = (error ?? {}) as { status?: unknown; headers?: unknown; message?: unknown };
+  const header = (name: string): string | null | undefined => {
+    if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+    const value = (headers as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const code = typeof status === 'number' ? status : undefined;
+  return {
+    ok: false,
+    status: code,
+    message: `the client failed${code ? ` with HTTP ${code}` : ''}: ${typeof message === 'string' ? message : String(error)}`,
+    retryable: code === undefined || isRetryableStatus(code),
+    retryAfterMs: headers ? retryAfterMs(header) : undefined,
+  };
+}
+
+export function clientBackend(client: ChatClient): ChatSend {
+  return async (body, signal) => {
+    // Clients that ignore the signal (WebLLM) still give up when it aborts.
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      return completionOf(await Promise.race([client.chat.completions.create(body, { signal }), aborted]));
+    } catch (error) {
+      signal.throwIfAborted();
+      return clientFailure(error);
+    }
+  };
+}

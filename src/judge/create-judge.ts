@@ -1,0 +1,128 @@
+// The judge: the four judgements of the episode layer's contract, each a
+// prompt rendered from the episode, a cached reply, and a checked answer.
+import { ablate } from '../episodes/ablate.js';
+import type { Episode } from '../episodes/vocabulary.js';
+import type { EpisodeJudge, JudgementOptions, JudgeUsage, MessageJudgement } from '../episodes/judge-contract.js';
+import { InputError } from '../core/errors.js';
+import { Asker } from './asker.js';
+import { clientBackend, fetchBackend } from './chat-backend.js';
+import { JudgeError, type JudgementName, type JudgementTarget } from './judge-error.js';
+import { Limiter } from './limiter.js';
+import { judgePlan, type JudgeOptions } from './options.js';
+import { DEFAULT_PROMPTS } from './prompts/index.js';
+import type { JudgePrompts } from './prompts/template.js';
+import { labelsReply, prefixValuesReply, recoverableReply, valueReply, type ReplyContract } from './replies.js';
+import { ReplyCache } from './reply-cache.js';
+import { replyKey, type StoredReply } from './store.js';
+import { judgedEpisode, transcriptView, type JudgedEpisode, type TranscriptView } from './transcript.js';
+import { UsageMeter } from './usage-meter.js';
+
+/** A judge: the episode layer's EpisodeJudge, over an LLM. */
+export interface Judge extends EpisodeJudge {
+  /** The value of the episode as given (an Episode, or a counterfactual from ablate()). */
+  value(episode: Episode | JudgedEpisode, options?: JudgementOptions): Promise<number>;
+}
+
+const isAbort = (error: unknown, signal: AbortSignal | undefined) => signal?.aborted === true && error === signal.reason;
+
+/**
+ * A judge speaking the OpenAI Chat Completions API (or through a client
+ * object with `chat.completions.create`).
+ *
+ * @example
+ * const judge = createJudge({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b' });
+ * const signals = await attributeEpisode(episode, { evaluate: judge.evaluator(episode) });
+ */
+export function createJudge(options: JudgeOptions): Judge {
+  const plan = judgePlan(options);
+  const prompts: JudgePrompts = { ...DEFAULT_PROMPTS, ...plan.prompts };
+  const usage = new UsageMeter();
+  const cache = new ReplyCache(plan.cache);
+  const send = plan.send.kind === 'client' ? clientBackend(plan.send.client) : fetchBackend(plan.send);
+  const asker = new Asker(send, new Limiter(plan.concurrency), usage, plan, plan.responseFormat);
+  const parameters = { temperature: plan.temperature, seed: plan.seed, maxTokens: plan.maxTokens };
+
+  async function judgement<T>(name: JudgementName, contract: ReplyContract<T>, view: TranscriptView, target: JudgementTarget, signal: AbortSignal | undefined): Promise<T> {
+    const template = prompts[name];
+    const messages = template.render(view);
+    try {
+      const key = await replyKey({ model: plan.model, prompt: template.version, messages, parameters });
+      const cached = await cache.lookup(key);
+      if (cached) {
+        const check = contract.read(cached.reply, view);
+        if (check.ok) {
+          usage.cacheHits++;
+          return check.value;
+        }
+        cache.forget(key);
+      }
+      let asked = false;
+      const entry = await cache.fetch(key, async (shared): Promise<StoredReply> => {
+        asked = true;
+        const answer = await asker.ask(messages, contract, view, target, shared);
+        return { key, judgement: name, model: plan.model, prompt: template.version, reply: answer.reply, promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
+      }, signal);
+      if (!asked) usage.cacheHits++;
+      const check = contract.read(entry.reply, view);
+      if (!check.ok) throw new JudgeError(target, `a shared reply does not fit: ${check.issues.join('; ')}`, 0);
+      return check.value;
+    } catch (error) {
+      if (error instanceof JudgeError || isAbort(error, signal)) throw error;
+      throw new JudgeError(target, (error as Error)?.message ?? String(error), 0, error);
+    }
+  }
+
+  const target = (episode: JudgedEpisode, name: JudgementName, detail?: string): JudgementTarget => ({ episode: episode.id, judgement: name, detail });
+
+  function valueOf(episode: JudgedEpisode, detail: string | undefined, signal: AbortSignal | undefined): Promise<number> {
+    const view = transcriptView(episode);
+    // Nothing said accomplishes nothing: the empty coalition without context costs no call.
+    if (view.messages.length === 0) return Promise.resolve(0);
+    return judgement('value', valueReply, view, target(episode, 'value', detail), signal);
+  }
+
+  return {
+    value(episode, { signal } = {}) {
+      return usage.time(async () => valueOf(judgedEpisode(episode), undefined, signal));
+    },
+
+    evaluator(episode) {
+      const id = judgedEpisode(episode).id;
+      return (agents, { signal } = { signal: undefined as unknown as AbortSignal }) =>
+        usage.time(async () => {
+          const counterfactual = judgedEpisode(ablate(episode, agents));
+          return valueOf({ ...counterfactual, id }, `coalition {${agents.join(', ')}}`, signal);
+        });
+    },
+
+    labels(episode, { signal } = {}) {
+      return usage.time(async () => {
+        const checked = judgedEpisode(episode);
+        const labels = await judgement('labels', labelsReply, transcriptView(checked), target(checked, 'labels'), signal);
+        return labels.map((label, i): MessageJudgement => ({ message: checked.messages[i]!.id, ...label }));
+      });
+    },
+
+    prefixValues(episode, { signal } = {}) {
+      return usage.time(async () => {
+        const checked = judgedEpisode(episode);
+        return judgement('prefixValues', prefixValuesReply, transcriptView(checked), target(checked, 'prefixValues'), signal);
+      });
+    },
+
+    recoverable(episode, prefixLength, { signal } = {}) {
+      return usage.time(async () => {
+        const checked = judgedEpisode(episode);
+        const total = checked.messages.length;
+        if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > total) {
+          throw new InputError([{ path: 'prefixLength', message: `expected an integer from 0 to ${total} (the episode's messages), got ${String(prefixLength)}` }], `episode ${JSON.stringify(checked.id)}`);
+        }
+        // Before anyone has spoken, nothing can have gone wrong.
+        if (prefixLength === 0) return true;
+        return judgement('recoverable', recoverableReply, transcriptView(checked, prefixLength), target(checked, 'recoverable', `first ${prefixLength} messages`), signal);
+      });
+    },
+
+    usage: (): JudgeUsage => usage.snapshot(),
+  };
+}

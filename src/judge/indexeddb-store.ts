@@ -1,0 +1,60 @@
+// A JudgeStore in the browser's IndexedDB: replies survive reloads, so a
+// page that judges the same transcripts again pays nothing twice.
+import type { JudgeStore, StoredReply } from './store.js';
+
+export interface IndexedDBStoreOptions {
+  /** Database name (default `agent-credit-judge`). */
+  name?: string;
+  /** The IndexedDB factory (default: globalThis.indexedDB). */
+  indexedDB?: IDBFactory;
+}
+
+const STORE = 'replies';
+
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * A JudgeStore in IndexedDB (one object store `replies`, keyed by the reply's hash).
+ *
+ * @example
+ * const judge = createJudge({ baseURL, model, cache: createIndexedDBStore() });
+ */
+export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB: factory = globalThis.indexedDB }: IndexedDBStoreOptions = {}): JudgeStore & { close(): Promise<void> } {
+  if (!factory) throw new Error('createIndexedDBStore: this environment has no IndexedDB; in Node use createJsonlStore from agent-credit/node');
+  let opened: Promise<IDBDatabase> | undefined;
+  const database = () => {
+    opened ??= new Promise((resolve, reject) => {
+      const request = factory.open(name, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'key' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+      request.onblocked = () => reject(new Error(`createIndexedDBStore: database ${JSON.stringify(name)} is held open by another tab at an older version`));
+    });
+    return opened;
+  };
+  return {
+    async get(key) {
+      const db = await database();
+      return done<StoredReply | undefined>(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
+    },
+    async set(entry) {
+      const db = await database();
+      const transaction = db.transaction(STORE, 'readwrite');
+      transaction.objectStore(STORE).put(entry);
+      await new Promise<void>((resolve, reject) => {
+        transaction.oncomplete = () => resolve();
+        transaction.onerror = () => reject(transaction.error);
+        transaction.onabort = () => reject(transaction.error ?? new Error('createIndexedDBStore: the write was aborted'));
+      });
+    },
+    async close() {
+      if (opened) (await opened).close();
+      opened = undefined;
+    },
+  };
+}

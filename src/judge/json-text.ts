@@ -1,0 +1,41 @@
+// A reply's JSON: the whole text when it parses, else the first balanced
+// JSON object inside it (models without a JSON mode wrap their answer in
+// prose or code fences).
+
+/** The JSON value of `text`, or undefined when it holds no JSON object. */
+export function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return firstObject(text);
+  }
+}
+
+function firstObject(text: string): unknown {
+  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
+    const end = objectEnd(text, start);
+    if (end === -1) continue;
+    try {
+      return JSON.parse(text.slice(start, end + 1));
+    } catch {
+      // Braces that balance but are not JSON (prose such as "{with the task}"): look further.
+    }
+  }
+  return undefined;
+}
+
+/** Index of the brace closing the object that opens at `start`, skipping strings; -1 when it never closes. */
+function objectEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
+}

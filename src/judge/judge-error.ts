@@ -1,0 +1,40 @@
+// A judgement that failed for good: which episode, which judgement, what was
+// being judged, and why, so that a long run's error says where to look.
+
+/** The four judgements, as errors and cache entries name them. */
+export type JudgementName = 'value' | 'labels' | 'prefixValues' | 'recoverable';
+
+export interface JudgementTarget {
+  /** The episode's id. */
+  episode: string;
+  judgement: JudgementName;
+  /** What part of the episode was judged, e.g. `coalition {a, b}` or `first 4 messages`. */
+  detail?: string;
+}
+
+/**
+ * Thrown when a judgement fails after its retries: the server kept failing,
+ * refused the request, or its replies did not fit. Names the episode and the
+ * judgement; `cause` holds the last underlying error.
+ *
+ * @example
+ * try { await judge.value(episode); }
+ * catch (error) { if (error instanceof JudgeError) console.error(error.episode, error.judgement); }
+ */
+export class JudgeError extends Error {
+  override name = 'JudgeError';
+  readonly episode: string;
+  readonly judgement: JudgementName;
+  readonly detail: string | undefined;
+  /** Requests sent for this judgement before it failed. */
+  readonly attempts: number;
+
+  constructor(target: JudgementTarget, reason: string, attempts: number, cause?: unknown) {
+    const what = target.detail ? ` (${target.detail})` : '';
+    super(`judge: ${target.judgement} of episode ${JSON.stringify(target.episode)}${what}: ${reason}`, cause === undefined ? undefined : { cause });
+    this.episode = target.episode;
+    this.judgement = target.judgement;
+    this.detail = target.detail;
+    this.attempts = attempts;
+  }
+}

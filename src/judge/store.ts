@@ -1,0 +1,49 @@
+// Where judged replies persist between runs: any object with get and set.
+// Keys are SHA-256 hashes of what decides a reply (model, prompt version,
+// rendered messages, sampling parameters), never of credentials, and
+// entries hold no credentials either.
+import type { JudgementName } from './judge-error.js';
+import type { ChatMessage } from './prompts/template.js';
+
+/** One judged reply as stores keep it. */
+export interface StoredReply {
+  /** The hash the reply is filed under. */
+  key: string;
+  judgement: JudgementName;
+  model: string;
+  /** The prompt template's version. */
+  prompt: string;
+  /** The reply's JSON, as the model gave it and as it passed the checks. */
+  reply: unknown;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * A persistent cache of replies. `set` should not resolve before the entry
+ * is safe (a run killed afterwards must find it); both may be synchronous.
+ */
+export interface JudgeStore {
+  get(key: string): StoredReply | undefined | Promise<StoredReply | undefined>;
+  set(entry: StoredReply): void | Promise<void>;
+}
+
+/** Everything a reply depends on: what the cache key hashes. */
+export interface ReplyIdentity {
+  model: string;
+  prompt: string;
+  messages: ChatMessage[];
+  parameters: { temperature: number; seed?: number; maxTokens?: number };
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** SHA-256 (hex) of the identity's JSON, through Web Crypto (Node 20 and browsers on secure pages). */
+export async function replyKey(identity: ReplyIdentity): Promise<string> {
+  const { model, prompt, messages, parameters } = identity;
+  const text = JSON.stringify([model, prompt, messages.map((message) => [message.role, message.content]), parameters.temperature, parameters.seed ?? null, parameters.maxTokens ?? null]);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  let hex = '';
+  for (const byte of digest) hex += HEX[byte];
+  return hex;
+}

@@ -1,0 +1,86 @@
+// What a judge sees of an episode: the task and the numbered messages, each
+// marked as coming from an agent of the team or from the context (the user,
+// the system prompt, a tool). Outcomes, labels, scores, prefix values and
+// coalition tables are never shown.
+import { InputError } from '../core/errors.js';
+import { describe, isRecord } from '../core/validate.js';
+
+/** One message as prompts show it; `n` counts from 1. */
+export interface TranscriptMessage {
+  n: number;
+  /** The speaker: an agent's id, or a context speaker such as `user`, `system` or a tool's name. */
+  from: string;
+  as: 'agent' | 'context';
+  text: string;
+}
+
+/** The input of every prompt template. */
+export interface TranscriptView {
+  task: string | undefined;
+  /** The agents of the team whose messages are shown (a coalition, for a counterfactual). */
+  team: string[];
+  messages: TranscriptMessage[];
+  /** Messages in the whole run; more than `messages.length` when only a prefix is shown. */
+  total: number;
+}
+
+/** The episode fields a judge reads (an Episode, a CounterfactualEpisode, or the like). */
+export interface JudgedEpisode {
+  id: string;
+  task?: string;
+  agents: readonly string[];
+  /** Speakers whose messages are part of the transcript but who are not players. */
+  context?: readonly string[];
+  messages: ReadonlyArray<{ id: string; agent: string; content: string }>;
+}
+
+/** The episode, checked for the fields a judge reads; an InputError names the first one at fault. */
+export function judgedEpisode(episode: unknown): JudgedEpisode {
+  const fail = (path: string, message: string): never => {
+    throw new InputError([{ path, message }], isRecord(episode) && typeof episode.id === 'string' ? `episode ${JSON.stringify(episode.id)}` : undefined);
+  };
+  if (!isRecord(episode)) return fail('', `expected an episode { id, agents, messages, task? }, got ${describe(episode)}`);
+  if (typeof episode.id !== 'string' || episode.id === '') fail('id', `expected the episode id as a non-empty string, got ${describe(episode.id)}`);
+  if (episode.task !== undefined && typeof episode.task !== 'string') fail('task', `expected the task as a string, got ${describe(episode.task)}`);
+  if (!Array.isArray(episode.agents) || !episode.agents.every((agent) => typeof agent === 'string')) fail('agents', `expected the agent ids as an array of strings, got ${describe(episode.agents)}`);
+  if (episode.context !== undefined && !(Array.isArray(episode.context) && episode.context.every((speaker) => typeof speaker === 'string'))) {
+    fail('context', `expected the context speakers as an array of strings, got ${describe(episode.context)}`);
+  }
+  if (!Array.isArray(episode.messages)) return fail('messages', `expected messages as an array, got ${describe(episode.messages)}`);
+  episode.messages.forEach((message: unknown, i) => {
+    if (!isRecord(message)) return fail(`messages[${i}]`, `expected a message { id, agent, content }, got ${describe(message)}`);
+    if (typeof message.agent !== 'string') fail(`messages[${i}].agent`, `expected the speaker as a string, got ${describe(message.agent)}`);
+    if (typeof message.content !== 'string') fail(`messages[${i}].content`, `expected the content as a string, got ${describe(message.content)}`);
+    if (typeof message.id !== 'string') fail(`messages[${i}].id`, `expected the message id as a string, got ${describe(message.id)}`);
+  });
+  return episode as unknown as JudgedEpisode;
+}
+
+/** The view of the episode's first `shown` messages (all by default). */
+export function transcriptView(episode: JudgedEpisode, shown = episode.messages.length): TranscriptView {
+  const team = new Set(episode.agents);
+  const context = new Set(episode.context ?? []);
+  const messages = episode.messages.slice(0, shown).map((message, i): TranscriptMessage => ({
+    n: i + 1,
+    from: message.agent,
+    as: team.has(message.agent) && !context.has(message.agent) ? 'agent' : 'context',
+    text: message.content,
+  }));
+  return { task: episode.task, team: episode.agents.filter((agent) => !context.has(agent)), messages, total: episode.messages.length };
+}
+
+/**
+ * The task and messages as the default prompts show them: the task as a JSON
+ * string, then one JSON object per message. JSON keeps every message's text
+ * exactly (newlines, quotes, text that looks like another message) and lets
+ * a model, or a test server, read the transcript without ambiguity.
+ */
+export function renderTranscript(view: TranscriptView): string {
+  const lines = [
+    view.task === undefined ? 'Task: (none given; judge by what the team set out to do)' : `Task: ${JSON.stringify(view.task)}`,
+    `Team: ${JSON.stringify(view.team)}`,
+    view.messages.length < view.total ? `Transcript: the first ${view.messages.length} of ${view.total} messages, one JSON object per line.` : `Transcript: ${view.messages.length} messages, one JSON object per line.`,
+    ...view.messages.map((message) => JSON.stringify(message)),
+  ];
+  return lines.join('\n');
+}
