@@ -1,9 +1,16 @@
-// Debian's headless Chromium driven by playwright-core (never a downloaded browser).
+// The system's headless Chromium driven by playwright-core (never a downloaded browser),
+// found as `npm test` finds it: $CHROMIUM_PATH, else chromium, chromium-browser or google-chrome on $PATH.
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium, MISSING_CHROMIUM } from '../../scripts/find-chromium.mjs';
+
+// Looked up when a browser test file loads: without a browser the file fails with the line saying what
+// to install, instead of its tests being reported as skipped (as a failing beforeAll would leave them).
+const executablePath = findChromium();
+if (!executablePath) throw new Error(MISSING_CHROMIUM);
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
