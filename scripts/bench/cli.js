@@ -1,4 +1,4 @@
-// Issue 4 target: `agent-credit attribute` on a 100,000-episode JSONL file of
+// CLI throughput target: `agent-credit attribute` on a 100,000-episode JSONL file of
 // 5-agent episodes with full coalition tables, >= 20,000 episodes/s, with the
 // peak memory of the run (constant memory: it should not grow with the file),
 // and the CPU time, which tells the cost per episode on a loaded machine.
@@ -105,7 +105,7 @@ export async function run() {
     console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, read, parse, validate, attribute, write)\n');
     console.log(table(['episodes', 'input MB', 'format', 'workers', 'wall s', 'episodes/s', 'CPU s', 'episodes per CPU-s', 'peak RSS MB'], rows));
     console.log('\nCPU s: user + system time of the whole process (all threads). On a shared machine wall time depends on the load; episodes per CPU-second does not.');
-    console.log('\n#### Issue 4 targets\n');
+    console.log('\n#### CLI throughput target\n');
     console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   } finally {
     rmSync(dir, { recursive: true, force: true });

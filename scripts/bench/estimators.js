@@ -1,7 +1,7 @@
-// Issue 6: accuracy per evaluation of every sampling method on random SOUM
+// Estimator accuracy per evaluation of every sampling method on random SOUM
 // games (coefficients in [-1, 1], term sizes uniform in 1..5 or 1..n, members
 // uniform; 10 games per row), against the best published approximators
-// measured on this machine (n = 20 rows of the issue's table), and each
+// measured on this machine (the published n = 20 results), and each
 // method's own overhead in ms per 1,000 evaluations, the game's time excluded.
 //
 // Overhead: the methods run on the SOUM inside Wasm and the time the game
@@ -25,7 +25,7 @@ const TIMED_GAMES = 2;
 const REPEATS = 3;
 const METHODS = ['permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'];
 
-/** Best published MSE at n = 20 (the issue's table), by family and budget. */
+/** Best published MSE at n = 20, by family and budget. */
 const PUBLISHED_BEST = {
   '1..5': { 1000: 9.6e-4, 5000: 8.8e-5 },
   '1..n': { 1000: 1.9e-3, 5000: 2.5e-4 },
@@ -160,10 +160,10 @@ export async function run() {
       }
     }
   }
-  console.log('### Estimators: accuracy per evaluation on SOUM games (issue 6)\n');
+  console.log('### Estimators: accuracy per evaluation on SOUM games\n');
   console.log(`MSE against the exact values, mean over ${GAMES} games x ${RUNS} seeds and the players; precision@5 = share of the true top 5 found; overhead in ms per 1,000 evaluations without the game's own time (best of ${REPEATS}, first ${TIMED_GAMES} games).\n`);
   console.log(table(['n', 'sizes', 'budget', 'method', 'MSE', 'precision@5', 'overhead ms / 1k', 'note'], rows));
-  console.log('\n### Issue 6 targets\n');
+  console.log('\n### Estimator overhead and accuracy targets\n');
   console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

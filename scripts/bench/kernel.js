@@ -1,4 +1,4 @@
-// Issue 2 targets: exact Shapley within 2x of one SIMD read of the table for
+// Kernel speed targets: exact Shapley within 2x of one SIMD read of the table for
 // n >= 20 and >= 50x faster than plain JS at n = 22; permutation sampling
 // >= 2x a plain-JS loop; batch exact throughput.
 import { exactShapleyBatch } from '../../dist/core/exact.js';
@@ -102,6 +102,6 @@ export async function run() {
   console.log(table(['game', 'Wasm', 'plain JS', 'ratio'], permutation.rows));
   console.log('\n### Batch exact\n');
   console.log(table(['workload', 'ms', 'episodes/s'], batch));
-  console.log('\n### Issue 2 targets\n');
+  console.log('\n### Exact kernel and permutation sampling targets\n');
   console.log(table(['target', 'status'], [...exact.checks, ...permutation.checks].map(([name, ok]) => [name, verdict(ok)])));
 }

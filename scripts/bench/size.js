@@ -1,4 +1,4 @@
-// Issue 7 size budget: the Wasm core under 24 kB, the main entry under 30 kB
+// Package size budget: the Wasm core under 24 kB, the main entry under 30 kB
 // minified + gzip with its dependencies bundled.
 import { BUDGETS, measureSizes } from './lib/size.js';
 import { table, verdict } from './lib/measure.js';

@@ -1,4 +1,4 @@
-// Issue 3 targets: exact at n = 24 and permutation sampling at n = 20 on 2
+// Worker pool and evaluator path targets: exact at n = 24 and permutation sampling at n = 20 on 2
 // workers >= 1.7x one worker (both through the same pool code, measured in
 // the same run), and the async evaluator path's overhead (evaluations per
 // second with a trivial synchronous evaluator, target >= 200,000/s).
@@ -110,7 +110,7 @@ export async function run() {
     );
     console.log('\n### Evaluator path with a trivial synchronous evaluator\n');
     console.log(table(['run', 'evaluate calls', 'ms', 'evaluations/s'], evaluator.rows));
-    console.log('\n### Issue 3 targets\n');
+    console.log('\n### Worker pool and evaluator path targets\n');
     console.log(table(['target', 'status'], [...pool.checks, ...evaluator.checks].map(([name, ok]) => [name, verdict(ok)])));
   } finally {
     await one.terminate();
