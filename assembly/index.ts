@@ -1,5 +1,6 @@
 export { allocate, release } from './memory/scratch';
-export { shapleyExact, banzhafExact, interactionsExact } from './exact/exact';
+export { shapleyExact, banzhafExact } from './exact/exact';
+export { interactionsExact } from './exact/interactions';
 export { tableSum } from './exact/membership';
 export { permutationBlocks } from './sampling/permutation';
 export { tabulateGame, tabulateRange } from './games/games';

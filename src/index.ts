@@ -7,6 +7,8 @@ export {
 } from './core/games.js';
 export type { BuiltinGame, BuiltinKind, UnanimityTerm } from './core/games.js';
 export { EXACT_MAX_PLAYERS } from './core/table.js';
+export { createTable } from './core/wasm-table.js';
+export type { WasmTable } from './core/wasm-table.js';
 export type { TableGame } from './core/table.js';
 export { InputError } from './core/errors.js';
 export type { InputIssue } from './core/errors.js';

@@ -1,7 +1,8 @@
 // Exact Shapley values for many small tables in one call, so dataset work is
 // not dominated by per-call overhead at the boundary.
 
-import { interactionsExact, shapleyExact } from './exact';
+import { shapleyExact } from './exact';
+import { interactionsExact } from './interactions';
 
 /**
  * sizes: i32 x count (players per table); tables: the 2^sizes[k] values of
@@ -19,16 +20,15 @@ export function shapleyBatch(tables: usize, sizes: usize, count: i32, out: usize
 }
 
 /**
- * Pairwise interaction matrices of many small tables in one call. `derivative`
- * is scratch for 2^(max n - 1) values and `row` for max n values; out receives
- * the sizes[k] x sizes[k] matrix of each table, back to back.
+ * Pairwise interaction matrices of many small tables in one call; out
+ * receives the sizes[k] x sizes[k] matrix of each table, back to back.
  */
-export function interactionsBatch(tables: usize, sizes: usize, count: i32, derivative: usize, row: usize, out: usize): void {
+export function interactionsBatch(tables: usize, sizes: usize, count: i32, out: usize): void {
   let table = tables;
   let result = out;
   for (let k = 0; k < count; k++) {
     const n = load<i32>(sizes + (<usize>k << 2));
-    interactionsExact(table, n, derivative, row, result);
+    interactionsExact(table, n, result);
     table += (<usize>1 << <usize>n) << 3;
     result += <usize>(n * n) << 3;
   }

@@ -54,11 +54,16 @@ export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
   return weightVectors;
 }
 
-/** Exact Shapley values of the n-player game tabulated at `table` into out[0..n). */
-export function shapleyExact(table: usize, n: i32, out: usize): void {
-  if (n == 0) return;
+/**
+ * Exact Shapley values of the n-player game tabulated at `table` into
+ * out[0..n). Returns the pass's weighted total: every weight is positive, so
+ * it is finite exactly when every entry is (and no sum overflows), which
+ * lets the host check the table's finiteness without a pass of its own.
+ */
+export function shapleyExact(table: usize, n: i32, out: usize): f64 {
+  if (n == 0) return 0;
   shapleyMembershipWeights(n, coefficients);
-  weightedMembershipSums(table, n, coefficients, out);
+  const total = weightedMembershipSums(table, n, coefficients, out);
   // phi_i = P_i - K, where K (the weight of coalitions without i) is the same
   // for every player and follows from efficiency: sum phi = v(N) - v(empty).
   let sumP: f64 = 0;
@@ -70,11 +75,12 @@ export function shapleyExact(table: usize, n: i32, out: usize): void {
     const slot = out + (<usize>i << 3);
     store<f64>(slot, load<f64>(slot) - shared);
   }
+  return total;
 }
 
-/** Exact Banzhaf values: beta_i = (2 * sum_{S with i} v - sum_S v) / 2^(n-1). */
-export function banzhafExact(table: usize, n: i32, out: usize): void {
-  if (n == 0) return;
+/** Exact Banzhaf values: beta_i = (2 * sum_{S with i} v - sum_S v) / 2^(n-1). Returns sum_S v (see shapleyExact). */
+export function banzhafExact(table: usize, n: i32, out: usize): f64 {
+  if (n == 0) return 0;
   for (let k = 0; k <= n; k++) store<f64>(coefficients + (<usize>k << 3), 1.0);
   const total = weightedMembershipSums(table, n, coefficients, out);
   const scale = 1.0 / <f64>(<u64>1 << <u64>(n - 1));
@@ -82,31 +88,5 @@ export function banzhafExact(table: usize, n: i32, out: usize): void {
     const slot = out + (<usize>i << 3);
     store<f64>(slot, (2 * load<f64>(slot) - total) * scale);
   }
-}
-
-/**
- * Exact pairwise Shapley interaction index into the n x n matrix `out`
- * (row-major, zero diagonal). Row i is the Shapley value, over the other
- * n-1 players, of the derivative game d_i(S) = v(S + i) - v(S): its weights
- * |S|!(n-|S|-2)!/(n-1)! are exactly those of the interaction index.
- * `derivative` is scratch space for 2^(n-1) values.
- */
-export function interactionsExact(table: usize, n: i32, derivative: usize, row: usize, out: usize): void {
-  memory.fill(out, 0, <usize>(n * n) * 8);
-  if (n < 2) return;
-  const others = n - 1;
-  const count: usize = <usize>1 << <usize>others;
-  for (let i = 0; i < n; i++) {
-    const lowMask: usize = (<usize>1 << <usize>i) - 1;
-    const bit: usize = <usize>1 << <usize>i;
-    for (let m: usize = 0; m < count; m++) {
-      const s = ((m & ~lowMask) << 1) | (m & lowMask);
-      store<f64>(derivative + (m << 3), load<f64>(table + ((s | bit) << 3)) - load<f64>(table + (s << 3)));
-    }
-    shapleyExact(derivative, others, row);
-    for (let jj = 0; jj < others; jj++) {
-      const j = jj < i ? jj : jj + 1;
-      store<f64>(out + (<usize>(i * n + j) << 3), load<f64>(row + (<usize>jj << 3)));
-    }
-  }
+  return total;
 }

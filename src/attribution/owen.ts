@@ -9,7 +9,7 @@ import { evaluatorGameSchema, evaluatorOptionsSchema } from '../core/schemas.js'
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from '../estimators/ask-tell.js';
 import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
-import { checkGame, finiteSums, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
+import { checkGame, finiteSums, scanValues, stableGame, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
@@ -316,7 +316,9 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
     const run = await runOnEvaluator(players, evaluate, sampler, adoptCache(parsed.cache, players), { ...parsed, budget } as Parameters<typeof runOnEvaluator>[4]);
     return { players, values: run.values, stderr: run.stderr, groupValues: groupTotals(run.values, groups), method, evaluations: run.evaluations };
   }
-  const [kindId, params] = checked!.kind === 'table' ? [GAME_KIND_ID.table, checked!.values] : [GAME_KIND_ID[checked!.game.builtin], checked!.game.params];
+  scanValues(checked!);
+  const sampled = stableGame(checked!);
+  const [kindId, params] = sampled.kind === 'table' ? [GAME_KIND_ID.table, sampled.values] : [GAME_KIND_ID[sampled.game.builtin], sampled.game.params];
   await runInWasm(sampler, kindId, params);
   const { values, stderr } = sampler.estimate();
   return { players, values: finiteSums(values), stderr, groupValues: groupTotals(values, groups), method, evaluations: OwenSampler.evaluations(n, pairs) };

@@ -2,7 +2,7 @@
 // of a game given as a value table or as a built-in game.
 import { InputError } from '../core/errors.js';
 import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from '../evaluator/evaluator-game.js';
-import { exactBanzhafValues, exactInteractionMatrix, exactShapleyValues, tabulate } from '../core/exact.js';
+import { exactPass, tabulate, type ExactPass, type TableSource } from '../core/exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from '../core/games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../estimators/permutation.js';
 import { shapleyOptionsSchema, type Method } from '../core/schemas.js';
@@ -12,6 +12,7 @@ import type { IndexKind } from '../pool/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
 import { checkKnownOptions, describe, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
+import { liveValues, wasmTableOf, type WasmTableRecord } from '../core/wasm-table.js';
 
 /** A game the attribution functions accept: a full value table or a built-in game. */
 export type Game = TableGame | BuiltinGame;
@@ -71,17 +72,21 @@ const AUTO_EXACT_MAX_PLAYERS = 20;
 
 /** A game checked by checkGame (internal). */
 export type CheckedGame =
-  /** `unscanned`: the values are not yet checked for NaN and infinities (see checkGame). */
-  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true }
+  /**
+   * `unscanned`: the values are not yet checked for NaN and infinities (the
+   * exact pass checks them; see checkedPass). `inPlace`: a table from
+   * createTable, read where it lies; `values` is then a view that a later
+   * allocation in Wasm memory may detach (see valuesOf).
+   */
+  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true; inPlace?: WasmTableRecord }
   | { kind: 'builtin'; players: string[]; game: BuiltinGame };
 
 /**
- * Validates a table or built-in game (internal; also used by owen). A table
- * that `pool` reads in place is not scanned here, on the calling thread: its
- * check rides on the workers' exact pass (WorkerPool.exact), or on scanValues before
- * any other method.
+ * Validates a table or built-in game (internal; also used by owen). A
+ * Float64Array is not scanned here: its check rides on the exact pass, or on
+ * scanValues before any other reader.
  */
-export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
+export function checkGame(game: unknown): CheckedGame {
   if (game && typeof game === 'object' && 'builtin' in game) {
     const builtin = game as BuiltinGame;
     const players = checkPlayers(builtin.players);
@@ -99,13 +104,27 @@ export function checkGame(game: unknown, pool?: PoolRunner): CheckedGame {
     return { kind: 'builtin', players, game: builtin };
   }
   if (game && typeof game === 'object' && 'values' in game) {
-    const given = (game as { values: unknown }).values;
-    // A pool from another copy of the library may predate readsInPlace.
-    const inPlace = given instanceof Float64Array && typeof pool?.readsInPlace === 'function' && pool.readsInPlace(given);
-    const { players, values } = checkTableGame(game, !inPlace);
-    return inPlace ? { kind: 'table', players, values, unscanned: true } : { kind: 'table', players, values };
+    const inPlace = wasmTableOf((game as { values: unknown }).values, 'values');
+    const { players, values, unscanned } = checkTableGame(game, inPlace);
+    if (inPlace) return { kind: 'table', players, values: liveValues(inPlace), unscanned: true, inPlace };
+    return unscanned ? { kind: 'table', players, values, unscanned } : { kind: 'table', players, values };
   }
   throw new InputError('game: expected { players, values } (a value table) or a built-in game');
+}
+
+/** The table's values as they are now (a fresh view for a table from createTable). */
+function valuesOf(game: CheckedGame & { kind: 'table' }): Float64Array {
+  return game.inPlace ? liveValues(game.inPlace) : game.values;
+}
+
+/**
+ * The game with values that stay readable while its reader allocates Wasm
+ * memory: a table from createTable is copied out (sampling and pools copy
+ * the table anyway); every other game is itself (internal; also used by owen).
+ */
+export function stableGame(game: CheckedGame): CheckedGame {
+  if (game.kind !== 'table' || !game.inPlace) return game;
+  return { kind: 'table', players: game.players, values: liveValues(game.inPlace).slice(), unscanned: true };
 }
 
 function tooManyForExact(n: number): InputError {
@@ -115,11 +134,36 @@ function tooManyForExact(n: number): InputError {
   );
 }
 
-/** The value table of a checked game, tabulating built-in games (internal). */
+/** The value table of a checked game, scanned, tabulating built-in games (internal). */
 export async function tableOf(game: CheckedGame): Promise<Float64Array> {
-  if (game.kind === 'table') return game.values;
+  if (game.kind === 'table') {
+    scanValues(game);
+    return valuesOf(game);
+  }
   if (game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
   return tabulate(game.game);
+}
+
+/** Where an exact pass reads the table: in place, the given values, or a built-in game's tabulation. */
+async function sourceOf(game: CheckedGame): Promise<TableSource> {
+  if (game.kind === 'table') return game.inPlace ?? game.values;
+  return tableOf(game);
+}
+
+/**
+ * Runs an exact kernel on this thread. A non-finite result of an unscanned
+ * table means a NaN or infinity in it (every weight of the pass is positive)
+ * or sums that overflow: the table is scanned then, for the InputError that
+ * names its first bad entry, else the overflow is reported.
+ */
+async function checkedPass(game: CheckedGame, kernel: Parameters<typeof exactPass>[0], field = 'values'): Promise<ExactPass> {
+  const n = game.players.length;
+  const pass = await exactPass(kernel, await sourceOf(game), n);
+  if (!Number.isFinite(pass.total) || !pass.values.every(Number.isFinite)) {
+    scanValues(game);
+    finiteSums(pass.values, field);
+  }
+  return pass;
 }
 
 /**
@@ -163,7 +207,7 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
   if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
   checkKnownOptions(options, ['method', 'budget', 'seed', 'pool']);
   const pool = checkPool(options as ShapleyOptions);
-  const checked = checkGame(game, pool);
+  const checked = checkGame(game);
   const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
   const n = checked.players.length;
   const chosen = resolveMethod(checked, method, budget);
@@ -171,7 +215,6 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
     const values = await exactValues(checked, 'shapley', pool);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
-  scanValues(checked);
   const spend = budget ?? DEFAULT_BUDGET;
   if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
     // The budget buys every coalition, so every estimator, permutation
@@ -180,8 +223,10 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
     const values = await exactValues(checked, 'shapley', pool);
     return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
   }
-  if (chosen === 'permutation') return permutationShapley(checked, spend, seed, pool);
-  return sampledShapley(checked, chosen, spend, seed);
+  scanValues(checked);
+  const sampled = stableGame(checked);
+  if (chosen === 'permutation') return permutationShapley(sampled, spend, seed, pool);
+  return sampledShapley(sampled, chosen, spend, seed);
 }
 
 async function sampledShapley(
@@ -213,19 +258,18 @@ function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }
 
-/** Exact Shapley or Banzhaf values, from the pool's workers (which check a table checkGame left unscanned) or this thread. */
+/** Exact Shapley or Banzhaf values, from the pool's workers (which check an unscanned table) or this thread. */
 async function exactValues(game: CheckedGame, index: IndexKind, pool?: PoolRunner): Promise<Float64Array> {
   const n = game.players.length;
-  if (pool) return finiteSums(await pool.exact(poolGameOf(game, true), n, index));
-  const table = await tableOf(game);
-  return finiteSums(await (index === 'shapley' ? exactShapleyValues(table, n) : exactBanzhafValues(table, n)));
+  if (pool) return finiteSums(await pool.exact(poolGameOf(stableGame(game), true), n, index));
+  return (await checkedPass(game, index === 'shapley' ? 'shapleyExact' : 'banzhafExact')).values;
 }
 
 export { finiteSums };
 
-/** Scans a table checkGame left unscanned, before anything but the pool's exact pass reads it. */
-function scanValues(game: CheckedGame): void {
-  if (game.kind === 'table' && game.unscanned) checkFiniteValues(game.values, game.players);
+/** Scans a table checkGame left unscanned, before anything but an exact pass reads it (internal; also used by owen). */
+export function scanValues(game: CheckedGame): void {
+  if (game.kind === 'table' && game.unscanned) checkFiniteValues(valuesOf(game), game.players);
 }
 
 async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {
@@ -252,7 +296,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
 export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promise<ShapleyResult> {
   checkKnownOptions(options, ['pool']);
   const pool = checkPool(options ?? {});
-  const checked = checkGame(game, pool);
+  const checked = checkGame(game);
   const n = checked.players.length;
   const values = await exactValues(checked, 'banzhaf', pool);
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
@@ -267,7 +311,5 @@ export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promis
  */
 export async function interactions(game: Game): Promise<InteractionResult> {
   const checked = checkGame(game);
-  const n = checked.players.length;
-    const matrix = finiteSums(await exactInteractionMatrix(await tableOf(checked), n));
-  return { players: checked.players, matrix };
+  return { players: checked.players, matrix: (await checkedPass(checked, 'interactionsExact')).values };
 }

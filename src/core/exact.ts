@@ -1,43 +1,52 @@
 // Exact indices from a full value table, computed by the Wasm core.
-import { kernelExports } from './wasm/module.js';
+import { kernelExports, type KernelExports } from './wasm/module.js';
+import { keptBlock } from './wasm/kept-blocks.js';
 import { withWindow, type WasmWindow } from './wasm/window.js';
+import type { WasmTableRecord } from './wasm-table.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
 
-type TableKernel = 'shapleyExact' | 'banzhafExact';
+/** A table's values: a Float64Array (copied into Wasm memory) or a table from createTable (read where it lies). */
+export type TableSource = Float64Array | WasmTableRecord;
 
-async function perPlayer(kernel: TableKernel, table: Float64Array, n: number): Promise<Float64Array> {
+/** An exact pass's output and its weighted total, finite exactly when every table entry is (and no sum overflows). */
+export interface ExactPass {
+  values: Float64Array;
+  total: number;
+}
+
+type TableKernel = 'shapleyExact' | 'banzhafExact' | 'interactionsExact';
+
+/** Byte offset of the table in Wasm memory: in place, or copied into the kept table block. */
+function tablePointer(core: KernelExports, source: TableSource): number {
+  if (!(source instanceof Float64Array)) return source.pointer;
+  const pointer = keptBlock(core, 'table', source.length * 8);
+  new Float64Array(core.memory.buffer, pointer, source.length).set(source);
+  return pointer;
+}
+
+/** Runs one exact kernel on the table; the kept blocks are reused across calls. */
+export async function exactPass(kernel: TableKernel, source: TableSource, n: number): Promise<ExactPass> {
   const core = await kernelExports();
-  return withWindow(core, (window) => {
-    const input = window.add(table.length);
-    const output = window.add(n);
-    window.f64(input, table.length).set(table);
-    core[kernel](window.pointer(input), n, window.pointer(output));
-    return window.f64(output, n).slice();
-  });
+  const count = kernel === 'interactionsExact' ? n * n : n;
+  const out = keptBlock(core, 'results', count * 8);
+  const table = tablePointer(core, source);
+  const total = kernel === 'interactionsExact' ? core.interactionsExact(table, n, out) : core[kernel](table, n, out);
+  return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
 }
 
 /** Exact Shapley values of the table (length 2^n). */
-export function exactShapleyValues(table: Float64Array, n: number): Promise<Float64Array> {
-  return perPlayer('shapleyExact', table, n);
+export async function exactShapleyValues(table: TableSource, n: number): Promise<Float64Array> {
+  return (await exactPass('shapleyExact', table, n)).values;
 }
 
 /** Exact Banzhaf values of the table (length 2^n). */
-export function exactBanzhafValues(table: Float64Array, n: number): Promise<Float64Array> {
-  return perPlayer('banzhafExact', table, n);
+export async function exactBanzhafValues(table: TableSource, n: number): Promise<Float64Array> {
+  return (await exactPass('banzhafExact', table, n)).values;
 }
 
 /** Exact pairwise Shapley interaction index, an n x n row-major matrix with a zero diagonal. */
-export async function exactInteractionMatrix(table: Float64Array, n: number): Promise<Float64Array> {
-  const core = await kernelExports();
-  return withWindow(core, (window) => {
-    const input = window.add(table.length);
-    const derivative = window.add(Math.max(1, table.length / 2));
-    const row = window.add(n);
-    const output = window.add(n * n);
-    window.f64(input, table.length).set(table);
-    core.interactionsExact(window.pointer(input), n, window.pointer(derivative), window.pointer(row), window.pointer(output));
-    return window.f64(output, n * n).slice();
-  });
+export async function exactInteractionMatrix(table: TableSource, n: number): Promise<Float64Array> {
+  return (await exactPass('interactionsExact', table, n)).values;
 }
 
 /** The 2^n-value table of a built-in game, computed in Wasm. */

@@ -28,6 +28,8 @@ export interface TableGame {
 export interface CheckedTable {
   players: string[];
   values: Float64Array;
+  /** The values are not yet checked for NaN and infinities: the exact pass checks them (see exact.ts), other readers scan first. */
+  unscanned?: true;
 }
 
 /** The members of a coalition mask, for error messages. */
@@ -41,11 +43,13 @@ export function checkPlayers(players: unknown): string[] {
 }
 
 /**
- * Validates a table game. With `checkValues` false the values are not scanned
- * for NaN or infinities: the caller then gets them checked another way (a pool
- * reading a shared table in place: see checkedExactValues in shapley.ts).
+ * Validates a table game. A Float64Array is not scanned for NaN or
+ * infinities here: the exact pass finds them at no cost (its result is then
+ * non-finite, and only then is the table scanned to name the entry), and
+ * every other reader scans it first. A plain array is checked and converted.
+ * `inPlace` describes a table from createTable, whose views may be detached.
  */
-export function checkTableGame(game: unknown, checkValues = true): CheckedTable {
+export function checkTableGame(game: unknown, inPlace?: { n: number }): CheckedTable {
   const { players, values } = parseOrThrow(tableGameSchema, game, 'game');
   const n = players.length;
   if (n > EXACT_MAX_PLAYERS) {
@@ -55,16 +59,21 @@ export function checkTableGame(game: unknown, checkValues = true): CheckedTable 
     );
   }
   const expected = 2 ** n;
-  if (values.length !== expected) {
-    const power = Number.isInteger(Math.log2(values.length)) && values.length > 0;
+  const length = inPlace ? 2 ** inPlace.n : values.length;
+  if (length !== expected) {
+    if (values instanceof Float64Array && values.buffer.byteLength === 0) {
+      throw new InputError(`values: the Float64Array is detached (its memory was transferred or grew); expected 2^${n} = ${expected} values`);
+    }
+    const power = Number.isInteger(Math.log2(length)) && length > 0;
     throw new InputError(
-      `values: expected 2^${n} = ${expected} values for ${n} players (values[mask], bit i = players[i]), got ${values.length}` +
-        (power ? ` (that is a table for ${Math.log2(values.length)} players)` : ', which is not a power of two'),
+      `values: expected 2^${n} = ${expected} values for ${n} players (values[mask], bit i = players[i]), got ${length}` +
+        (power ? ` (that is a table for ${Math.log2(length)} players)` : ', which is not a power of two'),
     );
   }
+  if (values instanceof Float64Array) return { players, values, unscanned: true };
   // Checked before any conversion: Float64Array.from would turn null into 0.
-  if (checkValues || !(values instanceof Float64Array)) checkFiniteValues(values, players);
-  return { players, values: values instanceof Float64Array ? values : Float64Array.from(values) };
+  checkFiniteValues(values, players);
+  return { players, values: Float64Array.from(values) };
 }
 
 /** Throws an InputError naming the first entry of `values` that is not a finite number. */

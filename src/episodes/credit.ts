@@ -36,14 +36,12 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
   let totalValues = 0;
   let totalPlayers = 0;
   let totalCells = 0;
-  let largest = 0;
   tables.forEach((table, k) => {
     const n = Math.round(Math.log2(table.length));
     sizes[k] = n;
     totalValues += table.length;
     totalPlayers += n;
     totalCells += n * n;
-    largest = Math.max(largest, table.length);
   });
   const core = await kernelExports();
   const [values, matrices] = withWindow(core, (window) => {
@@ -51,13 +49,11 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
     const tableSlot = packTables(window, tables, totalValues);
     const valueSlot = window.add(totalPlayers);
     const matrixSlot = window.add(totalCells);
-    const derivativeSlot = window.add(Math.max(1, largest / 2));
-    const rowSlot = window.add(Math.max(1, Math.log2(largest)));
     window.i32(sizeSlot, tables.length).set(sizes);
     const pointer = window.pointer(tableSlot);
     const sizesPointer = window.pointer(sizeSlot);
     core.shapleyBatch(pointer, sizesPointer, tables.length, window.pointer(valueSlot));
-    core.interactionsBatch(pointer, sizesPointer, tables.length, window.pointer(derivativeSlot), window.pointer(rowSlot), window.pointer(matrixSlot));
+    core.interactionsBatch(pointer, sizesPointer, tables.length, window.pointer(matrixSlot));
     return [window.f64(valueSlot, totalPlayers).slice(), window.f64(matrixSlot, totalCells).slice()];
   });
   const credits: AgentCredit[] = [];

@@ -6,9 +6,10 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   allocate(bytes: number): number;
   release(pointer: number): void;
-  shapleyExact(table: number, n: number, out: number): void;
-  banzhafExact(table: number, n: number, out: number): void;
-  interactionsExact(table: number, n: number, derivative: number, row: number, out: number): void;
+  /** Returns the pass's weighted total: finite exactly when every entry is (and no sum overflows). */
+  shapleyExact(table: number, n: number, out: number): number;
+  banzhafExact(table: number, n: number, out: number): number;
+  interactionsExact(table: number, n: number, out: number): number;
   tableSum(table: number, count: number): number;
   permutationBlocks(
     kind: number, params: number, n: number, seedLow: number, seedHigh: number,
@@ -16,7 +17,7 @@ export interface KernelExports {
   ): void;
   tabulateGame(kind: number, params: number, n: number, out: number): void;
   shapleyBatch(tables: number, sizes: number, count: number, out: number): void;
-  interactionsBatch(tables: number, sizes: number, count: number, derivative: number, row: number, out: number): void;
+  interactionsBatch(tables: number, sizes: number, count: number, out: number): void;
   permutationSamplerBytes(n: number, pairsPerAsk: number): number;
   permutationSamplerInit(
     state: number, n: number, seedLow: number, seedHigh: number, totalPairs: number, blockPairs: number, pairsPerAsk: number,
@@ -84,8 +85,15 @@ export async function instantiate(module: WebAssembly.Module): Promise<KernelExp
   return instance.exports as unknown as KernelExports;
 }
 
+let loaded: KernelExports | undefined;
+
 /** This thread's instance of the core. */
 export function kernelExports(): Promise<KernelExports> {
-  instantiated ??= wasmModule().then(instantiate);
+  instantiated ??= wasmModule().then(instantiate).then((core) => (loaded = core));
   return instantiated;
+}
+
+/** This thread's instance if it is already loaded (then memory views may point into it), else undefined. */
+export function loadedKernel(): KernelExports | undefined {
+  return loaded;
 }

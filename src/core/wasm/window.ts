@@ -6,6 +6,22 @@ import type { KernelExports } from './module.js';
 /** The allocator's largest block: 1 GiB less its header. */
 export const MAX_BLOCK_BYTES = 2 ** 30 - 16;
 
+/** Allocates a block of at least `bytes` (16 at least); a RangeError when it does not fit. */
+export function allocateBlock(core: KernelExports, bytes: number): number {
+  const size = Math.max(16, bytes);
+  if (size > MAX_BLOCK_BYTES) {
+    throw new RangeError(`agent-credit: ${size} bytes do not fit in one WebAssembly block (at most ${MAX_BLOCK_BYTES})`);
+  }
+  let pointer = 0;
+  try {
+    pointer = core.allocate(size);
+  } catch {
+    pointer = 0;
+  }
+  if (pointer === 0) throw new RangeError(`agent-credit: could not allocate ${size} bytes of WebAssembly memory`);
+  return pointer;
+}
+
 export class WasmWindow {
   private readonly pointers: number[] = [];
 
@@ -13,19 +29,12 @@ export class WasmWindow {
 
   /** Allocates room for `count` elements of `bytesPerElement`; returns its slot. */
   add(count: number, bytesPerElement = 8): number {
-    const bytes = Math.max(16, count * bytesPerElement);
-    if (bytes > MAX_BLOCK_BYTES) {
-      throw new RangeError(`agent-credit: ${bytes} bytes do not fit in one WebAssembly block (at most ${MAX_BLOCK_BYTES})`);
-    }
-    let pointer = 0;
+    let pointer: number;
     try {
-      pointer = this.core.allocate(bytes);
-    } catch {
-      pointer = 0;
-    }
-    if (pointer === 0) {
+      pointer = allocateBlock(this.core, count * bytesPerElement);
+    } catch (error) {
       this.close();
-      throw new RangeError(`agent-credit: could not allocate ${bytes} bytes of WebAssembly memory`);
+      throw error;
     }
     this.pointers.push(pointer);
     return this.pointers.length - 1;

@@ -1,0 +1,36 @@
+// Blocks of this thread's Wasm memory that exact calls keep between calls:
+// the copy of a table and the results. Allocating and releasing a 2^n-entry
+// block on every call costs more than the pass over it at n >= 20 (fresh
+// pages to fault in, memory to grow); a kept block is grown when a larger
+// table comes and reused otherwise, so alternating sizes never allocate
+// again after the largest.
+import type { KernelExports } from './module.js';
+import { allocateBlock } from './window.js';
+
+export type KeptRole = 'table' | 'results';
+
+interface Kept {
+  pointer: number;
+  bytes: number;
+}
+
+const kept = new WeakMap<KernelExports, Partial<Record<KeptRole, Kept>>>();
+
+/** Bytes the results block holds from the start: an n x n matrix of interactions at 26 players and more. */
+export const RESULT_BLOCK_BYTES = 8192;
+
+/** The kept block for `role`, at least `bytes` long (its contents are whatever the last call left). */
+export function keptBlock(core: KernelExports, role: KeptRole, bytes: number): number {
+  let blocks = kept.get(core);
+  if (!blocks) kept.set(core, (blocks = {}));
+  const block = blocks[role];
+  if (block && block.bytes >= bytes) return block.pointer;
+  const size = Math.max(bytes, role === 'results' ? RESULT_BLOCK_BYTES : 0);
+  if (block) {
+    core.release(block.pointer);
+    delete blocks[role];
+  }
+  const pointer = allocateBlock(core, size);
+  blocks[role] = { pointer, bytes: size };
+  return pointer;
+}

@@ -1,0 +1,160 @@
+// Exact indices where users call them: tables from createTable read in
+// place, the finiteness check riding on the exact pass, kept Wasm memory.
+import { describe, expect, it } from 'vitest';
+import { banzhaf, createTable, interactions, InputError, owen, shapley } from '../src/index.js';
+import { kernelExports } from '../src/core/wasm/module.js';
+import { names, randomTable, seededRandom } from './support/random.js';
+
+const entryOf = (mask: number) => new RegExp(`^values\\[${mask}\\] \\(mask ${mask} = \\{[^}]*\\}\\): expected a finite number, got (NaN|-?Infinity)$`);
+
+describe('a NaN or infinity in a table, found by the exact pass', () => {
+  const n = 10;
+  const players = names(n);
+  // First entry, inside the first block, the first entry of a middle block, inside it, the last entry.
+  const masks = [0, 37, 512, 512 + 200, 1023];
+
+  for (const [kind, make] of [
+    ['Float64Array', (t: Float64Array) => Promise.resolve(t)],
+    ['plain array', (t: Float64Array) => Promise.resolve(Array.from(t))],
+    ['createTable', async (t: Float64Array) => {
+      const table = await createTable(n);
+      table.set(t);
+      return table;
+    }],
+  ] as const) {
+    it(`names the first bad entry in a ${kind} for shapley, banzhaf and interactions`, async () => {
+      for (const [k, mask] of masks.entries()) {
+        const base = randomTable(n, seededRandom(k));
+        base[mask] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY][k % 3];
+        // A second bad entry later in the table: the error names the first.
+        if (mask < 1000) base[1000] = Number.NaN;
+        const values = await make(base);
+        for (const run of [() => shapley({ players, values }), () => banzhaf({ players, values }), () => interactions({ players, values })]) {
+          const error = await run().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).toMatch(entryOf(mask));
+        }
+        if ('free' in values) values.free();
+      }
+    });
+  }
+
+  it('also before sampling and Owen values read the table', async () => {
+    const table = randomTable(8, seededRandom(1));
+    table[200] = Number.NaN;
+    await expect(shapley({ players: names(8), values: table }, { method: 'permutation', budget: 100 })).rejects.toThrow(entryOf(200));
+    await expect(owen({ players: names(8), values: table }, { groups: [names(8)] })).rejects.toThrow(entryOf(200));
+  });
+});
+
+describe('createTable', () => {
+  it('is a zeroed Float64Array of 2^n values, read in place: the same values as the copied table', async () => {
+    const n = 12;
+    const players = names(n);
+    const table = await createTable(n);
+    expect(table).toBeInstanceOf(Float64Array);
+    expect(table.length).toBe(2 ** n);
+    expect(table.n).toBe(n);
+    expect(table.every((v) => v === 0)).toBe(true);
+    table.set(randomTable(n, seededRandom(3)));
+    const copy = Float64Array.from(table);
+    expect(Array.from((await shapley({ players, values: table })).values)).toEqual(Array.from((await shapley({ players, values: copy })).values));
+    expect(Array.from((await banzhaf({ players, values: table })).values)).toEqual(Array.from((await banzhaf({ players, values: copy })).values));
+    expect(Array.from((await interactions({ players, values: table })).matrix)).toEqual(Array.from((await interactions({ players, values: copy })).matrix));
+    const groups = [players.slice(0, 5), players.slice(5)];
+    expect(Array.from((await owen({ players, values: table }, { groups })).values)).toEqual(Array.from((await owen({ players, values: copy }, { groups })).values));
+    const sampled = { method: 'msr', budget: 600, seed: 2 } as const;
+    expect(Array.from((await shapley({ players, values: table }, sampled)).values)).toEqual(Array.from((await shapley({ players, values: copy }, sampled)).values));
+    // Arrays derived from it are plain arrays, not tables.
+    expect(table.slice(0, 4)).not.toHaveProperty('free');
+    table.free();
+  });
+
+  it('a freed table is refused, by every function, and free is idempotent', async () => {
+    const table = await createTable(4);
+    table.free();
+    table.free();
+    for (const run of [
+      () => shapley({ players: names(4), values: table }),
+      () => banzhaf({ players: names(4), values: table }),
+      () => interactions({ players: names(4), values: table }),
+      () => owen({ players: names(4), values: table }, { groups: [names(4)] }),
+    ]) {
+      await expect(run()).rejects.toThrow(/^values: this table was freed \(table\.free\(\) or the end of its using block\); make a new one with createTable\(n\)$/);
+    }
+    expect(() => table.view()).toThrow(InputError);
+  });
+
+  it('is disposable: the end of its scope frees it', async () => {
+    const table = await createTable(3);
+    const dispose = (Symbol as { dispose?: symbol }).dispose!;
+    (table as unknown as Record<symbol, () => void>)[dispose]();
+    await expect(shapley({ players: names(3), values: table })).rejects.toThrow(/this table was freed/);
+  });
+
+  it('a foreign view of the library memory (a part of a table, a view made by hand) is refused', async () => {
+    const table = await createTable(6);
+    const part = table.subarray(0, 32);
+    const byHand = new Float64Array(table.buffer, table.byteOffset, 64);
+    await expect(shapley({ players: names(5), values: part })).rejects.toThrow(/^values: a Float64Array over the library's Wasm memory that is not a table from createTable/);
+    await expect(banzhaf({ players: names(6), values: byHand })).rejects.toThrow(InputError);
+    // A copy is an ordinary table.
+    expect((await shapley({ players: names(5), values: Float64Array.from(part) })).values).toHaveLength(5);
+    table.free();
+  });
+
+  it('refuses sizes outside 1..26', async () => {
+    for (const bad of [0, -1, 27, 2.5, Number.NaN, '8', undefined]) {
+      await expect(createTable(bad as number)).rejects.toThrow(/createTable\(n\): expected a number of players, an integer from 1 to 26/);
+    }
+  });
+
+  it('after the memory grows, a detached table is still read right, and view() gives its values back', async () => {
+    const n = 10;
+    const table = await createTable(n);
+    table.set(randomTable(n, seededRandom(8)));
+    const copy = Float64Array.from(table);
+    const core = await kernelExports();
+    const before = core.memory.buffer;
+    // A table larger than any free block grows the memory.
+    const large = await createTable(22);
+    expect(core.memory.buffer).not.toBe(before);
+    expect(table.length).toBe(0);
+    const players = names(n);
+    expect(Array.from((await shapley({ players, values: table })).values)).toEqual(Array.from((await shapley({ players, values: copy })).values));
+    const fresh = table.view();
+    expect(Array.from(fresh)).toEqual(Array.from(copy));
+    fresh[3] = 42;
+    expect((await shapley({ players, values: table })).values).not.toEqual((await shapley({ players, values: copy })).values);
+    expect(fresh.view()).toBe(fresh);
+    fresh.free();
+    await expect(shapley({ players, values: table })).rejects.toThrow(/this table was freed/);
+    large.free();
+  });
+});
+
+describe('memory kept between calls', () => {
+  it('does not grow over 1,000 calls of alternating sizes, nor over 1,000 tables made and freed', async () => {
+    const core = await kernelExports();
+    const small = randomTable(10, seededRandom(1));
+    const large = randomTable(16, seededRandom(2));
+    const run = async (k: number) => {
+      const values = k % 2 ? large : small;
+      const players = names(k % 2 ? 16 : 10);
+      await (k % 3 === 0 ? interactions({ players, values }) : k % 3 === 1 ? banzhaf({ players, values }) : shapley({ players, values }));
+    };
+    for (let k = 0; k < 10; k++) await run(k);
+    const warm = core.memory.buffer.byteLength;
+    const rss = process.memoryUsage().rss;
+    for (let k = 0; k < 1_000; k++) await run(k);
+    for (let k = 0; k < 1_000; k++) {
+      const table = await createTable(k % 2 ? 15 : 9);
+      table[1] = k;
+      await shapley({ players: names(table.n), values: table });
+      table.free();
+    }
+    expect(core.memory.buffer.byteLength).toBe(warm);
+    // Flat: no per-call growth (1,000 leaked copies of the larger table would be 500 MB).
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 2 ** 20);
+  });
+});
