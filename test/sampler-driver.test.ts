@@ -41,7 +41,28 @@ function countingSource(pending?: { resolve: () => void }[]): CoalitionSource & 
   };
 }
 
+/** Counts the sampler's estimates (each may cost a fit: msr, kernel). */
+function countEstimates(sampler: CoalitionSampler): { count: number } {
+  const counter = { count: 0 };
+  const estimate = sampler.estimate.bind(sampler);
+  sampler.estimate = () => (counter.count++, estimate());
+  return counter;
+}
+
 describe('driveSampler', () => {
+  it('estimates once, at the end, when no tolerance or progress report reads one; once per batch with a tolerance', async () => {
+    const quiet = countingSampler(20, 10, () => 5);
+    const quietCount = countEstimates(quiet);
+    const outcome = await driveSampler(quiet, countingSource(), { budget: 10_000 });
+    expect(quietCount.count).toBe(1);
+    expect(outcome.estimate.values[0]).toBe(200);
+    const watched = countingSampler(20, 10, () => 5);
+    const watchedCount = countEstimates(watched);
+    const watchedOutcome = await driveSampler(watched, countingSource(), { budget: 10_000, tolerance: 1 });
+    expect(watchedCount.count).toBe(20);
+    expect(Array.from(watchedOutcome.estimate.values)).toEqual(Array.from(outcome.estimate.values));
+  });
+
   it('never lets the sampler ask beyond the budget; stops with "budget"', async () => {
     const sampler = countingSampler(100, 7, () => 1);
     const source = countingSource();

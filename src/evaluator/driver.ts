@@ -57,8 +57,11 @@ const SLICE_MS = 15;
  *    (`stopReason: 'budget'`).
  * 2. `source.values(masks)`: cached coalitions are free, the others are
  *    evaluated (concurrently, by the source).
- * 3. `sampler.tell(values)`, then `sampler.estimate()`; when every standard
- *    error is finite and below `tolerance`, the run ends (`'tolerance'`).
+ * 3. `sampler.tell(values)`; then, with a `tolerance`, `sampler.estimate()`:
+ *    when every standard error is finite and below it, the run ends
+ *    (`'tolerance'`). Without one, estimates (which may cost a fit: msr,
+ *    kernel) are made only for a progress report that is due, and once at
+ *    the end.
  *
  * An aborted `signal` rejects with a DOMException named AbortError at once
  * (even mid-batch) and tells the source to start no more calls. The sampler is
@@ -78,10 +81,19 @@ export async function driveSampler(sampler: CoalitionSampler, source: CoalitionS
   const startedAt = now();
   let lastReport = startedAt;
   let maxStderr: number | null = null;
+  /** The last estimate made, unless values were told since. */
+  let latest: SamplerEstimate | undefined;
+  const estimate = (): SamplerEstimate => {
+    latest ??= sampler.estimate();
+    maxStderr = largest(latest.stderr);
+    return latest;
+  };
   const report = (force: boolean) => {
     const time = now();
     if (!onProgress || (!force && time - lastReport < PROGRESS_INTERVAL_MS)) return;
     lastReport = time;
+    // An estimate can cost a fit (msr, kernel): made for a report only when one is due.
+    estimate();
     onProgress({ evaluations: source.evaluations, budget, maxStderr, elapsedMs: time - startedAt });
   };
   const onValue = () => report(false);
@@ -96,10 +108,12 @@ export async function driveSampler(sampler: CoalitionSampler, source: CoalitionS
       const values = await abort.race(source.values(masks, onValue));
       abort.check();
       sampler.tell(values);
-      const estimate = sampler.estimate();
-      maxStderr = largest(estimate.stderr);
+      latest = undefined;
+      if (tolerance !== undefined) {
+        const stderr = largest(estimate().stderr);
+        if (stderr !== null && stderr < tolerance) return finish('tolerance');
+      }
       report(false);
-      if (tolerance !== undefined && maxStderr !== null && maxStderr < tolerance) return finish('tolerance', estimate);
       if (now() - sliceStart > SLICE_MS) {
         await abort.race(yieldToEventLoop());
         sliceStart = now();
@@ -109,10 +123,10 @@ export async function driveSampler(sampler: CoalitionSampler, source: CoalitionS
     abort.dispose();
   }
 
-  function finish(stopReason: StopReason, estimate = sampler.estimate()): DriveOutcome {
-    maxStderr = largest(estimate.stderr);
+  function finish(stopReason: StopReason): DriveOutcome {
+    const final = estimate();
     report(true);
-    return { estimate, stopReason };
+    return { estimate: final, stopReason };
   }
 }
 
