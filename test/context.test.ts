@@ -102,19 +102,18 @@ describe('episode context', () => {
     expect(byLabel.messages.map((message) => message.id)).toEqual(['p1', 'b3']);
     expect(byLabel.messages[1].reward).toBe(-1);
 
-    // The success probability falls when the tool's answer comes in: the planner's search before it is blamed.
+    // The success probability falls when the tool's answer comes in: the booker, who acts on it next, is blamed.
     const values = [0.9, 0.8, 0.2, 0.2, 0.1];
     const dropped = { ...failure, messages: failure.messages.map(({ label: _, ...message }, m) => ({ ...message, prefixValue: values[m] })) };
     const byValue = await attributeEpisode(dropped, { strategy: 'prefixValue' });
-    expect(byValue.firstError).toMatchObject({ id: 'p1', index: 1, agent: 'planner', strategy: 'prefixValue' });
+    expect(byValue.firstError).toMatchObject({ id: 'b3', index: 3, agent: 'booker', strategy: 'prefixValue' });
 
-    // A fall before any player spoke blames no one: it only moves the baseline.
-    const early = { ...dropped, messages: dropped.messages.map((message, m) => ({ ...message, prefixValue: [0.9, 0.1, 0.1, 0.1, 0.1][m] })) };
-    early.messages[0].prefixValue = 0.9;
-    const episode = parseEpisode(early);
-    expect((await findFirstError(episode.messages, { strategy: 'prefixValue', players: episode.agents }))?.index).toBe(1);
-    const beforeAnyone = parseEpisode({ ...early, messages: [{ id: 's', agent: 'user', content: 'a', prefixValue: 0.9 }, { id: 'q', agent: 'user', content: 'b', prefixValue: 0.1 }, ...early.messages.slice(1).map((message) => ({ ...message, prefixValue: 0.1 }))] });
-    expect(await findFirstError(beforeAnyone.messages, { strategy: 'prefixValue', players: beforeAnyone.agents })).toBeNull();
+    // A fall at a player's own message is that message's.
+    const own = parseEpisode({ ...dropped, messages: dropped.messages.map((message, m) => ({ ...message, prefixValue: [0.9, 0.1, 0.1, 0.1, 0.1][m] })) });
+    expect((await findFirstError(own.messages, { strategy: 'prefixValue', players: own.agents }))?.index).toBe(1);
+    // A fall at the last messages, all context, leaves no player to blame.
+    const late = parseEpisode({ ...dropped, messages: dropped.messages.map((message, m) => ({ ...message, prefixValue: [0.9, 0.9, 0.9, 0.9, 0.1][m] })) });
+    expect(await findFirstError(late.messages, { strategy: 'prefixValue', players: late.agents })).toBeNull();
 
     // Binary search bisects player prefixes only: the oracle is asked about prefixes that end with a player's message.
     const asked: number[] = [];

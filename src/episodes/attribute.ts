@@ -1,12 +1,15 @@
 // From episode to training signals: agent credit, message rewards, the first
 // error, preferences. One episode at a time (attributeEpisode, which may call
-// an evaluator and an oracle) or many at once (attributeEpisodes, whose
-// coalition tables share one Wasm call per batch).
+// an evaluator, an oracle or a judge) or many at once (attributeEpisodes,
+// whose coalition tables share one Wasm call per batch; with a judge or an
+// evaluator, episodes are judged one after another).
 import * as z from 'zod/mini';
 import { evaluatorCredit, exactCreditBatch, type AgentCredit, type CoalitionEvaluator } from './credit.js';
 import { asEpisode, EpisodeError, type Episode, type RecordSource } from './episode.js';
 import { InputError } from '../core/errors.js';
-import { annotatedFirstError, findFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
+import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
+import { fillLabels, locateFirstError, usageSince, type SignalSources, type ValueSource } from './fill.js';
+import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
 import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
@@ -22,26 +25,68 @@ export interface Signals {
   agents: Array<{ agent: string; credit: number | null; stderr: number | null }>;
   /** Pairwise interaction index, rows and columns in the order of `agents`; null without a full table. */
   interactions: number[][] | null;
-  /** One reward per player message, in order; context messages (user, system, tools) have none. */
+  /**
+   * One reward per player message, in order; context messages (user, system,
+   * tools) have none. Empty for a failed episode whose first error was not
+   * located and that has no credit to split (see `warnings`).
+   */
   messages: Array<{ id: string; agent: string; reward: number }>;
   firstError: FirstError | null;
   preferences: Preference[];
+  /** Where each value came from (`given`, `judged` or `evaluated`); present when a judge or evaluator took part. */
+  sources?: SignalSources;
+  /** What the judge spent on this episode; present when a judge took part. */
+  usage?: JudgeUsage;
+  /** Why some signal is missing (e.g. no first error located, so no rewards); present when there is one. */
+  warnings?: string[];
 }
+
+/** v(S) of one episode's coalition, for attributeEpisodes: a re-run of the team with only `agents`, or a judge. */
+export type EpisodeEvaluator = (episode: Episode, agents: string[], context: { signal: AbortSignal }) => number | Promise<number>;
 
 /** Options of attributeEpisodes (and the common part of attributeEpisode's). */
 export interface BatchAttributeOptions {
   /** Every |message reward| stays within this. Default 1. */
   bound?: number;
-  /** First-error strategy for failed episodes: 'label' or 'prefixValue' (default: label, then prefixValue). */
+  /** First-error strategy for failed episodes: 'label', 'prefixValue' or 'binarySearch' (default: binarySearch with an oracle, else label, then prefixValue). */
   strategy?: FirstErrorOptions['strategy'];
   scoreThreshold?: number;
   dropThreshold?: number;
+  /**
+   * Fills in what an episode lacks: coalition values of a success without a
+   * table, labels and scores of messages without them, the first error of a
+   * failure (by its labels, its prefix values with `strategy: 'prefixValue'`,
+   * or binary search over `judge.recoverable` with `strategy: 'binarySearch'`).
+   */
+  judge?: EpisodeJudge;
+  /**
+   * v(team): 'judged' (default) lets the judge or evaluator value the whole
+   * team like any coalition, and `sources.team` reports it beside
+   * outcome.score; 'outcome' pins v(team) to outcome.score.
+   */
+  teamValue?: 'judged' | 'outcome';
+  /** Coalition values per episode (judge or evaluator calls): exact when 2^n fits, else sampled with standard errors. Default 256 with a judge. */
+  budget?: number;
+  /** Seed of the sampler when the budget does not cover 2^n. Default 0. */
+  seed?: number;
+  /** Judgements (or evaluate calls) of one episode in flight at most. Default 8. */
+  concurrency?: number;
+  /** Stops the run: no further judgement starts. */
+  signal?: AbortSignal;
+}
+
+/** Options of attributeEpisodes. */
+export interface AttributeEpisodesOptions extends BatchAttributeOptions {
+  /** v(S) of an episode's coalition (e.g. a re-run of the team with only those agents), instead of a judge. */
+  evaluate?: EpisodeEvaluator;
+  /** Called after each episode with its index and the signals (or error) it got: progress for long judged runs. */
+  onEpisode?: (index: number, result: Signals) => void;
 }
 
 /**
- * Options of attributeEpisode. With `evaluate`, the evaluator options of
- * shapley() apply too (method, budget, seed, concurrency, tolerance, signal,
- * onProgress, timeoutMs, retries, cache).
+ * Options of attributeEpisode. With `evaluate` or `judge`, the evaluator
+ * options of shapley() apply too (method, budget, seed, concurrency,
+ * tolerance, signal, onProgress, timeoutMs, retries, cache).
  */
 export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOptions {
   /** v(S) for a coalition of agents, instead of the episode's `coalitions` (see ablate()). */
@@ -50,12 +95,21 @@ export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOption
   isRecoverable?: FirstErrorOptions['isRecoverable'];
 }
 
-/** The options of attributeEpisodes (BatchAttributeOptions). */
+/** With a judge, a budget that buys every coalition of up to 8 agents and samples beyond. */
+export const DEFAULT_JUDGED_BUDGET = 256;
+
+/** The options of attributeEpisodes without a judge or evaluator (BatchAttributeOptions). */
 const BATCH_OPTIONS = ['bound', 'strategy', 'scoreThreshold', 'dropThreshold'];
+const JUDGED_OPTIONS = ['judge', 'teamValue', 'budget', 'seed', 'concurrency', 'signal'];
 
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', { error: `expected ${what} as a function` });
 const finiteIn = (what: string, check: (x: number) => boolean, expected: string) =>
   z.number({ error: `expected ${what} as a number` }).check(z.refine(check, { error: (issue) => `expected ${what} ${expected}, got ${String(issue.input)}` }));
+const JUDGE_METHODS = ['value', 'evaluator', 'labels', 'prefixValues', 'recoverable', 'usage'] as const;
+const judgeSchema = z.custom<EpisodeJudge>(
+  (value) => typeof value === 'object' && value !== null && JUDGE_METHODS.every((method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function'),
+  { error: `expected a judge: an object with ${JUDGE_METHODS.join(', ')} methods (createJudge from agent-credit/judge makes one)` },
+);
 
 export const attributeOptionsSchema = z.looseObject({
   bound: z.optional(finiteIn('bound', (x) => x > 0, 'as a positive number', )),
@@ -64,6 +118,9 @@ export const attributeOptionsSchema = z.looseObject({
   dropThreshold: z.optional(finiteIn('dropThreshold', (x) => x >= 0 && x <= 1, 'in [0, 1]')),
   evaluate: z.optional(fn('evaluate(coalition)')),
   isRecoverable: z.optional(fn('isRecoverable(prefixLength)')),
+  judge: z.optional(judgeSchema),
+  teamValue: z.optional(z.enum(['judged', 'outcome'], { error: (issue) => `expected teamValue 'judged' or 'outcome'; got ${JSON.stringify(issue.input)}` })),
+  onEpisode: z.optional(fn('onEpisode(index, signals)')),
 });
 
 function checkOptions<T extends BatchAttributeOptions>(options: T): T {
@@ -104,23 +161,40 @@ function checkFinite(episode: Episode, credit: AgentCredit): void {
   });
 }
 
-function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number): Float64Array {
+/** Why a failed episode without credit gets no rewards: the warning its signals carry. */
+const NO_FIRST_ERROR =
+  'no first error located and no coalition values: no message rewards (zeros would look like results). ' +
+  'Give the messages labels or prefix values, or pass a judge (CLI: --judge URL --model NAME) or an oracle';
+
+/** The message rewards, or null when there are none to give (a failure without a located error or credit). */
+function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number): Float64Array | null {
   if (credit) checkFinite(episode, credit);
   if (episode.outcome.success || !firstError) {
     if (credit) return successRewards(episode.agents, credit.values, episode.messages, bound, zeroTolerances(credit));
     if (episode.outcome.success) {
-      throw new InputError([{ path: 'coalitions', message: `a successful episode needs the value of every coalition (all 2^${episode.agents.length}) or an evaluate function, to split the team's credit` }]);
+      throw new InputError([{
+        path: 'coalitions',
+        message:
+          `a successful episode needs the value of every coalition (all 2^${episode.agents.length}) or an evaluate function or a judge, to split the team's credit ` +
+          '(library: options.evaluate or options.judge; CLI: --evaluator ./evaluate.mjs, or --judge URL --model NAME)',
+      }]);
     }
-    return new Float64Array(episode.messages.length);
+    return null;
   }
   return failureRewards(episode.messages, firstError.index, bound, episode.agents);
 }
 
+/** What a judge or evaluator added to an episode's signals. */
+interface Extras {
+  sources?: SignalSources;
+  usage?: JudgeUsage;
+}
+
 /** Assembles the signals of one episode whose credit and first error are known. */
-function assemble(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number): Signals {
+function assemble(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number, extras: Extras = {}): Signals {
   const rewards = rewardsOf(episode, credit, firstError, bound);
   const n = episode.agents.length;
-  return {
+  const signals: Signals = {
     id: episode.id,
     success: episode.outcome.success,
     agents: episode.agents.map((agent, i) => ({
@@ -130,10 +204,14 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
     })),
     interactions: credit?.interactions ? matrixRows(credit.interactions, n) : null,
     // Context messages (user, system, tools) are no one's work: no reward rows.
-    messages: playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })),
+    messages: rewards ? playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })) : [],
     firstError,
     preferences: preferencesOf(episode, firstError ? firstError.index : -1),
   };
+  if (extras.sources) signals.sources = extras.sources;
+  if (extras.usage) signals.usage = extras.usage;
+  if (!rewards) signals.warnings = [NO_FIRST_ERROR];
+  return signals;
 }
 
 function asEpisodeError(error: unknown, episode: Episode, source?: RecordSource): EpisodeError {
@@ -167,39 +245,118 @@ export async function attributeBatch(
   });
 }
 
+/** The evaluator options a judged episode passes to shapley()'s evaluator path. */
+type JudgedRun = Omit<AttributeOptions, keyof BatchAttributeOptions | 'evaluate' | 'isRecoverable'> & Pick<BatchAttributeOptions, 'budget' | 'seed' | 'concurrency' | 'signal'>;
+
+/**
+ * Signals of one episode with a judge and/or an evaluator filling in what it
+ * lacks (see BatchAttributeOptions.judge); what the record gives is kept.
+ */
+async function judgedSignals(
+  episode: Episode,
+  options: BatchAttributeOptions & { evaluate?: CoalitionEvaluator; isRecoverable?: FirstErrorOptions['isRecoverable'] },
+  run: JudgedRun,
+): Promise<Signals> {
+  const { judge, evaluate, teamValue = 'judged', bound = 1 } = options;
+  const before = judge?.usage();
+  const signal = run.signal;
+  const creditTask = (async (): Promise<{ credit: AgentCredit | null; source: ValueSource | null; team: SignalSources['team'] }> => {
+    const outcomeScore = episode.outcome.score;
+    if (episode.table) {
+      const [credit] = await exactCreditBatch([episode.table]);
+      return { credit, source: 'given', team: { value: outcomeScore, source: 'given', outcomeScore } };
+    }
+    // A judge values the coalitions of successes (their rewards split credit); an evaluator, of any episode.
+    const base: CoalitionEvaluator | undefined = evaluate ?? (judge && episode.outcome.success ? judge.evaluator(episode) : undefined);
+    if (!base) return { credit: null, source: null, team: null };
+    const source: ValueSource = evaluate ? 'evaluated' : 'judged';
+    const n = episode.agents.length;
+    const coalitionValue: CoalitionEvaluator = teamValue === 'outcome' ? (coalition, context) => (coalition.length === n ? outcomeScore : base(coalition, context)) : base;
+    const budget = run.budget ?? (judge && !evaluate ? DEFAULT_JUDGED_BUDGET : undefined);
+    const credit = await evaluatorCredit(episode.agents, coalitionValue, { ...run, budget });
+    const team = teamValue === 'outcome'
+      ? { value: outcomeScore, source: 'given' as const, outcomeScore }
+      : credit.team === undefined ? null : { value: credit.team, source, outcomeScore };
+    return { credit, source, team };
+  })();
+  // Labels, then the first error, run beside the coalition values.
+  const located = (async () => {
+    const filled = await fillLabels(episode, judge, signal);
+    if (episode.outcome.success) return { filled, firstError: null, source: null, prefixValues: null };
+    const found = await locateFirstError(episode, filled, { ...options, judge, signal });
+    return { filled, ...found };
+  })();
+  const [{ credit, source, team }, { filled, firstError, source: errorSource, prefixValues }] = await Promise.all([creditTask, located]);
+  const sources: SignalSources = { credit: source, team, messages: filled.sources, prefixValues, firstError: errorSource };
+  const judgedEpisode: Episode = { ...episode, messages: filled.messages };
+  const usage = judge && before ? usageSince(before, judge.usage()) : undefined;
+  return assemble(judgedEpisode, credit, firstError, bound, { sources, usage });
+}
+
 /**
  * Signals of many episodes (records or validated episodes), their coalition
- * tables attributed together. Throws the first episode's error.
+ * tables attributed together. With a `judge` or `evaluate`, what an episode
+ * lacks is filled in (see BatchAttributeOptions.judge), one episode after
+ * another so that each one's `usage` is its own. Throws the first episode's
+ * error.
  */
-export async function attributeEpisodes(episodes: readonly unknown[], options: BatchAttributeOptions = {}): Promise<Signals[]> {
-  checkKnownOptions(options, BATCH_OPTIONS);
+export async function attributeEpisodes(episodes: readonly unknown[], options: AttributeEpisodesOptions = {}): Promise<Signals[]> {
+  checkKnownOptions(options, [...BATCH_OPTIONS, ...JUDGED_OPTIONS, 'evaluate', 'onEpisode']);
   checkOptions(options);
-  if (options.strategy === 'binarySearch') throw new InputError("options.strategy: 'binarySearch' needs an oracle; use attributeEpisode with isRecoverable");
+  const { judge, evaluate, onEpisode } = options;
+  if (options.strategy === 'binarySearch' && !judge) throw new InputError("options.strategy: 'binarySearch' needs an oracle; pass a judge, or use attributeEpisode with isRecoverable");
   if (!Array.isArray(episodes)) throw new InputError('episodes: expected an array of episodes');
-  const results = await attributeBatch(episodes.map((episode, k) => asEpisode(episode, { file: `episodes[${k}]` })), options);
-  for (const result of results) if (result instanceof EpisodeError) throw result;
-  return results as Signals[];
+  const checked = episodes.map((episode, k) => asEpisode(episode, { file: `episodes[${k}]` }));
+  if (!judge && !evaluate) {
+    const results = await attributeBatch(checked, options);
+    for (const result of results) if (result instanceof EpisodeError) throw result;
+    results.forEach((result, k) => onEpisode?.(k, result as Signals));
+    return results as Signals[];
+  }
+  const { budget, seed, concurrency, signal } = options;
+  const run: JudgedRun = { budget, seed, concurrency, signal };
+  const results: Signals[] = [];
+  for (let k = 0; k < checked.length; k++) {
+    const episode = checked[k];
+    const perEpisode = evaluate ? (coalition: string[], context: { signal: AbortSignal }) => evaluate(episode, coalition, context) : undefined;
+    try {
+      results.push(await judgedSignals(episode, { ...options, evaluate: perEpisode }, run));
+    } catch (error) {
+      throw asEpisodeError(error, episode, { file: `episodes[${k}]` });
+    }
+    onEpisode?.(k, results[k]);
+  }
+  return results;
 }
 
 /**
  * Training signals of one episode: agent credit (from its coalitions, or from
- * `evaluate`), message rewards, the first error of a failed run (by label,
- * prefixValue drop or binary search with `isRecoverable`) and preferences.
+ * `evaluate` or a `judge`), message rewards, the first error of a failed run
+ * (by label, prefixValue drop or binary search with `isRecoverable` or the
+ * judge) and preferences.
  *
  * @example
  * const signals = await attributeEpisode(episode);
  * const rows = toDpo(signals); // also toKto(signals), toRewards(signals), toPrm(signals, episode)
+ * const judged = await attributeEpisode(transcript, { judge: createJudge({ baseURL, model }) });
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
-  checkKnownOptions(options, [...BATCH_OPTIONS, 'evaluate', 'isRecoverable', ...EVALUATOR_OPTIONS]);
-  const { bound = 1, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, ...evaluatorOptions } = checkOptions(options);
+  checkKnownOptions(options, [...BATCH_OPTIONS, ...JUDGED_OPTIONS, 'evaluate', 'isRecoverable', ...EVALUATOR_OPTIONS]);
+  const { bound, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, judge, teamValue, ...run } = checkOptions(options);
   const checked = asEpisode(episode);
-  let credit: AgentCredit | null = null;
-  if (evaluate) credit = await evaluatorCredit(checked.agents, evaluate, evaluatorOptions);
-  else if (checked.table) [credit] = await exactCreditBatch([checked.table]);
+  if (judge || evaluate) {
+    try {
+      return await judgedSignals(checked, { bound, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, judge, teamValue }, run);
+    } catch (error) {
+      throw asEpisodeError(error, checked);
+    }
+  }
+  const credit = checked.table ? (await exactCreditBatch([checked.table]))[0] : null;
   try {
-    const firstError = checked.outcome.success ? null : await findFirstError(checked.messages, { isRecoverable, strategy, scoreThreshold, dropThreshold, players: checked.agents });
-    return assemble(checked, credit, firstError, bound);
+    const firstError = checked.outcome.success
+      ? null
+      : (await locateFirstError(checked, await fillLabels(checked, undefined), { isRecoverable, strategy, scoreThreshold, dropThreshold })).firstError;
+    return assemble(checked, credit, firstError, bound ?? 1);
   } catch (error) {
     throw asEpisodeError(error, checked);
   }

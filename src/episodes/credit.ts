@@ -15,6 +15,8 @@ export interface AgentCredit {
   interactions: Float64Array | null;
   /** The largest |v(S)| among the coalition values the credit came from (the scale of its rounding). */
   scale: number;
+  /** v(whole team) as the evaluator gave it (undefined for tables, and when it was never evaluated). */
+  team?: number;
 }
 
 function largestMagnitude(values: ArrayLike<number>): number {
@@ -26,8 +28,8 @@ function largestMagnitude(values: ArrayLike<number>): number {
   return largest;
 }
 
-/** v(S) for the named agents; may be slow and asynchronous (an LLM judge). */
-export type CoalitionEvaluator = (coalition: string[]) => number | Promise<number>;
+/** v(S) for the named agents; may be slow and asynchronous (an LLM judge). Abort the work when `context.signal` fires. */
+export type CoalitionEvaluator = (coalition: string[], context: { signal: AbortSignal }) => number | Promise<number>;
 
 /** Exact Shapley values and interaction matrices of many small tables, in one Wasm call each. */
 export async function exactCreditBatch(tables: readonly Float64Array[]): Promise<AgentCredit[]> {
@@ -83,9 +85,11 @@ export async function evaluatorCredit(players: string[], evaluate: CoalitionEval
   const n = players.length;
   const recorded = n <= 20 ? new Float64Array(2 ** n).fill(Number.NaN) : null;
   let scale = 0;
-  const recording: CoalitionEvaluator = async (coalition) => {
-    const value = await evaluate(coalition);
+  let team: number | undefined;
+  const recording: CoalitionEvaluator = async (coalition, context) => {
+    const value = await evaluate(coalition, context);
     if (Math.abs(value) > scale) scale = Math.abs(value);
+    if (coalition.length === n) team = value;
     if (recorded) {
       let mask = 0;
       for (const player of coalition) mask |= 1 << index.get(player)!;
@@ -100,5 +104,6 @@ export async function evaluatorCredit(players: string[], evaluate: CoalitionEval
     stderr: result.stderr,
     interactions: complete ? await exactInteractionMatrix(recorded, n) : null,
     scale,
+    team,
   };
 }

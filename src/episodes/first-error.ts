@@ -3,9 +3,10 @@
 //  - 'prefixValue':  the first drop of the judge's success probability larger than a threshold;
 //  - 'binarySearch': an oracle says whether success was still reachable after a prefix.
 // Only players' messages are blamed. A context message (the user, a tool's
-// output) is never a first error: a drop of the success probability at one is
-// blamed on the last player message before it (the context turn revealed what
-// that message did), and binary search bisects the players' messages only.
+// output) is never a first error: labels on it are not read, a drop of the
+// success probability at one is blamed on the next player message (the first
+// to act on it), and binary search only tries prefixes that end with a
+// player's message (so it blames that same message).
 import { InputError } from '../core/errors.js';
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
@@ -62,19 +63,20 @@ export function firstLabelledError(messages: readonly EpisodeMessage[], scoreThr
 
 /**
  * Index of the first message after which prefixValue fell by more than the
- * threshold, or -1. A fall at a context message is the last player message's
- * before it; a fall before any player spoke blames no one and only moves the
- * baseline.
+ * threshold, or -1. A fall at a context message is blamed on the next player
+ * message (the first to act on what the context turn brought), as binary
+ * search would find it; with no player message after it, -1.
  */
 export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshold = DEFAULT_DROP_THRESHOLD, players?: readonly string[]): number {
   const isPlayer = blameable(players);
   let previous: number | undefined;
-  let lastPlayer = -1;
   for (let m = 0; m < messages.length; m++) {
-    if (isPlayer(messages[m])) lastPlayer = m;
     const value = messages[m].prefixValue;
     if (value === undefined) continue;
-    if (previous !== undefined && previous - value > dropThreshold && lastPlayer >= 0) return lastPlayer;
+    if (previous !== undefined && previous - value > dropThreshold) {
+      for (let next = m; next < messages.length; next++) if (isPlayer(messages[next])) return next;
+      return -1;
+    }
     previous = value;
   }
   return -1;

@@ -33,6 +33,11 @@ export interface JudgementOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A judge of episodes: `createJudge` from `agent-credit/judge` makes one that
+ * asks an LLM; any object with these methods will do (a re-run harness, a
+ * rule-based scorer, a test double). attributeEpisode(s) take it as `judge`.
+ */
 export interface EpisodeJudge {
   /** How well the (possibly counterfactual) transcript accomplishes the task, in [0, 1]. */
   value(episode: Episode, options?: JudgementOptions): Promise<number>;
