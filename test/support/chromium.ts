@@ -21,12 +21,16 @@ export interface WatchedPage {
   problems: string[];
 }
 
-/** Opens `url` in a fresh context and records everything that went wrong on the way. */
-export async function openWatched(browser: Browser, url: string): Promise<WatchedPage> {
+/**
+ * Opens `url` in a fresh context and records everything that went wrong on
+ * the way; requests may go to the page's origin and to `otherOrigins`.
+ */
+export async function openWatched(browser: Browser, url: string, otherOrigins: string[] = []): Promise<WatchedPage> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems: string[] = [];
   const origin = new URL(url).origin;
+  const allowed = [origin, ...otherOrigins];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
@@ -37,7 +41,7 @@ export async function openWatched(browser: Browser, url: string): Promise<Watche
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
   context.on('request', (request) => {
     const target = request.url();
-    if (!target.startsWith(origin) && !target.startsWith('blob:') && !target.startsWith('data:')) problems.push(`request left ${origin}: ${target}`);
+    if (!allowed.some((prefix) => target.startsWith(prefix)) && !target.startsWith('blob:') && !target.startsWith('data:')) problems.push(`request left ${allowed.join(' and ')}: ${target}`);
   });
   await page.goto(url);
   return { page, problems };

@@ -129,6 +129,8 @@ export interface JudgeServer {
   readonly maxInFlight: number;
   /** Every chat completion request, in arrival order. */
   readonly requests: RecordedRequest[];
+  /** CORS preflight (OPTIONS) requests received. */
+  readonly preflights: number;
   /** Milliseconds spent inside the handler (arrival to end of response), summed. */
   readonly serverMs: number;
   inject(fault: Fault, options?: InjectOptions): void;
@@ -360,7 +362,7 @@ const tokens = (text: string) => Math.ceil(text.length / 4);
 export async function startJudgeServer(options: JudgeServerOptions = {}): Promise<JudgeServer> {
   const supports = { jsonSchema: options.supports?.jsonSchema ?? true, jsonObject: options.supports?.jsonObject ?? true };
   let injections: Injection[] = [];
-  const state = { calls: 0, inFlight: 0, maxInFlight: 0, serverMs: 0, requests: [] as RecordedRequest[] };
+  const state = { calls: 0, inFlight: 0, maxInFlight: 0, serverMs: 0, preflights: 0, requests: [] as RecordedRequest[] };
   const sockets = new Set<Socket>();
   let generation = 0;
 
@@ -444,7 +446,10 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (request.method === 'OPTIONS') return void response.writeHead(204, cors(request)).end();
+    if (request.method === 'OPTIONS') {
+      state.preflights++;
+      return void response.writeHead(204, cors(request)).end();
+    }
     if (request.method === 'GET' && url.pathname === '/v1/models') {
       return void response.writeHead(200, { ...cors(request), 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'rules', object: 'model', owned_by: 'agent-credit-tests' }] }));
     }
@@ -497,6 +502,9 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     get requests() {
       return state.requests;
     },
+    get preflights() {
+      return state.preflights;
+    },
     get serverMs() {
       return state.serverMs;
     },
@@ -506,7 +514,7 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     reset() {
       generation++;
       injections = [];
-      Object.assign(state, { calls: 0, inFlight: 0, maxInFlight: 0, serverMs: 0, requests: [] });
+      Object.assign(state, { calls: 0, inFlight: 0, maxInFlight: 0, serverMs: 0, preflights: 0, requests: [] });
     },
     close() {
       for (const socket of sockets) socket.destroy();
