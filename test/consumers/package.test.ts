@@ -46,9 +46,9 @@ describe('the packed tarball', () => {
     expect(specifiers).toEqual([]);
   });
 
-  it('declares an ESM package without side effects, types first in every export', () => {
+  it('declares an ESM package whose only side effect is registering the ui elements, types first in every export', () => {
     const manifest = JSON.parse(tarballText('package.json'));
-    expect(manifest).toMatchObject({ name: 'agent-credit', type: 'module', sideEffects: false, license: 'MIT' });
+    expect(manifest).toMatchObject({ name: 'agent-credit', type: 'module', sideEffects: ['./dist/ui.js', './dist/ui/*.js'], license: 'MIT' });
     for (const [subpath, target] of Object.entries(manifest.exports)) {
       if (typeof target === 'string') continue;
       expect(Object.keys(target as object)[0], `exports["${subpath}"]`).toBe('types');
