@@ -113,7 +113,7 @@ describe('agent-credit attribute', () => {
   });
 
   it('rejects unknown flags values and missing inputs clearly', async () => {
-    expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, got "csv"/);
+    expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, summary, got "csv"/);
     expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of episode, openai, ag2, autogen, langchain, whowhen/);
     expect((await cli('attribute', join(dir, 'nope.jsonl'))).stderr).toMatch(/cannot read .*nope\.jsonl/);
     expect((await cli('attribute')).stderr).toMatch(/attribute: expected exactly one input/);

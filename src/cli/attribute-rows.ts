@@ -8,9 +8,10 @@ import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../episodes/export.js';
+import { reportEntry } from './report.js';
 import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
 
-export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards'] as const;
+export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards', 'summary'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface RowsJob {
@@ -21,7 +22,7 @@ export interface RowsJob {
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
 export interface RowsBatch {
-  /** The rows as UTF-8 JSON lines, in a buffer of their own (transferable). */
+  /** The rows as UTF-8 JSON lines (the summary: report text), in a buffer of their own (transferable). */
   bytes: Uint8Array;
   ids: Array<string | null>;
   sources: RecordSource[];
@@ -39,7 +40,11 @@ const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown
   kto: (signals) => toKto(signals),
   prm: (signals, episode) => toPrm(signals, episode),
   rewards: (signals) => toRewards(signals),
+  summary: (signals) => [signals],
 };
+
+/** Rows as JSON lines; the summary as the readable report's text (src/cli/report.ts). */
+const encode = (format: OutputFormat, row: unknown): string => (format === 'summary' ? reportEntry(row as Signals) : toJsonl(row));
 
 /** Transcripts without an id are named after their file (and line). */
 function defaultId(source: RecordSource): string | undefined {
@@ -101,7 +106,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
     } else {
       const rows = ROWS[job.format](result, item.episode!);
       for (const row of rows) {
-        const line = toJsonl(row);
+        const line = encode(job.format, row);
         lines.push(line);
         length += Buffer.byteLength(line);
       }

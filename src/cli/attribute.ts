@@ -12,9 +12,11 @@ import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
 import { inputFiles, readChunks, type InputFile, type RecordChunk } from './records.js';
+import { REPORT_LEGEND } from './report.js';
+import { runSummaryLine } from './run-summary.js';
 
 export const ATTRIBUTE_USAGE =
-  '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards]\n' +
+  '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
   '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid] [--workers N]';
 
 const ATTRIBUTE_HELP = `Usage:
@@ -25,7 +27,8 @@ Episodes in, one JSON line per output row out.
                    --from episode also an array of episodes), or a directory: its .jsonl, .ndjson
                    and .json files (any letter case), links followed, in path order
   -o, --output     write the rows to this file (default: stdout); it must not be one of the inputs
-  --format         signals (default), dpo, kto, prm or rewards
+  --format         signals (default), dpo, kto, prm, rewards, or summary: a readable report
+                   (the same as agent-credit summary on the signals rows)
   --from           the input format: episode (default), openai, ag2, autogen, langchain, whowhen
   --skip-invalid   report and skip bad records instead of stopping at the first one
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
@@ -144,6 +147,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   }
   // Opened only now that every input file is known: -o must not be one of them.
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
+  // The report's legend comes first; each episode's entry follows as its rows.
+  if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const runner = rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0 };
@@ -226,17 +231,13 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (finished || stop) await output.commit();
     else await output.abort();
   }
-  if (stop) throw stop;
+  const summary = () => runSummaryLine({ counts, format, output: flags.output, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
+  // The summary line ends this run too: printed under the bad record's error.
+  if (stop) throw new InputError(`${stop.message}\n${summary()}`);
   if (output.closed) return;
   if (counts.episodes + counts.skipped === 0) {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
     process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const rate = seconds > 0 ? Math.round(counts.episodes / seconds) : counts.episodes;
-  process.stderr.write(
-    `attribute: ${counts.episodes} episodes (${counts.success} success, ${counts.failure} failure` +
-      `${skipInvalid ? `, ${counts.skipped} skipped` : ''}) -> ${counts.rows} ${format} rows` +
-      `${flags.output ? ` in ${flags.output}` : ''}, ${seconds.toFixed(2)} s (${rate} episodes/s)\n`,
-  );
+  process.stderr.write(summary() + '\n');
 }

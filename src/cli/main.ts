@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
+import { SUMMARY_USAGE, summaryCommand } from './summary.js';
 import { InputError } from '../core/errors.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
@@ -16,6 +17,7 @@ const USAGE = `Usage:
 ${SHAPLEY_USAGE}
 ${INTERACTIONS_USAGE}
 ${ATTRIBUTE_USAGE}
+${SUMMARY_USAGE}
 
 ${GAME}
 Run agent-credit <command> --help for a command's options.`;
@@ -56,6 +58,7 @@ type Command = (args: string[], out: (text: string) => void) => Promise<void>;
 
 const commands: Record<string, Command> = {
   attribute: (args) => attributeCommand(args),
+  summary: (args) => summaryCommand(args),
   async shapley(args, out) {
     const { values: flags, positionals } = parseArgs({
       args,

@@ -1,6 +1,6 @@
 // The installed package in a Node ESM app: exact and sampled Shapley on the
 // calling thread and on the worker_threads pool of 'agent-credit/node', an
-// episode through 'agent-credit/episodes', and the CLI bin.
+// episode through 'agent-credit/episodes', and the CLI bin with its readable report.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,23 @@ describe('Node ESM consumer', () => {
     writeFileSync(game, JSON.stringify({ players: ['a', 'b'], values: [0, 1, 1, 3] }));
     const { stdout } = await run(join(app.dir, 'node_modules/.bin/agent-credit'), ['shapley', game], { cwd: app.dir });
     expect(JSON.parse(stdout)).toMatchObject({ players: ['a', 'b'], values: [1.5, 1.5], method: 'exact' });
+  });
+
+  it('has the readable report: npx agent-credit attribute --format summary, and summary on its signals rows, print the same', async () => {
+    writeFileSync(join(app.dir, 'episode.json'), JSON.stringify({
+      id: 'pair',
+      agents: ['planner', 'coder'],
+      messages: [{ id: 'p1', agent: 'planner', content: 'plan' }, { id: 'c1', agent: 'coder', content: 'code' }],
+      outcome: { score: 1, success: true },
+      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.2 }, { agents: ['coder'], value: 0.4 }],
+    }));
+    // --no: the installed package's bin, never one fetched from the registry.
+    const npx = (...args: string[]) => run('npx', ['--no', 'agent-credit', ...args], { cwd: app.dir });
+    const direct = await npx('attribute', 'episode.json', '--format', 'summary');
+    expect(direct.stdout).toMatch(/^credit: each agent's Shapley share/);
+    expect(direct.stdout).toMatch(/^pair {2}SUCCESS\n {2}credit {7}coder \+0\.60 {3}planner \+0\.40\n/m);
+    expect(direct.stdout).toMatch(/^ {2}rewards {6}p1: planner \+0\.40 \| c1: coder \+0\.60$/m);
+    await npx('attribute', 'episode.json', '-o', 'signals.jsonl');
+    expect((await npx('summary', 'signals.jsonl')).stdout).toBe(direct.stdout);
   });
 });

@@ -1,0 +1,81 @@
+// `agent-credit summary signals.jsonl [...]`: the readable report (src/cli/report.ts) of
+// signals rows that `agent-credit attribute` wrote, the same text `attribute --format summary`
+// prints. Each row is checked for the fields the report reads, so a file of other rows
+// (dpo, rewards, ...) is an error naming its line and field, not a report of undefined values.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import * as z from 'zod/mini';
+import type { Signals } from '../episodes/attribute.js';
+import { InputError } from '../core/errors.js';
+import { parseOrThrow } from '../core/validate.js';
+import { reasonOf, stdoutOutput } from './output.js';
+import { REPORT_LEGEND, reportEntry } from './report.js';
+
+export const SUMMARY_USAGE = '  agent-credit summary <signals.jsonl> [...]';
+
+const SUMMARY_HELP = `Usage:
+${SUMMARY_USAGE}
+
+Prints the readable report of signals rows written by agent-credit attribute (--format signals,
+the default): a legend, then per episode its credit, strongest interaction, first error, message
+rewards and preferences. agent-credit attribute --format summary prints the same report directly.
+  -h, --help   print this help`;
+
+const nullableNumber = z.nullable(z.number());
+/** The fields of a signals row the report reads; other fields are left alone. */
+const signalsRow = z.looseObject({
+  id: z.string(),
+  success: z.boolean(),
+  agents: z.array(z.looseObject({ agent: z.string(), credit: nullableNumber, stderr: z.optional(nullableNumber) })),
+  interactions: z.optional(z.nullable(z.array(z.array(z.number())))),
+  messages: z.array(z.looseObject({ id: z.string(), agent: z.string(), reward: z.number() })),
+  firstError: z.optional(z.nullable(z.looseObject({ id: z.string(), index: z.number(), agent: z.string(), strategy: z.string() }))),
+  preferences: z.array(z.looseObject({ type: z.string() })),
+});
+
+async function* reportOf(path: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number++;
+      if (line.trim() === '') continue;
+      const where = `${path} line ${number}`;
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch (error) {
+        throw new InputError(`not valid JSON (${(error as Error).message})`, where);
+      }
+      try {
+        yield reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(`${error.message}\n  expected a signals row, as agent-credit attribute writes with --format signals (the default)`, where);
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${path}: ${reasonOf(error)}`);
+  } finally {
+    lines.close();
+  }
+}
+
+export async function summaryCommand(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) return void process.stdout.write(SUMMARY_HELP + '\n');
+  const unknown = args.find((arg) => arg.startsWith('-'));
+  if (unknown) throw new InputError(`summary: unknown option ${unknown}\nUsage:\n${SUMMARY_USAGE}`);
+  if (args.length === 0) throw new InputError(`summary: expected one or more signals files (JSONL)\nUsage:\n${SUMMARY_USAGE}`);
+  const output = stdoutOutput();
+  const encoder = new TextEncoder();
+  await output.write(encoder.encode(REPORT_LEGEND));
+  for (const path of args) {
+    for await (const entry of reportOf(path)) {
+      // A reader that went away (`| head`) ends the report quietly.
+      if (output.closed) return;
+      await output.write(encoder.encode(entry));
+    }
+  }
+  await output.commit();
+}
