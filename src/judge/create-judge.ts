@@ -17,10 +17,17 @@ import { replyKey, type StoredReply } from './store.js';
 import { judgedEpisode, transcriptView, type JudgedEpisode, type TranscriptView } from './transcript.js';
 import { UsageMeter } from './usage-meter.js';
 
-/** A judge: the episode layer's EpisodeJudge, over an LLM. */
+/**
+ * A judge: the episode layer's EpisodeJudge, over an LLM. Besides episodes,
+ * its judgements take anything with the fields a judge reads (`id`, `agents`,
+ * `messages` of `{ id, agent, content }`, optional `task` and `context`), such
+ * as a counterfactual from ablate(); `evaluator` needs a whole episode.
+ */
 export interface Judge extends EpisodeJudge {
-  /** The value of the episode as given (an Episode, or a counterfactual from ablate()). */
   value(episode: Episode | JudgedEpisode, options?: JudgementOptions): Promise<number>;
+  labels(episode: Episode | JudgedEpisode, options?: JudgementOptions): Promise<MessageJudgement[]>;
+  prefixValues(episode: Episode | JudgedEpisode, options?: JudgementOptions): Promise<number[]>;
+  recoverable(episode: Episode | JudgedEpisode, prefixLength: number, options?: JudgementOptions): Promise<boolean>;
 }
 
 const isAbort = (error: unknown, signal: AbortSignal | undefined) => signal?.aborted === true && error === signal.reason;

@@ -2,11 +2,16 @@
 // page that judges the same transcripts again pays nothing twice.
 import type { JudgeStore, StoredReply } from './store.js';
 
+/** The part of an IndexedDB factory the store calls (declared here so Node projects without DOM types can use the options type). */
+export interface IndexedDBFactory {
+  open(name: string, version?: number): unknown;
+}
+
 export interface IndexedDBStoreOptions {
   /** Database name (default `agent-credit-judge`). */
   name?: string;
   /** The IndexedDB factory (default: globalThis.indexedDB). */
-  indexedDB?: IDBFactory;
+  indexedDB?: IndexedDBFactory;
 }
 
 const STORE = 'replies';
@@ -24,7 +29,8 @@ function done<T>(request: IDBRequest<T>): Promise<T> {
  * @example
  * const judge = createJudge({ baseURL, model, cache: createIndexedDBStore() });
  */
-export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB: factory = globalThis.indexedDB }: IndexedDBStoreOptions = {}): JudgeStore & { close(): Promise<void> } {
+export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB = globalThis.indexedDB }: IndexedDBStoreOptions = {}): JudgeStore & { close(): Promise<void> } {
+  const factory = indexedDB as IDBFactory | undefined;
   if (!factory) throw new Error('createIndexedDBStore: this environment has no IndexedDB; in Node use createJsonlStore from agent-credit/node');
   let opened: Promise<IDBDatabase> | undefined;
   const database = () => {
