@@ -23,7 +23,7 @@ describe('install scripts', () => {
     for (const { name, version } of withScripts) expect(typeof (allowed[`${name}@${version}`] ?? allowed[name]), `${name}@${version}`).toBe('boolean');
   });
 
-  it('the project .npmrc turns off the audit and funding notices of npm ci', () => {
-    expect(readFileSync(join(root, '.npmrc'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['audit=false', 'fund=false']));
+  it('the project .npmrc turns off the audit, funding and update notices of npm ci and npm test', () => {
+    expect(readFileSync(join(root, '.npmrc'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['audit=false', 'fund=false', 'update-notifier=false']));
   });
 });
