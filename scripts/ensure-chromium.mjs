@@ -37,6 +37,6 @@ if (!found) {
   if (process.getuid?.() !== 0 || !debianLike()) fail(MISSING_CHROMIUM);
   process.stderr.write('Chromium not found: installing Debian\'s chromium (apt-get install chromium)\n');
   aptGet('update');
-  aptGet('install', '-y', '--no-install-recommends', 'chromium');
+  aptGet('install', '-y', 'chromium');
   if (!findChromium()) fail(`apt-get installed chromium, but it is not on PATH. ${MISSING_CHROMIUM}`);
 }
