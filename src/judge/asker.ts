@@ -79,7 +79,7 @@ export class Asker {
       const json = jsonOf(reply.content);
       const check = json === undefined ? { ok: false as const, issues: ['the reply holds no JSON object'] } : contract.read(json, view);
       if (check.ok) return { reply: json, value: check.value, promptTokens, completionTokens };
-      issues = check.issues;
+      issues = reply.truncated ? [...check.issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'] : check.issues;
       chat = [
         ...messages,
         { role: 'assistant', content: reply.content },

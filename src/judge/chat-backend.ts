@@ -9,7 +9,14 @@ export interface ChatClient {
 }
 
 export type ChatOutcome =
-  | { ok: true; content: string; promptTokens: number; completionTokens: number }
+  | {
+      ok: true;
+      content: string;
+      promptTokens: number;
+      completionTokens: number;
+      /** The server stopped at the token limit (finish_reason "length"). */
+      truncated: boolean;
+    }
   | {
       ok: false;
       /** HTTP status; undefined for a transport failure (connection refused or dropped). */
@@ -41,7 +48,7 @@ const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(
 
 /** The reply text and token counts of a Chat Completions response body. */
 function completionOf(body: unknown): ChatOutcome {
-  const choice = (body as { choices?: Array<{ message?: { content?: unknown } }> } | null)?.choices?.[0];
+  const choice = (body as { choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0];
   if (!choice) return { ok: false, status: 200, message: 'the response has no choices', retryable: true };
   const content = choice.message?.content;
   const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
@@ -50,6 +57,7 @@ function completionOf(body: unknown): ChatOutcome {
     content: typeof content === 'string' ? content : '',
     promptTokens: count(usage?.prompt_tokens),
     completionTokens: count(usage?.completion_tokens),
+    truncated: choice.finish_reason === 'length',
   };
 }
 

@@ -1,6 +1,7 @@
 // The judge: the four judgements of the episode layer's contract, each a
 // prompt rendered from the episode, a cached reply, and a checked answer.
 import { ablate } from '../episodes/ablate.js';
+import { asEpisode } from '../episodes/episode.js';
 import type { Episode } from '../episodes/vocabulary.js';
 import type { EpisodeJudge, JudgementOptions, JudgeUsage, MessageJudgement } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
@@ -10,7 +11,7 @@ import { JudgeError, type JudgementName, type JudgementTarget } from './judge-er
 import { Limiter } from './limiter.js';
 import { judgePlan, type JudgeOptions } from './options.js';
 import { DEFAULT_PROMPTS } from './prompts/index.js';
-import type { JudgePrompts } from './prompts/template.js';
+import type { ChatMessage, JudgePrompts, PromptTemplate } from './prompts/template.js';
 import { labelsReply, prefixValuesReply, recoverableReply, valueReply, type ReplyContract } from './replies.js';
 import { ReplyCache } from './reply-cache.js';
 import { replyKey, type StoredReply } from './store.js';
@@ -32,6 +33,19 @@ export interface Judge extends EpisodeJudge {
 
 const isAbort = (error: unknown, signal: AbortSignal | undefined) => signal?.aborted === true && error === signal.reason;
 
+const ROLES = new Set(['system', 'user', 'assistant']);
+
+/** The template's messages, checked: a replaced prompt that renders something else fails here, by name, not at the server. */
+function renderChecked(template: PromptTemplate, name: JudgementName, view: TranscriptView): ChatMessage[] {
+  const messages: unknown = template.render(view);
+  const bad = !Array.isArray(messages) || messages.length === 0
+    ? 'a non-empty array'
+    : messages.findIndex((message) => !ROLES.has((message as ChatMessage)?.role) || typeof (message as ChatMessage)?.content !== 'string');
+  if (bad === -1) return messages as ChatMessage[];
+  const what = typeof bad === 'string' ? `expected ${bad} of chat messages` : `messages[${bad}]: expected { role: 'system' | 'user' | 'assistant', content: string }`;
+  throw new Error(`prompts.${name} (version ${template.version}).render: ${what}`);
+}
+
 /**
  * A judge speaking the OpenAI Chat Completions API (or through a client
  * object with `chat.completions.create`).
@@ -51,8 +65,8 @@ export function createJudge(options: JudgeOptions): Judge {
 
   async function judgement<T>(name: JudgementName, contract: ReplyContract<T>, view: TranscriptView, target: JudgementTarget, signal: AbortSignal | undefined): Promise<T> {
     const template = prompts[name];
-    const messages = template.render(view);
     try {
+      const messages = renderChecked(template, name, view);
       const key = await replyKey({ model: plan.model, prompt: template.version, messages, parameters });
       const cached = await cache.lookup(key);
       if (cached) {
@@ -94,12 +108,10 @@ export function createJudge(options: JudgeOptions): Judge {
     },
 
     evaluator(episode) {
-      const id = judgedEpisode(episode).id;
+      // Validated once here, so that each of the 2^n coalitions costs only its ablation.
+      const full = asEpisode(episode);
       return (agents, { signal } = { signal: undefined as unknown as AbortSignal }) =>
-        usage.time(async () => {
-          const counterfactual = judgedEpisode(ablate(episode, agents));
-          return valueOf({ ...counterfactual, id }, `coalition {${agents.join(', ')}}`, signal);
-        });
+        usage.time(async () => valueOf(judgedEpisode(ablate(full, agents)), `coalition {${agents.join(', ')}}`, signal));
     },
 
     labels(episode, { signal } = {}) {

@@ -62,6 +62,7 @@ export interface PromptMessage {
 /**
  * Ways to fail one request:
  * - `malformed-json`: 200 with a reply that is cut-off JSON;
+ * - `length`: the same, with finish_reason "length" (the token limit was hit);
  * - `missing-messages`: 200 with valid JSON lacking a message (labels, prefix
  *   values) or lacking its answer field (value, recoverable);
  * - `invented-message`: 200 with one message number too many;
@@ -74,6 +75,7 @@ export interface PromptMessage {
  */
 export type Fault =
   | 'malformed-json'
+  | 'length'
   | 'missing-messages'
   | 'invented-message'
   | 'out-of-range'
@@ -431,7 +433,7 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     const rules = rulesFor(prompt.task, options.knowledge);
     const reply = spoil(answer(record.judgement, prompt.messages, rules), faultName, record.judgement);
     let content = JSON.stringify(reply);
-    if (faultName === 'malformed-json') content = content.slice(0, Math.max(1, content.length - 7));
+    if (faultName === 'malformed-json' || faultName === 'length') content = content.slice(0, Math.max(1, content.length - 7));
     if (faultName === 'prose' || format === 'text') content = `Here is my judgement.\n\`\`\`json\n${content}\n\`\`\`\nI hope this helps {with the task}.`;
     const promptTokens = tokens(chat.map((message) => message.content).join(''));
     send(200, {
@@ -439,7 +441,7 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
       object: 'chat.completion',
       created: 1_700_000_000,
       model: body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: faultName === 'length' ? 'length' : 'stop', logprobs: null }],
       usage: { prompt_tokens: promptTokens, completion_tokens: tokens(content), total_tokens: promptTokens + tokens(content) },
     });
   }
