@@ -1,6 +1,7 @@
 // The judge client against a real OpenAI-compatible server on 127.0.0.1
 // (test/support/judge-server.ts) whose answers follow fixed rules, so every
 // value, label and first error below is known exactly.
+import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge, JudgeError, type JudgeOptions } from '../src/judge.js';
 import { parseEpisode } from '../src/episodes/episode.js';
@@ -437,6 +438,25 @@ describe('a client object instead of a URL', () => {
     expect(await judge.labels(six)).toHaveLength(6);
     expect(server.calls).toBe(2);
     expect(() => createJudge({ client: sdkLike(), model: 'rules', apiKey: 'k' })).toThrow(/client: apiKey, headers and fetch belong to the client you pass/);
+  });
+
+  it('the OpenAI SDK as client: its key and requests, its errors retried (429) or fallen back from (400), its 500 named', async () => {
+    const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'sk-sdk', maxRetries: 0 });
+    const judge = createJudge({ client, model: 'rules', retries: 1, retryDelayMs: 0 });
+    server.inject({ kind: 'rate-limit', retryAfter: 0 });
+    expect(await judge.labels(six)).toHaveLength(6);
+    expect(server.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect(server.requests[1]!.headers.authorization).toBe('Bearer sk-sdk');
+    server.inject('server-error', { times: Infinity });
+    await expect(judge.value(six)).rejects.toThrow(/^judge: value of episode "six": the client failed with HTTP 500: 500 The server had an error while processing your request\., 2 attempts$/);
+    const old = await startJudgeServer({ supports: { jsonSchema: false } });
+    try {
+      const fallback = createJudge({ client: new OpenAI({ baseURL: old.baseURL, apiKey: 'sk-sdk', maxRetries: 0 }), model: 'rules' });
+      expect(await fallback.prefixValues(six)).toEqual([0.75, 0.75, 0.75, 0, 1, 1]);
+      expect(old.requests.map((request) => [request.format, request.status])).toEqual([['json_schema', 400], ['json_object', 200]]);
+    } finally {
+      await old.close();
+    }
   });
 
   it('a client that ignores abort signals still gives up at timeoutMs', async () => {
