@@ -69,6 +69,21 @@ describe('judge cache', () => {
     expect(lines(path).map((line) => JSON.parse(line).prompt)).toEqual(['value-1', 'value-1', 'value-1', 'value-1', 'value-1', 'value-custom']);
   });
 
+  it('a judgement that fails for good loses nothing else: the others are stored, and the rerun asks only for the failed one', async () => {
+    const path = join(folder, 'partial.jsonl');
+    const five = episodes.slice(0, 5);
+    server.inject('server-error', { times: Infinity, when: (request) => request.task === five[2]!.task });
+    const judge = createJudge({ baseURL: server.baseURL, model: 'rules', retries: 1, retryDelayMs: 0, cache: createJsonlStore(path) });
+    const settled = await Promise.allSettled(five.map((episode) => judge.value(episode)));
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toBe('JudgeError: judge: value of episode "e2": HTTP 500: The server had an error while processing your request., 2 attempts');
+    expect(lines(path)).toHaveLength(4);
+    server.reset();
+    const rerun = createJudge({ baseURL: server.baseURL, model: 'rules', cache: createJsonlStore(path) });
+    expect(await Promise.all(five.map((episode) => rerun.value(episode)))).toEqual(expected.slice(0, 5));
+    expect(server.requests.map((request) => request.task)).toEqual([five[2]!.task]);
+  });
+
   it('a cached reply that no longer fits (an edited file) is asked again', async () => {
     const path = join(folder, 'edited.jsonl');
     await createJudge({ baseURL: server.baseURL, model: 'rules', cache: createJsonlStore(path) }).value(episodes[1]!);

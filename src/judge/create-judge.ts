@@ -52,7 +52,8 @@ function renderChecked(template: PromptTemplate, name: JudgementName, view: Tran
  *
  * @example
  * const judge = createJudge({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b' });
- * const signals = await attributeEpisode(episode, { evaluate: judge.evaluator(episode) });
+ * const signals = await attributeEpisode(episode, { judge });   // from agent-credit/episodes
+ * await shapley({ players: episode.agents, evaluate: judge.evaluator(episode) });
  */
 export function createJudge(options: JudgeOptions): Judge {
   const plan = judgePlan(options);
