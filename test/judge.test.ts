@@ -227,6 +227,24 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     expect(retried!.start - limited!.end).toBeGreaterThanOrEqual(1000 - 5);
   });
 
+  it('backs off when the server does not say how long: retryDelayMs, then twice that', async () => {
+    server.inject('unavailable', { times: 2 });
+    expect(await judgeFor({ retryDelayMs: 100 }).value(six)).toBe(1);
+    const [first, second, third] = server.requests;
+    expect(second!.start - first!.end).toBeGreaterThanOrEqual(100 - 5);
+    expect(third!.start - second!.end).toBeGreaterThanOrEqual(200 - 5);
+  });
+
+  it('an abort during a backoff ends the judgement at once, without another request', async () => {
+    server.inject('unavailable');
+    const controller = new AbortController();
+    const pending = judgeFor({ retryDelayMs: 60_000 }).value(six, { signal: controller.signal });
+    await expect.poll(() => server.requests.filter((request) => request.status === 503).length).toBe(1);
+    controller.abort(new Error('user stopped'));
+    await expect(pending).rejects.toThrow('user stopped');
+    expect(server.calls).toBe(1);
+  });
+
   it.each([
     ['server-error', /^judge: value of episode "trio" \(coalition \{a, b\}\): HTTP 500: The server had an error while processing your request\., 3 attempts$/],
     ['unavailable', /^judge: value of episode "trio" \(coalition \{a, b\}\): HTTP 503: The engine is currently overloaded, please try again later\., 3 attempts$/],
