@@ -332,6 +332,13 @@ describe('response formats: json_schema, then json_object, then text', () => {
     }
   });
 
+  it('responseFormat chooses where to start (json_object for clients such as WebLLM that take no json_schema)', async () => {
+    await judgeFor({ responseFormat: 'json_object' }).value(six);
+    await judgeFor({ responseFormat: 'text' }).value(six);
+    expect(server.requests.map((request) => [request.format, request.status])).toEqual([['json_object', 200], ['text', 200]]);
+    expect(server.requests[1]!.body).not.toHaveProperty('response_format');
+  });
+
   it('a 400 that no format fixes: a JudgeError with every refusal', async () => {
     const fetchHot: typeof fetch = (url, init) => fetch(url, { ...init, body: String(init!.body).replace('"temperature":0', '"temperature":3') });
     const hot = createJudge({ baseURL: server.baseURL, model: 'rules', fetch: fetchHot });
