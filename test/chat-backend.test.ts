@@ -1,0 +1,39 @@
+// One Chat Completions request: Retry-After in its three forms, and what a
+// reply or an error body says.
+import { describe, expect, it } from 'vitest';
+import { fetchBackend, retryAfterMs } from '../src/judge/chat-backend.js';
+
+const headers = (entries: Record<string, string>) => (name: string) => entries[name];
+
+describe('retryAfterMs', () => {
+  it('reads retry-after-ms, Retry-After in seconds and as an HTTP date', () => {
+    expect(retryAfterMs(headers({ 'retry-after-ms': '250', 'retry-after': '9' }))).toBe(250);
+    expect(retryAfterMs(headers({ 'retry-after': '2' }))).toBe(2000);
+    expect(retryAfterMs(headers({ 'retry-after': '0.5' }))).toBe(500);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    const ms = retryAfterMs(headers({ 'retry-after': inTenSeconds }))!;
+    expect(ms).toBeGreaterThan(8000);
+    expect(ms).toBeLessThanOrEqual(10_000);
+    expect(retryAfterMs(headers({ 'retry-after': new Date(0).toUTCString() }))).toBe(0);
+    expect(retryAfterMs(headers({}))).toBeUndefined();
+    expect(retryAfterMs(headers({ 'retry-after': 'soon' }))).toBeUndefined();
+  });
+});
+
+describe('fetchBackend', () => {
+  const send = (response: Response) => fetchBackend({ url: 'http://127.0.0.1:1/v1/chat/completions', headers: {}, fetch: async () => response })({}, new AbortController().signal);
+
+  it('reads the content, the token counts and a cut-off reply', async () => {
+    const body = { choices: [{ message: { content: '{"value":1}' }, finish_reason: 'length' }], usage: { prompt_tokens: 12, completion_tokens: 3 } };
+    expect(await send(new Response(JSON.stringify(body)))).toEqual({ ok: true, content: '{"value":1}', promptTokens: 12, completionTokens: 3, truncated: true });
+    expect(await send(new Response(JSON.stringify({ choices: [{ message: { content: null } }] })))).toEqual({ ok: true, content: '', promptTokens: 0, completionTokens: 0, truncated: false });
+  });
+
+  it('says whether a failure is worth retrying, with the server\'s own words', async () => {
+    expect(await send(new Response(JSON.stringify({ error: { message: 'slow down' } }), { status: 429, headers: { 'retry-after': '3' } }))).toEqual({ ok: false, status: 429, message: 'HTTP 429: slow down', retryable: true, retryAfterMs: 3000 });
+    expect(await send(new Response('model "x" not found', { status: 404 }))).toMatchObject({ ok: false, status: 404, message: 'HTTP 404: model "x" not found', retryable: false });
+    expect(await send(new Response('<html>bad gateway</html>', { status: 502 }))).toMatchObject({ status: 502, retryable: true });
+    expect(await send(new Response('not json', { status: 200 }))).toMatchObject({ ok: false, status: 200, message: 'the response is not JSON: not json', retryable: true });
+    expect(await send(new Response('{}', { status: 200 }))).toMatchObject({ ok: false, message: 'the response has no choices', retryable: true });
+  });
+});

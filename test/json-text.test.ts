@@ -1,0 +1,26 @@
+// Reading a reply's JSON: whole, or the first balanced object inside prose.
+import { describe, expect, it } from 'vitest';
+import { jsonOf } from '../src/judge/json-text.js';
+
+describe('jsonOf', () => {
+  it('parses a reply that is JSON', () => {
+    expect(jsonOf('{"value": 0.5}')).toEqual({ value: 0.5 });
+    expect(jsonOf(' [1, 2] ')).toEqual([1, 2]);
+  });
+
+  it('finds the first JSON object in prose or a code fence, braces inside strings included', () => {
+    expect(jsonOf('Sure! ```json\n{"reason": "a } and a { inside", "value": 1}\n``` {"value": 0}')).toEqual({ reason: 'a } and a { inside', value: 1 });
+    expect(jsonOf('Here: {"reason": "say \\"}\\" twice", "nested": {"a": [1, {"b": 2}]}} done')).toEqual({ reason: 'say "}" twice', nested: { a: [1, { b: 2 }] } });
+  });
+
+  it('skips balanced braces that are not JSON and objects that never close', () => {
+    expect(jsonOf('I weigh {this and that} and then {"value": 0.25}')).toEqual({ value: 0.25 });
+    expect(jsonOf('{"value": 0.5, {"recoverable": true}')).toEqual({ recoverable: true });
+  });
+
+  it('is undefined when there is no object', () => {
+    expect(jsonOf('')).toBeUndefined();
+    expect(jsonOf('no json here')).toBeUndefined();
+    expect(jsonOf('{"value": 0.5')).toBeUndefined();
+  });
+});
