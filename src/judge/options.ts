@@ -73,7 +73,10 @@ const isTemplate = (value: unknown): value is PromptTemplate =>
   typeof value === 'object' && value !== null && typeof (value as PromptTemplate).version === 'string' && (value as PromptTemplate).version !== '' && typeof (value as PromptTemplate).render === 'function';
 
 const optionsSchema = z.object({
-  baseURL: z.optional(text('baseURL').check(z.refine((url) => /^https?:\/\/[^/]/i.test(url), { error: (issue) => `expected baseURL as an http(s) URL such as http://127.0.0.1:8000/v1, ${got(issue)}` }))),
+  baseURL: z.optional(text('baseURL').check(
+    z.refine((url) => /^https?:\/\/[^/]/i.test(url), { error: (issue) => `expected baseURL as an http(s) URL such as http://127.0.0.1:8000/v1, ${got(issue)}`, abort: true }),
+    z.refine((url) => !/^https?:\/\/[^/]*@/i.test(url), { error: 'expected baseURL without credentials (user:password@ would travel into error messages and logs); pass apiKey or headers instead' }),
+  )),
   client: z.optional(z.custom<ChatClient>((value) => hasMethod(value, 'chat', 'completions', 'create'), { error: 'expected client as an object with chat.completions.create (the OpenAI SDK client, a WebLLM engine)' })),
   model: text('model').check(z.minLength(1, { error: 'expected model as a non-empty string' })),
   apiKey: z.optional(z.string({ error: 'expected apiKey as a string' })),
