@@ -5,13 +5,37 @@ import { parseEpisode } from '../../src/episodes/episode.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('AutoGen AgentChat TaskResult adapter', () => {
-  it('takes the agent from source, the task from the first user message, tool events as text', () => {
-    const episode = parseEpisode(fromAutoGen(readJson('test/fixtures/autogen-taskresult.json')));
-    expect(episode.agents).toEqual(['user', 'planning_agent', 'web_search_agent', 'data_analyst_agent']);
+  it('takes the agent from source, the task from the first user message; tool results join the calling turn once', () => {
+    const record = readJson('test/fixtures/autogen-taskresult.json') as Record<string, unknown>;
+    // The fixture's coalition table names the user as a player, so the table's game is kept.
+    expect(parseEpisode(fromAutoGen(record)).agents).toEqual(['user', 'planning_agent', 'web_search_agent', 'data_analyst_agent']);
+    const { coalitions: _table, ...plain } = record;
+    const episode = parseEpisode(fromAutoGen(plain));
+    expect(episode.agents).toEqual(['planning_agent', 'web_search_agent', 'data_analyst_agent']);
+    expect(episode.context).toEqual(['user']);
     expect(episode.task).toMatch(/^Who was the Miami Heat player/);
-    expect(episode.messages[2].content).toBe('search_web_tool({"query":"Miami Heat highest points player 2006-2007 season"})');
-    expect(episode.messages[3].content).toBe('Dwyane Wade led the team with 1397 points.');
+    // Request, execution and the summary that repeats the result: one turn, the result spelled once, the summary's label kept.
+    expect(episode.messages[2]).toMatchObject({
+      agent: 'web_search_agent',
+      content: 'search_web_tool({"query":"Miami Heat highest points player 2006-2007 season"})\n[search_web_tool result] Dwyane Wade led the team with 1397 points.',
+      label: 'helpful',
+    });
+    expect(episode.messages.map((message) => message.agent)).toEqual(['user', 'planning_agent', 'web_search_agent', 'data_analyst_agent', 'planning_agent']);
     expect(episode.messages[0].id).toBe('7f1c2d0e-0001');
+  });
+
+  it('thoughts only with includeReasoning; streaming chunks skipped; images as placeholders', () => {
+    const messages = [
+      { source: 'user', type: 'MultiModalMessage', content: ['Describe this chart.', { data: 'iVBORw0KGgo'.padEnd(1200, 'A') }] },
+      { source: 'analyst', type: 'ModelClientStreamingChunkEvent', content: 'It sh' },
+      { source: 'analyst', type: 'ThoughtEvent', content: 'The y axis is log scale.' },
+      { source: 'analyst', type: 'TextMessage', content: 'It shows exponential growth.' },
+    ];
+    const plain = fromAutoGen({ messages, outcome: { score: 1, success: true } }) as { messages: Array<{ content: string }> };
+    expect(plain.messages.map((message) => message.content)).toEqual(['Describe this chart.\n[image: 900 B]', 'It shows exponential growth.']);
+    const thinking = fromAutoGen({ messages, outcome: { score: 1, success: true } }, { includeReasoning: true }) as { messages: Array<{ content: string }> };
+    expect(thinking.messages[1].content).toBe('[reasoning] The y axis is log scale.');
+    expect(thinking.messages[2].content).toBe('It shows exponential growth.');
   });
 
   it('gives per-message rewards that conserve each agent credit', async () => {

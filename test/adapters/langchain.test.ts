@@ -6,20 +6,22 @@ import { toDpo } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
 
 describe('LangChain / LangGraph adapter', () => {
-  it('reads a LangGraph state: agent = name, else type; tool calls spelled out; message ids kept', () => {
+  it('reads a LangGraph state: agent = name, else type; the ToolMessage joins its caller; message ids kept', () => {
     const episode = parseEpisode(fromLangChain(readJson('test/fixtures/langgraph-state.json')));
-    expect(episode.messages.map((message) => message.agent)).toEqual(['human', 'supervisor', 'transfer_to_research_expert', 'research_expert', 'math_expert', 'supervisor']);
-    expect(episode.messages[1].content).toBe('transfer_to_research_expert({})');
-    expect(episode.messages[3]).toMatchObject({ id: 'run-02', label: 'error', score: -0.6 });
+    expect(episode.messages.map((message) => message.agent)).toEqual(['human', 'supervisor', 'research_expert', 'math_expert', 'supervisor']);
+    expect(episode.agents).toEqual(['supervisor', 'research_expert', 'math_expert']);
+    expect(episode.context).toEqual(['human']);
+    expect(episode.messages[1].content).toBe('transfer_to_research_expert({})\n[transfer_to_research_expert result] Successfully transferred to research_expert');
+    expect(episode.messages[2]).toMatchObject({ id: 'run-02', label: 'error', score: -0.6 });
   });
 
   it('turns the repair of the first error into a DPO pair carrying agent names', async () => {
     const signals = await attributeEpisode(fromLangChain(readJson('test/fixtures/langgraph-state.json')));
-    expect(signals.firstError).toMatchObject({ id: 'run-02', index: 3, agent: 'research_expert' });
+    expect(signals.firstError).toMatchObject({ id: 'run-02', index: 2, agent: 'research_expert' });
     const [pair] = toDpo(signals);
     expect(pair.chosen).toEqual([{ role: 'assistant', name: 'research_expert', content: expect.stringMatching(/^Headcounts 2024 \(10-K filings\)/) }]);
     expect(pair.rejected[0].content).toMatch(/^Headcounts 2024: Meta 67,317/);
-    expect(pair.prompt.map((turn) => turn.name)).toEqual(['human', 'supervisor', 'transfer_to_research_expert']);
+    expect(pair.prompt.map((turn) => turn.name)).toEqual(['human', 'supervisor']);
   });
 
   it('reads messages_to_dict ({ type, data }) and dumpd ({ lc, kwargs }) serializations', () => {

@@ -1,73 +1,46 @@
-// What every adapter shares: turning a framework's message content into text,
-// and wrapping the turns in an episode v1 record with the evaluation that
-// travels beside the transcript (outcome, coalitions, repairs).
+// What every adapter shares: the turns of a transcript wrapped in an episode
+// v1 record, with the evaluation that travels beside the transcript (outcome,
+// coalitions, repairs, annotations) and the split of its speakers into
+// players (`agents`) and context (the user, system prompts, unlinked tool
+// output: part of every transcript, never players).
 import { InputError } from '../../core/errors.js';
 import { describe, isRecord } from '../../core/validate.js';
+import type { ContentOptions } from './content.js';
 
-/** One turn of a transcript, already attributed to an agent. */
+export { textOf, MAX_CONTENT_DEPTH } from './content.js';
+
+/** One turn of a transcript, already attributed to a speaker. */
 export interface Turn {
   agent: string;
   content: string;
+  /** Spoken by a context role (system, developer, user, human, an unlinked tool result). */
+  context?: boolean;
   id?: string;
   label?: unknown;
   score?: unknown;
   prefixValue?: unknown;
 }
 
-/** Episode fields a caller may supply for transcripts that do not carry them. */
-export interface AdapterDefaults {
+/** Episode fields and reading options a caller may supply for transcripts that do not carry them. */
+export interface AdapterDefaults extends ContentOptions {
   id?: string;
   task?: string;
   outcome?: { score: number; success: boolean };
+  /**
+   * The players. Every other speaker becomes context. Default: every speaker
+   * except the context roles (system, developer, user, human, unlinked tool
+   * results), or the agents a coalition table names.
+   */
+  agents?: string[];
 }
+
+/** Roles whose turns are context by default, in every format that has roles. */
+export const CONTEXT_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'user', 'human', 'tool', 'function']);
 
 /** The episode fields that may travel beside a transcript in its record. */
-const EPISODE_FIELDS = ['id', 'task', 'agents', 'outcome', 'coalitions', 'repairs'] as const;
+const EPISODE_FIELDS = ['id', 'task', 'agents', 'context', 'outcome', 'coalitions', 'repairs', 'annotations'] as const;
 
-/** Re-exported for the adapters, which import their helpers from here. */
 export { isRecord };
-
-/** How deeply a content field may nest lists and objects; real transcripts need a handful of levels. */
-export const MAX_CONTENT_DEPTH = 64;
-
-/** Whether a JSON value nests lists/objects more than `limit` levels deep (iterative: safe on any depth). */
-function deeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
-/**
- * Text of a content field: strings as they are, lists of parts joined, tool
- * calls spelled out. `path` names the field in the error thrown when it nests
- * more than {@link MAX_CONTENT_DEPTH} levels deep (an InputError, where
- * unbounded recursion would overflow the stack).
- */
-export function textOf(content: unknown, path = 'content'): string {
-  if (deeperThan(content, MAX_CONTENT_DEPTH)) {
-    throw new InputError([{ path, message: `nested more than ${MAX_CONTENT_DEPTH} levels deep; expected a string, a list of parts or a tool call` }]);
-  }
-  return textAt(content);
-}
-
-function textAt(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (content === null || content === undefined) return '';
-  if (Array.isArray(content)) return content.map(textAt).filter((part) => part !== '').join('\n');
-  if (isRecord(content)) {
-    if (typeof content.text === 'string') return content.text;
-    if (content.type === 'image_url' || content.type === 'image') return '[image]';
-    if (typeof content.name === 'string' && 'arguments' in content) return `${content.name}(${textAt(content.arguments)})`;
-    if (isRecord(content.function)) return textAt(content.function);
-    if ('content' in content) return textAt(content.content);
-  }
-  return JSON.stringify(content);
-}
 
 /** A required string field of a message, or an InputError naming it. */
 export function stringField(message: Record<string, unknown>, key: string, path: string): string {
@@ -80,8 +53,8 @@ export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Judge annotations a transcript may carry on its messages (label, score, prefixValue). */
-export function annotations(message: Record<string, unknown>): Pick<Turn, 'label' | 'score' | 'prefixValue'> {
+/** Judge marks a transcript may carry on its messages (label, score, prefixValue). */
+export function judgeMarks(message: Record<string, unknown>): Pick<Turn, 'label' | 'score' | 'prefixValue'> {
   const found: Pick<Turn, 'label' | 'score' | 'prefixValue'> = {};
   if (message.label !== undefined) found.label = message.label;
   if (message.score !== undefined) found.score = message.score;
@@ -98,6 +71,37 @@ export function messageList(record: unknown, keys: readonly string[], format: st
   throw new InputError(`expected a ${format} transcript: an array of messages or an object with ${keys.map((key) => `"${key}"`).join(' or ')}, got ${describe(record)}`);
 }
 
+const agentIdOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
+
+/** Players and context speakers: as given, else as the coalition table names them, else by role. */
+function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: AdapterDefaults): { agents: unknown[]; context: unknown } {
+  const speakers = [...new Set(turns.map((turn) => turn.agent))];
+  const given = beside.agents ?? defaults.agents;
+  if (given !== undefined) {
+    if (!Array.isArray(given)) return { agents: given as unknown[], context: beside.context };
+    const players = new Set(given.map(agentIdOf));
+    return { agents: given, context: beside.context ?? speakers.filter((speaker) => !players.has(speaker)) };
+  }
+  if (Array.isArray(beside.context)) {
+    const context = new Set(beside.context);
+    return { agents: speakers.filter((speaker) => !context.has(speaker)), context: beside.context };
+  }
+  let players: string[];
+  if (Array.isArray(beside.coalitions)) {
+    // A coalition table defines the game: its members are the players.
+    const named = new Set<string>();
+    for (const coalition of beside.coalitions) if (isRecord(coalition) && Array.isArray(coalition.agents)) for (const agent of coalition.agents) if (typeof agent === 'string') named.add(agent);
+    players = [...speakers.filter((speaker) => named.has(speaker)), ...[...named].filter((agent) => !speakers.includes(agent))];
+  } else {
+    const contextOnly = new Set(speakers.filter((speaker) => turns.every((turn) => turn.agent !== speaker || turn.context)));
+    players = speakers.filter((speaker) => !contextOnly.has(speaker));
+  }
+  if (players.length === 0 && speakers.length > 0) {
+    throw new InputError([{ path: 'agents', message: `no players: every speaker (${speakers.join(', ')}) is context (system, developer, user, human, tool output); name the players with agents: [...]` }]);
+  }
+  return { agents: players, context: speakers.filter((speaker) => !players.includes(speaker)) };
+}
+
 /** Builds the episode v1 record: turns plus the episode fields beside the transcript (or the defaults). */
 export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterDefaults): Record<string, unknown> {
   const beside = isRecord(record) ? record : {};
@@ -109,7 +113,10 @@ export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterD
   if (episode.outcome === undefined) {
     throw new InputError([{ path: 'outcome', message: 'missing: a transcript needs its evaluation beside it, e.g. "outcome": { "score": 1, "success": true }' }]);
   }
-  if (episode.agents === undefined) episode.agents = [...new Set(turns.map((turn) => turn.agent))];
+  const { agents, context } = castOf(turns, beside, defaults);
+  episode.agents = agents;
+  if (context !== undefined && !(Array.isArray(context) && context.length === 0)) episode.context = context;
+  else delete episode.context;
   episode.messages = turns.map((turn) => {
     const message: Record<string, unknown> = { agent: turn.agent, content: turn.content };
     if (turn.id !== undefined) message.id = turn.id;

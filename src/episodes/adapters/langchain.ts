@@ -1,39 +1,106 @@
 // LangChain / LangGraph messages. Accepted serializations: the plain form
 // ({ type, content, name, id, ... } from model_dump), messages_to_dict
-// ({ type, data: {...} }) and dumpd ({ lc: 1, type: "constructor", id: [..., "AIMessage"], kwargs }).
-// A LangGraph state is { messages: [...] }. The agent is `name`, else `type`.
+// ({ type, data: {...} }) and dumpd / JSON.stringify of a message
+// ({ lc: 1, type: "constructor", id: [..., "AIMessage"], kwargs }). Accepted
+// containers: a list, a state { messages }, a LangGraph checkpoint
+// { channel_values: { messages } }, a CheckpointTuple { checkpoint } and a
+// StateSnapshot { values: { messages } }.
+// The speaker of an AI message is `name`, else "ai"; of a ChatMessage its
+// `role`; human and system messages are context. A RemoveMessage removes the
+// message with its id (REMOVE_ALL_MESSAGES clears the list). A ToolMessage
+// (and an Anthropic tool_result block) joins the turn of the agent that made
+// the call with its tool_call_id; tool calls are spelled out once even when
+// both a tool_use block and `tool_calls` hold them.
 import { InputError } from '../../core/errors.js';
-import { annotations, episodeRecord, isRecord, messageList, optionalString, textOf, type AdapterDefaults } from './common.js';
 import { describe } from '../../core/validate.js';
+import { callIdsIn, callText, joinLines, textOf } from './content.js';
+import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { Transcript } from './transcript.js';
 
 const CLASS_TYPES: Record<string, string> = {
-  HumanMessage: 'human', AIMessage: 'ai', SystemMessage: 'system', ToolMessage: 'tool', FunctionMessage: 'function', ChatMessage: 'chat',
-  HumanMessageChunk: 'human', AIMessageChunk: 'ai',
+  HumanMessage: 'human', AIMessage: 'ai', SystemMessage: 'system', ToolMessage: 'tool', FunctionMessage: 'function', ChatMessage: 'chat', RemoveMessage: 'remove',
+  HumanMessageChunk: 'human', AIMessageChunk: 'ai', SystemMessageChunk: 'system', ToolMessageChunk: 'tool', FunctionMessageChunk: 'function', ChatMessageChunk: 'chat',
 };
+
+/** LangGraph's id for "remove every message so far". */
+const REMOVE_ALL = '__remove_all__';
 
 function unwrap(message: Record<string, unknown>): { fields: Record<string, unknown>; type: unknown } {
   if (message.lc === 1 && message.type === 'constructor' && isRecord(message.kwargs)) {
     const className = Array.isArray(message.id) ? String(message.id[message.id.length - 1]) : '';
     return { fields: message.kwargs, type: message.kwargs.type ?? CLASS_TYPES[className] };
   }
-  if (isRecord(message.data)) return { fields: message.data, type: message.type };
+  if (isRecord(message.data) && typeof message.type === 'string') return { fields: message.data, type: message.type };
   return { fields: message, type: message.type };
 }
 
-/** An episode v1 record from LangChain messages or a LangGraph state `{ messages }`. */
-export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
-  const { list } = messageList(record, ['messages'], 'LangChain');
-  const turns = list.map((message, i) => {
-    const path = `messages[${i}]`;
-    if (!isRecord(message)) throw new InputError([{ path, message: 'expected a LangChain message object { type, content }' }]);
-    const { fields, type } = unwrap(message);
-    const agent = optionalString(fields.name) ?? optionalString(type);
-    if (!agent) throw new InputError([{ path: `${path}.type`, message: `expected a message type (human, ai, tool, system) or a name, got ${describe(type)}` }]);
-    let content = textOf(fields.content, `${path}.content`);
-    if (Array.isArray(fields.tool_calls) && fields.tool_calls.length > 0) {
-      content = [content, textOf(fields.tool_calls.map((call) => (isRecord(call) ? { name: call.name, arguments: JSON.stringify(call.args ?? {}) } : call)), `${path}.tool_calls`)].filter((part) => part !== '').join('\n');
+/** The message list of any accepted container, and the path to it (for errors). */
+function messagesOf(record: unknown): { list: unknown[]; path: string } {
+  if (Array.isArray(record)) return { list: record, path: 'messages' };
+  if (isRecord(record)) {
+    if (Array.isArray(record.messages)) return { list: record.messages, path: 'messages' };
+    const checkpoint = isRecord(record.checkpoint) ? record.checkpoint : record;
+    for (const [key, holder] of [['channel_values', checkpoint.channel_values], ['values', record.values]] as const) {
+      if (isRecord(holder) && Array.isArray(holder.messages)) return { list: holder.messages, path: `${checkpoint === record ? '' : 'checkpoint.'}${key}.messages` };
     }
-    return { agent, content, id: optionalString(fields.id), ...annotations(message), ...annotations(fields) };
+  }
+  throw new InputError(`expected LangChain messages: a list, { messages }, a LangGraph checkpoint { channel_values: { messages } } or a state snapshot { values: { messages } }; got ${describe(record)}`);
+}
+
+interface Parsed {
+  path: string;
+  type: string;
+  fields: Record<string, unknown>;
+  marks: Record<string, unknown>;
+}
+
+/** The messages after every RemoveMessage has been applied, as LangGraph's add_messages reducer would. */
+function applyRemovals(list: unknown[], path: string): Parsed[] {
+  let kept: Parsed[] = [];
+  list.forEach((message, i) => {
+    const at = `${path}[${i}]`;
+    if (!isRecord(message)) throw new InputError([{ path: at, message: `expected a LangChain message object { type, content }, got ${describe(message)}` }]);
+    const { fields, type } = unwrap(message);
+    const name = optionalString(type);
+    if (!name && !optionalString(fields.name)) throw new InputError([{ path: `${at}.type`, message: `expected a message type (human, ai, tool, system, chat, remove) or a name, got ${describe(type)}` }]);
+    if (name === 'remove') {
+      const id = optionalString(fields.id);
+      if (id === REMOVE_ALL) kept = [];
+      else {
+        const before = kept.length;
+        kept = kept.filter((item) => item.fields.id !== id);
+        if (kept.length === before) throw new InputError([{ path: `${at}.id`, message: `RemoveMessage for ${describe(fields.id)}: no earlier message has that id` }]);
+      }
+      return;
+    }
+    kept.push({ path: at, type: name ?? 'ai', fields, marks: { ...judgeMarks(message), ...judgeMarks(fields) } });
   });
-  return episodeRecord(turns, record, defaults);
+  return kept;
+}
+
+/** An episode v1 record from LangChain messages, a LangGraph state, checkpoint or snapshot. */
+export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
+  const { list, path } = messagesOf(record);
+  const transcript = new Transcript();
+  for (const { path: at, type, fields, marks } of applyRemovals(list, path)) {
+    const content = fields.content;
+    if (type === 'tool' && transcript.result(optionalString(fields.tool_call_id), textOf(content, `${at}.content`, defaults), optionalString(fields.name))) continue;
+    if (type === 'function' && typeof fields.name === 'string' && transcript.resultByName(fields.name, textOf(content, `${at}.content`, defaults))) continue;
+    // Anthropic tool_result blocks (in a human message) answer earlier tool_use blocks.
+    const parts = Array.isArray(content)
+      ? content.filter((part) => !(isRecord(part) && part.type === 'tool_result' && transcript.result(optionalString(part.tool_use_id), textOf(part.content, `${at}.content`, defaults))))
+      : content;
+    if (Array.isArray(content) && Array.isArray(parts) && parts.length === 0 && content.length > 0) continue;
+    const spelled = callIdsIn(parts);
+    const calls = Array.isArray(fields.tool_calls) ? fields.tool_calls.filter(isRecord).filter((call) => !(typeof call.id === 'string' && spelled.has(call.id))) : [];
+    const text = joinLines(textOf(parts, `${at}.content`, defaults), ...calls.map((call) => callText(String(call.name), call.args ?? {})));
+    const role = type === 'chat' ? optionalString(fields.role) ?? 'chat' : type;
+    const speaker = optionalString(fields.name) ?? role;
+    const turn: Turn = { agent: speaker, content: text, id: optionalString(fields.id), ...marks };
+    if (CONTEXT_ROLES.has(role)) turn.context = true;
+    const index = transcript.add(turn);
+    if (Array.isArray(parts)) for (const part of parts) if (isRecord(part) && (part.type === 'tool_use' || part.type === 'tool_call')) transcript.call(index, String(part.name), optionalString(part.id));
+    for (const call of calls) transcript.call(index, String(call.name), optionalString(call.id));
+  }
+  return episodeRecord(transcript.turns, isRecord(record) ? record : {}, defaults);
 }

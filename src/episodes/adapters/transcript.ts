@@ -1,0 +1,71 @@
+// A transcript being built by an adapter: turns in order, and the tool calls
+// they made, so that a tool result linked to its call (tool_call_id, call_id,
+// tool_use_id) joins the turn of the agent that called the tool instead of
+// becoming a speaker of its own.
+import { joinLines, resultText } from './content.js';
+import type { Turn } from './common.js';
+
+export class Transcript {
+  readonly turns: Turn[] = [];
+  /** Call id -> the index of the turn that made the call, and the tool's name. */
+  private readonly calls = new Map<string, { turn: number; name: string }>();
+  /** Calls by tool name, oldest first, for formats that link results by name only (OpenAI's legacy `function` role). */
+  private readonly unanswered = new Map<string, number[]>();
+
+  /** Adds a turn; returns its index. */
+  add(turn: Turn): number {
+    this.turns.push(turn);
+    return this.turns.length - 1;
+  }
+
+  /** The last turn, when it is `agent`'s (an agent turn goes on until someone else speaks). */
+  lastOf(agent: string): Turn | undefined {
+    const last = this.turns[this.turns.length - 1];
+    return last && last.agent === agent && !last.context ? last : undefined;
+  }
+
+  /** Appends text to a turn (a new line). */
+  append(turn: Turn, text: string): void {
+    turn.content = joinLines(turn.content, text);
+  }
+
+  /** Records that the turn at `index` called tool `name` (with `id` when the format has one). */
+  call(index: number, name: string, id?: string): void {
+    if (id) this.calls.set(id, { turn: index, name });
+    const pending = this.unanswered.get(name) ?? [];
+    pending.push(index);
+    this.unanswered.set(name, pending);
+  }
+
+  /** The tool name of a call, when the call was seen. */
+  nameOf(id: string | undefined): string | undefined {
+    return id === undefined ? undefined : this.calls.get(id)?.name;
+  }
+
+  /**
+   * Attaches a tool result to the turn that made the call with this id; false
+   * (nothing attached) when no call has that id.
+   */
+  result(id: string | undefined, output: string, name?: string): boolean {
+    const call = id === undefined ? undefined : this.calls.get(id);
+    if (!call) return false;
+    this.append(this.turns[call.turn], resultText(name ?? call.name, output));
+    this.answered(call.name, call.turn);
+    return true;
+  }
+
+  /** Attaches a result linked by tool name only, to the oldest call of that name not yet answered. */
+  resultByName(name: string, output: string): boolean {
+    const pending = this.unanswered.get(name);
+    if (!pending || pending.length === 0) return false;
+    const turn = pending.shift()!;
+    this.append(this.turns[turn], resultText(name, output));
+    return true;
+  }
+
+  private answered(name: string, turn: number): void {
+    const pending = this.unanswered.get(name);
+    const at = pending?.indexOf(turn) ?? -1;
+    if (at !== -1) pending!.splice(at, 1);
+  }
+}
