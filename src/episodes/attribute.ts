@@ -16,6 +16,7 @@ import { failureRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
+import { annotationAgreement, type AnnotationAgreement } from './annotations.js';
 
 /** The training signals of one episode (one JSON line of `agent-credit attribute`). */
 export interface Signals {
@@ -39,6 +40,10 @@ export interface Signals {
   usage?: JudgeUsage;
   /** Why some signal is missing (e.g. no first error located, so no rewards); present when there is one. */
   warnings?: string[];
+  /** The episode's annotations (a dataset's own verdict, e.g. Who&When's mistake_agent), when it has any. */
+  annotations?: Record<string, unknown>;
+  /** Whether `firstError` agrees with the annotated mistake_agent / mistake_step; present with `annotations`. */
+  annotationAgreement?: AnnotationAgreement;
 }
 
 /** v(S) of one episode's coalition, for attributeEpisodes: a re-run of the team with only `agents`, or a judge. */
@@ -207,6 +212,7 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
     messages: rewards ? playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })) : [],
     firstError,
     preferences: preferencesOf(episode, firstError ? firstError.index : -1),
+    ...(episode.annotations ? { annotations: episode.annotations, annotationAgreement: annotationAgreement(episode, firstError) } : {}),
   };
   if (extras.sources) signals.sources = extras.sources;
   if (extras.usage) signals.usage = extras.usage;

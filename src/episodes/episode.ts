@@ -78,6 +78,7 @@ const episodeShape = z.object({
   outcome: outcomeSchema,
   coalitions: z.optional(z.array(coalitionSchema, { error: (issue) => `expected coalitions as an array of { agents, value }, got ${describe(issue.input)}` })),
   repairs: z.optional(z.array(repairSchema, { error: (issue) => `expected repairs as an array of { message, content }, got ${describe(issue.input)}` })),
+  annotations: z.optional(z.record(z.string(), z.unknown(), { error: (issue) => `expected annotations as an object (passed through as it is), got ${describe(issue.input)}` })),
 }, objectError('an episode object { id, agents, messages, outcome, ... }'));
 
 type EpisodeInput = z.output<typeof episodeShape>;
@@ -99,6 +100,8 @@ export interface RecordSource {
   file?: string;
   /** 1-based line number in a JSONL file. */
   line?: number;
+  /** The input format the record was read as, when it was detected (--from auto) rather than named. */
+  format?: string;
 }
 
 /** A record that is not a valid episode: says which episode, which line and which field. */
@@ -116,7 +119,8 @@ export class EpisodeError extends InputError {
 export function recordContext(episode: string | undefined, source: RecordSource): string {
   const where = [source.file, source.line === undefined ? undefined : `line ${source.line}`].filter(Boolean).join(' ');
   const which = episode === undefined ? 'episode (no id)' : `episode ${JSON.stringify(episode)}`;
-  return where ? `${where}, ${which}` : which;
+  const read = source.format === undefined ? '' : ` (read as ${source.format})`;
+  return where ? `${where}, ${which}${read}` : `${which}${read}`;
 }
 
 const agentId = (agent: EpisodeInput['agents'][number]) => (typeof agent === 'string' ? agent : agent.id);
@@ -237,6 +241,7 @@ function normalize(record: EpisodeRecord): Episode {
     outcome: record.outcome,
     table,
     repairs: record.repairs ?? [],
+    ...(record.annotations === undefined ? {} : { annotations: record.annotations }),
   };
 }
 

@@ -131,11 +131,14 @@ export function validEpisode(value: unknown): Episode | undefined {
   if (table === undefined) return undefined;
   const repairs = repairsOf(value.repairs, messages, context);
   if (!repairs) return undefined;
+  const { annotations } = value;
+  if (annotations !== undefined && !isRecord(annotations)) return undefined;
   const episode: Episode = {
     id, agents: cast.agents, context: [...context], roles: cast.roles, messages,
     outcome: { score: outcome.score, success: outcome.success },
     table, repairs,
   };
   if (task !== undefined) episode.task = task;
+  if (annotations !== undefined) episode.annotations = annotations;
   return episode;
 }

@@ -38,6 +38,13 @@ export interface Episode {
   /** values[mask] = v(S), bit i = agents[i]; null when the record brings no coalitions. */
   table: Float64Array | null;
   repairs: Array<{ message: string; content: string }>;
+  /**
+   * What a dataset says about the run beside the transcript (Who&When's
+   * mistake_agent, mistake_step, mistake_reason, ground_truth, level; TRAIL's
+   * located errors), passed through as it is. The signals carry it and say
+   * whether the library's first error agrees with it.
+   */
+  annotations?: Record<string, unknown>;
 }
 
 

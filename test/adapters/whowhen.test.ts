@@ -1,9 +1,13 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromWhoWhen, whoWhenAgent } from '../../src/episodes/adapters/whowhen.js';
-import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { attributeEpisode, attributeEpisodes } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
 import { toPrm } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
+import { cli, root } from '../support/cli.js';
 
 const FILES = ['examples/whowhen/Hand-Crafted/6.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Algorithm-Generated/102.json'];
 
@@ -18,7 +22,9 @@ describe('Who&When adapter (the three bundled logs)', () => {
       expect(signals.success).toBe(false);
       expect(signals.firstError).toMatchObject({ agent: log.mistake_agent, index: Number(log.mistake_step), strategy: 'label' });
       const [row] = toPrm(signals, episode);
-      expect(row.labels.indexOf(false)).toBe(Number(log.mistake_step));
+      // PRM steps are the players' messages; the human's turns before the mistake are context.
+      const contextBefore = episode.messages.slice(0, Number(log.mistake_step)).filter((message) => episode.context.includes(message.agent)).length;
+      expect(row.labels.indexOf(false)).toBe(Number(log.mistake_step) - contextBefore);
     });
   }
 
@@ -27,7 +33,8 @@ describe('Who&When adapter (the three bundled logs)', () => {
     expect(whoWhenAgent('Orchestrator (-> WebSurfer)')).toBe('Orchestrator');
     expect(whoWhenAgent('WebSurfer')).toBe('WebSurfer');
     const episode = parseEpisode(fromWhoWhen(readJson(FILES[0])));
-    expect(episode.agents).toEqual(['human', 'Orchestrator', 'WebSurfer']);
+    expect(episode.agents).toEqual(['Orchestrator', 'WebSurfer']);
+    expect(episode.context).toEqual(['human']);
   });
 
   it('reads the agent from name in the AG2 variant', () => {
@@ -42,6 +49,7 @@ describe('Who&When adapter (the three bundled logs)', () => {
 
   it('accepts mistake_step only as an integer or a string of digits, naming the field and value otherwise', () => {
     const log = { question_ID: 'q', history: [{ role: 'A', content: 'a' }, { role: 'B', content: 'b' }] };
+    expect(fromWhoWhen({ ...log, mistake_step: '1' }).annotations).toEqual({ question_ID: 'q', mistake_step: '1' });
     expect(fromWhoWhen({ ...log, mistake_step: '1' }).messages).toEqual([{ agent: 'A', content: 'a' }, { agent: 'B', content: 'b', label: 'error' }]);
     expect(fromWhoWhen({ ...log, mistake_step: 0 }).messages).toEqual([{ agent: 'A', content: 'a', label: 'error' }, { agent: 'B', content: 'b' }]);
     expect(fromWhoWhen(log).messages).toEqual([{ agent: 'A', content: 'a' }, { agent: 'B', content: 'b' }]);
@@ -63,5 +71,68 @@ describe('Who&When adapter (the three bundled logs)', () => {
     expect(failedSignals.agents.every((agent) => typeof agent.credit === 'number')).toBe(true);
     expect(failedSignals.preferences[0]).toMatchObject({ type: 'pair', source: 'repair', message: '1' });
     expect(fromWhoWhen({ history }, { id: 'fallback', outcome: { score: 0.5, success: false } })).toMatchObject({ id: 'fallback', outcome: { score: 0.5, success: false } });
+  });
+});
+
+/** The public release, verbatim (shared/ beside the repository, see its SOURCE.md). */
+const RELEASE = join(root, '..', 'shared', 'data', 'whowhen');
+
+/** The public release's logs, in path order, with their subset. */
+function releaseLogs(): Array<{ subset: string; file: string; log: Record<string, unknown> }> {
+  return ['Algorithm-Generated', 'Hand-Crafted'].flatMap((subset) =>
+    readdirSync(join(RELEASE, subset))
+      .filter((file) => file.endsWith('.json'))
+      .sort((a, b) => Number.parseInt(a) - Number.parseInt(b))
+      .map((file) => ({ subset, file: join(RELEASE, subset, file), log: JSON.parse(readFileSync(join(RELEASE, subset, file), 'utf8')) as Record<string, unknown> })),
+  );
+}
+
+describe('Who&When: the 184 logs of the public release', () => {
+  const logs = releaseLogs();
+
+  it('gives 184 episodes, 0 errors, every annotation carried; is_correct / is_corrected read as the outcome', async () => {
+    expect(logs).toHaveLength(184);
+    const episodes = logs.map(({ log }) => parseEpisode(fromWhoWhen(log)));
+    for (const [k, episode] of episodes.entries()) {
+      const { log } = logs[k];
+      for (const key of ['mistake_agent', 'mistake_step', 'mistake_reason', 'ground_truth', 'question_ID']) expect(episode.annotations![key]).toEqual(log[key]);
+      if ('level' in log) expect(episode.annotations!.level).toEqual(log.level);
+      expect('is_correct' in log ? episode.annotations!.is_correct : episode.annotations!.is_corrected).toBe(false);
+      expect(episode.annotations).not.toHaveProperty('history');
+      expect(episode.outcome).toEqual({ score: 0, success: false });
+    }
+    expect(logs.filter(({ log }) => 'is_corrected' in log)).toHaveLength(58);
+    // is_corrected is the Hand-Crafted outcome: a log marked corrected is a success.
+    const handCrafted = logs.find(({ subset }) => subset === 'Hand-Crafted')!.log;
+    expect(fromWhoWhen({ ...handCrafted, is_corrected: true }).outcome).toEqual({ score: 1, success: true });
+    const signals = await attributeEpisodes(episodes);
+    const disagreeing = signals.flatMap((signal, k) => (signal.annotationAgreement!.agent === false ? [`${logs[k].subset}/${logs[k].file.replace(/^.*\//, '')}`] : []));
+    // The 8 logs whose annotated mistake_agent is not the writer of history[mistake_step] (2 only by letter case).
+    expect(disagreeing.sort()).toEqual([
+      'Algorithm-Generated/14.json', 'Algorithm-Generated/15.json', 'Algorithm-Generated/59.json',
+      'Hand-Crafted/11.json', 'Hand-Crafted/13.json', 'Hand-Crafted/20.json', 'Hand-Crafted/22.json', 'Hand-Crafted/49.json',
+    ]);
+    expect(signals.every((signal) => signal.annotationAgreement!.step === true)).toBe(true);
+    expect(signals[0].annotations).toEqual(episodes[0].annotations);
+  });
+
+  it('the single JSONL of both subsets runs without --skip-invalid: 45 repeated question_IDs are named by file and line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whowhen-'));
+    const single = join(dir, 'who_and_when.jsonl');
+    writeFileSync(single, logs.map(({ log }) => JSON.stringify(log)).join('\n') + '\n');
+    const { stdout, stderr, code } = await cli('attribute', single);
+    expect(code, stderr).toBe(0);
+    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; annotationAgreement: { agent: boolean } });
+    expect(rows).toHaveLength(184);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(184);
+    const renamed = rows.filter((row) => row.id.startsWith(`${join(dir, 'who_and_when')}:`));
+    expect(renamed).toHaveLength(45);
+    expect(stderr).toMatch(/45 episode ids repeated an earlier one and became file:line\/id/);
+    expect(stderr).toMatch(/8 episodes' first error disagree with the annotated mistake agent or step/);
+    expect(stderr).toMatch(/attribute: 184 episodes \(0 success, 184 failure\)/);
+    // The directory form: --from auto detects every log; --id-from file names each by its path.
+    const byFile = await cli('attribute', RELEASE, '--id-from', 'file', '--format', 'rewards');
+    expect(byFile.code, byFile.stderr).toBe(0);
+    expect(new Set(byFile.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { episode: string }).episode)).size).toBe(184);
   });
 });
