@@ -5,8 +5,13 @@ export { episodeSchema, messageSchema, parseEpisode, EpisodeError, MESSAGE_LABEL
 export type { Episode, EpisodeMessage, EpisodeRecord, MessageLabel, RecordSource } from './episodes/episode.js';
 export { ablate } from './episodes/ablate.js';
 export type { CounterfactualEpisode } from './episodes/ablate.js';
-export { fromOpenAI, fromAG2, fromAutoGen, fromLangChain, fromWhoWhen, episodeFrom, INPUT_FORMATS } from './episodes/adapters/index.js';
-export type { AdapterDefaults, InputFormat } from './episodes/adapters/index.js';
+export {
+  fromOpenAI, fromOpenAIResponses, fromAG2, fromAutoGen, fromLangChain, fromOtel, fromText, fromWhoWhen,
+  episodeFrom, episodesFrom, detectFormat, formatOf, INPUT_FORMATS, RECORD_FORMATS, FORMAT_LABELS,
+} from './episodes/adapters/index.js';
+export type { AdapterDefaults, ContentOptions, InputFormat, OtelOptions, RecordFormat, ResponsesOptions, TextOptions } from './episodes/adapters/index.js';
+export { annotationAgreement } from './episodes/annotations.js';
+export type { AnnotationAgreement } from './episodes/annotations.js';
 export { attributeEpisode, attributeEpisodes } from './episodes/attribute.js';
 export type { Signals, AttributeOptions, AttributeEpisodesOptions, BatchAttributeOptions, EpisodeEvaluator } from './episodes/attribute.js';
 export type { SignalSources, MessageSource, ValueSource } from './episodes/fill.js';

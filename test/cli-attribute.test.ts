@@ -34,7 +34,9 @@ describe('agent-credit attribute', () => {
     // Files in path order: 102.json sorts before 93.json.
     const logs = ['examples/whowhen/Algorithm-Generated/102.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Hand-Crafted/6.json'];
     rows.forEach((row, k) => {
-      const step = Number(JSON.parse(readFileSync(join(root, logs[k]), 'utf8')).mistake_step);
+      const log = JSON.parse(readFileSync(join(root, logs[k]), 'utf8'));
+      // PRM steps are the players' messages: the human's turns (context) before mistake_step are not steps.
+      const step = Number(log.mistake_step) - log.history.slice(0, Number(log.mistake_step)).filter((turn: { role: string }) => turn.role === 'human').length;
       expect(row.labels.indexOf(false)).toBe(step);
     });
   });
@@ -82,26 +84,32 @@ describe('agent-credit attribute', () => {
     for (const workers of ['1', '0']) {
       const { code, stdout, stderr } = await cli('attribute', input, '--skip-invalid', '--workers', workers);
       expect(code).toBe(0);
-      expect(lines(stdout).map((s) => s.id)).toEqual(['ep-0', 'ep-2', 'ep-4', 'ep-5']);
-      expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1": messages\[0\]\.agent: unknown agent "ghost"/);
+      // The repeated id of line 7 is told apart by its file and line (--id-from record, the default).
+      expect(lines(stdout).map((s) => s.id)).toEqual(['ep-0', 'ep-2', 'ep-4', 'ep-5', `${input.slice(0, -'.jsonl'.length)}:7/ep-0`]);
+      expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1" \(read as episode v1\): messages\[0\]\.agent: unknown agent "ghost"/);
       expect(stderr).toMatch(/skipped .*skips\.jsonl line 4/);
-      expect(stderr).toMatch(/skipped .*skips\.jsonl line 7, episode "ep-0": id: duplicate episode id \(also at line 1\)/);
-      expect(stderr).toMatch(/attribute: 4 episodes \(.*, 3 skipped\)/);
+      expect(stderr).toMatch(/1 episode id repeated an earlier one and became file:line\/id/);
+      expect(stderr).toMatch(/attribute: 5 episodes \(.*, 2 skipped\)/);
     }
   });
 
   it('reports invalid records with line and field: duplicate ids, missing coalitions, score out of range', async () => {
     const [a, b] = good(2);
-    const duplicate = await cli('attribute', jsonl('dup.jsonl', [a, b, { ...b }]));
-    expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr).toMatch(/dup\.jsonl line 3, episode "ep-1": id: duplicate episode id \(also at line 2\)/);
-    expect(lines(duplicate.stdout)).toHaveLength(2);
+    const duplicate = await cli('attribute', jsonl('dup.jsonl', [a, b, { ...b }]), '--id-from', 'both');
+    expect(duplicate.code).toBe(0);
+    expect(lines(duplicate.stdout).map((row) => row.id.replace(/^.*\//, ''))).toEqual(['ep-0', 'ep-1', 'ep-1']);
+    const sameFileName = await cli('attribute', jsonl('dup.jsonl', [a, b, { ...b }]), '--id-from', 'file');
+    expect(lines(sameFileName.stdout).map((row) => row.id.replace(/^.*dup:/, 'dup:'))).toEqual(['dup:1', 'dup:2', 'dup:3']);
+    const twice = await cli('attribute', jsonl('twice.jsonl', [a, { ...a, id: `${join(dir, 'twice')}:3/ep-0` }, { ...a }]));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/twice\.jsonl line 3, episode "ep-0": id: duplicate episode id \(also at .*twice\.jsonl line 1\)/);
+    expect(lines(twice.stdout)).toHaveLength(2);
     const missing = await cli('attribute', jsonl('missing.jsonl', [{ ...a, coalitions: (a.coalitions as unknown[]).slice(1) }]));
-    expect(missing.stderr).toMatch(/missing\.jsonl line 1, episode "ep-0": coalitions: exact attribution needs all .* missing 1: \{\}/);
+    expect(missing.stderr).toMatch(/missing\.jsonl line 1, episode "ep-0" \(read as episode v1\): coalitions: exact attribution needs all .* missing 1: \{\}/);
     const scored = structuredClone(a);
     scored.messages[0].score = -3;
     const range = await cli('attribute', jsonl('range.jsonl', [scored]));
-    expect(range.stderr).toMatch(/range\.jsonl line 1, episode "ep-0": messages\[0\]\.score: expected .* in \[-1, 1\], got -3/);
+    expect(range.stderr).toMatch(/range\.jsonl line 1, episode "ep-0" \(read as episode v1\): messages\[0\]\.score: expected .* in \[-1, 1\], got -3/);
   });
 
   it('reads a .json file holding an array of episodes', async () => {
@@ -114,7 +122,7 @@ describe('agent-credit attribute', () => {
 
   it('rejects unknown flags values and missing inputs clearly', async () => {
     expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, summary, got "csv"/);
-    expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of episode, openai, ag2, autogen, langchain, whowhen/);
+    expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of auto, episode, openai, responses, ag2, autogen, langchain, otel, text, whowhen/);
     expect((await cli('attribute', join(dir, 'nope.jsonl'))).stderr).toMatch(/cannot read .*nope\.jsonl/);
     expect((await cli('attribute')).stderr).toMatch(/attribute: expected exactly one input/);
     expect((await cli('attribute', 'examples/episodes', '--workers', 'many')).stderr).toMatch(/--workers: expected an integer from 0/);

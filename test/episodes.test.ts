@@ -7,8 +7,9 @@ describe('agent-credit/episodes entry', () => {
   it('resolves through the exports map and runs the whole pipeline', async () => {
     const episodes = await import('agent-credit/episodes');
     expect(Object.keys(episodes).sort()).toEqual([
-      'EpisodeError', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'ablate', 'attributeEpisode', 'attributeEpisodes', 'episodeFrom', 'episodeSchema',
-      'failureRewards', 'findFirstError', 'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromWhoWhen', 'messageQuality',
+      'EpisodeError', 'FORMAT_LABELS', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'RECORD_FORMATS', 'ablate', 'annotationAgreement', 'attributeEpisode',
+      'attributeEpisodes', 'detectFormat', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'findFirstError', 'formatOf',
+      'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromOpenAIResponses', 'fromOtel', 'fromText', 'fromWhoWhen', 'messageQuality',
       'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toKto', 'toPrm', 'toRewards',
     ]);
     const signals = await episodes.attributeEpisode(readJson('examples/episodes/03-book-flights.json'));

@@ -3,7 +3,7 @@
 // CLI's worker threads, or in the main thread when there are none. The result
 // keeps per-record boundaries so the caller can stop exactly at a bad record.
 import { extname } from 'node:path';
-import { episodeFrom, type InputFormat } from '../episodes/adapters/index.js';
+import { detectFormat, episodesFrom, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
@@ -14,10 +14,15 @@ import { fileKind, recordTexts, type RecordChunk, type RecordText } from './reco
 export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards', 'summary'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** Where an episode's id comes from (--id-from): the record, the file (and line), or both joined. */
+export const ID_SOURCES = ['record', 'file', 'both'] as const;
+export type IdSource = (typeof ID_SOURCES)[number];
+
 export interface RowsJob {
   chunk: RecordChunk;
   from: InputFormat;
   format: OutputFormat;
+  idFrom: IdSource;
 }
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
@@ -29,6 +34,8 @@ export interface RowsBatch {
   /** The EpisodeError message of a record that cannot be attributed, else null. */
   errors: Array<string | null>;
   success: boolean[];
+  /** Whether the episode's first error disagrees with its annotated mistake agent or step. */
+  disagrees: boolean[];
   rows: number[];
   /** End offset in `bytes` of each record's rows. */
   ends: number[];
@@ -47,7 +54,7 @@ const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown
 const encode = (format: OutputFormat, row: unknown): string => (format === 'summary' ? reportEntry(row as Signals) : toJsonl(row));
 
 /** Transcripts without an id are named after their file (and line). */
-function defaultId(source: RecordSource): string | undefined {
+export function defaultId(source: RecordSource): string | undefined {
   if (!source.file) return undefined;
   const base = fileKind(source.file) ? source.file.slice(0, -extname(source.file).length) : source.file;
   return source.line === undefined ? base : `${base}:${source.line}`;
@@ -60,7 +67,14 @@ function idOf(record: unknown): string | undefined {
 
 type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
 
-function parse(record: RecordText, from: InputFormat): Parsed[] {
+/** The episode's id as --id-from asks: the record's, the file's (and line's), or file/record. */
+function idFrom(episode: Episode, source: RecordSource, idSource: IdSource, k: number, count: number): void {
+  const fileId = defaultId(source);
+  if (idSource === 'record' || fileId === undefined) return;
+  episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : `${fileId}/${episode.id}`;
+}
+
+function parse(record: RecordText, from: InputFormat, idSource: IdSource): Parsed[] {
   let value: unknown;
   try {
     value = JSON.parse(record.text);
@@ -68,30 +82,47 @@ function parse(record: RecordText, from: InputFormat): Parsed[] {
     const reason = `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
     return [{ source: record.source, error: new EpisodeError([{ path: '', message: reason }], undefined, record.source) }];
   }
-  // A .json file of episodes may hold a list of them; other formats' transcripts are arrays themselves.
-  const listed = from === 'episode' && record.source.line === undefined && Array.isArray(value);
+  // A .json file may hold a list of records; a list that is itself a transcript (chat messages, spans, items) is one record.
+  const listed = record.source.line === undefined && Array.isArray(value) && (from === 'episode' || (from === 'auto' && detectFormat(value) === null));
   const items: Array<[unknown, RecordSource]> = listed
     ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }])
     : [[value, record.source]];
-  return items.map(([item, source]) => {
+  return items.flatMap(([item, source]): Parsed[] => {
     try {
-      return { source, episode: episodeFrom(from, item, source, { id: defaultId(source) }) };
+      const episodes = episodesFrom(from, item, source, { id: defaultId(source) });
+      episodes.forEach((episode, k) => idFrom(episode, source, idSource, k, episodes.length));
+      return episodes.map((episode) => ({ source, episode }));
     } catch (error) {
-      if (error instanceof EpisodeError) return { source, error };
-      if (error instanceof InputError) return { source, error: new EpisodeError(error.issues, undefined, source) };
+      if (error instanceof EpisodeError) return [{ source, error }];
+      if (error instanceof InputError) return [{ source, error: new EpisodeError(error.issues, undefined, source) }];
       // Anything else one record makes an adapter throw (a stack overflow on absurd nesting, say) is still that
       // record's error: it must not take the records around it down with it.
       const reason = `cannot be read (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;
-      return { source, error: new EpisodeError([{ path: '', message: reason }], idOf(item), source) };
+      return [{ source, error: new EpisodeError([{ path: '', message: reason }], idOf(item), source) }];
     }
   });
 }
 
+/**
+ * The rows of one episode under another id: the id in signals rows and the
+ * `episode` field of rows that name their episode. For an id that repeats an
+ * earlier episode's, renamed by the main thread (which alone sees every id).
+ */
+export function renameRows(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const lines = new TextDecoder().decode(bytes).split('\n').filter((line) => line !== '');
+  const renamed = lines.map((line) => {
+    const row = JSON.parse(line) as Record<string, unknown>;
+    for (const key of ['id', 'episode']) if (row[key] === from) row[key] = to;
+    return toJsonl(row);
+  });
+  return new TextEncoder().encode(renamed.join(''));
+}
+
 export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
-  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from));
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom));
   const valid = parsed.filter((item) => item.episode);
   const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
-  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], rows: [], ends: [] };
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [] };
   const lines: string[] = [];
   let length = 0;
   let next = 0;
@@ -102,6 +133,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
     if (result instanceof EpisodeError) {
       batch.errors.push(result.message);
       batch.success.push(false);
+      batch.disagrees.push(false);
       batch.rows.push(0);
     } else {
       const rows = ROWS[job.format](result, item.episode!);
@@ -112,6 +144,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       }
       batch.errors.push(null);
       batch.success.push(result.success);
+      batch.disagrees.push(result.annotationAgreement?.agent === false || result.annotationAgreement?.step === false);
       batch.rows.push(rows.length);
     }
     batch.ends.push(length);

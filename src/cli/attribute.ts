@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
-import { attributeRows, OUTPUT_FORMATS, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows, type IdSource, type RowsBatch, type RowsJob } from './attribute-rows.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
@@ -17,7 +17,8 @@ import { runSummaryLine } from './run-summary.js';
 
 export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
-  '                         [--from episode|openai|ag2|autogen|langchain|whowhen] [--skip-invalid] [--workers N]';
+  '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
+  '                         [--id-from record|file|both] [--skip-invalid] [--workers N]';
 
 const ATTRIBUTE_HELP = `Usage:
 ${ATTRIBUTE_USAGE}
@@ -29,7 +30,12 @@ Episodes in, one JSON line per output row out.
   -o, --output     write the rows to this file (default: stdout); it must not be one of the inputs
   --format         signals (default), dpo, kto, prm, rewards, or summary: a readable report
                    (the same as agent-credit summary on the signals rows)
-  --from           the input format: episode (default), openai, ag2, autogen, langchain, whowhen
+  --from           the input format: auto (default: each record sniffed), episode, openai (chat
+                   messages), responses (Responses API / Agents SDK items), ag2, autogen, langchain
+                   (messages, LangGraph checkpoints), otel (OTLP JSON or span lists: GenAI or
+                   OpenInference attributes), text (speaker-line logs), whowhen
+  --id-from        episode ids: record (default: the record's id; one that repeats an earlier id is
+                   prefixed with its file and line), file (file name, and line in JSONL) or both
   --skip-invalid   report and skip bad records instead of stopping at the first one
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   -h, --help       print this help`;
@@ -123,7 +129,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
     options: {
       output: { type: 'string', short: 'o' },
       format: { type: 'string', default: 'signals' },
-      from: { type: 'string', default: 'episode' },
+      from: { type: 'string', default: 'auto' },
+      'id-from': { type: 'string', default: 'record' },
       'skip-invalid': { type: 'boolean', default: false },
       workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -136,6 +143,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
   const format = choice('format', flags.format!, OUTPUT_FORMATS);
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
+  const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
   const workers = workerCount(flags.workers);
   let files: InputFile[];
@@ -151,39 +159,48 @@ export async function attributeCommand(args: string[]): Promise<void> {
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const runner = rowsRunner(workers);
   const started = performance.now();
-  const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0 };
+  const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
   let bytesRead = 0;
   let stop: InputError | undefined;
   // Batches in flight, oldest first; their rows are written in this order.
   const inFlight: Array<Promise<RowsBatch>> = [];
-  let seen = new Map<string, string>();
+  // Every episode id so far, across files, and where it was first seen.
+  const seen = new Map<string, string>();
+  let renamed = 0;
 
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
     if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
-    let all = true;
     const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
     for (let k = 0; k < batch.ids.length; k++) {
       const source = batch.sources[k];
-      const id = batch.ids[k];
+      let id = batch.ids[k];
       let error = batch.errors[k];
+      let rows = rowsOf(k);
       if (error === null && id !== null) {
         const earlier = seen.get(id);
-        if (earlier !== undefined) error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
-        else seen.set(id, source.line === undefined ? source.file! : `line ${source.line}`);
+        const prefixed = `${defaultId(source)}/${id}`;
+        if (earlier !== undefined && idFrom === 'record' && source.file !== undefined && !seen.has(prefixed)) {
+          // A repeated record id (two subsets of one dataset, say) is told apart by its file and line.
+          rows = renameRows(rows, id, prefixed);
+          id = prefixed;
+          renamed++;
+          seen.set(id, source.line === undefined ? source.file : `${source.file} line ${source.line}`);
+        } else if (earlier !== undefined) {
+          error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
+        } else seen.set(id, source.line === undefined ? source.file ?? '' : `${source.file} line ${source.line}`);
       }
       if (error === null) {
         counts.episodes++;
         counts.rows += batch.rows[k];
         if (batch.success[k]) counts.success++;
         else counts.failure++;
-        if (!all) kept.push(rowsOf(k));
+        if (batch.disagrees[k]) counts.disagreements++;
+        if (rows.length > 0) kept.push(rows);
         continue;
       }
-      if (all) kept.push(batch.bytes.subarray(0, k === 0 ? 0 : batch.ends[k - 1]));
-      all = false;
       if (!skipInvalid) {
         stop = new InputError(error);
         break;
@@ -191,11 +208,11 @@ export async function attributeCommand(args: string[]): Promise<void> {
       counts.skipped++;
       process.stderr.write(`agent-credit: skipped ${error}\n`);
     }
-    for (const bytes of all ? [batch.bytes] : kept) if (bytes.length > 0) await output.write(bytes);
+    if (kept.length > 0) await output.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, format });
+    const batch = runner.run({ chunk, from, format, idFrom });
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
@@ -221,7 +238,6 @@ export async function attributeCommand(args: string[]): Promise<void> {
       await chunks.return(undefined);
       while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
       if (halted()) break;
-      seen = new Map();
     }
     finished = true;
   } finally {
@@ -239,5 +255,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
     process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
   }
+  if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} episode${counts.disagreements === 1 ? '' : 's'}' first error disagree${counts.disagreements === 1 ? 's' : ''} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
+  if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(summary() + '\n');
 }

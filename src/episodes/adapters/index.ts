@@ -1,29 +1,42 @@
-// The adapters by input format name (the CLI's --from).
+// The adapters by input format name (the CLI's --from), and format detection for --from auto.
 import { EpisodeError, parseEpisode, type Episode, type RecordSource } from '../episode.js';
 import { InputError } from '../../core/errors.js';
 import type { AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
+import { FORMAT_LABELS, RECORD_FORMATS, formatOf, type RecordFormat } from './detect.js';
 import { fromLangChain } from './langchain.js';
 import { fromOpenAI } from './openai.js';
+import { fromOtel } from './otel.js';
+import { fromOpenAIResponses } from './responses.js';
+import { fromText } from './text.js';
 import { fromWhoWhen } from './whowhen.js';
 
 export type { AdapterDefaults } from './common.js';
-export { fromAG2, fromAutoGen, fromLangChain, fromOpenAI, fromWhoWhen };
+export type { ContentOptions } from './content.js';
+export type { OtelOptions } from './otel.js';
+export type { ResponsesOptions } from './responses.js';
+export type { TextOptions } from './text.js';
+export type { RecordFormat } from './detect.js';
+export { detectFormat, formatOf, resemblance, FORMAT_LABELS, RECORD_FORMATS } from './detect.js';
+export { fromAG2, fromAutoGen, fromLangChain, fromOpenAI, fromOpenAIResponses, fromOtel, fromText, fromWhoWhen };
 
-/** Input formats the adapters read (the CLI's `--from`). */
-export const INPUT_FORMATS = ['episode', 'openai', 'ag2', 'autogen', 'langchain', 'whowhen'] as const;
+/** Input formats the adapters read (the CLI's `--from`); `auto` sniffs each record. */
+export const INPUT_FORMATS = ['auto', ...RECORD_FORMATS] as const;
 /** One of {@link INPUT_FORMATS}. */
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 type Adapter = (record: unknown, defaults: AdapterDefaults) => unknown;
 
-const ADAPTERS: Record<InputFormat, Adapter> = {
+const ADAPTERS: Record<RecordFormat, Adapter> = {
   episode: (record) => record,
   openai: fromOpenAI,
+  responses: fromOpenAIResponses,
   ag2: fromAG2,
   autogen: fromAutoGen,
   langchain: fromLangChain,
+  otel: fromOtel,
+  text: fromText,
   whowhen: fromWhoWhen,
 };
 
@@ -32,14 +45,28 @@ function idOf(record: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** Adapts and validates one record; errors name the episode, the line and the field. */
-export function episodeFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode {
+/**
+ * Adapts and validates one record: every episode it holds (a trace file may
+ * hold several). With `auto` the format is sniffed; errors then name the
+ * format assumed, beside the episode, the line and the field.
+ */
+export function episodesFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode[] {
+  let where = source;
   let adapted: unknown;
   try {
-    adapted = ADAPTERS[format](record, defaults);
+    const concrete = format === 'auto' ? formatOf(record) : format;
+    if (format === 'auto') where = { ...source, format: FORMAT_LABELS[concrete] };
+    adapted = ADAPTERS[concrete](record, defaults);
   } catch (error) {
-    if (error instanceof InputError) throw new EpisodeError(error.issues, idOf(record) ?? defaults.id, source);
+    if (error instanceof InputError) throw new EpisodeError(error.issues, idOf(record) ?? defaults.id, where);
     throw error;
   }
-  return parseEpisode(adapted, source);
+  return Array.isArray(adapted) && format !== 'episode' ? adapted.map((item) => parseEpisode(item, where)) : [parseEpisode(adapted, where)];
+}
+
+/** Adapts and validates one record that holds one episode; errors name the episode, the line and the field. */
+export function episodeFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode {
+  const episodes = episodesFrom(format, record, source, defaults);
+  if (episodes.length !== 1) throw new EpisodeError(`holds ${episodes.length} episodes (${episodes.map((episode) => episode.id).join(', ')}); read it with episodesFrom`, undefined, source);
+  return episodes[0];
 }

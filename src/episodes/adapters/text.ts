@@ -1,0 +1,69 @@
+// Plain text transcripts: a log whose turns start with a speaker line,
+// `Name: text` or `Name (role): text` by default (MAST's text trajectories,
+// chat logs pasted from a terminal). Lines up to the next speaker line belong
+// to the turn. Speakers named user, human or system, or whose role is one of
+// those, are context.
+import { InputError } from '../../core/errors.js';
+import { describe } from '../../core/validate.js';
+import { CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
+
+/** Options of fromText. */
+export interface TextOptions extends AdapterDefaults {
+  /**
+   * A speaker line: group `name` (or the first group) is the speaker, group
+   * `role` (or the second) an optional role, the rest of the line after the
+   * match starts the turn. Default: `Name:` or `Name (role):` at the start of
+   * a line, the name up to 64 letters, digits, spaces, `_`, `-` or `.`.
+   */
+  speaker?: RegExp;
+}
+
+const DEFAULT_SPEAKER = /^(?<name>[A-Za-z][\w .-]{0,63}?)(?:\s*\((?<role>[^()\n]{1,40})\))?:(?:\s|$)/;
+
+/** The record fields a text transcript may be in (MAST keeps it in `trajectory`, sometimes under `trace`). */
+const TEXT_FIELDS = ['trajectory', 'transcript', 'text', 'log'] as const;
+
+/** The log text of a record: a string, or one of its text fields. */
+export function logText(record: unknown): { text: string; path: string } | undefined {
+  if (typeof record === 'string') return { text: record, path: '' };
+  if (!isRecord(record)) return undefined;
+  for (const field of TEXT_FIELDS) if (typeof record[field] === 'string') return { text: record[field] as string, path: field };
+  if (isRecord(record.trace) && typeof record.trace.trajectory === 'string') return { text: record.trace.trajectory, path: 'trace.trajectory' };
+  return undefined;
+}
+
+/**
+ * An episode v1 record from a plain text log (a string, or a record holding
+ * it in `trajectory`, `trace.trajectory`, `transcript`, `text` or `log`, with
+ * the episode fields beside it). Text before the first speaker line becomes
+ * the task when none is given.
+ */
+export function fromText(log: unknown, options: TextOptions = {}): Record<string, unknown> {
+  const found = logText(log);
+  if (!found) throw new InputError([{ path: 'trajectory', message: `expected a text transcript: a string, or a record with ${TEXT_FIELDS.join(', ')} or trace.trajectory as a string; got ${describe(log)}` }]);
+  const pattern = options.speaker ?? DEFAULT_SPEAKER;
+  if (!(pattern instanceof RegExp)) throw new InputError([{ path: 'speaker', message: `expected a RegExp for speaker lines, got ${describe(pattern)}` }]);
+  const turns: Turn[] = [];
+  const preamble: string[] = [];
+  for (const line of found.text.split(/\r?\n/)) {
+    const match = pattern.exec(line);
+    const name = match ? optionalString(match.groups?.name ?? match[1])?.trim() : undefined;
+    if (match && name) {
+      const role = optionalString(match.groups?.role ?? match[2])?.trim();
+      const turn: Turn = { agent: name, content: line.slice(match.index + match[0].length).trim() };
+      if (CONTEXT_ROLES.has(name.toLowerCase()) || (role !== undefined && CONTEXT_ROLES.has(role.toLowerCase()))) turn.context = true;
+      turns.push(turn);
+    } else if (turns.length > 0) {
+      const turn = turns[turns.length - 1];
+      turn.content = turn.content === '' ? line : `${turn.content}\n${line}`;
+    } else {
+      preamble.push(line);
+    }
+  }
+  for (const turn of turns) turn.content = turn.content.trimEnd();
+  if (turns.length === 0) throw new InputError([{ path: found.path || 'text', message: `no speaker lines: expected turns starting with "Name:" or "Name (role):"${options.speaker ? ` (matching ${pattern})` : ''}` }]);
+  const intro = preamble.join('\n').trim();
+  const beside = isRecord(log) ? log : {};
+  const annotations = beside.annotations ?? beside.mast_annotation;
+  return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) });
+}
