@@ -126,10 +126,10 @@ describe('agent-credit attribute: the output', () => {
 describe('agent-credit attribute: records that would overflow the stack', () => {
   const deep = (name: string) =>
     write(join(fresh('deep'), name), [
-      { id: 'a', messages: [{ role: 'user', type: 'human', content: 'hi' }, { role: 'assistant', type: 'ai', content: 'hello' }], outcome: { score: 0, success: false } },
+      { id: 'a', messages: [{ role: 'user', type: 'human', content: 'hi' }, { role: 'assistant', type: 'ai', content: 'hello', label: 'error' }], outcome: { score: 0, success: false } },
       `{"id": "deep", "messages": [{"role": "user", "content": ${nested(20000)}}], "outcome": {"score": 0, "success": false}}`,
       `{"id": "args", "messages": [{"type": "ai", "content": "", "tool_calls": [{"name": "f", "args": ${nested(20000)}}]}], "outcome": {"score": 0, "success": false}}`,
-      { id: 'b', messages: [{ role: 'user', type: 'human', content: 'bye' }, { role: 'assistant', type: 'ai', content: 'bye' }], outcome: { score: 0, success: false } },
+      { id: 'b', messages: [{ role: 'user', type: 'human', content: 'bye' }, { role: 'assistant', type: 'ai', content: 'bye', label: 'error' }], outcome: { score: 0, success: false } },
     ]);
 
   it('--skip-invalid skips a content nested 20,000 lists deep, naming the field, and keeps the records around it', async () => {
@@ -210,7 +210,7 @@ describe('agent-credit attribute: what is read', () => {
 
   it('transcripts without an id are named after their file, whatever its extension', async () => {
     const home = fresh('names');
-    write(join(home, 'chats.NDJSON'), [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }], outcome: { score: 0, success: false } }]);
+    write(join(home, 'chats.NDJSON'), [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello', label: 'error' }], outcome: { score: 0, success: false } }]);
     const { stdout, stderr } = await cli('attribute', join(home, 'chats.NDJSON'), '--from', 'openai', '--format', 'rewards');
     expect(lines(stdout)[0].episode, stderr).toBe(`${join(home, 'chats')}:1`);
   });
