@@ -36,17 +36,15 @@ function field(name: string, items: string[], separator = '   '): string[] {
 }
 
 function strongestPair(signals: Signals): string | null {
-  if (!signals.interactions) return null;
-  let best: { i: number; j: number; value: number } | null = null;
-  signals.interactions.forEach((row, i) =>
-    row.forEach((value, j) => {
-      if (j > i && (!best || Math.abs(value) > Math.abs(best.value))) best = { i, j, value };
-    }),
-  );
-  const found = best as { i: number; j: number; value: number } | null;
-  if (!found || Math.abs(found.value) < 1e-9) return null;
-  const names = `${signals.agents[found.i].agent} + ${signals.agents[found.j].agent}`;
-  return `${found.value > 0 ? 'synergy' : 'redundancy'} ${names} (${signed(found.value)})`;
+  const matrix = signals.interactions;
+  if (!matrix) return null;
+  let best = { i: 0, j: 0, value: 0 };
+  for (let i = 0; i < matrix.length; i++) {
+    for (let j = i + 1; j < matrix[i].length; j++) if (Math.abs(matrix[i][j]) > Math.abs(best.value)) best = { i, j, value: matrix[i][j] };
+  }
+  if (Math.abs(best.value) < 1e-9) return null;
+  const names = `${signals.agents[best.i].agent} + ${signals.agents[best.j].agent}`;
+  return `${best.value > 0 ? 'synergy' : 'redundancy'} ${names} (${signed(best.value)})`;
 }
 
 /** One episode's block, ending with a newline. */
