@@ -10,6 +10,7 @@ import { InputError } from '../core/errors.js';
 import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../episodes/export.js';
 import { reportEntry } from './report.js';
 import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
+import { htmlReportEntry } from './html-report.js';
 
 export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards', 'summary'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -23,6 +24,8 @@ export interface RowsJob {
   from: InputFormat;
   format: OutputFormat;
   idFrom: IdSource;
+  /** Also return each episode's entry of the HTML report. */
+  report: boolean;
 }
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
@@ -39,6 +42,8 @@ export interface RowsBatch {
   rows: number[];
   /** End offset in `bytes` of each record's rows. */
   ends: number[];
+  /** Each attributed record's HTML report entry (report jobs only), else null. */
+  reports: Array<string | null>;
 }
 
 const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown[]> = {
@@ -122,7 +127,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
   const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom));
   const valid = parsed.filter((item) => item.episode);
   const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
-  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [] };
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [], reports: [] };
   const lines: string[] = [];
   let length = 0;
   let next = 0;
@@ -135,6 +140,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       batch.success.push(false);
       batch.disagrees.push(false);
       batch.rows.push(0);
+      batch.reports.push(null);
     } else {
       const rows = ROWS[job.format](result, item.episode!);
       for (const row of rows) {
@@ -146,6 +152,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       batch.success.push(result.success);
       batch.disagrees.push(result.annotationAgreement?.agent === false || result.annotationAgreement?.step === false);
       batch.rows.push(rows.length);
+      batch.reports.push(job.report ? htmlReportEntry(result, item.episode!) : null);
     }
     batch.ends.push(length);
   }

@@ -11,6 +11,7 @@ import { attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows, type 
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
+import { reportOutput } from './html-report-output.js';
 import { inputFiles, readChunks, type InputFile, type RecordChunk } from './records.js';
 import { REPORT_LEGEND } from './report.js';
 import { runSummaryLine } from './run-summary.js';
@@ -18,7 +19,7 @@ import { runSummaryLine } from './run-summary.js';
 export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
   '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
-  '                         [--id-from record|file|both] [--skip-invalid] [--workers N]';
+  '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]';
 
 const ATTRIBUTE_HELP = `Usage:
 ${ATTRIBUTE_USAGE}
@@ -38,6 +39,8 @@ Episodes in, one JSON line per output row out.
                    prefixed with its file and line), file (file name, and line in JSONL) or both
   --skip-invalid   report and skip bad records instead of stopping at the first one
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
+  --report FILE    also write one self-contained HTML file: the dataset overview and every episode
+                   (charts and transcript), openable from disk, no network
   -h, --help       print this help`;
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -133,6 +136,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       'id-from': { type: 'string', default: 'record' },
       'skip-invalid': { type: 'boolean', default: false },
       workers: { type: 'string' },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -157,6 +161,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
+  const report = flags.report === undefined ? null : await reportOutput(flags.report, flags.output, files);
   const runner = rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0 };
@@ -199,20 +204,23 @@ export async function attributeCommand(args: string[]): Promise<void> {
         else counts.failure++;
         if (batch.disagrees[k]) counts.disagreements++;
         if (rows.length > 0) kept.push(rows);
+        if (report) report.entries.push(batch.reports[k]!);
         continue;
       }
       if (!skipInvalid) {
+        report?.problems.push(error);
         stop = new InputError(error);
         break;
       }
       counts.skipped++;
+      report?.problems.push(error);
       process.stderr.write(`agent-credit: skipped ${error}\n`);
     }
     if (kept.length > 0) await output.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, format, idFrom });
+    const batch = runner.run({ chunk, from, format, idFrom, report: report !== null });
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
@@ -246,6 +254,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     // A run stopped by a bad record keeps the rows before it; any other failure leaves no output behind.
     if (finished || stop) await output.commit();
     else await output.abort();
+    if (report) await report.close(finished || stop !== undefined, positionals);
   }
   const summary = () => runSummaryLine({ counts, format, output: flags.output, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
   // The summary line ends this run too: printed under the bad record's error.

@@ -71,13 +71,17 @@ export interface EpisodeMessageLike {
 }
 
 /** An Episode, or the record it was parsed from (message ids default to their index, as the schema does). */
-export type EpisodeLike = Pick<Episode, 'messages'> & Partial<Pick<Episode, 'id' | 'task' | 'repairs' | 'outcome'>> & {
+export interface EpisodeLike {
+  id?: string;
+  task?: string;
   messages: EpisodeMessageLike[];
   agents?: Array<string | { id: string }>;
   context?: string[];
+  repairs?: Array<{ message: string; content: string }>;
+  outcome?: { score: number; success: boolean };
   table?: Float64Array | null;
   coalitions?: Array<{ agents: string[]; value: number }>;
-};
+}
 
 /** The transcript's messages with each one's reward (matched by id: context messages have none). */
 export function messagesOf(episode: EpisodeLike | null, signals: Signals | null): ShownMessage[] {
