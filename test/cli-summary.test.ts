@@ -132,7 +132,7 @@ describe('the line that ends an attribute run', () => {
     const { code, stderr } = await cli('attribute', input, '-o', out, '--workers', '0');
     expect(code).toBe(1);
     const lines = stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^agent-credit: .*bad\.jsonl line 2, episode "broken": messages\[0\]\.agent: unknown agent "ghost"/);
+    expect(lines[0]).toMatch(/^agent-credit: .*bad\.jsonl line 2, episode "broken".*: messages\[0\]\.agent: unknown agent "ghost"/);
     expect(lines.at(-1)).toMatch(new RegExp(`^attribute: stopped at a bad record after 1 episode \\(1 success, 0 failure\\) -> 1 signals row in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+\\.\\d\\d s$`));
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
   });
