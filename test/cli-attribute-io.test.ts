@@ -258,3 +258,58 @@ describe('agent-credit attribute: rows and help', () => {
     }
   });
 });
+
+describe('agent-credit attribute: a full disk', () => {
+  /** Runs the CLI with stdout sent to `stdout` (a file or a device) under a file-size limit of `blocks` 512-byte blocks (POSIX sh); SIGXFSZ is ignored by Node, so writes fail with EFBIG. */
+  const limited = (blocks: number | 'unlimited', stdout: string, ...args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const quoted = [process.execPath, bin, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+      const child = spawn('/bin/sh', ['-c', `ulimit -f ${blocks} && exec ${quoted} > '${stdout}'`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data) => (stderr += data));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+
+  it('stdout on a file that hits its size limit: cannot write stdout, exit code 1, no summary claiming the rows (one chunk and many)', async () => {
+    const home = fresh('full-stdout');
+    for (const [count, blocks] of [[300, 40], [8000, 1000]] as const) {
+      const input = write(join(home, `runs-${count}.jsonl`), good(count));
+      const complete = await cli('attribute', input, '--workers', '0');
+      expect(complete.stdout.length).toBeGreaterThan(blocks * 512);
+      for (const workers of ['0', '2']) {
+        const output = join(home, `out-${count}-${workers}.jsonl`);
+        const { code, stderr } = await limited(blocks, output, 'attribute', input, '--workers', workers);
+        expect(code, stderr).toBe(1);
+        expect(stderr).toBe('agent-credit: cannot write stdout: file too large\n');
+        // What is there is a prefix of the full output, cut at the limit: the run said so instead of "N rows".
+        const written = readFileSync(output, 'utf8');
+        expect(written.length).toBe(blocks * 512);
+        expect(complete.stdout.startsWith(written)).toBe(true);
+      }
+    }
+  });
+
+  it('stdout on a device that fails with ENOSPC (/dev/full): cannot write stdout, exit code 1, no stack trace', async () => {
+    const input = write(join(fresh('dev-full'), 'runs.jsonl'), good(3000));
+    for (const workers of ['0', '2']) {
+      const { code, stderr } = await limited('unlimited', '/dev/full', 'attribute', input, '--workers', workers);
+      expect(code).toBe(1);
+      expect(stderr).toBe('agent-credit: cannot write stdout: no space left on device\n');
+    }
+    const game = join(dir, 'game.json');
+    writeFileSync(game, JSON.stringify({ players: ['a', 'b'], values: [0, 1, 1, 3] }));
+    expect(await limited('unlimited', '/dev/full', 'shapley', game)).toEqual({ code: 1, stderr: 'agent-credit: cannot write stdout: no space left on device\n' });
+  });
+
+  it('-o under a file-size limit: cannot write -o, exit code 1, the temporary file removed and an existing -o as it was', async () => {
+    const home = fresh('full-o');
+    const input = write(join(home, 'runs.jsonl'), good(3000));
+    const output = join(home, 'out.jsonl');
+    writeFileSync(output, 'previous\n');
+    const { code, stderr } = await limited(40, '/dev/null', 'attribute', input, '-o', output, '--workers', '0');
+    expect(code).toBe(1);
+    expect(stderr).toBe(`agent-credit: cannot write ${output}: file too large\n`);
+    expect(readFileSync(output, 'utf8')).toBe('previous\n');
+    expect(readdirSync(home).sort()).toEqual(['out.jsonl', 'runs.jsonl']);
+  });
+});

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
 import { SUMMARY_USAGE, summaryCommand } from './summary.js';
 import { InputError } from '../core/errors.js';
+import { reasonOf, stdoutOutput, type Output } from './output.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
 
@@ -54,7 +55,7 @@ function plain(result: ShapleyResult): object {
   return { ...result, values: Array.from(result.values), stderr: result.stderr && Array.from(result.stderr) };
 }
 
-type Command = (args: string[], out: (text: string) => void) => Promise<void>;
+type Command = (args: string[], out: (text: string) => Promise<void>) => Promise<void>;
 
 const commands: Record<string, Command> = {
   attribute: (args) => attributeCommand(args),
@@ -85,7 +86,7 @@ const commands: Record<string, Command> = {
       throw new UsageError('--index banzhaf: Banzhaf values are computed exactly; drop --method, --budget and --seed');
     }
     const result = flags.index === 'banzhaf' ? await banzhaf(game) : await shapley(game, { method, budget, seed });
-    out(JSON.stringify({ index: flags.index, ...plain(result) }));
+    await out(JSON.stringify({ index: flags.index, ...plain(result) }));
   },
   async interactions(args, out) {
     const { values: flags, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
@@ -93,7 +94,7 @@ const commands: Record<string, Command> = {
     if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
     const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
     const { players, matrix } = await interactions(game);
-    out(JSON.stringify({ players, matrix: Array.from(matrix) }));
+    await out(JSON.stringify({ players, matrix: Array.from(matrix) }));
   },
 };
 
@@ -104,12 +105,13 @@ export function addCommand(name: string, command: Command): void {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  // A reader that goes away (`| head`) ends the output quietly, as for other Unix tools.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: Error & { code?: string }) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-  }
+  // A reader that goes away (`| head`) ends the output quietly, as for other Unix tools. Rows and
+  // results go through stdoutOutput, which fails the command; this catches the rest (help text).
+  let stdoutFailure: Error | undefined;
+  process.stdout.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== 'EPIPE') stdoutFailure ??= error;
+  });
+  process.stderr.on('error', () => undefined); // nowhere left to report to
   let [name, ...rest] = argv;
   if (name === 'help' && rest.length > 0 && commands[rest[0]]) [name, rest] = [rest[0], ['--help']];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -117,9 +119,18 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   const command = commands[name];
+  let stdout: Output | undefined;
+  const out = async (text: string) => {
+    stdout ??= stdoutOutput();
+    await stdout.write(new TextEncoder().encode(text + '\n'));
+  };
   try {
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${USAGE}`);
-    await command(rest, (text) => process.stdout.write(text + '\n'));
+    await command(rest, out);
+    await stdout?.commit();
+    // Writes to a file or device report their failure on a later tick.
+    await new Promise((next) => setImmediate(next));
+    if (stdoutFailure) throw new InputError(`cannot write stdout: ${reasonOf(stdoutFailure)}`);
     return 0;
   } catch (error) {
     const known = error instanceof InputError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

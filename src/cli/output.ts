@@ -3,7 +3,7 @@
 // must not be one of them), written to a temporary file beside it and renamed
 // over it when the run ends, so a run that fails never leaves a cut-off file.
 // A closed stdout (`| head`) is a quiet stop, as for other Unix tools.
-import { constants, createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, fstatSync, unlinkSync, write as writeFd, type WriteStream } from 'node:fs';
 import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -76,9 +76,38 @@ function sink(stream: Writable, name: string) {
   };
 }
 
-/** Rows on stdout; a closed pipe stops the run quietly. */
+/**
+ * Writes to a file descriptor, every byte or an InputError: Node's stdout on
+ * a regular file drops the rest of a short write (a full disk, a file-size
+ * limit) without a word.
+ */
+function descriptorSink(fd: number, name: string) {
+  const once = (bytes: Uint8Array, from: number) =>
+    new Promise<number>((done, fail) => writeFd(fd, bytes, from, bytes.length - from, null, (error, written) => (error ? fail(error) : done(written))));
+  return {
+    closed: false,
+    async write(bytes: Uint8Array) {
+      try {
+        for (let from = 0; from < bytes.length; ) from += await once(bytes, from);
+      } catch (error) {
+        throw new InputError(`cannot write ${name}: ${reasonOf(error)}`);
+      }
+    },
+    check() {},
+  };
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Rows on stdout; a closed pipe stops the run quietly, any other failure is `cannot write stdout: <reason>`. */
 export function stdoutOutput(): Output {
-  const out = sink(process.stdout, 'stdout');
+  const out = isRegularFile(1) ? descriptorSink(1, 'stdout') : sink(process.stdout, 'stdout');
   return {
     write: out.write,
     get closed() {
