@@ -69,6 +69,7 @@ describe('agent-credit attribute: the output', () => {
       [join(dir, 'no', 'such', 'dir', 'out.jsonl'), 'no such file or directory'],
       [dir, 'is a directory'],
       [join(input, 'out.jsonl'), 'not a directory'],
+      ['/proc/version', 'cannot create a temporary file in /proc (no such file or directory); -o needs a directory the run may create files in'],
     ];
     for (const [output, reason] of cases) {
       const { code, stdout, stderr } = await cli('attribute', input, '-o', output);
@@ -78,17 +79,62 @@ describe('agent-credit attribute: the output', () => {
     }
   });
 
-  it('a bad record still keeps the rows before it in -o (and replaces what -o held)', async () => {
+  it('a bad record keeps the rows before it in <out>.partial and leaves -o as it was', async () => {
     const home = fresh('partial');
     const records: unknown[] = good(30);
     records[20] = '{"id": "cut", ';
     const input = write(join(home, 'runs.jsonl'), records);
     const output = join(home, 'out.jsonl');
     writeFileSync(output, 'previous\n');
-    const { code, stderr } = await cli('attribute', input, '-o', output, '--workers', '0');
+    for (const workers of ['0', '2']) {
+      const { code, stderr } = await cli('attribute', input, '-o', output, '--workers', workers);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/runs\.jsonl line 21/);
+      expect(stderr).toMatch(new RegExp(`\\nattribute: stopped at a bad record after 20 episodes .* -> 20 signals rows in ${output}\\.partial, .*; ${output} was left as it was\\n$`));
+      noStack(stderr);
+      expect(readFileSync(output, 'utf8')).toBe('previous\n');
+      expect(lines(readFileSync(`${output}.partial`, 'utf8')).map((row) => row.id)).toEqual(good(20).map((episode) => episode.id));
+      expect(readdirSync(home).sort()).toEqual(['out.jsonl', 'out.jsonl.partial', 'runs.jsonl']);
+    }
+    // A later run that succeeds replaces -o and leaves the .partial alone; one stopped at its first record keeps an empty one.
+    const fixed = write(join(home, 'fixed.jsonl'), good(3));
+    expect((await cli('attribute', fixed, '-o', output)).code).toBe(0);
+    expect(lines(readFileSync(output, 'utf8'))).toHaveLength(3);
+    const broken = write(join(home, 'broken.jsonl'), ['{"id": "cut", ']);
+    const first = await cli('attribute', broken, '-o', output);
+    expect(first.stderr).toMatch(new RegExp(` -> 0 signals rows in ${output}\\.partial, .*; ${output} was left as it was\\n$`));
+    expect(readFileSync(`${output}.partial`, 'utf8')).toBe('');
+    expect(lines(readFileSync(output, 'utf8'))).toHaveLength(3);
+  });
+
+  it('refuses an -o whose .partial would be one of the inputs', async () => {
+    const home = fresh('partial-input');
+    const input = write(join(home, 'runs.jsonl'), good(2));
+    symlinkSync(input, join(home, 'out.jsonl.partial'));
+    const { code, stderr } = await cli('attribute', input, '-o', join(home, 'out.jsonl'));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/runs\.jsonl line 21/);
-    expect(lines(readFileSync(output, 'utf8')).map((row) => row.id)).toEqual(good(20).map((episode) => episode.id));
+    expect(stderr).toBe(`agent-credit: -o ${join(home, 'out.jsonl')}: a run stopped by a bad record would keep its rows in ${join(home, 'out.jsonl.partial')}, which is an input (${input}); choose another output\n`);
+  });
+
+  it('a temporary file left by a run killed with SIGKILL is removed by the next run writing that -o', async () => {
+    const home = fresh('killed');
+    const input = write(join(home, 'runs.jsonl'), good(20000));
+    const output = join(home, 'out.jsonl');
+    const child = spawn(process.execPath, [bin, 'attribute', input, '-o', output, '--workers', '0'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, signal) => resolve(signal)));
+    const temporaries = () => readdirSync(home).filter((name) => name.endsWith('.tmp'));
+    for (let waited = 0; temporaries().length === 0 && waited < 20_000; waited += 5) await new Promise((next) => setTimeout(next, 5));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const left = temporaries();
+    if (left.length === 0) return; // finished before the signal came: nothing was left
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.out\\.jsonl\\..+\\.${child.pid}\\.[a-z0-9]+\\.tmp$`))]);
+    // A temporary file of a live process (this one) is not touched.
+    const live = `.out.jsonl.${left[0].split('.')[3]}.${process.pid}.abcdef.tmp`;
+    writeFileSync(join(home, live), 'in use');
+    const small = write(join(home, 'small.jsonl'), good(2));
+    expect((await cli('attribute', small, '-o', output)).code).toBe(0);
+    expect(readdirSync(home).sort()).toEqual([live, 'out.jsonl', 'runs.jsonl', 'small.jsonl']);
   });
 
   it('an interrupted run removes its temporary file and leaves an existing -o as it was', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('agent-credit attribute', () => {
     }
   });
 
-  it('stops at a truncated line, naming file, line and episode, keeping every row written before it', async () => {
+  it('stops at a truncated line, naming file, line and episode, keeping every row written before it in <out>.partial', async () => {
     const records: Array<unknown> = good(2500);
     const broken = JSON.stringify(records[1499]).slice(0, 80);
     records[1499] = broken;
@@ -71,7 +71,9 @@ describe('agent-credit attribute', () => {
       const { code, stderr } = await cli('attribute', input, '-o', out, '--workers', workers);
       expect(code).toBe(1);
       expect(stderr).toMatch(new RegExp(`truncated\\.jsonl line 1500, episode \\(no id\\): not valid JSON .*truncated or broken line`));
-      expect(lines(readFileSync(out, 'utf8')).map((s) => s.id)).toEqual(good(1499).map((r) => r.id));
+      expect(stderr).toMatch(new RegExp(` -> 1499 signals rows in ${out}\\.partial, .*; ${out} was left as it was\\n$`));
+      expect(existsSync(out)).toBe(false);
+      expect(lines(readFileSync(`${out}.partial`, 'utf8')).map((s) => s.id)).toEqual(good(1499).map((r) => r.id));
     }
   });
 

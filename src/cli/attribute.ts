@@ -229,6 +229,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
 
   const halted = () => stop !== undefined || output.closed;
   let finished = false;
+  let kept: string | undefined;
   try {
     for (const file of files) {
       const chunks = readChunks(file.path, file.kind, (bytes) => (bytesRead += bytes));
@@ -251,14 +252,16 @@ export async function attributeCommand(args: string[]): Promise<void> {
   } finally {
     bar.clear();
     await runner.close();
-    // A run stopped by a bad record keeps the rows before it; any other failure leaves no output behind.
-    if (finished || stop) await output.commit();
+    // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
+    if (stop) kept = await output.keep();
+    else if (finished) await output.commit();
     else await output.abort();
     if (report) await report.close(finished || stop !== undefined, positionals);
   }
-  const summary = () => runSummaryLine({ counts, format, output: flags.output, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
+  // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
+  const summary = () => runSummaryLine({ counts, format, output: kept ?? flags.output, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
   // The summary line ends this run too: printed under the bad record's error.
-  if (stop) throw new InputError(`${stop.message}\n${summary()}`);
+  if (stop) throw new InputError(`${stop.message}\n${summary()}${kept ? `; ${flags.output} was left as it was` : ''}`);
   if (output.closed) return;
   if (counts.episodes + counts.skipped === 0) {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;

@@ -1,10 +1,12 @@
 // Where `agent-credit attribute` writes its rows: stdout, or the -o file.
 // The -o file is checked against the inputs before anything is opened (it
 // must not be one of them), written to a temporary file beside it and renamed
-// over it when the run ends, so a run that fails never leaves a cut-off file.
+// over it when the run succeeds, so a run that fails never leaves a cut-off
+// file; a run stopped by a bad record keeps its rows in `<out>.partial`.
 // A closed stdout (`| head`) is a quiet stop, as for other Unix tools.
 import { constants, createWriteStream, fstatSync, unlinkSync, write as writeFd, type WriteStream } from 'node:fs';
-import { chmod, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InputError } from '../core/errors.js';
@@ -25,6 +27,12 @@ export interface Output {
   readonly closed: boolean;
   /** Ends the output; for -o, renames the temporary file into place. */
   commit(): Promise<void>;
+  /**
+   * Ends a run stopped by a bad record, keeping what was written: for -o,
+   * the temporary file becomes `<out>.partial` (returned) and `<out>` stays as
+   * it was. Rows written in place (stdout, a device) simply stay.
+   */
+  keep(): Promise<string | undefined>;
   /** Drops what was written; for -o, removes the temporary file (an existing output stays as it was). */
   abort(): Promise<void>;
 }
@@ -108,14 +116,17 @@ function isRegularFile(fd: number): boolean {
 /** Rows on stdout; a closed pipe stops the run quietly, any other failure is `cannot write stdout: <reason>`. */
 export function stdoutOutput(): Output {
   const out = isRegularFile(1) ? descriptorSink(1, 'stdout') : sink(process.stdout, 'stdout');
+  const end = async () => {
+    out.check();
+    return undefined;
+  };
   return {
     write: out.write,
     get closed() {
       return out.closed;
     },
-    async commit() {
-      out.check();
-    },
+    commit: end,
+    keep: end,
     async abort() {},
   };
 }
@@ -140,10 +151,61 @@ function ended(stream: WriteStream): Promise<void> {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Where a run stopped by a bad record keeps the rows it wrote to -o. */
+export function partialPath(target: string): string {
+  return `${target}.partial`;
+}
+
 /**
- * Opens -o for writing, after checking that it is none of the inputs (by
- * device and inode when it exists, so links and other spellings count too).
- * Errors are InputErrors: "cannot write <path>: <reason>".
+ * The temporary file a run writes -o to: `.<name>.<host>.<pid>.<random>.tmp`
+ * beside it, hidden, with an extension no run reads as input. Host and pid
+ * let a later run tell a file left by a killed run from one still being written.
+ */
+function temporaryPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${hostTag()}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+/** This machine's name as it appears in temporary file names (no dots, so the name splits cleanly). */
+function hostTag(): string {
+  return hostname().replace(/[^A-Za-z0-9-]/g, '_') || 'host';
+}
+
+/**
+ * Removes temporary files of -o left by runs on this machine whose process is
+ * gone (killed with SIGKILL, or by the kernel): only files named by
+ * temporaryPath for this target, this host, and a pid no longer running.
+ */
+async function removeStaleTemporaries(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.${hostTag()}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[a-z0-9]+\.tmp$/.exec(name.slice(prefix.length));
+    if (!match || isRunning(Number(match[1]))) continue;
+    await unlink(join(dirname(target), name)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as { code?: string }).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Opens -o for writing, after checking that neither it nor `<out>.partial` is
+ * one of the inputs (by device and inode when it exists, so links and other
+ * spellings count too). Errors are InputErrors: "cannot write <path>: <reason>".
  */
 export async function fileOutput(path: string, inputs: InputFile[]): Promise<Output> {
   const cannot = (reason: string) => new InputError(`cannot write ${path}: ${reason}`);
@@ -154,29 +216,41 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
     throw cannot(reasonOf(error));
   }
   let target = join(parent, basename(resolve(path)));
-  let existing: Awaited<ReturnType<typeof stat>> | undefined;
-  try {
-    existing = await stat(target);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw cannot(reasonOf(error));
-  }
+  const statOrNothing = async (file: string) => {
+    try {
+      return await stat(file);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw cannot(reasonOf(error));
+      return undefined;
+    }
+  };
+  const existing = await statOrNothing(target);
   if (existing?.isDirectory()) throw cannot('is a directory');
+  const inputAt = (info: Awaited<ReturnType<typeof stat>> | undefined) => info && inputs.find((file) => file.dev === info.dev && file.ino === info.ino);
   // Inputs were listed by stat, through links: an output that does not exist yet cannot be one of them.
-  const clash = existing && inputs.find((file) => file.dev === existing.dev && file.ino === existing.ino);
+  const clash = inputAt(existing);
   if (clash) {
     throw new InputError(
       `-o ${path} is also an input (${clash.path}): writing it would destroy what is being read; choose an output outside the inputs`,
     );
   }
   // Devices and pipes (/dev/null, a FIFO) are written in place; a file through a link is replaced where it lives.
-  const direct = existing !== undefined && !existing.isFile();
-  if (existing?.isFile()) target = await realpath(target).catch(() => target);
-  let temporary: string | undefined;
-  let stream: WriteStream;
+  if (existing !== undefined && !existing.isFile()) return inPlaceOutput(path, target, cannot);
+  const named = target;
+  if (existing) target = await realpath(target).catch(() => target);
+  // Beside the file -o names, or beside the file it links to (where the rename can put it).
+  const shownPartial = partialPath(target === named ? path : target);
+  const partialClash = inputAt(await statOrNothing(partialPath(target)));
+  if (partialClash) {
+    throw new InputError(`-o ${path}: a run stopped by a bad record would keep its rows in ${shownPartial}, which is an input (${partialClash.path}); choose another output`);
+  }
+  await removeStaleTemporaries(target);
+  const temporary = temporaryPath(target);
+  let created = false;
   // An interrupted run removes its temporary file, then dies of the signal as it would have.
   // Listening starts before the file is created, so no signal can leave it behind.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (temporary) {
+    if (created) {
       try {
         unlinkSync(temporary);
       } catch {
@@ -189,41 +263,45 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   const release = () => {
     for (const name of SIGNALS) process.off(name, onSignal);
   };
-  const openInPlace = async () => {
-    const inPlace = createWriteStream(target);
-    try {
-      await opened(inPlace);
-    } catch (error) {
-      throw cannot(reasonOf(error));
-    }
-    return inPlace;
-  };
-  if (direct) {
-    stream = await openInPlace();
-  } else {
-    temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
-    for (const name of SIGNALS) process.on(name, onSignal);
-    stream = createWriteStream(temporary, { flags: 'wx', mode: existing ? Number(existing.mode) & 0o7777 : 0o666 });
-    try {
-      await opened(stream);
-    } catch (error) {
-      release();
-      temporary = undefined;
-      // A directory we may not create files in, holding an output we may write: write it in place.
-      const code = (error as { code?: string }).code;
-      if (!existing || !['EACCES', 'EPERM', 'EROFS'].includes(code ?? '')) throw cannot(reasonOf(error));
-      stream = await openInPlace();
-    }
-    if (temporary && existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
+  for (const name of SIGNALS) process.on(name, onSignal);
+  const stream = createWriteStream(temporary, { flags: 'wx', mode: existing ? Number(existing.mode) & 0o7777 : 0o666 });
+  try {
+    await opened(stream);
+    created = true;
+  } catch (error) {
+    release();
+    // A directory that takes no new file (read-only, /proc) cannot hold the temporary file, and writing -o in place would cut it on failure.
+    throw cannot(`cannot create a temporary file in ${dirname(target)} (${reasonOf(error)}); -o needs a directory the run may create files in`);
   }
+  if (existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
   const out = sink(stream, path);
   const abort = async () => {
     release();
     out.detach();
     stream.on('error', () => undefined);
     stream.destroy();
-    if (temporary) await unlink(temporary).catch(() => undefined);
-    temporary = undefined;
+    if (created) await unlink(temporary).catch(() => undefined);
+    created = false;
+  };
+  /** Ends the temporary file, flushes it to disk and renames it to `to`. */
+  const finish = async (to: string, what: string) => {
+    try {
+      await ended(stream);
+      out.check();
+      const handle = await open(temporary, constants.O_RDWR);
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, to);
+      created = false;
+    } catch (error) {
+      await abort();
+      throw error instanceof InputError ? error : new InputError(`cannot write ${what}: ${reasonOf(error)}`);
+    } finally {
+      release();
+    }
   };
   return {
     write: out.write,
@@ -231,26 +309,43 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
       return out.closed;
     },
     abort,
-    async commit() {
-      try {
-        await ended(stream);
-        out.check();
-        if (temporary) {
-          const handle = await open(temporary, constants.O_RDWR);
-          try {
-            await handle.sync();
-          } finally {
-            await handle.close();
-          }
-          await rename(temporary, target);
-          temporary = undefined;
-        }
-      } catch (error) {
-        await abort();
-        throw error instanceof InputError ? error : cannot(reasonOf(error));
-      } finally {
-        release();
-      }
+    commit: () => finish(target, path),
+    async keep() {
+      await finish(partialPath(target), shownPartial);
+      return shownPartial;
+    },
+  };
+}
+
+/** -o that is a device or a pipe: written as the rows come, nothing to replace or keep aside. */
+async function inPlaceOutput(path: string, target: string, cannot: (reason: string) => InputError): Promise<Output> {
+  const stream = createWriteStream(target);
+  try {
+    await opened(stream);
+  } catch (error) {
+    throw cannot(reasonOf(error));
+  }
+  const out = sink(stream, path);
+  const end = async () => {
+    try {
+      await ended(stream);
+    } catch (error) {
+      throw cannot(reasonOf(error));
+    }
+    out.check();
+    return undefined;
+  };
+  return {
+    write: out.write,
+    get closed() {
+      return out.closed;
+    },
+    commit: end,
+    keep: end,
+    async abort() {
+      out.detach();
+      stream.on('error', () => undefined);
+      stream.destroy();
     },
   };
 }
