@@ -88,3 +88,43 @@ describe('the two setup commands', () => {
     expect(ci).toContain(commands[1]);
   });
 });
+
+describe('the README checker itself', () => {
+  const sample = [
+    'Intro.',
+    '',
+    '```js',
+    "console.log('hi');",
+    '```',
+    '',
+    '<!-- output -->',
+    '```text',
+    'hi',
+    '```',
+    '',
+    '- In a list:',
+    '',
+    '  <!-- not run: needs a server -->',
+    '  ```ts',
+    '  const x: number = await fetch("http://example.invalid");',
+    '  ```',
+  ].join('\n');
+
+  it('finds blocks with their language, line, marker and code (list indentation removed)', () => {
+    expect(readmeBlocks(sample)).toEqual([
+      { lang: 'js', code: "console.log('hi');\n", line: 3, marker: undefined },
+      { lang: 'text', code: 'hi\n', line: 8, marker: { kind: 'output' } },
+      { lang: 'ts', code: 'const x: number = await fetch("http://example.invalid");\n', line: 15, marker: { kind: 'not run', reason: 'needs a server' } },
+    ]);
+    expect(() => readmeBlocks('```js\nnever closed\n')).toThrow(/line 1: code block never closed/);
+  });
+
+  it('fails a block that throws or exits non-zero, and a block marked not run that does not parse', async () => {
+    await expect(execute({ lang: 'js', code: "throw new Error('broken example')\n", line: 1 })).rejects.toThrow(/broken example/);
+    await expect(execute({ lang: 'ts', code: "import { nothing } from 'agent-credit';\nnothing();\n", line: 2 })).rejects.toThrow();
+    await expect(execute({ lang: 'sh', code: 'true\nfalse\necho never\n', line: 3 })).rejects.toThrow();
+    expect(await execute({ lang: 'sh', code: 'echo ok\n', line: 4 })).toBe('ok\n');
+    await expect(parse({ lang: 'ts', code: 'const = 1;\n', line: 5 })).rejects.toThrow();
+    await expect(parse({ lang: 'sh', code: 'if then\n', line: 6 })).rejects.toThrow();
+  });
+});
