@@ -10,7 +10,7 @@ export type { JudgeOptions } from './judge/options.js';
 export { JudgeError } from './judge/judge-error.js';
 export type { JudgementName, JudgementTarget } from './judge/judge-error.js';
 export { createIndexedDBStore } from './judge/indexeddb-store.js';
-export type { IndexedDBStoreOptions } from './judge/indexeddb-store.js';
+export type { IndexedDBFactory, IndexedDBStore, IndexedDBStoreOptions } from './judge/indexeddb-store.js';
 export type { JudgeStore, StoredReply } from './judge/store.js';
 export type { ChatClient } from './judge/chat-backend.js';
 export { RESPONSE_FORMATS } from './judge/asker.js';

@@ -15,6 +15,7 @@ import type { UsageMeter } from './usage-meter.js';
 
 /** How replies are asked to be JSON, strongest first. */
 export const RESPONSE_FORMATS = ['json_schema', 'json_object', 'text'] as const;
+/** One of {@link RESPONSE_FORMATS}. */
 export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
 
 export interface AskSettings {

@@ -5,7 +5,12 @@
 
 /** An object with the OpenAI SDK's `chat.completions.create`. */
 export interface ChatClient {
-  chat: { completions: { create(body: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown> } };
+  chat: {
+    completions: {
+      /** Sends one Chat Completions request (the body as the REST API takes it) and resolves to the completion. */
+      create(body: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown>;
+    };
+  };
 }
 
 export type ChatOutcome =

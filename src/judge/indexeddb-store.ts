@@ -4,14 +4,22 @@ import type { JudgeStore, StoredReply } from './store.js';
 
 /** The part of an IndexedDB factory the store calls (declared here so Node projects without DOM types can use the options type). */
 export interface IndexedDBFactory {
+  /** Opens (or creates) a database: IDBFactory.open. */
   open(name: string, version?: number): unknown;
 }
 
+/** Where createIndexedDBStore keeps replies. */
 export interface IndexedDBStoreOptions {
   /** Database name (default `agent-credit-judge`). */
   name?: string;
   /** The IndexedDB factory (default: globalThis.indexedDB). */
   indexedDB?: IndexedDBFactory;
+}
+
+/** A JudgeStore in IndexedDB that can let go of its database. */
+export interface IndexedDBStore extends JudgeStore {
+  /** Closes the database connection (the next get or set opens it again). */
+  close(): Promise<void>;
 }
 
 const STORE = 'replies';
@@ -29,7 +37,7 @@ function done<T>(request: IDBRequest<T>): Promise<T> {
  * @example
  * const judge = createJudge({ baseURL, model, cache: createIndexedDBStore() });
  */
-export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB = globalThis.indexedDB }: IndexedDBStoreOptions = {}): JudgeStore & { close(): Promise<void> } {
+export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB = globalThis.indexedDB }: IndexedDBStoreOptions = {}): IndexedDBStore {
   const factory = indexedDB as IDBFactory | undefined;
   if (!factory) throw new Error('createIndexedDBStore: this environment has no IndexedDB; in Node use createJsonlStore from agent-credit/node');
   let opened: Promise<IDBDatabase> | undefined;

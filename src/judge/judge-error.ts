@@ -4,6 +4,7 @@
 /** The four judgements, as errors and cache entries name them. */
 export type JudgementName = 'value' | 'labels' | 'prefixValues' | 'recoverable';
 
+/** What a judgement was about, as a JudgeError names it. */
 export interface JudgementTarget {
   /** The episode's id. */
   episode: string;

@@ -8,6 +8,7 @@ import type { ChatClient } from './chat-backend.js';
 import type { JudgePrompts, PromptTemplate } from './prompts/template.js';
 import type { JudgeStore } from './store.js';
 
+/** The options of createJudge: where the model is, how to ask it, and where replies are kept. */
 export interface JudgeOptions {
   /** An OpenAI-compatible API root, e.g. `http://127.0.0.1:11434/v1` (Ollama) or `http://127.0.0.1:8000/v1` (vLLM). */
   baseURL?: string;

@@ -24,7 +24,9 @@ export interface StoredReply {
  * is safe (a run killed afterwards must find it); both may be synchronous.
  */
 export interface JudgeStore {
+  /** The reply filed under `key`, or undefined. */
   get(key: string): StoredReply | undefined | Promise<StoredReply | undefined>;
+  /** Files a reply under its key; resolves once it is safe. */
   set(entry: StoredReply): void | Promise<void>;
 }
 

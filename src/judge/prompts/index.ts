@@ -5,6 +5,7 @@ import { recoverablePrompt } from './recoverable.js';
 import type { JudgePrompts } from './template.js';
 import { valuePrompt } from './value.js';
 
+/** The default prompt of each judgement; createJudge's `prompts` option replaces some of them. */
 export const DEFAULT_PROMPTS: JudgePrompts = {
   value: valuePrompt,
   labels: labelsPrompt,

@@ -2,6 +2,7 @@
 import { renderTranscript } from '../transcript.js';
 import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
 
+/** The default prompt of `labels`: a label, a score in [-1, 1] and a reason for every message. */
 export const labelsPrompt: PromptTemplate = {
   version: 'labels-1',
   render: (view) => [

@@ -2,6 +2,7 @@
 import { renderTranscript } from '../transcript.js';
 import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
 
+/** The default prompt of `prefixValues`: the probability of success after each message. */
 export const prefixValuesPrompt: PromptTemplate = {
   version: 'prefix-values-1',
   render: (view) => [

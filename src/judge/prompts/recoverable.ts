@@ -3,6 +3,7 @@
 import { renderTranscript } from '../transcript.js';
 import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
 
+/** The default prompt of `recoverable`: can the team still succeed after the prefix shown? */
 export const recoverablePrompt: PromptTemplate = {
   version: 'recoverable-1',
   render: (view) => [

@@ -14,6 +14,7 @@ export interface ChatMessage {
 export interface PromptTemplate {
   /** Part of every cache key (with the rendered messages): bump it when the wording changes. */
   version: string;
+  /** The chat messages of one judgement of `view`. */
   render(view: TranscriptView): ChatMessage[];
 }
 

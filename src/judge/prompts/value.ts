@@ -3,6 +3,7 @@
 import { renderTranscript } from '../transcript.js';
 import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
 
+/** The default prompt of `value`: how well the transcript accomplishes the task, from 0 to 1. */
 export const valuePrompt: PromptTemplate = {
   version: 'value-1',
   render: (view) => [
