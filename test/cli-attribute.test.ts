@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
+import { episodeFrom } from '../src/episodes/adapters/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-attribute-'));
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -30,30 +31,36 @@ describe('agent-credit attribute', () => {
     const { code, stdout } = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm');
     expect(code).toBe(0);
     const rows = lines(stdout);
-    expect(rows).toHaveLength(3);
-    // Files in path order: 102.json sorts before 93.json.
-    const logs = ['examples/whowhen/Algorithm-Generated/102.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Hand-Crafted/6.json'];
-    rows.forEach((row, k) => {
-      const log = JSON.parse(readFileSync(join(root, logs[k]), 'utf8'));
-      // PRM steps are the players' messages: the human's turns (context) before mistake_step are not steps.
-      const step = Number(log.mistake_step) - log.history.slice(0, Number(log.mistake_step)).filter((turn: { role: string }) => turn.role === 'human').length;
-      expect(row.labels.indexOf(false)).toBe(step);
-    });
+    // Files in path order (102.json sorts before 93.json); `source` is the path inside the input directory.
+    const logs = ['Algorithm-Generated/102.json', 'Algorithm-Generated/93.json', 'Hand-Crafted/6.json'];
+    expect([...new Set(rows.map((row) => row.source))]).toEqual(logs);
+    for (const log of logs) {
+      const record = JSON.parse(readFileSync(join(root, 'examples/whowhen', log), 'utf8'));
+      const episode = episodeFrom('whowhen', record, {}, {});
+      const step = Number(record.mistake_step);
+      const mine = rows.filter((row) => row.source === log);
+      // One row per agent that speaks; each of its messages is a step, false from mistake_step on.
+      expect(mine.map((row) => row.agent)).toEqual(episode.agents.filter((agent) => episode.messages.some((message) => message.agent === agent)));
+      for (const row of mine) {
+        const own = episode.messages.map((message, m) => [message.agent, m] as const).filter(([agent]) => agent === row.agent);
+        expect(row.labels).toEqual(own.map(([, m]) => m < step));
+      }
+    }
   });
 
   it('writes each --format with TRL field names to -o', async () => {
     const expected: Record<string, string[]> = {
-      dpo: ['prompt', 'chosen', 'rejected'],
-      kto: ['prompt', 'completion', 'label'],
-      prm: ['prompt', 'completions', 'labels'],
-      rewards: ['episode', 'message', 'agent', 'reward'],
+      dpo: ['prompt', 'chosen', 'rejected', 'agent', 'episode', 'message', 'source'],
+      kto: ['prompt', 'completion', 'label', 'agent', 'episode', 'message', 'source'],
+      prm: ['prompt', 'completions', 'labels', 'agent', 'episode', 'message', 'source'],
+      rewards: ['prompt', 'completion', 'reward', 'agent', 'episode', 'message', 'source'],
     };
     for (const [format, keys] of Object.entries(expected)) {
       const out = join(dir, `out.${format}.jsonl`);
       const { code, stdout, stderr } = await cli('attribute', 'examples/episodes', '-o', out, '--format', format);
       expect(code).toBe(0);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(new RegExp(`-> \\d+ ${format} rows in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(stderr).toMatch(new RegExp(`-> \\d+ ${format} rows? in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       const rows = lines(readFileSync(out, 'utf8'));
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(Object.keys(row)).toEqual(keys);

@@ -87,7 +87,7 @@ describe('episode context', () => {
     expect(signals.messages.map((message) => message.id)).toEqual(['p1', 'b3']);
     expect(signals.messages[0].reward).toBeCloseTo(0.375, 12);
     expect(signals.messages[1].reward).toBeCloseTo(0.625, 12);
-    expect(toRewards(signals).map((row) => row.agent)).toEqual(['planner', 'booker']);
+    expect(toRewards(signals, withContext()).map((row) => row.agent)).toEqual(['planner', 'booker']);
     const [batch] = await attributeEpisodes([withContext()]);
     expect(batch).toEqual(signals);
   });
@@ -145,14 +145,18 @@ describe('episode context', () => {
     const record = { ...withContext(), outcome: { score: 0, success: false }, coalitions: undefined, repairs: [{ message: 'b3', content: 'booked DY456' }] };
     const signals = await attributeEpisode(record, { strategy: 'label' });
     const pair = signals.preferences.find((preference) => preference.type === 'pair')!;
-    expect(pair.type === 'pair' && pair.prompt.map((turn) => turn.name ?? 'task')).toEqual(['task', 'user', 'planner', 'search_tool']);
+    // booker's view: everyone else's messages, the context speakers' too, in one user turn after the system turn.
+    expect(pair.type === 'pair' && pair.prompt.map((turn) => turn.role)).toEqual(['system', 'user']);
+    expect(pair.prompt[1].content).toBe('book a flight\n\n[user] I need a flight to Oslo on Friday\n\n[planner] search flights\n\n[search_tool] SK123 09:00, DY456 12:00');
     for (const row of toKto(signals)) expect(row.completion[0].name).toBe('booker');
 
     const success = await attributeEpisode(withContext());
-    const [prm] = toPrm(success, withContext());
-    expect(prm.prompt).toBe('book a flight\nuser: I need a flight to Oslo on Friday');
-    expect(prm.completions).toEqual(['planner: search flights', 'search_tool: SK123 09:00, DY456 12:00\nbooker: booked SK123']);
-    expect(prm.labels).toEqual([true, true]);
+    const prm = toPrm(success, withContext());
+    expect(prm.map((row) => row.agent)).toEqual(['planner', 'booker']);
+    expect(prm[0].prompt).toMatch(/^You are planner\..*\nbook a flight\n\[user\] I need a flight to Oslo on Friday\n$/s);
+    expect(prm[1].completions).toEqual(['[booker] booked SK123']);
+    expect(prm[1].prompt).toMatch(/\n\[planner\] search flights\n\[search_tool\] SK123 09:00, DY456 12:00\n$/);
+    expect(prm.map((row) => row.labels)).toEqual([[true], [true]]);
   });
 
   it('random episodes with context: every player message has one reward row, context none, credit conserved', async () => {

@@ -194,10 +194,12 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     const text = readFileSync(await download.path(), 'utf8');
     const rows = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
     const expected = [];
-    for (const record of example!.records) expected.push(...toDpo(await signalsOf(record)));
+    // Rows name their file in `source` as the CLI does for a file input: by its name.
+    const source = example!.path.replace(/^.*\//, '');
+    for (const record of example!.records) expected.push(...toDpo(await signalsOf(record), { source }));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(JSON.parse(JSON.stringify(expected)));
-    for (const row of rows) expect(Object.keys(row).sort()).toEqual(['chosen', 'prompt', 'rejected']);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['prompt', 'chosen', 'rejected', 'agent', 'episode', 'message', 'source']);
 
     // Every download holds, byte for byte, what the CLI writes for the same file.
     for (const kind of ['signals', 'dpo', 'kto', 'prm', 'rewards']) {

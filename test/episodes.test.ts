@@ -7,12 +7,12 @@ describe('agent-credit/episodes entry', () => {
   it('resolves through the exports map and runs the whole pipeline', async () => {
     const episodes = await import('agent-credit/episodes');
     expect(Object.keys(episodes).sort()).toEqual([
-      'EpisodeError', 'FORMAT_LABELS', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'RECORD_FORMATS', 'ablate', 'annotationAgreement', 'attributeEpisode',
-      'attributeEpisodes', 'detectFormat', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'findFirstError', 'formatOf',
+      'EpisodeError', 'FORMAT_LABELS', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'RECORD_FORMATS', 'ablate', 'agentView', 'annotationAgreement', 'attributeEpisode',
+      'attributeEpisodes', 'detectFormat', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'findFirstError', 'foldSystemTurn', 'formatOf',
       'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromOpenAIResponses', 'fromOtel', 'fromText', 'fromWhoWhen', 'messageQuality',
-      'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toKto', 'toPrm', 'toRewards',
+      'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toJsonl', 'toKto', 'toPrm', 'toRewards',
     ]);
     const signals = await episodes.attributeEpisode(readJson('examples/episodes/03-book-flights.json'));
-    expect(episodes.toDpo(signals)).toHaveLength(2);
+    expect(episodes.toDpo(signals)).toHaveLength(1);
   });
 });

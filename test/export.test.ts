@@ -1,85 +1,309 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attributeEpisode } from '../src/episodes/attribute.js';
-import { parseEpisode } from '../src/episodes/episode.js';
-import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../src/episodes/export.js';
+import { attributeEpisode, type Signals } from '../src/episodes/attribute.js';
+import { episodeFrom } from '../src/episodes/adapters/index.js';
+import { parseEpisode, type Episode } from '../src/episodes/episode.js';
+import { floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from '../src/episodes/export.js';
+import { alternationProblem, conversationalRowProblems } from './support/chat-rows.js';
 import { readJson } from './support/fixtures.js';
-import { randomEpisode } from './support/episodes.js';
+import { randomEpisode, randomRun } from './support/episodes.js';
 
-const flights = () => readJson('examples/episodes/03-book-flights.json');
+const flights = () => readJson('examples/episodes/03-book-flights.json') as Record<string, unknown>;
+const root = new URL('..', import.meta.url).pathname;
+const SHARED_WHOWHEN = '/work/shared/data/whowhen';
 
-describe('TRL exporters', () => {
-  it('DPO rows have exactly prompt/chosen/rejected as conversational lists carrying agent names', async () => {
-    const signals = await attributeEpisode(flights());
-    const rows = toDpo(signals);
-    expect(rows).toHaveLength(2);
-    for (const row of rows) {
-      expect(Object.keys(row)).toEqual(['prompt', 'chosen', 'rejected']);
-      for (const turn of [...row.prompt, ...row.chosen, ...row.rejected]) {
-        expect(['user', 'assistant']).toContain(turn.role);
-        expect(typeof turn.content).toBe('string');
+function whoWhenLogs(directory: string): Array<{ path: string; record: unknown }> {
+  const logs: Array<{ path: string; record: unknown }> = [];
+  for (const group of ['Algorithm-Generated', 'Hand-Crafted']) {
+    const folder = join(directory, group);
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder).filter((file) => file.endsWith('.json')).sort()) {
+      logs.push({ path: `${group}/${name}`, record: JSON.parse(readFileSync(join(folder, name), 'utf8')) });
+    }
+  }
+  return logs;
+}
+
+/**
+ * Each episode with its signals. A random coalition table can contradict the
+ * labels (credit on an agent whose messages are all harmful): with `skipRefused`
+ * such episodes are left out, else they fail the test.
+ */
+async function attributed(episodes: Episode[], skipRefused = false): Promise<Array<{ episode: Episode; signals: Signals }>> {
+  const out = [];
+  for (const episode of episodes) {
+    const signals = await attributeEpisode(episode).catch((error: unknown) => {
+      if (skipRefused) return null;
+      throw error;
+    });
+    if (signals) out.push({ episode, signals });
+  }
+  return out;
+}
+
+const exampleEpisodes = () =>
+  readdirSync(join(root, 'examples/episodes')).sort().flatMap((name) => {
+    const value = readJson(`examples/episodes/${name}`);
+    return (Array.isArray(value) ? value : [value]).map((record) => parseEpisode(record));
+  });
+
+const whoWhenEpisodes = (directory: string) => whoWhenLogs(directory).map(({ path, record }) => episodeFrom('whowhen', record, {}, { id: path }));
+
+/** Runs that exercise every shape the view must handle, each named. */
+function shapedRuns(): Episode[] {
+  const base = { outcome: { score: 0, success: false } };
+  return [
+    // The speaker first, no task, three turns in a row by one speaker, corrected by another agent.
+    { id: 'speaker-first', agents: ['coder', 'critic'], messages: [
+      { agent: 'coder', content: 'step 1' }, { agent: 'coder', content: 'step 2', label: 'error' }, { agent: 'coder', content: 'step 3' },
+      { agent: 'critic', content: 'step 2 is wrong', label: 'corrective' }, { agent: 'coder', content: 'redo' },
+    ], ...base },
+    // With a task and roles; the agent that erred corrects itself (a same-agent pair); a repair.
+    { id: 'self-correction', task: 'ship it', agents: [{ id: 'a', role: 'plans' }, { id: 'b', role: 'builds.' }], messages: [
+      { id: 'x', agent: 'a', content: 'plan' }, { id: 'y', agent: 'b', content: 'bad build', label: 'error' },
+      { id: 'z', agent: 'a', content: 'hm' }, { id: 'w', agent: 'b', content: 'fixed build', label: 'corrective' },
+    ], repairs: [{ message: 'y', content: 'good build' }, { message: 'x', content: 'better plan' }], ...base },
+    // One agent alone, a single message, repaired.
+    { id: 'solo', agents: ['only'], messages: [{ id: 'm', agent: 'only', content: 'try', label: 'error' }], repairs: [{ message: 'm', content: 'retry' }], ...base },
+  ].map((record) => parseEpisode(record));
+}
+
+function checkPrmRow(row: PrmRow, episode: Episode): string[] {
+  const problems: string[] = [];
+  if (!row.prompt.startsWith(`You are ${row.agent}.`)) problems.push('the prompt does not name the agent');
+  if (row.completions.length !== row.labels.length || row.completions.length === 0) problems.push('steps and labels differ in number');
+  const own = episode.messages.filter((message) => message.agent === row.agent).map((message) => `[${row.agent}] ${message.content}`);
+  for (const step of row.completions) if (!own.some((text) => step.endsWith(text))) problems.push(`a step that does not end with a message of ${row.agent}`);
+  const firstFalse = row.labels.indexOf(false);
+  if (firstFalse >= 0 && row.labels.slice(firstFalse).some(Boolean)) problems.push('a true label after a false one');
+  return problems;
+}
+
+/** Every DPO/KTO/reward row checked as a chat template sees it, every PRM row for its agent's steps. */
+async function checkAllRows(episodes: Episode[], skipRefused = false): Promise<{ rows: number; problems: string[]; episodes: number }> {
+  const problems: string[] = [];
+  let rows = 0;
+  const all = await attributed(episodes, skipRefused);
+  for (const { episode, signals } of all) {
+    for (const systemTurn of ['system', 'fold'] as const) {
+      const conversational = [...toDpo(signals, { systemTurn }), ...toKto(signals, { systemTurn }), ...toRewards(signals, episode, { systemTurn })];
+      for (const row of conversational) {
+        rows++;
+        if (systemTurn === 'fold' && row.prompt.some((turn) => turn.role === 'system')) problems.push(`${episode.id}: a system turn under 'fold'`);
+        if (row.episode !== episode.id || !episode.messages.some((message) => message.id === row.message)) problems.push(`${episode.id}: wrong episode/message columns`);
+        if (!episode.agents.includes(row.agent)) problems.push(`${episode.id}: a row of ${row.agent}, who is not a player`);
+        for (const problem of conversationalRowProblems(row as never)) problems.push(`${episode.id} (${systemTurn}): ${problem}`);
       }
     }
-    // The repair of the first error: same prompt, the repair chosen, the error rejected.
-    expect(rows[0].chosen).toEqual([{ role: 'assistant', name: 'booking_agent', content: expect.stringMatching(/^Cheapest refundable option/) }]);
-    expect(rows[0].rejected[0]).toMatchObject({ role: 'assistant', name: 'booking_agent', content: expect.stringMatching(/^Cheapest option: TP1234/) });
+    for (const row of toPrm(signals, episode)) {
+      rows++;
+      if (!episode.agents.includes(row.agent)) problems.push(`${episode.id}: a PRM row of ${row.agent}, who is not a player`);
+      for (const problem of checkPrmRow(row, episode)) problems.push(`${episode.id} PRM: ${problem}`);
+    }
+  }
+  return { rows, problems, episodes: all.length };
+}
+
+describe('every row is one agent’s view that the strictest chat templates accept', () => {
+  it('the alternation check itself refuses what Gemma and Cohere refuse', () => {
+    expect(alternationProblem([{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }])).toBeNull();
+    expect(alternationProblem([{ role: 'user', content: 'task' }, { role: 'user', content: 'more' }])).toMatch(/alternate/);
+    expect(alternationProblem([{ role: 'assistant', content: 'a' }])).toMatch(/alternate/);
+    expect(alternationProblem([{ role: 'user', content: 'u' }, { role: 'system', content: 's' }])).toMatch(/neither/);
+    expect(alternationProblem([{ role: 'system', content: 's' }])).toMatch(/no turn/);
+  });
+
+  it('the bundled examples', async () => {
+    const { rows, problems } = await checkAllRows(exampleEpisodes());
+    expect(problems).toEqual([]);
+    expect(rows).toBeGreaterThan(40);
+  });
+
+  it('generated runs: with and without task, speaker first, runs by one speaker, corrections by others, repairs (seeded)', async () => {
+    const runs = [...shapedRuns(), ...Array.from({ length: 300 }, (_, seed) => parseEpisode(randomRun(seed)))];
+    for (let seed = 0; seed < 60; seed++) runs.push(parseEpisode(randomEpisode(seed, { harmful: seed % 2 === 0 })));
+    const { rows, problems, episodes } = await checkAllRows(runs, true);
+    expect(problems).toEqual([]);
+    expect(runs.filter((run) => run.context.length > 0 && run.messages.some((message) => run.context.includes(message.agent))).length).toBeGreaterThan(100);
+    expect(episodes).toBeGreaterThan(250);
+    expect(rows).toBeGreaterThan(3000);
+  });
+
+  it('the Who&When samples in examples/whowhen', async () => {
+    const episodes = whoWhenEpisodes(join(root, 'examples/whowhen'));
+    expect(episodes).toHaveLength(3);
+    const { rows, problems } = await checkAllRows(episodes);
+    expect(problems).toEqual([]);
+    expect(rows).toBeGreaterThan(50);
+  });
+
+  it.skipIf(!existsSync(SHARED_WHOWHEN))('all 184 Who&When logs', async () => {
+    const episodes = whoWhenEpisodes(SHARED_WHOWHEN);
+    expect(episodes).toHaveLength(184);
+    const { problems } = await checkAllRows(episodes);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('DPO pairs', () => {
+  it('never mix agents: chosen, rejected and every assistant turn of the prompt are the row agent’s (property, seeded)', async () => {
+    let pairs = 0;
+    let crossCorrections = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const episode = parseEpisode(randomRun(seed));
+      const signals = await attributeEpisode(episode).catch(() => null);
+      if (!signals) continue;
+      for (const row of toDpo(signals)) {
+        pairs++;
+        const speakers = new Set([...row.chosen, ...row.rejected, ...row.prompt.filter((turn) => turn.role === 'assistant')].map((turn) => turn.name));
+        expect([...speakers], `${episode.id} ${row.message}`).toEqual([row.agent]);
+        expect(episode.messages.find((message) => message.id === row.message)!.agent).toBe(row.agent);
+      }
+      crossCorrections += signals.preferences.filter((p) => p.type === 'unpaired' && p.label).length;
+    }
+    expect(pairs).toBeGreaterThan(100);
+    expect(crossCorrections).toBeGreaterThan(30);
+  });
+
+  it('book-flights: the repair is a pair of booking_agent; the verifier’s error corrected by booking_agent gives KTO rows, not a pair', async () => {
+    const signals = await attributeEpisode(flights());
+    const rows = toDpo(signals);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0])).toEqual(['prompt', 'chosen', 'rejected', 'agent', 'episode', 'message']);
+    expect(rows[0]).toMatchObject({ agent: 'booking_agent', episode: 'book-flights', message: 'b1' });
     expect(rows[0].prompt).toEqual([
-      { role: 'user', content: expect.stringMatching(/^Book the cheapest refundable/) },
-      { role: 'user', name: 'planner', content: expect.stringMatching(/^Search refundable fares/) },
+      { role: 'system', content: expect.stringMatching(/^You are booking_agent\. You work with planner, verifier\. .*\[planner\]/) },
+      { role: 'user', content: expect.stringMatching(/^Book the cheapest refundable.*\n\n\[planner\] Search refundable fares/s) },
     ]);
-    // The corrective attempt against the error it answers (the harmful payment step).
-    expect(rows[1].chosen[0]).toMatchObject({ name: 'booking_agent', content: expect.stringMatching(/^Correction:/) });
-    expect(rows[1].rejected[0]).toMatchObject({ name: 'verifier' });
+    expect(rows[0].chosen).toEqual([{ role: 'assistant', name: 'booking_agent', content: expect.stringMatching(/^Cheapest refundable option/) }]);
+    expect(rows[0].rejected).toEqual([{ role: 'assistant', name: 'booking_agent', content: expect.stringMatching(/^Cheapest option: TP1234/) }]);
+    const kto = toKto(signals);
+    expect(kto.map((row) => [row.agent, row.message, row.label])).toEqual([
+      ['verifier', 'v1', false],
+      ['booking_agent', 'b2', true],
+      ['booking_agent', 'b1', true],
+      ['booking_agent', 'b1', false],
+    ]);
+    // Each side under its own speaker's prompt: the correction sees the verifier's message as a user turn.
+    expect(kto[1].prompt.at(-1)).toEqual({ role: 'user', name: 'verifier', content: '[verifier] Proceeding to payment with the Basic fare.' });
   });
+});
 
-  it('KTO rows have exactly prompt/completion/label; an unrepaired error is false, corrective attempts true', async () => {
-    const record = flights() as Record<string, unknown>;
+describe('KTO rows', () => {
+  it('have prompt/completion/label then agent/episode/message; an unrepaired error is false, its corrections true', async () => {
+    const record = flights();
     delete record.repairs;
-    const rows = toKto(await attributeEpisode(record));
-    for (const row of rows) expect(Object.keys(row)).toEqual(['prompt', 'completion', 'label']);
-    expect(rows.slice(0, 2).map((row) => [row.completion[0].name, row.label])).toEqual([['booking_agent', false], ['booking_agent', true]]);
-    // Both sides of the corrective pair follow, each distinct row once.
-    const keys = rows.map((row) => `${row.label}|${row.completion[0].content}|${row.prompt.length}`);
-    expect(new Set(keys).size).toBe(keys.length);
+    const rows = toKto(await attributeEpisode(record), { source: 'flights.json' });
+    for (const row of rows) expect(Object.keys(row)).toEqual(['prompt', 'completion', 'label', 'agent', 'episode', 'message', 'source']);
+    expect(rows.map((row) => [row.agent, row.message, row.label])).toEqual([
+      ['verifier', 'v1', false],
+      ['booking_agent', 'b2', true],
+      ['booking_agent', 'b1', false],
+    ]);
   });
+});
 
-  it('PRM rows: prompt/completions/labels, labels true exactly before the first error (property)', async () => {
+describe('PRM rows', () => {
+  it('one row per agent: its messages as steps, true before the first error, false from it (property)', async () => {
     let failures = 0;
     for (let seed = 0; seed < 150; seed++) {
-      const record = randomEpisode(seed, { harmful: seed % 2 === 1 });
-      const episode = parseEpisode(record);
-      const signals = await attributeEpisode(record).catch(() => null);
+      const episode = parseEpisode(randomEpisode(seed, { harmful: seed % 2 === 1 }));
+      const signals = await attributeEpisode(episode).catch(() => null);
       if (!signals) continue;
       const rows = toPrm(signals, episode);
       if (!signals.success && !signals.firstError) {
         expect(rows).toEqual([]);
         continue;
       }
-      const [row] = rows;
-      expect(Object.keys(row)).toEqual(['prompt', 'completions', 'labels']);
-      expect(row.completions).toHaveLength(episode.messages.length);
+      const speaking = episode.agents.filter((agent) => episode.messages.some((message) => message.agent === agent));
+      expect(rows.map((row) => row.agent)).toEqual(speaking);
       const cut = signals.firstError ? signals.firstError.index : episode.messages.length;
-      expect(row.labels).toEqual(episode.messages.map((_, m) => m < cut));
+      for (const row of rows) {
+        expect(Object.keys(row)).toEqual(['prompt', 'completions', 'labels', 'agent', 'episode', 'message']);
+        const own = episode.messages.map((message, m) => [message, m] as const).filter(([message]) => message.agent === row.agent);
+        expect(row.labels).toEqual(own.map(([, m]) => m < cut));
+        expect(row.message).toBe(own[0][0].id);
+      }
       if (!signals.success) failures++;
     }
     expect(failures).toBeGreaterThan(30);
   });
 
-  it('PRM steps name their agent; mismatched signals and episode are refused', async () => {
-    const episode = parseEpisode(flights());
+  it('text view: the prompt names the agent and carries what came before; each step is what others said since, then the agent’s message', async () => {
+    const [episode] = shapedRuns();
     const signals = await attributeEpisode(episode);
-    expect(toPrm(signals, episode)[0].completions[0]).toMatch(/^planner: Search refundable fares/);
-    expect(() => toPrm({ ...signals, id: 'other' }, episode)).toThrow(/signals are for "other", episode is "book-flights"/);
+    const coder = toPrm(signals, episode).find((row) => row.agent === 'coder')!;
+    expect(coder.prompt).toBe(`You are coder. You work with critic. Each message below is prefixed with its speaker in brackets, yours too.\n`);
+    expect(coder.completions).toEqual(['[coder] step 1', '[coder] step 2', '[coder] step 3', '[critic] step 2 is wrong\n[coder] redo']);
+    expect(coder.labels).toEqual([true, false, false, false]);
   });
 
-  it('reward rows: one per message with episode, message, agent, reward', async () => {
-    const signals = await attributeEpisode(flights());
-    const rows = toRewards(signals);
-    expect(rows).toHaveLength(5);
-    expect(rows[1]).toEqual({ episode: 'book-flights', message: 'b1', agent: 'booking_agent', reward: -1 });
+  it('untilFirstError ends each row at its first false step; maxSteps cuts rows whose prompts carry the steps before', async () => {
+    const [episode] = shapedRuns();
+    const signals = await attributeEpisode(episode);
+    const until = toPrm(signals, episode, { untilFirstError: true });
+    expect(until.find((row) => row.agent === 'coder')!.labels).toEqual([true, false]);
+    const cut = toPrm(signals, episode, { maxSteps: 3 }).filter((row) => row.agent === 'coder');
+    expect(cut.map((row) => row.labels)).toEqual([[true, false, false], [false]]);
+    expect(cut[1].prompt).toMatch(/\n\[coder\] step 1\n\[coder\] step 2\n\[coder\] step 3\n\[critic\] step 2 is wrong\n$/);
+    expect(cut[1].completions).toEqual(['[coder] redo']);
+    expect(cut.map((row) => row.message)).toEqual(['0', '4']);
+  });
+
+  it('with maxSteps 8 every false label of the long Who&When rows is in a row of at most 8 steps, the same labels in the same order', async () => {
+    const directory = existsSync(SHARED_WHOWHEN) ? SHARED_WHOWHEN : join(root, 'examples/whowhen');
+    let longRows = 0;
+    for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
+      const whole = toPrm(signals, episode);
+      const cut = toPrm(signals, episode, { maxSteps: 8 });
+      for (const row of whole) {
+        const parts = cut.filter((part) => part.agent === row.agent);
+        for (const part of parts) expect(part.completions.length).toBeLessThanOrEqual(8);
+        expect(parts.flatMap((part) => part.labels), `${episode.id} ${row.agent}`).toEqual(row.labels);
+        // A later row's first step is the agent's message alone: what others said before it is in its prompt.
+        const own = (step: string) => step.slice(step.lastIndexOf(`[${row.agent}] `));
+        expect(parts.flatMap((part) => part.completions.map(own))).toEqual(row.completions.map(own));
+        if (row.labels.length > 8 && row.labels.includes(false)) longRows++;
+      }
+    }
+    expect(longRows).toBeGreaterThan(0);
+  });
+
+  it('refuses mismatched signals and episode, and bad options', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    expect(() => toPrm({ ...signals, id: 'other' }, episode)).toThrow(/signals are for "other", episode is "book-flights"/);
+    expect(() => toPrm(signals, episode, { maxSteps: 0 })).toThrow(/options\.maxSteps: expected a whole number of steps, at least 1, got 0/);
+    expect(() => toPrm(signals, episode, { maxSteps: 2.5 })).toThrow(/maxSteps/);
+    expect(() => toPrm(signals, episode, { untilFirstError: 'yes' as never })).toThrow(/untilFirstError: expected true or false/);
+    expect(() => toDpo(signals, { systemTurn: 'none' as never })).toThrow(/systemTurn: expected 'system' .* or 'fold'/);
+    expect(() => toKto(signals, { sytemTurn: 'fold' } as never)).toThrow(/did you mean systemTurn/);
   });
 });
 
-describe('toJsonl', () => {
+describe('reward rows', () => {
+  it('one per message: prompt (the agent’s view), completion (the message), reward, agent, episode, message', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    const rows = toRewards(signals, episode);
+    expect(rows).toHaveLength(5);
+    expect(Object.keys(rows[1])).toEqual(['prompt', 'completion', 'reward', 'agent', 'episode', 'message']);
+    expect(rows[1]).toMatchObject({ episode: 'book-flights', message: 'b1', agent: 'booking_agent', reward: -1 });
+    expect(rows[1].completion).toEqual([{ role: 'assistant', name: 'booking_agent', content: episode.messages[1].content }]);
+    expect(rows[1].prompt.map((turn) => turn.role)).toEqual(['system', 'user']);
+    expect(() => toRewards({ ...signals, id: 'x' }, episode)).toThrow(/signals are for "x"/);
+  });
+
+  it('are written with a fraction: -1.0 and 0.0, never -1 and 0', async () => {
+    const episode = parseEpisode(flights());
+    const lines = toRewards(await attributeEpisode(episode), episode).map(toJsonl);
+    expect(lines.map((line) => /"reward":(-?[\d.e+-]+)/.exec(line)![1])).toEqual(['0.375', '-1.0', '-0.6875', '0.4375', '0.0']);
+    for (const line of lines) expect(JSON.parse(line).reward).toBeTypeOf('number');
+  });
+});
+
+describe('toJsonl and floatJson', () => {
   it('writes one line per row, U+2028/U+2029 escaped, parsing back to the same row', () => {
     const row = { prompt: 'a\u2028b', completions: ['c\u2029d', 'plain'], labels: [true, false], quote: '"\\u2028"' };
     const line = toJsonl(row);
@@ -89,5 +313,14 @@ describe('toJsonl', () => {
     expect(line).toContain('c\\u2029d');
     expect(JSON.parse(line)).toEqual(row);
     expect(toJsonl({ x: 1 })).toBe('{"x":1}\n');
+  });
+
+  it('a top-level reward always has a fraction or an exponent; everything else as JSON.stringify writes it', () => {
+    expect([-1, 0, -0, 1, 0.25, -0.5, 1e21, 5e-7, 123456789].map(floatJson)).toEqual(['-1.0', '0.0', '0.0', '1.0', '0.25', '-0.5', '1e+21', '5e-7', '123456789.0']);
+    expect(() => floatJson(NaN)).toThrow(/finite/);
+    expect(() => floatJson(Infinity)).toThrow(/finite/);
+    const row = { prompt: 'p\u2028', reward: -1, label: 0, nested: { reward: 2 }, skipped: undefined };
+    expect(toJsonl(row)).toBe('{"prompt":"p\\u2028","reward":-1.0,"label":0,"nested":{"reward":2}}\n');
+    expect(JSON.parse(toJsonl(row))).toEqual(JSON.parse(JSON.stringify(row)));
   });
 });

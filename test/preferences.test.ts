@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseEpisode } from '../src/episodes/episode.js';
-import { preferencesOf, promptBefore } from '../src/episodes/preferences.js';
+import { preferencesOf } from '../src/episodes/preferences.js';
 
-const episode = (repairs: Array<{ message: string; content: string }> = []) =>
+const episode = (repairs: Array<{ message: string; content: string }> = [], corrector = 'c') =>
   parseEpisode({
     id: 'p',
     task: 'answer the question',
@@ -11,80 +11,44 @@ const episode = (repairs: Array<{ message: string; content: string }> = []) =>
       { id: 'q', agent: 'a', content: 'look it up' },
       { id: 'e', agent: 'b', content: 'wrong fact', label: 'error' },
       { id: 'x', agent: 'a', content: 'builds on it' },
-      { id: 'f', agent: 'c', content: 'that fact is wrong; here is the right one', label: 'corrective' },
+      { id: 'f', agent: corrector, content: 'that fact is wrong; here is the right one', label: 'corrective' },
     ],
     outcome: { score: 0, success: false },
     repairs,
   });
 
+const summary = (preferences: ReturnType<typeof preferencesOf>) =>
+  preferences.map((p) => [p.type, p.type === 'pair' ? p.source : p.label, p.message, p.agent]);
+
 describe('preferences', () => {
-  it('the prompt is the conversation before a message; its speaker is the assistant, except right before it', () => {
-    expect(promptBefore(episode(), 2, 'a')).toEqual([
-      { role: 'user', content: 'answer the question' },
-      { role: 'assistant', name: 'a', content: 'look it up' },
-      { role: 'user', name: 'b', content: 'wrong fact' },
-    ]);
-    // a spoke right before message 3: that turn is a user turn, so the prompt ends with one (TRL would continue an assistant turn).
-    expect(promptBefore(episode(), 3, 'a')).toEqual([
-      { role: 'user', content: 'answer the question' },
-      { role: 'assistant', name: 'a', content: 'look it up' },
-      { role: 'user', name: 'b', content: 'wrong fact' },
-      { role: 'user', name: 'a', content: 'builds on it' },
-    ]);
-  });
-
-  it('every prompt is non-empty, opens with a user turn and ends with one (TRL reads prompt[-1].role)', () => {
-    const noTask = parseEpisode({
-      id: 'n', agents: ['coder', 'critic'],
-      messages: [
-        { agent: 'coder', content: 'rm -rf /', label: 'error' },
-        { agent: 'coder', content: 'step 2' },
-        { agent: 'coder', content: 'bad step', label: 'error' },
-        { agent: 'critic', content: 'no!', label: 'corrective' },
-      ],
-      outcome: { score: 0, success: false },
-      repairs: [{ message: '0', content: 'ls' }, { message: '2', content: 'good step' }],
-    });
-    expect(promptBefore(noTask, 0, 'coder')).toEqual([{ role: 'user', content: '' }]);
-    // All of the speaker's turns trail: they become user turns, and no placeholder is needed.
-    expect(promptBefore(noTask, 2, 'coder')).toEqual([
-      { role: 'user', name: 'coder', content: 'rm -rf /' },
-      { role: 'user', name: 'coder', content: 'step 2' },
-    ]);
-    expect(promptBefore(noTask, 3, 'critic')).toEqual([
-      { role: 'user', name: 'coder', content: 'rm -rf /' },
-      { role: 'user', name: 'coder', content: 'step 2' },
-      { role: 'user', name: 'coder', content: 'bad step' },
-    ]);
-    const opensWithOwn = { ...noTask, messages: [noTask.messages[0], noTask.messages[3], noTask.messages[2]] };
-    expect(promptBefore(opensWithOwn, 2, 'coder')).toEqual([
-      { role: 'user', content: '' },
-      { role: 'assistant', name: 'coder', content: 'rm -rf /' },
-      { role: 'user', name: 'critic', content: 'no!' },
-    ]);
-    const preferences = [...preferencesOf(noTask, 0), ...preferencesOf(episode(), 1), ...preferencesOf(episode([{ message: 'x', content: 'y' }]), 1)];
-    expect(preferences.length).toBeGreaterThan(5);
-    for (const preference of preferences) {
-      expect(preference.prompt.length).toBeGreaterThan(0);
-      expect(preference.prompt[0].role).toBe('user');
-      expect(preference.prompt.at(-1)!.role).toBe('user');
-    }
-  });
-
-  it('with a repair: a pair for the repair and a pair for the corrective attempt, no unpaired rows', () => {
-    const preferences = preferencesOf(episode([{ message: 'e', content: 'right fact' }]), 1);
-    expect(preferences.map((p) => [p.type, p.type === 'pair' ? p.source : p.label, p.message])).toEqual([
-      ['pair', 'repair', 'e'],
-      ['pair', 'corrective', 'e'],
-    ]);
-  });
-
-  it('without a repair: the corrective pair plus unpaired rows (error false, corrective true)', () => {
+  it('a correction by another agent gives KTO rows (error false, correction true), each under its own speaker’s prompt', () => {
     const preferences = preferencesOf(episode(), 1);
-    expect(preferences.map((p) => [p.type, p.type === 'pair' ? p.source : p.label, p.message])).toEqual([
-      ['pair', 'corrective', 'e'],
-      ['unpaired', false, 'e'],
-      ['unpaired', true, 'f'],
+    expect(summary(preferences)).toEqual([
+      ['unpaired', false, 'e', 'b'],
+      ['unpaired', true, 'f', 'c'],
+    ]);
+    expect(preferences[0].prompt.at(-1)).toEqual({ role: 'user', content: 'answer the question\n\n[a] look it up' });
+    expect(preferences[1].prompt[0].content).toMatch(/^You are c\./);
+    expect(preferences[1].prompt.at(-1)!.content).toBe('answer the question\n\n[a] look it up\n\n[b] wrong fact\n\n[a] builds on it');
+  });
+
+  it('a correction by the agent that erred is a DPO pair of that agent', () => {
+    const preferences = preferencesOf(episode([], 'b'), 1);
+    expect(summary(preferences)).toEqual([
+      ['pair', 'corrective', 'e', 'b'],
+      ['unpaired', false, 'e', 'b'],
+      ['unpaired', true, 'f', 'b'],
+    ]);
+    const pair = preferences[0];
+    expect(pair.type === 'pair' && [pair.chosen[0].content, pair.rejected[0].content]).toEqual(['that fact is wrong; here is the right one', 'wrong fact']);
+  });
+
+  it('with a repair of the first error: its pair, and the other agent’s correction as KTO rows; no duplicate rows', () => {
+    const preferences = preferencesOf(episode([{ message: 'e', content: 'right fact' }]), 1);
+    expect(summary(preferences)).toEqual([
+      ['pair', 'repair', 'e', 'b'],
+      ['unpaired', false, 'e', 'b'],
+      ['unpaired', true, 'f', 'c'],
     ]);
   });
 
@@ -92,5 +56,29 @@ describe('preferences', () => {
     const success = { ...episode([{ message: 'q', content: 'better request' }]), outcome: { score: 1, success: true } };
     expect(preferencesOf(success, -1).map((p) => p.message)).toEqual(['q']);
     expect(preferencesOf({ ...success, repairs: [] }, -1)).toEqual([]);
+  });
+
+  it('context messages are in the prompts but neither errors answered nor corrections', () => {
+    const withContext = parseEpisode({
+      id: 'ctx', agents: ['a', 'b'], context: ['user'],
+      messages: [
+        { id: 'e', agent: 'a', content: 'bad', label: 'error' },
+        { id: 'u', agent: 'user', content: 'also bad', label: 'harmful' },
+        { id: 'k', agent: 'user', content: 'fix it', label: 'corrective' },
+        { id: 'f', agent: 'a', content: 'fixed', label: 'corrective' },
+      ],
+      outcome: { score: 0, success: false },
+    });
+    const preferences = preferencesOf(withContext, 0);
+    expect(summary(preferences)).toEqual([
+      ['pair', 'corrective', 'e', 'a'],
+      ['unpaired', false, 'e', 'a'],
+      ['unpaired', true, 'f', 'a'],
+    ]);
+    expect(preferences[2].prompt.slice(1)).toEqual([
+      { role: 'user', content: '' },
+      { role: 'assistant', name: 'a', content: 'bad' },
+      { role: 'user', name: 'user', content: '[user] also bad\n\n[user] fix it' },
+    ]);
   });
 });

@@ -20,7 +20,7 @@ mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const RUNNABLE = new Set(['js', 'ts', 'sh']);
-const PLAIN = new Set(['text', 'jsonc', 'html', 'jsx', 'vue', 'svelte', '']);
+const PLAIN = new Set(['text', 'jsonc', 'html', 'jsx', 'vue', 'svelte', 'python', '']);
 
 /** Runs one block; resolves to its stdout, rejects with its stderr when it fails. */
 async function execute(block: ReadmeBlock): Promise<string> {

@@ -2,6 +2,7 @@
 // find each one's format, attribute it through the library, and gather what
 // the page shows and what each download holds.
 import { interactions, shapley } from 'agent-credit';
+import { toJsonl } from 'agent-credit/episodes';
 import { attributeRecord } from './episodes.js';
 import { detectFormat, FORMAT_NAMES, isRecordList, type FormatName } from './formats.js';
 import { lineOfField, problemsOf } from './problems.js';
@@ -77,7 +78,8 @@ export async function attributeSource(source: LoadedSource, options: RunOptions,
       if (format === 'table') {
         episodes.push(await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options));
       } else {
-        const attributed = await attributeRecord(format, unit.value, { id: fallbackId, file: source.name, line: jsonLines ? unit.line : undefined }, options);
+        const file = source.name.replace(/^.*[\\/]/, '');
+        const attributed = await attributeRecord(format, unit.value, { id: fallbackId, file: source.name, line: jsonLines ? unit.line : undefined }, options, file);
         episodes.push(attributed.view);
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
       }
@@ -89,7 +91,7 @@ export async function attributeSource(source: LoadedSource, options: RunOptions,
   if (!episodes.length) throw new InputProblems(problems);
   const hasEpisodes = rows.signals.length > 0;
   const exports: AttributionResult['exports'] = {};
-  if (hasEpisodes) for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].map((row) => JSON.stringify(row) + '\n').join('');
+  if (hasEpisodes) for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].map((row) => toJsonl(row)).join('');
   return {
     source: source.name,
     format: [...formats].join(', '),

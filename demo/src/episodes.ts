@@ -62,14 +62,16 @@ export async function attributeRecord(
   record: unknown,
   defaults: { id: string; file: string; line?: number },
   options: RunOptions,
+  /** The file's name, each row's `source` column, as the CLI writes it for a file input. */
+  source: string,
 ): Promise<AttributedEpisode> {
   const episode = episodeFrom(format, record, { file: defaults.file, line: defaults.line }, { id: defaults.id });
   const attributeWith = attributeOptions(episode, options);
   const signals = await attributeEpisode(episode, attributeWith);
-  const dpo = toDpo(signals);
-  const kto = toKto(signals);
+  const dpo = toDpo(signals, { source });
+  const kto = toKto(signals, { source });
   // The page lists each DPO pair, then the KTO rows that no pair already shows.
-  const unpaired = toKto({ ...signals, preferences: signals.preferences.filter((p) => p.type === 'unpaired') });
+  const unpaired = toKto({ ...signals, preferences: signals.preferences.filter((p) => p.type === 'unpaired') }, { source });
   const method = !attributeWith.evaluate
     ? 'exact'
     : options.budget >= 2 ** episode.agents.length
@@ -80,6 +82,6 @@ export async function attributeRecord(
       ...dpo.map((row) => ({ kind: 'dpo' as const, row })),
       ...unpaired.map((row) => ({ kind: 'kto' as const, row })),
     ]),
-    rows: { signals: [signals], dpo, kto, prm: toPrm(signals, episode), rewards: toRewards(signals) },
+    rows: { signals: [signals], dpo, kto, prm: toPrm(signals, episode, { source }), rewards: toRewards(signals, episode, { source }) },
   };
 }

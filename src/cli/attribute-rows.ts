@@ -7,7 +7,8 @@ import { detectFormat, episodesFrom, type InputFormat } from '../episodes/adapte
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
-import { toDpo, toJsonl, toKto, toPrm, toRewards } from '../episodes/export.js';
+import { toDpo, toJsonl, toKto, toPrm, toRewards, type RowIdentity } from '../episodes/export.js';
+import type { SystemTurn } from '../episodes/agent-view.js';
 import { reportEntry } from './report.js';
 import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
 import { htmlReportEntry } from './html-report.js';
@@ -19,13 +20,31 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const ID_SOURCES = ['record', 'file', 'both'] as const;
 export type IdSource = (typeof ID_SOURCES)[number];
 
+/** The formats whose rows are each one agent's (signals and summary hold whole episodes). */
+export const AGENT_FORMATS: readonly OutputFormat[] = ['dpo', 'kto', 'prm', 'rewards'];
+
+/** What rows to write, from the command's flags (checked once, in attribute.ts). */
+export interface RowsPlan {
+  format: OutputFormat;
+  systemTurn: SystemTurn;
+  prmUntilFirstError: boolean;
+  /** Infinity: no limit. */
+  prmMaxSteps: number;
+  /** Keep only this agent's rows; null keeps all. */
+  agent: string | null;
+  /** Report each row's agent (for --split-by-agent). */
+  split: boolean;
+}
+
 export interface RowsJob {
   chunk: RecordChunk;
   from: InputFormat;
-  format: OutputFormat;
+  plan: RowsPlan;
   idFrom: IdSource;
   /** Also return each episode's entry of the HTML report. */
   report: boolean;
+  /** The chunk's file as rows name it in their `source` column. */
+  source: string;
 }
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
@@ -44,16 +63,28 @@ export interface RowsBatch {
   ends: number[];
   /** Each attributed record's HTML report entry (report jobs only), else null. */
   reports: Array<string | null>;
+  /** The agents of each record (none for a record in error). */
+  agents: string[][];
+  /** With plan.split: the agent of each row (one JSON line), in order. */
+  rowAgents: string[];
 }
 
-const ROWS: Record<OutputFormat, (signals: Signals, episode: Episode) => unknown[]> = {
-  signals: (signals) => [signals],
-  dpo: (signals) => toDpo(signals),
-  kto: (signals) => toKto(signals),
-  prm: (signals, episode) => toPrm(signals, episode),
-  rewards: (signals) => toRewards(signals),
-  summary: (signals) => [signals],
-};
+function rowsOf(plan: RowsPlan, source: string, signals: Signals, episode: Episode): unknown[] {
+  const { systemTurn } = plan;
+  switch (plan.format) {
+    case 'signals':
+    case 'summary':
+      return [signals];
+    case 'dpo':
+      return toDpo(signals, { systemTurn, source });
+    case 'kto':
+      return toKto(signals, { systemTurn, source });
+    case 'prm':
+      return toPrm(signals, episode, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, source });
+    case 'rewards':
+      return toRewards(signals, episode, { systemTurn, source });
+  }
+}
 
 /** Rows as JSON lines; the summary as the readable report's text (src/cli/report.ts). */
 const encode = (format: OutputFormat, row: unknown): string => (format === 'summary' ? reportEntry(row as Signals) : toJsonl(row));
@@ -127,7 +158,8 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
   const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom));
   const valid = parsed.filter((item) => item.episode);
   const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
-  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [], reports: [] };
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
+  const { plan } = job;
   const lines: string[] = [];
   let length = 0;
   let next = 0;
@@ -141,13 +173,17 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       batch.disagrees.push(false);
       batch.rows.push(0);
       batch.reports.push(null);
+      batch.agents.push([]);
     } else {
-      const rows = ROWS[job.format](result, item.episode!);
+      let rows = rowsOf(plan, job.source, result, item.episode!);
+      if (plan.agent !== null) rows = rows.filter((row) => (row as RowIdentity).agent === plan.agent);
       for (const row of rows) {
-        const line = encode(job.format, row);
+        const line = encode(plan.format, row);
         lines.push(line);
         length += Buffer.byteLength(line);
+        if (plan.split) batch.rowAgents.push((row as RowIdentity).agent);
       }
+      batch.agents.push(item.episode!.agents);
       batch.errors.push(null);
       batch.success.push(result.success);
       batch.disagrees.push(result.annotationAgreement?.agent === false || result.annotationAgreement?.step === false);

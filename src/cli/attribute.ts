@@ -7,7 +7,14 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
-import { attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows, type IdSource, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { basename, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import {
+  AGENT_FORMATS, attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
+  type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
+} from './attribute-rows.js';
+import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
+import { splitOutput, type SplitOutput } from './split-output.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
@@ -19,7 +26,8 @@ import { runSummaryLine } from './run-summary.js';
 export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
   '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
-  '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]';
+  '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]\n' +
+  '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K]';
 
 const ATTRIBUTE_HELP = `Usage:
 ${ATTRIBUTE_USAGE}
@@ -38,10 +46,63 @@ Episodes in, one JSON line per output row out.
   --id-from        episode ids: record (default: the record's id; one that repeats an earlier id is
                    prefixed with its file and line), file (file name, and line in JSONL) or both
   --skip-invalid   report and skip bad records instead of stopping at the first one
+  --agent NAME     keep only this agent's rows (dpo, kto, prm, rewards); an agent no episode has is an error
+  --split-by-agent DIR
+                   write DIR/<agent>.<format>.jsonl, one file per agent, instead of one output
+  --system-turn    system (default): rows open with a system turn naming the agent and its role;
+                   fold: that text opens the first user turn, for chat templates without a system turn
+  --prm-until-first-error
+                   PRM rows end at their first false step
+  --prm-max-steps K
+                   PRM rows of at most K steps; each later row's prompt carries the steps before it
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
   -h, --help       print this help`;
+
+/** --prm-max-steps: a whole number of steps, at least 1. */
+function stepsFlag(text: string | undefined): number {
+  if (text === undefined) return Infinity;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    throw new InputError(`--prm-max-steps: expected a whole number of steps, at least 1, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+/** The rows to write, from the flags; every combination that cannot mean anything is refused here. */
+function rowsPlan(flags: Record<string, string | boolean | undefined>, format: OutputFormat): RowsPlan {
+  const perAgent = (AGENT_FORMATS as readonly string[]).includes(format);
+  const only = (flag: string, formats: string) => new InputError(`--${flag} applies to --format ${formats}, not ${format}`);
+  if (flags.agent !== undefined && !perAgent) throw only('agent', AGENT_FORMATS.join(', '));
+  if (flags['split-by-agent'] !== undefined && !perAgent) throw only('split-by-agent', AGENT_FORMATS.join(', '));
+  if (flags.agent === '') throw new InputError('--agent: expected an agent name, got ""');
+  if (flags['split-by-agent'] === '') throw new InputError('--split-by-agent: expected a directory, got ""');
+  if (flags['split-by-agent'] !== undefined && flags.output !== undefined) {
+    throw new InputError('--split-by-agent writes one file per agent; it cannot be combined with -o');
+  }
+  if (flags['prm-until-first-error'] && format !== 'prm') throw only('prm-until-first-error', 'prm');
+  if (flags['prm-max-steps'] !== undefined && format !== 'prm') throw only('prm-max-steps', 'prm');
+  if (flags['system-turn'] !== undefined && !['dpo', 'kto', 'rewards'].includes(format)) throw only('system-turn', 'dpo, kto, rewards');
+  return {
+    format,
+    systemTurn: flags['system-turn'] === undefined ? 'system' : choice<SystemTurn>('system-turn', flags['system-turn'] as string, SYSTEM_TURNS),
+    prmUntilFirstError: flags['prm-until-first-error'] === true,
+    prmMaxSteps: stepsFlag(flags['prm-max-steps'] as string | undefined),
+    agent: (flags.agent as string | undefined) ?? null,
+    split: flags['split-by-agent'] !== undefined,
+  };
+}
+
+/** How rows name a file in `source`: its path inside a directory input, or its name. */
+function sourceNamer(input: string, isDirectory: boolean): (file: string) => string {
+  return isDirectory ? (file) => relative(input, file).split('\\').join('/') : (file) => basename(file);
+}
+
+/** The agents a message names, the first few. */
+function agentList(agents: Set<string>): string {
+  const names = [...agents].sort().slice(0, 20);
+  return agents.size > 20 ? `${names.join(', ')} and ${agents.size - 20} more` : names.join(', ');
+}
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
@@ -125,6 +186,16 @@ function listed(files: InputFile[]): string {
   return files.length > 3 ? `${names.join(', ')} and ${files.length - 3} more` : names.join(', ');
 }
 
+/** Each row (one JSON line) of a record to its agent's file; `agents` holds the agent of each row, in order. */
+async function writeByAgent(split: SplitOutput, rows: Uint8Array, agents: string[]): Promise<void> {
+  let start = 0;
+  for (const agent of agents) {
+    const end = rows.indexOf(10, start) + 1;
+    await split.write(agent, rows.subarray(start, end));
+    start = end;
+  }
+}
+
 export async function attributeCommand(args: string[]): Promise<void> {
   const { values: flags, positionals } = parseArgs({
     args,
@@ -137,6 +208,11 @@ export async function attributeCommand(args: string[]): Promise<void> {
       'skip-invalid': { type: 'boolean', default: false },
       workers: { type: 'string' },
       report: { type: 'string' },
+      agent: { type: 'string' },
+      'split-by-agent': { type: 'string' },
+      'system-turn': { type: 'string' },
+      'prm-until-first-error': { type: 'boolean', default: false },
+      'prm-max-steps': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -146,6 +222,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   }
   if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
   const format = choice('format', flags.format!, OUTPUT_FORMATS);
+  const plan = rowsPlan(flags, format);
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
@@ -157,7 +234,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read ${positionals[0]}: ${reasonOf(error)}`);
   }
+  const sourceOf = sourceNamer(positionals[0], (await stat(positionals[0])).isDirectory());
   // Opened only now that every input file is known: -o must not be one of them.
+  const split: SplitOutput | null = plan.split ? await splitOutput(flags['split-by-agent']!, format, files) : null;
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
@@ -173,13 +252,17 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // Every episode id so far, across files, and where it was first seen.
   const seen = new Map<string, string>();
   let renamed = 0;
+  const agentsSeen = new Set<string>();
+  let splitFiles: string[] = [];
 
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
     if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
     const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
-    for (let k = 0; k < batch.ids.length; k++) {
+    // With --split-by-agent, the agent of each row: record k's rows are rowAgents[firstRow, firstRow + rows[k]).
+    let firstRow = 0;
+    for (let k = 0; k < batch.ids.length; firstRow += batch.rows[k], k++) {
       const source = batch.sources[k];
       let id = batch.ids[k];
       let error = batch.errors[k];
@@ -203,7 +286,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
         if (batch.success[k]) counts.success++;
         else counts.failure++;
         if (batch.disagrees[k]) counts.disagreements++;
-        if (rows.length > 0) kept.push(rows);
+        for (const agent of batch.agents[k]) agentsSeen.add(agent);
+        if (split) await writeByAgent(split, rows, batch.rowAgents.slice(firstRow, firstRow + batch.rows[k]));
+        else if (rows.length > 0) kept.push(rows);
         if (report) report.entries.push(batch.reports[k]!);
         continue;
       }
@@ -220,7 +305,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, format, idFrom, report: report !== null });
+    const batch = runner.run({ chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null });
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
@@ -248,6 +333,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
       while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
       if (halted()) break;
     }
+    // No row of an agent that no episode has was written; say so rather than leave an empty output.
+    if (!stop && plan.agent !== null && agentsSeen.size > 0 && !agentsSeen.has(plan.agent)) {
+      throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}; the agents are ${agentList(agentsSeen)}`);
+    }
     finished = true;
   } finally {
     bar.clear();
@@ -256,10 +345,15 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (stop) kept = await output.keep();
     else if (finished) await output.commit();
     else await output.abort();
+    // Agent files are replaced only by a run that finished: a stopped run leaves the directory as it was.
+    if (split && finished) splitFiles = await split.commit();
+    else await split?.abort();
     if (report) await report.close(finished || stop !== undefined, positionals);
   }
   // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
-  const summary = () => runSummaryLine({ counts, format, output: kept ?? flags.output, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
+  const written = split ? `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}` : (kept ?? flags.output);
+  const summary = () =>
+    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
   // The summary line ends this run too: printed under the bad record's error.
   if (stop) throw new InputError(`${stop.message}\n${summary()}${kept ? `; ${flags.output} was left as it was` : ''}`);
   if (output.closed) return;

@@ -13,6 +13,8 @@ export interface RunCounts {
 export interface RunSummary {
   counts: RunCounts;
   format: string;
+  /** The one agent whose rows were kept (--agent). */
+  agent?: string;
   /** The -o file, when there is one. */
   output?: string;
   seconds: number;
@@ -29,9 +31,9 @@ export const MIN_EPISODES_FOR_RATE = 10;
 
 const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export function runSummaryLine({ counts, format, output, seconds, skipInvalid, stopped }: RunSummary): string {
+export function runSummaryLine({ counts, format, agent, output, seconds, skipInvalid, stopped }: RunSummary): string {
   const read = `${counted(counts.episodes, 'episode')} (${counts.success} success, ${counts.failure} failure${skipInvalid ? `, ${counts.skipped} skipped` : ''})`;
-  const written = format === 'summary' ? 'summary' : counted(counts.rows, `${format} row`);
+  const written = format === 'summary' ? 'summary' : `${counted(counts.rows, `${format} row`)}${agent === undefined ? '' : ` of ${agent}`}`;
   const perSecond = counts.episodes / seconds;
   // Two significant digits for slow runs (an LLM judge: 0.83 episodes/s), whole numbers for fast ones.
   const rate = seconds >= MIN_SECONDS_FOR_RATE && counts.episodes >= MIN_EPISODES_FOR_RATE ? ` (${perSecond >= 100 ? Math.round(perSecond) : perSecond.toPrecision(2)} episodes/s)` : '';

@@ -1,47 +1,110 @@
 // Rows for Hugging Face TRL, field names exactly as its trainers read them:
 //   DPO  { prompt, chosen, rejected }      conversational: lists of { role, content, name }
-//   KTO  { prompt, completion, label }     unpaired preference
-//   PRM  { prompt, completions, labels }   stepwise supervision
-// and per-message rewards for policy-gradient trainers.
+//   KTO  { prompt, completion, label }     unpaired preference, conversational
+//   PRM  { prompt, completions, labels }   stepwise supervision (TRL takes it as text only)
+// and per-message rewards { prompt, completion, reward } for filtered SFT, KTO
+// by sign and reward lookups. Every row is one agent's view (agent-view.ts) and
+// says whose it is: `agent`, `episode`, `message` (and `source`, when given);
+// TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
+import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, speakerPrefix, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode } from './episode.js';
 import { InputError } from '../core/errors.js';
-import type { Turn } from './preferences.js';
+import { checkKnownOptions, describe } from '../core/validate.js';
 
-/** A row of a TRL DPO dataset (conversational preference). */
-export interface DpoRow {
+/** Whose row it is: the agent, its episode, the message the row is about, and (when known) the input file. */
+export interface RowIdentity {
+  agent: string;
+  episode: string;
+  message: string;
+  source?: string;
+}
+
+/** A row of a TRL DPO dataset (conversational preference); chosen and rejected are both `agent`'s. */
+export interface DpoRow extends RowIdentity {
   prompt: Turn[];
   chosen: Turn[];
   rejected: Turn[];
 }
 
 /** A row of a TRL KTO dataset (conversational unpaired preference). */
-export interface KtoRow {
+export interface KtoRow extends RowIdentity {
   prompt: Turn[];
   completion: Turn[];
   label: boolean;
 }
 
-/** A row of a TRL PRM dataset (stepwise supervision). */
-export interface PrmRow {
+/** A row of a TRL PRM dataset (stepwise supervision): `agent`'s steps; `message` is the first step's. */
+export interface PrmRow extends RowIdentity {
   prompt: string;
   completions: string[];
   labels: boolean[];
 }
 
-/** The reward of one message, for policy-gradient trainers. */
-export interface RewardRow {
-  episode: string;
-  message: string;
-  agent: string;
+/** The reward of one message, with the agent's view before it and the message as a completion. */
+export interface RewardRow extends RowIdentity {
+  prompt: Turn[];
+  completion: Turn[];
   reward: number;
 }
 
-/** DPO pairs: each repair against the message it repairs, each corrective attempt against its error. */
-export function toDpo(signals: Signals): DpoRow[] {
+/** Options of toDpo, toKto and toRewards. */
+export interface ExportOptions {
+  /** 'system' (default): the agent is named in a system turn; 'fold': at the start of the first user turn. */
+  systemTurn?: SystemTurn;
+  /** The input file, written as each row's `source` column. */
+  source?: string;
+}
+
+/** Options of toPrm. */
+export interface PrmOptions {
+  /** End each row at its first false step (PRM800K-style): what follows an error is not scored. */
+  untilFirstError?: boolean;
+  /** Rows of at most this many steps; each later row's prompt carries the steps before it. */
+  maxSteps?: number;
+  source?: string;
+}
+
+const EXPORT_OPTIONS = ['systemTurn', 'source'];
+const PRM_OPTIONS = ['untilFirstError', 'maxSteps', 'source'];
+
+interface Checked {
+  systemTurn: SystemTurn;
+  source: string | undefined;
+}
+
+function checkSource(source: unknown): string | undefined {
+  if (source === undefined || typeof source === 'string') return source;
+  throw new InputError([{ path: 'options.source', message: `expected the input file's name as a string, got ${describe(source)}` }]);
+}
+
+function checkExportOptions(options: ExportOptions): Checked {
+  checkKnownOptions(options, EXPORT_OPTIONS);
+  return { systemTurn: checkSystemTurn(options.systemTurn), source: checkSource(options.source) };
+}
+
+function identity(agent: string, episode: string, message: string, source: string | undefined): RowIdentity {
+  return source === undefined ? { agent, episode, message } : { agent, episode, message, source };
+}
+
+function checkPair(signals: Signals, episode: Episode | unknown): Episode {
+  const checked = asEpisode(episode);
+  if (checked.id !== signals.id) throw new InputError(`episode: signals are for ${JSON.stringify(signals.id)}, episode is ${JSON.stringify(checked.id)}`);
+  return checked;
+}
+
+const prompted = (prompt: Turn[], systemTurn: SystemTurn) => (systemTurn === 'fold' ? foldSystemTurn(prompt) : prompt);
+
+/** DPO pairs: each repair against the message it repairs, each agent's own correction against its error. */
+export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
+  const { systemTurn, source } = checkExportOptions(options);
   const rows: DpoRow[] = [];
   for (const preference of signals.preferences) {
-    if (preference.type === 'pair') rows.push({ prompt: preference.prompt, chosen: preference.chosen, rejected: preference.rejected });
+    if (preference.type !== 'pair') continue;
+    rows.push({
+      prompt: prompted(preference.prompt, systemTurn), chosen: preference.chosen, rejected: preference.rejected,
+      ...identity(preference.agent, signals.id, preference.message, source),
+    });
   }
   return rows;
 }
@@ -50,64 +113,139 @@ export function toDpo(signals: Signals): DpoRow[] {
  * KTO rows: the unpaired preferences, plus both sides of every pair (chosen
  * true, rejected false), each distinct row once.
  */
-export function toKto(signals: Signals): KtoRow[] {
+export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
+  const { systemTurn, source } = checkExportOptions(options);
   const rows: KtoRow[] = [];
   const seen = new Set<string>();
-  const add = (prompt: Turn[], completion: Turn[], label: boolean) => {
-    const key = `${label}\u0000${prompt.length}\u0000${completion[0].name}\u0000${completion[0].content}`;
+  const add = (agent: string, message: string, prompt: Turn[], completion: Turn[], label: boolean) => {
+    const key = `${label}\u0000${agent}\u0000${message}\u0000${completion[0].content}`;
     if (seen.has(key)) return;
     seen.add(key);
-    rows.push({ prompt, completion, label });
+    rows.push({ prompt: prompted(prompt, systemTurn), completion, label, ...identity(agent, signals.id, message, source) });
   };
   for (const preference of signals.preferences) {
-    if (preference.type === 'unpaired') add(preference.prompt, preference.completion, preference.label);
+    if (preference.type === 'unpaired') add(preference.agent, preference.message, preference.prompt, preference.completion, preference.label);
   }
   for (const preference of signals.preferences) {
     if (preference.type !== 'pair') continue;
-    add(preference.prompt, preference.chosen, true);
-    add(preference.prompt, preference.rejected, false);
+    add(preference.agent, preference.message, preference.prompt, preference.chosen, true);
+    add(preference.agent, preference.message, preference.prompt, preference.rejected, false);
   }
   return rows;
 }
 
-/**
- * One PRM row per episode: the task as prompt, each player message a step
- * ("agent: content"), labelled true before the first error and false from it
- * on. Context messages (user, system, tools) are not steps: those before the
- * first player message join the prompt, later ones open the next step's text
- * (each on its own "speaker: content" line), so nothing of the transcript is
- * lost and no context turn gets a label. A failed episode whose first error is
- * unknown gives no row (its steps cannot be labelled honestly).
- */
-export function toPrm(signals: Signals, episode: Episode | unknown): PrmRow[] {
-  const checked = asEpisode(episode);
-  if (checked.id !== signals.id) throw new InputError(`episode: signals are for ${JSON.stringify(signals.id)}, episode is ${JSON.stringify(checked.id)}`);
-  if (!signals.success && !signals.firstError) return [];
-  const errorAt = signals.firstError ? signals.firstError.index : checked.messages.length;
-  const players = new Set(checked.agents);
-  const lines = (from: number, to: number) => checked.messages.slice(from, to).map((message) => `${message.agent}: ${message.content}`);
-  const steps = checked.messages.flatMap((message, m) => (players.has(message.agent) ? [m] : []));
-  const opening = lines(0, steps.length > 0 ? steps[0] : 0);
-  return [{
-    prompt: [...(checked.task === undefined ? [] : [checked.task]), ...opening].join('\n'),
-    completions: steps.map((m, k) => lines(k === 0 ? m : steps[k - 1] + 1, m + 1).join('\n')),
-    labels: steps.map((m) => m < errorAt),
-  }];
+function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSteps: number; source: string | undefined } {
+  checkKnownOptions(options, PRM_OPTIONS);
+  const { untilFirstError = false, maxSteps = Infinity } = options;
+  if (typeof untilFirstError !== 'boolean') {
+    throw new InputError([{ path: 'options.untilFirstError', message: `expected true or false, got ${describe(untilFirstError)}` }]);
+  }
+  if (maxSteps !== Infinity && !(Number.isInteger(maxSteps) && maxSteps >= 1)) {
+    throw new InputError([{ path: 'options.maxSteps', message: `expected a whole number of steps, at least 1, got ${describe(maxSteps)}` }]);
+  }
+  return { untilFirstError, maxSteps, source: checkSource(options.source) };
 }
 
-/** One row per message: { episode, message, agent, reward }. */
-export function toRewards(signals: Signals): RewardRow[] {
-  return signals.messages.map((message) => ({ episode: signals.id, message: message.id, agent: message.agent, reward: message.reward }));
+/** One message as PRM text: the speaker in brackets, then the content. */
+const said = (speaker: string, content: string) => speakerPrefix(speaker) + content;
+
+/**
+ * PRM rows, one agent's steps each: its messages, each labelled true while
+ * the run could still succeed (before the episode's first error) and false
+ * from the first error on. PRMTrainer reads prompt and steps as plain text,
+ * so the view is text: the prompt is the system text, the task and every
+ * message before the row's first step, one per line ("[speaker] content");
+ * each step is the messages of others since the agent's previous step, then
+ * the agent's own, so its label falls on the agent's last token. A failed
+ * episode whose first error is unknown gives no rows (its steps cannot be
+ * labelled honestly). With `maxSteps`, an agent's steps are cut into rows of
+ * at most that many, each with the prompt of its first step.
+ */
+export function toPrm(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): PrmRow[] {
+  const checked = checkPair(signals, episode);
+  const { untilFirstError, maxSteps, source } = checkPrmOptions(options);
+  if (!signals.success && !signals.firstError) return [];
+  const { messages } = checked;
+  const errorAt = signals.firstError ? signals.firstError.index : messages.length;
+  const rows: PrmRow[] = [];
+  for (const agent of checked.agents) {
+    let steps: number[] = [];
+    messages.forEach((message, m) => {
+      if (message.agent === agent) steps.push(m);
+    });
+    if (untilFirstError) {
+      const firstFalse = steps.findIndex((m) => m >= errorAt);
+      if (firstFalse >= 0) steps = steps.slice(0, firstFalse + 1);
+    }
+    for (let start = 0; start < steps.length; start += maxSteps) {
+      const window = steps.slice(start, start + maxSteps);
+      const before = [systemText(checked, agent, 'text')];
+      if (checked.task) before.push(checked.task);
+      for (let m = 0; m < window[0]; m++) before.push(said(messages[m].agent, messages[m].content));
+      const completions = window.map((m, k) => {
+        const lines: string[] = [];
+        for (let other = k === 0 ? m : window[k - 1] + 1; other <= m; other++) lines.push(said(messages[other].agent, messages[other].content));
+        return lines.join('\n');
+      });
+      rows.push({
+        prompt: before.join('\n') + '\n',
+        completions,
+        labels: window.map((m) => m < errorAt),
+        ...identity(agent, checked.id, messages[window[0]].id, source),
+      });
+    }
+  }
+  return rows;
+}
+
+/** One row per agent's message: the agent's view before it as `prompt`, the message as `completion`, its `reward`. */
+export function toRewards(signals: Signals, episode: Episode | unknown, options: ExportOptions = {}): RewardRow[] {
+  const checked = checkPair(signals, episode);
+  const { systemTurn, source } = checkExportOptions(options);
+  const indexOf = new Map(checked.messages.map((message, m) => [message.id, m]));
+  const rows: RewardRow[] = [];
+  for (const { id, agent, reward } of signals.messages) {
+    const m = indexOf.get(id);
+    if (m === undefined) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
+    if (!isPlayer(checked, agent)) continue;
+    rows.push({
+      prompt: agentView(checked, m, agent, systemTurn),
+      completion: ownTurn(agent, checked.messages[m].content),
+      reward,
+      ...identity(agent, checked.id, id, source),
+    });
+  }
+  return rows;
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
+/** A number as JSON with a fraction or exponent (`-1.0`, `0.0`, `0.25`, `1e+21`), so readers type it as a float. */
+export function floatJson(value: number): string {
+  if (!Number.isFinite(value)) throw new InputError(`expected a finite number to write as JSON, got ${value}`);
+  const text = JSON.stringify(value);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/** Top-level fields always written with a fraction: a reward is a real number even when it is -1 or 0. */
+const FLOAT_FIELDS = new Set(['reward']);
+
 /**
- * One row as a JSONL line (with its "\n"): JSON.stringify, with U+2028 and
- * U+2029 escaped as `\u2028` / `\u2029`. Both are valid raw in JSON strings,
- * but line-splitting readers (Python's `str.splitlines()`, some JSONL
- * loaders) cut rows at them; escaped, the line parses to the same value.
+ * One row as a JSONL line (with its "\n"): JSON, with a top-level `reward`
+ * written with a fraction (floatJson), and U+2028 and U+2029 escaped as
+ * `\u2028` / `\u2029`. Both are valid raw in JSON strings, but line-splitting
+ * readers (Python's `str.splitlines()`, some JSONL loaders) cut rows at them;
+ * escaped, the line parses to the same value.
  */
 export function toJsonl(row: unknown): string {
-  return JSON.stringify(row).replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029')) + '\n';
+  let text: string;
+  if (row !== null && typeof row === 'object' && !Array.isArray(row) && Object.keys(row).some((key) => FLOAT_FIELDS.has(key))) {
+    const fields = Object.entries(row as Record<string, unknown>)
+      .filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol')
+      .map(([key, value]) => `${JSON.stringify(key)}:${FLOAT_FIELDS.has(key) && typeof value === 'number' ? floatJson(value) : JSON.stringify(value)}`);
+    text = `{${fields.join(',')}}`;
+  } else {
+    text = JSON.stringify(row);
+  }
+  return text.replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029')) + '\n';
 }

@@ -44,3 +44,40 @@ export function randomEpisode(seed: number, options: RandomEpisodeOptions = {}):
   const record = { id: `ep-${seed}`, task: `task ${seed}`, agents, messages, outcome: { score, success: options.success ?? random() < 0.5 }, coalitions };
   return context.length > 0 ? { ...record, context } : record;
 }
+
+/**
+ * A random run for the export tests: one to four agents (some with roles),
+ * with or without a task, half of the runs with context speakers (a user, a
+ * tool), runs of several messages by one speaker, errors, corrections by the
+ * same or another agent, and repairs; failed or not.
+ */
+export function randomRun(seed: number): Record<string, unknown> {
+  const random = seededRandom(seed);
+  const n = 1 + Math.floor(random() * 4);
+  const ids = Array.from({ length: n }, (_, i) => `agent${i}`);
+  const agents = ids.map((id) => (random() < 0.5 ? { id, role: `does part ${id.slice(5)} of the work` } : id));
+  const count = 1 + Math.floor(random() * 12);
+  const labels = ['helpful', 'error', 'harmful', 'corrective', 'neutral'] as const;
+  const context = random() < 0.5 ? ['user', 'tool'] : [];
+  const speakers = [...ids, ...context];
+  let speaker = pick(speakers, random);
+  const messages = Array.from({ length: count }, (_, m) => {
+    if (random() < 0.45) speaker = pick(speakers, random);
+    const message: Record<string, unknown> = { id: `m${m}`, agent: speaker, content: `${speaker} says ${m}` };
+    if (random() < 0.7) message.label = pick(labels, random);
+    return message;
+  });
+  const repairs = messages.filter((message) => ids.includes(message.agent as string) && random() < 0.2).map((message) => ({ message: message.id, content: `better ${message.id}` }));
+  const size = 2 ** n;
+  const coalitions = [];
+  for (let mask = 0; mask < size; mask++) {
+    const members = ids.filter((_, i) => mask & (1 << i));
+    coalitions.push({ agents: members, value: mask === 0 ? 0 : Math.round(random() * 1000) / 1000 });
+  }
+  const record: Record<string, unknown> = {
+    id: `run-${seed}`, agents, messages, outcome: { score: coalitions[size - 1].value, success: random() < 0.3 }, coalitions, repairs,
+  };
+  if (random() < 0.5) record.task = `task ${seed}`;
+  if (context.length > 0) record.context = context;
+  return record;
+}

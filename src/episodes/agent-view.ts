@@ -1,0 +1,123 @@
+// One agent's view of an episode, the form every training row is written in.
+// Chat templates disagree on much but the strictest (Gemma, Gemma 3, Cohere,
+// Cohere 2) refuse anything but: an optional system turn, then user and
+// assistant turns alternating, starting with a user turn. No template tested
+// renders `name`, so who spoke has to be in the text itself. The view:
+//  - a system turn naming the agent and its role (or, with systemTurn 'fold',
+//    that text opening the first user turn, for templates without a system turn);
+//  - the agent's own messages as assistant turns (consecutive ones joined);
+//  - everyone else's (other agents, context speakers) joined into user turns,
+//    each message prefixed with its speaker: "[planner] ...";
+//  - the task, when there is one, opening the first user turn;
+//  - a prompt ends with a user turn (TRL starts the completion as a new
+//    assistant turn only then), so the agent's own messages right before the
+//    completion are quoted in that user turn, prefixed with its name too.
+import { InputError } from '../core/errors.js';
+import type { Episode } from './episode.js';
+
+/** One conversational turn in TRL's form. */
+export interface Turn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  /** Who spoke: the agent of an assistant turn; the one speaker of a user turn that has one. */
+  name?: string;
+}
+
+/** Where the turn naming the agent goes: its own system turn (default), or the start of the first user turn. */
+export type SystemTurn = 'system' | 'fold';
+
+export const SYSTEM_TURNS: readonly SystemTurn[] = ['system', 'fold'];
+
+/** Throws an InputError unless `value` is a SystemTurn (or undefined, the default). */
+export function checkSystemTurn(value: unknown, path = 'options.systemTurn'): SystemTurn {
+  if (value === undefined) return 'system';
+  if (value === 'system' || value === 'fold') return value;
+  throw new InputError([{ path, message: `expected 'system' (a system turn) or 'fold' (into the first user turn), got ${JSON.stringify(value)}` }]);
+}
+
+/** The line before a speaker's message wherever others read it. */
+export function speakerPrefix(speaker: string): string {
+  return `[${speaker}] `;
+}
+
+/**
+ * Who the agent is, its role and team, and how others' messages are marked:
+ * the system turn of a conversational row ('turns'), or the opening line of
+ * a PRM row's text ('text').
+ */
+export function systemText(episode: Episode, agent: string, form: 'turns' | 'text' = 'turns'): string {
+  const role = episode.roles[episode.agents.indexOf(agent)];
+  const others = episode.agents.filter((other) => other !== agent);
+  const team = others.length > 0 ? ` You work with ${others.join(', ')}.` : '';
+  const marking = form === 'turns'
+    ? ` Messages from others come in user turns, each prefixed with its speaker in brackets, e.g. ${speakerPrefix(others[0] ?? 'user').trim()}.`
+    : ' Each message below is prefixed with its speaker in brackets, yours too.';
+  return `You are ${agent}.${role ? ` Your role: ${role.replace(/[.\s]+$/, '')}.` : ''}${team}${marking}`;
+}
+
+/** True for the agents of the episode (players); context speakers' messages are never the subject of a row. */
+export function isPlayer(episode: Episode, speaker: string): boolean {
+  return episode.agents.includes(speaker);
+}
+
+const PARAGRAPH = '\n\n';
+
+/**
+ * The conversation before message `index`, seen by `agent`, as a prompt: a
+ * system turn, then user/assistant turns alternating from a user turn and
+ * ending with a user turn (see the module comment).
+ */
+export function agentView(episode: Episode, index: number, agent: string, systemTurn: SystemTurn = 'system'): Turn[] {
+  const { messages } = episode;
+  // The agent's messages right before `index` are quoted in the last user turn.
+  let quotedFrom = index;
+  while (quotedFrom > 0 && messages[quotedFrom - 1].agent === agent) quotedFrom--;
+  const turns: Turn[] = [];
+  const speakers: Array<Set<string>> = [];
+  const add = (role: 'user' | 'assistant', speaker: string, text: string) => {
+    const last = turns.at(-1);
+    if (last && last.role === role) {
+      last.content += PARAGRAPH + text;
+      speakers[speakers.length - 1].add(speaker);
+    } else {
+      turns.push({ role, content: text });
+      speakers.push(new Set([speaker]));
+    }
+  };
+  if (episode.task !== undefined && episode.task !== '') add('user', '', episode.task);
+  for (let m = 0; m < index; m++) {
+    const message = messages[m];
+    if (message.agent === agent && m < quotedFrom) add('assistant', agent, message.content);
+    else add('user', message.agent, speakerPrefix(message.agent) + message.content);
+  }
+  if (turns.length === 0 || turns[0].role === 'assistant') {
+    turns.unshift({ role: 'user', content: '' });
+    speakers.unshift(new Set());
+  }
+  turns.forEach((turn, t) => {
+    const [only, ...more] = speakers[t];
+    if (turn.role === 'assistant') turn.name = agent;
+    else if (only && more.length === 0) turn.name = only;
+  });
+  return withSystemTurn(systemText(episode, agent), turns, systemTurn);
+}
+
+/** The system text as a turn of its own, or opening the first user turn. */
+function withSystemTurn(text: string, turns: Turn[], systemTurn: SystemTurn): Turn[] {
+  if (systemTurn === 'system') return [{ role: 'system', content: text }, ...turns];
+  const [first, ...rest] = turns;
+  const folded: Turn = { role: 'user', content: first.content ? text + PARAGRAPH + first.content : text };
+  if (first.name !== undefined) folded.name = first.name;
+  return [folded, ...rest];
+}
+
+/** A prompt with its system turn folded into the first user turn (a prompt without a system turn is returned as is). */
+export function foldSystemTurn(prompt: readonly Turn[]): Turn[] {
+  if (prompt[0]?.role !== 'system') return [...prompt];
+  return withSystemTurn(prompt[0].content, prompt.slice(1).map((turn) => ({ ...turn })), 'fold');
+}
+
+/** The agent's message as a completion: one assistant turn. */
+export function ownTurn(agent: string, content: string): Turn[] {
+  return [{ role: 'assistant', content, name: agent }];
+}
