@@ -4,6 +4,7 @@ import { attributeEpisode } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
 import { toDpo } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
+import { langGraphCheckpoint } from '../support/ecosystems.js';
 
 describe('LangChain / LangGraph adapter', () => {
   it('reads a LangGraph state: agent = name, else type; the ToolMessage joins its caller; message ids kept', () => {
@@ -29,5 +30,47 @@ describe('LangChain / LangGraph adapter', () => {
     expect(dict.messages.map((message) => [message.agent, message.content])).toEqual([['human', 'What is the capital of Australia?'], ['ai', 'Canberra.']]);
     const dumpd = parseEpisode(fromLangChain(readJson('test/fixtures/langchain-dumpd.json')));
     expect(dumpd.messages.map((message) => message.agent)).toEqual(['human', 'converter', 'checker']);
+  });
+});
+
+describe('LangGraph: a MemorySaver checkpoint after a run with @langchain/core fake chat models', () => {
+  const outcome = { score: 1, success: true };
+
+  it('reads channel_values.messages: tool message joins its caller, the tool call spelled once, ChatMessage.role speaks, thinking dropped', async () => {
+    const { checkpoint } = await langGraphCheckpoint(false);
+    expect(checkpoint.channel_values.messages.some((message: { kwargs: { id: string } }) => message.kwargs.id === 'draft-1')).toBe(false);
+    const episode = parseEpisode(fromLangChain({ ...checkpoint, outcome }, { id: 'capital' }));
+    expect(episode.agents).toEqual(['researcher', 'critic']);
+    expect(episode.context).toEqual(['system', 'human']);
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['system', 'Answer with one city.'],
+      ['human', 'Capital of Australia?'],
+      ['researcher', 'Let me search.\nsearch({"q":"capital of Australia"})\n[search result] Canberra is the capital of Australia (capital of Australia).'],
+      ['researcher', 'Canberra.'],
+      ['critic', 'Canberra is right; the Sydney draft was wrong.'],
+    ]);
+  });
+
+  it('reasoning blocks rendered once with includeReasoning; a CheckpointTuple and a StateSnapshot read the same', async () => {
+    const { checkpoint, tuple, snapshot } = await langGraphCheckpoint(false);
+    const thinking = fromLangChain({ ...checkpoint, outcome }, { id: 'capital', includeReasoning: true }) as { messages: Array<{ content: string }> };
+    expect(thinking.messages[2].content).toBe('[reasoning] Need to look it up.\nLet me search.\nsearch({"q":"capital of Australia"})\n[search result] Canberra is the capital of Australia (capital of Australia).');
+    const plain = fromLangChain({ ...checkpoint, outcome });
+    // A checkpoint is named by its own id, a tuple or snapshot by its thread.
+    expect(plain.id).toBe(checkpoint.id);
+    expect(fromLangChain({ ...tuple, outcome })).toEqual({ ...plain, id: 'capital' });
+    expect(fromLangChain({ ...snapshot, outcome })).toEqual({ ...plain, id: 'capital' });
+  });
+
+  it('applies a RemoveMessage kept in the list by a graph with its own reducer', async () => {
+    const { checkpoint } = await langGraphCheckpoint(true);
+    const kinds = checkpoint.channel_values.messages.map((message: { id: string[] }) => message.id[message.id.length - 1]);
+    expect(kinds).toContain('RemoveMessage');
+    const episode = parseEpisode(fromLangChain({ ...checkpoint, outcome }, { id: 'capital' }));
+    expect(episode.messages.some((message) => message.content === 'Sydney?')).toBe(false);
+    expect(episode.messages.map((message) => message.agent)).toEqual(['system', 'human', 'researcher', 'researcher', 'critic']);
+    const removeAll = { messages: [{ type: 'human', content: 'a' }, { type: 'remove', id: '__remove_all__' }, { type: 'ai', name: 'x', content: 'b' }], outcome };
+    expect((fromLangChain(removeAll, { id: 'r' }) as { messages: unknown[] }).messages).toEqual([{ agent: 'x', content: 'b' }]);
+    expect(() => fromLangChain({ messages: [{ type: 'remove', id: 'ghost' }], outcome })).toThrow(/messages\[0\]\.id: RemoveMessage for "ghost": no earlier message has that id/);
   });
 });

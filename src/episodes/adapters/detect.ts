@@ -67,7 +67,7 @@ export function detectFormat(record: unknown): RecordFormat | null {
   return null;
 }
 
-/** Fields each format needs, for saying what a record that fits none lacks. A "|" separates alternatives; "x[]." looks into the first entry of list x. */
+/** Fields each format needs, for saying what a record that fits none lacks. A "|" separates alternatives; "x[].y" is field y of the first entry of list x. */
 const NEEDS: Record<RecordFormat, string[]> = {
   episode: ['messages', 'messages[].agent', 'messages[].content', 'agents', 'outcome'],
   whowhen: ['history', 'history[].content', 'question', 'mistake_agent', 'mistake_step'],
@@ -86,24 +86,30 @@ function lookup(value: unknown, path: string): unknown {
   return current;
 }
 
-/** Whether `record` has the field `need` names (see {@link NEEDS}). */
-function has(record: unknown, need: string): boolean {
+/** Whether `record` has the field `need` names (see {@link NEEDS}), and the field's name as the record would spell it. */
+function has(record: unknown, need: string): { found: boolean; name: string } {
   const [container, field] = need.split('[].');
-  const found = container.split('|').map((path) => (path === '' ? record : lookup(record, path))).find((value) => value !== undefined);
-  if (field === undefined) return found !== undefined;
+  const paths = container.split('|');
+  const at = paths.findIndex((path) => lookup(record, path) !== undefined);
+  const found = at === -1 ? undefined : lookup(record, paths[at]);
+  if (field === undefined) return { found: found !== undefined, name: paths.join(' or ') };
+  const fields = field.split('|');
+  const list = at === -1 ? `${paths.join(' or ')}` : paths[at];
+  const name = `${list}[0].${fields.join(' or ')}`;
   const first = Array.isArray(found) ? found.find(isRecord) : undefined;
-  return first !== undefined && field.split('|').some((key) => first[key] !== undefined);
+  return { found: first !== undefined && fields.some((key) => first[key] !== undefined), name };
 }
 
-/** The formats a record resembles most, with the fields each lacks. */
+/** The formats a record resembles most (most needed fields present first), with the fields each lacks. */
 export function resemblance(record: unknown): Array<{ format: RecordFormat; missing: string[] }> {
   const target = Array.isArray(record) ? { messages: record, items: record, spans: record } : record;
   return RECORD_FORMATS.map((format) => {
-    const missing = NEEDS[format].filter((need) => !has(target, need));
-    return { format, missing, share: 1 - missing.length / NEEDS[format].length };
+    const checks = NEEDS[format].map((need) => has(target, need));
+    const missing = checks.filter((check) => !check.found).map((check) => check.name);
+    return { format, missing, present: checks.length - missing.length, share: 1 - missing.length / checks.length };
   })
-    .filter((item) => item.share > 0)
-    .sort((a, b) => b.share - a.share)
+    .filter((item) => item.present > 0)
+    .sort((a, b) => b.present - a.present || b.share - a.share)
     .map(({ format, missing }) => ({ format, missing }));
 }
 
@@ -112,7 +118,7 @@ export function formatOf(record: unknown): RecordFormat {
   const format = detectFormat(record);
   if (format) return format;
   const close = resemblance(record).slice(0, 2);
-  const hints = close.map(({ format: near, missing }) => `${FORMAT_LABELS[near]} (missing ${missing.map((need) => need.replace(/\[\]\./g, '[0].')).join(', ')})`);
+  const hints = close.map(({ format: near, missing }) => `${FORMAT_LABELS[near]} (missing ${missing.join(', ')})`);
   const shown = isRecord(record) ? `an object with ${Object.keys(record).slice(0, 8).map((key) => JSON.stringify(key)).join(', ') || 'no fields'}` : describe(record);
   throw new InputError([{ path: '', message: `not a known format (${shown}); ${hints.length > 0 ? `closest: ${hints.join('; ')}` : `expected one of ${RECORD_FORMATS.map((format) => FORMAT_LABELS[format]).join(', ')}`}. Name the format with --from to see every field at fault.` }]);
 }

@@ -102,5 +102,11 @@ export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): 
     if (Array.isArray(parts)) for (const part of parts) if (isRecord(part) && (part.type === 'tool_use' || part.type === 'tool_call')) transcript.call(index, String(part.name), optionalString(part.id));
     for (const call of calls) transcript.call(index, String(call.name), optionalString(call.id));
   }
-  return episodeRecord(transcript.turns, isRecord(record) ? record : {}, defaults);
+  return episodeRecord(transcript.turns, isRecord(record) ? { ...record, id: record.id ?? threadId(record) } : {}, defaults);
+}
+
+/** The thread a CheckpointTuple or StateSnapshot belongs to (config.configurable.thread_id), else the checkpoint's own id. */
+function threadId(record: Record<string, unknown>): unknown {
+  const configurable = isRecord(record.config) && isRecord(record.config.configurable) ? record.config.configurable : {};
+  return configurable.thread_id ?? (isRecord(record.checkpoint) ? record.checkpoint.id : undefined);
 }

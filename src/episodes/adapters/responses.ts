@@ -94,7 +94,7 @@ export function fromOpenAIResponses(record: unknown, options: ResponsesOptions =
       const output = textOf(raw.output, `${at}.output`, options);
       const target = kind === 'handoff_output_item' && isRecord(item.targetAgent) ? optionalString(item.targetAgent.name) : handoffTarget(output);
       const id = callIdOf(raw);
-      if (target && transcript.nameOf(id) !== undefined) {
+      if (target && transcript.isOpen(id)) {
         transcript.append(transcript.turns[agentTurn()], `[handoff to ${target}]`);
         current = target;
         return;

@@ -37,21 +37,24 @@ export class Transcript {
     this.unanswered.set(name, pending);
   }
 
-  /** The tool name of a call, when the call was seen. */
-  nameOf(id: string | undefined): string | undefined {
-    return id === undefined ? undefined : this.calls.get(id)?.name;
-  }
 
   /**
    * Attaches a tool result to the turn that made the call with this id; false
-   * (nothing attached) when no call has that id.
+   * (nothing attached) when no open call has that id. A call takes one result:
+   * traces repeat results (the tool span, then the next prompt's tool message).
    */
   result(id: string | undefined, output: string, name?: string): boolean {
     const call = id === undefined ? undefined : this.calls.get(id);
     if (!call) return false;
     this.append(this.turns[call.turn], resultText(name ?? call.name, output));
+    this.calls.delete(id!);
     this.answered(call.name, call.turn);
     return true;
+  }
+
+  /** Whether a call with this id was made and has no result yet. */
+  isOpen(id: string | undefined): boolean {
+    return id !== undefined && this.calls.has(id);
   }
 
   /** Attaches a result linked by tool name only, to the oldest call of that name not yet answered. */

@@ -1,0 +1,99 @@
+// --from auto: one record of each format (the foreign ones made by their own
+// libraries, run offline) is sniffed as its format and read as its adapter
+// reads it; a record that fits none, or fails in the adapter it was sniffed
+// for, names file, line, field and the format assumed.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, episodesFrom, formatOf, RECORD_FORMATS, type RecordFormat } from '../../src/episodes/adapters/index.js';
+import { cli, root } from '../support/cli.js';
+import { genAiTrace, langGraphCheckpoint, weatherRun } from '../support/ecosystems.js';
+import { readJson } from '../support/fixtures.js';
+
+const failed = { score: 0, success: false };
+
+/** One record of every format, with the evaluation beside it where the format has none. */
+async function recordsOfEveryFormat(): Promise<Record<RecordFormat, unknown>> {
+  const run = await weatherRun();
+  const { checkpoint } = await langGraphCheckpoint(false);
+  return {
+    episode: readJson('examples/episodes/03-book-flights.json'),
+    whowhen: readJson('examples/whowhen/Algorithm-Generated/93.json'),
+    openai: readJson('test/fixtures/openai-chat.json'),
+    responses: { id: 'agents-run', input: run.input, newItems: run.newItems, outcome: failed },
+    ag2: readJson('test/fixtures/ag2-groupchat.json'),
+    autogen: readJson('test/fixtures/autogen-taskresult.json'),
+    langchain: { ...checkpoint, outcome: failed },
+    otel: genAiTrace().otlp(),
+    text: { id: 'mast-1', trace: { trajectory: 'User: add 2 and 2\nSolver: 5\nChecker: 2 + 2 is 4, not 5.' }, outcome: failed },
+  };
+}
+
+describe('format detection', () => {
+  it('sniffs one record of every format as that format', async () => {
+    const records = await recordsOfEveryFormat();
+    for (const format of RECORD_FORMATS) expect([format, detectFormat(records[format])]).toEqual([format, format]);
+    // Bare lists: chat messages, LangChain messages, Responses items, spans; a JSON string is a text log.
+    expect(detectFormat([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }])).toBe('openai');
+    expect(detectFormat([{ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'HumanMessage'], kwargs: { content: 'hi' } }])).toBe('langchain');
+    expect(detectFormat([{ type: 'human', content: 'hi' }])).toBe('langchain');
+    expect(detectFormat([{ spanId: 'a', traceId: 'b', name: 'x' }])).toBe('otel');
+    expect(detectFormat('Alice: hi')).toBe('text');
+  });
+
+  it('episodesFrom(auto) reads each record as its own adapter does', async () => {
+    const records = await recordsOfEveryFormat();
+    for (const format of RECORD_FORMATS) {
+      expect(episodesFrom('auto', records[format], {}, { id: 'fallback' })).toEqual(episodesFrom(format, records[format], {}, { id: 'fallback' }));
+    }
+  });
+
+  it('a record that fits no format: what it resembles most and which fields it lacks', () => {
+    expect(() => formatOf({ history: [{ speaker: 'A', text: 'x' }], question: 'q' })).toThrow(
+      /not a known format \(an object with "history", "question"\); closest: Who&When log \(missing history\[0\]\.content, mistake_agent, mistake_step\)/,
+    );
+    expect(() => formatOf({ messages: [{ text: 'x' }], outcome: failed })).toThrow(/closest: episode v1 \(missing messages\[0\]\.agent, messages\[0\]\.content, agents\)/);
+    expect(() => formatOf(42)).toThrow(/not a known format \(42\); expected one of episode v1, OpenAI chat messages/);
+  });
+});
+
+describe('agent-credit attribute --from auto (the default)', () => {
+  it('reads a file holding a record of every format, each as its format', async () => {
+    const records = await recordsOfEveryFormat();
+    const dir = mkdtempSync(join(tmpdir(), 'auto-'));
+    const input = join(dir, 'mixed.jsonl');
+    writeFileSync(input, RECORD_FORMATS.map((format) => JSON.stringify(records[format])).join('\n') + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--workers', '0');
+    expect(code, stderr).toBe(0);
+    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; agents: Array<{ agent: string }> });
+    const expected = RECORD_FORMATS.flatMap((format, k) => episodesFrom(format, records[format], { file: input, line: k + 1 }, { id: `${input.slice(0, -'.jsonl'.length)}:${k + 1}` }));
+    expect(rows.map((row) => [row.id, row.agents.map((agent) => agent.agent)])).toEqual(expected.map((episode) => [episode.id, episode.agents]));
+    expect(stderr).toMatch(new RegExp(`attribute: ${RECORD_FORMATS.length} episodes`));
+  });
+
+  it('bad records name file, line, field and the format assumed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auto-bad-'));
+    const input = join(dir, 'bad.jsonl');
+    const log = readJson('examples/whowhen/Algorithm-Generated/93.json') as Record<string, unknown>;
+    writeFileSync(input, [
+      JSON.stringify({ ...log, mistake_step: '99' }),
+      JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'text', text: 'x' }], tool_calls: [{ id: 'c' }] }], outcome: failed }),
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 't', name: 'chat' }] }] }] }),
+      JSON.stringify({ foo: 1 }),
+    ].join('\n') + '\n');
+    const { stderr } = await cli('attribute', input, '--skip-invalid', '--workers', '0');
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 1, episode .* \(read as Who&When log\): mistake_step: expected a 0-based index into history \(0\.\.5\)/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 2, episode .* \(read as OpenAI chat messages\): messages\[1\]\.tool_calls\[0\]: expected a tool call \{ id, function: \{ name, arguments \} \}/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 3, episode .* \(read as OpenTelemetry \/ OpenInference spans\): resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 4, episode ".*bad:4": not a known format \(an object with "foo"\); expected one of episode v1/);
+    expect(stderr).toMatch(/attribute: 0 episodes/);
+  });
+
+  it('the bundled Who&When examples need no --from', async () => {
+    const { code, stdout, stderr } = await cli('attribute', join(root, 'examples/whowhen'), '--format', 'rewards');
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim().split('\n').length).toBeGreaterThan(0);
+    expect(readFileSync(join(root, 'examples/whowhen/Hand-Crafted/6.json'), 'utf8')).toContain('mistake_step');
+  });
+});

@@ -1,0 +1,119 @@
+// fromOtel on spans made by the OpenTelemetry JS SDK itself (in-memory
+// exporter), serialized to OTLP JSON by the OTLP transformer the OTLP/HTTP
+// JSON exporter uses; OpenInference spans built with the constants of
+// @arizeai/openinference-semantic-conventions.
+import type { Attributes } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { fromOtel } from '../../src/episodes/adapters/otel.js';
+import { attributeEpisode } from '../../src/episodes/attribute.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
+import { genAiTrace, openInferenceTrace } from '../support/ecosystems.js';
+
+describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON)', () => {
+  it('one message per agent turn in start order; tool spans in the calling turn; user and system input as context', () => {
+    const [record] = fromOtel(genAiTrace().otlp());
+    const episode = parseEpisode(record);
+    expect(episode.id).toBe('conv-lisbon');
+    expect(episode.task).toBe('Book 2 nights in Lisbon under 300 EUR.');
+    expect(episode.agents).toEqual(['planner', 'researcher', 'booker']);
+    expect(episode.context).toEqual(['system', 'user']);
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['system', 'You are the planner.'],
+      ['user', 'Book 2 nights in Lisbon under 300 EUR.'],
+      ['planner', 'Researcher: find a hotel. Booker: book it.'],
+      ['system', 'You research hotels.'],
+      ['researcher', 'search_hotels({"city":"Lisbon","max_eur":150})\n[search_hotels result] Casa Azul, 120 EUR/night\nCasa Azul: 120 EUR per night, 240 EUR in all.'],
+      ['system', 'You book hotels.'],
+      ['booker', 'book({"hotel":"Casa Azul","nights":2})\n[book result] error: card declined\nBooked Casa Azul for 2 nights.'],
+      ['planner', 'Your trip is booked.'],
+    ]);
+    // The failing tool span labels the booker's turn; its parent's ERROR is explained by it, not labelled again.
+    expect(episode.messages.map((message) => message.label ?? null)).toEqual([null, null, null, null, null, null, 'error', null]);
+    expect(episode.outcome).toEqual({ score: 0, success: false });
+  });
+
+  it('the located error becomes the first error of the signals', async () => {
+    const signals = await attributeEpisode(fromOtel(genAiTrace().otlp())[0]);
+    expect(signals.firstError).toMatchObject({ index: 6, agent: 'booker', strategy: 'label' });
+  });
+
+  it('reads the SDK spans as a plain list too (ReadableSpan JSON is not OTLP: ids and times in other fields)', () => {
+    const r = genAiTrace();
+    const plain = r.spans().map((span) => ({
+      traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId,
+      name: span.name, startTime: span.startTime, endTime: span.endTime, attributes: span.attributes, status: span.status,
+      events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+    }));
+    const [fromList] = fromOtel(plain);
+    expect(fromList).toEqual(fromOtel(r.otlp())[0]);
+  });
+
+  it('one episode per trace, or per conversation; TRAIL-style error annotations label the message their span is in', () => {
+    const first = genAiTrace('conv-a').otlp() as { resourceSpans: unknown[] };
+    const second = genAiTrace('conv-b', 100).otlp() as { resourceSpans: unknown[] };
+    const both = { resourceSpans: [...first.resourceSpans, ...second.resourceSpans] };
+    expect(fromOtel(both).map((record) => record.id)).toEqual(['conv-a', 'conv-b']);
+    const traces = fromOtel(both, { groupBy: 'trace' });
+    expect(traces).toHaveLength(2);
+    expect(traces[0].id).toMatch(/^[0-9a-f]{32}$/);
+    // Error annotations by span id (TRAIL's "location"): the researcher's model call is where the error was made.
+    const spans = (first.resourceSpans[0] as { scopeSpans: Array<{ spans: Array<{ spanId: string; name: string; startTimeUnixNano: string }> }> }).scopeSpans[0].spans;
+    const researcherCall = spans.filter((span) => span.name === 'chat gpt-4o').sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)))[1];
+    const errors = [{ category: 'Tool Selection Errors', location: researcherCall.spanId, evidence: 'searched for 150 EUR/night', impact: 'HIGH' }];
+    const [annotated] = fromOtel({ ...first, errors });
+    const episode = parseEpisode(annotated);
+    expect(episode.messages[4]).toMatchObject({ agent: 'researcher', label: 'error' });
+    expect(episode.annotations).toEqual({ errors });
+    expect(() => fromOtel(first, { errors: [{ location: 'ffffffffffffffff' }] })).toThrow(/errors: no span has id "ffffffffffffffff"/);
+    expect(() => fromOtel(first, { errors: [{ category: 'x' }] })).toThrow(/errors\[0\]\.location: expected the id of the span the error is in/);
+  });
+
+  it('names what is wrong with spans that cannot be read', () => {
+    expect(() => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', traceId: 'a' }] }] }] })).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
+    expect(() => fromOtel({ spans: 3 })).toThrow(/expected OpenTelemetry spans/);
+    const noEvaluation = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', name: 'chat', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.output.messages', value: { stringValue: '[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]' } }] }] }] }] };
+    expect(() => fromOtel(noEvaluation)).toThrow(/outcome: missing/);
+    expect(fromOtel(noEvaluation, { outcome: { score: 1, success: true } })[0]).toMatchObject({ agents: ['assistant'], messages: [{ agent: 'assistant', content: 'hi' }] });
+  });
+});
+
+describe('fromOtel: OpenInference spans (attribute names from @arizeai/openinference-semantic-conventions)', () => {
+  it('AGENT spans name the turns, the TOOL span joins its caller, an agent without model spans speaks through output.value, the EVALUATOR gives the outcome', () => {
+    const [record] = fromOtel(openInferenceTrace().otlp());
+    const episode = parseEpisode(record);
+    expect(episode.id).toBe('session-7');
+    expect(episode.agents).toEqual(['researcher', 'writer']);
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['user', 'Summarize the Q3 churn numbers.'],
+      ['system', 'You query the warehouse.'],
+      // The model's prompt adds a chart to the request: a new user turn, its image as a placeholder.
+      ['user', 'Summarize the Q3 churn numbers.\n[image: image/png, 300 B]'],
+      ['researcher', 'run_sql({"query":"select churn from q3"})\n[run_sql result] churn = 4.2%'],
+      ['writer', 'Q3 churn was 4.2%, down from 5.1%.'],
+    ]);
+    // The evaluator's own model call is not a turn; its score and label are the outcome.
+    expect(episode.outcome).toEqual({ score: 0.9, success: true });
+  });
+
+  it('nested attribute objects (Phoenix-style exports) read the same as flat keys', () => {
+    const r = openInferenceTrace();
+    const nested = (attributes: Attributes) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(attributes)) {
+        const path = key.split('.');
+        let node = out as Record<string, unknown>;
+        path.slice(0, -1).forEach((part) => (node = (node[part] ??= {}) as Record<string, unknown>));
+        node[path[path.length - 1]] = value;
+      }
+      return out;
+    };
+    const phoenix = r.spans().map((span) => ({
+      context: { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId },
+      parent_id: span.parentSpanContext?.spanId ?? null,
+      name: span.name,
+      start_time: new Date(span.startTime[0] * 1000 + span.startTime[1] / 1e6).toISOString(),
+      attributes: nested(span.attributes),
+    }));
+    expect(fromOtel(phoenix)[0].messages).toEqual(fromOtel(r.otlp())[0].messages);
+  });
+});

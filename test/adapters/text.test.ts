@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { fromText } from '../../src/episodes/adapters/text.js';
+import { parseEpisode } from '../../src/episodes/episode.js';
+
+const failed = { score: 0, success: false };
+
+const LOG = `Task #12 - what is 17 * 24?
+User: Please compute 17 * 24 and check it.
+Solver (assistant): 17 * 24 = 398.
+It is 17 * 20 + 17 * 4.
+Verifier: 17 * 20 = 340 and 17 * 4 = 68, so 408, not 398.
+
+Solver (assistant): Corrected: 408.`;
+
+describe('fromText: plain text transcripts with speaker lines', () => {
+  it('"Name:" and "Name (role):" lines start turns; following lines belong to them; user / system speakers are context', () => {
+    const episode = parseEpisode(fromText(LOG, { id: 'mult', outcome: failed }));
+    expect(episode.task).toBe('Task #12 - what is 17 * 24?');
+    expect(episode.agents).toEqual(['Solver', 'Verifier']);
+    expect(episode.context).toEqual(['User']);
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['User', 'Please compute 17 * 24 and check it.'],
+      ['Solver', '17 * 24 = 398.\nIt is 17 * 20 + 17 * 4.'],
+      ['Verifier', '17 * 20 = 340 and 17 * 4 = 68, so 408, not 398.'],
+      ['Solver', 'Corrected: 408.'],
+    ]);
+  });
+
+  it('a MAST record: the trajectory under trace, mast_annotation carried as annotations, the evaluation beside it', () => {
+    const record = {
+      mas_name: 'ChatDev', benchmark_name: 'ProgramDev', trace_id: 17,
+      trace: { trajectory: 'CEO: We build a snake game.\nProgrammer: Done, see main.py.\nReviewer: main.py does not run: pygame is missing.' },
+      mast_annotation: { '1.3': 0, '3.3': 1 },
+      id: 'chatdev-17', outcome: failed,
+    };
+    const episode = parseEpisode(fromText(record));
+    expect(episode.agents).toEqual(['CEO', 'Programmer', 'Reviewer']);
+    expect(episode.annotations).toEqual({ '1.3': 0, '3.3': 1 });
+  });
+
+  it('a speaker pattern of your own: named groups, or the first group', () => {
+    const log = '[Alice->Bob] hello\nmore\n[Bob->Alice] hi';
+    const named = fromText(log, { id: 'x', outcome: failed, speaker: /^\[(?<name>\w+)->\w+\]\s*/ }) as { messages: unknown[] };
+    expect(named.messages).toEqual([{ agent: 'Alice', content: 'hello\nmore' }, { agent: 'Bob', content: 'hi' }]);
+    const positional = fromText('>> planner | plan it\n>> coder | code it', { id: 'y', outcome: failed, speaker: /^>> (\w+) \| / }) as { messages: unknown[] };
+    expect(positional.messages).toEqual([{ agent: 'planner', content: 'plan it' }, { agent: 'coder', content: 'code it' }]);
+  });
+
+  it('says what is missing', () => {
+    expect(() => fromText({ foo: 1 })).toThrow(/trajectory: expected a text transcript/);
+    expect(() => fromText('no speakers here', { outcome: failed })).toThrow(/text: no speaker lines: expected turns starting with "Name:" or "Name \(role\):"/);
+    expect(() => fromText('User: hi', { id: 'u', outcome: failed })).toThrow(/agents: no players/);
+  });
+});
