@@ -121,6 +121,21 @@ describe('agent-credit attribute', () => {
     expect(range.stderr).toMatch(/range\.jsonl line 1, episode "ep-0" \(read as episode v1\): messages\[0\]\.score: expected .* in \[-1, 1\], got -3/);
   });
 
+  it('a repeated id becomes file:line/id in every output format, in each row that names its episode', async () => {
+    const examples = ['03-book-flights.json', '04-revenue-report.json'].map((name) => JSON.parse(readFileSync(join(root, 'examples/episodes', name), 'utf8')));
+    const input = jsonl('repeat.jsonl', [...examples, examples[1]]);
+    const renamed = `${input.slice(0, -'.jsonl'.length)}:3/${examples[1].id}`;
+    for (const format of ['signals', 'dpo', 'kto', 'prm', 'rewards']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--format', format, '--workers', '0');
+      expect(code, stderr).toBe(0);
+      const ids = lines(stdout).map((row) => (format === 'signals' ? row.id : row.episode));
+      const original = ids.filter((id) => id === examples[1].id).length;
+      expect([format, original > 0]).toEqual([format, true]);
+      expect([format, ids.filter((id) => id === renamed).length]).toEqual([format, original]);
+      expect(ids.every((id) => id === examples[0].id || id === examples[1].id || id === renamed)).toBe(true);
+    }
+  });
+
   it('reads a .json file holding an array of episodes', async () => {
     const path = join(dir, 'list.json');
     writeFileSync(path, JSON.stringify(good(3, 40)));
