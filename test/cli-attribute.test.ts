@@ -122,7 +122,7 @@ describe('agent-credit attribute', () => {
   });
 
   it('a repeated id becomes file:line/id in every output format, in each row that names its episode', async () => {
-    const examples = ['03-book-flights.json', '04-revenue-report.json'].map((name) => JSON.parse(readFileSync(join(root, 'examples/episodes', name), 'utf8')));
+    const examples = ['04-revenue-report.json', '03-book-flights.json'].map((name) => JSON.parse(readFileSync(join(root, 'examples/episodes', name), 'utf8')));
     const input = jsonl('repeat.jsonl', [...examples, examples[1]]);
     const renamed = `${input.slice(0, -'.jsonl'.length)}:3/${examples[1].id}`;
     for (const format of ['signals', 'dpo', 'kto', 'prm', 'rewards']) {
