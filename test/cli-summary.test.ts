@@ -133,8 +133,10 @@ describe('the line that ends an attribute run', () => {
     expect(code).toBe(1);
     const lines = stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^agent-credit: .*bad\.jsonl line 2, episode "broken".*: messages\[0\]\.agent: unknown agent "ghost"/);
-    expect(lines.at(-1)).toMatch(new RegExp(`^attribute: stopped at a bad record after 1 episode \\(1 success, 0 failure\\) -> 1 signals row in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+\\.\\d\\d s$`));
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(1);
+    // The rows before the bad record are in <out>.partial; -o itself is left as it was.
+    const escaped = out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(lines.at(-1)).toMatch(new RegExp(`^attribute: stopped at a bad record after 1 episode \\(1 success, 0 failure\\) -> 1 signals row in ${escaped}\\.partial, \\d+\\.\\d\\d s; ${escaped} was left as it was$`));
+    expect(readFileSync(`${out}.partial`, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
   it('reports a rate only for a run long enough to measure one, with singular and plural counts', () => {
