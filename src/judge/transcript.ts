@@ -31,11 +31,15 @@ export interface JudgedEpisode {
   agents: readonly string[];
   /** Speakers whose messages are part of the transcript but who are not players. */
   context?: readonly string[];
-  messages: ReadonlyArray<{ id: string; agent: string; content: string }>;
+  /** Each message's `id` defaults to its index. */
+  messages: ReadonlyArray<{ id?: string; agent: string; content: string }>;
 }
 
-/** The episode, checked for the fields a judge reads; an InputError names the first one at fault. */
-export function judgedEpisode(episode: unknown): JudgedEpisode {
+/** A JudgedEpisode whose messages all have their ids. */
+export type CheckedEpisode = Omit<JudgedEpisode, 'messages'> & { messages: ReadonlyArray<{ id: string; agent: string; content: string }> };
+
+/** The episode, checked for the fields a judge reads, message ids filled in; an InputError names the first field at fault. */
+export function judgedEpisode(episode: unknown): CheckedEpisode {
   const fail = (path: string, message: string): never => {
     throw new InputError([{ path, message }], isRecord(episode) && typeof episode.id === 'string' ? `episode ${JSON.stringify(episode.id)}` : undefined);
   };
@@ -51,9 +55,12 @@ export function judgedEpisode(episode: unknown): JudgedEpisode {
     if (!isRecord(message)) return fail(`messages[${i}]`, `expected a message { id, agent, content }, got ${describe(message)}`);
     if (typeof message.agent !== 'string') fail(`messages[${i}].agent`, `expected the speaker as a string, got ${describe(message.agent)}`);
     if (typeof message.content !== 'string') fail(`messages[${i}].content`, `expected the content as a string, got ${describe(message.content)}`);
-    if (typeof message.id !== 'string') fail(`messages[${i}].id`, `expected the message id as a string, got ${describe(message.id)}`);
+    if (message.id !== undefined && typeof message.id !== 'string') fail(`messages[${i}].id`, `expected the message id as a string, got ${describe(message.id)}`);
   });
-  return episode as unknown as JudgedEpisode;
+  const given = episode as unknown as JudgedEpisode;
+  // Ids default to the message's index, as in episode records.
+  if (given.messages.every((message) => message.id !== undefined)) return given as CheckedEpisode;
+  return { ...given, messages: given.messages.map((message, i) => ({ ...message, id: message.id ?? String(i) })) };
 }
 
 /** The view of the episode's first `shown` messages (all by default). */

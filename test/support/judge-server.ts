@@ -20,16 +20,18 @@
 //   when it contains `CORRECTION:` (it cancels every earlier error);
 //   *harmful* when it contains `HARMFUL:`. An error is *uncorrected* when no
 //   later message of the transcript shown is corrective.
-// - value = 0 for an empty transcript or one with an uncorrected error;
-//   else 1 when F is empty, else the share of F that some message contains.
+// - The *share* of a list of messages: of F, the part that some message
+//   contains; without facts, 1 once an agent (`"as": "agent"`) has spoken,
+//   else 0 (so a transcript of context alone is worth nothing).
+// - value = 0 for a transcript with an uncorrected error, else its share.
 // - prefix value after message k = 0 when messages 1..k hold an uncorrected
-//   error; else 1 when F is empty, else 0.5 + 0.5 * (share of F in 1..k).
+//   error, else 0.5 + 0.5 * (share of messages 1..k).
 // - recoverable = the transcript shown (the prefix) has no uncorrected error.
 // - label of each message, first rule that applies: error (score -1), then
 //   corrective (0.5), harmful (-0.5), helpful (1: the first message to
 //   contain some fact), redundant (0: contains facts, all stated before),
 //   neutral (0).
-// Context messages (`"as": "context"`) count like any other message.
+// Context messages (`"as": "context"`) state facts and errors like any other.
 //
 // ## Faults
 // `inject(fault, { times, every, when })` makes the next matching requests
@@ -177,7 +179,8 @@ export function rulesFor(task: string | undefined, knowledge?: (task: string) =>
   return { facts: [...new Set(facts)], errors };
 }
 
-type Texts = ReadonlyArray<{ text: string }>;
+/** Messages as the rules read them; without `as`, a message counts as an agent's. */
+type Texts = ReadonlyArray<{ text: string; as?: string }>;
 type Rules = { facts: string[]; errors: string[] };
 
 const isError = (text: string, rules: Rules) => rules.errors.some((phrase) => contains(text, phrase));
@@ -193,16 +196,15 @@ export function hasUncorrectedError(messages: Texts, rules: Rules): boolean {
   return open;
 }
 
-function factShare(messages: Texts, rules: Rules): number {
-  if (rules.facts.length === 0) return 1;
+function share(messages: Texts, rules: Rules): number {
+  if (rules.facts.length === 0) return messages.some((message) => message.as !== 'context') ? 1 : 0;
   const stated = rules.facts.filter((fact) => messages.some(({ text }) => contains(text, fact)));
   return stated.length / rules.facts.length;
 }
 
 /** The value rule. */
 export function valueOf(messages: Texts, rules: Rules): number {
-  if (messages.length === 0 || hasUncorrectedError(messages, rules)) return 0;
-  return factShare(messages, rules);
+  return hasUncorrectedError(messages, rules) ? 0 : share(messages, rules);
 }
 
 /** The prefix value rule, after each message. */
@@ -210,7 +212,7 @@ export function prefixValuesOf(messages: Texts, rules: Rules): number[] {
   return messages.map((_, k) => {
     const prefix = messages.slice(0, k + 1);
     if (hasUncorrectedError(prefix, rules)) return 0;
-    return rules.facts.length === 0 ? 1 : 0.5 + 0.5 * factShare(prefix, rules);
+    return 0.5 + 0.5 * share(prefix, rules);
   });
 }
 
