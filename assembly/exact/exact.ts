@@ -1,45 +1,50 @@
-// Exact indices from a full value table v[mask], in one streaming pass.
+// Exact Shapley and Banzhaf values from a full value table v[mask], in one
+// streaming pass.
 //
-// The pass computes P[i] = sum over S containing i of c(|S|) * v(S) for any
-// size-dependent weights c. The table is read as blocks of 2^LOW_BITS
-// coalitions that share their high bits: inside a block the weight of each
-// entry depends only on popcount(high) + popcount(low), so one precomputed
-// weight vector per popcount(high) turns the block into a SIMD multiply.
-// Products are summed two ways: per low pattern (an accumulator that stays in
-// L1) and per block (a scalar credited to the block's high players). Each
-// player's sum is then read off those two small arrays, so the cost per table
-// entry is a load, a multiply and two adds, independent of n.
+// The pass computes P[i] = sum over S containing i of c(|S|) * r(S) for
+// size-dependent weights c, where r = v - ref is the table less an additive
+// reference game (see blocks.ts: it keeps small credits beside large ones
+// accurate); an index of v is then a_i plus that of r. The table is read as
+// blocks of 256 coalitions that share their high bits: inside a block the
+// weight of an entry depends only on popcount(high) + popcount(low), so one
+// precomputed weight vector per popcount(high) turns the block into SIMD
+// multiplies. Each block's products are summed per row and per column
+// (scanBlock), which give the low players' shares, and the block's total is
+// credited to its high players. The cost per entry is a load, a subtract of
+// the reference, a multiply and two adds, independent of n.
 
-import { accumulateBlocks, lowBitsOf, prepareWeightVectors } from './membership';
+import { at, increments, LOW_BITS, LOW_SIZE, lowShare, prepareReference, referenceOf, scanBlock } from './blocks';
+import { prepareWeightVectors } from './membership';
 import { shapleyMembershipWeights } from './weights';
 
 const MAX_PLAYERS: i32 = 32;
-const LOW_SIZE: i32 = 256;
 
 const coefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
 const weightVectors = memory.data((MAX_PLAYERS + 1) * LOW_SIZE * 8, 16);
-const lowAccumulator = memory.data(LOW_SIZE * 8, 16);
+/** A table of fewer than 8 players padded to 8, and its values. */
+const padded = memory.data(LOW_SIZE * 8, 16);
+const paddedOut = memory.data(LOW_BITS * 8, 16);
 /** What `weightVectors` holds (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
 let vectorsKey: i32 = -1;
 
 /**
- * out[i] = sum over S with i in S of coef[|S|] * v(S), for i < n.
- * Returns the sum over all S of coef[|S|] * v(S).
+ * out[i] = sum over S containing i of coef[|S|] * r(S) (n >= 8), with
+ * r = v - ref as prepared by prepareReference. Returns the sum over all S.
  */
-export function weightedMembershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
-  const lowBits = lowBitsOf(n);
-  const lowSize = 1 << lowBits;
+function membershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
   prepareWeightVectors(n, coef, weightVectors);
   vectorsKey = -1;
-  memory.fill(lowAccumulator, 0, <usize>lowSize * 8);
-  memory.fill(out, 0, <usize>n * 8);
-  const total = accumulateBlocks(table, n, 0, <u64>1 << <u64>(n - lowBits), out, lowAccumulator, weightVectors);
-  for (let lo = 0; lo < lowSize; lo++) {
-    const sum = load<f64>(lowAccumulator + (<usize>lo << 3));
-    let bits = lo;
+  memory.fill(out, 0, <usize>n << 3);
+  const blocks: u64 = <u64>1 << <u64>(n - LOW_BITS);
+  let total: f64 = 0;
+  for (let hi: u64 = 0; hi < blocks; hi++) {
+    const vector = weightVectors + <usize>(<i32>popcnt(hi) * LOW_SIZE) * 8;
+    const sum = scanBlock(table + (<usize>(hi << <u64>LOW_BITS) << 3), vector, referenceOf(hi, LOW_BITS));
+    total += sum;
+    for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i), load<f64>(at(out, i)) + lowShare(i));
+    let bits = hi;
     while (bits != 0) {
-      const i = ctz(bits);
-      const slot = out + (<usize>i << 3);
+      const slot = at(out, LOW_BITS + <i32>ctz(bits));
       store<f64>(slot, load<f64>(slot) + sum);
       bits &= bits - 1;
     }
@@ -55,38 +60,56 @@ export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
 }
 
 /**
- * Exact Shapley values of the n-player game tabulated at `table` into
- * out[0..n). Returns the pass's weighted total: every weight is positive, so
- * it is finite exactly when every entry is (and no sum overflows), which
- * lets the host check the table's finiteness without a pass of its own.
+ * Exact Shapley (or Banzhaf) values of the n-player game tabulated at
+ * `table` into out[0..n). Returns the pass's weighted total: every weight is
+ * positive, so it is finite exactly when every entry is (and no sum
+ * overflows), which lets the host check the table's finiteness without a
+ * pass of its own.
  */
-export function shapleyExact(table: usize, n: i32, out: usize): f64 {
+function exactIndex(table: usize, n: i32, banzhaf: bool, out: usize): f64 {
   if (n == 0) return 0;
-  shapleyMembershipWeights(n, coefficients);
-  const total = weightedMembershipSums(table, n, coefficients, out);
-  // phi_i = P_i - K, where K (the weight of coalitions without i) is the same
-  // for every player and follows from efficiency: sum phi = v(N) - v(empty).
-  let sumP: f64 = 0;
-  for (let i = 0; i < n; i++) sumP += load<f64>(out + (<usize>i << 3));
-  const full = load<f64>(table + (((<usize>1 << <usize>n) - 1) << 3));
-  const empty = load<f64>(table);
-  const shared = (sumP - full + empty) / <f64>n;
-  for (let i = 0; i < n; i++) {
-    const slot = out + (<usize>i << 3);
-    store<f64>(slot, load<f64>(slot) - shared);
+  if (n < LOW_BITS) {
+    // Players n..7 join as null players (v(S + k) = v(S)), which change no
+    // other player's Shapley or Banzhaf value: one block of 8 players.
+    const players = (1 << n) - 1;
+    for (let lo = 0; lo < LOW_SIZE; lo++) store<f64>(at(padded, lo), load<f64>(at(table, lo & players)));
+    const total = exactIndex(padded, LOW_BITS, banzhaf, paddedOut);
+    memory.copy(out, paddedOut, <usize>n << 3);
+    return total;
   }
+  const base = prepareReference(table, n);
+  if (banzhaf) {
+    for (let k = 0; k <= n; k++) store<f64>(at(coefficients, k), 1.0);
+  } else {
+    shapleyMembershipWeights(n, coefficients);
+  }
+  const total = membershipSums(table, n, coefficients, out);
+  // Banzhaf: beta_i(r) = (2 P_i - sum_S r) / 2^(n-1). Shapley: phi_i(r) =
+  // P_i - K, where K (the weight of coalitions without i) is the same for
+  // every player and follows from efficiency: sum phi = r(N) - r(empty).
+  let factor: f64 = 1;
+  let shared: f64;
+  if (banzhaf) {
+    factor = 2.0 / <f64>(<u64>1 << <u64>(n - 1));
+    shared = total * (factor / 2);
+  } else {
+    let sumP: f64 = 0;
+    for (let i = 0; i < n; i++) sumP += load<f64>(at(out, i));
+    const last: u64 = (<u64>1 << <u64>n) - 1;
+    const full = load<f64>(table + (<usize>last << 3)) - (base + referenceOf(last, 0));
+    const empty = load<f64>(table) - base;
+    shared = (sumP - full + empty) / <f64>n;
+  }
+  for (let i = 0; i < n; i++) store<f64>(at(out, i), load<f64>(at(increments, i)) + (factor * load<f64>(at(out, i)) - shared));
   return total;
 }
 
-/** Exact Banzhaf values: beta_i = (2 * sum_{S with i} v - sum_S v) / 2^(n-1). Returns sum_S v (see shapleyExact). */
+/** Exact Shapley values of the n-player game at `table` into out[0..n); returns the pass's total (see exactIndex). */
+export function shapleyExact(table: usize, n: i32, out: usize): f64 {
+  return exactIndex(table, n, false, out);
+}
+
+/** Exact Banzhaf values of the n-player game at `table` into out[0..n); returns the pass's total (see exactIndex). */
 export function banzhafExact(table: usize, n: i32, out: usize): f64 {
-  if (n == 0) return 0;
-  for (let k = 0; k <= n; k++) store<f64>(coefficients + (<usize>k << 3), 1.0);
-  const total = weightedMembershipSums(table, n, coefficients, out);
-  const scale = 1.0 / <f64>(<u64>1 << <u64>(n - 1));
-  for (let i = 0; i < n; i++) {
-    const slot = out + (<usize>i << 3);
-    store<f64>(slot, (2 * load<f64>(slot) - total) * scale);
-  }
-  return total;
+  return exactIndex(table, n, true, out);
 }
