@@ -63,6 +63,25 @@ function prepare(n: i32): void {
 }
 
 /**
+ * For the players in `bits` (counted from player `first`): adds `pair` to
+ * Q of each pair of them (upper triangle of `out`) and `player` to R of each.
+ */
+function creditPairs(out: usize, n: i32, bits: u64, first: i32, pair: f64, player: f64): void {
+  while (bits != 0) {
+    const i = first + <i32>ctz(bits);
+    const r = at(single, i);
+    store<f64>(r, load<f64>(r) + player);
+    let others = bits & (bits - 1);
+    while (others != 0) {
+      const slot = at(out, i * n + first + <i32>ctz(others));
+      store<f64>(slot, load<f64>(slot) + pair);
+      others &= others - 1;
+    }
+    bits &= bits - 1;
+  }
+}
+
+/**
  * Adds one block (256 entries at `block`, high bits `hi`, n > 8) to the low
  * sums, and credits the pairs and players of its high bits in `out` (Q, upper
  * triangle) and `single` (R). Returns the block's e-weighted sum.
@@ -83,20 +102,13 @@ function addBlock(block: usize, hi: u64, out: usize, n: i32): f64 {
     gAcc = f64x2.add(gAcc, f64x2.mul(r, v128.load(gVector + offset)));
   }
   const gBlock = f64x2.extract_lane(gAcc, 0) + f64x2.extract_lane(gAcc, 1);
+  creditPairs(out, n, hi, LOW_BITS, eBlock, gBlock);
   let bits = hi;
   while (bits != 0) {
     const j = LOW_BITS + <i32>ctz(bits);
     for (let i = 0; i < LOW_BITS; i++) {
       const slot = at(out, i * n + j);
       store<f64>(slot, load<f64>(slot) + load<f64>(at(lowPlayers, i)));
-    }
-    const r = at(single, j);
-    store<f64>(r, load<f64>(r) + gBlock);
-    let others = bits & (bits - 1);
-    while (others != 0) {
-      const slot = at(out, j * n + LOW_BITS + <i32>ctz(others));
-      store<f64>(slot, load<f64>(slot) + eBlock);
-      others &= others - 1;
     }
     bits &= bits - 1;
   }
@@ -141,19 +153,7 @@ export function interactionsExact(table: usize, n: i32, out: usize): f64 {
       shared += pairWeight(n, h + size) * sum;
     }
     total += e;
-    let bits = lo;
-    while (bits != 0) {
-      const i = <i32>ctz(bits);
-      const r = at(single, i);
-      store<f64>(r, load<f64>(r) + g);
-      let others = bits & (bits - 1);
-      while (others != 0) {
-        const slot = at(out, i * n + <i32>ctz(others));
-        store<f64>(slot, load<f64>(slot) + e);
-        others &= others - 1;
-      }
-      bits &= bits - 1;
-    }
+    creditPairs(out, n, lo, 0, e, g);
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
