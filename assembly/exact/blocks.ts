@@ -36,8 +36,10 @@ export function at(base: usize, index: i32): usize {
 
 /**
  * Prepares the reference of the n-player table (n >= LOW_BITS) and returns
- * its v(empty) term; a table whose reference would not be finite gets none
- * (every term zero), and its pass then finds what is not finite.
+ * its v(empty) term. When a first or last marginal contribution is not
+ * finite (a NaN or infinity in those entries, or values so far apart that
+ * their difference overflows) the reference has no terms and the returned
+ * value is that non-finite number, for the caller to report.
  */
 export function prepareReference(table: usize, n: i32): f64 {
   const full: usize = (<usize>1 << <usize>n) - 1;
@@ -50,7 +52,7 @@ export function prepareReference(table: usize, n: i32): f64 {
     store<f64>(at(increments, i), a);
     scale += Math.abs(a);
   }
-  let base: f64 = 0;
+  let base: f64 = isFinite(scale) ? 0 : scale;
   if (isFinite(scale) && scale > 0) {
     // Integer multiples of the grid below 2^53 grids are exact, and no partial
     // sum of the reference exceeds scale < 2^(e+1): grid = 2^(e-51), e the

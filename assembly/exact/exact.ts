@@ -78,6 +78,11 @@ function exactIndex(table: usize, n: i32, banzhaf: bool, out: usize): f64 {
     return total;
   }
   const base = prepareReference(table, n);
+  if (!isFinite(base)) {
+    // Marginal contributions that overflow (or a NaN): values and total not finite, for the host to report.
+    for (let i = 0; i < n; i++) store<f64>(at(out, i), base);
+    return base;
+  }
   if (banzhaf) {
     for (let k = 0; k <= n; k++) store<f64>(at(coefficients, k), 1.0);
   } else {
