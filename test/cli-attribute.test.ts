@@ -134,6 +134,10 @@ describe('agent-credit attribute', () => {
       expect([format, ids.filter((id) => id === renamed).length]).toEqual([format, original]);
       expect(ids.every((id) => id === examples[0].id || id === examples[1].id || id === renamed)).toBe(true);
     }
+    const report = join(dir, 'repeat.html');
+    expect((await cli('attribute', input, '--report', report, '--workers', '0')).code).toBe(0);
+    // The report's episode and its signals carry the new id too.
+    expect(readFileSync(report, 'utf8').split(`"id":${JSON.stringify(renamed)}`)).toHaveLength(3);
   });
 
   it('reads a .json file holding an array of episodes', async () => {

@@ -196,6 +196,14 @@ async function writeByAgent(split: SplitOutput, rows: Uint8Array, agents: string
   }
 }
 
+/** A report entry (htmlReportEntry's JSON text) of an episode whose repeated id was renamed. */
+function renamedReportEntry(entry: string, id: string): string {
+  const parsed = JSON.parse(entry) as { episode: { id: string }; signals: { id: string } };
+  parsed.episode.id = id;
+  parsed.signals.id = id;
+  return JSON.stringify(parsed);
+}
+
 export async function attributeCommand(args: string[]): Promise<void> {
   const { values: flags, positionals } = parseArgs({
     args,
@@ -289,7 +297,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         for (const agent of batch.agents[k]) agentsSeen.add(agent);
         if (split) await writeByAgent(split, rows, batch.rowAgents.slice(firstRow, firstRow + batch.rows[k]));
         else if (rows.length > 0) kept.push(rows);
-        if (report) report.entries.push(batch.reports[k]!);
+        if (report) report.entries.push(id === batch.ids[k] ? batch.reports[k]! : renamedReportEntry(batch.reports[k]!, id!));
         continue;
       }
       if (!skipInvalid) {

@@ -81,12 +81,22 @@ describe('agent-credit attribute --from auto (the default)', () => {
       JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'text', text: 'x' }], tool_calls: [{ id: 'c' }] }], outcome: failed }),
       JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 't', name: 'chat' }] }] }] }),
       JSON.stringify({ foo: 1 }),
+      JSON.stringify({ newItems: [{ type: 'message_output_item', rawItem: { type: 'message', role: 'assistant', content: 'ok' }, agent: { name: 'a' } }, { type: 'tool_call_item', rawItem: { type: 'telepathy' } }], outcome: failed }),
+      JSON.stringify({ messages: [{ source: 'planner', type: 'TextMessage' }, { type: 'TextMessage', content: 'x' }, { source: 'coder', content: 'y' }], outcome: failed }),
+      JSON.stringify({ channel_values: { messages: [{ type: 'human', content: 'a' }, { type: 'remove', id: 'nope' }] }, outcome: failed }),
+      JSON.stringify({ trajectory: 'no speaker lines at all', outcome: failed }),
+      JSON.stringify({ chat_history: [{ name: 'Admin', role: 'user', content: 'go' }, { name: 'Coder', role: 'user', content: 'x', tool_calls: [{ id: 'c', function: {} }] }], outcome: failed }),
     ].join('\n') + '\n');
     const { stderr } = await cli('attribute', input, '--skip-invalid', '--workers', '0');
     expect(stderr).toMatch(/skipped .*bad\.jsonl line 1, episode .* \(read as Who&When log\): mistake_step: expected a 0-based index into history \(0\.\.5\)/);
     expect(stderr).toMatch(/skipped .*bad\.jsonl line 2, episode .* \(read as OpenAI chat messages\): messages\[1\]\.tool_calls\[0\]: expected a tool call \{ id, function: \{ name, arguments \} \}/);
     expect(stderr).toMatch(/skipped .*bad\.jsonl line 3, episode .* \(read as OpenTelemetry \/ OpenInference spans\): resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
     expect(stderr).toMatch(/skipped .*bad\.jsonl line 4, episode ".*bad:4": not a known format \(an object with "foo"\); expected one of episode v1/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 5, .* \(read as OpenAI Responses \/ Agents SDK items\): newItems\[1\]\.type: unknown Responses item type "telepathy"/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 6, .* \(read as AutoGen AgentChat TaskResult\): messages\[1\]\.source: expected a non-empty string/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 7, .* \(read as LangChain \/ LangGraph messages\): channel_values\.messages\[1\]\.id: RemoveMessage for "nope"/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 8, .* \(read as plain text transcript\): trajectory: no speaker lines/);
+    expect(stderr).toMatch(/skipped .*bad\.jsonl line 9, .* \(read as AG2 GroupChat\): chat_history\[1\]\.tool_calls\[0\]: expected a tool call/);
     expect(stderr).toMatch(/attribute: 0 episodes/);
   });
 
