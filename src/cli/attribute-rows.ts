@@ -3,7 +3,7 @@
 // CLI's worker threads, or in the main thread when there are none. The result
 // keeps per-record boundaries so the caller can stop exactly at a bad record.
 import { extname } from 'node:path';
-import { detectFormat, episodesFrom, type InputFormat } from '../episodes/adapters/index.js';
+import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
@@ -45,6 +45,8 @@ export interface RowsJob {
   report: boolean;
   /** The chunk's file as rows name it in their `source` column. */
   source: string;
+  /** --agents: the players; every other speaker is context. */
+  agents?: string[];
 }
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
@@ -58,6 +60,10 @@ export interface RowsBatch {
   success: boolean[];
   /** Whether the episode's first error disagrees with its annotated mistake agent or step. */
   disagrees: boolean[];
+  /** Why an attributed record lacks some signal (e.g. no first error, so no rewards), else null. */
+  warnings: Array<string | null>;
+  /** The index of a record whose error stops the run even with --skip-invalid (a judge that failed for good), else null. */
+  fatal: number | null;
   rows: number[];
   /** End offset in `bytes` of each record's rows. */
   ends: number[];
@@ -110,7 +116,7 @@ function idFrom(episode: Episode, source: RecordSource, idSource: IdSource, k: n
   episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : `${fileId}/${episode.id}`;
 }
 
-function parse(record: RecordText, from: InputFormat, idSource: IdSource): Parsed[] {
+function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents: string[] | undefined): Parsed[] {
   let value: unknown;
   try {
     value = JSON.parse(record.text);
@@ -125,7 +131,8 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource): Parse
     : [[value, record.source]];
   return items.flatMap(([item, source]): Parsed[] => {
     try {
-      const episodes = episodesFrom(from, item, source, { id: defaultId(source) });
+      const defaults: AdapterDefaults = agents ? { id: defaultId(source), agents } : { id: defaultId(source) };
+      const episodes = episodesFrom(from, item, source, defaults);
       episodes.forEach((episode, k) => idFrom(episode, source, idSource, k, episodes.length));
       return episodes.map((episode) => ({ source, episode }));
     } catch (error) {
@@ -154,11 +161,20 @@ export function renameRows(bytes: Uint8Array, from: string, to: string): Uint8Ar
   return new TextEncoder().encode(renamed.join(''));
 }
 
-export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
-  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom));
+/** Signals (or the error) of each valid episode of a chunk, in order. */
+export type Attributor = (episodes: Episode[], sources: RecordSource[]) => Promise<Array<Signals | EpisodeError>>;
+
+/** An episode's error that must stop the run, --skip-invalid or not: the judge or evaluator failed for good. */
+export class FatalEpisodeError extends EpisodeError {
+  readonly fatal = true;
+}
+
+/** Parses, adapts, validates, attributes (all coalition tables in one Wasm call, unless `attribute` says otherwise) and formats one chunk. */
+export async function attributeRows(job: RowsJob, attribute: Attributor = (episodes, sources) => attributeBatch(episodes, {}, sources)): Promise<RowsBatch> {
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents));
   const valid = parsed.filter((item) => item.episode);
-  const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
-  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
+  const results = await attribute(valid.map((item) => item.episode!), valid.map((item) => item.source));
+  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
   const { plan } = job;
   const lines: string[] = [];
   let length = 0;
@@ -168,7 +184,9 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
     batch.sources.push(item.source);
     batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
     if (result instanceof EpisodeError) {
+      if (result instanceof FatalEpisodeError) batch.fatal ??= batch.errors.length;
       batch.errors.push(result.message);
+      batch.warnings.push(null);
       batch.success.push(false);
       batch.disagrees.push(false);
       batch.rows.push(0);
@@ -185,6 +203,7 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
       }
       batch.agents.push(item.episode!.agents);
       batch.errors.push(null);
+      batch.warnings.push(result.warnings ? result.warnings.join('; ') : null);
       batch.success.push(result.success);
       batch.disagrees.push(result.annotationAgreement?.agent === false || result.annotationAgreement?.step === false);
       batch.rows.push(rows.length);

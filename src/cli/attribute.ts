@@ -11,10 +11,11 @@ import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
   AGENT_FORMATS, attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
-  type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
+  type Attributor, type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
+import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
@@ -27,7 +28,8 @@ export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
   '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
   '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]\n' +
-  '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K]';
+  '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K]\n' +
+  JUDGED_USAGE;
 
 const ATTRIBUTE_HELP = `Usage:
 ${ATTRIBUTE_USAGE}
@@ -58,6 +60,7 @@ Episodes in, one JSON line per output row out.
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
+${JUDGED_HELP}
   -h, --help       print this help`;
 
 /** --prm-max-steps: a whole number of steps, at least 1. */
@@ -125,14 +128,15 @@ function progressBar(totalBytes: number) {
   const tty = process.stderr.isTTY === true;
   let drawn = 0;
   return {
-    update(bytes: number, episodes: number) {
+    update(bytes: number, episodes: number, calls?: number) {
       const now = Date.now();
       if (!tty || now - drawn < 100) return;
       drawn = now;
       const fraction = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 1;
       const width = 30;
       const filled = Math.round(fraction * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${episodes} episodes`);
+      const judged = calls === undefined ? '' : `, ${calls} judge calls`;
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${episodes} episodes${judged}\x1b[K`);
     },
     clear() {
       if (tty && drawn > 0) process.stderr.write('\r\x1b[K');
@@ -140,9 +144,19 @@ function progressBar(totalBytes: number) {
   };
 }
 
-/** Runs jobs on worker threads (or in this thread when there are none), one job per idle worker. */
-function rowsRunner(workers: number) {
-  if (workers === 0) return { run: attributeRows, close: async () => {} };
+/** Runs jobs on worker threads (or in this thread when there are none, or with `attribute`), one job per idle worker. */
+function rowsRunner(workers: number, attribute?: Attributor) {
+  if (attribute) {
+    // One chunk after another, so that episodes are judged one at a time (each episode's usage is its own).
+    let previous: Promise<unknown> = Promise.resolve();
+    const run = (job: RowsJob) => {
+      const batch = previous.then(() => attributeRows(job, attribute));
+      previous = batch.catch(() => undefined);
+      return batch;
+    };
+    return { run, close: async () => {} };
+  }
+  if (workers === 0) return { run: (job: RowsJob) => attributeRows(job), close: async () => {} };
   const idle: Worker[] = [];
   const waiting: Array<(worker: Worker) => void> = [];
   const all: Worker[] = [];
@@ -221,6 +235,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       'system-turn': { type: 'string' },
       'prm-until-first-error': { type: 'boolean', default: false },
       'prm-max-steps': { type: 'string' },
+      ...JUDGED_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -234,7 +249,13 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
-  const workers = workerCount(flags.workers);
+  // The bar counts episodes as they are judged (rows are written a chunk at a time) and the judge's calls.
+  const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls));
+  if (judged && flags.workers !== undefined) {
+    throw new InputError('--workers: a judged run (--judge, --evaluator) runs on the main thread, with one judge cache and one limit on requests in flight; drop --workers');
+  }
+  const workers = judged ? 0 : workerCount(flags.workers);
+  const agents = agentsFlag(flags.agents);
   let files: InputFile[];
   try {
     files = await inputFiles(positionals[0]);
@@ -249,9 +270,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const report = flags.report === undefined ? null : await reportOutput(flags.report, flags.output, files);
-  const runner = rowsRunner(workers);
+  const runner = rowsRunner(workers, judged?.attribute);
   const started = performance.now();
-  const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0 };
+  const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0, warnings: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
   let bytesRead = 0;
   let stop: InputError | undefined;
@@ -289,6 +310,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
         } else seen.set(id, source.line === undefined ? source.file ?? '' : `${source.file} line ${source.line}`);
       }
       if (error === null) {
+        if (batch.warnings[k] !== null) {
+          counts.warnings++;
+          process.stderr.write(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`);
+        }
         counts.episodes++;
         counts.rows += batch.rows[k];
         if (batch.success[k]) counts.success++;
@@ -300,7 +325,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         if (report) report.entries.push(id === batch.ids[k] ? batch.reports[k]! : renamedReportEntry(batch.reports[k]!, id!));
         continue;
       }
-      if (!skipInvalid) {
+      if (!skipInvalid || batch.fatal === k) {
         report?.problems.push(error);
         stop = new InputError(error);
         break;
@@ -313,7 +338,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null });
+    const batch = runner.run({ chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) });
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
@@ -335,7 +360,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         }
         if (next.done) break;
         await dispatch(next.value);
-        bar.update(bytesRead, counts.episodes);
+        if (!judged) bar.update(bytesRead, counts.episodes);
       }
       await chunks.return(undefined);
       while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
@@ -361,7 +386,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
   const written = split ? `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}` : (kept ?? flags.output);
   const summary = () =>
-    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined });
+    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
+    (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
+    (judged ? judgeSummary(judged) : '');
   // The summary line ends this run too: printed under the bad record's error.
   if (stop) throw new InputError(`${stop.message}\n${summary()}${kept ? `; ${flags.output} was left as it was` : ''}`);
   if (output.closed) return;

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
 import { SUMMARY_USAGE, summaryCommand } from './summary.js';
+import { BENCH_WHOWHEN_USAGE, benchWhoWhenCommand } from './bench-whowhen.js';
 import { InputError } from '../core/errors.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import type { Method } from '../core/schemas.js';
@@ -19,6 +20,7 @@ ${SHAPLEY_USAGE}
 ${INTERACTIONS_USAGE}
 ${ATTRIBUTE_USAGE}
 ${SUMMARY_USAGE}
+${BENCH_WHOWHEN_USAGE}
 
 ${GAME}
 Run agent-credit <command> --help for a command's options.`;
@@ -60,6 +62,7 @@ type Command = (args: string[], out: (text: string) => Promise<void>) => Promise
 const commands: Record<string, Command> = {
   attribute: (args) => attributeCommand(args),
   summary: (args) => summaryCommand(args),
+  'bench-whowhen': (args, out) => benchWhoWhenCommand(args, out),
   async shapley(args, out) {
     const { values: flags, positionals } = parseArgs({
       args,

@@ -62,18 +62,26 @@ export function firstLabelledError(messages: readonly EpisodeMessage[], scoreThr
 }
 
 /**
+ * The success probability before anyone has spoken, against which the first
+ * prefix value is compared: nothing is known yet, so even odds. A first
+ * message judged below 0.5 - dropThreshold is a fall, as any later one is.
+ */
+export const PRIOR_PREFIX_VALUE = 0.5;
+
+/**
  * Index of the first message after which prefixValue fell by more than the
- * threshold, or -1. A fall at a context message is blamed on the next player
- * message (the first to act on what the context turn brought), as binary
- * search would find it; with no player message after it, -1.
+ * threshold (the first one: from PRIOR_PREFIX_VALUE), or -1. A fall at a
+ * context message is blamed on the next player message (the first to act on
+ * what the context turn brought), as binary search would find it; with no
+ * player message after it, -1.
  */
 export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshold = DEFAULT_DROP_THRESHOLD, players?: readonly string[]): number {
   const isPlayer = blameable(players);
-  let previous: number | undefined;
+  let previous = PRIOR_PREFIX_VALUE;
   for (let m = 0; m < messages.length; m++) {
     const value = messages[m].prefixValue;
     if (value === undefined) continue;
-    if (previous !== undefined && previous - value > dropThreshold) {
+    if (previous - value > dropThreshold) {
       for (let next = m; next < messages.length; next++) if (isPlayer(messages[next])) return next;
       return -1;
     }

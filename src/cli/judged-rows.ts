@@ -1,0 +1,64 @@
+// Judged runs of `agent-credit attribute` (--judge, --evaluator): episodes
+// whose coalition values, labels or first errors come from an LLM judge or a
+// re-run of the team. These run on the main thread, one episode after
+// another, each episode's judgements in parallel up to --concurrency: the
+// judge (its reply cache, its cache file, its limit on requests in flight)
+// is one object shared by every episode, and each episode's `usage` is its
+// own. Worker threads would each need a judge of their own, splitting the
+// cache and multiplying the requests in flight.
+import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator } from '../episodes/attribute.js';
+import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
+import type { EpisodeJudge } from '../episodes/judge-contract.js';
+import { InputError } from '../core/errors.js';
+import { FatalEpisodeError, type Attributor } from './attribute-rows.js';
+
+/** What a judged run fills in, and with what. */
+export interface JudgedSetup {
+  judge?: EpisodeJudge;
+  evaluate?: EpisodeEvaluator;
+  options: Pick<AttributeOptions, 'budget' | 'concurrency' | 'strategy' | 'teamValue' | 'signal'>;
+  /** Called after each episode (attributed or not): for the progress bar. */
+  onEpisode?: () => void;
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * An Attributor that judges the episodes of a chunk one after another. A
+ * record that is not a valid episode is that record's error (skippable); a
+ * judge or evaluator that fails for good stops the run at that episode (its
+ * error names the coalition or judgement), and the episodes after it in the
+ * chunk are not judged.
+ */
+export function judgedAttributor(setup: JudgedSetup): Attributor {
+  return async (episodes: Episode[], sources: RecordSource[]) => {
+    const results: Array<Awaited<ReturnType<typeof attributeEpisode>> | EpisodeError> = [];
+    let failed = false;
+    for (let k = 0; k < episodes.length; k++) {
+      const episode = episodes[k];
+      if (failed) {
+        results.push(new FatalEpisodeError([{ path: '', message: 'not judged: the run stopped at an earlier episode' }], episode.id, sources[k]));
+        continue;
+      }
+      const evaluate = setup.evaluate;
+      try {
+        results.push(await attributeEpisode(episode, {
+          ...setup.options,
+          judge: setup.judge,
+          evaluate: evaluate ? (agents, context) => evaluate(episode, agents, context) : undefined,
+        }));
+      } catch (error) {
+        if (error instanceof EpisodeError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
+        else if (error instanceof InputError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
+        else {
+          failed = true;
+          const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
+          const message = `${what} failed: ${reason(error)} (what was judged is kept${setup.judge ? ' in the judge cache' : ''}; run the same command again to resume)`;
+          results.push(new FatalEpisodeError([{ path: '', message }], episode.id, sources[k]));
+        }
+      }
+      setup.onEpisode?.();
+    }
+    return results;
+  };
+}

@@ -1,0 +1,149 @@
+// The flags of a judged `agent-credit attribute` run (--judge, --model,
+// --judge-key-env, --judge-cache, --evaluator, --budget, --concurrency,
+// --strategy, --team-value, --agents), checked before any input is read, and
+// the judge or evaluator they make.
+import { createJudge, type Judge } from '../judge/create-judge.js';
+import { createJsonlStore } from '../judge/jsonl-store.js';
+import type { EpisodeEvaluator } from '../episodes/attribute.js';
+import type { FirstErrorStrategy } from '../episodes/first-error.js';
+import { InputError } from '../core/errors.js';
+import type { Attributor } from './attribute-rows.js';
+import { loadEvaluator } from './evaluator-module.js';
+import { judgedAttributor } from './judged-rows.js';
+
+/** The environment variable the judge's API key is read from unless --judge-key-env names another. */
+export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
+
+export const JUDGED_USAGE =
+  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]] [--evaluator ./evaluate.mjs]\n' +
+  '                         [--budget N] [--concurrency N] [--strategy labels|prefix|binary] [--team-value judged|outcome] [--agents a,b,c]';
+
+export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker (user, system, tools) is context: kept in every
+                   transcript and counterfactual, never credited or blamed
+  --judge URL      an OpenAI-compatible Chat Completions API root (e.g. http://127.0.0.1:11434/v1 for
+                   Ollama, http://127.0.0.1:8000/v1 for vLLM) whose model fills in what episodes lack:
+                   coalition values of successes without a table, labels and scores, first errors
+  --model NAME     the judge's model (required with --judge)
+  --judge-key-env VAR  the environment variable holding the judge's API key (default ${DEFAULT_KEY_ENV}, used
+                   when set); the key is never taken from a flag and never written anywhere
+  --judge-cache FILE   a JSON-lines file of the judge's replies: appended as they come, so a second run
+                   pays nothing twice and a killed run resumes with only the missing calls
+  --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
+                   the team (the faithful value; a judge of the ablated transcript approximates it)
+  --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
+                   sampled with standard errors (default 256 with --judge)
+  --concurrency N  judge requests (or evaluate calls) in flight at most (default 4)
+  --strategy S     how a failure's first error is found: labels (default; judged labels), prefix (judged
+                   success probability after each message) or binary (binary search over the judge's
+                   "still recoverable?")
+  --team-value V   judged (default): the judge values the whole team too, reported beside outcome.score;
+                   outcome: v(team) is outcome.score
+Judged runs go one episode at a time on the main thread (each episode's judgements in parallel up to
+--concurrency), so one judge cache and one limit on requests in flight serve every episode.`;
+
+export const JUDGED_FLAGS = {
+  agents: { type: 'string' },
+  judge: { type: 'string' },
+  model: { type: 'string' },
+  'judge-key-env': { type: 'string' },
+  'judge-cache': { type: 'string' },
+  evaluator: { type: 'string' },
+  budget: { type: 'string' },
+  concurrency: { type: 'string' },
+  strategy: { type: 'string' },
+  'team-value': { type: 'string' },
+} as const;
+
+type Flags = Partial<Record<keyof typeof JUDGED_FLAGS, string>>;
+
+const STRATEGIES: Record<string, FirstErrorStrategy> = { labels: 'label', prefix: 'prefixValue', binary: 'binarySearch' };
+
+/** A judged run: the judge and/or evaluator, and the attributor that uses them. */
+export interface JudgedRun {
+  judge?: Judge;
+  evaluate?: EpisodeEvaluator;
+  attribute: Attributor;
+  /** Episodes judged so far. */
+  episodes: number;
+}
+
+export function positiveInteger(flag: string, text: string | undefined, limit: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > limit) throw new InputError(`--${flag}: expected an integer from 1 to ${limit}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** --agents a,b,c: the players, each named once. */
+export function agentsFlag(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const agents = text.split(',').map((agent) => agent.trim());
+  if (agents.some((agent) => agent === '')) throw new InputError(`--agents: expected agent names separated by commas (a,b,c), got ${JSON.stringify(text)}`);
+  const repeated = agents.find((agent, i) => agents.indexOf(agent) !== i);
+  if (repeated !== undefined) throw new InputError(`--agents: ${JSON.stringify(repeated)} is listed twice`);
+  return agents;
+}
+
+/** The judge's settings from --judge, --model, --judge-key-env, --judge-cache and --concurrency. */
+export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Judge | undefined {
+  if (flags.judge === undefined) {
+    for (const flag of ['model', 'judge-key-env', 'judge-cache'] as const) {
+      if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL`);
+    }
+    return undefined;
+  }
+  if (!/^https?:\/\/[^/]/i.test(flags.judge)) throw new InputError(`--judge: expected the API root of an OpenAI-compatible server as an http(s) URL, e.g. http://127.0.0.1:8000/v1; got ${JSON.stringify(flags.judge)}`);
+  if (!flags.model) throw new InputError('--model: --judge needs the model to ask, e.g. --model qwen2.5:7b');
+  const keyEnv = flags['judge-key-env'] ?? DEFAULT_KEY_ENV;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new InputError(`--judge-key-env: expected the name of an environment variable, got ${JSON.stringify(keyEnv)}`);
+  const apiKey = env[keyEnv];
+  if (flags['judge-key-env'] !== undefined && !apiKey) throw new InputError(`--judge-key-env: the environment variable ${keyEnv} is not set (or empty); export it with the judge's API key`);
+  const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
+  return createJudge({
+    baseURL: flags.judge,
+    model: flags.model,
+    ...(apiKey ? { apiKey } : {}),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(flags['judge-cache'] === undefined ? {} : { cache: createJsonlStore(flags['judge-cache']) }),
+  });
+}
+
+/**
+ * The judged run the flags ask for, or undefined when they ask for none
+ * (then flags that only a judged run takes are an error). `onEpisode`
+ * reports the count of episodes judged so far.
+ */
+export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void): Promise<JudgedRun | undefined> {
+  const judge = judgeFromFlags(flags);
+  const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
+  if (!judge && !evaluate) {
+    for (const flag of ['budget', 'concurrency', 'strategy', 'team-value'] as const) {
+      if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL --model NAME or --evaluator ./evaluate.mjs`);
+    }
+    return undefined;
+  }
+  const budget = positiveInteger('budget', flags.budget, 10_000_000);
+  const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
+  let strategy: FirstErrorStrategy | undefined;
+  if (flags.strategy !== undefined) {
+    strategy = STRATEGIES[flags.strategy];
+    if (!strategy) throw new InputError(`--strategy: expected labels, prefix or binary, got ${JSON.stringify(flags.strategy)}`);
+    if (!judge) throw new InputError('--strategy: the first error is judged; it needs --judge URL --model NAME');
+  }
+  const teamValue = flags['team-value'];
+  if (teamValue !== undefined && teamValue !== 'judged' && teamValue !== 'outcome') throw new InputError(`--team-value: expected judged or outcome, got ${JSON.stringify(teamValue)}`);
+  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor };
+  run.attribute = judgedAttributor({
+    judge,
+    evaluate,
+    options: { budget, concurrency, strategy, teamValue },
+    onEpisode: () => onEpisode(++run.episodes),
+  });
+  return run;
+}
+
+/** The summary line's judge part: calls, cache hits, tokens. */
+export function judgeSummary(run: JudgedRun): string {
+  if (!run.judge) return '';
+  const usage = run.judge.usage();
+  return `; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
+}

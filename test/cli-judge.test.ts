@@ -1,0 +1,380 @@
+// End to end: `agent-credit attribute --judge` and `bench-whowhen` against
+// the loopback judge server (test/support/judge-server.ts), whose documented
+// rules make every value and first error known. The CLI runs as a child
+// process; the server counts every request.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromWhoWhen } from '../src/episodes/adapters/index.js';
+import { parseEpisode } from '../src/episodes/episode.js';
+import { bin, cli, root } from './support/cli.js';
+import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
+
+const DATA = fileURLToPath(new URL('../../shared/data/whowhen/', import.meta.url));
+const SUBSETS = ['Algorithm-Generated', 'Hand-Crafted'];
+
+interface Log {
+  file: string;
+  record: Record<string, unknown> & { question: string; history: Array<{ content: string }>; mistake_step: string; mistake_agent: string; ground_truth: unknown };
+}
+
+function loadLogs(): Log[] {
+  return SUBSETS.flatMap((subset) =>
+    readdirSync(join(DATA, subset)).filter((name) => name.endsWith('.json')).sort().map((name) => ({
+      file: `${subset}/${name}`,
+      record: JSON.parse(readFileSync(join(DATA, subset, name), 'utf8')),
+    })),
+  );
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, any>);
+
+/** The CLI as a child process we can kill; resolves with its exit code (or signal) and output. */
+function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+describe.skipIf(!existsSync(DATA))('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
+  let server: JudgeServer;
+  let dir: string;
+  let logs: Log[];
+  let hiddenFile: string;
+  const knowledge = new Map<string, Required<TaskKnowledge>>();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agent-credit-judge-cli-'));
+    logs = loadLogs();
+    for (const { record } of logs) {
+      const known = knowledge.get(record.question) ?? { facts: [], errors: [] };
+      known.facts.push(String(record.ground_truth));
+      known.errors.push(record.history[Number(record.mistake_step)]!.content);
+      knowledge.set(record.question, known);
+    }
+    server = await startJudgeServer({ knowledge: (task) => knowledge.get(task) });
+    // What the CLI reads: each log without its annotation, under an id of its own (question ids repeat across subsets).
+    hiddenFile = join(dir, 'whowhen-hidden.jsonl');
+    writeFileSync(hiddenFile, logs.map(({ file, record }) => {
+      const { mistake_step: _s, mistake_agent: _a, mistake_reason: _r, ...hidden } = record;
+      return JSON.stringify({ ...hidden, id: file });
+    }).join('\n') + '\n');
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every failure gets a first error found by the judge; a second run with the cache makes zero calls', async () => {
+    const cache = join(dir, 'judge-cache.jsonl');
+    const out = join(dir, 'signals.jsonl');
+    const first = await cli('attribute', hiddenFile, '--from', 'whowhen', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', cache, '-o', out);
+    expect(first.stderr).toMatch(/attribute: 184 episodes \(0 success, 184 failure\) -> 184 signals rows/);
+    expect(first.code).toBe(0);
+    const calls = server.calls;
+    // One labels call per log (the default strategy).
+    expect(calls).toBe(184);
+    expect(first.stderr).toMatch(/judge: 184 calls, 0 cache hits, \d+ prompt \+ \d+ completion tokens/);
+    const signals = lines(readFileSync(out, 'utf8'));
+    let exact = 0;
+    signals.forEach((row, k) => {
+      const { file, record } = logs[k];
+      expect(row.id).toBe(file);
+      expect(row.firstError).not.toBeNull();
+      expect(row.sources.firstError).toBe('judged');
+      expect(row.messages.length).toBeGreaterThan(0);
+      expect(row.usage.calls).toBe(1);
+      // The rules' first error among the players' messages (the judged episode's context messages are never blamed).
+      const episode = parseEpisode({ ...fromWhoWhen({ ...record, mistake_step: undefined }), id: file });
+      const players = new Set(episode.agents);
+      const rules = labelsOf(episode.messages.map((message) => ({ text: message.content })), rulesFor(episode.task, (task) => knowledge.get(task)));
+      const expected = rules.findIndex((label, m) => label.label === 'error' && players.has(episode.messages[m].agent));
+      expect(row.firstError.index).toBe(expected);
+      if (row.firstError.index === Number(record.mistake_step)) exact++;
+    });
+    expect(exact).toBeGreaterThan(170);
+
+    const second = await cli('attribute', hiddenFile, '--from', 'whowhen', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', cache, '-o', join(dir, 'again.jsonl'));
+    expect(second.code).toBe(0);
+    expect(server.calls).toBe(calls);
+    expect(second.stderr).toMatch(/judge: 0 calls, 184 cache hits/);
+    const again = lines(readFileSync(join(dir, 'again.jsonl'), 'utf8'));
+    for (const row of again) expect(row.usage).toMatchObject({ calls: 0, cacheHits: 1 });
+    const withoutUsage = (rows: Array<Record<string, any>>) => rows.map(({ usage: _, ...row }) => row);
+    expect(withoutUsage(again)).toEqual(withoutUsage(signals));
+  });
+
+  it('a run killed halfway and restarted makes only the calls not yet made', async () => {
+    const slow = await startJudgeServer({ knowledge: (task) => knowledge.get(task), delayMs: 15 });
+    try {
+      const cache = join(dir, 'killed-cache.jsonl');
+      const args = ['attribute', hiddenFile, '--from', 'whowhen', '--judge', slow.baseURL, '--model', 'rules', '--judge-cache', cache, '--concurrency', '2', '-o', join(dir, 'killed.jsonl')];
+      const killed = spawnCli(args);
+      while (slow.calls < 60) await new Promise((resolve) => setTimeout(resolve, 10));
+      killed.child.kill('SIGTERM');
+      const ended = await killed.done;
+      expect(ended.code === 0).toBe(false);
+      const before = slow.calls;
+      const answered = slow.requests.filter((request) => request.end > 0 && request.status === 200).length;
+      expect(before).toBeLessThan(184);
+      const resumed = await cli(...args);
+      expect(resumed.code).toBe(0);
+      const made = slow.calls - before;
+      // Every reply the run had taken in was kept: at most the requests in flight when it died (2) are asked again.
+      expect(made).toBeGreaterThanOrEqual(184 - before);
+      expect(made).toBeLessThanOrEqual(184 - answered + 2);
+      expect(slow.maxInFlight).toBeLessThanOrEqual(2);
+      expect(lines(readFileSync(join(dir, 'killed.jsonl'), 'utf8'))).toHaveLength(184);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('bench-whowhen prints the accuracy table of each strategy with the annotations hidden from the judge', async () => {
+    const before = server.calls;
+    const cache = join(dir, 'bench-cache.jsonl');
+    const { code, stdout, stderr } = await cli('bench-whowhen', DATA, '--judge', server.baseURL, '--model', 'rules', '--json', '--concurrency', '8', '--judge-cache', cache);
+    expect(stderr).toMatch(/bench-whowhen: 184 logs, 3 strategies/);
+    expect(code).toBe(0);
+    const table = JSON.parse(stdout) as { logs: number; rows: Array<Record<string, any>> };
+    expect(table.logs).toBe(184);
+    expect(table.rows.map((row) => `${row.strategy}/${row.subset}`)).toEqual([
+      'labels/Algorithm-Generated', 'labels/Hand-Crafted', 'labels/all',
+      'prefix/Algorithm-Generated', 'prefix/Hand-Crafted', 'prefix/all',
+      'binary/Algorithm-Generated', 'binary/Hand-Crafted', 'binary/all',
+    ]);
+    // No request carried an annotation: the judge never saw mistake_step, mistake_agent or mistake_reason.
+    for (const request of server.requests.slice(before)) expect(JSON.stringify(request.body)).not.toMatch(/mistake_(step|agent|reason)/);
+    for (const row of table.rows.filter((entry) => entry.subset === 'all')) {
+      // The server's rules name each log's annotated mistake text as an error: every strategy locates one in every log.
+      expect(row.located).toBe(184);
+      expect(row.stepAccuracy).toBeGreaterThan(0.9);
+      expect(row.within1).toBeGreaterThanOrEqual(row.stepAccuracy);
+      expect(row.within3).toBeGreaterThanOrEqual(row.within1);
+      expect(row.agentAccuracy).toBeGreaterThan(0.85);
+    }
+    const labels = table.rows.find((row) => row.strategy === 'labels' && row.subset === 'all')!;
+    expect(labels.callsPerLog).toBe(1);
+    const binary = table.rows.find((row) => row.strategy === 'binary' && row.subset === 'all')!;
+    expect(binary.callsPerLog).toBeGreaterThan(1);
+    // The text table, from the cache: no new calls.
+    const calls = server.calls;
+    const text = await cli('bench-whowhen', DATA, '--judge', server.baseURL, '--model', 'rules', '--strategy', 'labels', '--judge-cache', cache);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^strategy\s+subset\s+logs\s+located\s+agent\s+step\s+\+-1\s+\+-3\s+calls\/log\s+tokens\/log$/m);
+    expect(text.stdout).toMatch(/^labels\s+all\s+184\s+184\s/m);
+    expect(text.stdout).toMatch(/Who&When paper, best method: agent 53\.5%, step 14\.2%/);
+    expect(server.calls).toBe(calls);
+  });
+});
+
+/** An OpenAI chat transcript of a 3-agent team with system, user and tool turns; the facts of its task are in Facts:. */
+function openaiTranscript(id: string, facts: string[], says: { planner: string; coder: string; critic: string }, success = true) {
+  return {
+    id,
+    task: `Find the facts.\nFacts: ${facts.join("; ")}`,
+    outcome: { score: success ? 1 : 0, success },
+    messages: [
+      { role: 'system', content: 'You are a team of three.' },
+      { role: 'user', content: 'Please find the facts.' },
+      { role: 'assistant', name: 'planner', content: says.planner, tool_calls: [{ id: `call-${id}`, type: 'function', function: { name: 'web_search', arguments: '{"q":"facts"}' } }] },
+      { role: 'tool', tool_call_id: `call-${id}`, content: 'search results: nothing new' },
+      { role: 'assistant', name: 'coder', content: says.coder },
+      { role: 'assistant', name: 'critic', content: says.critic },
+    ],
+  };
+}
+
+describe('agent-credit attribute --judge on OpenAI transcripts', () => {
+  let server: JudgeServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startJudgeServer({ delayMs: 5 });
+    dir = mkdtempSync(join(tmpdir(), 'agent-credit-judge-openai-'));
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const transcripts = () => [
+    openaiTranscript('t1', ['alpha', 'beta', 'gamma'], { planner: 'alpha first', coder: 'beta next', critic: 'gamma and alpha' }),
+    openaiTranscript('t2', ['delta', 'epsilon'], { planner: 'nothing yet', coder: 'delta', critic: 'epsilon' }),
+    openaiTranscript('t3', ['zeta'], { planner: 'zeta', coder: 'WRONG: omega', critic: 'agreed' }, false),
+  ];
+
+  it('a success gets exact judged credit over the 3 agents (system, user and tool are context); a failure its judged first error', async () => {
+    const input = join(dir, 'runs.jsonl');
+    writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+    server.reset();
+    // No --agents: the adapter makes system, user and tool turns context (the tool result joins the planner's turn).
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--concurrency', '3');
+    expect(stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
+    expect(code).toBe(0);
+    const [t1, t2, t3] = lines(stdout);
+    expect(t1.agents.map((agent: { agent: string }) => agent.agent)).toEqual(['planner', 'coder', 'critic']);
+    // Facts alpha (planner, critic), beta (coder), gamma (critic): Shapley 1/6, 1/3, 1/2 of v(team) = 1.
+    expect(t1.agents.map((agent: { credit: number }) => agent.credit)).toEqual([1 / 6, 1 / 3, 1 / 2].map((x) => expect.closeTo(x, 12)));
+    expect(t1.sources.team).toEqual({ value: 1, source: 'judged', outcomeScore: 1 });
+    expect(t1.messages.map((message: { agent: string }) => message.agent)).toEqual(['planner', 'coder', 'critic']);
+    expect(t2.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0, 0.5, 0.5].map((x) => expect.closeTo(x, 12)));
+    expect(t3.firstError).toMatchObject({ agent: 'coder', index: 3 });
+    expect(t3.sources.firstError).toBe('judged');
+    // 2^3 coalitions per success (none needed twice), one labels call per episode.
+    const byJudgement = (judgement: string) => server.requests.filter((request) => request.judgement === judgement).length;
+    expect(byJudgement('value')).toBe(16);
+    expect(byJudgement('labels')).toBe(3);
+    expect(server.maxInFlight).toBeLessThanOrEqual(3);
+    expect(server.maxInFlight).toBeGreaterThan(1);
+    // Every counterfactual kept the system, user and tool turns.
+    for (const request of server.requests.filter((entry) => entry.judgement === 'value')) {
+      expect(request.messages.filter((message) => message.as === 'context').map((message) => message.from)).toEqual(expect.arrayContaining(['system', 'user']));
+    }
+  });
+
+  it('a LangChain conversation serialized by @langchain/core runs end to end: the human is context, the ToolMessage joins its caller', async () => {
+    const { AIMessage, HumanMessage, SystemMessage, ToolMessage } = await import('@langchain/core/messages');
+    const conversation = (id: string, says: string[], success: boolean) => ({
+      id,
+      task: 'Report the facts.\nFacts: alpha; beta',
+      outcome: { score: success ? 1 : 0, success },
+      // JSON.stringify gives LangChain's own serialization ({ lc, type, id, kwargs }), as dumpd does.
+      messages: JSON.parse(JSON.stringify([
+        new SystemMessage('You are a research team.'),
+        new HumanMessage('What are the facts?'),
+        new AIMessage({ name: 'researcher', content: says[0], tool_calls: [{ id: `call-${id}`, name: 'lookup', args: { q: 'facts' } }] }),
+        new ToolMessage({ tool_call_id: `call-${id}`, content: 'lookup: no match' }),
+        new AIMessage({ name: 'writer', content: says[1] }),
+        new AIMessage({ name: 'checker', content: says[2] }),
+      ])),
+    });
+    const input = join(dir, 'langchain.jsonl');
+    writeFileSync(input, [conversation('lc-1', ['alpha', 'beta', 'both confirmed'], true), conversation('lc-2', ['alpha', 'WRONG: gamma', 'fine'], false)].map((c) => JSON.stringify(c)).join('\n') + '\n');
+    server.reset();
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'langchain', '--judge', server.baseURL, '--model', 'rules');
+    expect(stderr).toMatch(/attribute: 2 episodes \(1 success, 1 failure\)/);
+    expect(code).toBe(0);
+    const [success, failure] = lines(stdout);
+    expect(success.agents.map((agent: { agent: string }) => agent.agent)).toEqual(['researcher', 'writer', 'checker']);
+    // alpha from the researcher, beta from the writer: 1/2 each of v(team) = 1; the checker adds nothing.
+    expect(success.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0.5, 0.5, 0].map((x) => expect.closeTo(x, 12)));
+    expect(success.messages).toHaveLength(3);
+    expect(failure.firstError).toMatchObject({ agent: 'writer' });
+    expect(failure.sources.firstError).toBe('judged');
+  });
+
+  it('--agents overrides who the players are: everyone else is context, kept in every counterfactual', async () => {
+    const input = join(dir, 'agents.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const { code, stdout } = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder');
+    expect(code).toBe(0);
+    const [row] = lines(stdout);
+    expect(row.agents.map((agent: { agent: string }) => agent.agent)).toEqual(['planner', 'coder']);
+    // The critic's "gamma and alpha" is context: v(no player) = 2/3, the coder adds beta, the planner nothing new.
+    expect(row.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0, 1 / 3].map((x) => expect.closeTo(x, 12)));
+    expect(row.messages.map((message: { agent: string }) => message.agent)).toEqual(['planner', 'coder']);
+  });
+
+  it('--budget is never exceeded: below 2^n the credit is sampled with standard errors', async () => {
+    const input = join(dir, 'budget.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    server.reset();
+    const { code, stdout } = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--budget', '5', '--team-value', 'outcome');
+    expect(code).toBe(0);
+    const [row] = lines(stdout);
+    expect(server.requests.filter((request) => request.judgement === 'value').length).toBeLessThanOrEqual(5);
+    expect(row.agents.every((agent: { stderr: number | null }) => agent.stderr !== null)).toBe(true);
+    expect(row.sources.team).toEqual({ value: 1, source: 'given', outcomeScore: 1 });
+  });
+
+  it('reads the API key from the environment variable only, and never writes it', async () => {
+    const input = join(dir, 'key.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const cache = join(dir, 'key-cache.jsonl');
+    server.reset();
+    const run = spawnCli(['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-key-env', 'MY_JUDGE_KEY', '--judge-cache', cache], { MY_JUDGE_KEY: 'sk-test-secret-123' });
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(0);
+    expect(server.requests[0].headers.authorization).toBe('Bearer sk-test-secret-123');
+    for (const text of [stdout, stderr, readFileSync(cache, 'utf8')]) expect(text).not.toContain('sk-test-secret');
+    const missing = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-key-env', 'NO_SUCH_KEY_VAR');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--judge-key-env: the environment variable NO_SUCH_KEY_VAR is not set/);
+  });
+
+  it('a judge that fails for good stops the run naming the episode and the coalition; the same command resumes', async () => {
+    const input = join(dir, 'fail.jsonl');
+    writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const cache = join(dir, 'fail-cache.jsonl');
+    server.reset();
+    // The second episode's value requests fail every time.
+    server.inject('server-error', { times: Infinity, when: (request) => request.judgement === 'value' && /delta/.test(request.task ?? '') });
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', join(dir, 'fail.out.jsonl')];
+    const failed = await cli(...args);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/episode "t2".*the judge failed: evaluate failed for coalition \{[a-z, ]*\}.*run the same command again to resume/);
+    // The first episode's rows are kept (in <out>.partial, as for a bad record); its replies are in the cache.
+    expect(lines(readFileSync(join(dir, 'fail.out.jsonl.partial'), 'utf8')).map((row) => row.id)).toEqual(['t1']);
+    server.reset();
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    // Only t2's judgements are asked for: t1's 8 values and labels come from the cache.
+    expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
+  });
+
+  it('--evaluator: a module that re-runs the team gives v(S)', async () => {
+    const module = join(dir, 'evaluate.mjs');
+    writeFileSync(module, `export async function evaluate(episode, agents, { signal }) {
+  if (!(signal instanceof AbortSignal)) throw new Error('no signal');
+  const facts = { t1: { alpha: ['planner', 'critic'], beta: ['coder'], gamma: ['critic'] } }[episode.id];
+  return Object.values(facts).filter((who) => who.some((agent) => agents.includes(agent))).length / 3;
+}\n`);
+    const input = join(dir, 'evaluated.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--agents', 'planner,coder,critic', '--evaluator', module);
+    expect(stderr).toMatch(/attribute: 1 episode /);
+    expect(code).toBe(0);
+    const [row] = lines(stdout);
+    expect(row.sources.credit).toBe('evaluated');
+    expect(row.agents.map((agent: { credit: number }) => agent.credit)).toEqual([1 / 6, 1 / 3, 1 / 2].map((x) => expect.closeTo(x, 12)));
+    const bad = await cli('attribute', input, '--from', 'openai', '--evaluator', join(dir, 'fail.jsonl'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--evaluator .*fail\.jsonl: cannot load the module/);
+  });
+
+  it('without a judge: a success without coalitions names --judge and --evaluator; a failure without a located error warns and gets no rewards', async () => {
+    const input = join(dir, 'nojudge.jsonl');
+    writeFileSync(input, [transcripts()[0], { ...transcripts()[2], messages: transcripts()[2].messages.slice(0, 3) }].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--agents', 'planner,coder,critic', '--skip-invalid', '--format', 'rewards');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/skipped .*episode "t1".*--evaluator \.\/evaluate\.mjs, or --judge URL --model NAME/);
+    expect(stderr).toMatch(/warning: .*episode "t3": no first error located/);
+    expect(stdout).toBe('');
+  });
+
+  it('refuses judged-only flags without a judge, and a judge without a model', async () => {
+    const input = join(dir, 'flags.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    for (const [args, message] of [
+      [['--budget', '10'], /--budget: only with --judge URL --model NAME or --evaluator/],
+      [['--judge', server.baseURL], /--model: --judge needs the model/],
+      [['--judge', 'localhost:8000', '--model', 'm'], /--judge: expected the API root of an OpenAI-compatible server as an http\(s\) URL/],
+      [['--judge', server.baseURL, '--model', 'm', '--strategy', 'first'], /--strategy: expected labels, prefix or binary/],
+      [['--judge', server.baseURL, '--model', 'm', '--workers', '2'], /--workers: a judged run .* runs on the main thread/],
+      [['--agents', 'planner,,coder'], /--agents: expected agent names separated by commas/],
+    ] as const) {
+      const { code, stderr } = await cli('attribute', input, '--from', 'openai', ...args);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(message);
+    }
+  });
+});
