@@ -20,7 +20,7 @@ import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
 import { reportOutput } from './html-report-output.js';
-import { inputFiles, readChunks, type InputFile, type RecordChunk } from './records.js';
+import { inputFiles, isOtlpLines, otlpDocument, readChunks, type InputFile, type RecordChunk } from './records.js';
 import { REPORT_LEGEND } from './report.js';
 import { runSummaryLine } from './run-summary.js';
 
@@ -350,7 +350,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let kept: string | undefined;
   try {
     for (const file of files) {
-      const chunks = readChunks(file.path, file.kind, (bytes) => (bytesRead += bytes));
+      // OTLP export requests, one per line, are one record: a trace's spans come in several batches.
+      const otlp = file.kind === 'jsonl' && (from === 'otel' || from === 'auto') && (await isOtlpLines(file.path));
+      const chunks = otlp ? otlpDocument(file.path, (bytes) => (bytesRead += bytes)) : readChunks(file.path, file.kind, (bytes) => (bytesRead += bytes));
       while (!halted()) {
         let next: IteratorResult<RecordChunk>;
         try {

@@ -139,6 +139,36 @@ function countLines(data: Buffer, end: number): number {
   return count;
 }
 
+/** How OTLP export requests start, as the OTLP JSON exporters and the collector's file exporter write them. */
+const OTLP_START = /^\s*\{\s*"resourceSpans"\s*:/;
+
+/**
+ * Whether a JSONL file holds OTLP export requests, one per line (the
+ * collector's file exporter): judged from the start of its first line.
+ */
+export async function isOtlpLines(file: string): Promise<boolean> {
+  let head = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 12 })) {
+    head += chunk as string;
+    const start = head.trimStart();
+    if (start.length >= 32 || head.includes('\n')) return OTLP_START.test(start.split('\n')[0] || start);
+  }
+  return OTLP_START.test(head);
+}
+
+/**
+ * A JSONL file of OTLP export requests as one record, the JSON array of its
+ * lines: an exporter writes a batch of ended spans per line, so one trace's
+ * spans spread over lines and come together only in the whole file (which is
+ * held in memory).
+ */
+export async function* otlpDocument(file: string, onBytes: (bytes: number) => void): AsyncGenerator<RecordChunk> {
+  const text = await readFile(file, 'utf8');
+  onBytes(Buffer.byteLength(text));
+  const lines = text.split('\n').filter((line) => !BLANK.test(line));
+  yield { file, bytes: new TextEncoder().encode(`[${lines.join(',')}]`), firstLine: null };
+}
+
 /** The records of a chunk: a .json file's text, or each non-blank line with its line number. */
 export function recordTexts(chunk: RecordChunk): RecordText[] {
   const text = new TextDecoder().decode(chunk.bytes);

@@ -3,11 +3,16 @@
 // JSON exporter uses; OpenInference spans built with the constants of
 // @arizeai/openinference-semantic-conventions.
 import type { Attributes } from '@opentelemetry/api';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { fromOtel } from '../../src/episodes/adapters/otel.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
 import { genAiTrace, openInferenceTrace } from '../support/ecosystems.js';
+import { cli } from '../support/cli.js';
 
 describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON)', () => {
   it('one message per agent turn in start order; tool spans in the calling turn; user and system input as context', () => {
@@ -115,5 +120,22 @@ describe('fromOtel: OpenInference spans (attribute names from @arizeai/openinfer
       attributes: nested(span.attributes),
     }));
     expect(fromOtel(phoenix)[0].messages).toEqual(fromOtel(r.otlp())[0].messages);
+  });
+});
+
+describe('agent-credit attribute on OTLP JSONL (one export request per line, as the collector file exporter writes)', () => {
+  it('a trace whose spans are spread over lines, two traces interleaved, gives one whole episode per conversation', async () => {
+    const first = genAiTrace('conv-a');
+    const second = genAiTrace('conv-b', 100);
+    // A simple span processor exports each span as it ends: one request per span, children before their parents.
+    const requests = [first.spans(), second.spans()].flatMap((spans) => spans.map((span) => new TextDecoder().decode(JsonTraceSerializer.serializeRequest([span]))));
+    const interleaved = requests.map((_, k) => requests[k % 2 === 0 ? k / 2 : requests.length / 2 + (k - 1) / 2]);
+    const file = join(mkdtempSync(join(tmpdir(), 'otlp-')), 'traces.jsonl');
+    writeFileSync(file, interleaved.join('\n') + '\n');
+    const { code, stdout, stderr } = await cli('attribute', file, '--workers', '0');
+    expect(code, stderr).toBe(0);
+    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; firstError: { index: number; agent: string } });
+    expect(rows.map((row) => row.id)).toEqual(['conv-a', 'conv-b']);
+    expect(rows.map((row) => row.firstError)).toEqual([expect.objectContaining({ index: 6, agent: 'booker' }), expect.objectContaining({ index: 6, agent: 'booker' })]);
   });
 });
