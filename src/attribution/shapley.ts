@@ -1,12 +1,13 @@
 // The attribution API: Shapley and Banzhaf values and pairwise interactions
 // of a game given as a value table or as a built-in game.
 import { InputError } from '../core/errors.js';
-import { isEvaluatorGame, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from '../evaluator/evaluator-game.js';
+import { isEvaluatorGame, planEvaluatorRun, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from '../evaluator/evaluator-game.js';
+import { autoMethod, DEFAULT_BUDGET, resolveMethod, type RunPlan } from '../estimators/plan.js';
 import { exactPass, tabulate, type ExactPass, type TableSource } from '../core/exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from '../core/games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../estimators/permutation.js';
 import { shapleyOptionsSchema, type Method } from '../core/schemas.js';
-import { createWasmSampler, SAMPLED_MAX_BUDGET, type WasmMethod } from '../estimators/wasm-estimators.js';
+import { createWasmSampler, type WasmMethod } from '../estimators/wasm-estimators.js';
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
 import type { IndexKind } from '../pool/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
@@ -65,10 +66,7 @@ export interface InteractionResult {
   matrix: Float64Array;
 }
 
-/** Evaluations of v that sampling spends when `options.budget` is not given. */
-export const DEFAULT_BUDGET = 100_000;
-/** Built-in games up to this size are tabulated for exact values when no budget says otherwise. */
-const AUTO_EXACT_MAX_PLAYERS = 20;
+export { autoMethod, DEFAULT_BUDGET };
 
 /** A game checked by checkGame (internal). */
 export type CheckedGame =
@@ -167,24 +165,6 @@ async function checkedPass(game: CheckedGame, kernel: Parameters<typeof exactPas
 }
 
 /**
- * What 'auto' runs: exact when the table is at hand or the budget covers
- * every coalition (with no budget, for up to 20 players), else msr, the most
- * accurate per evaluation in scripts/bench/estimators.js at every size and
- * budget measured, up to its budget cap; permutation beyond it.
- */
-export function autoMethod(n: number, budget: number | undefined, tableGiven: boolean): Exclude<Method, 'auto'> {
-  if (tableGiven) return 'exact';
-  if (budget === undefined) return n <= AUTO_EXACT_MAX_PLAYERS ? 'exact' : 'msr';
-  if (budget >= 2 ** n && n <= EXACT_MAX_PLAYERS) return 'exact';
-  // msr keeps every evaluation in Wasm memory; beyond its cap only permutation sampling scales.
-  return budget > SAMPLED_MAX_BUDGET ? 'permutation' : 'msr';
-}
-
-function resolveMethod(game: CheckedGame, method: Method, budget: number | undefined): Exclude<Method, 'auto'> {
-  return method === 'auto' ? autoMethod(game.players.length, budget, game.kind === 'table') : method;
-}
-
-/**
  * Shapley value of each player.
  *
  * @example
@@ -204,14 +184,23 @@ export async function shapley(game: Game, options?: ShapleyOptions): Promise<Sha
 export async function shapley(game: EvaluatorGame, options?: EvaluatorOptions): Promise<EvaluatorResult>;
 export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptions | EvaluatorOptions): Promise<ShapleyResult> {
   options ??= {};
-  if (isEvaluatorGame(game)) return shapleyOfEvaluator(game, options as EvaluatorOptions);
+  if (isEvaluatorGame(game)) {
+    const { players, evaluate, plan } = planEvaluatorRun(game, options as EvaluatorOptions);
+    return shapleyOfEvaluator(players, evaluate, plan);
+  }
   checkKnownOptions(options, ['method', 'budget', 'seed', 'pool']);
   const pool = checkPool(options as ShapleyOptions);
   const checked = checkGame(game);
   const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
+  const source = checked.kind === 'table' ? 'table' : 'builtin';
+  return runPlan(checked, { method: resolveMethod(method, checked.players.length, budget, source), budget, seed }, pool);
+}
+
+/** Runs a validated plan on a checked table or built-in game. */
+async function runPlan(checked: CheckedGame, plan: RunPlan, pool?: PoolRunner): Promise<ShapleyResult> {
+  const { method, budget, seed } = plan;
   const n = checked.players.length;
-  const chosen = resolveMethod(checked, method, budget);
-  if (chosen === 'exact') {
+  if (method === 'exact') {
     const values = await exactValues(checked, 'shapley', pool);
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
@@ -221,12 +210,12 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
     // included, spends 2^n evaluations on them and is exact (on the pool's
     // exact path when given one).
     const values = await exactValues(checked, 'shapley', pool);
-    return { players: checked.players, values, stderr: new Float64Array(n), method: chosen, evaluations: 2 ** n };
+    return { players: checked.players, values, stderr: new Float64Array(n), method, evaluations: 2 ** n };
   }
   scanValues(checked);
   const sampled = stableGame(checked);
-  if (chosen === 'permutation') return permutationShapley(sampled, spend, seed, pool);
-  return sampledShapley(sampled, chosen, spend, seed);
+  if (method === 'permutation') return permutationShapley(sampled, spend, seed, pool);
+  return sampledShapley(sampled, method, spend, seed);
 }
 
 async function sampledShapley(

@@ -6,10 +6,11 @@ import { CachedEvaluator, type Evaluate } from './calls.js';
 import { createExactSampler } from '../estimators/exact-sampler.js';
 import { evaluationsPerPair, planPermutation } from '../estimators/permutation.js';
 import { createPermutationSampler } from '../estimators/permutation-sampler.js';
-import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET, WASM_SAMPLER_MAX_PLAYERS } from '../estimators/wasm-estimators.js';
+import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET } from '../estimators/wasm-estimators.js';
 import type { CoalitionSampler, SamplerEstimate } from '../estimators/ask-tell.js';
 import { driveSampler, type Progress, type StopReason } from './driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from '../core/schemas.js';
+import { DEFAULT_BUDGET, EVALUATOR_EXACT_MAX_PLAYERS, resolveMethod, type EvaluatorRunPlan } from '../estimators/plan.js';
 import { checkKnownOptions, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 
@@ -79,24 +80,42 @@ export interface EvaluatorResult {
 
 /** Permutation sampling works for any number of players up to this. */
 export const EVALUATOR_MAX_PLAYERS = 4096;
-/** Exact enumeration calls evaluate 2^n times and caches every value: 2^20 is already a million calls. */
-export const EVALUATOR_EXACT_MAX_PLAYERS = 20;
+export { EVALUATOR_EXACT_MAX_PLAYERS };
 /**
  * A run caches every coalition it evaluates (a JS Map holds at most 2^24
  * entries); the same cap as the Wasm samplers' (SAMPLED_MAX_BUDGET).
  */
 export const EVALUATOR_MAX_BUDGET = SAMPLED_MAX_BUDGET;
 export const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_BUDGET = 100_000;
 
-type ParsedOptions = ReturnType<typeof parseOptions>;
+/** Evaluator options as validated once where they enter (shapley(), owen()). */
+export type ParsedEvaluatorOptions = ReturnType<typeof parseEvaluatorOptions>;
 
-function parseOptions(options: unknown) {
+/** Validates evaluator options (their names checked by the caller): schema, then the budget cap. */
+export function parseEvaluatorOptions(options: unknown) {
   const parsed = parseOrThrow(evaluatorOptionsSchema, options ?? {}, 'options');
   if (parsed.budget !== undefined && parsed.budget > EVALUATOR_MAX_BUDGET) {
     throw new InputError(`options.budget: an evaluator run makes at most ${EVALUATOR_MAX_BUDGET} calls (each is cached), got ${parsed.budget}`);
   }
   return parsed as typeof parsed & Pick<EvaluatorOptions, 'signal' | 'onProgress' | 'cache'>;
+}
+
+/** An evaluator run as shapley() planned it: every option validated, the method resolved. */
+export type EvaluatorPlan = EvaluatorRunPlan<EvaluatorOptions['cache'], EvaluatorOptions['onProgress']>;
+
+/**
+ * Validates an evaluator game's options, once, and resolves the method: the
+ * plan shapleyOfEvaluator runs. Returns the game's players and evaluate too.
+ */
+export function planEvaluatorRun(game: EvaluatorGame, options: EvaluatorOptions): { players: string[]; evaluate: Evaluate; plan: EvaluatorPlan } {
+  const { players, evaluate } = parseOrThrow(evaluatorGameSchema, game, 'game') as EvaluatorGame;
+  checkKnownOptions(options, EVALUATOR_OPTIONS);
+  const n = players.length;
+  if (n > EVALUATOR_MAX_PLAYERS) {
+    throw new InputError(`players: evaluator games take at most ${EVALUATOR_MAX_PLAYERS} players, got ${n}`);
+  }
+  const { method = 'auto', seed = 0, budget, ...rest } = parseEvaluatorOptions(options);
+  return { players, evaluate, plan: { ...rest, method: resolveMethod(method, n, budget, 'evaluator'), budget, seed } };
 }
 
 export function isEvaluatorGame(game: unknown): game is EvaluatorGame {
@@ -106,25 +125,23 @@ export function isEvaluatorGame(game: unknown): game is EvaluatorGame {
 /** The options evaluator games take (EvaluatorOptions). */
 export const EVALUATOR_OPTIONS = ['method', 'budget', 'seed', 'concurrency', 'tolerance', 'signal', 'onProgress', 'timeoutMs', 'retries', 'retryDelayMs', 'cache'] as const;
 
-/** Shapley values of an evaluator game (see EvaluatorOptions). Everything is validated before evaluate is called. */
-export async function shapleyOfEvaluator(game: EvaluatorGame, options: EvaluatorOptions = {}): Promise<EvaluatorResult> {
-  const { players, evaluate } = parseOrThrow(evaluatorGameSchema, game, 'game') as EvaluatorGame;
-  checkKnownOptions(options, EVALUATOR_OPTIONS);
+/**
+ * Shapley values of an evaluator game, as planned by planEvaluatorRun (see
+ * EvaluatorOptions). The cache is checked against the players before
+ * evaluate is called.
+ */
+export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, plan: EvaluatorPlan): Promise<EvaluatorResult> {
   const n = players.length;
-  if (n > EVALUATOR_MAX_PLAYERS) {
-    throw new InputError(`players: evaluator games take at most ${EVALUATOR_MAX_PLAYERS} players, got ${n}`);
-  }
-  const parsed = parseOptions(options);
-  const cache = adoptCache(parsed.cache, players);
-  const method = resolveMethod(n, parsed.method ?? 'auto', parsed.budget);
+  const cache = adoptCache(plan.cache, players);
+  const { method } = plan;
   const core = await kernelExports();
   // A budget that buys every coalition makes every estimator, permutation
   // included, exact: the run calls evaluate once for each uncached coalition
   // (2^n calls from an empty cache). A tolerance means the caller accepts
   // stopping early, so with one the methods sample as usual (and may stop
   // with 'tolerance' after fewer calls) instead of enumerating everything.
-  const coversAll = method !== 'exact' && n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined &&
-    parsed.budget !== undefined && parsed.budget >= 2 ** n;
+  const coversAll = method !== 'exact' && n <= EVALUATOR_EXACT_MAX_PLAYERS && plan.tolerance === undefined &&
+    plan.budget !== undefined && plan.budget >= 2 ** n;
   if (method === 'exact' || n === 1 || coversAll) {
     if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
       throw new InputError(
@@ -133,40 +150,34 @@ export async function shapleyOfEvaluator(game: EvaluatorGame, options: Evaluator
       );
     }
     const needed = 2 ** n - cache.size;
-    if (parsed.budget !== undefined && parsed.budget < needed) {
+    if (plan.budget !== undefined && plan.budget < needed) {
       throw new InputError(
-        `options.budget: method '${method}' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${parsed.budget}. ` +
+        `options.budget: method '${method}' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${plan.budget}. ` +
           (method === 'exact' && n > 1 ? `Raise the budget or use method 'permutation'.` : 'Raise the budget.'),
       );
     }
     // The sampler asks all 2^n coalitions; only the `needed` uncached ones are paid for.
-    const run = await runOnEvaluator(players, evaluate, createExactSampler(core, n), cache, { ...parsed, budget: 2 ** n });
+    const run = await runOnEvaluator(players, evaluate, createExactSampler(core, n), cache, { ...plan, budget: 2 ** n });
     const stderr = method === 'exact' ? null : new Float64Array(n);
     return { ...run, method, stderr, stopReason: 'complete' };
   }
-  const budget = parsed.budget ?? DEFAULT_BUDGET;
+  const budget = plan.budget ?? DEFAULT_BUDGET;
   if (isWasmMethod(method)) {
     checkWasmMethod(method, n, budget);
-    const sampler = createWasmSampler(method, core, n, budget, parsed.seed ?? 0);
+    const sampler = createWasmSampler(method, core, n, budget, plan.seed);
     // Stratified sizes its own batches (its allocation reads the variances at
     // batch ends, so the same seed gives the same values on any game); the
     // design methods' samples do not depend on batching.
-    if (method !== 'stratified') sampler.batchFloor = Math.max(64, 4 * (parsed.concurrency ?? DEFAULT_CONCURRENCY));
-    const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...parsed, budget });
+    if (method !== 'stratified') sampler.batchFloor = Math.max(64, 4 * (plan.concurrency ?? DEFAULT_CONCURRENCY));
+    const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...plan, budget });
     return { ...run, method };
   }
-  const plan = planPermutation(n, budget);
-  const concurrency = parsed.concurrency ?? DEFAULT_CONCURRENCY;
+  const permutation = planPermutation(n, budget);
+  const concurrency = plan.concurrency ?? DEFAULT_CONCURRENCY;
   const pairsPerAsk = Math.max(1, Math.ceil(Math.max(64, 4 * concurrency) / evaluationsPerPair(n)));
-  const sampler = createPermutationSampler(core, n, { pairs: plan.pairs, seed: parsed.seed ?? 0, pairsPerAsk });
-  const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...parsed, budget });
+  const sampler = createPermutationSampler(core, n, { pairs: permutation.pairs, seed: plan.seed, pairsPerAsk });
+  const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...plan, budget });
   return { ...run, method: 'permutation' };
-}
-
-function resolveMethod(n: number, method: Method, budget: number | undefined): Exclude<Method, 'auto'> {
-  if (method !== 'auto') return method;
-  if (n <= EVALUATOR_EXACT_MAX_PLAYERS && (budget ?? DEFAULT_BUDGET) >= 2 ** n) return 'exact';
-  return n <= WASM_SAMPLER_MAX_PLAYERS ? 'msr' : 'permutation';
 }
 
 export interface EvaluatorRun {
@@ -189,7 +200,7 @@ export interface EvaluatorRun {
  */
 export async function runOnEvaluator(
   players: string[], evaluate: Evaluate, sampler: CoalitionSampler, cache: CoalitionCache,
-  options: ParsedOptions & { budget: number },
+  options: Omit<EvaluatorPlan, 'method' | 'seed' | 'budget'> & { budget: number },
 ): Promise<EvaluatorRun> {
   const source = new CachedEvaluator(players, evaluate, cache, {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
