@@ -13,6 +13,7 @@ export default defineConfig({
     alias: [
       { find: /^agent-credit$/, replacement: here('../dist/index.js') },
       { find: /^agent-credit\/episodes$/, replacement: here('../dist/episodes.js') },
+      { find: /^agent-credit\/ui$/, replacement: here('../dist/ui.js') },
     ],
   },
   server: {

@@ -1,15 +1,21 @@
 // Attribution of a loaded source, run inside the worker: read the records,
-// find each one's format, attribute it through the library, and gather what
-// the page shows and what each download holds.
+// find each one's format (the library's detector; value tables by their
+// shape), attribute it through the library with the user's setup, and stream
+// the entries to the page in small batches while gathering the downloads.
 import { interactions, shapley } from 'agent-credit';
-import { toJsonl } from 'agent-credit/episodes';
-import { attributeRecord } from './episodes.js';
-import { detectFormat, FORMAT_NAMES, isRecordList, type FormatName } from './formats.js';
+import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
+import { attributeOne } from './episodes.js';
 import { lineOfField, problemsOf } from './problems.js';
-import { EXPORT_KINDS, type AttributionResult, type EpisodeView, type ExportKind, type InputProblem, type LoadedSource, type RunOptions } from './protocol.js';
+import {
+  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type LoadedSource, type ResultEntry, type RunOptions, type Setup, type TableEntry,
+} from './protocol.js';
 import { InputProblems, readRecords, type JsonRecord } from './records.js';
 
 export type ProgressReporter = (done: number, total: number) => void;
+export type EntrySink = (entries: ResultEntry[]) => void;
+
+/** Entries sent to the page per message: small enough that receiving them never takes long. */
+const ENTRIES_PER_MESSAGE = 100;
 
 /** One record to attribute: a JSONL line, a whole document, or one element of a document's array. */
 interface Unit {
@@ -18,6 +24,14 @@ interface Unit {
   /** Path of the value inside its record's text ('' or `[k]`). */
   prefix: string;
   line: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTable = (value: unknown) => isObject(value) && 'players' in value && 'values' in value;
+
+/** A JSON document holding a list of records (episode files), rather than one transcript that is a list itself. */
+function isRecordList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some((item) => isObject(item) && (Array.isArray(item.messages) || Array.isArray(item.history) || 'values' in item));
 }
 
 function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
@@ -30,74 +44,140 @@ function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
   return units;
 }
 
-async function attributeTable(game: { players: string[]; values: number[] }, id: string, options: RunOptions): Promise<EpisodeView> {
+async function attributeTable(game: { players: string[]; values: number[] }, id: string, options: RunOptions): Promise<TableEntry> {
   const budget = options.method === 'exact' ? undefined : options.budget;
   const credit = await shapley(game, { method: options.method, budget, seed: options.seed });
   const pairs = await interactions(game);
   return {
+    kind: 'table',
     id,
-    task: null,
-    success: null,
-    method: credit.method,
-    agentNames: credit.players,
-    agents: credit.players.map((agent, i) => ({ agent, credit: credit.values[i], stderr: credit.stderr ? credit.stderr[i] : null })),
+    result: { players: credit.players, values: Array.from(credit.values), stderr: credit.stderr ? Array.from(credit.stderr) : null, method: credit.method, evaluations: credit.evaluations },
     interactions: { players: pairs.players, matrix: Array.from(pairs.matrix) },
-    messages: [],
-    firstError: null,
-    repairs: [],
-    preferences: [],
   };
 }
 
-function formatOf(value: unknown, options: RunOptions): FormatName {
-  if (options.format !== 'auto') {
-    if (!(FORMAT_NAMES as readonly string[]).includes(options.format)) throw new Error(`unknown input format ${JSON.stringify(options.format)}`);
-    return options.format as FormatName;
+function formatOf(value: unknown, options: RunOptions): InputFormat | 'table' {
+  if (options.format === 'table' || (options.format === 'auto' && isTable(value))) return 'table';
+  return options.format as InputFormat;
+}
+
+function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode {
+  return episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+}
+
+/** What the library could not compute, said plainly, when no episode gave an exportable signal. */
+function missingParts(entries: ResultEntry[]): string[] {
+  const missing = new Set<string>();
+  for (const entry of entries) {
+    if (entry.kind !== 'episode') continue;
+    for (const warning of entry.signals.warnings ?? []) missing.add(warning);
+    if (!entry.signals.success && !entry.signals.firstError) {
+      missing.add('The run failed and no message is marked as its first error: mark one in the setup step, or connect a judge to find it.');
+    }
   }
-  const format = detectFormat(value);
-  if (!format) {
-    throw new Error(`cannot tell the input format; expected an episode, a chat transcript, a Who&When log or a value table. Choose one under Options (${FORMAT_NAMES.join(', ')}).`);
-  }
-  return format;
+  return [...missing];
 }
 
 /** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
-export async function attributeSource(source: LoadedSource, options: RunOptions, progress: ProgressReporter): Promise<AttributionResult> {
+export async function attributeSource(source: LoadedSource, options: RunOptions, setup: Setup, progress: ProgressReporter, send: EntrySink): Promise<AttributionResult> {
   const started = performance.now();
-  const { records, jsonLines } = readRecords(source.name, source.text);
+  const { records, jsonLines, problems: unreadable } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
-  const episodes: EpisodeView[] = [];
-  const problems: InputProblem[] = [];
+  const problems: InputProblem[] = [...unreadable];
   const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
-  const formats = new Set<FormatName>();
+  const formats = new Set<string>();
+  const kept: ResultEntry[] = [];
+  let pending: ResultEntry[] = [];
+  let count = 0;
   for (const [index, unit] of units.entries()) {
     const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
     try {
       const format = formatOf(unit.value, options);
-      formats.add(format);
+      let entry: ResultEntry;
       if (format === 'table') {
-        episodes.push(await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options));
+        formats.add(FORMAT_LABELS_WITH_TABLE.table);
+        entry = await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options);
       } else {
-        const file = source.name.replace(/^.*[\\/]/, '');
-        const attributed = await attributeRecord(format, unit.value, { id: fallbackId, file: source.name, line: jsonLines ? unit.line : undefined }, options, file);
-        episodes.push(attributed.view);
+        const detected = format === 'auto' ? detectFormat(unit.value) : format;
+        if (detected) formats.add(FORMAT_LABELS_WITH_TABLE[detected]);
+        const episode = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, units.length === 1 ? setup : {});
+        const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''));
+        entry = attributed.entry;
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
+      }
+      count++;
+      pending.push(entry);
+      if (kept.length < 1000) kept.push(entry);
+      if (pending.length >= ENTRIES_PER_MESSAGE) {
+        send(pending);
+        pending = [];
       }
     } catch (error) {
       problems.push(...problemsOf(error, unit.record, unit.prefix));
     }
     progress(index + 1, units.length);
   }
-  if (!episodes.length) throw new InputProblems(problems);
-  const hasEpisodes = rows.signals.length > 0;
+  if (pending.length) send(pending);
+  if (!count) throw new InputProblems(problems);
+  const exportable = rows.rewards.length > 0 || rows.dpo.length > 0 || rows.kto.length > 0;
   const exports: AttributionResult['exports'] = {};
-  if (hasEpisodes) for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].map((row) => toJsonl(row)).join('');
+  lastRows = null;
+  if (rows.signals.length && exportable) {
+    lastRows = rows;
+    for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].length;
+  }
   return {
     source: source.name,
     format: [...formats].join(', '),
-    episodes,
+    entries: count,
     exports,
     problems,
+    missing: rows.signals.length && !exportable ? missingParts(kept) : [],
     elapsedMs: performance.now() - started,
+  };
+}
+
+/** The rows of the last run's downloads, kept here so the page receives only their counts. */
+let lastRows: Record<ExportKind, unknown[]> | null = null;
+
+/** One download of the last run as JSONL, byte for byte what the CLI writes. */
+export function exportText(kind: ExportKind): string {
+  return (lastRows?.[kind] ?? []).map((row) => toJsonl(row)).join('');
+}
+
+const FORMAT_LABELS_WITH_TABLE: Record<string, string> = { ...FORMAT_LABELS, table: 'value table' };
+
+/** What the setup step offers for a single transcript: its speakers, messages and outcome, if it has one. */
+export function inspectSource(source: LoadedSource, options: RunOptions): Draft | null {
+  const { records, jsonLines } = readRecords(source.name, source.text);
+  const units = unitsOf(records, jsonLines);
+  if (units.length !== 1) return null;
+  const value = units[0].value;
+  const format = formatOf(value, options);
+  if (format === 'table') return null;
+  let episode: Episode;
+  let outcome: Draft['outcome'];
+  try {
+    episode = episodeFrom(format, value, { file: source.name }, { id: source.name });
+    outcome = episode.outcome;
+  } catch {
+    // Without its outcome a transcript still has speakers and messages to set up.
+    try {
+      episode = episodeFrom(format, value, { file: source.name }, { id: source.name, outcome: { score: 0, success: false } });
+      outcome = null;
+    } catch {
+      return null;
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const message of episode.messages) counts.set(message.agent, (counts.get(message.agent) ?? 0) + 1);
+  const detected = format === 'auto' ? detectFormat(value) : format;
+  return {
+    format: detected ? FORMAT_LABELS_WITH_TABLE[detected] : String(format),
+    id: episode.id,
+    speakers: [...counts].map(([name, messages]) => ({ name, agent: episode.agents.includes(name), messages })),
+    messages: episode.messages.map((m) => ({ id: m.id, agent: m.agent, preview: m.content.length > 160 ? `${m.content.slice(0, 160)}…` : m.content })),
+    outcome,
+    hasCoalitions: episode.table !== null,
   };
 }

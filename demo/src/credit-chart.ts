@@ -2,7 +2,13 @@
 // whiskers when the credits were sampled, and the exact numbers beside them.
 import { h } from './dom.js';
 import { formatNumber } from './format.js';
-import type { AgentCredit } from './protocol.js';
+/** One bar of the playground's chart. */
+interface AgentCredit {
+  agent: string;
+  credit: number;
+  /** Standard error when sampled; null when exact. */
+  stderr: number | null;
+}
 
 /** The value range the bars and whiskers need, always including zero. */
 function domainOf(agents: AgentCredit[], reference: number[]): [number, number] {

@@ -1,5 +1,5 @@
-// Download buttons for the exported JSONL files; the text is already built
-// by the worker, so a click only wraps it in a Blob.
+// Download buttons for the exported JSONL files. The worker keeps the text
+// (a large dataset's exports run to many megabytes); a click asks for one.
 import { h } from './dom.js';
 import { EXPORT_KINDS, type AttributionResult, type ExportKind } from './protocol.js';
 
@@ -24,14 +24,9 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function lineCount(text: string): number {
-  return text ? text.split('\n').filter((line) => line.trim()).length : 0;
-}
-
-export function downloadButtons(result: AttributionResult): HTMLElement {
+export function downloadButtons(result: AttributionResult, textOf: (kind: ExportKind) => Promise<string>): HTMLElement {
   const buttons = EXPORT_KINDS.map((kind) => {
-    const text = result.exports[kind];
-    const rows = text === undefined ? 0 : lineCount(text);
+    const rows = result.exports[kind];
     const fileName = `${baseName(result.source)}.${kind}.jsonl`;
     const button = h(
       'button',
@@ -39,13 +34,13 @@ export function downloadButtons(result: AttributionResult): HTMLElement {
         type: 'button',
         class: 'download',
         'data-testid': `export-${kind}`,
-        disabled: text === undefined || rows === 0,
-        title: text === undefined ? `${LABELS[kind]} does not apply to this input` : `${fileName}: ${rows} rows`,
+        disabled: rows === undefined || rows === 0,
+        title: rows === undefined ? `${LABELS[kind]} does not apply to this input` : `${fileName}: ${rows} rows`,
       },
       `${LABELS[kind]}`,
-      h('span', { class: 'rows' }, text === undefined ? 'n/a' : `${rows} ${rows === 1 ? 'row' : 'rows'}`),
+      h('span', { class: 'rows' }, rows === undefined ? 'n/a' : `${rows} ${rows === 1 ? 'row' : 'rows'}`),
     );
-    button.addEventListener('click', () => download(fileName, text ?? ''));
+    button.addEventListener('click', async () => download(fileName, await textOf(kind)));
     return button;
   });
   return h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download JSONL' }, ...buttons);

@@ -21,9 +21,28 @@ export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
     }
     group.appendChild(option);
   }
-  picker.addEventListener('change', async () => {
+  // Arrow keys on a closed picker change its value one step at a time: passing
+  // over an example must not load it. The keyboard loads with Enter; a pick
+  // with the pointer (or any change not made by those keys) loads at once.
+  let stepping = false;
+  let loaded = '';
+  const loadPicked = async () => {
     const example = EXAMPLES.find((e) => e.path === picker.value);
-    if (example) onLoad({ name: example.path, text: await example.load() });
+    if (!example || example.path === loaded) return;
+    loaded = example.path;
+    onLoad({ name: example.path, text: await example.load() });
+  };
+  picker.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      stepping = false;
+      loaded = '';
+      void loadPicked();
+    } else stepping = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(event.key) || /^\w$/.test(event.key);
+  });
+  picker.addEventListener('change', () => {
+    if (stepping) return;
+    loaded = '';
+    void loadPicked();
   });
 
   const fileInput = byId<HTMLInputElement>('file-input');

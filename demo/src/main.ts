@@ -1,15 +1,16 @@
-// Wires the page: loading input, options, the run with its status, progress
-// and Cancel, the results, and the speed playground.
+// Wires the page: two views (attribution, speed playground), loading input,
+// the setup step, the run with its state at the top of the results, and the
+// results themselves.
 import './styles.css';
+import { INPUT_FORMATS, FORMAT_LABELS } from 'agent-credit/episodes';
 import { byId, h } from './dom.js';
 import { formatMs } from './format.js';
-import { FORMAT_LABELS } from './formats.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
-import type { AttributionResult, LoadedSource, RunOptions } from './protocol.js';
-import { showProblems, showResult } from './results.js';
+import type { AttributionResult, Draft, LoadedSource, RunOptions } from './protocol.js';
+import { ResultsView, showProblems } from './results.js';
 import { RunCancelled, RunFailed, WorkerRunner } from './runner.js';
-
+import { showSetup, type SetupForm } from './setup.js';
 
 const runner = new WorkerRunner();
 const status = byId<HTMLOutputElement>('run-status');
@@ -17,13 +18,18 @@ const progress = byId<HTMLProgressElement>('run-progress');
 const detail = byId('run-detail');
 const cancel = byId<HTMLButtonElement>('cancel-run');
 const problems = byId('problems');
-const results = byId('results');
+const resultsRegion = byId('results');
+// A download asks the worker for its text: the worker keeps the last run's rows.
+const results = new ResultsView(byId('result-view'), (kind) => runner.run<string>({ kind: 'export', export: kind }));
 const format = byId<HTMLSelectElement>('format-select');
 const method = byId<HTMLSelectElement>('method-select');
 const budget = byId<HTMLInputElement>('budget-input');
 const seed = byId<HTMLInputElement>('seed-input');
+const runButton = byId<HTMLButtonElement>('run-button');
+const setupContainer = byId('setup');
 
-for (const [value, label] of Object.entries(FORMAT_LABELS)) format.appendChild(h('option', { value }, label));
+const LABELS: Record<string, string> = { auto: 'detect automatically', ...FORMAT_LABELS, table: 'value table { players, values }' };
+for (const value of [...INPUT_FORMATS, 'table']) format.appendChild(h('option', { value }, LABELS[value] ?? value));
 
 function options(): RunOptions {
   return {
@@ -35,6 +41,7 @@ function options(): RunOptions {
 }
 
 let current: LoadedSource | null = null;
+let setup: SetupForm = showSetup(setupContainer, null, () => undefined);
 /** Runs finished so far, on the status element as `data-runs`, so a watcher can tell a new outcome from the last one. */
 let finishedRuns = 0;
 
@@ -43,32 +50,47 @@ function finish(state: 'done' | 'error' | 'cancelled'): void {
   status.dataset.runs = String(++finishedRuns);
 }
 
+/** On a narrow screen the results sit below the controls: bring them into view. */
+function revealResults(): void {
+  if (window.matchMedia('(max-width: 900px)').matches) {
+    resultsRegion.focus({ preventScroll: true });
+    resultsRegion.scrollIntoView({ block: 'start' });
+  }
+}
+
 async function run(source: LoadedSource): Promise<void> {
-  current = source;
   status.value = 'running';
   detail.textContent = `Attributing ${source.name}…`;
   progress.hidden = false;
   progress.removeAttribute('value');
   cancel.disabled = false;
   showProblems(problems, []);
+  results.start();
+  revealResults();
   const started = performance.now();
   try {
-    const result = await runner.run<AttributionResult>({ kind: 'attribute', source, options: options() }, (done, total) => {
-      progress.max = total;
-      progress.value = done;
-      detail.textContent = `Attributing ${source.name}: ${done} of ${total} records…`;
-    });
-    showResult(results, result);
+    const result = await runner.run<AttributionResult>(
+      { kind: 'attribute', source, options: options(), setup: setup.read() },
+      (done, total) => {
+        progress.max = total;
+        progress.value = done;
+        detail.textContent = `Attributing ${source.name}: ${done} of ${total} records…`;
+      },
+      (entries) => results.add(entries),
+    );
+    results.finish(result);
     showProblems(problems, result.problems);
     finish('done');
-    const skipped = result.problems.length ? ` Some records could not be attributed: see the problems above.` : '';
+    const skipped = result.problems.length ? ' Some records could not be attributed: see the problems above.' : '';
     detail.textContent = `${source.name}: done in ${formatMs(performance.now() - started)}.${skipped}`;
   } catch (error) {
     if (error instanceof RunCancelled) {
       if (runner.busy) return;
+      results.catchUp();
       finish('cancelled');
-      detail.textContent = `Cancelled ${source.name}; earlier results stay on the page.`;
+      detail.textContent = `Cancelled ${source.name}; the episodes attributed so far stay below.`;
     } else {
+      results.clear();
       finish('error');
       detail.textContent = `${source.name} could not be attributed.`;
       showProblems(problems, error instanceof RunFailed ? error.problems : [{ line: null, field: '', message: String(error) }]);
@@ -81,11 +103,41 @@ async function run(source: LoadedSource): Promise<void> {
   }
 }
 
-setUpLoading((source) => void run(source));
+/** A new input: old results go, the setup step reads it, and it runs as it is. */
+async function load(source: LoadedSource): Promise<void> {
+  current = source;
+  runButton.disabled = false;
+  results.clear();
+  let draft: Draft | null = null;
+  try {
+    draft = await runner.run<Draft | null>({ kind: 'inspect', source, options: options() });
+  } catch (error) {
+    if (error instanceof RunCancelled) return;
+    // Unreadable input: the run below reports where.
+  }
+  setup = showSetup(setupContainer, draft, () => undefined);
+  await run(source);
+}
+
+setUpLoading((source) => void load(source));
+runButton.addEventListener('click', () => {
+  if (current) void run(current);
+});
 cancel.addEventListener('click', () => runner.cancel());
 for (const control of [format, method, budget, seed]) {
   control.addEventListener('change', () => {
     if (current) void run(current);
+  });
+}
+
+// Two views: the playground's section stays hidden (and idle) until chosen.
+const views = [byId<HTMLButtonElement>('view-attribute'), byId<HTMLButtonElement>('view-playground')];
+for (const button of views) {
+  button.addEventListener('click', () => {
+    for (const other of views) {
+      other.setAttribute('aria-pressed', String(other === button));
+      byId(other.dataset.view!).hidden = other !== button;
+    }
   });
 }
 setUpPlayground();

@@ -113,6 +113,4 @@ export function setUpPlayground(): void {
     void run();
   });
   cancel.addEventListener('click', () => runner.cancel());
-  // A first run straight away, small enough to finish in milliseconds.
-  void run();
 }

@@ -1,7 +1,7 @@
 // Preference data as it will be exported: DPO pairs (chosen beside rejected)
 // and unpaired KTO rows, each with its exact JSONL row on demand.
 import { h } from './dom.js';
-import type { EpisodeView } from './protocol.js';
+import type { EpisodeEntry } from './protocol.js';
 
 type Turn = { role?: unknown; name?: unknown; content?: unknown };
 
@@ -63,14 +63,14 @@ function ktoCard(row: Record<string, unknown>): HTMLElement {
   );
 }
 
-export function preferenceList(episode: EpisodeView): HTMLElement {
-  if (!episode.preferences.length) {
+export function preferenceList(preferences: EpisodeEntry['preferences']): HTMLElement {
+  if (!preferences.length) {
     return h('p', { class: 'muted' }, 'No preference data: the episode has no repairs, and no first error to set corrective attempts against.');
   }
   return h(
     'ol',
     { class: 'preferences' },
-    ...episode.preferences.map(({ kind, row }) =>
+    ...preferences.map(({ kind, row }) =>
       kind === 'dpo' ? dpoCard(row as Record<string, unknown>) : ktoCard(row as Record<string, unknown>),
     ),
   );

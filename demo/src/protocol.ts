@@ -1,5 +1,6 @@
 // Messages between the page and its worker, and the plain data the worker
 // returns (structured-clone friendly: arrays and objects only).
+import type { Signals } from 'agent-credit/episodes';
 
 export type ExportKind = 'signals' | 'dpo' | 'kto' | 'prm' | 'rewards';
 export const EXPORT_KINDS: readonly ExportKind[] = ['signals', 'dpo', 'kto', 'prm', 'rewards'];
@@ -27,56 +28,66 @@ export interface InputProblem {
   message: string;
 }
 
-export interface AgentCredit {
-  agent: string;
-  credit: number;
-  /** Standard error when sampled; null when exact. */
-  stderr: number | null;
-}
-
-export interface TimelineMessage {
-  id: string;
-  index: number;
-  agent: string;
-  content: string;
-  label: string | null;
-  reward: number | null;
-  corrective: boolean;
-}
-
-export interface FirstError {
-  id: string;
-  index: number;
-  agent: string;
-  strategy: string;
-}
-
-export interface EpisodeView {
-  id: string;
-  task: string | null;
-  success: boolean | null;
-  /** How the credits were computed, e.g. 'exact' or 'permutation'. */
+/** An episode as the page shows it: the parts the components draw, and the library's Signals for it. */
+export interface EpisodeEntry {
+  kind: 'episode';
+  episode: {
+    id: string;
+    task?: string;
+    agents: string[];
+    messages: Array<{ id: string; agent: string; content: string; label?: string }>;
+    outcome: { score: number; success: boolean };
+    repairs: Array<{ message: string; content: string }>;
+    /** v(∅) from the coalition table; null without one. */
+    emptyValue: number | null;
+  };
+  signals: Signals;
+  /** How the credit was computed, e.g. 'exact' or 'sampled (permutation)'. */
   method: string;
-  /** Every agent of the episode, with or without credit. */
-  agentNames: string[];
-  /** Credit per agent; empty when the episode has no coalition values. */
-  agents: AgentCredit[];
-  interactions: { players: string[]; matrix: number[] } | null;
-  messages: TimelineMessage[];
-  firstError: FirstError | null;
-  repairs: { message: string; content: string }[];
   /** The preference rows exactly as the exporters write them. */
   preferences: { kind: 'dpo' | 'kto'; row: unknown }[];
+}
+
+/** A value table { players, values } and what the library computes from it. */
+export interface TableEntry {
+  kind: 'table';
+  id: string;
+  result: { players: string[]; values: number[]; stderr: number[] | null; method: string; evaluations: number };
+  interactions: { players: string[]; matrix: number[] };
+}
+
+export type ResultEntry = EpisodeEntry | TableEntry;
+
+/** What the user set in the setup step; each field left out keeps what the input says. */
+export interface Setup {
+  outcome?: { score: number; success: boolean };
+  /** The speakers who are players; every other speaker is context. */
+  agents?: string[];
+  /** Id of the message the user marked as the first error. */
+  firstError?: string;
+}
+
+/** What the setup step offers for a single loaded transcript. */
+export interface Draft {
+  format: string;
+  id: string;
+  speakers: Array<{ name: string; agent: boolean; messages: number }>;
+  messages: Array<{ id: string; agent: string; preview: string }>;
+  outcome: { score: number; success: boolean } | null;
+  hasCoalitions: boolean;
 }
 
 export interface AttributionResult {
   source: string;
   format: string;
-  episodes: EpisodeView[];
-  /** JSONL text per export kind; absent kinds do not apply to this input. */
-  exports: Partial<Record<ExportKind, string>>;
-  /** Records that could not be attributed; the others are in `episodes`. */
+  /** Entries are streamed while the run goes on (Response 'entries'); this is their count. */
+  entries: number;
+  /** Rows per export kind; absent kinds do not apply to this input. The text stays in the worker until downloaded. */
+  exports: Partial<Record<ExportKind, number>>;
+  /** Records that could not be attributed; the others are in the entries. */
   problems: InputProblem[];
+  /** Why nothing exportable came out, when nothing did (what is missing). */
+  missing: string[];
   elapsedMs: number;
 }
 
@@ -94,10 +105,13 @@ export interface PlaygroundResult extends PlaygroundRequest {
 }
 
 export type Request =
-  | { kind: 'attribute'; id: number; source: LoadedSource; options: RunOptions }
+  | { kind: 'attribute'; id: number; source: LoadedSource; options: RunOptions; setup: Setup }
+  | { kind: 'inspect'; id: number; source: LoadedSource; options: RunOptions }
+  | { kind: 'export'; id: number; export: ExportKind }
   | { kind: 'playground'; id: number; request: PlaygroundRequest };
 
 export type Response =
   | { kind: 'progress'; id: number; done: number; total: number }
-  | { kind: 'result'; id: number; value: AttributionResult | PlaygroundResult }
+  | { kind: 'entries'; id: number; entries: ResultEntry[] }
+  | { kind: 'result'; id: number; value: AttributionResult | PlaygroundResult | Draft | string | null }
   | { kind: 'failure'; id: number; problems: InputProblem[] };

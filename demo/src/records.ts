@@ -34,12 +34,16 @@ function isJsonLines(name: string, text: string): boolean {
   return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
 }
 
-/** Parses `text`; every line that is not JSON is reported, each with its line number. */
-export function readRecords(name: string, text: string): { records: JsonRecord[]; jsonLines: boolean } {
+/**
+ * Parses `text`. A JSON document that does not parse is an error; in JSON
+ * Lines each line that does not parse is reported with its line number and
+ * the other lines are kept (as the CLI's --skip-invalid does).
+ */
+export function readRecords(name: string, text: string): { records: JsonRecord[]; jsonLines: boolean; problems: InputProblem[] } {
   if (!text.trim()) throw new InputProblems([{ line: null, field: '', message: 'the input is empty' }]);
   if (!isJsonLines(name, text)) {
     try {
-      return { records: [{ line: 1, value: JSON.parse(text), text }], jsonLines: false };
+      return { records: [{ line: 1, value: JSON.parse(text), text }], jsonLines: false, problems: [] };
     } catch {
       throw new InputProblems([syntaxProblem(text, 1)]);
     }
@@ -54,6 +58,6 @@ export function readRecords(name: string, text: string): { records: JsonRecord[]
       problems.push(syntaxProblem(line, index + 1));
     }
   });
-  if (problems.length) throw new InputProblems(problems);
-  return { records, jsonLines: true };
+  if (!records.length) throw new InputProblems(problems);
+  return { records, jsonLines: true, problems };
 }

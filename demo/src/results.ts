@@ -1,114 +1,91 @@
-// The results view of one attribution run: an episode chooser when the input
-// held several, then credit, interactions, timeline, preferences, downloads.
-import { creditChart } from './credit-chart.js';
+// The results of one run: a toolbar (source, format, downloads or what is
+// missing), the dataset view when the input held several records, and the
+// chosen episode. Entries arrive in batches while the run goes on; each batch
+// is drawn in its own task, so a long run never freezes the page.
 import { h, replaceChildren } from './dom.js';
+import { datasetView, type DatasetView } from './dataset-view.js';
 import { downloadButtons } from './downloads.js';
-import { formatMs, formatNumber } from './format.js';
-import { interactionHeatmap } from './heatmap.js';
-import { preferenceList } from './preferences.js';
-import type { AttributionResult, EpisodeView, InputProblem } from './protocol.js';
-import { timeline } from './timeline.js';
+import { episodeView, tableView } from './episode-view.js';
+import { formatMs } from './format.js';
+import type { AttributionResult, ExportKind, InputProblem, ResultEntry } from './protocol.js';
 
-function section(title: string, ...content: (Node | null)[]): HTMLElement {
-  return h('section', { class: 'panel result-section' }, h('h3', {}, title), ...content);
-}
+/** How often the dataset view catches up with a run in progress. */
+const CATCH_UP_MS = 400;
 
-/** Beyond this many agents the heatmap takes a whole row of its own. */
-const HEATMAP_HALF_WIDTH_AGENTS = 4;
+export class ResultsView {
+  private entries: ResultEntry[] = [];
+  private dataset: DatasetView | null = null;
+  /** Entries the dataset view holds so far. */
+  private drawn = 0;
+  private pending: ReturnType<typeof setTimeout> | null = null;
+  private readonly toolbar = h('div', { class: 'panel result-toolbar' });
+  private readonly datasetSlot = h('div');
+  private readonly episodeSlot = h('div', { class: 'episode-slot' });
 
-function outcomeBadge(episode: EpisodeView): HTMLElement | null {
-  if (episode.success === null) return null;
-  return h('span', { class: `badge ${episode.success ? 'success' : 'failure'}` }, episode.success ? 'success' : 'failure');
-}
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly exportText: (kind: ExportKind) => Promise<string>,
+  ) {}
 
-function episodeSummary(episode: EpisodeView): HTMLElement {
-  const facts = [
-    `${episode.agentNames.length} agents`,
-    episode.messages.length ? `${episode.messages.length} messages` : null,
-    `credit: ${episode.method}`,
-    episode.firstError ? `first error: #${episode.firstError.index} by ${episode.firstError.agent}` : null,
-  ].filter(Boolean);
-  return h(
-    'header',
-    { class: 'episode-header' },
-    h('h2', {}, h('span', { class: 'episode-id' }, episode.id), ' ', outcomeBadge(episode)),
-    episode.task ? h('p', { class: 'task' }, episode.task) : null,
-    h('p', { class: 'facts muted' }, facts.join(' · ')),
-  );
-}
-
-function interactionSection({ players, matrix }: { players: string[]; matrix: number[] }): HTMLElement {
-  const panel = section('Interactions', interactionHeatmap(players, matrix));
-  if (players.length > HEATMAP_HALF_WIDTH_AGENTS) panel.classList.add('full-row');
-  return panel;
-}
-
-function episodeView(episode: EpisodeView): HTMLElement {
-  const topCredit = [...episode.agents].sort((a, b) => b.credit - a.credit)[0];
-  return h(
-    'article',
-    { class: 'episode' },
-    episodeSummary(episode),
-    h(
-      'div',
-      { class: 'charts' },
-      episode.agents.length
-        ? section(
-            'Agent credit',
-            topCredit ? h('p', { class: 'lead' }, `Most credit: ${topCredit.agent} (${formatNumber(topCredit.credit, 3)})`) : null,
-            creditChart(episode.agents),
-          )
-        : section(
-            'Agent credit',
-            h('p', { class: 'muted' }, 'This episode brings no coalition values, so there is no Shapley credit to show; its message rewards come from the first error and the corrective attempts.'),
-          ),
-      episode.interactions && episode.interactions.players.length > 1 ? interactionSection(episode.interactions) : null,
-    ),
-    episode.messages.length
-      ? section(
-          'Conversation and message rewards',
-          h(
-            'p',
-            { class: 'hint' },
-            'Each message carries its reward as a colour (red: blame, green: credit) and a number. The first error and corrective attempts are marked; a repair is shown beside the message it repairs.',
-          ),
-          timeline(episode),
-        )
-      : section('Conversation', h('p', { class: 'muted' }, 'This input is a value table: it has no messages to reward.')),
-    episode.messages.length ? section('Preference pairs (as exported)', preferenceList(episode)) : null,
-  );
-}
-
-/** Renders `result`; with several episodes a chooser switches between them. */
-export function showResult(container: HTMLElement, result: AttributionResult): void {
-  const slot = h('div', { class: 'episode-slot' });
-  const show = (index: number) => replaceChildren(slot, episodeView(result.episodes[index]));
-  let chooser: HTMLElement | null = null;
-  if (result.episodes.length > 1) {
-    const select = h(
-      'select',
-      { id: 'episode-picker' },
-      ...result.episodes.map((episode, i) => h('option', { value: String(i) }, `${i + 1}. ${episode.id}${episode.success === false ? ' (failed)' : ''}`)),
-    );
-    select.addEventListener('change', () => show(Number(select.value)));
-    chooser = h('label', { class: 'field episode-chooser' }, h('span', {}, `Episode (${result.episodes.length} in this input)`), select);
+  /** Removes every result (a new input was loaded, or the run failed). */
+  clear(message = ''): void {
+    if (this.pending !== null) clearTimeout(this.pending);
+    this.pending = null;
+    this.entries = [];
+    this.dataset = null;
+    this.drawn = 0;
+    replaceChildren(this.container, message ? h('p', { class: 'empty muted' }, message) : null);
   }
-  replaceChildren(
-    container,
-    h(
-      'div',
-      { class: 'panel result-toolbar' },
-      h(
-        'p',
-        { class: 'muted' },
-        `${result.source} · format ${result.format} · ${result.episodes.length} ${result.episodes.length === 1 ? 'episode' : 'episodes'} in ${formatMs(result.elapsedMs)}`,
-      ),
-      chooser,
-      downloadButtons(result),
-    ),
-    slot,
-  );
-  show(0);
+
+  /** A new run: the old results go at once. */
+  start(): void {
+    this.clear();
+    replaceChildren(this.toolbar);
+    replaceChildren(this.datasetSlot);
+    replaceChildren(this.episodeSlot);
+    replaceChildren(this.container, this.toolbar, this.datasetSlot, this.episodeSlot);
+  }
+
+  add(entries: ResultEntry[]): void {
+    if (!this.entries.length && entries.length) this.show(entries[0]);
+    this.entries.push(...entries);
+    if (this.entries.length < 2) return;
+    if (!this.dataset) {
+      this.dataset = datasetView(this.entries.slice(), (entry) => this.show(entry, true));
+      this.drawn = this.entries.length;
+      replaceChildren(this.datasetSlot, this.dataset.element);
+      return;
+    }
+    // Batches arrive faster than anyone reads; the overview and list catch up a few times a second.
+    this.pending ??= setTimeout(() => this.catchUp(), CATCH_UP_MS);
+  }
+
+  /** Brings the dataset view up to the entries received so far. */
+  catchUp(): void {
+    if (this.pending !== null) clearTimeout(this.pending);
+    this.pending = null;
+    if (!this.dataset || this.drawn === this.entries.length) return;
+    this.dataset.add(this.entries.slice(this.drawn));
+    this.drawn = this.entries.length;
+  }
+
+  finish(result: AttributionResult): void {
+    this.catchUp();
+    const summary = h(
+      'p',
+      { class: 'muted' },
+      `${result.source} · format ${result.format} · ${result.entries} ${result.entries === 1 ? 'episode' : 'episodes'} in ${formatMs(result.elapsedMs)}`,
+    );
+    const missing = result.missing.length
+      ? h('div', { class: 'missing', 'data-testid': 'missing' }, h('h3', {}, 'Nothing to export yet'), h('ul', {}, ...result.missing.map((text) => h('li', {}, text))))
+      : null;
+    replaceChildren(this.toolbar, summary, missing ?? downloadButtons(result, this.exportText));
+  }
+
+  private show(entry: ResultEntry, focus = false): void {
+    replaceChildren(this.episodeSlot, entry.kind === 'episode' ? episodeView(entry) : tableView(entry));
+    if (focus) (this.episodeSlot.querySelector('h2') as HTMLElement | null)?.focus();
+  }
 }
 
 /** Problems listed at most; a file with thousands of bad lines still shows its first ones. */
@@ -125,7 +102,7 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
     h(
       'div',
       { class: 'problems' },
-      h('h4', {}, problems.length === 1 ? 'The input has a problem' : `The input has ${problems.length} problems`),
+      h('h3', {}, problems.length === 1 ? 'The input has a problem' : `The input has ${problems.length} problems`),
       h(
         'ul',
         {},
@@ -135,7 +112,7 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
             { 'data-testid': 'input-problem', 'data-line': problem.line ?? '', 'data-field': problem.field },
             problem.line !== null ? h('span', { class: 'where' }, `line ${problem.line}`) : null,
             problem.field ? h('code', { class: 'field-path' }, problem.field) : null,
-            h('span', { class: 'message' }, problem.message),
+            h('bdi', { class: 'message' }, problem.message),
           ),
         ),
       ),

@@ -1,7 +1,7 @@
 // The page's side of the worker: one request at a time per runner, progress
 // callbacks, and Cancel, which terminates the worker (the only way to stop a
 // Wasm loop mid-run) and starts a fresh one for the next request.
-import type { InputProblem, Request, Response } from './protocol.js';
+import type { InputProblem, Request, Response, ResultEntry } from './protocol.js';
 
 /** A run that ended with problems in its input (or a failure inside the worker). */
 export class RunFailed extends Error {
@@ -20,6 +20,7 @@ type Pending = {
   resolve(value: unknown): void;
   reject(error: Error): void;
   onProgress?: (done: number, total: number) => void;
+  onEntries?: (entries: ResultEntry[]) => void;
 };
 
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -46,6 +47,10 @@ export class WorkerRunner {
       handlers.onProgress?.(response.done, response.total);
       return;
     }
+    if (response.kind === 'entries') {
+      handlers.onEntries?.(response.entries);
+      return;
+    }
     this.pending = null;
     if (response.kind === 'result') handlers.resolve(response.value);
     else handlers.reject(new RunFailed(response.problems));
@@ -64,12 +69,12 @@ export class WorkerRunner {
   }
 
   /** Sends one request; a request still running is cancelled first. */
-  run<T>(body: RequestBody, onProgress?: (done: number, total: number) => void): Promise<T> {
+  run<T>(body: RequestBody, onProgress?: (done: number, total: number) => void, onEntries?: (entries: ResultEntry[]) => void): Promise<T> {
     if (this.pending) this.cancel();
     this.worker ??= this.start();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending = { id, handlers: { resolve: resolve as (value: unknown) => void, reject, onProgress } };
+      this.pending = { id, handlers: { resolve: resolve as (value: unknown) => void, reject, onProgress, onEntries } };
       this.worker!.postMessage({ ...body, id } as Request);
     });
   }

@@ -1,6 +1,6 @@
 // The page's Web Worker: every attribution and every playground run happens
 // here, so the page stays responsive; cancelling terminates this worker.
-import { attributeSource } from './attribute.js';
+import { attributeSource, exportText, inspectSource } from './attribute.js';
 import type { InputProblem, Request, Response } from './protocol.js';
 import { InputProblems } from './records.js';
 import { runPlayground } from './speed.js';
@@ -21,14 +21,24 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
   try {
     if (request.kind === 'attribute') {
       let lastPost = 0;
-      const value = await attributeSource(request.source, request.options, (done, total) => {
-        const now = performance.now();
-        if (done === total || now - lastPost >= PROGRESS_INTERVAL_MS) {
-          lastPost = now;
-          post({ kind: 'progress', id: request.id, done, total });
-        }
-      });
+      const value = await attributeSource(
+        request.source,
+        request.options,
+        request.setup,
+        (done, total) => {
+          const now = performance.now();
+          if (done === total || now - lastPost >= PROGRESS_INTERVAL_MS) {
+            lastPost = now;
+            post({ kind: 'progress', id: request.id, done, total });
+          }
+        },
+        (entries) => post({ kind: 'entries', id: request.id, entries }),
+      );
       post({ kind: 'result', id: request.id, value });
+    } else if (request.kind === 'export') {
+      post({ kind: 'result', id: request.id, value: exportText(request.export) });
+    } else if (request.kind === 'inspect') {
+      post({ kind: 'result', id: request.id, value: inspectSource(request.source, request.options) });
     } else {
       post({ kind: 'result', id: request.id, value: await runPlayground(request.request) });
     }
