@@ -274,7 +274,9 @@ describe('<ac-reward-timeline>', () => {
         }),
       );
       bars.sort((a, b) => a.index - b.index);
-      expect(bars.map((b) => [b.index, b.agent, b.value]), example.name).toEqual(example.signals.messages.map((m, i) => [i, m.agent, m.reward]));
+      // Context messages (user, system, tools) have no reward and no bar; each bar sits at its message's transcript index.
+      const indexOf = new Map(example.episode.messages.map((m, i) => [m.id, i]));
+      expect(bars.map((b) => [b.index, b.agent, b.value]), example.name).toEqual(example.signals.messages.map((m) => [indexOf.get(m.id), m.agent, m.reward]));
       const extent = Math.max(...example.signals.messages.map((m) => Math.abs(m.reward))) || 1;
       for (const bar of bars) {
         expect(Math.abs(bar.height - Math.max(2, (Math.abs(bar.value) / extent) * bar.half)), example.name).toBeLessThanOrEqual(1);
@@ -287,7 +289,10 @@ describe('<ac-reward-timeline>', () => {
         const expected = firstError?.index === k ? '✕' : message.label === 'corrective' ? '↺' : '';
         expect(marks[k], `${example.name} #${k}`).toBe(expected);
       });
-      expect(await shadow(page, index, '.lane-name').count()).toBe(example.signals.agents.length);
+      // One lane per player, then one per context speaker (marked as context).
+      const speakers = new Set([...example.signals.agents.map((a) => a.agent), ...example.episode.messages.map((m) => m.agent)]);
+      expect(await shadow(page, index, '.lane-name').count()).toBe(speakers.size);
+      expect(await shadow(page, index, '.lane-name .role').count()).toBe(speakers.size - example.signals.agents.length);
     }
     expect(problems).toEqual([]);
     await page.context().close();
@@ -300,9 +305,13 @@ describe('<ac-transcript>', () => {
     for (const example of examples) {
       const index = await mount(page, 'ac-transcript', { signals: example.signals, episode: example.episode });
       const rows = await shadow(page, index, '[data-testid=message-row]').evaluateAll((all) =>
-        all.map((row) => [row.getAttribute('data-id'), Number(row.getAttribute('data-reward'))]),
+        all.map((row) => [row.getAttribute('data-id'), row.getAttribute('data-reward')]),
       );
-      expect(rows, example.name).toEqual(example.signals.messages.map((m) => [m.id, m.reward]));
+      // Every message of the transcript is listed; the players' carry the library's reward, context messages none.
+      expect(rows.map(([id]) => id), example.name).toEqual(example.episode.messages.map((m) => m.id));
+      const rewards = new Map(example.signals.messages.map((m) => [m.id, m.reward]));
+      expect(rows.filter(([, reward]) => reward !== '').map(([id, reward]) => [id, Number(reward)]), example.name).toEqual(example.signals.messages.map((m) => [m.id, m.reward]));
+      for (const [id, reward] of rows) if (reward === '') expect(rewards.has(id!), `${example.name} ${id}`).toBe(false);
       const marked = await shadow(page, index, '[data-testid=message-row]:has([data-testid=first-error])').evaluateAll((all) => all.map((row) => row.getAttribute('data-id')));
       expect(marked, example.name).toEqual(example.signals.firstError ? [example.signals.firstError.id] : []);
       const repairs = await shadow(page, index, '.repair').count();
