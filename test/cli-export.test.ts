@@ -108,6 +108,14 @@ describe('attribute: per-agent rows', () => {
     expect(await checkCut(SHARED_WHOWHEN, 8)).toBeGreaterThan(10);
   });
 
+  it('--prm-max-chars N: every PRM row within N characters, its labels kept', async () => {
+    const whole = rows((await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm', '--prm-max-steps', '4')).stdout);
+    const fitted = rows((await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm', '--prm-max-steps', '4', '--prm-max-chars', '2000')).stdout);
+    expect(fitted.map((row) => row.labels)).toEqual(whole.map((row) => row.labels));
+    for (const row of fitted) expect(row.completions.reduce((sum: number, step: string) => sum + step.length + 1, row.prompt.length)).toBeLessThanOrEqual(2000);
+    expect(fitted.some((row, k) => row.prompt !== whole[k].prompt)).toBe(true);
+  });
+
   it('rewards are written with a fraction', async () => {
     const { stdout } = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards');
     expect(lines(stdout).map((line) => /"reward":([^,}]+)/.exec(line)![1])).toEqual(['0.375', '-1.0', '-0.6875', '0.4375', '0.0']);
@@ -136,6 +144,8 @@ describe('attribute: bad export options are clear errors before any row is writt
       [['--format', 'prm', '--prm-max-steps=-3'], /--prm-max-steps: expected a whole number of steps, at least 1, got "-3"/],
       [['--format', 'prm', '--prm-max-steps', '2.5'], /--prm-max-steps: expected a whole number of steps, at least 1, got "2.5"/],
       [['--format', 'dpo', '--prm-max-steps', '8'], /--prm-max-steps applies to --format prm, not dpo/],
+      [['--format', 'prm', '--prm-max-chars', '0'], /--prm-max-chars: expected a whole number of characters, at least 1, got "0"/],
+      [['--format', 'rewards', '--prm-max-chars', '4096'], /--prm-max-chars applies to --format prm, not rewards/],
       [['--format', 'kto', '--prm-until-first-error'], /--prm-until-first-error applies to --format prm, not kto/],
       [['--agent', 'planner'], /--agent applies to --format dpo, kto, prm, rewards, not signals/],
       [['--split-by-agent', join(dir, 'x')], /--split-by-agent applies to --format dpo, kto, prm, rewards, not signals/],

@@ -270,6 +270,25 @@ describe('PRM rows', () => {
     expect(longRows).toBeGreaterThan(0);
   });
 
+  it('with maxChars every Who&When row fits, with the same labels and each step ending with the agent’s own last words', async () => {
+    const directory = existsSync(SHARED_WHOWHEN) ? SHARED_WHOWHEN : join(root, 'examples/whowhen');
+    let shortened = 0;
+    for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
+      const plain = toPrm(signals, episode, { maxSteps: 8 });
+      const fitted = toPrm(signals, episode, { maxSteps: 8, maxChars: 4096 });
+      expect(fitted.map((row) => [row.agent, row.message, row.labels])).toEqual(plain.map((row) => [row.agent, row.message, row.labels]));
+      fitted.forEach((row, k) => {
+        expect(row.completions.reduce((sum, step) => sum + step.length + 1, row.prompt.length)).toBeLessThanOrEqual(4096);
+        if (row.prompt !== plain[k].prompt || row.completions.some((step, j) => step !== plain[k].completions[j])) shortened++;
+        row.completions.forEach((step, j) => {
+          const own = plain[k].completions[j].slice(plain[k].completions[j].lastIndexOf(`[${row.agent}] `));
+          expect(own.endsWith(step.slice(step.lastIndexOf('[…]') + 3).slice(-20))).toBe(true);
+        });
+      });
+    }
+    expect(shortened).toBeGreaterThan(0);
+  });
+
   it('refuses mismatched signals and episode, and bad options', async () => {
     const episode = parseEpisode(flights());
     const signals = await attributeEpisode(episode);
@@ -277,6 +296,7 @@ describe('PRM rows', () => {
     expect(() => toPrm(signals, episode, { maxSteps: 0 })).toThrow(/options\.maxSteps: expected a whole number of steps, at least 1, got 0/);
     expect(() => toPrm(signals, episode, { maxSteps: 2.5 })).toThrow(/maxSteps/);
     expect(() => toPrm(signals, episode, { untilFirstError: 'yes' as never })).toThrow(/untilFirstError: expected true or false/);
+    expect(() => toPrm(signals, episode, { maxChars: 0 })).toThrow(/options\.maxChars: expected a whole number of characters, at least 1, got 0/);
     expect(() => toDpo(signals, { systemTurn: 'none' as never })).toThrow(/systemTurn: expected 'system' .* or 'fold'/);
     expect(() => toKto(signals, { sytemTurn: 'fold' } as never)).toThrow(/did you mean systemTurn/);
   });

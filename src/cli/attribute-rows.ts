@@ -30,6 +30,8 @@ export interface RowsPlan {
   prmUntilFirstError: boolean;
   /** Infinity: no limit. */
   prmMaxSteps: number;
+  /** Infinity: no limit. */
+  prmMaxChars: number;
   /** Keep only this agent's rows; null keeps all. */
   agent: string | null;
   /** Report each row's agent (for --split-by-agent). */
@@ -86,7 +88,7 @@ function rowsOf(plan: RowsPlan, source: string, signals: Signals, episode: Episo
     case 'kto':
       return toKto(signals, { systemTurn, source });
     case 'prm':
-      return toPrm(signals, episode, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, source });
+      return toPrm(signals, episode, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, maxChars: plan.prmMaxChars, source });
     case 'rewards':
       return toRewards(signals, episode, { systemTurn, source });
   }

@@ -28,7 +28,7 @@ export const ATTRIBUTE_USAGE =
   '  agent-credit attribute <file.jsonl | file.ndjson | file.json | directory> [-o out.jsonl] [--format signals|dpo|kto|prm|rewards|summary]\n' +
   '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
   '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]\n' +
-  '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K]\n' +
+  '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K] [--prm-max-chars N]\n' +
   JUDGED_USAGE;
 
 const ATTRIBUTE_HELP = `Usage:
@@ -57,17 +57,20 @@ Episodes in, one JSON line per output row out.
                    PRM rows end at their first false step
   --prm-max-steps K
                    PRM rows of at most K steps; each later row's prompt carries the steps before it
+  --prm-max-chars N
+                   PRM rows of at most N characters: the prompt's oldest messages dropped first,
+                   then long messages cut in the middle (each step keeps its end)
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
 ${JUDGED_HELP}
   -h, --help       print this help`;
 
-/** --prm-max-steps: a whole number of steps, at least 1. */
-function stepsFlag(text: string | undefined): number {
+/** --prm-max-steps and --prm-max-chars: a whole number, at least 1 (Infinity when absent). */
+function countFlag(flag: string, what: string, text: string | undefined): number {
   if (text === undefined) return Infinity;
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
-    throw new InputError(`--prm-max-steps: expected a whole number of steps, at least 1, got ${JSON.stringify(text)}`);
+    throw new InputError(`--${flag}: expected a whole number of ${what}, at least 1, got ${JSON.stringify(text)}`);
   }
   return Number(text);
 }
@@ -85,12 +88,14 @@ function rowsPlan(flags: Record<string, string | boolean | undefined>, format: O
   }
   if (flags['prm-until-first-error'] && format !== 'prm') throw only('prm-until-first-error', 'prm');
   if (flags['prm-max-steps'] !== undefined && format !== 'prm') throw only('prm-max-steps', 'prm');
+  if (flags['prm-max-chars'] !== undefined && format !== 'prm') throw only('prm-max-chars', 'prm');
   if (flags['system-turn'] !== undefined && !['dpo', 'kto', 'rewards'].includes(format)) throw only('system-turn', 'dpo, kto, rewards');
   return {
     format,
     systemTurn: flags['system-turn'] === undefined ? 'system' : choice<SystemTurn>('system-turn', flags['system-turn'] as string, SYSTEM_TURNS),
     prmUntilFirstError: flags['prm-until-first-error'] === true,
-    prmMaxSteps: stepsFlag(flags['prm-max-steps'] as string | undefined),
+    prmMaxSteps: countFlag('prm-max-steps', 'steps', flags['prm-max-steps'] as string | undefined),
+    prmMaxChars: countFlag('prm-max-chars', 'characters', flags['prm-max-chars'] as string | undefined),
     agent: (flags.agent as string | undefined) ?? null,
     split: flags['split-by-agent'] !== undefined,
   };
@@ -236,6 +241,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       'prm-until-first-error': { type: 'boolean', default: false },
       'prm-max-steps': { type: 'string' },
       ...JUDGED_FLAGS,
+      'prm-max-chars': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

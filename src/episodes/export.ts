@@ -7,8 +7,9 @@
 // says whose it is: `agent`, `episode`, `message` (and `source`, when given);
 // TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
-import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, speakerPrefix, systemText, type SystemTurn, type Turn } from './agent-view.js';
-import { asEpisode, type Episode } from './episode.js';
+import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, systemText, type SystemTurn, type Turn } from './agent-view.js';
+import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
+import { prmText } from './prm-text.js';
 import { InputError } from '../core/errors.js';
 import { checkKnownOptions, describe } from '../core/validate.js';
 
@@ -62,11 +63,17 @@ export interface PrmOptions {
   untilFirstError?: boolean;
   /** Rows of at most this many steps; each later row's prompt carries the steps before it. */
   maxSteps?: number;
+  /**
+   * Rows of at most this many characters (prompt, steps and a separator after
+   * each): a longer row drops its prompt's oldest messages, then cuts long
+   * messages in the middle (prm-text.ts), so every step keeps its end.
+   */
+  maxChars?: number;
   source?: string;
 }
 
 const EXPORT_OPTIONS = ['systemTurn', 'source'];
-const PRM_OPTIONS = ['untilFirstError', 'maxSteps', 'source'];
+const PRM_OPTIONS = ['untilFirstError', 'maxSteps', 'maxChars', 'source'];
 
 interface Checked {
   systemTurn: SystemTurn;
@@ -134,20 +141,20 @@ export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
   return rows;
 }
 
-function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSteps: number; source: string | undefined } {
+function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
   checkKnownOptions(options, PRM_OPTIONS);
-  const { untilFirstError = false, maxSteps = Infinity } = options;
+  const { untilFirstError = false, maxSteps = Infinity, maxChars = Infinity } = options;
   if (typeof untilFirstError !== 'boolean') {
     throw new InputError([{ path: 'options.untilFirstError', message: `expected true or false, got ${describe(untilFirstError)}` }]);
   }
   if (maxSteps !== Infinity && !(Number.isInteger(maxSteps) && maxSteps >= 1)) {
     throw new InputError([{ path: 'options.maxSteps', message: `expected a whole number of steps, at least 1, got ${describe(maxSteps)}` }]);
   }
-  return { untilFirstError, maxSteps, source: checkSource(options.source) };
+  if (maxChars !== Infinity && !(Number.isInteger(maxChars) && maxChars >= 1)) {
+    throw new InputError([{ path: 'options.maxChars', message: `expected a whole number of characters, at least 1, got ${describe(maxChars)}` }]);
+  }
+  return { untilFirstError, maxSteps, maxChars, source: checkSource(options.source) };
 }
-
-/** One message as PRM text: the speaker in brackets, then the content. */
-const said = (speaker: string, content: string) => speakerPrefix(speaker) + content;
 
 /**
  * PRM rows, one agent's steps each: its messages, each labelled true while
@@ -159,11 +166,12 @@ const said = (speaker: string, content: string) => speakerPrefix(speaker) + cont
  * the agent's own, so its label falls on the agent's last token. A failed
  * episode whose first error is unknown gives no rows (its steps cannot be
  * labelled honestly). With `maxSteps`, an agent's steps are cut into rows of
- * at most that many, each with the prompt of its first step.
+ * at most that many, each with the prompt of its first step; with `maxChars`,
+ * rows are kept within that many characters (prm-text.ts).
  */
 export function toPrm(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): PrmRow[] {
   const checked = checkPair(signals, episode);
-  const { untilFirstError, maxSteps, source } = checkPrmOptions(options);
+  const { untilFirstError, maxSteps, maxChars, source } = checkPrmOptions(options);
   if (!signals.success && !signals.firstError) return [];
   const { messages } = checked;
   const errorAt = signals.firstError ? signals.firstError.index : messages.length;
@@ -179,16 +187,15 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
     }
     for (let start = 0; start < steps.length; start += maxSteps) {
       const window = steps.slice(start, start + maxSteps);
-      const before = [systemText(checked, agent, 'text')];
-      if (checked.task) before.push(checked.task);
-      for (let m = 0; m < window[0]; m++) before.push(said(messages[m].agent, messages[m].content));
-      const completions = window.map((m, k) => {
-        const lines: string[] = [];
-        for (let other = k === 0 ? m : window[k - 1] + 1; other <= m; other++) lines.push(said(messages[other].agent, messages[other].content));
-        return lines.join('\n');
-      });
+      const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
+      const { prompt, completions } = prmText({
+        header: checked.task ? [systemText(checked, agent, 'text'), checked.task] : [systemText(checked, agent, 'text')],
+        context: messages.slice(0, window[0]).map(said),
+        // A row's first step is the agent's message alone: what came before it is in the prompt.
+        steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
+      }, maxChars);
       rows.push({
-        prompt: before.join('\n') + '\n',
+        prompt,
         completions,
         labels: window.map((m) => m < errorAt),
         ...identity(agent, checked.id, messages[window[0]].id, source),
