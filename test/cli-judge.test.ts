@@ -284,6 +284,22 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(row.messages.map((message: { agent: string }) => message.agent)).toEqual(['planner', 'coder']);
   });
 
+  it('--agents re-casts episode records without coalitions: the other speakers become context', async () => {
+    const input = join(dir, 'episodes.jsonl');
+    const record = {
+      id: 'e1', task: 'Find the facts.\nFacts: alpha; beta', outcome: { score: 1, success: true },
+      agents: ['user', 'planner', 'coder'],
+      messages: [{ agent: 'user', content: 'go' }, { agent: 'planner', content: 'alpha' }, { agent: 'coder', content: 'beta' }],
+    };
+    writeFileSync(input, JSON.stringify(record) + '\n' + JSON.stringify({ ...record, id: 'e2', coalitions: [{ agents: [], value: 0 }] }) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'episode', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder', '--skip-invalid');
+    expect(code).toBe(0);
+    const [row] = lines(stdout);
+    expect(row.agents.map((agent: { agent: string }) => agent.agent)).toEqual(['planner', 'coder']);
+    expect(row.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0.5, 0.5].map((x) => expect.closeTo(x, 12)));
+    expect(stderr).toMatch(/skipped .*episode "e2": agents: cannot make planner, coder the players of an episode that brings coalitions/);
+  });
+
   it('--budget is never exceeded: below 2^n the credit is sampled with standard errors', async () => {
     const input = join(dir, 'budget.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');

@@ -1,7 +1,7 @@
 // The adapters by input format name (the CLI's --from), and format detection for --from auto.
 import { EpisodeError, parseEpisode, type Episode, type RecordSource } from '../episode.js';
 import { InputError } from '../../core/errors.js';
-import type { AdapterDefaults } from './common.js';
+import { isRecord, type AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
 import { FORMAT_LABELS, RECORD_FORMATS, formatOf, type RecordFormat } from './detect.js';
@@ -28,8 +28,31 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 type Adapter = (record: unknown, defaults: AdapterDefaults) => unknown;
 
+/**
+ * An episode record with the players `agents` names (the CLI's --agents):
+ * every other speaker, and every agent it listed that is not named, becomes
+ * context. A record that brings coalitions keeps its own players: its table
+ * is over them.
+ */
+function withPlayers(record: unknown, agents: string[] | undefined): unknown {
+  if (!agents || !isRecord(record)) return record;
+  if (record.coalitions !== undefined) {
+    throw new InputError([{ path: 'agents', message: `cannot make ${agents.join(', ')} the players of an episode that brings coalitions (its table is over its own agents); drop --agents or the coalitions` }]);
+  }
+  const listed = Array.isArray(record.agents) ? record.agents : [];
+  const idOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
+  const players = agents.map((agent) => listed.find((entry) => idOf(entry) === agent) ?? agent);
+  const speakers = [
+    ...listed.map(idOf),
+    ...(Array.isArray(record.context) ? record.context : []),
+    ...(Array.isArray(record.messages) ? record.messages.map((message) => (isRecord(message) ? message.agent : undefined)) : []),
+  ];
+  const context = [...new Set(speakers.filter((speaker): speaker is string => typeof speaker === 'string' && speaker !== '' && !agents.includes(speaker)))];
+  return { ...record, agents: players, context };
+}
+
 const ADAPTERS: Record<RecordFormat, Adapter> = {
-  episode: (record) => record,
+  episode: (record, defaults) => withPlayers(record, defaults.agents),
   openai: fromOpenAI,
   responses: fromOpenAIResponses,
   ag2: fromAG2,
