@@ -20,9 +20,13 @@ describe('LangChain / LangGraph adapter', () => {
     const signals = await attributeEpisode(fromLangChain(readJson('test/fixtures/langgraph-state.json')));
     expect(signals.firstError).toMatchObject({ id: 'run-02', index: 2, agent: 'research_expert' });
     const [pair] = toDpo(signals);
+    expect(pair.agent).toBe('research_expert');
     expect(pair.chosen).toEqual([{ role: 'assistant', name: 'research_expert', content: expect.stringMatching(/^Headcounts 2024 \(10-K filings\)/) }]);
     expect(pair.rejected[0].content).toMatch(/^Headcounts 2024: Meta 67,317/);
-    expect(pair.prompt.map((turn) => turn.name)).toEqual(['human', 'supervisor']);
+    // The research expert's view: the human's question and the supervisor's turn with its tool result, as one user turn.
+    const seen = pair.prompt.map((turn) => turn.content).join('\n');
+    expect(seen).toMatch(/\[human\] What's the combined headcount/);
+    expect(seen).toMatch(/\[supervisor\] transfer_to_research_expert\(\{\}\)\n\[transfer_to_research_expert result\] Successfully transferred/);
   });
 
   it('reads messages_to_dict ({ type, data }) and dumpd ({ lc, kwargs }) serializations', () => {

@@ -73,6 +73,18 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
     expect(() => fromOtel(first, { errors: [{ category: 'x' }] })).toThrow(/errors\[0\]\.location: expected the id of the span the error is in/);
   });
 
+  it('messages recorded on a gen_ai.client.inference.operation.details event read as on the span', () => {
+    const attributes = (entries: Record<string, string>) => Object.entries(entries).map(([key, value]) => ({ key, value: { stringValue: value } }));
+    const span = (details: boolean) => ({
+      traceId: 't', spanId: 's', name: 'chat',
+      attributes: attributes({ 'gen_ai.operation.name': 'chat', ...(details ? {} : { 'gen_ai.output.messages': '[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]' }) }),
+      events: details ? [{ name: 'gen_ai.client.inference.operation.details', attributes: attributes({ 'gen_ai.output.messages': '[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]' }) }] : [],
+    });
+    const read = (details: boolean) => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [span(details)] }] }] }, { outcome: { score: 1, success: true } })[0].messages;
+    expect(read(true)).toEqual([{ agent: 'assistant', content: 'hi' }]);
+    expect(read(true)).toEqual(read(false));
+  });
+
   it('names what is wrong with spans that cannot be read', () => {
     expect(() => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', traceId: 'a' }] }] }] })).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
     expect(() => fromOtel({ spans: 3 })).toThrow(/expected OpenTelemetry spans/);

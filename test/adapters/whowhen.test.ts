@@ -21,10 +21,10 @@ describe('Who&When adapter (the three bundled logs)', () => {
       const signals = await attributeEpisode(episode);
       expect(signals.success).toBe(false);
       expect(signals.firstError).toMatchObject({ agent: log.mistake_agent, index: Number(log.mistake_step), strategy: 'label' });
-      const [row] = toPrm(signals, episode);
-      // PRM steps are the players' messages; the human's turns before the mistake are context.
-      const contextBefore = episode.messages.slice(0, Number(log.mistake_step)).filter((message) => episode.context.includes(message.agent)).length;
-      expect(row.labels.indexOf(false)).toBe(Number(log.mistake_step) - contextBefore);
+      // PRM rows are one per agent, its own messages the steps: the mistake agent's row turns false at its message.
+      const row = toPrm(signals, episode).find((prm) => prm.agent === log.mistake_agent)!;
+      const ownBefore = episode.messages.slice(0, Number(log.mistake_step)).filter((message) => message.agent === log.mistake_agent).length;
+      expect(row.labels.indexOf(false)).toBe(ownBefore);
     });
   }
 
@@ -131,8 +131,10 @@ describe('Who&When: the 184 logs of the public release', () => {
     expect(stderr).toMatch(/8 episodes' first error disagree with the annotated mistake agent or step/);
     expect(stderr).toMatch(/attribute: 184 episodes \(0 success, 184 failure\)/);
     // The directory form: --from auto detects every log; --id-from file names each by its path.
-    const byFile = await cli('attribute', RELEASE, '--id-from', 'file', '--format', 'rewards');
+    const byFile = await cli('attribute', RELEASE, '--id-from', 'file');
     expect(byFile.code, byFile.stderr).toBe(0);
-    expect(new Set(byFile.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { episode: string }).episode)).size).toBe(184);
+    const ids = byFile.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(new Set(ids).size).toBe(184);
+    expect(ids).toContain(join(RELEASE, 'Hand-Crafted', '6'));
   });
 });

@@ -119,6 +119,11 @@ function normal(span: Record<string, unknown>, order: number, path: string, trac
     attributes: attributesOf(span),
     events: eventsOf(span),
   };
+  // The GenAI conventions may record a call's messages on a gen_ai.client.inference.operation.details event instead of the span.
+  for (const event of normalSpan.events) {
+    if (event.name !== 'gen_ai.client.inference.operation.details') continue;
+    for (const [key, value] of Object.entries(event.attributes)) if (key.startsWith('gen_ai.') && !(key in normalSpan.attributes)) normalSpan.attributes[key] = value;
+  }
   const error = errorOf(span);
   if (error !== undefined) normalSpan.error = error;
   return normalSpan;
