@@ -73,7 +73,7 @@ describe('the summary report', () => {
         '  first error  message b1 (#1) by booking_agent, found by label\n' +
         '  rewards      p1: planner +0.38 | b1: booking_agent -1.00 | v1: verifier -0.69\n' +
         '               b2: booking_agent +0.44 | v2: verifier +0.00\n' +
-        '  preferences  2 DPO pairs, 0 unpaired KTO rows\n',
+        '  preferences  1 DPO pair, 2 unpaired KTO rows\n',
     );
   });
 
