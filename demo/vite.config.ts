@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^agent-credit$/, replacement: here('../dist/index.js') },
       { find: /^agent-credit\/episodes$/, replacement: here('../dist/episodes.js') },
       { find: /^agent-credit\/ui$/, replacement: here('../dist/ui.js') },
+      { find: /^agent-credit\/judge$/, replacement: here('../dist/judge.js') },
     ],
   },
   server: {

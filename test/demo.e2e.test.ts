@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributeEpisode, detectFormat, episodeFrom, FORMAT_LABELS, toDpo, type EpisodeError, type Signals } from '../src/episodes.js';
 import { interactions, shapley } from '../src/index.js';
 import { axeViolations } from './support/axe.js';
+import { startJudgeServer } from './support/judge-server.js';
+import { createJudge } from '../src/judge.js';
 import { launchChromium } from './support/chromium.js';
 import { serveDirectory, type StaticServer } from './support/static-server.js';
 
@@ -40,7 +42,7 @@ interface Watched {
   problems: string[];
 }
 
-async function openDemo(viewport = { width: 1280, height: 900 }): Promise<Watched> {
+async function openDemo(viewport = { width: 1280, height: 900 }, allowed: string[] = []): Promise<Watched> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -57,7 +59,7 @@ async function openDemo(viewport = { width: 1280, height: 900 }): Promise<Watche
   });
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    if (url.startsWith(origin) || url.startsWith('blob:') || url.startsWith('data:') || allowed.some((other) => url.startsWith(other))) return route.continue();
     problems.push(`network request: ${url}`);
     return route.abort();
   });
@@ -467,6 +469,43 @@ describe('demo page: setup step, datasets, accessibility', () => {
     expect(await page.getByTestId('export-rewards').isEnabled()).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('connects a judge (URL, model, key in memory only) that finds the first error of a transcript without labels', async () => {
+    const server = await startJudgeServer();
+    try {
+      const { page, problems } = await openDemo(undefined, [server.origin]);
+      const record = {
+        messages: [
+          { role: 'user', content: 'Name the capital of France. Facts: Paris' },
+          { role: 'assistant', name: 'researcher', content: 'Looking it up.' },
+          { role: 'assistant', name: 'writer', content: 'WRONG: it is Lyon.' },
+          { role: 'assistant', name: 'researcher', content: 'Sending the answer.' },
+        ],
+      };
+      expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'judged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(record)) }))).toBe('error');
+      await page.getByTestId('setup-outcome').selectOption('failure');
+      await page.locator('#judge-panel summary').click();
+      await page.locator('#judge-url').fill(server.baseURL);
+      await page.locator('#judge-model').fill('rules');
+      await page.locator('#judge-key').fill('sk-test-in-memory');
+      await page.locator('#judge-use').check();
+      expect(await runAndWait(page, () => page.getByTestId('run-button').click())).toBe('done');
+      expect(server.calls).toBeGreaterThan(0);
+      expect(server.requests.every((request) => request.headers.authorization === 'Bearer sk-test-in-memory')).toBe(true);
+      const episode = episodeFrom('auto', record, { file: 'judged.json' }, { id: 'judged.json', outcome: { success: false, score: 0 } });
+      const signals = await attributeEpisode(episode, { judge: createJudge({ baseURL: server.baseURL, model: 'rules' }) });
+      expect(signals.firstError).not.toBeNull();
+      expect(await page.locator('[data-testid=message-row]:has([data-testid=first-error])').getAttribute('data-id')).toBe(signals.firstError!.id);
+      const rewards = await page.getByTestId('message-row').evaluateAll((rows) => rows.filter((row) => row.getAttribute('data-reward') !== '').map((row) => [row.getAttribute('data-id'), Number(row.getAttribute('data-reward'))]));
+      expect(rewards).toEqual(signals.messages.map((m) => [m.id, m.reward]));
+      // The key is in no storage of the page.
+      expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)).not.toContain('sk-test');
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('reconciles credit and blame per agent with the library’s numbers', async () => {

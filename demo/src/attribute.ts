@@ -3,11 +3,12 @@
 // shape), attribute it through the library with the user's setup, and stream
 // the entries to the page in small batches while gathering the downloads.
 import { interactions, shapley } from 'agent-credit';
+import { createJudge } from 'agent-credit/judge';
 import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
 import { lineOfField, problemsOf } from './problems.js';
 import {
-  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type LoadedSource, type ResultEntry, type RunOptions, type Setup, type TableEntry,
+  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type LoadedSource, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
 import { InputProblems, readRecords, type JsonRecord } from './records.js';
 
@@ -15,7 +16,7 @@ export type ProgressReporter = (done: number, total: number) => void;
 export type EntrySink = (entries: ResultEntry[]) => void;
 
 /** Entries sent to the page per message: small enough that receiving them never takes long. */
-const ENTRIES_PER_MESSAGE = 100;
+const ENTRIES_PER_MESSAGE = 20;
 
 /** One record to attribute: a JSONL line, a whole document, or one element of a document's array. */
 interface Unit {
@@ -79,7 +80,16 @@ function missingParts(entries: ResultEntry[]): string[] {
 }
 
 /** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
-export async function attributeSource(source: LoadedSource, options: RunOptions, setup: Setup, progress: ProgressReporter, send: EntrySink): Promise<AttributionResult> {
+export async function attributeSource(
+  source: LoadedSource,
+  options: RunOptions,
+  setup: Setup,
+  connection: JudgeConnection | null,
+  progress: ProgressReporter,
+  send: EntrySink,
+): Promise<AttributionResult> {
+  // One judge for the run: its cache spares repeated questions across episodes.
+  const judge = connection ? createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) }) : null;
   const started = performance.now();
   const { records, jsonLines, problems: unreadable } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
@@ -101,7 +111,7 @@ export async function attributeSource(source: LoadedSource, options: RunOptions,
         const detected = format === 'auto' ? detectFormat(unit.value) : format;
         if (detected) formats.add(FORMAT_LABELS_WITH_TABLE[detected]);
         const episode = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, units.length === 1 ? setup : {});
-        const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''));
+        const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
         entry = attributed.entry;
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
       }

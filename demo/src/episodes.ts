@@ -4,7 +4,7 @@
 // holds. Runs in the worker.
 import {
   attributeEpisode, toDpo, toKto, toPrm, toRewards,
-  type Episode, type Signals,
+  type Episode, type EpisodeJudge, type Signals,
 } from 'agent-credit/episodes';
 import type { EpisodeEntry, ExportKind, Setup } from './protocol.js';
 
@@ -52,10 +52,12 @@ export async function attributeOne(
   setup: Setup,
   /** The file's name, each row's `source` column, as the CLI writes it for a file input. */
   source: string,
+  /** Fills in what the episode lacks (coalition values, labels, the first error), when connected. */
+  judge: EpisodeJudge | null,
 ): Promise<AttributedEpisode> {
   if (setup.firstError) markFirstError(episode, setup.firstError);
   // An episode's credit comes from its own coalition table (exact), as the library computes it.
-  const signals = await attributeEpisode(episode);
+  const signals = await attributeEpisode(episode, judge ? { judge } : {});
   const dpo = toDpo(signals, { source });
   const kto = toKto(signals, { source });
   // The page lists each DPO pair, then the KTO rows that no pair already shows.

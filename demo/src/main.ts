@@ -7,7 +7,7 @@ import { byId, h } from './dom.js';
 import { formatMs } from './format.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
-import type { AttributionResult, Draft, LoadedSource, RunOptions } from './protocol.js';
+import type { AttributionResult, Draft, JudgeConnection, LoadedSource, RunOptions } from './protocol.js';
 import { ResultsView, showProblems } from './results.js';
 import { RunCancelled, RunFailed, WorkerRunner } from './runner.js';
 import { showSetup, type SetupForm } from './setup.js';
@@ -30,6 +30,17 @@ const setupContainer = byId('setup');
 
 const LABELS: Record<string, string> = { auto: 'detect automatically', ...FORMAT_LABELS, table: 'value table { players, values }' };
 for (const value of [...INPUT_FORMATS, 'table']) format.appendChild(h('option', { value }, LABELS[value] ?? value));
+
+const judgeUrl = byId<HTMLInputElement>('judge-url');
+const judgeModel = byId<HTMLInputElement>('judge-model');
+const judgeKey = byId<HTMLInputElement>('judge-key');
+const judgeUse = byId<HTMLInputElement>('judge-use');
+
+/** The judge to run with, when the user connected one (the key is read from its field, kept nowhere else). */
+function judgeConnection(): JudgeConnection | null {
+  if (!judgeUse.checked || !judgeUrl.value.trim() || !judgeModel.value.trim()) return null;
+  return { baseURL: judgeUrl.value.trim(), model: judgeModel.value.trim(), ...(judgeKey.value ? { apiKey: judgeKey.value } : {}) };
+}
 
 function options(): RunOptions {
   return {
@@ -70,7 +81,7 @@ async function run(source: LoadedSource): Promise<void> {
   const started = performance.now();
   try {
     const result = await runner.run<AttributionResult>(
-      { kind: 'attribute', source, options: options(), setup: setup.read() },
+      { kind: 'attribute', source, options: options(), setup: setup.read(), judge: judgeConnection() },
       (done, total) => {
         progress.max = total;
         progress.value = done;

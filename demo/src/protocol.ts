@@ -67,6 +67,13 @@ export interface Setup {
   firstError?: string;
 }
 
+/** An OpenAI-compatible endpoint that judges what the input lacks; the key lives in memory only. */
+export interface JudgeConnection {
+  baseURL: string;
+  model: string;
+  apiKey?: string;
+}
+
 /** What the setup step offers for a single loaded transcript. */
 export interface Draft {
   format: string;
@@ -105,7 +112,7 @@ export interface PlaygroundResult extends PlaygroundRequest {
 }
 
 export type Request =
-  | { kind: 'attribute'; id: number; source: LoadedSource; options: RunOptions; setup: Setup }
+  | { kind: 'attribute'; id: number; source: LoadedSource; options: RunOptions; setup: Setup; judge: JudgeConnection | null }
   | { kind: 'inspect'; id: number; source: LoadedSource; options: RunOptions }
   | { kind: 'export'; id: number; export: ExportKind }
   | { kind: 'playground'; id: number; request: PlaygroundRequest };

@@ -25,6 +25,7 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
         request.source,
         request.options,
         request.setup,
+        request.judge,
         (done, total) => {
           const now = performance.now();
           if (done === total || now - lastPost >= PROGRESS_INTERVAL_MS) {
