@@ -1,7 +1,6 @@
 export { allocate, release } from './memory/scratch';
-export { shapleyExact, banzhafExact } from './exact/exact';
+export { shapleyExact, banzhafExact, referencedExact } from './exact/exact';
 export { interactionsExact } from './exact/interactions';
-export { tableSum } from './exact/membership';
 export { permutationBlocks } from './sampling/permutation';
 export { tabulateGame, tabulateRange } from './games/games';
 export { shapleyBatch, interactionsBatch } from './exact/batch';

@@ -68,7 +68,7 @@ describe('the summary report', () => {
     expect(body(stdout)).toBe(
       '\n' +
         'book-flights  FAILURE\n' +
-        '  credit       planner +0.08   booking_agent +0.08   verifier -0.05\n' +
+        '  credit       booking_agent +0.07   planner +0.07   verifier -0.05\n' +
         '  interaction  redundancy booking_agent + verifier (-0.10)\n' +
         '  first error  message b1 (#1) by booking_agent, found by label\n' +
         '  rewards      p1: planner +0.38 | b1: booking_agent -1.00 | v1: verifier -0.69\n' +

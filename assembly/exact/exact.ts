@@ -14,16 +14,16 @@
 // the reference, a multiply and two adds, independent of n.
 
 import { at, increments, LOW_BITS, LOW_SIZE, lowShare, prepareReference, referenceOf, scanBlock } from './blocks';
-import { prepareWeightVectors } from './membership';
+import { lowBitsOf, prepareWeightVectors } from './membership';
+import { membershipChunk } from './exact-chunks';
 import { shapleyMembershipWeights } from './weights';
 
 const MAX_PLAYERS: i32 = 32;
 
 const coefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
 const weightVectors = memory.data((MAX_PLAYERS + 1) * LOW_SIZE * 8, 16);
-/** A table of fewer than 8 players padded to 8, and its values. */
-const padded = memory.data(LOW_SIZE * 8, 16);
-const paddedOut = memory.data(LOW_BITS * 8, 16);
+/** The fast pass's partial sums: total, credit[n], lows[256]. */
+const partials = memory.data((1 + MAX_PLAYERS + LOW_SIZE) * 8, 16);
 /** What `weightVectors` holds (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
 let vectorsKey: i32 = -1;
 
@@ -52,6 +52,28 @@ function membershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
   return total;
 }
 
+/**
+ * The fast pass: out[i] = sum over S containing i of c(|S|) * v(S), on v
+ * itself, as one chunk of the whole table (exact-chunks.ts: products summed
+ * per low pattern and per block). Returns the sum over all S.
+ */
+function plainMembershipSums(table: usize, n: i32, index: i32, out: usize): f64 {
+  const lowBits = lowBitsOf(n);
+  membershipChunk(table, n, 0, 1 << (n - lowBits), index, partials);
+  memory.copy(out, partials + 8, <usize>n << 3);
+  const lows = partials + ((<usize>n + 1) << 3);
+  for (let lo = 1; lo < 1 << lowBits; lo++) {
+    const sum = load<f64>(at(lows, lo));
+    let bits = lo;
+    while (bits != 0) {
+      const slot = at(out, <i32>ctz(bits));
+      store<f64>(slot, load<f64>(slot) + sum);
+      bits &= bits - 1;
+    }
+  }
+  return load<f64>(partials);
+}
+
 /** The module's weight vectors, prepared for `coef` unless `key` (>= 0) says they already are. */
 export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
   if (key < 0 || key != vectorsKey) prepareWeightVectors(n, coef, weightVectors);
@@ -61,34 +83,29 @@ export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
 
 /**
  * Exact Shapley (or Banzhaf) values of the n-player game tabulated at
- * `table` into out[0..n). Returns the pass's weighted total: every weight is
- * positive, so it is finite exactly when every entry is (and no sum
- * overflows), which lets the host check the table's finiteness without a
- * pass of its own.
+ * `table` into out[0..n). `referenced`: sum v - ref (n >= 8; see blocks.ts),
+ * else v itself, the faster pass, whose rounding scales with the values
+ * (the host redoes a pass whose small values may have lost digits).
+ * Returns the pass's weighted total: every weight is positive, so it is
+ * finite exactly when every entry is (and no sum overflows), which lets the
+ * host check the table's finiteness without a pass of its own.
  */
-function exactIndex(table: usize, n: i32, banzhaf: bool, out: usize): f64 {
+function exactIndex(table: usize, n: i32, banzhaf: bool, referenced: bool, out: usize): f64 {
   if (n == 0) return 0;
-  if (n < LOW_BITS) {
-    // Players n..7 join as null players (v(S + k) = v(S)), which change no
-    // other player's Shapley or Banzhaf value: one block of 8 players.
-    const players = (1 << n) - 1;
-    for (let lo = 0; lo < LOW_SIZE; lo++) store<f64>(at(padded, lo), load<f64>(at(table, lo & players)));
-    const total = exactIndex(padded, LOW_BITS, banzhaf, paddedOut);
-    memory.copy(out, paddedOut, <usize>n << 3);
-    return total;
-  }
-  const base = prepareReference(table, n);
-  if (!isFinite(base)) {
-    // Marginal contributions that overflow (or a NaN): values and total not finite, for the host to report.
-    for (let i = 0; i < n; i++) store<f64>(at(out, i), base);
-    return base;
-  }
-  if (banzhaf) {
-    for (let k = 0; k <= n; k++) store<f64>(at(coefficients, k), 1.0);
+  let base: f64 = 0;
+  if (referenced) {
+    base = prepareReference(table, n);
+    if (!isFinite(base)) {
+      // Marginal contributions that overflow (or a NaN): values and total not finite, for the host to report.
+      for (let i = 0; i < n; i++) store<f64>(at(out, i), base);
+      return base;
+    }
   } else {
-    shapleyMembershipWeights(n, coefficients);
+    memory.fill(increments, 0, <usize>n << 3);
   }
-  const total = membershipSums(table, n, coefficients, out);
+  if (!banzhaf) shapleyMembershipWeights(n, coefficients);
+  else for (let k = 0; k <= n; k++) store<f64>(at(coefficients, k), 1.0);
+  const total = referenced ? membershipSums(table, n, coefficients, out) : plainMembershipSums(table, n, banzhaf ? 1 : 0, out);
   // Banzhaf: beta_i(r) = (2 P_i - sum_S r) / 2^(n-1). Shapley: phi_i(r) =
   // P_i - K, where K (the weight of coalitions without i) is the same for
   // every player and follows from efficiency: sum phi = r(N) - r(empty).
@@ -109,12 +126,17 @@ function exactIndex(table: usize, n: i32, banzhaf: bool, out: usize): f64 {
   return total;
 }
 
-/** Exact Shapley values of the n-player game at `table` into out[0..n); returns the pass's total (see exactIndex). */
+/** Exact Shapley values of the n-player game at `table` into out[0..n), by the fast pass; returns its total (see exactIndex). */
 export function shapleyExact(table: usize, n: i32, out: usize): f64 {
-  return exactIndex(table, n, false, out);
+  return exactIndex(table, n, false, false, out);
 }
 
-/** Exact Banzhaf values of the n-player game at `table` into out[0..n); returns the pass's total (see exactIndex). */
+/** Exact Banzhaf values, as shapleyExact. */
 export function banzhafExact(table: usize, n: i32, out: usize): f64 {
-  return exactIndex(table, n, true, out);
+  return exactIndex(table, n, true, false, out);
+}
+
+/** Shapley (index 0) or Banzhaf (index 1) values summed over v - ref, for n >= 8 (see exactIndex). */
+export function referencedExact(table: usize, n: i32, index: i32, out: usize): f64 {
+  return exactIndex(table, n, index == 1, true, out);
 }

@@ -13,6 +13,9 @@ import { exactShapleyBatch } from '../../dist/core/exact.js';
 import { randomSoumGame } from '../../dist/core/games.js';
 import { kernelExports } from '../../dist/core/wasm/module.js';
 import { keptBlock } from '../../dist/core/wasm/kept-blocks.js';
+import { instantiateSharedExact, sharedExactModule } from '../../dist/core/wasm/shared-module.js';
+import { createSharedTable } from '../../dist/node.js';
+import { sharedTableOf } from '../../dist/pool/shared-memory.js';
 import { runPermutationBlocks, planPermutation } from '../../dist/estimators/permutation.js';
 import { GAME_KIND_ID } from '../../dist/core/games.js';
 import { textbookShapley, textbookPermutationSampling } from '../../test/support/textbook.js';
@@ -50,8 +53,13 @@ async function exactTimes(core, n) {
   const inWasm = keptBlock(core, 'table', values.length * 8);
   const out = keptBlock(core, 'results', n * n * 8);
   const copy = () => new Float64Array(core.memory.buffer, inWasm, values.length).set(values);
+  // The floor: one SIMD sum over the table (the pool's shared-memory kernel, the same loop), nothing else.
+  const shared = createSharedTable(n);
+  shared.set(values);
+  const { memory, tableOffset } = sharedTableOf(shared);
+  const reader = await instantiateSharedExact(await sharedExactModule(), memory);
   const variants = {
-    floor: () => core.tableSum(inWasm, values.length),
+    floor: () => reader.sumShared(tableOffset, values.length),
     kernel: () => core.shapleyExact(inWasm, n, out),
     interactionsKernel: () => core.interactionsExact(inWasm, n, out),
     copyKernel: () => (copy(), core.shapleyExact(inWasm, n, out)),

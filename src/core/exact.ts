@@ -24,13 +24,55 @@ function tablePointer(core: KernelExports, source: TableSource): number {
   return pointer;
 }
 
+/**
+ * Below this share of the table's corner values (v(empty), v(N), v({j}),
+ * v(N - {j})) a Shapley or Banzhaf value may have lost digits in the fast
+ * pass, which sums v itself: the pass is then redone on v less its additive
+ * reference (assembly/exact/blocks.ts), whose rounding scales with how far
+ * the game is from additive instead.
+ */
+export const REFERENCE_THRESHOLD = 2 ** -10;
+const PADDED_PLAYERS = 8;
+
+/** The largest |v| among the corner entries the reference is built from. */
+function cornerScale(table: Float64Array, n: number): number {
+  const full = table.length - 1;
+  let scale = Math.max(Math.abs(table[0]), Math.abs(table[full]));
+  for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(table[2 ** j]), Math.abs(table[full - 2 ** j]));
+  return scale;
+}
+
+function needsReference(values: Float64Array, table: Float64Array, n: number): boolean {
+  if (!values.every(Number.isFinite)) return false;
+  const scale = cornerScale(table, n);
+  return Number.isFinite(scale) && values.some((value) => Math.abs(value) < REFERENCE_THRESHOLD * scale);
+}
+
+/** The referenced pass; tables under 8 players padded with null players (which change no other player's value). */
+function referencedPass(core: KernelExports, table: number, n: number, index: number, out: number): number {
+  if (n >= PADDED_PLAYERS) return core.referencedExact(table, n, index, out);
+  const entries = 2 ** PADDED_PLAYERS;
+  const padded = keptBlock(core, 'padded', entries * 8);
+  const source = new Float64Array(core.memory.buffer, table, 2 ** n);
+  const target = new Float64Array(core.memory.buffer, padded, entries);
+  for (let mask = 0; mask < entries; mask++) target[mask] = source[mask % source.length];
+  return core.referencedExact(padded, PADDED_PLAYERS, index, out);
+}
+
 /** Runs one exact kernel on the table; the kept blocks are reused across calls. */
 export async function exactPass(kernel: TableKernel, source: TableSource, n: number): Promise<ExactPass> {
   const core = await kernelExports();
   const count = kernel === 'interactionsExact' ? n * n : n;
   const out = keptBlock(core, 'results', count * 8);
   const table = tablePointer(core, source);
-  const total = kernel === 'interactionsExact' ? core.interactionsExact(table, n, out) : core[kernel](table, n, out);
+  if (kernel === 'interactionsExact') {
+    const total = core.interactionsExact(table, n, out);
+    return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
+  }
+  let total = core[kernel](table, n, out);
+  if (needsReference(new Float64Array(core.memory.buffer, out, n), new Float64Array(core.memory.buffer, table, 2 ** n), n)) {
+    total = referencedPass(core, table, n, kernel === 'banzhafExact' ? 1 : 0, out);
+  }
   return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
 }
 

@@ -9,8 +9,9 @@ export interface KernelExports {
   /** Returns the pass's weighted total: finite exactly when every entry is (and no sum overflows). */
   shapleyExact(table: number, n: number, out: number): number;
   banzhafExact(table: number, n: number, out: number): number;
+  /** Shapley (index 0) or Banzhaf (index 1) values summed over the table less its additive reference, for n >= 8. */
+  referencedExact(table: number, n: number, index: number, out: number): number;
   interactionsExact(table: number, n: number, out: number): number;
-  tableSum(table: number, count: number): number;
   permutationBlocks(
     kind: number, params: number, n: number, seedLow: number, seedHigh: number,
     firstBlock: number, blockCount: number, blockPairs: number, totalPairs: number, out: number,
