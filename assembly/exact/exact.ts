@@ -1,17 +1,16 @@
 // Exact Shapley and Banzhaf values from a full value table v[mask], in one
 // streaming pass.
 //
-// The pass computes P[i] = sum over S containing i of c(|S|) * r(S) for
-// size-dependent weights c, where r = v - ref is the table less an additive
-// reference game (see blocks.ts: it keeps small credits beside large ones
-// accurate); an index of v is then a_i plus that of r. The table is read as
-// blocks of 256 coalitions that share their high bits: inside a block the
-// weight of an entry depends only on popcount(high) + popcount(low), so one
-// precomputed weight vector per popcount(high) turns the block into SIMD
-// multiplies. Each block's products are summed per row and per column
-// (scanBlock), which give the low players' shares, and the block's total is
-// credited to its high players. The cost per entry is a load, a subtract of
-// the reference, a multiply and two adds, independent of n.
+// Each pass computes P[i] = sum over S containing i of c(|S|) * x(S) for
+// size-dependent weights c, reading the table as blocks of 256 coalitions
+// that share their high bits: inside a block the weight of an entry depends
+// only on popcount(high) + popcount(low), so one precomputed weight vector
+// per popcount(high) turns the block into SIMD multiplies. The fast pass
+// (x = v) sums products per low pattern and per block (exact-chunks.ts).
+// The referenced pass (x = v - ref, see blocks.ts) keeps small credits
+// beside large ones accurate; it sums each block per row and per column
+// (scanBlock), and the host runs it when the fast pass's values are small
+// beside the table's. The cost per entry is independent of n.
 
 import { at, increments, LOW_BITS, LOW_SIZE, lowShare, prepareReference, referenceOf, scanBlock } from './blocks';
 import { lowBitsOf, prepareWeightVectors } from './membership';
