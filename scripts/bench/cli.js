@@ -1,7 +1,8 @@
 // CLI throughput target: `agent-credit attribute` on a 100,000-episode JSONL file of
 // 5-agent episodes with full coalition tables, >= 20,000 episodes/s, with the
 // peak memory of the run (constant memory: it should not grow with the file),
-// and the CPU time, which tells the cost per episode on a loaded machine.
+// and the CPU time, which tells the cost per episode on a loaded machine; then
+// the peak memory on 100,000 and 5,000,000 small episodes, which must stay flat.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -39,6 +40,39 @@ function episode(k, random) {
     messages.push(message);
   }
   return { id: `ep-${k}`, task: 'Fix the failing date parser and ship a release.', agents: AGENTS, messages, outcome: { score, success }, coalitions };
+}
+
+/** The smallest realistic episode: 2 agents, 2 messages, its 4 coalitions (about 300 bytes); a million of them per 300 MB. */
+function smallEpisode(k) {
+  return `{"id":"ep-${k}","task":"t","agents":["a","b"],"messages":[{"id":"m0","agent":"a","content":"x"},{"id":"m1","agent":"b","content":"y"}],` +
+    `"outcome":{"score":1,"success":true},"coalitions":[{"agents":[],"value":0},{"agents":["a"],"value":0.5},{"agents":["b"],"value":0.25},{"agents":["a","b"],"value":1}]}`;
+}
+
+async function writeSmallEpisodes(path, count) {
+  const out = createWriteStream(path);
+  for (let k = 0; k < count; k++) {
+    if (!out.write(smallEpisode(k) + '\n')) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  await new Promise((resolve) => out.end(resolve));
+}
+
+/**
+ * Peak RSS of `attribute` on 100,000 and on 5,000,000 small episodes (rows to
+ * /dev/null): what grows with the episode count (the set of ids seen, for
+ * duplicates) must stay small against what does not (workers, buffers).
+ */
+async function memoryByEpisodeCount(dir) {
+  const rows = [];
+  const peaks = [];
+  for (const count of [100_000, 5_000_000]) {
+    const input = join(dir, `small-${count}.jsonl`);
+    await writeSmallEpisodes(input, count);
+    const { ms, maxRssKb } = await runCli(dir, ['attribute', input, '-o', '/dev/null']);
+    rmSync(input);
+    peaks.push(maxRssKb);
+    rows.push([count.toLocaleString('en-US'), fixed(ms / 1000, 1), fixed(maxRssKb / 1024, 0), fixed(maxRssKb / peaks[0], 2)]);
+  }
+  return { rows, ratio: peaks[1] / peaks[0] };
 }
 
 async function writeEpisodes(path, count) {
@@ -105,7 +139,11 @@ export async function run() {
     console.log('#### CLI throughput: agent-credit attribute (whole process: start-up, read, parse, validate, attribute, write)\n');
     console.log(table(['episodes', 'input MB', 'format', 'workers', 'wall s', 'episodes/s', 'CPU s', 'episodes per CPU-s', 'peak RSS MB'], rows));
     console.log('\nCPU s: user + system time of the whole process (all threads). On a shared machine wall time depends on the load; episodes per CPU-second does not.');
-    console.log('\n#### CLI throughput target\n');
+    const memory = await memoryByEpisodeCount(dir);
+    console.log('\n#### CLI peak memory by episode count: small episodes (2 agents, 300 bytes), rows to /dev/null\n');
+    console.log(table(['episodes', 'wall s', 'peak RSS MB', 'x the 100,000 run'], memory.rows));
+    checks.push(['peak RSS on 5,000,000 small episodes <= 1.3x the peak on 100,000', memory.ratio <= 1.3]);
+    console.log('\n#### CLI targets\n');
     console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   } finally {
     rmSync(dir, { recursive: true, force: true });

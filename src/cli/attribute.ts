@@ -18,6 +18,7 @@ import { splitOutput, type SplitOutput } from './split-output.js';
 import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import { EpisodeIdSet } from './id-set.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
 import { reportOutput } from './html-report-output.js';
 import { inputFiles, isOtlpLines, otlpDocument, readChunks, type InputFile, type RecordChunk } from './records.js';
@@ -284,8 +285,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let stop: InputError | undefined;
   // Batches in flight, oldest first; their rows are written in this order.
   const inFlight: Array<Promise<RowsBatch>> = [];
-  // Every episode id so far, across files, and where it was first seen.
-  const seen = new Map<string, string>();
+  // Every episode id so far, across files, and where it was first seen (packed: memory stays near flat).
+  const seen = new EpisodeIdSet();
   let renamed = 0;
   const agentsSeen = new Set<string>();
   let splitFiles: string[] = [];
@@ -303,17 +304,17 @@ export async function attributeCommand(args: string[]): Promise<void> {
       let error = batch.errors[k];
       let rows = rowsOf(k);
       if (error === null && id !== null) {
-        const earlier = seen.get(id);
+        const earlier = seen.where(id);
         const prefixed = `${defaultId(source)}/${id}`;
         if (earlier !== undefined && idFrom === 'record' && source.file !== undefined && !seen.has(prefixed)) {
           // A repeated record id (two subsets of one dataset, say) is told apart by its file and line.
           rows = renameRows(rows, id, prefixed);
           id = prefixed;
           renamed++;
-          seen.set(id, source.line === undefined ? source.file : `${source.file} line ${source.line}`);
+          seen.add(id, source);
         } else if (earlier !== undefined) {
           error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
-        } else seen.set(id, source.line === undefined ? source.file ?? '' : `${source.file} line ${source.line}`);
+        } else seen.add(id, source);
       }
       if (error === null) {
         if (batch.warnings[k] !== null) {
