@@ -8,6 +8,7 @@ import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from '
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../estimators/permutation.js';
 import { shapleyOptionsSchema, type Method } from '../core/schemas.js';
 import { createWasmSampler, type WasmMethod } from '../estimators/wasm-estimators.js';
+import { scaleGameParams, unscaleEstimate } from '../estimators/value-scale.js';
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
 import type { IndexKind } from '../pool/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
@@ -218,15 +219,21 @@ async function runPlan(checked: CheckedGame, plan: RunPlan, pool?: PoolRunner): 
   return sampledShapley(sampled, method, spend, seed);
 }
 
+/** What the samplers read (a table, or a built-in game's parameters), scaled by a power of two when the values' squares would leave float64. */
+function sampledParams(game: CheckedGame): { kindId: number; params: Float64Array; exponent: number } {
+  const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
+  return { kindId, ...scaleGameParams(kindId, params) };
+}
+
 async function sampledShapley(
   game: CheckedGame, method: WasmMethod, budget: number, seed: number,
 ): Promise<ShapleyResult> {
   const n = game.players.length;
   const sampler = createWasmSampler(method, await kernelExports(), n, budget, seed);
   try {
-    const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
+    const { kindId, params, exponent } = sampledParams(game);
     sampler.runInWasm(kindId, params);
-    const { values, stderr } = sampler.estimate();
+    const { values, stderr } = unscaleEstimate(sampler.estimate(), exponent);
     return { players: game.players, values: finiteSums(values), stderr, method, evaluations: sampler.evaluations };
   } finally {
     sampler.dispose();
@@ -263,16 +270,17 @@ export function scanValues(game: CheckedGame): void {
 
 async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {
   const n = game.players.length;
+  const { kindId, params, exponent } = sampledParams(game);
   if (pool && n > 1) {
-    const { values, stderr, evaluations } = await pool.permutation(poolGameOf(game, false), n, budget, seed);
+    const scaled: PoolGame | undefined = exponent === 0 ? undefined : game.kind === 'table' ? { kind: 'table', values: params, players: game.players } : { kind: 'builtin', kindId, params };
+    const { values, stderr, evaluations } = unscaleEstimate(await pool.permutation(scaled ?? poolGameOf(game, false), n, budget, seed), exponent);
     return { players: game.players, values: finiteSums(values), stderr, method: 'permutation', evaluations };
   }
   // One player: a budget of 2 already bought the exact branch, so a smaller one is refused here.
   const plan = planPermutation(n, budget);
   const core = await kernelExports();
-  const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
   const stats = runPermutationBlocks(core, kindId, params, n, seed, 0, plan.blocks, plan.pairs);
-  const { values, stderr } = mergeBlockStats(stats, n, plan.pairs);
+  const { values, stderr } = unscaleEstimate(mergeBlockStats(stats, n, plan.pairs), exponent);
   return { players: game.players, values: finiteSums(values), stderr, method: 'permutation', evaluations: plan.evaluations };
 }
 

@@ -8,6 +8,7 @@ import { evaluationsPerPair, planPermutation } from '../estimators/permutation.j
 import { createPermutationSampler } from '../estimators/permutation-sampler.js';
 import { checkWasmMethod, createWasmSampler, isWasmMethod, SAMPLED_MAX_BUDGET } from '../estimators/wasm-estimators.js';
 import type { CoalitionSampler, SamplerEstimate } from '../estimators/ask-tell.js';
+import { withValueScale } from '../estimators/value-scale.js';
 import { driveSampler, type Progress, type StopReason } from './driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from '../core/schemas.js';
 import { DEFAULT_BUDGET, EVALUATOR_EXACT_MAX_PLAYERS, resolveMethod, type EvaluatorRunPlan } from '../estimators/plan.js';
@@ -169,14 +170,14 @@ export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, 
     // batch ends, so the same seed gives the same values on any game); the
     // design methods' samples do not depend on batching.
     if (method !== 'stratified') sampler.batchFloor = Math.max(64, 4 * (plan.concurrency ?? DEFAULT_CONCURRENCY));
-    const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...plan, budget });
+    const run = await runOnEvaluator(players, evaluate, withValueScale(sampler), cache, { ...plan, budget });
     return { ...run, method };
   }
   const permutation = planPermutation(n, budget);
   const concurrency = plan.concurrency ?? DEFAULT_CONCURRENCY;
   const pairsPerAsk = Math.max(1, Math.ceil(Math.max(64, 4 * concurrency) / evaluationsPerPair(n)));
   const sampler = createPermutationSampler(core, n, { pairs: permutation.pairs, seed: plan.seed, pairsPerAsk });
-  const run = await runOnEvaluator(players, evaluate, sampler, cache, { ...plan, budget });
+  const run = await runOnEvaluator(players, evaluate, withValueScale(sampler), cache, { ...plan, budget });
   return { ...run, method: 'permutation' };
 }
 
