@@ -276,6 +276,28 @@ describe('agent-credit attribute: what is read', () => {
   });
 });
 
+describe('agent-credit attribute: bytes that are not UTF-8', () => {
+  it('a line that is not UTF-8 is a bad record naming its line and byte (never a silent U+FFFD); --skip-invalid skips it', async () => {
+    const home = fresh('latin1');
+    const [first, second, third] = good(3).map((episode) => JSON.stringify(episode));
+    const broken = Buffer.from(second.replace('"task":"', '"task":"caf\u0000'));
+    broken[broken.indexOf(0)] = 0xe9;
+    const input = join(home, 'runs.jsonl');
+    writeFileSync(input, Buffer.concat([Buffer.from(first + '\n'), broken, Buffer.from('\n' + third + '\n')]));
+    const at = broken.indexOf(0xe9);
+    for (const workers of ['0', '2']) {
+      const stopped = await cli('attribute', input, '--workers', workers);
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain(`runs.jsonl line 2, episode (no id): not valid UTF-8: bytes e9 `);
+      expect(stopped.stderr).toContain(` at byte ${at} of the line; save the file as UTF-8`);
+      expect(lines(stopped.stdout)).toHaveLength(1);
+      const skipped = await cli('attribute', input, '--workers', workers, '--skip-invalid');
+      expect(skipped.code).toBe(0);
+      expect(lines(skipped.stdout).map((row) => row.id)).toEqual([good(3)[0].id, good(3)[2].id]);
+    }
+  });
+});
+
 describe('agent-credit attribute: rows and help', () => {
   it('escapes U+2028 and U+2029 in rows, so line-splitting readers see one row per line', async () => {
     const [episode] = good(1);

@@ -118,4 +118,20 @@ describe('agent-credit CLI', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it('a game file is read as attribute reads records: a byte order mark is dropped, bytes that are not UTF-8 are named, an array root says so', async () => {
+    const table = { players: ['a', 'b'], values: [0, 1, 1, 3] };
+    const withBom = gameFile('bom.json', '\ufeff' + JSON.stringify(table));
+    const bom = await cli('shapley', withBom);
+    expect(bom.code, bom.stderr).toBe(0);
+    expect(JSON.parse(bom.stdout).values).toEqual([1.5, 1.5]);
+    const latin1 = join(dir, 'latin1.json');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('{"players": ["caf'), Buffer.from([0xe9]), Buffer.from('"], "values": [0, 1]}')]));
+    const bad = await cli('shapley', latin1);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`agent-credit: ${latin1}: not valid UTF-8: bytes e9 22 5d 2c at byte 17; save the file as UTF-8\n`);
+    const array = await cli('shapley', gameFile('array.json', [table]));
+    expect(array.code).toBe(1);
+    expect(array.stderr).toBe('agent-credit: game: expected { players, values } (a value table) or a built-in game, got an array of 1\n');
+  });
 });

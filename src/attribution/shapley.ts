@@ -108,7 +108,7 @@ export function checkGame(game: unknown): CheckedGame {
     if (inPlace) return { kind: 'table', players, values: liveValues(inPlace), unscanned: true, inPlace };
     return unscanned ? { kind: 'table', players, values, unscanned } : { kind: 'table', players, values };
   }
-  throw new InputError('game: expected { players, values } (a value table) or a built-in game');
+  throw new InputError(`game: expected { players, values } (a value table) or a built-in game, got ${describe(game)}`);
 }
 
 /** The table's values as they are now (a fresh view for a table from createTable). */

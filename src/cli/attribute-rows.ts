@@ -119,6 +119,7 @@ function idFrom(episode: Episode, source: RecordSource, idSource: IdSource, k: n
 }
 
 function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents: string[] | undefined): Parsed[] {
+  if (record.unreadable) return [{ source: record.source, error: new EpisodeError([{ path: '', message: record.unreadable }], undefined, record.source) }];
   let value: unknown;
   try {
     value = JSON.parse(record.text);

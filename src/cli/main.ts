@@ -7,6 +7,7 @@ import { SUMMARY_USAGE, summaryCommand } from './summary.js';
 import { BENCH_WHOWHEN_USAGE, benchWhoWhenCommand } from './bench-whowhen.js';
 import { InputError } from '../core/errors.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
+import { decodeUtf8 } from './records.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
 
@@ -40,12 +41,16 @@ function integerFlag(name: string, text: string | undefined): number | undefined
 }
 
 async function readJson(path: string): Promise<unknown> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  // The same decoding as attribute: a byte order mark is dropped, bytes that are not UTF-8 are named.
+  const decoded = decodeUtf8(bytes);
+  if (!('text' in decoded)) throw new UsageError(`${path}: ${decoded.unreadable}`);
+  const { text } = decoded;
   try {
     return JSON.parse(text);
   } catch (error) {

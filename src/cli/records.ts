@@ -12,6 +12,8 @@ import { InputError } from '../core/errors.js';
 export interface RecordText {
   text: string;
   source: RecordSource;
+  /** Why the record could not be read as text (bytes that are not UTF-8); its text is then empty. */
+  unreadable?: string;
 }
 
 /** How a file is read: line by line (JSONL), or as one JSON text. */
@@ -169,11 +171,48 @@ export async function* otlpDocument(file: string, onBytes: (bytes: number) => vo
   yield { file, bytes: new TextEncoder().encode(`[${lines.join(',')}]`), firstLine: null };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence, or -1. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  for (let at = 0; at < bytes.length; ) {
+    const lead = bytes[at];
+    // Sequence length and the range of the second byte (excluding overlongs, surrogates, > U+10FFFF).
+    const [length, low, high] =
+      lead < 0x80 ? [1, 0, 0] : lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf] : lead === 0xe0 ? [3, 0xa0, 0xbf] : lead === 0xed ? [3, 0x80, 0x9f]
+        : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf] : lead === 0xf0 ? [4, 0x90, 0xbf] : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf] : lead === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+    if (length === 0) return at;
+    for (let k = 1; k < length; k++) {
+      const byte = bytes[at + k];
+      const [from, to] = k === 1 ? [low, high] : [0x80, 0xbf];
+      if (byte === undefined || byte < from || byte > to) return at;
+    }
+    at += length;
+  }
+  return -1;
+}
+
+/**
+ * UTF-8 bytes as text (a leading byte order mark dropped). Bytes that are not
+ * UTF-8 are an error naming their offset, never a silent U+FFFD.
+ */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { unreadable: string } {
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    const at = invalidUtf8Offset(bytes);
+    const shown = Array.from(bytes.subarray(at, at + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+    return { unreadable: `not valid UTF-8: bytes ${shown} at byte ${at}; save the file as UTF-8` };
+  }
+}
+
 /** The records of a chunk: a .json file's text, or each non-blank line with its line number. */
 export function recordTexts(chunk: RecordChunk): RecordText[] {
-  const text = new TextDecoder().decode(chunk.bytes);
   const { file } = chunk;
-  if (chunk.firstLine === null) return [{ text, source: { file } }];
+  const decoded = decodeUtf8(chunk.bytes);
+  if (chunk.firstLine === null) return [{ text: 'text' in decoded ? decoded.text : '', source: { file }, ...decoded }];
+  if (!('text' in decoded)) return linesOneByOne(chunk);
+  const text = decoded.text;
   const records: RecordText[] = [];
   let line = chunk.firstLine;
   let start = 0;
@@ -183,6 +222,22 @@ export function recordTexts(chunk: RecordChunk): RecordText[] {
     const body = text.slice(start, end);
     if (!BLANK.test(body)) records.push({ text: body, source: { file, line } });
     line++;
+    start = end + 1;
+  }
+  return records;
+}
+
+/** The records of a chunk that is not all UTF-8, decoded line by line: a bad line is named with the offset in the line. */
+function linesOneByOne(chunk: RecordChunk): RecordText[] {
+  const records: RecordText[] = [];
+  const { bytes, file } = chunk;
+  let line = chunk.firstLine!;
+  for (let start = 0; start < bytes.length; line++) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    const decoded = decodeUtf8(bytes.subarray(start, end));
+    if (!('text' in decoded)) records.push({ text: '', source: { file, line }, unreadable: decoded.unreadable.replace(/ at byte (\d+);/, ' at byte $1 of the line;') });
+    else if (!BLANK.test(decoded.text)) records.push({ text: decoded.text, source: { file, line } });
     start = end + 1;
   }
   return records;

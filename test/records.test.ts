@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { decodeUtf8, invalidUtf8Offset } from '../src/cli/records.js';
+import { seededRandom } from './support/random.js';
+
+describe('UTF-8 checks of records', () => {
+  it('invalidUtf8Offset agrees with a strict TextDecoder on random bytes, and points at the first bad byte', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    const valid = (bytes: Uint8Array) => {
+      try {
+        strict.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const random = seededRandom(8);
+    // Mostly valid text with a few raw bytes mixed in: overlongs, surrogates, cut sequences, bytes beyond U+10FFFF.
+    const pieces = ['a', 'é', '漢', '😀', '\u07ff', '\ud7ff', '\ue000', '\u{10ffff}'].map((text) => new TextEncoder().encode(text));
+    const raw = [0x80, 0xbf, 0xc0, 0xc1, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x90, 0x8f];
+    for (let trial = 0; trial < 5_000; trial++) {
+      const parts: number[] = [];
+      for (let k = 0; k < 6; k++) {
+        if (random() < 0.25) parts.push(raw[Math.floor(random() * raw.length)]);
+        else parts.push(...pieces[Math.floor(random() * pieces.length)]);
+      }
+      const bytes = Uint8Array.from(parts);
+      const offset = invalidUtf8Offset(bytes);
+      expect(offset === -1, Array.from(bytes).join(' ')).toBe(valid(bytes));
+      if (offset >= 0) expect(valid(bytes.subarray(0, offset))).toBe(true);
+    }
+  });
+
+  it('decodeUtf8 drops a byte order mark and names the offset of bytes that are not UTF-8', () => {
+    expect(decodeUtf8(Uint8Array.of(0xef, 0xbb, 0xbf, 0x7b, 0x7d))).toEqual({ text: '{}' });
+    expect(decodeUtf8(Uint8Array.of(0x61, 0x62, 0xe9, 0x63))).toEqual({ unreadable: 'not valid UTF-8: bytes e9 63 at byte 2; save the file as UTF-8' });
+  });
+});
