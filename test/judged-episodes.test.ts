@@ -208,6 +208,32 @@ describe('attributeEpisodes with a judge or an evaluator', () => {
   });
 });
 
+describe('evaluate beside given coalitions, and repeated ids', () => {
+  it('coalitions beside evaluate: the given values are used and a warning says evaluate was not called for them', async () => {
+    let calls = 0;
+    const evaluate = (_episode: unknown, coalition: string[]) => (calls++, coalition.length / 3);
+    const record = { ...success(), coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.3 }, { agents: ['coder'], value: 0.3 }, { agents: ['critic'], value: 0.3 },
+      { agents: ['planner', 'coder'], value: 0.6 }, { agents: ['planner', 'critic'], value: 0.6 }, { agents: ['coder', 'critic'], value: 0.6 }, { agents: ['planner', 'coder', 'critic'], value: 0.9 }] };
+    const [signals] = await attributeEpisodes([record], { evaluate });
+    expect(calls).toBe(0);
+    expect(signals.sources?.credit).toBe('given');
+    expect(signals.warnings).toEqual(["coalitions: the episode's given coalition values were used for credit; options.evaluate was not called for them (drop coalitions to evaluate instead)"]);
+    const single = await attributeEpisode(record, { evaluate: (coalition: string[]) => (calls++, coalition.length) });
+    expect(calls).toBe(0);
+    expect(single.warnings).toEqual(signals.warnings);
+  });
+
+  it('attributeEpisodes: a repeated id is prefixed with where it is, as the CLI does with file and line; one still taken is an error', async () => {
+    const evaluate = (_episode: unknown, coalition: string[]) => coalition.length / 3;
+    const twice = await attributeEpisodes([success(), success()], { evaluate });
+    expect(twice.map((signals) => signals.id)).toEqual(['team-1', 'episodes[1]/team-1']);
+    const taken = [success(), { ...success(), id: 'episodes[2]/team-1' }, success()];
+    await expect(attributeEpisodes(taken, { evaluate })).rejects.toThrow(
+      /^episodes\[2\]\.id: duplicate episode id "team-1" \(also episodes\[0\]\.id\), and "episodes\[2\]\/team-1" is taken too; give each episode its own id$/,
+    );
+  });
+});
+
 function fakeValue(texts: string[]): number {
   return facts.filter((fact) => texts.some((text) => text.includes(fact))).length / facts.length;
 }

@@ -94,7 +94,11 @@ export interface AttributeEpisodesOptions extends BatchAttributeOptions {
  * tolerance, signal, onProgress, timeoutMs, retries, cache).
  */
 export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOptions {
-  /** v(S) for a coalition of agents, instead of the episode's `coalitions` (see ablate()). */
+  /**
+   * v(S) for a coalition of agents (see ablate()), for an episode without
+   * `coalitions`: given coalition values are used when present, and
+   * `signals.warnings` says that evaluate was not called for them.
+   */
   evaluate?: CoalitionEvaluator;
   /** Oracle for binary search of the first error (failed episodes). */
   isRecoverable?: FirstErrorOptions['isRecoverable'];
@@ -193,7 +197,10 @@ function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: Fir
 interface Extras {
   sources?: SignalSources;
   usage?: JudgeUsage;
+  warnings?: string[];
 }
+
+const GIVEN_OVER_EVALUATE = "coalitions: the episode's given coalition values were used for credit; options.evaluate was not called for them (drop coalitions to evaluate instead)";
 
 /** Assembles the signals of one episode whose credit and first error are known. */
 function assemble(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number, extras: Extras = {}): Signals {
@@ -216,7 +223,8 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
   };
   if (extras.sources) signals.sources = extras.sources;
   if (extras.usage) signals.usage = extras.usage;
-  if (!rewards) signals.warnings = [NO_FIRST_ERROR];
+  const warnings = [...(rewards ? [] : [NO_FIRST_ERROR]), ...(extras.warnings ?? [])];
+  if (warnings.length > 0) signals.warnings = warnings;
   return signals;
 }
 
@@ -296,7 +304,8 @@ async function judgedSignals(
   const sources: SignalSources = { credit: source, team, messages: filled.sources, prefixValues, firstError: errorSource };
   const judgedEpisode: Episode = { ...episode, messages: filled.messages };
   const usage = judge && before ? usageSince(before, judge.usage()) : undefined;
-  return assemble(judgedEpisode, credit, firstError, bound, { sources, usage });
+  const warnings = episode.table && evaluate ? [GIVEN_OVER_EVALUATE] : undefined;
+  return assemble(judgedEpisode, credit, firstError, bound, { sources, usage, warnings });
 }
 
 /**
@@ -312,7 +321,7 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: A
   const { judge, evaluate, onEpisode } = options;
   if (options.strategy === 'binarySearch' && !judge) throw new InputError("options.strategy: 'binarySearch' needs an oracle; pass a judge, or use attributeEpisode with isRecoverable");
   if (!Array.isArray(episodes)) throw new InputError('episodes: expected an array of episodes');
-  const checked = episodes.map((episode, k) => asEpisode(episode, { file: `episodes[${k}]` }));
+  const checked = uniqueIds(episodes.map((episode, k) => asEpisode(episode, { file: `episodes[${k}]` })));
   if (!judge && !evaluate) {
     const results = await attributeBatch(checked, options);
     for (const result of results) if (result instanceof EpisodeError) throw result;
@@ -333,6 +342,28 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: A
     onEpisode?.(k, results[k]);
   }
   return results;
+}
+
+/**
+ * Ids join signals to their rows and exports, so two episodes must not share
+ * one. As the CLI does with its file and line, an id that repeats an earlier
+ * one is prefixed with where it is: `episodes[k]/<id>`; an id that is still
+ * taken after that is an InputError naming both places.
+ */
+function uniqueIds(episodes: Episode[]): Episode[] {
+  const first = new Map<string, number>();
+  return episodes.map((episode, k) => {
+    let unique = episode;
+    if (first.has(episode.id)) {
+      const prefixed = `episodes[${k}]/${episode.id}`;
+      if (first.has(prefixed)) {
+        throw new InputError(`episodes[${k}].id: duplicate episode id ${JSON.stringify(episode.id)} (also episodes[${first.get(episode.id)}].id), and ${JSON.stringify(prefixed)} is taken too; give each episode its own id`);
+      }
+      unique = { ...episode, id: prefixed };
+    }
+    first.set(unique.id, k);
+    return unique;
+  });
 }
 
 /**
