@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpisodeMessage } from '../src/episodes/episode.js';
 import { annotatedFirstError, findFirstError, firstLabelledError, firstValueDrop, searchFirstError } from '../src/episodes/first-error.js';
 import { seededRandom } from './support/episodes.js';
+import { attributeEpisode } from '../src/episodes/attribute.js';
 
 const messages = (specs: Array<Partial<EpisodeMessage>>): EpisodeMessage[] =>
   specs.map((spec, m) => ({ id: `m${m}`, agent: m % 2 ? 'coder' : 'planner', content: '', ...spec }));
@@ -83,5 +84,16 @@ describe('first error by binary search', () => {
     await expect(findFirstError(run, { isRecoverable: () => { throw new Error('judge timed out'); } })).rejects.toThrow(/isRecoverable\(2\) failed: judge timed out/);
     await expect(findFirstError(run, { isRecoverable: () => 'yes' as unknown as boolean })).rejects.toThrow(/isRecoverable\(2\): expected true or false, got yes/);
     await expect(findFirstError(run, { strategy: 'binarySearch' })).rejects.toThrow(/needs an isRecoverable/);
+  });
+
+  it('an oracle that never answers fails after timeoutMs, naming the prefix, instead of hanging the run', async () => {
+    const silent = () => new Promise<boolean>(() => {});
+    await expect(searchFirstError(8, silent, undefined, { timeoutMs: 20 })).rejects.toThrow(/^isRecoverable\(8\) failed: no answer within timeoutMs = 20 ms$/);
+    await expect(findFirstError(messages([{}, {}, {}]), { isRecoverable: silent, timeoutMs: 20 })).rejects.toThrow(/isRecoverable\(3\) failed: no answer within timeoutMs = 20 ms/);
+    const failed = { id: 'lost', task: 't', agents: ['planner', 'coder'], messages: messages([{}, {}, {}, {}]), outcome: { score: 0, success: false } };
+    await expect(attributeEpisode(failed, { isRecoverable: silent, timeoutMs: 20 })).rejects.toThrow(/isRecoverable\(4\) failed: no answer within timeoutMs = 20 ms/);
+    // An answer in time is used as before.
+    expect(await searchFirstError(8, (p) => Promise.resolve(p < 5), undefined, { timeoutMs: 1_000 })).toEqual({ index: 4, calls: 4 });
+    await expect(searchFirstError(8, silent, undefined, { timeoutMs: -1 })).rejects.toThrow(/options\.timeoutMs: expected a finite number of ms > 0, got -1/);
   });
 });

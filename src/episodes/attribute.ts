@@ -100,7 +100,7 @@ export interface AttributeOptions extends BatchAttributeOptions, EvaluatorOption
    * `signals.warnings` says that evaluate was not called for them.
    */
   evaluate?: CoalitionEvaluator;
-  /** Oracle for binary search of the first error (failed episodes). */
+  /** Oracle for binary search of the first error (failed episodes); `timeoutMs` bounds each of its calls too. */
   isRecoverable?: FirstErrorOptions['isRecoverable'];
 }
 
@@ -268,7 +268,7 @@ type JudgedRun = Omit<AttributeOptions, keyof BatchAttributeOptions | 'evaluate'
  */
 async function judgedSignals(
   episode: Episode,
-  options: BatchAttributeOptions & { evaluate?: CoalitionEvaluator; isRecoverable?: FirstErrorOptions['isRecoverable'] },
+  options: BatchAttributeOptions & { evaluate?: CoalitionEvaluator; isRecoverable?: FirstErrorOptions['isRecoverable']; timeoutMs?: number },
   run: JudgedRun,
 ): Promise<Signals> {
   const { judge, evaluate, teamValue = 'judged', bound = 1 } = options;
@@ -383,7 +383,7 @@ export async function attributeEpisode(episode: Episode | unknown, options: Attr
   const checked = asEpisode(episode);
   if (judge || evaluate) {
     try {
-      return await judgedSignals(checked, { bound, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, judge, teamValue }, run);
+      return await judgedSignals(checked, { bound, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, judge, teamValue, timeoutMs: run.timeoutMs }, run);
     } catch (error) {
       throw asEpisodeError(error, checked);
     }
@@ -392,7 +392,7 @@ export async function attributeEpisode(episode: Episode | unknown, options: Attr
   try {
     const firstError = checked.outcome.success
       ? null
-      : (await locateFirstError(checked, await fillLabels(checked, undefined), { isRecoverable, strategy, scoreThreshold, dropThreshold })).firstError;
+      : (await locateFirstError(checked, await fillLabels(checked, undefined), { isRecoverable, strategy, scoreThreshold, dropThreshold, timeoutMs: run.timeoutMs })).firstError;
     return assemble(checked, credit, firstError, bound ?? 1);
   } catch (error) {
     throw asEpisodeError(error, checked);

@@ -115,7 +115,7 @@ async function fillPrefixValues(episode: Episode, messages: EpisodeMessage[], ju
 }
 
 /** How a failed episode's first error is looked for. */
-export interface LocateOptions extends Pick<FirstErrorOptions, 'scoreThreshold' | 'dropThreshold' | 'strategy' | 'isRecoverable'> {
+export interface LocateOptions extends Pick<FirstErrorOptions, 'scoreThreshold' | 'dropThreshold' | 'strategy' | 'isRecoverable' | 'timeoutMs'> {
   judge?: EpisodeJudge;
   signal?: AbortSignal;
 }
@@ -133,14 +133,14 @@ export async function locateFirstError(
   filled: FilledMessages,
   options: LocateOptions,
 ): Promise<{ firstError: FirstError | null; source: ValueSource | null; prefixValues: ValueSource | null }> {
-  const { judge, signal, strategy, scoreThreshold, dropThreshold, isRecoverable } = options;
+  const { judge, signal, strategy, scoreThreshold, dropThreshold, isRecoverable, timeoutMs } = options;
   const { messages } = filled;
   const players = episode.agents;
   if (strategy === 'binarySearch' || (strategy === undefined && isRecoverable)) {
     let oracle: RecoverableOracle | undefined = isRecoverable;
     if (!oracle && judge) oracle = (prefixLength) => judge.recoverable(episode, prefixLength, { signal });
     if (!oracle) throw new InputError("options.strategy: 'binarySearch' needs an oracle: isRecoverable or a judge");
-    const firstError = await findFirstError(messages, { strategy: 'binarySearch', isRecoverable: oracle, players });
+    const firstError = await findFirstError(messages, { strategy: 'binarySearch', isRecoverable: oracle, players, timeoutMs });
     return { firstError, source: firstError ? (isRecoverable ? 'evaluated' : 'judged') : null, prefixValues: null };
   }
   if (strategy === 'prefixValue') {

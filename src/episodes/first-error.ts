@@ -8,6 +8,7 @@
 // to act on it), and binary search only tries prefixes that end with a
 // player's message (so it blames that same message).
 import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import type { EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
 
@@ -39,6 +40,8 @@ export interface FirstErrorOptions {
   dropThreshold?: number;
   /** When given, binary search runs instead of the label and prefixValue strategies. */
   isRecoverable?: RecoverableOracle;
+  /** An isRecoverable call not settled after this many ms fails (an InputError naming the prefix); default: no limit. */
+  timeoutMs?: number;
   /** Force one strategy; default: binarySearch with an oracle, else label, else prefixValue. */
   strategy?: FirstErrorStrategy;
   /** The speakers who can be blamed (an episode's `agents`); default: every speaker. */
@@ -90,10 +93,21 @@ export function firstValueDrop(messages: readonly EpisodeMessage[], dropThreshol
   return -1;
 }
 
-async function ask(oracle: RecoverableOracle, prefixLength: number): Promise<boolean> {
+/** The oracle's answer, or a rejection once `timeoutMs` passes (an oracle that never answers must not hang the run). */
+function answerWithin(oracle: RecoverableOracle, prefixLength: number, timeoutMs: number | undefined): Promise<unknown> {
+  const answer = Promise.resolve().then(() => oracle(prefixLength));
+  if (timeoutMs === undefined) return answer;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within timeoutMs = ${timeoutMs} ms`)), Math.min(timeoutMs, 2 ** 31 - 1));
+  });
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function ask(oracle: RecoverableOracle, prefixLength: number, timeoutMs?: number): Promise<boolean> {
   let answer: unknown;
   try {
-    answer = await oracle(prefixLength);
+    answer = await answerWithin(oracle, prefixLength, timeoutMs);
   } catch (error) {
     throw new InputError(`isRecoverable(${prefixLength}) failed: ${(error as Error)?.message ?? String(error)}`);
   }
@@ -110,20 +124,26 @@ async function ask(oracle: RecoverableOracle, prefixLength: number): Promise<boo
  * indices), only prefixes ending at those messages are tried, and the index
  * returned is one of them.
  */
-export async function searchFirstError(length: number, oracle: RecoverableOracle, candidates?: readonly number[]): Promise<{ index: number; calls: number }> {
+export async function searchFirstError(
+  length: number, oracle: RecoverableOracle, candidates?: readonly number[], options: Pick<FirstErrorOptions, 'timeoutMs'> = {},
+): Promise<{ index: number; calls: number }> {
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new InputError(`options.timeoutMs: expected a finite number of ms > 0, got ${describe(timeoutMs)}`);
+  }
   const count = candidates ? candidates.length : length;
   // Candidate k (1-based) is the prefix that ends with message end(k - 1).
   const end = (k: number) => (candidates ? candidates[k] : k);
   if (count === 0) return { index: -1, calls: 0 };
   let calls = 1;
-  if (await ask(oracle, end(count - 1) + 1)) return { index: -1, calls };
+  if (await ask(oracle, end(count - 1) + 1, timeoutMs)) return { index: -1, calls };
   // Invariant: candidate `high` is lost; every candidate before `low` is recoverable.
   let low = 1;
   let high = count;
   while (low < high) {
     const middle = (low + high) >>> 1;
     calls++;
-    if (await ask(oracle, end(middle - 1) + 1)) low = middle + 1;
+    if (await ask(oracle, end(middle - 1) + 1, timeoutMs)) low = middle + 1;
     else high = middle;
   }
   return { index: end(high - 1), calls };
@@ -157,6 +177,6 @@ export async function findFirstError(messages: readonly EpisodeMessage[], option
   messages.forEach((message, m) => {
     if (isPlayer(message)) ends.push(m);
   });
-  const { index, calls } = await searchFirstError(messages.length, oracle, ends);
+  const { index, calls } = await searchFirstError(messages.length, oracle, ends, options);
   return located(messages, index, 'binarySearch', calls);
 }
