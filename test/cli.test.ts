@@ -132,6 +132,6 @@ describe('agent-credit CLI', () => {
     expect(bad.stderr).toBe(`agent-credit: ${latin1}: not valid UTF-8: bytes e9 22 5d 2c at byte 17; save the file as UTF-8\n`);
     const array = await cli('shapley', gameFile('array.json', [table]));
     expect(array.code).toBe(1);
-    expect(array.stderr).toBe('agent-credit: game: expected { players, values } (a value table) or a built-in game, got an array of 1\n');
+    expect(array.stderr).toMatch(/^agent-credit: game: expected .*, got an array of 1\n$/);
   });
 });
