@@ -202,6 +202,9 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     for (const record of example!.records) expected.push(...toDpo(await signalsOf(record), { source }));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(JSON.parse(JSON.stringify(expected)));
+    // The page lists the same pairs, loaded from the worker when asked for.
+    await page.getByTestId('show-preferences').click();
+    await expect.poll(() => page.locator('.preference.dpo').count()).toBe(expected.length);
     for (const row of rows) expect(Object.keys(row)).toEqual(['prompt', 'chosen', 'rejected', 'agent', 'episode', 'message', 'source']);
 
     // Every download holds, byte for byte, what the CLI writes for the same file.

@@ -8,7 +8,7 @@ import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type I
 import { attributeOne } from './episodes.js';
 import { lineOfField, problemsOf } from './problems.js';
 import {
-  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type LoadedSource, type ResultEntry, type RunOptions, type Setup, type TableEntry,
+  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type LoadedSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
 import { InputProblems, readRecords, type JsonRecord } from './records.js';
 
@@ -97,6 +97,7 @@ export async function attributeSource(
   const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
   const formats = new Set<string>();
   const kept: ResultEntry[] = [];
+  preferenceRows = [];
   let pending: ResultEntry[] = [];
   let count = 0;
   for (const [index, unit] of units.entries()) {
@@ -112,7 +113,8 @@ export async function attributeSource(
         if (detected) formats.add(FORMAT_LABELS_WITH_TABLE[detected]);
         const episode = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, units.length === 1 ? setup : {});
         const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
-        entry = attributed.entry;
+        entry = { ...attributed.entry, index: count };
+        preferenceRows[count] = attributed.preferences;
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
       }
       count++;
@@ -145,6 +147,13 @@ export async function attributeSource(
     missing: rows.signals.length && !exportable ? missingParts(kept) : [],
     elapsedMs: performance.now() - started,
   };
+}
+
+/** Each episode's preference rows of the last run, by entry index: sent only when the page shows them. */
+let preferenceRows: PreferenceRows[] = [];
+
+export function preferencesOf(index: number): PreferenceRows {
+  return preferenceRows[index] ?? [];
 }
 
 /** The rows of the last run's downloads, kept here so the page receives only their counts. */

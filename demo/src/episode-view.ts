@@ -4,7 +4,7 @@
 import 'agent-credit/ui';
 import { h } from './dom.js';
 import { formatNumber } from './format.js';
-import { preferenceList } from './preferences.js';
+import { preferenceSection, type PreferenceLoader } from './preferences.js';
 import type { EpisodeEntry, TableEntry } from './protocol.js';
 
 function section(title: string, ...content: (Node | null)[]): HTMLElement {
@@ -98,7 +98,7 @@ function header(entry: EpisodeEntry): HTMLElement {
   );
 }
 
-export function episodeView(entry: EpisodeEntry): HTMLElement {
+export function episodeView(entry: EpisodeEntry, loadPreferences: PreferenceLoader): HTMLElement {
   const { signals, episode } = entry;
   const hasCredit = signals.agents.every((a) => a.credit !== null);
   return h(
@@ -115,7 +115,7 @@ export function episodeView(entry: EpisodeEntry): HTMLElement {
     ),
     section('Rewards by message', component('ac-reward-timeline', { signals, episode })),
     section('Conversation', component('ac-transcript', { signals, episode })),
-    section('Preference pairs (as exported)', preferenceList(entry.preferences)),
+    section('Preference pairs (as exported)', preferenceSection(entry.index, entry.preferenceCount, loadPreferences)),
   );
 }
 

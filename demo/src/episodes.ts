@@ -6,10 +6,12 @@ import {
   attributeEpisode, toDpo, toKto, toPrm, toRewards,
   type Episode, type EpisodeJudge, type Signals,
 } from 'agent-credit/episodes';
-import type { EpisodeEntry, ExportKind, Setup } from './protocol.js';
+import type { EpisodeEntry, ExportKind, PreferenceRows, Setup } from './protocol.js';
 
 export interface AttributedEpisode {
+  /** What the page draws: the preference rows and the Signals' preferences stay here (they are most of the bytes). */
   entry: EpisodeEntry;
+  preferences: PreferenceRows;
   /** Export rows of this episode, per kind (signals: one row, the Signals object). */
   rows: Record<ExportKind, unknown[]>;
 }
@@ -28,9 +30,10 @@ export function markFirstError(episode: Episode, id: string): void {
   episode.messages[index].label = 'error';
 }
 
-function entryOf(episode: Episode, signals: Signals, method: string, preferences: EpisodeEntry['preferences']): EpisodeEntry {
+function entryOf(episode: Episode, signals: Signals, method: string, preferenceCount: number): EpisodeEntry {
   return {
     kind: 'episode',
+    index: -1,
     episode: {
       id: episode.id,
       ...(episode.task === undefined ? {} : { task: episode.task }),
@@ -40,9 +43,9 @@ function entryOf(episode: Episode, signals: Signals, method: string, preferences
       repairs: episode.repairs,
       emptyValue: episode.table ? episode.table[0] : null,
     },
-    signals,
+    signals: { ...signals, preferences: [] },
     method,
-    preferences,
+    preferenceCount,
   };
 }
 
@@ -64,8 +67,10 @@ export async function attributeOne(
   const unpaired = toKto({ ...signals, preferences: signals.preferences.filter((p) => p.type === 'unpaired') }, { source });
   const hasCredit = signals.agents.every((a) => a.credit !== null);
   const method = !hasCredit ? 'none (no coalition values)' : signals.agents.some((a) => a.stderr !== null) ? 'sampled' : 'exact';
+  const preferences: PreferenceRows = [...dpo.map((row) => ({ kind: 'dpo' as const, row })), ...unpaired.map((row) => ({ kind: 'kto' as const, row }))];
   return {
-    entry: entryOf(episode, signals, method, [...dpo.map((row) => ({ kind: 'dpo' as const, row })), ...unpaired.map((row) => ({ kind: 'kto' as const, row }))]),
+    entry: entryOf(episode, signals, method, preferences.length),
+    preferences,
     rows: { signals: [signals], dpo, kto, prm: toPrm(signals, episode, { source }), rewards: toRewards(signals, episode, { source }) },
   };
 }

@@ -7,7 +7,7 @@ import { byId, h } from './dom.js';
 import { formatMs } from './format.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
-import type { AttributionResult, Draft, JudgeConnection, LoadedSource, RunOptions } from './protocol.js';
+import type { AttributionResult, Draft, JudgeConnection, LoadedSource, PreferenceRows, RunOptions } from './protocol.js';
 import { ResultsView, showProblems } from './results.js';
 import { RunCancelled, RunFailed, WorkerRunner } from './runner.js';
 import { showSetup, type SetupForm } from './setup.js';
@@ -20,7 +20,12 @@ const cancel = byId<HTMLButtonElement>('cancel-run');
 const problems = byId('problems');
 const resultsRegion = byId('results');
 // A download asks the worker for its text: the worker keeps the last run's rows.
-const results = new ResultsView(byId('result-view'), (kind) => runner.run<string>({ kind: 'export', export: kind }));
+// Preference rows too, once the run is done (a request now would cancel it).
+const results = new ResultsView(
+  byId('result-view'),
+  (kind) => runner.run<string>({ kind: 'export', export: kind }),
+  async (index) => (runner.busy ? null : runner.run<PreferenceRows>({ kind: 'preferences', index })),
+);
 const format = byId<HTMLSelectElement>('format-select');
 const method = byId<HTMLSelectElement>('method-select');
 const budget = byId<HTMLInputElement>('budget-input');

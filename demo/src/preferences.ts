@@ -1,7 +1,7 @@
 // Preference data as it will be exported: DPO pairs (chosen beside rejected)
 // and unpaired KTO rows, each with its exact JSONL row on demand.
 import { h } from './dom.js';
-import type { EpisodeEntry } from './protocol.js';
+import type { PreferenceRows } from './protocol.js';
 
 type Turn = { role?: unknown; name?: unknown; content?: unknown };
 
@@ -63,7 +63,7 @@ function ktoCard(row: Record<string, unknown>): HTMLElement {
   );
 }
 
-export function preferenceList(preferences: EpisodeEntry['preferences']): HTMLElement {
+export function preferenceList(preferences: PreferenceRows): HTMLElement {
   if (!preferences.length) {
     return h('p', { class: 'muted' }, 'No preference data: the episode has no repairs, and no first error to set corrective attempts against.');
   }
@@ -74,4 +74,25 @@ export function preferenceList(preferences: EpisodeEntry['preferences']): HTMLEl
       kind === 'dpo' ? dpoCard(row as Record<string, unknown>) : ktoCard(row as Record<string, unknown>),
     ),
   );
+}
+
+/** Loads an episode's preference rows from the worker; null while a run is still going. */
+export type PreferenceLoader = (index: number) => Promise<PreferenceRows | null>;
+
+/** The preference section: its row count, and the rows themselves on demand (they are the bulk of a large run's data). */
+export function preferenceSection(index: number, count: number, load: PreferenceLoader): HTMLElement {
+  if (!count) return preferenceList([]);
+  const slot = h('div', {});
+  const button = h('button', { type: 'button', 'data-testid': 'show-preferences' }, `Show the ${count} preference ${count === 1 ? 'row' : 'rows'}`);
+  const note = h('p', { class: 'hint', 'aria-live': 'polite' });
+  button.addEventListener('click', async () => {
+    const rows = await load(index);
+    if (rows === null) {
+      note.textContent = 'The run is still going: show them once it is done.';
+      return;
+    }
+    slot.replaceChildren(preferenceList(rows));
+  });
+  slot.append(button, note);
+  return slot;
 }

@@ -31,6 +31,8 @@ export interface InputProblem {
 /** An episode as the page shows it: the parts the components draw, and the library's Signals for it. */
 export interface EpisodeEntry {
   kind: 'episode';
+  /** Position in the run; the worker keeps the preference rows, asked for by it. */
+  index: number;
   episode: {
     id: string;
     task?: string;
@@ -44,9 +46,12 @@ export interface EpisodeEntry {
   signals: Signals;
   /** How the credit was computed, e.g. 'exact' or 'sampled (permutation)'. */
   method: string;
-  /** The preference rows exactly as the exporters write them. */
-  preferences: { kind: 'dpo' | 'kto'; row: unknown }[];
+  /** How many preference rows the episode exports (the rows stay in the worker until shown). */
+  preferenceCount: number;
 }
+
+/** The preference rows exactly as the exporters write them. */
+export type PreferenceRows = { kind: 'dpo' | 'kto'; row: unknown }[];
 
 /** A value table { players, values } and what the library computes from it. */
 export interface TableEntry {
@@ -115,10 +120,11 @@ export type Request =
   | { kind: 'attribute'; id: number; source: LoadedSource; options: RunOptions; setup: Setup; judge: JudgeConnection | null }
   | { kind: 'inspect'; id: number; source: LoadedSource; options: RunOptions }
   | { kind: 'export'; id: number; export: ExportKind }
+  | { kind: 'preferences'; id: number; index: number }
   | { kind: 'playground'; id: number; request: PlaygroundRequest };
 
 export type Response =
   | { kind: 'progress'; id: number; done: number; total: number }
   | { kind: 'entries'; id: number; entries: ResultEntry[] }
-  | { kind: 'result'; id: number; value: AttributionResult | PlaygroundResult | Draft | string | null }
+  | { kind: 'result'; id: number; value: AttributionResult | PlaygroundResult | Draft | PreferenceRows | string | null }
   | { kind: 'failure'; id: number; problems: InputProblem[] };

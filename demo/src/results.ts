@@ -7,6 +7,7 @@ import { datasetView, type DatasetView } from './dataset-view.js';
 import { downloadButtons } from './downloads.js';
 import { episodeView, tableView } from './episode-view.js';
 import { formatMs } from './format.js';
+import type { PreferenceLoader } from './preferences.js';
 import type { AttributionResult, ExportKind, InputProblem, ResultEntry } from './protocol.js';
 
 /** How often the dataset view catches up with a run in progress. */
@@ -25,6 +26,7 @@ export class ResultsView {
   constructor(
     private readonly container: HTMLElement,
     private readonly exportText: (kind: ExportKind) => Promise<string>,
+    private readonly loadPreferences: PreferenceLoader,
   ) {}
 
   /** Removes every result (a new input was loaded, or the run failed). */
@@ -83,7 +85,7 @@ export class ResultsView {
   }
 
   private show(entry: ResultEntry, focus = false): void {
-    replaceChildren(this.episodeSlot, entry.kind === 'episode' ? episodeView(entry) : tableView(entry));
+    replaceChildren(this.episodeSlot, entry.kind === 'episode' ? episodeView(entry, this.loadPreferences) : tableView(entry));
     if (focus) (this.episodeSlot.querySelector('h2') as HTMLElement | null)?.focus();
   }
 }

@@ -1,6 +1,6 @@
 // The page's Web Worker: every attribution and every playground run happens
 // here, so the page stays responsive; cancelling terminates this worker.
-import { attributeSource, exportText, inspectSource } from './attribute.js';
+import { attributeSource, exportText, inspectSource, preferencesOf } from './attribute.js';
 import type { InputProblem, Request, Response } from './protocol.js';
 import { InputProblems } from './records.js';
 import { runPlayground } from './speed.js';
@@ -36,6 +36,8 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
         (entries) => post({ kind: 'entries', id: request.id, entries }),
       );
       post({ kind: 'result', id: request.id, value });
+    } else if (request.kind === 'preferences') {
+      post({ kind: 'result', id: request.id, value: preferencesOf(request.index) });
     } else if (request.kind === 'export') {
       post({ kind: 'result', id: request.id, value: exportText(request.export) });
     } else if (request.kind === 'inspect') {
