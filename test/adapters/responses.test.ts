@@ -25,6 +25,13 @@ describe('fromOpenAIResponses: an @openai/agents run with a handoff and a tool c
     ]);
   });
 
+  it('items that start after the handoff call still change the agent at the handoff output', async () => {
+    const run = await weatherRun();
+    const fromOutput = (run.newItems as Array<{ type: string }>).slice((run.newItems as Array<{ type: string }>).findIndex((item) => item.type === 'handoff_output_item'));
+    const episode = parseEpisode(fromOpenAIResponses(fromOutput, { id: 'late', outcome: success }));
+    expect(episode.agents).toEqual(['weather_agent']);
+  });
+
   it('reasoning only with includeReasoning', async () => {
     const run = await weatherRun();
     const record = fromOpenAIResponses({ id: 'paris', input: run.input, newItems: run.newItems, outcome: success }, { includeReasoning: true }) as { messages: Array<{ content: string }> };

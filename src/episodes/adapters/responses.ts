@@ -94,8 +94,9 @@ export function fromOpenAIResponses(record: unknown, options: ResponsesOptions =
       const output = textOf(raw.output, `${at}.output`, options);
       const target = kind === 'handoff_output_item' && isRecord(item.targetAgent) ? optionalString(item.targetAgent.name) : handoffTarget(output);
       const id = callIdOf(raw);
-      if (target && transcript.isOpen(id)) {
-        transcript.append(transcript.turns[agentTurn()], `[handoff to ${target}]`);
+      // A handoff: the caller's turn says so and the next agent speaks (also when the items start after the call).
+      if (target && (transcript.isOpen(id) || kind === 'handoff_output_item')) {
+        if (transcript.isOpen(id)) transcript.append(transcript.turns[agentTurn()], `[handoff to ${target}]`);
         current = target;
         return;
       }
