@@ -6,7 +6,7 @@
 // is one object shared by every episode, and each episode's `usage` is its
 // own. Worker threads would each need a judge of their own, splitting the
 // cache and multiplying the requests in flight.
-import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator } from '../episodes/attribute.js';
+import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import type { EpisodeJudge } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
@@ -32,7 +32,7 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
  */
 export function judgedAttributor(setup: JudgedSetup): Attributor {
   return async (episodes: Episode[], sources: RecordSource[]) => {
-    const results: Array<Awaited<ReturnType<typeof attributeEpisode>> | EpisodeError> = [];
+    const results: Array<Signals | EpisodeError> = [];
     let failed = false;
     for (let k = 0; k < episodes.length; k++) {
       const episode = episodes[k];
@@ -48,8 +48,8 @@ export function judgedAttributor(setup: JudgedSetup): Attributor {
           evaluate: evaluate ? (agents, context) => evaluate(episode, agents, context) : undefined,
         }));
       } catch (error) {
-        if (error instanceof EpisodeError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
-        else if (error instanceof InputError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
+        // EpisodeErrors are InputErrors: a record that cannot be attributed, skippable like any bad record.
+        if (error instanceof InputError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
         else {
           failed = true;
           const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
