@@ -179,6 +179,7 @@ export async function langGraphCheckpoint(keepRemovals: boolean) {
   });
   // Without add_messages' reducer a RemoveMessage stays in the list, as in checkpoints of graphs with their own reducer.
   const State = keepRemovals ? Annotation.Root({ messages: Annotation<Messages>({ reducer: (a, b) => a.concat(b), default: () => [] }) }) : MessagesAnnotation;
+  const saver = new MemorySaver();
   const graph = new StateGraph(State)
     .addNode('researcher', agent('researcher', call))
     .addNode('tools', new ToolNode([search]))
@@ -189,11 +190,11 @@ export async function langGraphCheckpoint(keepRemovals: boolean) {
     .addEdge('tools', 'answer')
     .addEdge('answer', 'critic')
     .addEdge('critic', END)
-    .compile({ checkpointer: new MemorySaver() });
+    .compile({ checkpointer: saver });
   const config = { configurable: { thread_id: 'capital' } };
   const input = [new SystemMessage({ id: 's-1', content: 'Answer with one city.' }), new HumanMessage({ id: 'h-1', content: 'Capital of Australia?' }), new AIMessage({ id: 'draft-1', name: 'researcher', content: 'Sydney?' })];
   await graph.invoke({ messages: input } as never, config);
-  const tuple = await graph.checkpointer!.getTuple(config);
+  const tuple = await saver.getTuple(config);
   const snapshot = await graph.getState(config);
   return { checkpoint: JSON.parse(JSON.stringify(tuple!.checkpoint)), tuple: JSON.parse(JSON.stringify(tuple)), snapshot: JSON.parse(JSON.stringify(snapshot)) };
 }
