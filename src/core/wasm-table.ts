@@ -13,24 +13,33 @@ import { kernelExports, loadedKernel, type KernelExports } from './wasm/module.j
 import { keptBlock } from './wasm/kept-blocks.js';
 import { allocateBlock } from './wasm/window.js';
 
+/**
+ * What a table needs of the thread's Wasm core (its memory and allocator),
+ * named without WebAssembly types so apps type-checked without the DOM lib
+ * can import this module's declarations.
+ */
+interface TableCore {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  release(pointer: number): void;
+}
+
 /** Where a createTable table's values live. */
 export interface WasmTableRecord {
-  core: KernelExports;
+  core: TableCore;
   /** Byte offset of v(empty) in the core's memory. */
   pointer: number;
   n: number;
   freed: boolean;
 }
 
-/** `{ [Symbol.dispose](): void }` where the TypeScript lib knows Symbol.dispose (esnext.disposable, @types/node), else nothing. */
-type DisposeMember = SymbolConstructor extends { readonly dispose: infer D extends symbol } ? { [K in D]: () => void } : unknown;
-
 /**
  * A value table in the calling thread's Wasm memory (see {@link createTable}):
- * a Float64Array of 2^n values, `table[mask]` = v(mask), with an explicit lifetime.
+ * a Float64Array of 2^n values, `table[mask]` = v(mask), with an explicit
+ * lifetime. Disposable (`[Symbol.dispose]`, for `using`) where the TypeScript
+ * lib knows Symbol.dispose (esnext.disposable, @types/node).
  */
 export type WasmTable = Float64Array &
-  DisposeMember & {
+  (SymbolConstructor extends { readonly dispose: infer D extends symbol } ? { [K in D]: () => void } : unknown) & {
     /** Players of the table: it holds 2^n values. */
     readonly n: number;
     /** Returns the memory to the library; the table (and every view of it) is refused afterwards. Idempotent. */
