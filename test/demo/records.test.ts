@@ -27,10 +27,15 @@ describe('readRecords', () => {
     }
   });
 
-  it('reports every broken line of a JSONL file with its line number', () => {
-    const problems = problemsOf('x.jsonl', '{"id": "a"}\n{"id": \n{"id": "c"}\n{"id" "d"}');
+  it('reports every broken line of a JSONL file with its line number and keeps the others', () => {
+    const { records, problems } = readRecords('x.jsonl', '{"id": "a"}\n{"id": \n{"id": "c"}\n{"id" "d"}');
+    expect(records.map((r) => [r.line, (r.value as { id: string }).id])).toEqual([[1, 'a'], [3, 'c']]);
     expect(problems.map((p) => p.line)).toEqual([2, 4]);
     expect(problems[0].message).toMatch(/^not valid JSON/);
+  });
+
+  it('fails a JSONL file none of whose lines parse, naming each', () => {
+    expect(problemsOf('x.jsonl', '{"id": \n{"id" "d"}').map((p) => p.line)).toEqual([1, 2]);
   });
 
   it('places a syntax error inside a JSON document on its line', () => {
