@@ -461,7 +461,7 @@ describe('demo page: setup step, datasets, accessibility', () => {
     // Mark a player's message as the first error.
     const episode = episodeFrom('auto', record, { file: 'plain.json' }, { id: 'plain.json', outcome: { success: false, score: 0 } });
     const marked = episode.messages.find((message) => episode.agents.includes(message.agent))!;
-    await page.locator('.mark summary').click();
+    await page.locator('.first-error-picker summary').click();
     await page.locator(`.mark-message[data-id="${marked.id}"]`).click();
     expect(await runAndWait(page, () => page.getByTestId('run-button').click())).toBe('done');
     marked.label = 'error';

@@ -54,7 +54,7 @@ export function showSetup(container: HTMLElement, draft: Draft | null, onChange:
       h('legend', {}, 'Agents (unticked speakers are context: kept in the transcript, not rewarded)'),
       ...boxes.map(({ speaker, box }) => h('label', { class: 'check' }, box, ' ', h('bdi', {}, speaker.name), h('span', { class: 'muted' }, ` (${speaker.messages})`))),
     ),
-    h('details', { class: 'mark' }, h('summary', {}, 'Mark the first error'), h('p', { class: 'hint' }, 'Click the message where the run went wrong; click it again to clear the mark.'), h('div', { class: 'mark-list' }, ...messageButtons)),
+    h('details', { class: 'first-error-picker' }, h('summary', {}, 'Mark the first error'), h('p', { class: 'hint' }, 'Click the message where the run went wrong; click it again to clear the mark.'), h('div', { class: 'mark-list' }, ...messageButtons)),
     markStatus,
   );
   return {
