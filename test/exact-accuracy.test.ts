@@ -1,11 +1,12 @@
 // The exact kernels' error bound (README, "How the exact kernel works"):
 // |computed - exact| <= 8 (2^max(n-8, 0) + 70) eps R + 2 eps |exact|, with
-// eps = 2^-53, R = max |v| for the fast pass and, when some value is below
-// 2^-10 of the corner values (the pass redone on v less its additive
-// reference), R = how far the table is from that reference. Checked against
+// eps = 2^-53, R = max |v| for the fast pass and, when a small credit made
+// the pass be redone on v less its additive reference (usesReference), R =
+// how far the table is from that reference. Checked against
 // a double-double brute force over marginal contributions.
 import { describe, expect, it } from 'vitest';
 import { banzhaf, shapley } from '../src/attribution/shapley.js';
+import { usesReference } from '../src/core/exact.js';
 import { compensatedIndex } from './support/compensated.js';
 import { names, seededRandom } from './support/random.js';
 
@@ -29,13 +30,9 @@ function bound(n: number, scale: number, exact: number): number {
   return 8 * (2 ** Math.max(n - 8, 0) + 70) * EPS * scale + 2 * EPS * Math.abs(exact);
 }
 
-/** R: how far from additive when some value is below 2^-10 of the corner values, else the largest |v|. */
+/** R: how far from additive when the pass was redone on v less its reference (usesReference), else the largest |v|. */
 function errorScale(table: Float64Array, n: number, values: Float64Array): number {
-  const full = table.length - 1;
-  let corners = Math.max(Math.abs(table[0]), Math.abs(table[full]));
-  for (let j = 0; j < n; j++) corners = Math.max(corners, Math.abs(table[2 ** j]), Math.abs(table[full - 2 ** j]));
-  const referenced = values.some((value) => Math.abs(value) < 2 ** -10 * corners);
-  return referenced ? distanceFromAdditive(table, n) : table.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
+  return usesReference(values, table, n) ? distanceFromAdditive(table, n) : table.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
 }
 
 /** log-uniform magnitude in [1e-12, 1e12], random sign. */

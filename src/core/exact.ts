@@ -25,27 +25,36 @@ function tablePointer(core: KernelExports, source: TableSource): number {
 }
 
 /**
- * Below this share of the table's corner values (v(empty), v(N), v({j}),
- * v(N - {j})) a Shapley or Banzhaf value may have lost digits in the fast
- * pass, which sums v itself: the pass is then redone on v less its additive
- * reference (assembly/exact/blocks.ts), whose rounding scales with how far
- * the game is from additive instead.
+ * The fast pass sums v itself, so its rounding scales with the values: about
+ * eps (2^(n-8) + 70) of them (2^(n-8) blocks' sums added in turn). A value
+ * below 2^24 times that share of the table's corner values (v(empty), v(N),
+ * v({j}), v(N - {j})) may have lost more than its last 24 bits: the pass is
+ * then redone on v less its additive reference (assembly/exact/blocks.ts),
+ * whose rounding scales with how far the game is from additive instead.
  */
-export const REFERENCE_THRESHOLD = 2 ** -10;
+export function referenceThreshold(n: number): number {
+  return 2 ** 24 * 2 ** -53 * (2 ** Math.max(n - 8, 0) + 70);
+}
 const PADDED_PLAYERS = 8;
 
-/** The largest |v| among the corner entries the reference is built from. */
-function cornerScale(table: Float64Array, n: number): number {
+/**
+ * Whether the fast pass's values (for the table `table` of n players) are
+ * redone on v less its additive reference: some value is below
+ * referenceThreshold(n) of the largest corner value M, and so is that
+ * player's own reference term a_i = (v({i}) - v(empty) + v(N) - v(N - {i})) / 2
+ * (below 2^-10 M): a small credit, which the reference keeps, rather than
+ * large marginal contributions that cancel, which no reference helps.
+ */
+export function usesReference(values: Float64Array, table: Float64Array, n: number): boolean {
+  if (!values.every(Number.isFinite)) return false;
   const full = table.length - 1;
   let scale = Math.max(Math.abs(table[0]), Math.abs(table[full]));
   for (let j = 0; j < n; j++) scale = Math.max(scale, Math.abs(table[2 ** j]), Math.abs(table[full - 2 ** j]));
-  return scale;
-}
-
-function needsReference(values: Float64Array, table: Float64Array, n: number): boolean {
-  if (!values.every(Number.isFinite)) return false;
-  const scale = cornerScale(table, n);
-  return Number.isFinite(scale) && values.some((value) => Math.abs(value) < REFERENCE_THRESHOLD * scale);
+  if (!Number.isFinite(scale)) return false;
+  return Array.from(values).some((value, i) => {
+    const term = (table[2 ** i] - table[0] + (table[full] - table[full - 2 ** i])) / 2;
+    return Math.abs(value) < referenceThreshold(n) * scale && Math.abs(term) < 2 ** -10 * scale;
+  });
 }
 
 /** The referenced pass; tables under 8 players padded with null players (which change no other player's value). */
@@ -70,7 +79,7 @@ export async function exactPass(kernel: TableKernel, source: TableSource, n: num
     return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
   }
   let total = core[kernel](table, n, out);
-  if (needsReference(new Float64Array(core.memory.buffer, out, n), new Float64Array(core.memory.buffer, table, 2 ** n), n)) {
+  if (usesReference(new Float64Array(core.memory.buffer, out, n), new Float64Array(core.memory.buffer, table, 2 ** n), n)) {
     total = referencedPass(core, table, n, kernel === 'banzhafExact' ? 1 : 0, out);
   }
   return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
