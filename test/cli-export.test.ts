@@ -9,9 +9,10 @@ import { cli } from './support/cli.js';
 import { agentFileName } from '../src/cli/split-output.js';
 import { readmeBlocks } from './support/readme-blocks.js';
 import { root } from './support/cli.js';
+import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-export-'));
-const SHARED_WHOWHEN = '/work/shared/data/whowhen';
+const SHARED_WHOWHEN = WHOWHEN_RELEASE;
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const rows = (text: string) => lines(text).map((line) => JSON.parse(line));
 const sorted = (items: string[]) => [...items].sort();
@@ -104,7 +105,7 @@ describe('attribute: per-agent rows', () => {
     expect(until.some((row) => row.labels.at(-1) === false)).toBe(true);
   });
 
-  it.skipIf(!existsSync(SHARED_WHOWHEN))('--prm-max-steps 8 on all 184 Who&When logs: every false label of the long rows is in a row of at most 8 steps', async () => {
+  it('--prm-max-steps 8 on all 184 Who&When logs: every false label of the long rows is in a row of at most 8 steps', async () => {
     expect(await checkCut(SHARED_WHOWHEN, 8)).toBeGreaterThan(10);
   });
 

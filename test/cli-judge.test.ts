@@ -3,17 +3,17 @@
 // rules make every value and first error known. The CLI runs as a child
 // process; the server counts every request.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode } from '../src/episodes/episode.js';
 import { bin, cli, root } from './support/cli.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
+import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
-const DATA = fileURLToPath(new URL('../../shared/data/whowhen/', import.meta.url));
+const DATA = WHOWHEN_RELEASE;
 const SUBSETS = ['Algorithm-Generated', 'Hand-Crafted'];
 
 interface Log {
@@ -45,7 +45,7 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, done };
 }
 
-describe.skipIf(!existsSync(DATA))('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
+describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
   let server: JudgeServer;
   let dir: string;
   let logs: Log[];

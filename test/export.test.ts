@@ -8,10 +8,11 @@ import { floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from 
 import { alternationProblem, conversationalRowProblems } from './support/chat-rows.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode, randomRun } from './support/episodes.js';
+import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
 const flights = () => readJson('examples/episodes/03-book-flights.json') as Record<string, unknown>;
 const root = new URL('..', import.meta.url).pathname;
-const SHARED_WHOWHEN = '/work/shared/data/whowhen';
+const SHARED_WHOWHEN = WHOWHEN_RELEASE;
 
 function whoWhenLogs(directory: string): Array<{ path: string; record: unknown }> {
   const logs: Array<{ path: string; record: unknown }> = [];
@@ -138,7 +139,7 @@ describe('every row is one agent’s view that the strictest chat templates acce
     expect(rows).toBeGreaterThan(50);
   });
 
-  it.skipIf(!existsSync(SHARED_WHOWHEN))('all 184 Who&When logs', async () => {
+  it('all 184 Who&When logs', async () => {
     const episodes = whoWhenEpisodes(SHARED_WHOWHEN);
     expect(episodes).toHaveLength(184);
     const { problems } = await checkAllRows(episodes);
@@ -252,7 +253,7 @@ describe('PRM rows', () => {
   });
 
   it('with maxSteps 8 every false label of the long Who&When rows is in a row of at most 8 steps, the same labels in the same order', async () => {
-    const directory = existsSync(SHARED_WHOWHEN) ? SHARED_WHOWHEN : join(root, 'examples/whowhen');
+    const directory = SHARED_WHOWHEN;
     let longRows = 0;
     for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
       const whole = toPrm(signals, episode);
@@ -271,7 +272,7 @@ describe('PRM rows', () => {
   });
 
   it('with maxChars every Who&When row fits, with the same labels and each step ending with the agent’s own last words', async () => {
-    const directory = existsSync(SHARED_WHOWHEN) ? SHARED_WHOWHEN : join(root, 'examples/whowhen');
+    const directory = SHARED_WHOWHEN;
     let shortened = 0;
     for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
       const plain = toPrm(signals, episode, { maxSteps: 8 });

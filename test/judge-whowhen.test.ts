@@ -1,18 +1,18 @@
-// The judge on the 184 Who&When failure logs (../shared/data/whowhen) with
+// The judge on the 184 Who&When failure logs (bundled under test/fixtures/whowhen-release) with
 // their annotations hidden: the test server knows each task's answer and its
 // annotated mistake (TaskKnowledge), the judge sees only the transcript, and
 // the three first-error strategies find the message the server's rules name.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge, type Judge } from '../src/judge.js';
 import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../src/episodes/episode.js';
 import { searchFirstError } from '../src/episodes/first-error.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
+import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
-const DATA = fileURLToPath(new URL('../../shared/data/whowhen/', import.meta.url));
+const DATA = WHOWHEN_RELEASE;
 
 interface Log {
   file: string;
@@ -35,7 +35,7 @@ function loadLogs(): Log[] {
   );
 }
 
-describe.skipIf(!existsSync(DATA))('judge on the Who&When logs (mistake_step hidden)', () => {
+describe('judge on the Who&When logs (mistake_step hidden)', () => {
   let server: JudgeServer;
   let logs: Log[];
   let judge: Judge;

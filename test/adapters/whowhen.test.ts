@@ -8,6 +8,7 @@ import { parseEpisode } from '../../src/episodes/episode.js';
 import { toPrm } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
 import { cli, root } from '../support/cli.js';
+import { WHOWHEN_RELEASE } from '../support/whowhen-release.js';
 
 const FILES = ['examples/whowhen/Hand-Crafted/6.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Algorithm-Generated/102.json'];
 
@@ -75,7 +76,7 @@ describe('Who&When adapter (the three bundled logs)', () => {
 });
 
 /** The public release, verbatim (shared/ beside the repository, see its SOURCE.md). */
-const RELEASE = join(root, '..', 'shared', 'data', 'whowhen');
+const RELEASE = WHOWHEN_RELEASE;
 
 /** The public release's logs, in path order, with their subset. */
 function releaseLogs(): Array<{ subset: string; file: string; log: Record<string, unknown> }> {
