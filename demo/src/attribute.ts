@@ -8,7 +8,7 @@ import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type I
 import { attributeOne } from './episodes.js';
 import { lineOfField, problemsOf } from './problems.js';
 import {
-  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type LoadedSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
+  EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type ReadSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
 import { InputProblems, readRecords, type JsonRecord } from './records.js';
 
@@ -81,7 +81,7 @@ function missingParts(entries: ResultEntry[]): string[] {
 
 /** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
 export async function attributeSource(
-  source: LoadedSource,
+  source: ReadSource,
   options: RunOptions,
   setup: Setup,
   connection: JudgeConnection | null,
@@ -167,7 +167,7 @@ export function exportText(kind: ExportKind): string {
 const FORMAT_LABELS_WITH_TABLE: Record<string, string> = { ...FORMAT_LABELS, table: 'value table' };
 
 /** What the setup step offers for a single transcript: its speakers, messages and outcome, if it has one. */
-export function inspectSource(source: LoadedSource, options: RunOptions): Draft | null {
+export function inspectSource(source: ReadSource, options: RunOptions): Draft | null {
   const { records, jsonLines } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
   if (units.length !== 1) return null;

@@ -46,7 +46,7 @@ export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
   });
 
   const fileInput = byId<HTMLInputElement>('file-input');
-  const readFile = async (file: File) => onLoad({ name: file.name, text: await file.text() });
+  const readFile = (file: File) => onLoad({ name: file.name, file });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
     if (file) void readFile(file);

@@ -1,7 +1,7 @@
 // The page's Web Worker: every attribution and every playground run happens
 // here, so the page stays responsive; cancelling terminates this worker.
 import { attributeSource, exportText, inspectSource, preferencesOf } from './attribute.js';
-import type { InputProblem, Request, Response } from './protocol.js';
+import type { InputProblem, LoadedSource, ReadSource, Request, Response } from './protocol.js';
 import { InputProblems } from './records.js';
 import { runPlayground } from './speed.js';
 
@@ -16,13 +16,18 @@ function problemsFrom(error: unknown): InputProblem[] {
   return [{ line: null, field: '', message: error instanceof Error ? error.message : String(error) }];
 }
 
+/** The source's text: a loaded file is read here, off the page's thread. */
+async function read(source: LoadedSource): Promise<ReadSource> {
+  return { name: source.name, text: 'text' in source ? source.text : await source.file.text() };
+}
+
 self.addEventListener('message', async (event: MessageEvent<Request>) => {
   const request = event.data;
   try {
     if (request.kind === 'attribute') {
       let lastPost = 0;
       const value = await attributeSource(
-        request.source,
+        await read(request.source),
         request.options,
         request.setup,
         request.judge,
@@ -41,7 +46,7 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
     } else if (request.kind === 'export') {
       post({ kind: 'result', id: request.id, value: exportText(request.export) });
     } else if (request.kind === 'inspect') {
-      post({ kind: 'result', id: request.id, value: inspectSource(request.source, request.options) });
+      post({ kind: 'result', id: request.id, value: inspectSource(await read(request.source), request.options) });
     } else {
       post({ kind: 'result', id: request.id, value: await runPlayground(request.request) });
     }
