@@ -12,7 +12,6 @@ import { root } from './support/cli.js';
 import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-export-'));
-const SHARED_WHOWHEN = WHOWHEN_RELEASE;
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const rows = (text: string) => lines(text).map((line) => JSON.parse(line));
 const sorted = (items: string[]) => [...items].sort();
@@ -106,7 +105,7 @@ describe('attribute: per-agent rows', () => {
   });
 
   it('--prm-max-steps 8 on all 184 Who&When logs: every false label of the long rows is in a row of at most 8 steps', async () => {
-    expect(await checkCut(SHARED_WHOWHEN, 8)).toBeGreaterThan(10);
+    expect(await checkCut(WHOWHEN_RELEASE, 8)).toBeGreaterThan(10);
   });
 
   it('--prm-max-chars N: every PRM row within N characters, its labels kept', async () => {

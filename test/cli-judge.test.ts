@@ -13,7 +13,6 @@ import { bin, cli, root } from './support/cli.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
 import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
-const DATA = WHOWHEN_RELEASE;
 const SUBSETS = ['Algorithm-Generated', 'Hand-Crafted'];
 
 interface Log {
@@ -23,9 +22,9 @@ interface Log {
 
 function loadLogs(): Log[] {
   return SUBSETS.flatMap((subset) =>
-    readdirSync(join(DATA, subset)).filter((name) => name.endsWith('.json')).sort().map((name) => ({
+    readdirSync(join(WHOWHEN_RELEASE, subset)).filter((name) => name.endsWith('.json')).sort().map((name) => ({
       file: `${subset}/${name}`,
-      record: JSON.parse(readFileSync(join(DATA, subset, name), 'utf8')),
+      record: JSON.parse(readFileSync(join(WHOWHEN_RELEASE, subset, name), 'utf8')),
     })),
   );
 }
@@ -142,7 +141,7 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
   it('bench-whowhen prints the accuracy table of each strategy with the annotations hidden from the judge', async () => {
     const before = server.calls;
     const cache = join(dir, 'bench-cache.jsonl');
-    const { code, stdout, stderr } = await cli('bench-whowhen', DATA, '--judge', server.baseURL, '--model', 'rules', '--json', '--concurrency', '8', '--judge-cache', cache);
+    const { code, stdout, stderr } = await cli('bench-whowhen', WHOWHEN_RELEASE, '--judge', server.baseURL, '--model', 'rules', '--json', '--concurrency', '8', '--judge-cache', cache);
     expect(stderr).toMatch(/bench-whowhen: 184 logs, 3 strategies/);
     expect(code).toBe(0);
     const table = JSON.parse(stdout) as { logs: number; rows: Array<Record<string, any>> };
@@ -168,7 +167,7 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     expect(binary.callsPerLog).toBeGreaterThan(1);
     // The text table, from the cache: no new calls.
     const calls = server.calls;
-    const text = await cli('bench-whowhen', DATA, '--judge', server.baseURL, '--model', 'rules', '--strategy', 'labels', '--judge-cache', cache);
+    const text = await cli('bench-whowhen', WHOWHEN_RELEASE, '--judge', server.baseURL, '--model', 'rules', '--strategy', 'labels', '--judge-cache', cache);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^strategy\s+subset\s+logs\s+located\s+agent\s+step\s+\+-1\s+\+-3\s+calls\/log\s+tokens\/log$/m);
     expect(text.stdout).toMatch(/^labels\s+all\s+184\s+184\s/m);

@@ -12,7 +12,6 @@ import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
 const flights = () => readJson('examples/episodes/03-book-flights.json') as Record<string, unknown>;
 const root = new URL('..', import.meta.url).pathname;
-const SHARED_WHOWHEN = WHOWHEN_RELEASE;
 
 function whoWhenLogs(directory: string): Array<{ path: string; record: unknown }> {
   const logs: Array<{ path: string; record: unknown }> = [];
@@ -140,7 +139,7 @@ describe('every row is one agent’s view that the strictest chat templates acce
   });
 
   it('all 184 Who&When logs', async () => {
-    const episodes = whoWhenEpisodes(SHARED_WHOWHEN);
+    const episodes = whoWhenEpisodes(WHOWHEN_RELEASE);
     expect(episodes).toHaveLength(184);
     const { problems } = await checkAllRows(episodes);
     expect(problems).toEqual([]);
@@ -253,9 +252,8 @@ describe('PRM rows', () => {
   });
 
   it('with maxSteps 8 every false label of the long Who&When rows is in a row of at most 8 steps, the same labels in the same order', async () => {
-    const directory = SHARED_WHOWHEN;
     let longRows = 0;
-    for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
+    for (const { episode, signals } of await attributed(whoWhenEpisodes(WHOWHEN_RELEASE))) {
       const whole = toPrm(signals, episode);
       const cut = toPrm(signals, episode, { maxSteps: 8 });
       for (const row of whole) {
@@ -272,9 +270,8 @@ describe('PRM rows', () => {
   });
 
   it('with maxChars every Who&When row fits, with the same labels and each step ending with the agent’s own last words', async () => {
-    const directory = SHARED_WHOWHEN;
     let shortened = 0;
-    for (const { episode, signals } of await attributed(whoWhenEpisodes(directory))) {
+    for (const { episode, signals } of await attributed(whoWhenEpisodes(WHOWHEN_RELEASE))) {
       const plain = toPrm(signals, episode, { maxSteps: 8 });
       const fitted = toPrm(signals, episode, { maxSteps: 8, maxChars: 4096 });
       expect(fitted.map((row) => [row.agent, row.message, row.labels])).toEqual(plain.map((row) => [row.agent, row.message, row.labels]));

@@ -12,7 +12,6 @@ import { searchFirstError } from '../src/episodes/first-error.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
 import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
-const DATA = WHOWHEN_RELEASE;
 
 interface Log {
   file: string;
@@ -23,9 +22,9 @@ interface Log {
 
 function loadLogs(): Log[] {
   return ['Algorithm-Generated', 'Hand-Crafted'].flatMap((subset) =>
-    readdirSync(join(DATA, subset)).filter((name) => name.endsWith('.json')).map((name) => {
+    readdirSync(join(WHOWHEN_RELEASE, subset)).filter((name) => name.endsWith('.json')).map((name) => {
       const file = `${subset}/${name}`;
-      const record = JSON.parse(readFileSync(join(DATA, file), 'utf8')) as Record<string, unknown>;
+      const record = JSON.parse(readFileSync(join(WHOWHEN_RELEASE, file), 'utf8')) as Record<string, unknown>;
       // Ids repeat across the two subsets (45 shared questions): one id per file.
       const annotated = parseEpisode({ ...fromWhoWhen(record), id: file }).messages.findIndex((message) => message.label === 'error');
       // What the judge gets: the transcript without the annotation.
@@ -44,8 +43,8 @@ describe('judge on the Who&When logs (mistake_step hidden)', () => {
   beforeAll(async () => {
     logs = loadLogs();
     for (const subset of ['Algorithm-Generated', 'Hand-Crafted']) {
-      for (const name of readdirSync(join(DATA, subset)).filter((entry) => entry.endsWith('.json'))) {
-        const record = JSON.parse(readFileSync(join(DATA, subset, name), 'utf8')) as { question: string; ground_truth: unknown; history: Array<{ content: string }>; mistake_step: string };
+      for (const name of readdirSync(join(WHOWHEN_RELEASE, subset)).filter((entry) => entry.endsWith('.json'))) {
+        const record = JSON.parse(readFileSync(join(WHOWHEN_RELEASE, subset, name), 'utf8')) as { question: string; ground_truth: unknown; history: Array<{ content: string }>; mistake_step: string };
         const known = knowledge.get(record.question) ?? { facts: [], errors: [] };
         known.facts.push(String(record.ground_truth));
         known.errors.push(record.history[Number(record.mistake_step)]!.content);

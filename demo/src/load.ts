@@ -49,7 +49,7 @@ export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
   const readFile = (file: File) => onLoad({ name: file.name, file });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
-    if (file) void readFile(file);
+    if (file) readFile(file);
     // Choosing the same file again should run it again.
     fileInput.value = '';
   });
@@ -72,7 +72,7 @@ export function setUpLoading(onLoad: (source: LoadedSource) => void): void {
     depth = 0;
     dropZone.classList.remove('dragging');
     const file = event.dataTransfer?.files[0];
-    if (file) void readFile(file);
+    if (file) readFile(file);
   });
 
   const pasted = byId<HTMLTextAreaElement>('paste-input');

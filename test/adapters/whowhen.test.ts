@@ -7,7 +7,7 @@ import { attributeEpisode, attributeEpisodes } from '../../src/episodes/attribut
 import { parseEpisode } from '../../src/episodes/episode.js';
 import { toPrm } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
-import { cli, root } from '../support/cli.js';
+import { cli } from '../support/cli.js';
 import { WHOWHEN_RELEASE } from '../support/whowhen-release.js';
 
 const FILES = ['examples/whowhen/Hand-Crafted/6.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Algorithm-Generated/102.json'];
@@ -75,16 +75,14 @@ describe('Who&When adapter (the three bundled logs)', () => {
   });
 });
 
-/** The public release, verbatim (shared/ beside the repository, see its SOURCE.md). */
-const RELEASE = WHOWHEN_RELEASE;
 
 /** The public release's logs, in path order, with their subset. */
 function releaseLogs(): Array<{ subset: string; file: string; log: Record<string, unknown> }> {
   return ['Algorithm-Generated', 'Hand-Crafted'].flatMap((subset) =>
-    readdirSync(join(RELEASE, subset))
+    readdirSync(join(WHOWHEN_RELEASE, subset))
       .filter((file) => file.endsWith('.json'))
       .sort((a, b) => Number.parseInt(a) - Number.parseInt(b))
-      .map((file) => ({ subset, file: join(RELEASE, subset, file), log: JSON.parse(readFileSync(join(RELEASE, subset, file), 'utf8')) as Record<string, unknown> })),
+      .map((file) => ({ subset, file: join(WHOWHEN_RELEASE, subset, file), log: JSON.parse(readFileSync(join(WHOWHEN_RELEASE, subset, file), 'utf8')) as Record<string, unknown> })),
   );
 }
 
@@ -132,10 +130,10 @@ describe('Who&When: the 184 logs of the public release', () => {
     expect(stderr).toMatch(/8 episodes' first error disagree with the annotated mistake agent or step/);
     expect(stderr).toMatch(/attribute: 184 episodes \(0 success, 184 failure\)/);
     // The directory form: --from auto detects every log; --id-from file names each by its path.
-    const byFile = await cli('attribute', RELEASE, '--id-from', 'file');
+    const byFile = await cli('attribute', WHOWHEN_RELEASE, '--id-from', 'file');
     expect(byFile.code, byFile.stderr).toBe(0);
     const ids = byFile.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
     expect(new Set(ids).size).toBe(184);
-    expect(ids).toContain(join(RELEASE, 'Hand-Crafted', '6'));
+    expect(ids).toContain(join(WHOWHEN_RELEASE, 'Hand-Crafted', '6'));
   });
 });
