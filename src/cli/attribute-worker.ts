@@ -10,3 +10,5 @@ parentPort!.on('message', (job: RowsJob) => {
     (error: Error) => parentPort!.postMessage({ failure: error.stack ?? String(error) }),
   );
 });
+// Loaded: from now on, a worker that dies is replaced (one that cannot load is not started again).
+parentPort!.postMessage({ ready: true });

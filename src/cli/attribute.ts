@@ -1,11 +1,10 @@
 // `agent-credit attribute`: episodes in, one JSON line per output row out.
-// The main thread reads the input in chunks of about 1 MiB (whole lines) and
+// The main thread reads the input in chunks of about 256 KiB (whole lines) and
 // writes rows in input order; each chunk's records are parsed, validated,
 // attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
 // memory stays flat; a run stopped by a bad record keeps every row before it.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -19,6 +18,7 @@ import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSu
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { EpisodeIdSet } from './id-set.js';
+import { rowsRunner } from './rows-runner.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
 import { reportOutput } from './html-report-output.js';
 import { inputFiles, isOtlpLines, otlpDocument, readChunks, type InputFile, type RecordChunk } from './records.js';
@@ -150,56 +150,6 @@ function progressBar(totalBytes: number) {
   };
 }
 
-/** Runs jobs on worker threads (or in this thread when there are none, or with `attribute`), one job per idle worker. */
-function rowsRunner(workers: number, attribute?: Attributor) {
-  if (attribute) {
-    // One chunk after another, so that episodes are judged one at a time (each episode's usage is its own).
-    let previous: Promise<unknown> = Promise.resolve();
-    const run = (job: RowsJob) => {
-      const batch = previous.then(() => attributeRows(job, attribute));
-      previous = batch.catch(() => undefined);
-      return batch;
-    };
-    return { run, close: async () => {} };
-  }
-  if (workers === 0) return { run: (job: RowsJob) => attributeRows(job), close: async () => {} };
-  const idle: Worker[] = [];
-  const waiting: Array<(worker: Worker) => void> = [];
-  const all: Worker[] = [];
-  const url = new URL('./attribute-worker.js', import.meta.url);
-  for (let k = 0; k < workers; k++) {
-    const worker = new Worker(url);
-    worker.unref();
-    all.push(worker);
-    idle.push(worker);
-  }
-  const release = (worker: Worker) => {
-    const next = waiting.shift();
-    if (next) next(worker);
-    else idle.push(worker);
-  };
-  const acquire = () => new Promise<Worker>((resolve) => (idle.length > 0 ? resolve(idle.pop()!) : waiting.push(resolve)));
-  return {
-    async run(job: RowsJob): Promise<RowsBatch> {
-      const worker = await acquire();
-      return new Promise<RowsBatch>((resolve, reject) => {
-        const onExit = (code: number) => reject(new Error(`attribute worker stopped (exit code ${code})`));
-        worker.once('exit', onExit);
-        worker.once('error', reject);
-        worker.once('message', (reply: { batch?: RowsBatch; failure?: string }) => {
-          worker.off('exit', onExit);
-          worker.off('error', reject);
-          release(worker);
-          if (reply.batch) resolve(reply.batch);
-          else reject(new Error(`attribute worker failed: ${reply.failure}`));
-        });
-        worker.postMessage(job, [job.chunk.bytes.buffer as ArrayBuffer]);
-      });
-    },
-    close: () => Promise.all(all.map((worker) => worker.terminate())).then(() => undefined),
-  };
-}
-
 /** The input files, named in a message (the first few). */
 function listed(files: InputFile[]): string {
   const names = files.slice(0, 3).map((file) => file.path);
@@ -285,8 +235,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let stop: InputError | undefined;
   // Batches in flight, oldest first; their rows are written in this order.
   const inFlight: Array<Promise<RowsBatch>> = [];
-  // Every episode id so far, across files, and where it was first seen (packed: memory stays near flat).
+  // Every episode id so far, across files, and where it was first seen (past 262,144 ids, on disk: memory stays near flat).
   const seen = new EpisodeIdSet();
+  let idsInMemoryTold = false;
   let renamed = 0;
   const agentsSeen = new Set<string>();
   let splitFiles: string[] = [];
@@ -315,6 +266,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
         } else if (earlier !== undefined) {
           error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
         } else seen.add(id, source);
+        if (seen.inMemoryBecause !== null && !idsInMemoryTold) {
+          idsInMemoryTold = true;
+          process.stderr.write(`agent-credit: warning: episode ids are kept in memory, which grows with the run (about 8 bytes more than each id): ${seen.inMemoryBecause}\n`);
+        }
       }
       if (error === null) {
         if (batch.warnings[k] !== null) {
@@ -382,6 +337,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     finished = true;
   } finally {
     bar.clear();
+    seen.close();
     await runner.close();
     // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
     if (stop) kept = await output.keep();

@@ -1,42 +1,66 @@
-// The episode ids a CLI run has seen, and where each was first seen, in
-// about 3 bytes more than the id's UTF-8 length per id (a Map of strings took
-// ~120 bytes): ids packed into 16 MiB blocks of bytes, an open-addressing
-// table of u32 entry offsets (load at most 3/4), and line numbers stored as
-// differences from the previous id's. Exact: a lookup compares the bytes.
+// The episode ids a CLI run has seen, and where each was first seen, so that a
+// repeated id is refused (or told apart) however far apart its records are.
+// Memory must not grow with the file: the first SPILL_AFTER ids are packed in
+// memory (packed-ids.ts); from then on they live in a temporary file with 32-bit
+// fingerprints in memory (spilled-ids.ts), 5.3 to 10.7 bytes per id. Answers are
+// exact either way.
 import type { RecordSource } from '../episodes/episode.js';
+import { PackedIds } from './packed-ids.js';
+import { SpilledIds } from './spilled-ids.js';
 
-const BLOCK_BYTES = 1 << 24;
-/** Ids longer than this (in UTF-8) go to a plain Map: rare, and they would waste the blocks' tails. */
-const LONGEST_PACKED = 1 << 12;
-/** Entries between line checkpoints: a location is decoded by walking at most this many entries. */
-const CHECKPOINT_EVERY = 64;
-const MAX_LOAD = 0.75;
-
+/** Ids held in memory before they move to disk: ~5 MB for ids like "ep-262143". */
+export const SPILL_AFTER = 1 << 18;
 /**
- * Memory per id: its UTF-8 bytes, one byte of length (two from 128 bytes),
- * usually one byte of line difference, 4 / load bytes of table slot (5.3 to
- * 8, growing by doubling), and 24 bytes per 64 ids of checkpoints: about
- * 8 + length bytes, so 18 bytes for an id like "ep-4999999".
+ * Confirming a fingerprint match reads the file. A run with many repeated ids
+ * (one file given twice, say) would read it once per repeated id; once the
+ * reads pass this many times the file's size (plus 256 MiB), the ids move back
+ * to memory, where a repeat costs nothing and memory grows with the ids again.
  */
+const READS_PER_SPILLED_BYTE = 16;
+const READ_ALLOWANCE = 256 << 20;
+/** Repeated ids remembered with their place, so asking again (has, then add) does not read the file again. */
+const REMEMBERED_REPEATS = 4096;
+
+export interface EpisodeIdSetOptions {
+  /** Ids held in memory before they move to disk (default SPILL_AFTER). */
+  spillAfter?: number;
+  /** Where the temporary file goes (default: the system's temporary directory). */
+  directory?: string;
+  /** Bytes the set may read from disk beyond READS_PER_SPILLED_BYTE times its size before going back to memory (default 256 MiB). */
+  readAllowance?: number;
+  /** An id's first slot and fingerprint on disk (see spilled-ids.ts); tests pass a weak one. */
+  hash?: (bytes: Uint8Array) => [number, number];
+}
+
 export class EpisodeIdSet {
-  private readonly blocks: Uint8Array[] = [new Uint8Array(BLOCK_BYTES)];
-  private fill = 0;
-  private table = new Uint32Array(1 << 16);
-  private count = 0;
-  /** Per checkpoint: offset of its entry, that entry's line (0: none) and file index. */
-  private checkpoints = new Float64Array(3 * 1024);
-  private checkpointCount = 0;
-  private sinceCheckpoint = 0;
-  private readonly files: string[] = [];
-  private lastFile = -1;
-  private lastLine = 0;
-  private readonly long = new Map<string, string>();
+  private packed: PackedIds | null = new PackedIds();
+  private spilled: SpilledIds | null = null;
+  private readonly spillAfter: number;
+  private readonly directory: string | undefined;
+  private readonly hash: EpisodeIdSetOptions['hash'];
+  private readonly readAllowance: number;
   private readonly encoder = new TextEncoder();
-  private scratch = new Uint8Array(3 * 64);
+  private readonly repeats = new Map<string, string>();
+  /** The id the last lookup found absent in spite of a fingerprint match: add() need not read the file again. */
+  private lastAbsent: string | null = null;
+  /** Why the ids stayed in (or came back to) memory, once they did; the CLI warns with it. */
+  inMemoryBecause: string | null = null;
+
+  constructor(options: EpisodeIdSetOptions = {}) {
+    this.spillAfter = options.spillAfter ?? SPILL_AFTER;
+    this.directory = options.directory;
+    this.hash = options.hash;
+    this.readAllowance = options.readAllowance ?? READ_ALLOWANCE;
+  }
 
   /** Ids held. */
   get size(): number {
-    return this.count + this.long.size;
+    return this.packed ? this.packed.size : this.spilled!.size;
+  }
+
+  /** Whether the ids are on disk now. */
+  get onDisk(): boolean {
+    return this.spilled !== null;
   }
 
   has(id: string): boolean {
@@ -45,172 +69,81 @@ export class EpisodeIdSet {
 
   /** Where `id` was first seen ("runs.jsonl line 12", or the file of a .json record), if it was. */
   where(id: string): string | undefined {
-    const bytes = this.encode(id);
-    if (bytes === null) return this.long.get(id);
-    const slot = this.find(bytes, hashOf(bytes));
-    return this.table[slot] === 0 ? undefined : this.locate(this.table[slot] - 1);
+    if (this.packed) return this.packed.where(id);
+    const remembered = this.repeats.get(id);
+    if (remembered !== undefined) return remembered;
+    const readBefore = this.spilled!.bytesRead;
+    const found = this.spilled!.where(this.encoder.encode(id));
+    if (found !== undefined) {
+      if (this.repeats.size >= REMEMBERED_REPEATS) this.repeats.clear();
+      this.repeats.set(id, found);
+    }
+    this.lastAbsent = found === undefined && this.spilled!.bytesRead > readBefore ? id : null;
+    if (this.spilled!.bytesRead > READS_PER_SPILLED_BYTE * this.spilled!.spilledBytes + this.readAllowance) {
+      this.backToMemory('many ids repeat, and each repeat read the ids on disk again');
+    }
+    return found;
   }
 
   /** Records `id` as seen at `source`; an id already held keeps its first place. */
   add(id: string, source: RecordSource): void {
-    const bytes = this.encode(id);
-    if (bytes === null) {
-      if (!this.long.has(id)) this.long.set(id, describeSource(source));
+    if (this.packed) {
+      this.packed.add(id, source);
+      if (this.packed.size >= this.spillAfter && this.inMemoryBecause === null) this.toDisk();
       return;
     }
-    const hash = hashOf(bytes);
-    const slot = this.find(bytes, hash);
-    if (this.table[slot] !== 0) return;
-    this.table[slot] = this.append(bytes, source) + 1;
-    if (++this.count > this.table.length * MAX_LOAD) this.grow();
-  }
-
-  /** The id's UTF-8 bytes in the scratch buffer, or null when it is too long to pack. */
-  private encode(id: string): Uint8Array | null {
-    if (id.length > LONGEST_PACKED) return null;
-    if (this.scratch.length < 3 * id.length) this.scratch = new Uint8Array(3 * id.length);
-    const { written } = this.encoder.encodeInto(id, this.scratch);
-    return written > LONGEST_PACKED ? null : this.scratch.subarray(0, written);
-  }
-
-  /** The slot holding `bytes`, or the empty slot where they would go (linear probing). */
-  private find(bytes: Uint8Array, hash: number): number {
-    const mask = this.table.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.table[slot];
-      if (entry === 0 || this.equals(entry - 1, bytes)) return slot;
+    if (this.lastAbsent !== id && this.where(id) !== undefined) return;
+    this.lastAbsent = null;
+    if (!this.spilled) {
+      // where() just moved the ids back to memory.
+      this.packed!.add(id, source);
+      return;
+    }
+    const bytes = this.encoder.encode(id);
+    try {
+      this.spilled!.add(bytes, source.file ?? '', source.line);
+    } catch (error) {
+      // The id is held (in the file's buffer) even so; the set goes back to memory, where it can carry on.
+      this.backToMemory(`cannot write the temporary file of ids: ${(error as Error).message}`);
+      this.packed!.add(id, source);
     }
   }
 
-  private equals(offset: number, bytes: Uint8Array): boolean {
-    const block = this.blocks[Math.floor(offset / BLOCK_BYTES)];
-    let at = offset % BLOCK_BYTES;
-    let length = block[at++];
-    if (length & 0x80) length = (length & 0x7f) | (block[at++] << 7);
-    if (length !== bytes.length) return false;
-    for (let i = 0; i < length; i++) if (block[at + i] !== bytes[i]) return false;
-    return true;
+  /** Removes the temporary file, if there is one. */
+  close(): void {
+    this.spilled?.close();
+    this.spilled = null;
+    this.packed ??= new PackedIds();
   }
 
-  /** Appends an entry (length, bytes, line difference); returns its offset. */
-  private append(bytes: Uint8Array, source: RecordSource): number {
-    const file = this.fileIndex(source.file ?? '');
-    const line = source.line ?? 0;
-    if (this.fill + bytes.length + 2 + 5 > BLOCK_BYTES) {
-      this.blocks.push(new Uint8Array(BLOCK_BYTES));
-      this.fill = 0;
-      this.sinceCheckpoint = CHECKPOINT_EVERY;
+  private toDisk(): void {
+    let spilled: SpilledIds;
+    try {
+      spilled = new SpilledIds(this.directory, this.hash);
+    } catch (error) {
+      this.inMemoryBecause = `cannot create a temporary file of ids: ${(error as Error).message}`;
+      return;
     }
-    if (file !== this.lastFile || line < this.lastLine) this.sinceCheckpoint = CHECKPOINT_EVERY;
-    const offset = (this.blocks.length - 1) * BLOCK_BYTES + this.fill;
-    if (this.sinceCheckpoint >= CHECKPOINT_EVERY) {
-      this.checkpoint(offset, line, file);
-      this.lastLine = line;
-      this.lastFile = file;
+    try {
+      for (const { bytes, file, line } of this.packed!.entries()) spilled.add(bytes, file, line);
+    } catch (error) {
+      spilled.close();
+      this.inMemoryBecause = `cannot write the temporary file of ids: ${(error as Error).message}`;
+      return;
     }
-    this.sinceCheckpoint++;
-    const block = this.blocks[this.blocks.length - 1];
-    let at = this.fill;
-    if (bytes.length < 0x80) block[at++] = bytes.length;
-    else {
-      block[at++] = 0x80 | (bytes.length & 0x7f);
-      block[at++] = bytes.length >> 7;
-    }
-    block.set(bytes, at);
-    at += bytes.length;
-    for (let delta = line - this.lastLine; ; delta >>>= 7) {
-      if (delta < 0x80) {
-        block[at++] = delta;
-        break;
-      }
-      block[at++] = 0x80 | (delta & 0x7f);
-    }
-    this.lastLine = line;
-    this.fill = at;
-    return offset;
+    this.spilled = spilled;
+    this.packed = null;
   }
 
-  private fileIndex(file: string): number {
-    if (this.lastFile >= 0 && this.files[this.lastFile] === file) return this.lastFile;
-    this.files.push(file);
-    return this.files.length - 1;
+  private backToMemory(reason: string): void {
+    const packed = new PackedIds();
+    const decoder = new TextDecoder();
+    for (const { bytes, file, line } of this.spilled!.entries()) packed.add(decoder.decode(bytes), { file: file || undefined, line });
+    this.spilled!.close();
+    this.spilled = null;
+    this.packed = packed;
+    this.repeats.clear();
+    this.lastAbsent = null;
+    this.inMemoryBecause = reason;
   }
-
-  private checkpoint(offset: number, line: number, file: number): void {
-    if (3 * (this.checkpointCount + 1) > this.checkpoints.length) {
-      const larger = new Float64Array(this.checkpoints.length * 2);
-      larger.set(this.checkpoints);
-      this.checkpoints = larger;
-    }
-    this.checkpoints.set([offset, line, file], 3 * this.checkpointCount++);
-    this.sinceCheckpoint = 0;
-  }
-
-  /** The place of the entry at `offset`: from the checkpoint before it, adding line differences. */
-  private locate(offset: number): string {
-    let low = 0;
-    let high = this.checkpointCount - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.checkpoints[3 * middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    let at = this.checkpoints[3 * low];
-    let line = this.checkpoints[3 * low + 1];
-    const file = this.files[this.checkpoints[3 * low + 2]];
-    const block = this.blocks[Math.floor(offset / BLOCK_BYTES)];
-    for (;;) {
-      let position = at % BLOCK_BYTES;
-      let length = block[position++];
-      if (length & 0x80) length = (length & 0x7f) | (block[position++] << 7);
-      position += length;
-      let delta = 0;
-      for (let shift = 0; ; shift += 7) {
-        const byte = block[position++];
-        delta += (byte & 0x7f) * 2 ** shift;
-        if (byte < 0x80) break;
-      }
-      // A checkpoint's own entry stores a zero difference.
-      line += delta;
-      if (at === offset) break;
-      at = Math.floor(at / BLOCK_BYTES) * BLOCK_BYTES + position;
-    }
-    return describeSource({ file, line: line === 0 ? undefined : line });
-  }
-
-  private grow(): void {
-    const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
-    const mask = this.table.length - 1;
-    for (const entry of old) {
-      if (entry === 0) continue;
-      let slot = hashOfEntry(this.blocks, entry - 1) & mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-      this.table[slot] = entry;
-    }
-  }
-}
-
-function describeSource(source: RecordSource): string {
-  if (!source.file) return '';
-  return source.line === undefined ? source.file : `${source.file} line ${source.line}`;
-}
-
-/** FNV-1a over the bytes, then murmur3's finalizer so the low bits (the slot) mix well. */
-function hashOf(bytes: Uint8Array, from = 0, length = bytes.length): number {
-  let hash = 0x811c9dc5;
-  for (let i = from; i < from + length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
-}
-
-function hashOfEntry(blocks: Uint8Array[], offset: number): number {
-  const block = blocks[Math.floor(offset / BLOCK_BYTES)];
-  let at = offset % BLOCK_BYTES;
-  let length = block[at++];
-  if (length & 0x80) length = (length & 0x7f) | (block[at++] << 7);
-  return hashOf(block, at, length);
 }
