@@ -10,7 +10,7 @@ import { shapleyOptionsSchema, type Method } from '../core/schemas.js';
 import { createWasmSampler, type WasmMethod } from '../estimators/wasm-estimators.js';
 import { scaleGameParams, unscaleEstimate } from '../estimators/value-scale.js';
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
-import type { IndexKind } from '../pool/exact-chunks.js';
+import type { IndexKind } from '../core/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
 import { checkKnownOptions, describe, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';

@@ -4,15 +4,12 @@ import { keptBlock } from './wasm/kept-blocks.js';
 import { withWindow, type WasmWindow } from './wasm/window.js';
 import type { WasmTableRecord } from './wasm-table.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
+import type { ExactPass } from './exact-chunks.js';
+
+export type { ExactPass };
 
 /** A table's values: a Float64Array (copied into Wasm memory) or a table from createTable (read where it lies). */
 export type TableSource = Float64Array | WasmTableRecord;
-
-/** An exact pass's output and its weighted total, finite exactly when every table entry is (and no sum overflows). */
-export interface ExactPass {
-  values: Float64Array;
-  total: number;
-}
 
 type TableKernel = 'shapleyExact' | 'banzhafExact' | 'interactionsExact';
 

@@ -1,7 +1,7 @@
 // What shapley() needs of a pool, without loading one: pools live in their
 // own entries (agent-credit/pool, agent-credit/node), so the main entry stays
 // small and never pulls in Comlink or worker code.
-import type { IndexKind } from './exact-chunks.js';
+import type { IndexKind } from '../core/exact-chunks.js';
 
 /** Workers for shapley(game, { pool }) and banzhaf(game, { pool }), from createPool(). */
 export interface Pool {

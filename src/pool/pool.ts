@@ -5,7 +5,8 @@
 import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
 import { InputError, WorkerError } from '../core/errors.js';
 import { checkFiniteValues } from '../core/table.js';
-import { INDEX_ID, mergeChunkPartials, planChunks, splitRange, type IndexKind } from './exact-chunks.js';
+import { INDEX_ID, mergeChunkPartials, planChunks, type IndexKind } from '../core/exact-chunks.js';
+import { splitRange } from './split-range.js';
 import { mergeBlockStats, planPermutation } from '../estimators/permutation.js';
 import type { WorkerApi } from './worker.js';
 import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tasks.js';
@@ -219,7 +220,7 @@ export class WorkerPool implements PoolRunner {
       chunks.forEach((chunk, k) => partials.set(taken.subarray(k * plan.partialLength, (k + 1) * plan.partialLength), chunk * plan.partialLength));
     }
     const values = new Float64Array(table.memory.buffer, table.tableOffset, 2 ** n);
-    return mergeChunkPartials(partials, n, index, values[0], values[values.length - 1]);
+    return mergeChunkPartials(partials, n, index, values[0], values[values.length - 1]).values;
   }
 
   /**
@@ -266,7 +267,7 @@ function checkUnscannedResult(table: Float64Array, players: string[], values: Fl
 /** Chunk results in chunk order, merged into the index values. */
 function mergeResults(results: ExactChunksResult[], n: number, index: IndexKind): Float64Array {
   const partials = concat(results.map((r) => r.partials));
-  return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last);
+  return mergeChunkPartials(partials, n, index, results[0].first, results[results.length - 1].last).values;
 }
 
 function concat(parts: Float64Array[]): Float64Array {

@@ -1,6 +1,6 @@
 // The work a pool worker does, as plain functions over the Wasm core (run
 // in workers by worker.ts; callable in any thread).
-import { planChunks } from './exact-chunks.js';
+import { planChunks } from '../core/exact-chunks.js';
 import { runPermutationBlocks } from '../estimators/permutation.js';
 import type { KernelExports } from '../core/wasm/module.js';
 import type { SharedExactExports } from '../core/wasm/shared-module.js';

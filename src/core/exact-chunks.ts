@@ -1,5 +1,6 @@
-// Exact indices computed in chunks of the table (for workers): the chunk
-// plan, and the deterministic merge of per-chunk partial sums.
+// The exact pass in chunks of high-bit blocks (assembly/exact/exact-chunks.ts),
+// for pool workers that each take ranges of chunks: the chunk plan, and the
+// deterministic merge of per-chunk partial sums.
 
 /** Table entries per chunk at most: 512 KiB, so a chunk copied into Wasm memory is still in cache when the kernel reads it. */
 export const CHUNK_ENTRIES = 2 ** 16;
@@ -7,6 +8,12 @@ const LOW_BITS = 8;
 
 export type IndexKind = 'shapley' | 'banzhaf';
 export const INDEX_ID: Record<IndexKind, number> = { shapley: 0, banzhaf: 1 };
+
+/** An exact pass's output and its weighted total, finite exactly when every table entry is (and no sum overflows). */
+export interface ExactPass {
+  values: Float64Array;
+  total: number;
+}
 
 export interface ChunkPlan {
   /** Bits of a mask inside a block (as in assembly/exact.ts). */
@@ -31,24 +38,12 @@ export function planChunks(n: number): ChunkPlan {
   };
 }
 
-/** Splits `count` items into `parts` contiguous ranges whose sizes differ by at most one (empty ranges dropped). */
-export function splitRange(count: number, parts: number): { first: number; count: number }[] {
-  const ranges: { first: number; count: number }[] = [];
-  let first = 0;
-  for (let p = 0; p < parts; p++) {
-    const size = Math.floor(count / parts) + (p < count % parts ? 1 : 0);
-    if (size > 0) ranges.push({ first, count: size });
-    first += size;
-  }
-  return ranges;
-}
-
 /**
  * Merges the partial sums of all chunks (in chunk order, so the result does
- * not depend on which worker computed which chunk) into the index values.
- * `empty` and `full` are v(empty) and v(N).
+ * not depend on which worker computed which chunk) into the index values and
+ * the pass's total. `empty` and `full` are v(empty) and v(N).
  */
-export function mergeChunkPartials(partials: Float64Array, n: number, index: IndexKind, empty: number, full: number): Float64Array {
+export function mergeChunkPartials(partials: Float64Array, n: number, index: IndexKind, empty: number, full: number): ExactPass {
   const plan = planChunks(n);
   const lowSize = 2 ** plan.lowBits;
   let total = 0;
@@ -63,9 +58,9 @@ export function mergeChunkPartials(partials: Float64Array, n: number, index: Ind
   for (let lo = 1; lo < lowSize; lo++) {
     for (let i = 0; i < plan.lowBits; i++) if (lo & (1 << i)) sums[i] += lows[lo];
   }
-  if (index === 'banzhaf') return sums.map((p) => (2 * p - total) / 2 ** (n - 1));
+  if (index === 'banzhaf') return { values: sums.map((p) => (2 * p - total) / 2 ** (n - 1)), total };
   // As in shapleyExact: phi_i = P_i - K, with K fixed by efficiency.
   const sumP = sums.reduce((a, b) => a + b, 0);
   const shared = (sumP - full + empty) / n;
-  return sums.map((p) => p - shared);
+  return { values: sums.map((p) => p - shared), total };
 }
