@@ -78,6 +78,14 @@ describe('exact values within the stated error bound', () => {
     });
   }
 
+  for (const n of [17, 18]) {
+    it(`n = ${n} (streamed through Wasm memory chunk by chunk): a scattered and a nearly additive game`, async () => {
+      const random = seededRandom(100 + n);
+      await expectWithinBound(scatteredGame(n, random), n);
+      await expectWithinBound(nearlyAdditiveGame(n, random), n);
+    });
+  }
+
   it('a small credit beside large ones keeps its digits (n = 20: one player worth 1e-6, nineteen worth about 1e3)', async () => {
     const n = 20;
     const random = seededRandom(9);

@@ -4,11 +4,11 @@ import { keptBlock } from './wasm/kept-blocks.js';
 import { withWindow, type WasmWindow } from './wasm/window.js';
 import type { WasmTableRecord } from './wasm-table.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
-import type { ExactPass } from './exact-chunks.js';
+import { CHUNK_ENTRIES, INDEX_ID, streamedPass, type ExactPass, type IndexKind } from './exact-chunks.js';
 
 export type { ExactPass };
 
-/** A table's values: a Float64Array (copied into Wasm memory) or a table from createTable (read where it lies). */
+/** A table's values: a Float64Array (streamed or copied into Wasm memory) or a table from createTable (read where it lies). */
 export type TableSource = Float64Array | WasmTableRecord;
 
 type TableKernel = 'shapleyExact' | 'banzhafExact' | 'interactionsExact';
@@ -65,21 +65,39 @@ function referencedPass(core: KernelExports, table: number, n: number, index: nu
   return core.referencedExact(padded, PADDED_PLAYERS, index, out);
 }
 
-/** Runs one exact kernel on the table; the kept blocks are reused across calls. */
+/** The referenced pass's values and total, written at `out`. */
+function referencedResult(core: KernelExports, table: number, n: number, index: IndexKind, out: number): ExactPass {
+  const total = referencedPass(core, table, n, INDEX_ID[index], out);
+  return { values: new Float64Array(core.memory.buffer, out, n).slice(), total };
+}
+
+/**
+ * Runs one exact kernel on the table; the kept blocks are reused across
+ * calls. A Float64Array of more than one chunk is streamed through Wasm
+ * memory (streamedPass): it crosses the memory bus once, where a whole copy
+ * reads it, writes the copy and reads the copy back for the pass. It is
+ * copied whole only when the referenced pass (a second, rarer pass over the
+ * whole table) follows.
+ */
 export async function exactPass(kernel: TableKernel, source: TableSource, n: number): Promise<ExactPass> {
   const core = await kernelExports();
-  const count = kernel === 'interactionsExact' ? n * n : n;
-  const out = keptBlock(core, 'results', count * 8);
-  const table = tablePointer(core, source);
   if (kernel === 'interactionsExact') {
-    const total = core.interactionsExact(table, n, out);
-    return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
+    const out = keptBlock(core, 'results', n * n * 8);
+    const total = core.interactionsExact(tablePointer(core, source), n, out);
+    return { values: new Float64Array(core.memory.buffer, out, n * n).slice(), total };
   }
-  let total = core[kernel](table, n, out);
-  if (usesReference(new Float64Array(core.memory.buffer, out, n), new Float64Array(core.memory.buffer, table, 2 ** n), n)) {
-    total = referencedPass(core, table, n, kernel === 'banzhafExact' ? 1 : 0, out);
+  const index: IndexKind = kernel === 'banzhafExact' ? 'banzhaf' : 'shapley';
+  const out = keptBlock(core, 'results', n * 8);
+  if (source instanceof Float64Array && source.length > CHUNK_ENTRIES) {
+    const pass = streamedPass(core, source, n, index);
+    if (!usesReference(pass.values, source, n)) return pass;
+    return referencedResult(core, tablePointer(core, source), n, index, out);
   }
-  return { values: new Float64Array(core.memory.buffer, out, count).slice(), total };
+  const table = tablePointer(core, source);
+  const total = core[kernel](table, n, out);
+  const values = new Float64Array(core.memory.buffer, out, n);
+  if (!usesReference(values, new Float64Array(core.memory.buffer, table, 2 ** n), n)) return { values: values.slice(), total };
+  return referencedResult(core, table, n, index, out);
 }
 
 /** Exact Shapley values of the table (length 2^n). */

@@ -1,5 +1,6 @@
 // Blocks of this thread's Wasm memory that exact calls keep between calls:
-// the copy of a table, the results, a small table padded to 8 players. Allocating and releasing a 2^n-entry
+// the copy of a table, the results, a small table padded to 8 players, one
+// chunk of a table streamed through. Allocating and releasing a 2^n-entry
 // block on every call costs more than the pass over it at n >= 20 (fresh
 // pages to fault in, memory to grow); a kept block is grown when a larger
 // table comes and reused otherwise, so alternating sizes never allocate
@@ -7,7 +8,7 @@
 import type { KernelExports } from './module.js';
 import { allocateBlock } from './window.js';
 
-export type KeptRole = 'table' | 'results' | 'padded';
+export type KeptRole = 'table' | 'results' | 'padded' | 'chunk';
 
 interface Kept {
   pointer: number;
