@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exactBanzhafValues, exactShapleyValues } from '../src/core/exact.js';
-import { CHUNK_ENTRIES, mergeChunkPartials, planChunks, streamedPass, type ExactPass, type IndexKind } from '../src/core/exact-chunks.js';
+import { exactBanzhafValues, exactShapleyValues, streamedPass } from '../src/core/exact.js';
+import { CHUNK_ENTRIES, mergeChunkPartials, planChunks, type ExactPass, type IndexKind } from '../src/core/exact-chunks.js';
 import { splitRange } from '../src/pool/split-range.js';
 import { GAME_KIND_ID, randomSoumGame } from '../src/core/games.js';
 import { exactChunks } from '../src/pool/worker-tasks.js';

@@ -1,11 +1,7 @@
 // The exact pass in chunks of high-bit blocks (assembly/exact/exact-chunks.ts):
-// the chunk plan, the pass streamed chunk by chunk through a small block of
-// Wasm memory, and the deterministic merge of per-chunk partial sums. Pool
-// workers each take ranges of chunks; the calling thread streams a
-// Float64Array through, so the copy into Wasm memory and the pass read the
-// table from memory once between them.
-import type { KernelExports } from './wasm/module.js';
-import { keptBlock } from './wasm/kept-blocks.js';
+// the chunk plan, and the deterministic merge of per-chunk partial sums.
+// Pool workers each take ranges of chunks; the calling thread streams a large
+// Float64Array through Wasm memory chunk by chunk (streamedPass in exact.ts).
 
 /** Table entries per chunk at most: 512 KiB, so a chunk copied into Wasm memory is still in cache when the kernel reads it. */
 export const CHUNK_ENTRIES = 2 ** 16;
@@ -41,27 +37,6 @@ export function planChunks(n: number): ChunkPlan {
     chunks: 2 ** n / chunkEntries,
     partialLength: 1 + n + 2 ** lowBits,
   };
-}
-
-/**
- * The fast pass (no reference) over a table that is not in Wasm memory: each
- * chunk is copied into one kept chunk-sized block and summed there while it
- * is still in cache, instead of copying the whole table first and reading it
- * back from memory. Merged as mergeChunkPartials merges a pool's chunks.
- */
-export function streamedPass(core: KernelExports, table: Float64Array, n: number, index: IndexKind): ExactPass {
-  const plan = planChunks(n);
-  const block = keptBlock(core, 'chunk', (plan.chunkEntries + plan.partialLength) * 8);
-  const out = block + plan.chunkEntries * 8;
-  const chunk = new Float64Array(core.memory.buffer, block, plan.chunkEntries);
-  const partial = new Float64Array(core.memory.buffer, out, plan.partialLength);
-  const partials = new Float64Array(plan.chunks * plan.partialLength);
-  for (let c = 0; c < plan.chunks; c++) {
-    chunk.set(table.subarray(c * plan.chunkEntries, (c + 1) * plan.chunkEntries));
-    core.membershipChunk(block, n, c * plan.chunkBlocks, plan.chunkBlocks, INDEX_ID[index], out);
-    partials.set(partial, c * plan.partialLength);
-  }
-  return mergeChunkPartials(partials, n, index, table[0], table[table.length - 1]);
 }
 
 /**
