@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exactBanzhafValues, exactInteractionMatrix, exactShapleyBatch, exactShapleyValues } from '../src/core/exact.js';
+import { exactBanzhafValues, exactInteractionMatrix, exactShapleyBatch, exactShapleyValues, streamedPass } from '../src/core/exact.js';
+import { CHUNK_ENTRIES } from '../src/core/exact-chunks.js';
+import { kernelExports } from '../src/core/wasm/module.js';
+import { onePass } from './support/one-pass.js';
 import { textbookBanzhaf, textbookInteractions, textbookShapley } from './support/textbook.js';
 import { randomTable, relativeError, seededRandom } from './support/random.js';
 
@@ -40,6 +43,39 @@ describe('exact kernels against the textbook formulas', () => {
       const n = 1 + (k % 8);
       expect(batch[k]).toHaveLength(n);
       expect(relativeError(batch[k], textbookShapley(tables[k], n))).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('a Float64Array of more than one chunk is streamed through Wasm memory', async () => {
+  const core = await kernelExports();
+
+  it('streamedPass gives the one-pass values and total to rounding (n = 17, 18, 20; Shapley and Banzhaf)', () => {
+    for (const n of [17, 18, 20]) {
+      const table = randomTable(n, seededRandom(40 + n));
+      for (const index of ['shapley', 'banzhaf'] as const) {
+        const streamed = streamedPass(core, table, n, index);
+        const whole = onePass(core, table, n, index);
+        expect(relativeError(streamed.values, whole.values), `${index}, n = ${n}`).toBeLessThan(1e-13);
+        expect(Math.abs(streamed.total - whole.total)).toBeLessThan(1e-13 * Math.abs(whole.total));
+      }
+    }
+  });
+
+  it('exactShapleyValues and exactBanzhafValues stream a Float64Array of more than one chunk', async () => {
+    const n = 17;
+    const table = randomTable(n, seededRandom(5));
+    expect(table.length).toBeGreaterThan(CHUNK_ENTRIES);
+    expect(Array.from(await exactShapleyValues(table, n))).toEqual(Array.from(streamedPass(core, table, n, 'shapley').values));
+    expect(Array.from(await exactBanzhafValues(table, n))).toEqual(Array.from(streamedPass(core, table, n, 'banzhaf').values));
+  });
+
+  it('a NaN or infinity in any chunk makes the streamed total non-finite (the finiteness check rides on it)', () => {
+    const n = 18;
+    for (const [mask, bad] of [[0, Number.NaN], [CHUNK_ENTRIES + 3, Infinity], [2 ** n - 1, -Infinity], [3 * CHUNK_ENTRIES - 1, Number.NaN]] as const) {
+      const table = randomTable(n, seededRandom(mask));
+      table[mask] = bad;
+      for (const index of ['shapley', 'banzhaf'] as const) expect(Number.isFinite(streamedPass(core, table, n, index).total), `${bad} at ${mask}`).toBe(false);
     }
   });
 });
