@@ -62,12 +62,12 @@ describe('a Float64Array of more than one chunk is streamed through Wasm memory'
     }
   });
 
-  it('exactShapleyValues and exactBanzhafValues stream a Float64Array of more than one chunk', async () => {
-    const n = 17;
-    const table = randomTable(n, seededRandom(5));
-    expect(table.length).toBeGreaterThan(CHUNK_ENTRIES);
-    expect(Array.from(await exactShapleyValues(table, n))).toEqual(Array.from(streamedPass(core, table, n, 'shapley').values));
-    expect(Array.from(await exactBanzhafValues(table, n))).toEqual(Array.from(streamedPass(core, table, n, 'banzhaf').values));
+  it('exactShapleyValues and exactBanzhafValues stream tables of 2^21 values and more, and copy smaller ones whole', async () => {
+    const large = randomTable(21, seededRandom(5));
+    expect(Array.from(await exactShapleyValues(large, 21))).toEqual(Array.from(streamedPass(core, large, 21, 'shapley').values));
+    expect(Array.from(await exactBanzhafValues(large, 21))).toEqual(Array.from(streamedPass(core, large, 21, 'banzhaf').values));
+    const small = randomTable(20, seededRandom(6));
+    expect(Array.from(await exactShapleyValues(small, 20))).toEqual(Array.from(onePass(core, small, 20, 'shapley').values));
   });
 
   it('a NaN or infinity in any chunk makes the streamed total non-finite (the finiteness check rides on it)', () => {
