@@ -39,24 +39,22 @@ export function planChunks(n: number): ChunkPlan {
   };
 }
 
+/** Adds one chunk's partial sums (at `offset` in `partials`) to `merged`; chunks go in in chunk order. */
+export function addChunkPartial(merged: Float64Array, partials: Float64Array, offset = 0): void {
+  for (let k = 0; k < merged.length; k++) merged[k] += partials[offset + k];
+}
+
 /**
- * Merges the partial sums of all chunks (in chunk order, so the result does
- * not depend on which worker computed which chunk) into the index values and
- * the pass's total. `empty` and `full` are v(empty) and v(N).
+ * The index values and the pass's total from the partial sums of every
+ * chunk added up in chunk order (addChunkPartial). `empty` and `full` are
+ * v(empty) and v(N).
  */
-export function mergeChunkPartials(partials: Float64Array, n: number, index: IndexKind, empty: number, full: number): ExactPass {
+export function indexFromPartials(merged: Float64Array, n: number, index: IndexKind, empty: number, full: number): ExactPass {
   const plan = planChunks(n);
-  const lowSize = 2 ** plan.lowBits;
-  let total = 0;
-  const sums = new Float64Array(n);
-  const lows = new Float64Array(lowSize);
-  for (let c = 0; c < plan.chunks; c++) {
-    const base = c * plan.partialLength;
-    total += partials[base];
-    for (let i = 0; i < n; i++) sums[i] += partials[base + 1 + i];
-    for (let lo = 0; lo < lowSize; lo++) lows[lo] += partials[base + 1 + n + lo];
-  }
-  for (let lo = 1; lo < lowSize; lo++) {
+  const total = merged[0];
+  const sums = merged.slice(1, 1 + n);
+  const lows = merged.subarray(1 + n);
+  for (let lo = 1; lo < lows.length; lo++) {
     for (let i = 0; i < plan.lowBits; i++) if (lo & (1 << i)) sums[i] += lows[lo];
   }
   if (index === 'banzhaf') return { values: sums.map((p) => (2 * p - total) / 2 ** (n - 1)), total };
@@ -64,4 +62,16 @@ export function mergeChunkPartials(partials: Float64Array, n: number, index: Ind
   const sumP = sums.reduce((a, b) => a + b, 0);
   const shared = (sumP - full + empty) / n;
   return { values: sums.map((p) => p - shared), total };
+}
+
+/**
+ * Merges the partial sums of all chunks (in chunk order, so the result does
+ * not depend on which worker computed which chunk) into the index values and
+ * the pass's total.
+ */
+export function mergeChunkPartials(partials: Float64Array, n: number, index: IndexKind, empty: number, full: number): ExactPass {
+  const plan = planChunks(n);
+  const merged = new Float64Array(plan.partialLength);
+  for (let c = 0; c < plan.chunks; c++) addChunkPartial(merged, partials, c * plan.partialLength);
+  return indexFromPartials(merged, n, index, empty, full);
 }

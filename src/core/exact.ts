@@ -4,7 +4,7 @@ import { keptBlock } from './wasm/kept-blocks.js';
 import { withWindow, type WasmWindow } from './wasm/window.js';
 import type { WasmTableRecord } from './wasm-table.js';
 import { GAME_KIND_ID, type BuiltinGame } from './games.js';
-import { INDEX_ID, mergeChunkPartials, planChunks, type ExactPass, type IndexKind } from './exact-chunks.js';
+import { addChunkPartial, indexFromPartials, INDEX_ID, planChunks, type ExactPass, type IndexKind } from './exact-chunks.js';
 
 export type { ExactPass };
 
@@ -69,7 +69,7 @@ function referencedPass(core: KernelExports, table: number, n: number, index: nu
  * The fast pass over a Float64Array, streamed: each chunk is copied into one
  * kept chunk-sized block and summed there while it is still in cache, so the
  * table is read from memory once instead of copied whole and read back. The
- * partial sums are merged in chunk order, as a pool's are.
+ * partial sums are added up as they come, in chunk order, as a pool's are.
  */
 export function streamedPass(core: KernelExports, table: Float64Array, n: number, index: IndexKind): ExactPass {
   const plan = planChunks(n);
@@ -77,13 +77,13 @@ export function streamedPass(core: KernelExports, table: Float64Array, n: number
   const out = block + plan.chunkEntries * 8;
   const chunk = new Float64Array(core.memory.buffer, block, plan.chunkEntries);
   const partial = new Float64Array(core.memory.buffer, out, plan.partialLength);
-  const partials = new Float64Array(plan.chunks * plan.partialLength);
+  const merged = new Float64Array(plan.partialLength);
   for (let c = 0; c < plan.chunks; c++) {
     chunk.set(table.subarray(c * plan.chunkEntries, (c + 1) * plan.chunkEntries));
     core.membershipChunk(block, n, c * plan.chunkBlocks, plan.chunkBlocks, INDEX_ID[index], out);
-    partials.set(partial, c * plan.partialLength);
+    addChunkPartial(merged, partial);
   }
-  return mergeChunkPartials(partials, n, index, table[0], table[table.length - 1]);
+  return indexFromPartials(merged, n, index, table[0], table[table.length - 1]);
 }
 
 /** The referenced pass's values and total, written at `out`. */
