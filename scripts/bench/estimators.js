@@ -95,6 +95,89 @@ function gamesFor(n, family) {
   return Array.from({ length: GAMES }, (_, g) => randomSoumGame(n, terms, 1, maxSize, seededRandom(6000 + 100 * n + g)));
 }
 
+/** A JavaScript evaluate(coalition) computing the SOUM game from player names, as a user's evaluator would. */
+function soumEvaluator(game) {
+  const count = game.params[0];
+  const masks = new BigUint64Array(game.params.buffer, game.params.byteOffset + 8 * (1 + count), count);
+  const terms = Array.from(masks, (mask, t) => ({ low: Number(mask & 0xffffffffn), coefficient: game.params[1 + t] }));
+  const index = new Map(game.players.map((name, i) => [name, i]));
+  return (coalition) => {
+    let mask = 0;
+    for (const name of coalition) mask |= 1 << index.get(name);
+    let value = 0;
+    for (const term of terms) if ((mask & term.low) === term.low) value += term.coefficient;
+    return value;
+  };
+}
+
+/**
+ * ms per 1,000 calls of the least an evaluator path can do per coalition:
+ * turn its mask into a new array of player names and call evaluate with it.
+ */
+function leastPerCall(players) {
+  const random = seededRandom(9);
+  const masks = Array.from({ length: 100_000 }, () => (random() * 2 ** players.length) >>> 0);
+  const evaluate = (coalition) => coalition.length;
+  let best = Infinity;
+  for (let r = 0; r < REPEATS; r++) {
+    let sink = 0;
+    const start = performance.now();
+    for (const mask of masks) {
+      const names = [];
+      for (let i = 0; i < players.length; i++) if (mask & (1 << i)) names.push(players[i]);
+      sink += evaluate(names);
+    }
+    best = Math.min(best, ((performance.now() - start) / masks.length) * 1000 + (sink < 0 ? 1 : 0));
+  }
+  return best;
+}
+
+/**
+ * Per method at n = 20, budget 5,000: overhead on the built-in game (as in the
+ * table above) against overhead through shapley() with an evaluator, each
+ * less its game's own time. The issue's target: within 1.5x.
+ */
+async function evaluatorOverheadRows(core, checks) {
+  const n = 20;
+  const budget = 5000;
+  const game = gamesFor(n, '1..5')[0];
+  const evaluate = soumEvaluator(game);
+  const free = soumGame(n, []);
+  const rows = [];
+  for (const method of ['permutation', 'stratified', 'kernel', 'svarm', 'msr']) {
+    const zero = method === 'permutation';
+    let builtin = Infinity;
+    let through = Infinity;
+    // Untimed first: the evaluator path's JavaScript is compiled while it runs.
+    for (let r = 0; r < 5; r++) await shapley({ players: game.players, evaluate: zero ? () => 0 : evaluate }, { method, budget, seed: 50 + r });
+    for (let r = 0; r < REPEATS; r++) {
+      let start = performance.now();
+      const { evaluations } = sampleOn(core, method, n, budget, r, GAME_KIND_ID.soum, zero ? free.params : game.params);
+      const builtinElapsed = performance.now() - start;
+      const builtinOwn = zero ? 0 : gameTime(core, GAME_KIND_ID.soum, game.params, n, evaluations, seededRandom(r));
+      builtin = Math.min(builtin, ((builtinElapsed - builtinOwn) / evaluations) * 1000);
+
+      const evaluator = { players: game.players, evaluate: zero ? () => 0 : evaluate };
+      start = performance.now();
+      const result = await shapley(evaluator, { method, budget, seed: r });
+      const elapsed = performance.now() - start;
+      // The evaluator's own time: the same number of calls on random coalitions, outside the library.
+      const random = seededRandom(100 + r);
+      const coalitions = Array.from({ length: result.calls }, () => game.players.filter(() => random() < 0.5));
+      start = performance.now();
+      let sink = 0;
+      for (const coalition of coalitions) sink += zero ? 0 : evaluate(coalition);
+      const own = performance.now() - start + (sink === Infinity ? 1 : 0);
+      // Per evaluation the method used, as on the built-in game (repeats answered by the cache count, as there).
+      through = Math.min(through, ((elapsed - own) / result.evaluations) * 1000);
+    }
+    const ratio = through / Math.max(builtin, 1e-9);
+    rows.push([method, fixed(builtin, 3), fixed(through, 3), fixed(ratio, 1), fixed(leastPerCall(game.players), 3)]);
+    checks.push([`${method} overhead through an evaluator within 1.5x of on a built-in game (n = 20, budget 5,000; ${fixed(ratio, 1)}x)`, ratio <= 1.5]);
+  }
+  return rows;
+}
+
 export async function run() {
   const core = await kernelExports();
   const rows = [];
@@ -163,6 +246,10 @@ export async function run() {
   console.log('### Estimators: accuracy per evaluation on SOUM games\n');
   console.log(`MSE against the exact values, mean over ${GAMES} games x ${RUNS} seeds and the players; precision@5 = share of the true top 5 found; overhead in ms per 1,000 evaluations without the game's own time (best of ${REPEATS}, first ${TIMED_GAMES} games).\n`);
   console.log(table(['n', 'sizes', 'budget', 'method', 'MSE', 'precision@5', 'overhead ms / 1k', 'note'], rows));
+  const evaluatorRows = await evaluatorOverheadRows(core, checks);
+  console.log('\n### Overhead through an evaluator against on a built-in game (n = 20, budget 5,000, ms per 1,000 evaluations)\n');
+  console.log('The same SOUM game (30 terms of sizes 1..5) as a built-in game run in Wasm and as a JavaScript `evaluate(coalition)` given to shapley(); each path\'s time less its game\'s own time for as many coalitions (permutation: a game worth 0, as above), per evaluation the method used. Best of 3, after 5 untimed runs. The last column is the least any evaluator path costs: making each coalition\'s array of player names and calling evaluate with it.\n');
+  console.log(table(['method', 'built-in game', 'evaluator', 'ratio', 'names array + call'], evaluatorRows));
   console.log('\n### Estimator overhead and accuracy targets\n');
   console.log(table(['target', 'status'], checks.map(([name, ok]) => [name, verdict(ok)])));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
