@@ -22,6 +22,19 @@ describe('CachedEvaluator', () => {
     expect([source.evaluations, source.calls, source.cacheHits]).toEqual([4, 4, 4]);
   });
 
+  it('a coalition repeated within a batch is called once and its repeats get its value, with an asynchronous evaluate too', async () => {
+    const deferred = deferredEvaluator();
+    const source = new CachedEvaluator(players, deferred.evaluate, new CoalitionCache(players), settings);
+    const batch = source.values(Uint32Array.of(3, 5, 3, 3, 5, 0));
+    await nextMacrotask();
+    expect(deferred.calls.length).toBe(3);
+    deferred.calls[0].resolve(30);
+    deferred.calls[1].resolve(50);
+    deferred.calls[2].resolve(-1);
+    expect(Array.from(await batch)).toEqual([30, 50, 30, 30, 50, -1]);
+    expect([source.evaluations, source.calls, source.cacheHits]).toEqual([3, 3, 3]);
+  });
+
   it('keeps at most `concurrency` calls in flight and fills every lane', async () => {
     const deferred = deferredEvaluator();
     const source = new CachedEvaluator(players, deferred.evaluate, new CoalitionCache(players), settings);

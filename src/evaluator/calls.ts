@@ -45,6 +45,8 @@ export class CachedEvaluator implements CoalitionSource {
   /** Coalitions answered from the cache (repeats within a batch included). */
   cacheHits = 0;
   private readonly controller = new AbortController();
+  /** What every call gets besides its coalition: one object for the run, not one per call. */
+  private readonly context: EvaluateContext = { signal: this.controller.signal };
   /** Timers still pending (timeouts, backoffs), each with what to do if the run stops first. */
   private readonly pending = new Set<() => void>();
 
@@ -63,27 +65,33 @@ export class CachedEvaluator implements CoalitionSource {
   async values(masks: MaskBatch, onValue?: () => void): Promise<Float64Array> {
     const count = masks.length / this.cache.words;
     const out = new Float64Array(count);
-    const missing = new Map<Key, number[]>();
+    // A coalition missing from the cache is evaluated once, at its first index;
+    // its repeats in the batch (rare) read the cache once it is filled. Numbers
+    // only, no array per coalition: this loop runs for every coalition asked.
+    const first = new Map<Key, number>();
+    const jobs: number[] = [];
+    const repeats: number[] = [];
     for (let i = 0; i < count; i++) {
       const key = this.cache.keyOf(masks, i);
       const value = this.cache.lookup(key);
       if (value !== undefined) {
         out[i] = value;
         this.cacheHits++;
-        continue;
-      }
-      const waiting = missing.get(key);
-      if (waiting) {
-        waiting.push(i);
+      } else if (first.has(key)) {
+        repeats.push(i);
         this.cacheHits++;
-      } else missing.set(key, [i]);
+      } else {
+        first.set(key, i);
+        jobs.push(i);
+      }
     }
-    if (missing.size > 0) await this.evaluateAll([...missing], masks, out, onValue);
+    if (jobs.length > 0) await this.evaluateAll(jobs, masks, out, onValue);
+    for (const i of repeats) out[i] = this.cache.lookup(this.cache.keyOf(masks, i))!;
     return out;
   }
 
   /** Evaluates the missing coalitions, `concurrency` at a time; rejects on the first failure. */
-  private evaluateAll(jobs: [Key, number[]][], masks: MaskBatch, out: Float64Array, onValue?: () => void): Promise<void> {
+  private evaluateAll(jobs: number[], masks: MaskBatch, out: Float64Array, onValue?: () => void): Promise<void> {
     const { signal } = this.controller;
     return new Promise((resolve, reject) => {
       let next = 0;
@@ -95,9 +103,9 @@ export class CachedEvaluator implements CoalitionSource {
         this.stop();
         reject(error);
       };
-      const record = (key: Key, indexes: number[], value: number) => {
+      const record = (key: Key, index: number, value: number) => {
         this.cache.store(key, value);
-        for (const i of indexes) out[i] = value;
+        out[index] = value;
         if (finished) return;
         // A throwing progress callback fails the run with its error (inside a `.then` it would go unhandled).
         try {
@@ -109,23 +117,24 @@ export class CachedEvaluator implements CoalitionSource {
       const launch = () => {
         while (!finished && active < this.settings.concurrency && next < jobs.length) {
           if (signal.aborted) return fail(signal.reason);
-          const [key, indexes] = jobs[next++];
+          const index = jobs[next++];
+          const key = this.cache.keyOf(masks, index);
           this.evaluations++;
           let result: number | Promise<number>;
           try {
-            result = this.attempt(key, membersOf(masks, indexes[0], this.players), 1);
+            result = this.attempt(key, membersOf(masks, index, this.players), 1);
           } catch (error) {
             return fail(error);
           }
           if (typeof result === 'number') {
-            record(key, indexes, result);
+            record(key, index, result);
             continue;
           }
           active++;
           result.then(
             (value) => {
               active--;
-              record(key, indexes, value);
+              record(key, index, value);
               launch();
             },
             (error) => {
@@ -145,12 +154,11 @@ export class CachedEvaluator implements CoalitionSource {
 
   /** One call of evaluate, checked; retried on failure. Synchronous evaluators stay synchronous. */
   private attempt(key: Key, coalition: readonly string[], attempt: number): number | Promise<number> {
-    const { signal } = this.controller;
     this.calls++;
     let result: number | PromiseLike<number>;
     try {
       // A copy each time: an evaluator that sorts or edits its argument must not change what is retried or named in errors.
-      result = this.evaluate([...coalition], { signal });
+      result = this.evaluate([...coalition], this.context);
     } catch (error) {
       return this.retryOrFail(key, coalition, attempt, error);
     }
