@@ -169,6 +169,22 @@ describe('agent-credit attribute: the output', () => {
   });
 });
 
+describe('agent-credit attribute: chunks on the worker threads or the main thread', () => {
+  it('a record larger than a worker takes (4 MiB) is attributed on the main thread, in its place: the rows equal a run without workers', async () => {
+    const home = fresh('large-record');
+    const large = randomEpisode(1_000, { harmful: false });
+    // 30,000 messages of 150 characters: one 5 MB line.
+    large.messages = Array.from({ length: 30_000 }, (_, m) => ({ id: `m${m}`, agent: large.agents[m % large.agents.length], content: 'x'.repeat(150) }));
+    const input = write(join(home, 'runs.jsonl'), [...good(200), large, ...good(200, 200)]);
+    const withWorkers = await cli('attribute', input, '--workers', '2');
+    const alone = await cli('attribute', input, '--workers', '0');
+    expect([withWorkers.code, alone.code]).toEqual([0, 0]);
+    expect(lines(withWorkers.stdout).map((row) => row.id)).toEqual(lines(alone.stdout).map((row) => row.id));
+    expect(withWorkers.stdout).toBe(alone.stdout);
+    expect(lines(withWorkers.stdout)).toHaveLength(401);
+  }, 60_000);
+});
+
 describe('agent-credit attribute: records that would overflow the stack', () => {
   const deep = (name: string) =>
     write(join(fresh('deep'), name), [
