@@ -217,9 +217,14 @@ export function describeSource(source: RecordSource): string {
 }
 
 /** FNV-1a over the bytes, then murmur3's finalizer so the low bits (the slot) mix well. */
-function hashOf(bytes: Uint8Array, from = 0, length = bytes.length): number {
+function hashOf(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
-  for (let i = from; i < from + length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return mix32(hash);
+}
+
+/** murmur3's finalizer: every input bit moves every output bit. */
+export function mix32(hash: number): number {
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
@@ -243,9 +248,5 @@ function decodeEntry(block: Uint8Array, position: number): { bytes: Uint8Array; 
 }
 
 function hashOfEntry(blocks: Uint8Array[], offset: number): number {
-  const block = blocks[Math.floor(offset / BLOCK_BYTES)];
-  let at = offset % BLOCK_BYTES;
-  let length = block[at++];
-  if (length & 0x80) length = (length & 0x7f) | (block[at++] << 7);
-  return hashOf(block, at, length);
+  return hashOf(decodeEntry(blocks[Math.floor(offset / BLOCK_BYTES)], offset % BLOCK_BYTES).bytes);
 }

@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { describeSource } from './packed-ids.js';
+import { describeSource, mix32 } from './packed-ids.js';
 
 const FIRST_SLOTS = 1 << 16;
 const MAX_LOAD = 0.75;
@@ -259,14 +259,5 @@ function hashes(bytes: Uint8Array): [number, number] {
     b = Math.imul(b ^ bytes[i], 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return [mix(a), mix(b ^ bytes.length) || 1];
-}
-
-/** murmur3's finalizer: every input bit moves every output bit. */
-function mix(hash: number): number {
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
+  return [mix32(a), mix32(b ^ bytes.length) || 1];
 }
