@@ -9,8 +9,8 @@ import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
-  AGENT_FORMATS, attributeRows, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
-  type Attributor, type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
+  AGENT_FORMATS, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
+  type IdSource, type OutputFormat, type RowsBatch, type RowsPlan,
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
