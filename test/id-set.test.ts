@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EpisodeIdSet, type EpisodeIdSetOptions } from '../src/cli/id-set.js';
+import { idHashes, SpilledIds } from '../src/cli/spilled-ids.js';
 import { seededRandom } from './support/random.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'id-set-'));
@@ -58,7 +59,7 @@ describe('EpisodeIdSet', () => {
 
   // 30,000 ids fill more than one of the memory's 16 MiB blocks before they move.
   it.each([1_000, 30_000])('moves its ids to a temporary file past spillAfter (%i) and answers the same; the file has no name to leave behind', (spillAfter) => {
-    // Few repeats (and ids of 12 letters or more, which do not repeat by chance): each one reads the ids on disk back (tens of MB here), and many would send them back to memory.
+    // Few repeats (and ids of 12 letters or more, which do not repeat by chance): each one reads a partition of the ids on disk back, and many would send them back to memory.
     const { set, truth } = exercise({ spillAfter, directory }, 40_000, true, 11, 0.0005);
     expect(set.onDisk).toBe(true);
     expect(set.inMemoryBecause).toBeNull();
@@ -79,7 +80,12 @@ describe('EpisodeIdSet', () => {
   });
 
   it('goes back to memory when repeats would read the file again and again, and says why', () => {
-    const { set, truth } = exercise({ spillAfter: 100, directory, readAllowance: 0 }, 3_000, false, 6);
+    // All ids in one partition of the file (the fingerprint hash's top byte picks it), so each repeat reads the whole file.
+    const onePartition = (bytes: Uint8Array): [number, number] => {
+      const [slot, fingerprint] = idHashes(bytes);
+      return [slot, fingerprint & 0xffffff];
+    };
+    const { set, truth } = exercise({ spillAfter: 100, directory, readAllowance: 0, hash: onePartition }, 3_000, false, 6);
     expect(set.onDisk).toBe(false);
     expect(set.inMemoryBecause).toMatch(/many ids repeat/);
     checkEveryId(set, truth);
@@ -101,5 +107,37 @@ describe('EpisodeIdSet', () => {
       expect(set.where('y')).toBe('');
       set.close();
     }
+  });
+});
+
+describe('SpilledIds', () => {
+  it('grows its table step by step, at 2.5 to 3.2 bytes an id, and stays exact with 16-bit fingerprints', () => {
+    const spilled = new SpilledIds(directory);
+    const encoder = new TextEncoder();
+    const id = (k: number) => encoder.encode(`ep-${k}`);
+    const count = 300_000;
+    const tableBytes = () => (spilled as unknown as { table: Uint16Array }).table.byteLength;
+    let wrong = 0;
+    let grew = 0;
+    for (let k = 0; k < count; k++) {
+      if (spilled.where(id(k)) !== undefined) wrong++;
+      const before = tableBytes();
+      spilled.add(id(k), 'runs.jsonl', k + 1);
+      if (tableBytes() > before) grew++;
+      if (k > 100_000 && k % 1000 === 0) {
+        expect(tableBytes() / (k + 1)).toBeGreaterThanOrEqual(2.5);
+        expect(tableBytes() / (k + 1)).toBeLessThanOrEqual(3.2);
+      }
+    }
+    expect(grew).toBeGreaterThanOrEqual(7);
+    // New ids whose fingerprint matched another id's (about one in 13,000) each read one partition, 1/256 of the file, to be sure.
+    expect(spilled.bytesRead).toBeGreaterThan(0);
+    expect(spilled.bytesRead).toBeLessThan(spilled.spilledBytes / 2);
+    for (let k = 0; k < count; k += 7) if (spilled.where(id(k)) !== `runs.jsonl line ${k + 1}`) wrong++;
+    expect(spilled.where(id(count))).toBeUndefined();
+    expect(wrong).toBe(0);
+    expect(spilled.size).toBe(count);
+    expect([...spilled.entries()].length).toBe(count);
+    spilled.close();
   });
 });

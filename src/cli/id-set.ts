@@ -1,8 +1,8 @@
 // The episode ids a CLI run has seen, and where each was first seen, so that a
 // repeated id is refused (or told apart) however far apart its records are.
 // Memory must not grow with the file: the first SPILL_AFTER ids are packed in
-// memory (packed-ids.ts); from then on they live in a temporary file with 32-bit
-// fingerprints in memory (spilled-ids.ts), 5.3 to 10.7 bytes per id. Answers are
+// memory (packed-ids.ts); from then on they live in a temporary file with 16-bit
+// fingerprints in memory (spilled-ids.ts), 2.5 to 3.2 bytes per id. Answers are
 // exact either way.
 import type { RecordSource } from '../episodes/episode.js';
 import { PackedIds } from './packed-ids.js';
@@ -28,7 +28,7 @@ export interface EpisodeIdSetOptions {
   directory?: string;
   /** Bytes the set may read from disk beyond READS_PER_SPILLED_BYTE times its size before going back to memory (default 256 MiB). */
   readAllowance?: number;
-  /** An id's first slot and fingerprint on disk (see spilled-ids.ts); tests pass a weak one. */
+  /** An id's slot hash and fingerprint hash on disk (see spilled-ids.ts); tests pass a weak one. */
   hash?: (bytes: Uint8Array) => [number, number];
 }
 
@@ -41,8 +41,9 @@ export class EpisodeIdSet {
   private readonly readAllowance: number;
   private readonly encoder = new TextEncoder();
   private readonly repeats = new Map<string, string>();
-  /** The id the last lookup found absent in spite of a fingerprint match: add() need not read the file again. */
+  /** The id the last lookup on disk found absent, and its bytes: add() right after it (the usual order) need not look again. */
   private lastAbsent: string | null = null;
+  private lastAbsentBytes: Uint8Array | null = null;
   /** Why the ids stayed in (or came back to) memory, once they did; the CLI warns with it. */
   inMemoryBecause: string | null = null;
 
@@ -72,13 +73,14 @@ export class EpisodeIdSet {
     if (this.packed) return this.packed.where(id);
     const remembered = this.repeats.get(id);
     if (remembered !== undefined) return remembered;
-    const readBefore = this.spilled!.bytesRead;
-    const found = this.spilled!.where(this.encoder.encode(id));
+    const bytes = this.encoder.encode(id);
+    const found = this.spilled!.where(bytes);
     if (found !== undefined) {
       if (this.repeats.size >= REMEMBERED_REPEATS) this.repeats.clear();
       this.repeats.set(id, found);
     }
-    this.lastAbsent = found === undefined && this.spilled!.bytesRead > readBefore ? id : null;
+    this.lastAbsent = found === undefined ? id : null;
+    this.lastAbsentBytes = found === undefined ? bytes : null;
     if (this.spilled!.bytesRead > READS_PER_SPILLED_BYTE * this.spilled!.spilledBytes + this.readAllowance) {
       this.backToMemory('many ids repeat, and each repeat read the ids on disk again');
     }
@@ -93,13 +95,13 @@ export class EpisodeIdSet {
       return;
     }
     if (this.lastAbsent !== id && this.where(id) !== undefined) return;
-    this.lastAbsent = null;
+    const bytes = this.lastAbsentBytes ?? this.encoder.encode(id);
+    this.lastAbsent = this.lastAbsentBytes = null;
     if (!this.spilled) {
       // where() just moved the ids back to memory.
       this.packed!.add(id, source);
       return;
     }
-    const bytes = this.encoder.encode(id);
     try {
       this.spilled!.add(bytes, source.file ?? '', source.line);
     } catch (error) {
@@ -143,7 +145,7 @@ export class EpisodeIdSet {
     this.spilled = null;
     this.packed = packed;
     this.repeats.clear();
-    this.lastAbsent = null;
+    this.lastAbsent = this.lastAbsentBytes = null;
     this.inMemoryBecause = reason;
   }
 }
