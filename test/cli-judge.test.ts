@@ -3,7 +3,7 @@
 // rules make every value and first error known. The CLI runs as a child
 // process; the server counts every request.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,23 +11,14 @@ import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode } from '../src/episodes/episode.js';
 import { bin, cli, root } from './support/cli.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
-import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
-
-const SUBSETS = ['Algorithm-Generated', 'Hand-Crafted'];
+import { WHOWHEN_RELEASE, whoWhenLogs } from './support/whowhen-release.js';
 
 interface Log {
   file: string;
   record: Record<string, unknown> & { question: string; history: Array<{ content: string }>; mistake_step: string; mistake_agent: string; ground_truth: unknown };
 }
 
-function loadLogs(): Log[] {
-  return SUBSETS.flatMap((subset) =>
-    readdirSync(join(WHOWHEN_RELEASE, subset)).filter((name) => name.endsWith('.json')).sort().map((name) => ({
-      file: `${subset}/${name}`,
-      record: JSON.parse(readFileSync(join(WHOWHEN_RELEASE, subset, name), 'utf8')),
-    })),
-  );
-}
+const loadLogs = () => whoWhenLogs() as Log[];
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, any>);
 

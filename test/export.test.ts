@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attributeEpisode, type Signals } from '../src/episodes/attribute.js';
@@ -8,22 +8,10 @@ import { floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from 
 import { alternationProblem, conversationalRowProblems } from './support/chat-rows.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode, randomRun } from './support/episodes.js';
-import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
+import { WHOWHEN_RELEASE, whoWhenLogs } from './support/whowhen-release.js';
 
 const flights = () => readJson('examples/episodes/03-book-flights.json') as Record<string, unknown>;
 const root = new URL('..', import.meta.url).pathname;
-
-function whoWhenLogs(directory: string): Array<{ path: string; record: unknown }> {
-  const logs: Array<{ path: string; record: unknown }> = [];
-  for (const group of ['Algorithm-Generated', 'Hand-Crafted']) {
-    const folder = join(directory, group);
-    if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).filter((file) => file.endsWith('.json')).sort()) {
-      logs.push({ path: `${group}/${name}`, record: JSON.parse(readFileSync(join(folder, name), 'utf8')) });
-    }
-  }
-  return logs;
-}
 
 /**
  * Each episode with its signals. A random coalition table can contradict the
@@ -48,7 +36,7 @@ const exampleEpisodes = () =>
     return (Array.isArray(value) ? value : [value]).map((record) => parseEpisode(record));
   });
 
-const whoWhenEpisodes = (directory: string) => whoWhenLogs(directory).map(({ path, record }) => episodeFrom('whowhen', record, {}, { id: path }));
+const whoWhenEpisodes = (directory: string) => whoWhenLogs(directory).map(({ file, record }) => episodeFrom('whowhen', record, {}, { id: file }));
 
 /** Runs that exercise every shape the view must handle, each named. */
 function shapedRuns(): Episode[] {

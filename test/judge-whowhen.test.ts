@@ -2,15 +2,13 @@
 // their annotations hidden: the test server knows each task's answer and its
 // annotated mistake (TaskKnowledge), the judge sees only the transcript, and
 // the three first-error strategies find the message the server's rules name.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge, type Judge } from '../src/judge.js';
 import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../src/episodes/episode.js';
 import { searchFirstError } from '../src/episodes/first-error.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
-import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
+import { whoWhenLogs } from './support/whowhen-release.js';
 
 
 interface Log {
@@ -21,17 +19,13 @@ interface Log {
 }
 
 function loadLogs(): Log[] {
-  return ['Algorithm-Generated', 'Hand-Crafted'].flatMap((subset) =>
-    readdirSync(join(WHOWHEN_RELEASE, subset)).filter((name) => name.endsWith('.json')).map((name) => {
-      const file = `${subset}/${name}`;
-      const record = JSON.parse(readFileSync(join(WHOWHEN_RELEASE, file), 'utf8')) as Record<string, unknown>;
-      // Ids repeat across the two subsets (45 shared questions): one id per file.
-      const annotated = parseEpisode({ ...fromWhoWhen(record), id: file }).messages.findIndex((message) => message.label === 'error');
-      // What the judge gets: the transcript without the annotation.
-      const episode = parseEpisode({ ...fromWhoWhen({ ...record, mistake_step: undefined }), id: file });
-      return { file, episode, annotated };
-    }),
-  );
+  return whoWhenLogs().map(({ file, record }) => {
+    // Ids repeat across the two subsets (45 shared questions): one id per file.
+    const annotated = parseEpisode({ ...fromWhoWhen(record), id: file }).messages.findIndex((message) => message.label === 'error');
+    // What the judge gets: the transcript without the annotation.
+    const episode = parseEpisode({ ...fromWhoWhen({ ...record, mistake_step: undefined }), id: file });
+    return { file, episode, annotated };
+  });
 }
 
 describe('judge on the Who&When logs (mistake_step hidden)', () => {
@@ -42,14 +36,12 @@ describe('judge on the Who&When logs (mistake_step hidden)', () => {
 
   beforeAll(async () => {
     logs = loadLogs();
-    for (const subset of ['Algorithm-Generated', 'Hand-Crafted']) {
-      for (const name of readdirSync(join(WHOWHEN_RELEASE, subset)).filter((entry) => entry.endsWith('.json'))) {
-        const record = JSON.parse(readFileSync(join(WHOWHEN_RELEASE, subset, name), 'utf8')) as { question: string; ground_truth: unknown; history: Array<{ content: string }>; mistake_step: string };
-        const known = knowledge.get(record.question) ?? { facts: [], errors: [] };
-        known.facts.push(String(record.ground_truth));
-        known.errors.push(record.history[Number(record.mistake_step)]!.content);
-        knowledge.set(record.question, known);
-      }
+    for (const log of whoWhenLogs()) {
+      const record = log.record as { question: string; ground_truth: unknown; history: Array<{ content: string }>; mistake_step: string };
+      const known = knowledge.get(record.question) ?? { facts: [], errors: [] };
+      known.facts.push(String(record.ground_truth));
+      known.errors.push(record.history[Number(record.mistake_step)]!.content);
+      knowledge.set(record.question, known);
     }
     server = await startJudgeServer({ knowledge: (task) => knowledge.get(task) });
     judge = createJudge({ baseURL: server.baseURL, model: 'rules', concurrency: 8 });
