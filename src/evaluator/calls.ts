@@ -49,6 +49,8 @@ export class CachedEvaluator implements CoalitionSource {
   private readonly context: EvaluateContext = { signal: this.controller.signal };
   /** Timers still pending (timeouts, backoffs), each with what to do if the run stops first. */
   private readonly pending = new Set<() => void>();
+  /** Whether stop() was called: read per coalition, where a field is cheaper than signal.aborted's getter. */
+  private stopped = false;
 
   constructor(
     private readonly players: readonly string[],
@@ -58,6 +60,7 @@ export class CachedEvaluator implements CoalitionSource {
   ) {}
 
   stop(): void {
+    this.stopped = true;
     this.controller.abort();
     for (const onStop of [...this.pending]) onStop();
   }
@@ -116,13 +119,13 @@ export class CachedEvaluator implements CoalitionSource {
       };
       const launch = () => {
         while (!finished && active < this.settings.concurrency && next < jobs.length) {
-          if (signal.aborted) return fail(signal.reason);
+          if (this.stopped) return fail(signal.reason);
           const index = jobs[next++];
           const key = this.cache.keyOf(masks, index);
           this.evaluations++;
           let result: number | Promise<number>;
           try {
-            result = this.attempt(key, membersOf(masks, index, this.players), 1);
+            result = this.attempt(key, masks, index, 1);
           } catch (error) {
             return fail(error);
           }
@@ -152,20 +155,20 @@ export class CachedEvaluator implements CoalitionSource {
     });
   }
 
-  /** One call of evaluate, checked; retried on failure. Synchronous evaluators stay synchronous. */
-  private attempt(key: Key, coalition: readonly string[], attempt: number): number | Promise<number> {
+  /** One call of evaluate on coalition `index` of `masks`, checked; retried on failure. Synchronous evaluators stay synchronous. */
+  private attempt(key: Key, masks: MaskBatch, index: number, attempt: number): number | Promise<number> {
     this.calls++;
     let result: number | PromiseLike<number>;
     try {
-      // A copy each time: an evaluator that sorts or edits its argument must not change what is retried or named in errors.
-      result = this.evaluate([...coalition], this.context);
+      // Names made afresh for each call (and for an error): an evaluator that sorts or edits its argument changes nothing else.
+      result = this.evaluate(membersOf(masks, index, this.players), this.context);
     } catch (error) {
-      return this.retryOrFail(key, coalition, attempt, error);
+      return this.retryOrFail(key, masks, index, attempt, error);
     }
-    if (!isThenable(result)) return this.check(key, coalition, attempt, result);
+    if (!isThenable(result)) return this.check(key, masks, index, attempt, result);
     return this.settle(key, result).then(
-      (value) => this.check(key, coalition, attempt, value),
-      (error) => this.retryOrFail(key, coalition, attempt, error),
+      (value) => this.check(key, masks, index, attempt, value),
+      (error) => this.retryOrFail(key, masks, index, attempt, error),
     );
   }
 
@@ -220,28 +223,27 @@ export class CachedEvaluator implements CoalitionSource {
     return cancel;
   }
 
-  private check(key: Key, coalition: readonly string[], attempt: number, value: unknown): number | Promise<number> {
+  private check(key: Key, masks: MaskBatch, index: number, attempt: number, value: unknown): number | Promise<number> {
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    return this.retryOrFail(key, coalition, attempt, new TypeError(`expected a finite number, got ${describe(value)}`));
+    return this.retryOrFail(key, masks, index, attempt, new TypeError(`expected a finite number, got ${describe(value)}`));
   }
 
-  private retryOrFail(key: Key, coalition: readonly string[], attempt: number, cause: unknown): number | Promise<number> {
-    const { signal } = this.controller;
-    if (attempt > this.settings.retries || signal.aborted) throw new EvaluatorError([...coalition], cause, this.cache, attempt);
+  private retryOrFail(key: Key, masks: MaskBatch, index: number, attempt: number, cause: unknown): number | Promise<number> {
+    if (attempt > this.settings.retries || this.stopped) throw new EvaluatorError(membersOf(masks, index, this.players), cause, this.cache, attempt);
     const delay = (this.settings.retryDelayMs ?? 0) * 2 ** (attempt - 1);
-    if (delay === 0) return this.attempt(key, coalition, attempt + 1);
+    if (delay === 0) return this.attempt(key, masks, index, attempt + 1);
     // Back off (a rate-limited judge recovers); a run stopped meanwhile ends the wait and starts nothing.
     return new Promise<number>((resolve, reject) => {
       this.timer(
         delay,
         () => {
           try {
-            resolve(this.attempt(key, coalition, attempt + 1));
+            resolve(this.attempt(key, masks, index, attempt + 1));
           } catch (error) {
             reject(error);
           }
         },
-        () => reject(new EvaluatorError([...coalition], cause, this.cache, attempt)),
+        () => reject(new EvaluatorError(membersOf(masks, index, this.players), cause, this.cache, attempt)),
       );
     });
   }

@@ -89,14 +89,16 @@ export async function driveSampler(sampler: CoalitionSampler, source: CoalitionS
     return latest;
   };
   const report = (force: boolean) => {
+    if (!onProgress) return;
     const time = now();
-    if (!onProgress || (!force && time - lastReport < PROGRESS_INTERVAL_MS)) return;
+    if (!force && time - lastReport < PROGRESS_INTERVAL_MS) return;
     lastReport = time;
     // An estimate can cost a fit (msr, kernel): made for a report only when one is due.
     estimate();
     onProgress({ evaluations: source.evaluations, budget, maxStderr, elapsedMs: time - startedAt });
   };
-  const onValue = () => report(false);
+  // Called per coalition evaluated: without a progress callback there is nothing to do, not even read the clock.
+  const onValue = onProgress ? () => report(false) : undefined;
   const abort = abortTrap(signal, () => source.stop());
   try {
     let sliceStart = now();
