@@ -1,5 +1,5 @@
 // Episode ids kept on disk, with a small table of fingerprints in memory:
-// 2.5 to 3.2 bytes of memory per id (a u16 fingerprint in a table 5/8 to 4/5
+// 2.5 to 3.2 bytes of memory per id (a u16 fingerprint in a table 0.64 to 0.8
 // full) however long the ids are, and the ids themselves, with where each was
 // first seen, in a temporary file. A lookup that matches no fingerprint is a
 // new id without reading the file; one that matches is confirmed by reading
