@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
 import { episodeFrom } from '../src/episodes/adapters/index.js';
+import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-attribute-'));
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -100,6 +101,29 @@ describe('agent-credit attribute', () => {
       expect(stderr).toMatch(/1 episode id repeated an earlier one and became file:line\/id/);
       expect(stderr).toMatch(/attribute: 5 episodes \(.*, 2 skipped\)/);
     }
+  });
+
+  it('--format summary renames a repeated id in its block, as the JSON formats do in their rows', async () => {
+    const records = good(2);
+    records.push({ ...records[0] });
+    const input = jsonl('repeat-summary.jsonl', records);
+    for (const workers of ['1', '0']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--format', 'summary', '--workers', workers);
+      expect(code, stderr).toBe(0);
+      const headers = stdout.split('\n').filter((line) => /  (SUCCESS|FAILURE)$/.test(line)).map((line) => line.replace(/  \w+$/, ''));
+      expect(headers).toEqual(['ep-0', 'ep-1', `${input.slice(0, -'.jsonl'.length)}:3/ep-0`]);
+      expect(stderr).toMatch(/1 episode id repeated an earlier one and became file:line\/id/);
+    }
+  });
+
+  it('a record that keeps a worker busy while the main thread only waits still finishes (the busy worker keeps the process alive)', async () => {
+    // The longest Who&When log as rewards: 120 rows, each with the transcript before its message, about a second of work.
+    const alone = mkdtempSync(join(dir, 'one-log-'));
+    writeFileSync(join(alone, '30.json'), readFileSync(join(WHOWHEN_RELEASE, 'Hand-Crafted', '30.json')));
+    const out = join(alone, 'rewards.jsonl');
+    const { code, stderr } = await cli('attribute', alone, '--from', 'whowhen', '--format', 'rewards', '--workers', '1', '-o', out);
+    expect(code, stderr).toBe(0);
+    expect(lines(readFileSync(out, 'utf8'))).toHaveLength(120);
   });
 
   it('reports invalid records with line and field: duplicate ids, missing coalitions, score out of range', async () => {

@@ -151,12 +151,18 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
 
 /**
  * The rows of one episode under another id: the id in signals rows and the
- * `episode` field of rows that name their episode. For an id that repeats an
- * earlier episode's, renamed by the main thread (which alone sees every id).
+ * `episode` field of rows that name their episode, or the header line of the
+ * summary's block (episodeReport: the id, two spaces, the outcome). For an id
+ * that repeats an earlier episode's, renamed by the main thread (which alone
+ * sees every id).
  */
-export function renameRows(bytes: Uint8Array, from: string, to: string): Uint8Array {
-  const lines = new TextDecoder().decode(bytes).split('\n').filter((line) => line !== '');
-  const renamed = lines.map((line) => {
+export function renameRows(bytes: Uint8Array, format: OutputFormat, from: string, to: string): Uint8Array {
+  const text = new TextDecoder().decode(bytes);
+  if (format === 'summary') {
+    const header = `\n${from}  `;
+    return text.startsWith(header) ? new TextEncoder().encode(`\n${to}  ${text.slice(header.length)}`) : bytes;
+  }
+  const renamed = text.split('\n').filter((line) => line !== '').map((line) => {
     const row = JSON.parse(line) as Record<string, unknown>;
     for (const key of ['id', 'episode']) if (row[key] === from) row[key] = to;
     return toJsonl(row);

@@ -259,7 +259,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         const prefixed = `${defaultId(source)}/${id}`;
         if (earlier !== undefined && idFrom === 'record' && source.file !== undefined && !seen.has(prefixed)) {
           // A repeated record id (two subsets of one dataset, say) is told apart by its file and line.
-          rows = renameRows(rows, id, prefixed);
+          rows = renameRows(rows, format, id, prefixed);
           id = prefixed;
           renamed++;
           seen.add(id, source);

@@ -65,6 +65,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
 
   const start = () => {
     const worker = new Worker(url, { resourceLimits: heap });
+    // An idle worker does not keep the process alive; one with a job does (onWorker), or a run whose main thread only waits for a reply would end with its promise unsettled.
     worker.unref();
     // Errors are heard by the job running (a worker between jobs has none to report).
     worker.on('error', () => {});
@@ -98,6 +99,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       let failure: Error | undefined;
       const onError = (error: Error) => (failure = error);
       const onExit = (code: number) => {
+        worker.unref();
         worker.off('message', onMessage);
         worker.off('error', onError);
         if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -108,6 +110,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       };
       const onMessage = (reply: { ready?: boolean; batch?: RowsBatch; failure?: string }) => {
         if (reply.ready) return;
+        worker.unref();
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         worker.off('error', onError);
@@ -118,6 +121,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       worker.on('error', onError);
       worker.once('exit', onExit);
       worker.on('message', onMessage);
+      worker.ref();
       // Copied, not transferred: the chunk stays here in case the worker cannot finish it.
       worker.postMessage(job);
     });
