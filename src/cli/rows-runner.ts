@@ -63,9 +63,24 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
   const ranHere = { tooLarge: 0, outOfMemory: 0 };
   let closing = false;
 
+  // While a job is out, a timer keeps the process alive: the workers are unref'd, so a run whose main thread
+  // has nothing left but to wait for a reply (one long record) would otherwise end with its promise unsettled.
+  // (Toggling the workers' own ref instead left terminate() unsettled now and then.)
+  let jobsOut = 0;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const busy = () => {
+    if (jobsOut++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--jobsOut === 0) clearInterval(keepAlive);
+    };
+  };
+
   const start = () => {
     const worker = new Worker(url, { resourceLimits: heap });
-    // An idle worker does not keep the process alive; one with a job does (onWorker), or a run whose main thread only waits for a reply would end with its promise unsettled.
+    // Workers do not keep the process alive (busy() does while a job is out).
     worker.unref();
     // Errors are heard by the job running (a worker between jobs has none to report).
     worker.on('error', () => {});
@@ -99,7 +114,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       let failure: Error | undefined;
       const onError = (error: Error) => (failure = error);
       const onExit = (code: number) => {
-        worker.unref();
+        idleAgain();
         worker.off('message', onMessage);
         worker.off('error', onError);
         if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -110,7 +125,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       };
       const onMessage = (reply: { ready?: boolean; batch?: RowsBatch; failure?: string }) => {
         if (reply.ready) return;
-        worker.unref();
+        idleAgain();
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         worker.off('error', onError);
@@ -121,7 +136,7 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       worker.on('error', onError);
       worker.once('exit', onExit);
       worker.on('message', onMessage);
-      worker.ref();
+      const idleAgain = busy();
       // Copied, not transferred: the chunk stays here in case the worker cannot finish it.
       worker.postMessage(job);
     });
