@@ -117,14 +117,11 @@ export class SpilledIds {
    */
   add(bytes: Uint8Array, file: string, line: number | undefined): void {
     const [first, hash] = this.hash(bytes);
+    this.append(bytes, hash >>> 24, this.indexOf(file), line ?? 0);
     this.count++;
-    if (this.count > this.table.length * MAX_LOAD) {
-      this.append(bytes, hash >>> 24, this.indexOf(file), line ?? 0, false);
-      this.grow();
-      return;
-    }
-    insert(this.table, first, fingerprintOf(hash));
-    this.append(bytes, hash >>> 24, this.indexOf(file), line ?? 0, true);
+    // Growing refills the table from the partitions, this entry included.
+    if (this.count > this.table.length * MAX_LOAD) this.grow();
+    else insert(this.table, first, fingerprintOf(hash));
   }
 
   /** Every id held, partition by partition, read back from the file and the buffers. */
@@ -186,8 +183,8 @@ export class SpilledIds {
     return index;
   }
 
-  /** Puts the entry in its partition's buffer (which grows to hold it), then writes the buffer out as a block once full (if `flush`). */
-  private append(bytes: Uint8Array, p: number, file: number, line: number, flush: boolean): void {
+  /** Puts the entry in its partition's buffer (which grows to hold it), then writes the buffer out as a block once full. */
+  private append(bytes: Uint8Array, p: number, file: number, line: number): void {
     const partition = this.partitions[p];
     const most = bytes.length + 3 * 8;
     if (partition.fill + most > partition.buffer.length) {
@@ -201,7 +198,7 @@ export class SpilledIds {
     at = writeVarint(partition.buffer, at + bytes.length, file);
     partition.fill = writeVarint(partition.buffer, at, line);
     this.buffered += partition.fill - before;
-    if (flush && partition.fill + 3 * 8 >= BLOCK_BYTES) this.flush(partition);
+    if (partition.fill + 3 * 8 >= BLOCK_BYTES) this.flush(partition);
   }
 
   /**
@@ -223,8 +220,7 @@ export class SpilledIds {
   /**
    * Grows the table by GROWTH, in place, and refills it from the ids in the
    * file (a fingerprint does not say its slot); reading the file at each
-   * step costs about 1 / (1 - 1 / GROWTH) = 5 reads of it in all. Then writes
-   * out the buffers that filled meanwhile.
+   * step costs about 1 / (1 - 1 / GROWTH) = 5 reads of it in all.
    */
   private grow(): void {
     const slots = Math.ceil(this.table.length * GROWTH);
@@ -240,7 +236,6 @@ export class SpilledIds {
         insert(this.table, first, fingerprintOf(hash));
       }
     }
-    for (const partition of this.partitions) if (partition.fill + 3 * 8 >= BLOCK_BYTES) this.flush(partition);
   }
 }
 
