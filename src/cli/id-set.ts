@@ -7,6 +7,7 @@
 import type { RecordSource } from '../episodes/episode.js';
 import { PackedIds } from './packed-ids.js';
 import { SpilledIds } from './spilled-ids.js';
+import { Utf8Scratch } from './utf8-scratch.js';
 
 /** Ids held in memory before they move to disk: ~5 MB for ids like "ep-262143". */
 export const SPILL_AFTER = 1 << 18;
@@ -39,11 +40,10 @@ export class EpisodeIdSet {
   private readonly directory: string | undefined;
   private readonly hash: EpisodeIdSetOptions['hash'];
   private readonly readAllowance: number;
-  private readonly encoder = new TextEncoder();
-  /** Ids on disk are encoded here: a view of it per lookup, not a new buffer (5 M records would churn the allocator). */
-  private scratch = new Uint8Array(256);
+  /** Ids on disk are encoded here, not into a new buffer each. */
+  private readonly utf8 = new Utf8Scratch();
   private readonly repeats = new Map<string, string>();
-  /** The id the last lookup on disk found absent, and its bytes (in scratch, so valid until the next lookup): add() right after it (the usual order) need not look again. */
+  /** The id the last lookup on disk found absent, and its bytes (in utf8's buffer, so valid until the next lookup): add() right after it (the usual order) need not look again. */
   private lastAbsent: string | null = null;
   private lastAbsentBytes: Uint8Array | null = null;
   /** Why the ids stayed in (or came back to) memory, once they did; the CLI warns with it. */
@@ -75,7 +75,7 @@ export class EpisodeIdSet {
     if (this.packed) return this.packed.where(id);
     const remembered = this.repeats.get(id);
     if (remembered !== undefined) return remembered;
-    const bytes = this.encode(id);
+    const bytes = this.utf8.encode(id);
     const found = this.spilled!.where(bytes);
     if (found !== undefined) {
       if (this.repeats.size >= REMEMBERED_REPEATS) this.repeats.clear();
@@ -97,7 +97,7 @@ export class EpisodeIdSet {
       return;
     }
     if (this.lastAbsent !== id && this.where(id) !== undefined) return;
-    const bytes = this.lastAbsentBytes ?? this.encode(id);
+    const bytes = this.lastAbsentBytes ?? this.utf8.encode(id);
     this.lastAbsent = this.lastAbsentBytes = null;
     if (!this.spilled) {
       // where() just moved the ids back to memory.
@@ -118,12 +118,6 @@ export class EpisodeIdSet {
     this.spilled?.close();
     this.spilled = null;
     this.packed ??= new PackedIds();
-  }
-
-  /** The id's UTF-8 bytes, valid until the next call. */
-  private encode(id: string): Uint8Array {
-    if (id.length * 3 > this.scratch.length) this.scratch = new Uint8Array(id.length * 3);
-    return this.scratch.subarray(0, this.encoder.encodeInto(id, this.scratch).written);
   }
 
   private toDisk(): void {

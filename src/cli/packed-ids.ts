@@ -5,6 +5,7 @@
 // from the previous id's. Exact: a lookup compares the bytes. A run's first
 // ids live here; id-set.ts moves them to disk once there are many.
 import type { RecordSource } from '../episodes/episode.js';
+import { Utf8Scratch } from './utf8-scratch.js';
 
 const BLOCK_BYTES = 1 << 24;
 /** Ids longer than this (in UTF-8) go to a plain Map: rare, and they would waste the blocks' tails. */
@@ -34,8 +35,7 @@ export class PackedIds {
   private lastFile = -1;
   private lastLine = 0;
   private readonly long = new Map<string, RecordSource>();
-  private readonly encoder = new TextEncoder();
-  private scratch = new Uint8Array(3 * 64);
+  private readonly utf8 = new Utf8Scratch();
 
   /** Ids held. */
   get size(): number {
@@ -71,12 +71,11 @@ export class PackedIds {
     if (++this.count > this.table.length * MAX_LOAD) this.grow();
   }
 
-  /** The id's UTF-8 bytes in the scratch buffer, or null when it is too long to pack. */
+  /** The id's UTF-8 bytes (in utf8's buffer), or null when it is too long to pack. */
   private encode(id: string): Uint8Array | null {
     if (id.length > LONGEST_PACKED) return null;
-    if (this.scratch.length < 3 * id.length) this.scratch = new Uint8Array(3 * id.length);
-    const { written } = this.encoder.encodeInto(id, this.scratch);
-    return written > LONGEST_PACKED ? null : this.scratch.subarray(0, written);
+    const bytes = this.utf8.encode(id);
+    return bytes.length > LONGEST_PACKED ? null : bytes;
   }
 
   /** The slot holding `bytes`, or the empty slot where they would go (linear probing). */
