@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { banzhaf, createTable, interactions, InputError, owen, shapley } from '../src/index.js';
 import { kernelExports } from '../src/core/wasm/module.js';
+import { allocatingCall } from '../src/core/wasm/window.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 const entryOf = (mask: number) => new RegExp(`^values\\[${mask}\\] \\(mask ${mask} = \\{[^}]*\\}\\): expected a finite number, got (NaN|-?Infinity)$`);
@@ -156,5 +157,20 @@ describe('memory kept between calls', () => {
     expect(core.memory.buffer.byteLength).toBe(warm);
     // Flat: no per-call growth (1,000 leaked copies of the larger table would be 500 MB).
     expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 2 ** 20);
+  });
+});
+
+describe('an allocation the core cannot make', () => {
+  it('is a RangeError that says what was being allocated, from the core trap itself', async () => {
+    const core = await kernelExports();
+    // Blocks over 1 GiB are refused by the core's allocator, which traps.
+    expect(() => allocatingCall('a test sampler', () => core.allocate(2 ** 30 + 64))).toThrow(
+      /^agent-credit: could not allocate WebAssembly memory for a test sampler \(the core stopped with: /,
+    );
+    expect(() => allocatingCall('a test sampler', () => core.allocate(2 ** 30 + 64))).toThrow(RangeError);
+    // Other errors pass through unchanged.
+    expect(() => allocatingCall('x', () => { throw new TypeError('not a trap'); })).toThrow(TypeError);
+    // The core is still usable afterwards.
+    expect((await shapley({ players: names(3), values: randomTable(3, seededRandom(3)) })).values).toHaveLength(3);
   });
 });

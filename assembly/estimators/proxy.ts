@@ -64,8 +64,6 @@ export function pairAt(coefs: usize, n: i32, pairDegree: i32, index: i32, c: i32
 }
 
 /** The size coordinate t = (2c - n) / n in [-1, 1]. */
-// @ts-ignore: decorator
-@inline
 export function sizeCoordinate(n: i32, c: i32): f64 {
   return <f64>(2 * c - n) / <f64>n;
 }
@@ -139,8 +137,6 @@ const pairedCount = memory.data((MAX_PLAYERS + 1) * MAX_PAIRED_FOLDS * 4, 16);
 let bucketTotal: f64 = 0;
 
 /** Whether every coalition of sizes small and large in the fold was told next to its complement. */
-// @ts-ignore: decorator
-@inline
 function pairedFold(small: i32, large: i32, fold: i32): bool {
   const a = <usize>(small * MAX_PAIRED_FOLDS + fold) << 2;
   const b = <usize>(large * MAX_PAIRED_FOLDS + fold) << 2;

@@ -13,8 +13,8 @@
 //
 // A block is 256 coalitions sharing their high bits, laid out as 16 rows of
 // 16 (the two nibbles of the low pattern). scanBlock sums the products
-// w * r per row and per column; the shares of the eight low players follow
-// from those 32 sums.
+// w * r over the block and over the rows and columns of each low player,
+// and adds r to a sum per low pattern (which interactions need).
 
 export const LOW_BITS: i32 = 8;
 export const LOW_SIZE: i32 = 256;
@@ -24,9 +24,10 @@ const MAX_PLAYERS: i32 = 32;
 export const increments = memory.data(MAX_PLAYERS << 3, 16);
 /** ref over the low bits: v(empty) + the a_i of the low pattern's players. */
 export const lowReference = memory.data(LOW_SIZE * 8, 16);
-/** The last scanned block's column sums (16) and row sums (16). */
-export const columns = memory.data(16 * 8, 16);
-export const rows = memory.data(16 * 8, 16);
+/** Doubles in a block's record (see scanBlock). */
+export const RECORD_DOUBLES: i32 = 16;
+/** The scanned block's row sums. */
+const rowSums = memory.data(16 * 8, 16);
 
 // @ts-ignore: decorator
 @inline
@@ -84,63 +85,92 @@ export function referenceOf(bits: u64, first: i32): f64 {
 }
 
 /**
- * One block of 256 entries at `block`: the products w * (v - ref), w from
- * `vector` and ref = the low reference + `shift`, summed per column (into
- * `columns`) and per row (into `rows`). Returns the block's sum.
+ * One block of 256 entries at `block`: r = v - ref, ref = the low reference
+ * + `shift`, added to the 256 sums at `sums`, and its products w * r (w from
+ * `vector`) summed into the block's record at `record`.
+ *
+ * The record holds eight 2-lane partial sums of the products, whose lanes
+ * are added only when read (lanes, lowShare): over the whole block (lane 1
+ * alone: over the odd columns, those of low player 0), over the columns
+ * with bit 1, 2 and 3 (players 1-3), and the same four over rows (players
+ * 4-7). Each row is taken in two halves of four vectors so that the live
+ * vectors fit in 16 registers.
  */
-export function scanBlock(block: usize, vector: usize, shift: f64): f64 {
+export function scanBlock(block: usize, vector: usize, sums: usize, shift: f64, record: usize): void {
   const high = f64x2.splat(shift);
-  let c0 = f64x2.splat(0);
-  let c1 = f64x2.splat(0);
-  let c2 = f64x2.splat(0);
-  let c3 = f64x2.splat(0);
-  let c4 = f64x2.splat(0);
-  let c5 = f64x2.splat(0);
-  let c6 = f64x2.splat(0);
-  let c7 = f64x2.splat(0);
-  let sum: f64 = 0;
-  for (let u = 0; u < 16; u++) {
-    const offset = <usize>u << 7;
+  let all = f64x2.splat(0);
+  let bit1 = f64x2.splat(0);
+  let bit2 = f64x2.splat(0);
+  let bit3 = f64x2.splat(0);
+  for (let offset: usize = 0; offset < <usize>LOW_SIZE * 8; offset += 128) {
     const x = block + offset;
-    const r = lowReference + offset;
-    const w = vector + offset;
-    const p0 = f64x2.mul(f64x2.sub(v128.load(x), f64x2.add(v128.load(r), high)), v128.load(w));
-    const p1 = f64x2.mul(f64x2.sub(v128.load(x, 16), f64x2.add(v128.load(r, 16), high)), v128.load(w, 16));
-    const p2 = f64x2.mul(f64x2.sub(v128.load(x, 32), f64x2.add(v128.load(r, 32), high)), v128.load(w, 32));
-    const p3 = f64x2.mul(f64x2.sub(v128.load(x, 48), f64x2.add(v128.load(r, 48), high)), v128.load(w, 48));
-    const p4 = f64x2.mul(f64x2.sub(v128.load(x, 64), f64x2.add(v128.load(r, 64), high)), v128.load(w, 64));
-    const p5 = f64x2.mul(f64x2.sub(v128.load(x, 80), f64x2.add(v128.load(r, 80), high)), v128.load(w, 80));
-    const p6 = f64x2.mul(f64x2.sub(v128.load(x, 96), f64x2.add(v128.load(r, 96), high)), v128.load(w, 96));
-    const p7 = f64x2.mul(f64x2.sub(v128.load(x, 112), f64x2.add(v128.load(r, 112), high)), v128.load(w, 112));
-    c0 = f64x2.add(c0, p0);
-    c1 = f64x2.add(c1, p1);
-    c2 = f64x2.add(c2, p2);
-    c3 = f64x2.add(c3, p3);
-    c4 = f64x2.add(c4, p4);
-    c5 = f64x2.add(c5, p5);
-    c6 = f64x2.add(c6, p6);
-    c7 = f64x2.add(c7, p7);
-    const row = f64x2.add(f64x2.add(f64x2.add(p0, p1), f64x2.add(p2, p3)), f64x2.add(f64x2.add(p4, p5), f64x2.add(p6, p7)));
-    const rowSum = f64x2.extract_lane(row, 0) + f64x2.extract_lane(row, 1);
-    store<f64>(at(rows, u), rowSum);
-    sum += rowSum;
+    const ref = lowReference + offset;
+    const e = vector + offset;
+    const s = sums + offset;
+    const r0 = f64x2.sub(v128.load(x), f64x2.add(v128.load(ref), high));
+    const r1 = f64x2.sub(v128.load(x, 16), f64x2.add(v128.load(ref, 16), high));
+    const r2 = f64x2.sub(v128.load(x, 32), f64x2.add(v128.load(ref, 32), high));
+    const r3 = f64x2.sub(v128.load(x, 48), f64x2.add(v128.load(ref, 48), high));
+    v128.store(s, f64x2.add(v128.load(s), r0));
+    v128.store(s, f64x2.add(v128.load(s, 16), r1), 16);
+    v128.store(s, f64x2.add(v128.load(s, 32), r2), 32);
+    v128.store(s, f64x2.add(v128.load(s, 48), r3), 48);
+    const p0 = f64x2.mul(r0, v128.load(e));
+    const p1 = f64x2.mul(r1, v128.load(e, 16));
+    const p2 = f64x2.mul(r2, v128.load(e, 32));
+    const p3 = f64x2.mul(r3, v128.load(e, 48));
+    const low23 = f64x2.add(p2, p3);
+    const low = f64x2.add(f64x2.add(p0, p1), low23);
+    const lowOdd = f64x2.add(p1, p3);
+    const r4 = f64x2.sub(v128.load(x, 64), f64x2.add(v128.load(ref, 64), high));
+    const r5 = f64x2.sub(v128.load(x, 80), f64x2.add(v128.load(ref, 80), high));
+    const r6 = f64x2.sub(v128.load(x, 96), f64x2.add(v128.load(ref, 96), high));
+    const r7 = f64x2.sub(v128.load(x, 112), f64x2.add(v128.load(ref, 112), high));
+    v128.store(s, f64x2.add(v128.load(s, 64), r4), 64);
+    v128.store(s, f64x2.add(v128.load(s, 80), r5), 80);
+    v128.store(s, f64x2.add(v128.load(s, 96), r6), 96);
+    v128.store(s, f64x2.add(v128.load(s, 112), r7), 112);
+    const p4 = f64x2.mul(r4, v128.load(e, 64));
+    const p5 = f64x2.mul(r5, v128.load(e, 80));
+    const p6 = f64x2.mul(r6, v128.load(e, 96));
+    const p7 = f64x2.mul(r7, v128.load(e, 112));
+    const high67 = f64x2.add(p6, p7);
+    const upper = f64x2.add(f64x2.add(p4, p5), high67);
+    const row = f64x2.add(low, upper);
+    all = f64x2.add(all, row);
+    bit1 = f64x2.add(bit1, f64x2.add(lowOdd, f64x2.add(p5, p7)));
+    bit2 = f64x2.add(bit2, f64x2.add(low23, high67));
+    bit3 = f64x2.add(bit3, upper);
+    store<f64>(rowSums + (offset >> 4), f64x2.extract_lane(row, 0) + f64x2.extract_lane(row, 1));
   }
-  v128.store(columns, c0);
-  v128.store(columns, c1, 16);
-  v128.store(columns, c2, 32);
-  v128.store(columns, c3, 48);
-  v128.store(columns, c4, 64);
-  v128.store(columns, c5, 80);
-  v128.store(columns, c6, 96);
-  v128.store(columns, c7, 112);
-  return sum;
+  v128.store(record, all);
+  v128.store(record, bit1, 16);
+  v128.store(record, bit2, 32);
+  v128.store(record, bit3, 48);
+  // The rows as pairs: the same four sums over row indices.
+  const r = rowSums;
+  const r01 = f64x2.add(v128.load(r), v128.load(r, 16));
+  const r23 = f64x2.add(v128.load(r, 32), v128.load(r, 48));
+  const r45 = f64x2.add(v128.load(r, 64), v128.load(r, 80));
+  const r67 = f64x2.add(v128.load(r, 96), v128.load(r, 112));
+  const r4567 = f64x2.add(r45, r67);
+  v128.store(record, f64x2.add(f64x2.add(r01, r23), r4567), 64);
+  v128.store(record, f64x2.add(f64x2.add(v128.load(r, 16), v128.load(r, 48)), f64x2.add(v128.load(r, 80), v128.load(r, 112))), 80);
+  v128.store(record, f64x2.add(r23, r67), 96);
+  v128.store(record, r4567, 112);
 }
 
-/** Low player i's share of the last scanned block: players 0-3 from the columns with their bit, 4-7 from the rows. */
-export function lowShare(i: i32): f64 {
-  const nibble = i < 4 ? columns : rows;
-  const bit = 1 << (i & 3);
-  let share: f64 = 0;
-  for (let k = bit; k < 16; k = (k + 1) | bit) share += load<f64>(at(nibble, k));
-  return share;
+/** The sum of the two lanes of the record's partial sum k. */
+// @ts-ignore: decorator
+@inline
+export function lanes(record: usize, k: i32): f64 {
+  return load<f64>(record + (<usize>k << 4)) + load<f64>(record + (<usize>k << 4), 8);
 }
+
+/** Low player i's part of a record: lane 1 of the column (i = 0) or row (i = 4) total, else a sum over bit i & 3. */
+export function lowShare(record: usize, i: i32): f64 {
+  const k = i & 3;
+  const base = record + (i < 4 ? 0 : 64);
+  return k == 0 ? load<f64>(base, 8) : lanes(base, k);
+}
+

@@ -12,7 +12,7 @@
 // (scanBlock), and the host runs it when the fast pass's values are small
 // beside the table's. The cost per entry is independent of n.
 
-import { at, increments, LOW_BITS, LOW_SIZE, lowShare, prepareReference, referenceOf, scanBlock } from './blocks';
+import { at, increments, lanes, LOW_BITS, LOW_SIZE, lowShare, prepareReference, RECORD_DOUBLES, referenceOf, scanBlock } from './blocks';
 import { lowBitsOf, prepareWeightVectors } from './membership';
 import { membershipChunk } from './exact-chunks';
 import { shapleyMembershipWeights } from './weights';
@@ -23,6 +23,9 @@ const coefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
 const weightVectors = memory.data((MAX_PLAYERS + 1) * LOW_SIZE * 8, 16);
 /** The fast pass's partial sums: total, credit[n], lows[256]. */
 const partials = memory.data((1 + MAX_PLAYERS + LOW_SIZE) * 8, 16);
+/** The referenced pass's block record, and the sums per low pattern scanBlock keeps (which only interactions use). */
+const record = memory.data(RECORD_DOUBLES * 8, 16);
+const patternSums = memory.data(LOW_SIZE * 8, 16);
 /** What `weightVectors` holds (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
 let vectorsKey: i32 = -1;
 
@@ -38,9 +41,10 @@ function membershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
   let total: f64 = 0;
   for (let hi: u64 = 0; hi < blocks; hi++) {
     const vector = weightVectors + <usize>(<i32>popcnt(hi) * LOW_SIZE) * 8;
-    const sum = scanBlock(table + (<usize>(hi << <u64>LOW_BITS) << 3), vector, referenceOf(hi, LOW_BITS));
+    scanBlock(table + (<usize>(hi << <u64>LOW_BITS) << 3), vector, patternSums, referenceOf(hi, LOW_BITS), record);
+    const sum = lanes(record, 0);
     total += sum;
-    for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i), load<f64>(at(out, i)) + lowShare(i));
+    for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i), load<f64>(at(out, i)) + lowShare(record, i));
     let bits = hi;
     while (bits != 0) {
       const slot = at(out, LOW_BITS + <i32>ctz(bits));

@@ -9,43 +9,71 @@
 // e(t) = w(t-2) + 2 w(t-1) + w(t) and w(s) = s!(n-2-s)!/(n-1)! (zero outside
 // 0..n-2). The sums run over r = v - ref, the table less the additive
 // reference of blocks.ts (whose interactions are zero), so their rounding
-// scales with how far the game is from additive. The pass reads the table
-// once, in blocks of 256 coalitions sharing their high bits (as exact.ts
-// does):
-// - per block, the e-weighted sums of its 16 rows and 16 columns (scanBlock),
-//   which give each low player's block sum for the pairs of a low and a high
-//   player, and the block's e-weighted total for the pairs of high bits;
-// - the same block again, from cache: r added to an unweighted sum per low
-//   pattern and popcount of the high bits (from which every pair and player
-//   of low bits, and D, follow), and the block's g-weighted total for the
-//   players of high bits.
-// The cost per entry is a few SIMD adds and multiplies, independent of n.
+// scales with how far the game is from additive.
+//
+// The pass reads the table once, in blocks of 256 coalitions sharing their
+// high bits (as exact.ts does), and each entry once: r is added to an
+// unweighted sum per low pattern and popcount of the high bits (from which
+// every pair and player of low bits, and D, follow at the end), and its
+// e-weighted products are summed per row and per column of the block's
+// 16 x 16 layout, beside the block's g-weighted total. Those 34 numbers are
+// the block's record.
+//
+// A high player j needs the sum of the records of the blocks whose high bits
+// hold j (R_j from g; Q_ij for each low player i from the rows and columns),
+// and a pair of high players the sum of e over the blocks holding both.
+// Crediting each block to each of its high players would cost a few hundred
+// scalar updates per block; instead the records are summed up a binary tree
+// over the block index as blocks arrive. Two sibling nodes of level L (they
+// differ in bit L of the block index) merge into their parent; the odd one
+// (bit L set) is the sum over its blocks, all of which hold high player L,
+// so it is added to that player's sums, and its per-bit e sums (the e of the
+// blocks holding each lower bit k) to Q of the pair (k, L). A node carries
+// its 34 sums and one e sum per lower bit; merges cost 2 per block on
+// average, and the tree needs one pending node per level.
 
-import { at, LOW_BITS, LOW_SIZE, lowReference, lowShare, prepareReference, referenceOf, scanBlock } from './blocks';
+import { at, increments, lanes, LOW_BITS, LOW_SIZE, lowShare, prepareReference, RECORD_DOUBLES, referenceOf, scanBlock } from './blocks';
 import { prepareWeightVectors } from './membership';
 import { binomial } from './weights';
 
 /** The largest table exact methods take (src/core/table.ts, EXACT_MAX_PLAYERS). */
 const MAX_PLAYERS: i32 = 26;
 const ROWS: i32 = MAX_PLAYERS - LOW_BITS + 1;
+const MAX_HIGH: i32 = MAX_PLAYERS - LOW_BITS;
+
+/** A block's record (scanBlock's). */
+const SUMS: i32 = RECORD_DOUBLES;
+/** A tree node: a record, then the e sum per lower bit of the block index. */
+const NODE_BYTES: usize = <usize>(SUMS + MAX_HIGH) << 3;
 
 /** Unweighted sums per (popcount of the high bits, low pattern). */
 const lowSums = memory.data(ROWS * LOW_SIZE * 8, 16);
-/** e(h + popcount(lo)) and g(h + popcount(lo)) per popcount h of the high bits. */
+/** e(h + popcount(lo)) per popcount h of the high bits. */
 const eVectors = memory.data(ROWS * LOW_SIZE * 8, 16);
-const gVectors = memory.data(ROWS * LOW_SIZE * 8, 16);
-/** Coefficients e and g by coalition size (d is pairWeight). */
+/** Coefficients e and d by coalition size. */
 const eCoef = memory.data((MAX_PLAYERS + 1) << 3, 16);
-const gCoef = memory.data((MAX_PLAYERS + 1) << 3, 16);
-/** One block's e-weighted sum per low player. */
-const lowPlayers = memory.data(8 * 8, 16);
+const dCoef = memory.data((MAX_PLAYERS + 1) << 3, 16);
 /** R_i per player. */
 const single = memory.data(MAX_PLAYERS << 3, 16);
-
+/** The pending (even) node of each tree level, and the record of an odd block. */
+const pending = memory.data(MAX_HIGH * <i32>NODE_BYTES, 16);
+const oddRecord = memory.data(<i32>NODE_BYTES, 16);
+/** Per high player: the sum of the records of the blocks that hold it. */
+const highSums = memory.data(MAX_HIGH * SUMS * 8, 16);
 /** w(s) = 1 / ((n-1) C(n-2, s)) for 0 <= s <= n-2, else 0. */
 function pairWeight(n: i32, s: i32): f64 {
   if (s < 0 || s > n - 2) return 0;
   return 1.0 / (<f64>(n - 1) * binomial(n - 2, s));
+}
+
+/** g(t) - e(t) (t - 1) / (n - 2): zero but for t = 1, n - 1 and n. */
+function sizeDifference(n: i32, t: i32): f64 {
+  return pairWeight(n, t - 1) + pairWeight(n, t) - load<f64>(at(eCoef, t)) * <f64>(t - 1) / <f64>(n - 2);
+}
+
+/** r(T) = v(T) - ref(T) for the coalition with mask `bits`. */
+function residual(table: usize, base: f64, bits: u64): f64 {
+  return load<f64>(table + (<usize>bits << 3)) - (base + referenceOf(bits, 0));
 }
 
 function prepare(n: i32): void {
@@ -54,65 +82,45 @@ function prepare(n: i32): void {
     const before = pairWeight(n, t - 1);
     const here = pairWeight(n, t);
     store<f64>(at(eCoef, t), before2 + 2 * before + here);
-    store<f64>(at(gCoef, t), before + here);
+    store<f64>(at(dCoef, t), here);
   }
   if (n > LOW_BITS) {
     prepareWeightVectors(n, eCoef, eVectors);
-    prepareWeightVectors(n, gCoef, gVectors);
   }
 }
 
-/**
- * For the players in `bits` (counted from player `first`): adds `pair` to
- * Q of each pair of them (upper triangle of `out`) and `player` to R of each.
- */
-function creditPairs(out: usize, n: i32, bits: u64, first: i32, pair: f64, player: f64): void {
-  while (bits != 0) {
-    const i = first + <i32>ctz(bits);
-    const r = at(single, i);
-    store<f64>(r, load<f64>(r) + player);
-    let others = bits & (bits - 1);
-    while (others != 0) {
-      const slot = at(out, i * n + first + <i32>ctz(others));
-      store<f64>(slot, load<f64>(slot) + pair);
-      others &= others - 1;
-    }
-    bits &= bits - 1;
-  }
+/** to[k] += from[k] for k < count (count even; 16-byte aligned). */
+function addSums(to: usize, from: usize, count: i32): void {
+  for (let k: usize = 0; k < <usize>count << 3; k += 16) v128.store(to + k, f64x2.add(v128.load(to + k), v128.load(from + k)));
 }
 
 /**
- * Adds one block (256 entries at `block`, high bits `hi`, n > 8) to the low
- * sums, and credits the pairs and players of its high bits in `out` (Q, upper
- * triangle) and `single` (R). Returns the block's e-weighted sum.
+ * Block b's record (at `record`: the pending node of level 0 when b is even,
+ * else oddRecord) up the tree: while the node is an odd child, it is added
+ * to its level's high player and merged into its pending sibling, which goes
+ * on up; the even node it ends in stays pending at its level (the root,
+ * after the last block, is not needed).
  */
-function addBlock(block: usize, hi: u64, out: usize, n: i32): f64 {
-  const h = <i32>popcnt(hi);
-  const shift = referenceOf(hi, LOW_BITS);
-  const eBlock = scanBlock(block, eVectors + <usize>(h * LOW_SIZE) * 8, shift);
-  for (let i = 0; i < LOW_BITS; i++) store<f64>(at(lowPlayers, i), lowShare(i));
-  // The block again, from cache: r = v - ref into the low sums, and its g-weighted sum.
-  const sums = lowSums + <usize>(h * LOW_SIZE) * 8;
-  const gVector = gVectors + <usize>(h * LOW_SIZE) * 8;
-  const high = f64x2.splat(shift);
-  let gAcc = f64x2.splat(0);
-  for (let offset: usize = 0; offset < <usize>LOW_SIZE * 8; offset += 16) {
-    const r = f64x2.sub(v128.load(block + offset), f64x2.add(v128.load(lowReference + offset), high));
-    v128.store(sums + offset, f64x2.add(v128.load(sums + offset), r));
-    gAcc = f64x2.add(gAcc, f64x2.mul(r, v128.load(gVector + offset)));
-  }
-  const gBlock = f64x2.extract_lane(gAcc, 0) + f64x2.extract_lane(gAcc, 1);
-  creditPairs(out, n, hi, LOW_BITS, eBlock, gBlock);
-  let bits = hi;
-  while (bits != 0) {
-    const j = LOW_BITS + <i32>ctz(bits);
-    for (let i = 0; i < LOW_BITS; i++) {
-      const slot = at(out, i * n + j);
-      store<f64>(slot, load<f64>(slot) + load<f64>(at(lowPlayers, i)));
+function climb(b: u64, record: usize, out: usize, n: i32): void {
+  const levels = n - LOW_BITS;
+  let node = record;
+  let level = 0;
+  while (((b >> <u64>level) & 1) != 0) {
+    addSums(highSums + <usize>(level * SUMS) * 8, node, SUMS);
+    const sibling = pending + <usize>level * NODE_BYTES;
+    const row = LOW_BITS + level;
+    for (let k = 0; k < level; k++) {
+      const part = load<f64>(at(node, SUMS + k));
+      const slot = at(out, (LOW_BITS + k) * n + row);
+      store<f64>(slot, load<f64>(slot) + part);
+      store<f64>(at(sibling, SUMS + k), load<f64>(at(sibling, SUMS + k)) + part);
     }
-    bits &= bits - 1;
+    addSums(sibling, node, SUMS);
+    store<f64>(at(sibling, SUMS + level), lanes(node, 0));
+    node = sibling;
+    level++;
   }
-  return eBlock;
+  if (node != record && level < levels) memory.copy(pending + <usize>level * NODE_BYTES, node, <usize>(SUMS + level) << 3);
 }
 
 /**
@@ -124,36 +132,83 @@ function addBlock(block: usize, hi: u64, out: usize, n: i32): f64 {
  */
 export function interactionsExact(table: usize, n: i32, out: usize): f64 {
   memory.fill(out, 0, <usize>(n * n) * 8);
+  if (n < 3) {
+    // At most one pair: II_01 = v({0, 1}) - v({0}) - v({1}) + v(empty).
+    let value = load<f64>(table);
+    if (n == 1) value += load<f64>(table, 8);
+    if (n == 2) {
+      value += load<f64>(table, 24) - load<f64>(table, 8) - load<f64>(table, 16);
+      store<f64>(out, value, 8);
+      store<f64>(out, value, 16);
+    }
+    return value;
+  }
   const lowBits = n < LOW_BITS ? n : LOW_BITS;
-  const lowSize = 1 << lowBits;
   const highRows = n - lowBits + 1;
   prepare(n);
-  memory.fill(single, 0, <usize>n << 3);
   let total: f64 = 0;
+  let base: f64 = 0;
   let sums = table;
   if (n > LOW_BITS) {
-    prepareReference(table, n);
+    base = prepareReference(table, n);
     memory.fill(lowSums, 0, <usize>(highRows * LOW_SIZE) << 3);
+    memory.fill(highSums, 0, <usize>(MAX_HIGH * SUMS) << 3);
     const blocks: u64 = <u64>1 << <u64>(n - LOW_BITS);
     for (let b: u64 = 0; b < blocks; b++) {
-      total += addBlock(table + (<usize>(b << <u64>LOW_BITS) << 3), b, out, n);
+      const record = (b & 1) != 0 ? oddRecord : pending;
+      const vectors = <usize>(<i32>popcnt(b) * LOW_SIZE) << 3;
+      scanBlock(table + (<usize>(b << <u64>LOW_BITS) << 3), eVectors + vectors, lowSums + vectors, referenceOf(b, LOW_BITS), record);
+      total += lanes(record, 0);
+      climb(b, record, out, n);
+    }
+    // Q of each high player's pairs with the low players.
+    for (let j = LOW_BITS; j < n; j++) {
+      const held = highSums + <usize>((j - LOW_BITS) * SUMS) * 8;
+      for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i * n + j), lowShare(held, i));
     }
     sums = lowSums;
+  } else {
+    // Small tables are summed as they are: no reference.
+    memory.fill(increments, 0, <usize>n << 3);
   }
-  // Pairs and players of low bits, and D, from the sums per low pattern.
+  // Q of the pairs of low players, and D, from the sums per low pattern.
   let shared: f64 = 0;
-  for (let lo = 0; lo < lowSize; lo++) {
+  for (let lo = 0; lo < 1 << lowBits; lo++) {
     let e: f64 = 0;
-    let g: f64 = 0;
     const size = <i32>popcnt(lo);
     for (let h = 0; h < highRows; h++) {
       const sum = load<f64>(at(sums, h * LOW_SIZE + lo));
       e += load<f64>(at(eCoef, h + size)) * sum;
-      g += load<f64>(at(gCoef, h + size)) * sum;
-      shared += pairWeight(n, h + size) * sum;
+      shared += load<f64>(at(dCoef, h + size)) * sum;
     }
     total += e;
-    creditPairs(out, n, lo, 0, e, g);
+    let bits = lo;
+    while (bits != 0) {
+      const i = <i32>ctz(bits);
+      let others = bits & (bits - 1);
+      while (others != 0) {
+        const slot = at(out, i * n + <i32>ctz(others));
+        store<f64>(slot, load<f64>(slot) + e);
+        others &= others - 1;
+      }
+      bits &= bits - 1;
+    }
+  }
+  // R of each player from its Q: g(t) = e(t) (t - 1) / (n - 2) for
+  // 2 <= t <= n - 2 (both are w(t) times a rational function of t; see
+  // README), so sum_{i != j} Q_ij / (n - 2) is R_j but for the coalitions of
+  // sizes 1, n - 1 and n, which are added with the difference of weights.
+  const full: u64 = (<u64>1 << <u64>n) - 1;
+  let nearFull: f64 = 0;
+  for (let k = 0; k < n; k++) nearFull += residual(table, base, full ^ (<u64>1 << <u64>k));
+  const fullResidual = residual(table, base, full);
+  for (let j = 0; j < n; j++) {
+    const bit: u64 = <u64>1 << <u64>j;
+    let q: f64 = 0;
+    for (let i = 0; i < n; i++) if (i != j) q += load<f64>(at(out, i < j ? i * n + j : j * n + i));
+    const r = q / <f64>(n - 2) + sizeDifference(n, 1) * residual(table, base, bit) +
+      sizeDifference(n, n - 1) * (nearFull - residual(table, base, full ^ bit)) + sizeDifference(n, n) * fullResidual;
+    store<f64>(at(single, j), r);
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {

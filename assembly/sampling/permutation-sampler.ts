@@ -174,8 +174,6 @@ export function permutationSamplerAsk(state: usize, max: f64): i32 {
 }
 
 /** Merges a block's (mean, m2) over `size` pairs into the running totals over `count` pairs (Chan et al.). */
-// @ts-ignore: decorator
-@inline
 function mergeBlock(n: i32, blockMean: usize, blockM2: usize, size: f64, count: f64, mean: usize, m2: usize): void {
   const merged = count + size;
   for (let i = 0; i < n; i++) {

@@ -23,8 +23,6 @@ export function nextCombination(mask: u64): u64 {
   return (((ripple ^ mask) >> 2) / low) | ripple;
 }
 
-// @ts-ignore: decorator
-@inline
 export function fullMask(n: i32): u64 {
   return n >= 64 ? <u64>-1 : (<u64>1 << <u64>n) - 1;
 }

@@ -6,7 +6,7 @@ import { seedHalves } from './permutation.js';
 import type { SamplerEstimate } from './ask-tell.js';
 import type { KernelExports } from '../core/wasm/module.js';
 import { WasmSampler, type SamplerOps } from './wasm-sampler.js';
-import { withWindow } from '../core/wasm/window.js';
+import { allocatingCall, withWindow } from '../core/wasm/window.js';
 
 export interface DesignPlan {
   /** Units (a coalition and its complement) per class pair {s, n-s}, s = 0..floor(n/2); entry 0 unused. */
@@ -93,9 +93,9 @@ export class DesignSampler extends WasmSampler {
       const enumerate = window.add(plan.enumerate.length, 4);
       window.i32(units, plan.units.length).set(plan.units);
       window.i32(enumerate, plan.enumerate.length).set(plan.enumerate);
-      return core.designCreate(
+      return allocatingCall(`a sampler of ${plan.evaluations} evaluations over ${players} players`, () => core.designCreate(
         players, Math.max(plan.evaluations, 1), low, high, window.pointer(units), window.pointer(enumerate), plan.single,
-      );
+      ));
     });
     const ops: SamplerOps = {
       ask: core.designAsk, tell: core.designTell, masks: core.designMasks, values: core.designValues,

@@ -4,7 +4,7 @@
 import { seedHalves } from './permutation.js';
 import type { KernelExports } from '../core/wasm/module.js';
 import { WasmSampler } from './wasm-sampler.js';
-import { withWindow } from '../core/wasm/window.js';
+import { allocatingCall, withWindow } from '../core/wasm/window.js';
 
 /** Antithetic size pairs per player. */
 function sizePairs(n: number): number {
@@ -21,7 +21,7 @@ export function stratifiedMinimumBudget(n: number): number {
 
 export function stratifiedSampler(core: KernelExports, n: number, budget: number, seed: number): WasmSampler {
   const [low, high] = seedHalves(seed);
-  const state = core.stratifiedCreate(n, budget, low, high);
+  const state = allocatingCall(`a stratified sampler of ${budget} evaluations over ${n} players`, () => core.stratifiedCreate(n, budget, low, high));
   const ops = {
     ask: core.stratifiedAsk, tell: core.stratifiedTell, masks: core.stratifiedMasks, values: core.stratifiedValues,
     told: core.stratifiedTold, free: core.stratifiedFree,

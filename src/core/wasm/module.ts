@@ -72,13 +72,12 @@ export function wasmModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-const imports = {
-  env: {
-    abort(): never {
-      throw new Error('agent-credit: internal error in the Wasm core');
-    },
-  },
-};
+/**
+ * The core imports nothing: it is built without AssemblyScript's abort (its
+ * only import), so an allocation that fails traps, and the callers turn the
+ * trap into a RangeError (window.ts).
+ */
+const imports = {};
 
 /** Instantiates a Module (for workers that received one); not cached. */
 export async function instantiate(module: WebAssembly.Module): Promise<KernelExports> {

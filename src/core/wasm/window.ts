@@ -22,6 +22,20 @@ export function allocateBlock(core: KernelExports, bytes: number): number {
   return pointer;
 }
 
+/**
+ * Runs a core call that allocates memory of its own (a sampler's state): when
+ * the allocation fails, the core traps, and the caller gets a RangeError
+ * that says what could not be allocated.
+ */
+export function allocatingCall<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    throw new RangeError(`agent-credit: could not allocate WebAssembly memory for ${what} (the core stopped with: ${error.message})`, { cause: error });
+  }
+}
+
 export class WasmWindow {
   private readonly pointers: number[] = [];
 
