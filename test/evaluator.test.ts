@@ -35,6 +35,25 @@ describe('CachedEvaluator', () => {
     expect([source.evaluations, source.calls, source.cacheHits]).toEqual([3, 3, 3]);
   });
 
+  it('an evaluator that turns asynchronous mid-batch: synchronous answers at once, then every lane filled, each coalition called once', async () => {
+    // Synchronous for its first two calls (a local check), then a deferred promise per call (a remote judge).
+    const deferred = deferredEvaluator();
+    let sync = 2;
+    const evaluate = (c: string[]) => (sync-- > 0 ? c.length * 10 : deferred.evaluate(c));
+    const source = new CachedEvaluator(players, evaluate, new CoalitionCache(players), settings);
+    // Masks 1 and 2 answered synchronously; 3 starts the asynchronous calls; 3 and 1 repeat.
+    const batch = source.values(Uint32Array.of(1, 2, 3, 4, 5, 3, 1, 6, 7));
+    await nextMacrotask();
+    expect(deferred.calls.map((call) => call.coalition.join(''))).toEqual(['ab', 'c', 'ac']);
+    for (let settled = 0; settled < 5; settled++) {
+      deferred.calls[settled].resolve(100 + settled);
+      await nextMacrotask();
+    }
+    expect(Array.from(await batch)).toEqual([10, 10, 100, 101, 102, 100, 10, 103, 104]);
+    expect(deferred.maxInFlight()).toBe(3);
+    expect([source.evaluations, source.calls, source.cacheHits]).toEqual([7, 7, 2]);
+  });
+
   it('keeps at most `concurrency` calls in flight and fills every lane', async () => {
     const deferred = deferredEvaluator();
     const source = new CachedEvaluator(players, deferred.evaluate, new CoalitionCache(players), settings);

@@ -36,6 +36,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+/** A call of evaluate that has started and not settled. */
+interface InFlight {
+  key: Key;
+  index: number;
+  result: Promise<number>;
+}
+
 /** A CoalitionSource over a user's evaluate function and a cache. */
 export class CachedEvaluator implements CoalitionSource {
   /** Distinct coalitions evaluate has been called for. */
@@ -51,6 +58,8 @@ export class CachedEvaluator implements CoalitionSource {
   private readonly pending = new Set<() => void>();
   /** Whether stop() was called: read per coalition, where a field is cheaper than signal.aborted's getter. */
   private stopped = false;
+  /** Whether every call so far returned a number (see values). */
+  private synchronous = true;
 
   constructor(
     private readonly players: readonly string[],
@@ -68,13 +77,48 @@ export class CachedEvaluator implements CoalitionSource {
   async values(masks: MaskBatch, onValue?: () => void): Promise<Float64Array> {
     const count = masks.length / this.cache.words;
     const out = new Float64Array(count);
+    let start = 0;
+    // While the evaluator answers synchronously, each missing coalition is
+    // evaluated where the loop meets it: its repeats later in the batch find
+    // it in the cache, and there is nothing to schedule. The first promise
+    // (an asynchronous evaluator, or a retry after a delay) goes on, in
+    // flight, to the concurrent path below, which takes the rest of the run.
+    let started: InFlight | undefined;
+    while (this.synchronous && start < count) {
+      const index = start++;
+      const key = this.cache.keyOf(masks, index);
+      const cached = this.cache.lookup(key);
+      if (cached !== undefined) {
+        out[index] = cached;
+        this.cacheHits++;
+        continue;
+      }
+      try {
+        if (this.stopped) throw this.controller.signal.reason;
+        this.evaluations++;
+        const result = this.attempt(key, masks, index, 1);
+        if (typeof result !== 'number') {
+          this.synchronous = false;
+          started = { key, index, result };
+          break;
+        }
+        this.cache.store(key, result);
+        out[index] = result;
+        onValue?.();
+      } catch (error) {
+        this.stop();
+        throw error;
+      }
+    }
+    if (start === count && started === undefined) return out;
     // A coalition missing from the cache is evaluated once, at its first index;
     // its repeats in the batch (rare) read the cache once it is filled. Numbers
     // only, no array per coalition: this loop runs for every coalition asked.
     const first = new Map<Key, number>();
+    if (started) first.set(started.key, started.index);
     const jobs: number[] = [];
     const repeats: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = start; i < count; i++) {
       const key = this.cache.keyOf(masks, i);
       const value = this.cache.lookup(key);
       if (value !== undefined) {
@@ -88,13 +132,16 @@ export class CachedEvaluator implements CoalitionSource {
         jobs.push(i);
       }
     }
-    if (jobs.length > 0) await this.evaluateAll(jobs, masks, out, onValue);
+    if (jobs.length > 0 || started) await this.evaluateAll(jobs, masks, out, onValue, started);
     for (const i of repeats) out[i] = this.cache.lookup(this.cache.keyOf(masks, i))!;
     return out;
   }
 
-  /** Evaluates the missing coalitions, `concurrency` at a time; rejects on the first failure. */
-  private evaluateAll(jobs: number[], masks: MaskBatch, out: Float64Array, onValue?: () => void): Promise<void> {
+  /**
+   * Evaluates the missing coalitions, `concurrency` at a time (counting a
+   * call already `started`); rejects on the first failure.
+   */
+  private evaluateAll(jobs: number[], masks: MaskBatch, out: Float64Array, onValue?: () => void, started?: InFlight): Promise<void> {
     const { signal } = this.controller;
     return new Promise((resolve, reject) => {
       let next = 0;
@@ -117,6 +164,20 @@ export class CachedEvaluator implements CoalitionSource {
           fail(error);
         }
       };
+      const watch = (key: Key, index: number, result: Promise<number>) => {
+        active++;
+        result.then(
+          (value) => {
+            active--;
+            record(key, index, value);
+            launch();
+          },
+          (error) => {
+            active--;
+            fail(error);
+          },
+        );
+      };
       const launch = () => {
         while (!finished && active < this.settings.concurrency && next < jobs.length) {
           if (this.stopped) return fail(signal.reason);
@@ -133,24 +194,14 @@ export class CachedEvaluator implements CoalitionSource {
             record(key, index, result);
             continue;
           }
-          active++;
-          result.then(
-            (value) => {
-              active--;
-              record(key, index, value);
-              launch();
-            },
-            (error) => {
-              active--;
-              fail(error);
-            },
-          );
+          watch(key, index, result);
         }
         if (!finished && active === 0 && next === jobs.length) {
           finished = true;
           resolve();
         }
       };
+      if (started) watch(started.key, started.index, started.result);
       launch();
     });
   }
