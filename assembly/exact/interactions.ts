@@ -201,13 +201,14 @@ export function interactionsExact(table: usize, n: i32, out: usize): f64 {
   const full: u64 = (<u64>1 << <u64>n) - 1;
   let nearFull: f64 = 0;
   for (let k = 0; k < n; k++) nearFull += residual(table, base, full ^ (<u64>1 << <u64>k));
-  const fullResidual = residual(table, base, full);
+  const one = sizeDifference(n, 1);
+  const allButOne = sizeDifference(n, n - 1);
+  const whole = sizeDifference(n, n) * residual(table, base, full);
   for (let j = 0; j < n; j++) {
     const bit: u64 = <u64>1 << <u64>j;
     let q: f64 = 0;
     for (let i = 0; i < n; i++) if (i != j) q += load<f64>(at(out, i < j ? i * n + j : j * n + i));
-    const r = q / <f64>(n - 2) + sizeDifference(n, 1) * residual(table, base, bit) +
-      sizeDifference(n, n - 1) * (nearFull - residual(table, base, full ^ bit)) + sizeDifference(n, n) * fullResidual;
+    const r = q / <f64>(n - 2) + one * residual(table, base, bit) + allButOne * (nearFull - residual(table, base, full ^ bit)) + whole;
     store<f64>(at(single, j), r);
   }
   for (let i = 0; i < n; i++) {
