@@ -10,7 +10,7 @@ import { lineOfField, problemsOf } from './problems.js';
 import {
   EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type ReadSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
-import { InputProblems, readRecords, type JsonRecord } from './records.js';
+import { holdsSeveralRecords, InputProblems, readRecords, type JsonRecord } from './records.js';
 
 export type ProgressReporter = (done: number, total: number) => void;
 export type EntrySink = (entries: ResultEntry[]) => void;
@@ -168,6 +168,8 @@ const FORMAT_LABELS_WITH_TABLE: Record<string, string> = { ...FORMAT_LABELS, tab
 
 /** What the setup step offers for a single transcript: its speakers, messages and outcome, if it has one. */
 export function inspectSource(source: ReadSource, options: RunOptions): Draft | null {
+  // A dataset is known from its lines: parsing it here would parse it twice, once more for the run.
+  if (holdsSeveralRecords(source.name, source.text)) return null;
   const { records, jsonLines } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
   if (units.length !== 1) return null;

@@ -35,6 +35,22 @@ function isJsonLines(name: string, text: string): boolean {
 }
 
 /**
+ * Whether `text` is JSON Lines with more than one record: a dataset, which
+ * has no setup step. Known from its lines, without parsing any of them.
+ */
+export function holdsSeveralRecords(name: string, text: string): boolean {
+  if (!isJsonLines(name, text)) return false;
+  let records = 0;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (text.slice(start, end).trim() && ++records > 1) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
  * Parses `text`. A JSON document that does not parse is an error; in JSON
  * Lines each line that does not parse is reported with its line number and
  * the other lines are kept (as the CLI's --skip-invalid does).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputProblems, readRecords } from '../../demo/src/records.js';
+import { holdsSeveralRecords, InputProblems, readRecords } from '../../demo/src/records.js';
 
 function problemsOf(name: string, text: string) {
   try {
@@ -46,5 +46,17 @@ describe('readRecords', () => {
 
   it('calls empty input empty', () => {
     expect(problemsOf('x.json', '  \n')).toEqual([{ line: null, field: '', message: 'the input is empty' }]);
+  });
+});
+
+describe('holdsSeveralRecords', () => {
+  it('tells a dataset from a single transcript by its lines, without parsing them', () => {
+    // Lines that would not parse: the answer comes from the lines alone.
+    expect(holdsSeveralRecords('runs.jsonl', '{ not json\n\n{ nor this\n')).toBe(true);
+    expect(holdsSeveralRecords('run.jsonl', '\n{"messages": []}\n\n')).toBe(false);
+    expect(holdsSeveralRecords('runs.txt', '{"a": 1}\n{"b": 2}')).toBe(true);
+    // A JSON document over several lines is one record.
+    expect(holdsSeveralRecords('run.json', '{\n  "messages": []\n}\n')).toBe(false);
+    expect(holdsSeveralRecords('runs.json', '[{"a": 1},\n{"b": 2}]')).toBe(false);
   });
 });
