@@ -171,6 +171,20 @@ describe('shapley() on evaluator games', () => {
     expect(cache.size).toBe(5);
   });
 
+  it('a synchronous evaluator whose call aborts the run: the AbortError of the run, with the reason as its cause', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const evaluate = (coalition: string[]) => {
+      if (++calls === 5) controller.abort(new Error('user stop'));
+      return coalition.length;
+    };
+    const error = await shapley({ players: names(10), evaluate }, { method: 'kernel', budget: 300, signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.message).toBe('agent-credit: the run was aborted');
+    expect((error.cause as Error).message).toBe('user stop');
+    expect(calls).toBe(5);
+  });
+
   it('an evaluator failing on one coalition: EvaluatorError names it; a re-run with error.cache pays only for the rest', async () => {
     const n = 7;
     const values = randomTable(n, seededRandom(12));

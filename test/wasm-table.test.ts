@@ -170,6 +170,11 @@ describe('an allocation the core cannot make', () => {
     expect(() => allocatingCall('a test sampler', () => core.allocate(2 ** 30 + 64))).toThrow(RangeError);
     // Other errors pass through unchanged.
     expect(() => allocatingCall('x', () => { throw new TypeError('not a trap'); })).toThrow(TypeError);
+    // A sampler too large for the memory: a RangeError from the library, not a trap.
+    const evaluate = (coalition: string[]) => coalition.length;
+    await expect(shapley({ players: names(12), evaluate }, { method: 'permutation', budget: 1000, concurrency: 2e7 })).rejects.toThrow(
+      /^agent-credit: .*do not fit in one WebAssembly block|^agent-credit: could not allocate/,
+    );
     // The core is still usable afterwards.
     expect((await shapley({ players: names(3), values: randomTable(3, seededRandom(3)) })).values).toHaveLength(3);
   });

@@ -3,6 +3,7 @@
 import { BLOCK_PAIRS, seedHalves } from './permutation.js';
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from './ask-tell.js';
 import type { KernelExports } from '../core/wasm/module.js';
+import { allocateBlock } from '../core/wasm/window.js';
 
 export interface PermutationSamplerOptions {
   /** Antithetic pairs to draw in all (see planPermutation). */
@@ -21,8 +22,7 @@ export interface PermutationSamplerOptions {
 export function createPermutationSampler(core: KernelExports, n: number, options: PermutationSamplerOptions): CoalitionSampler {
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`permutation sampler: expected n >= 2 players, got ${n}`);
   const words = maskWords(n);
-  const state = core.allocate(core.permutationSamplerBytes(n, options.pairsPerAsk));
-  if (state === 0) throw new RangeError('agent-credit: could not allocate WebAssembly memory for the sampler');
+  const state = allocateBlock(core, core.permutationSamplerBytes(n, options.pairsPerAsk));
   const [low, high] = seedHalves(options.seed);
   core.permutationSamplerInit(state, n, low, high, options.pairs, BLOCK_PAIRS, options.pairsPerAsk);
   let pending = 0;

@@ -4,6 +4,7 @@
 // their kernels (SamplerOps) and in how they estimate.
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from './ask-tell.js';
 import type { KernelExports } from '../core/wasm/module.js';
+import { allocateBlock } from '../core/wasm/window.js';
 
 /** The kernels of one sampler kind; each takes the state pointer. */
 export interface SamplerOps {
@@ -80,7 +81,7 @@ export class WasmSampler implements CoalitionSampler {
    */
   runInWasm(kindId: number, params: Float64Array): void {
     const state = this.live();
-    const slot = this.core.allocate(Math.max(16, params.length * 8));
+    const slot = allocateBlock(this.core, params.length * 8);
     try {
       new Float64Array(this.core.memory.buffer, slot, params.length).set(params);
       for (;;) {

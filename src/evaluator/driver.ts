@@ -180,7 +180,8 @@ function abortTrap(signal: AbortSignal | undefined, onAbort: () => void): AbortT
         throw abortErrorOf(signal);
       }
     },
-    race: (promise) => Promise.race([promise, aborted]),
+    // The abort first: a synchronous evaluator's batch may already have rejected (stopped by the same abort) when the race starts.
+    race: (promise) => Promise.race([aborted, promise]),
     dispose: () => signal.removeEventListener('abort', listener),
   };
 }
