@@ -91,6 +91,22 @@ describe('interactions in one pass', () => {
     });
   }
 
+  it('keep a small interaction beside large additive parts, at every n from 3 to 10 (with and without blocks)', async () => {
+    // Every entry is exact in a double (integers near 1e10 plus 2^-10), so the only error is the pass's own.
+    for (let n = 3; n <= 10; n++) {
+      const table = new Float64Array(2 ** n);
+      for (let mask = 0; mask < table.length; mask++) {
+        let v = 3e9;
+        for (let i = 0; i < n; i++) if (mask & (1 << i)) v += 1e9 * (i + 1) + 7 * i;
+        table[mask] = (mask & 3) === 3 ? v + 2 ** -10 : v;
+      }
+      const matrix = await exactInteractionMatrix(table, n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) expect(Math.abs(matrix[i * n + j] - (i + j === 1 ? 2 ** -10 : 0)), `n = ${n}, pair (${i}, ${j})`).toBeLessThan(1e-15);
+      }
+    }
+  });
+
   it('give a symmetric matrix with a zero diagonal through the API, for one player too', async () => {
     const n = 11;
     const { matrix } = await interactions({ players: names(n), values: randomTable(n, seededRandom(4)) });

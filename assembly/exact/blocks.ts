@@ -36,7 +36,8 @@ export function at(base: usize, index: i32): usize {
 }
 
 /**
- * Prepares the reference of the n-player table (n >= LOW_BITS) and returns
+ * Prepares the reference of the n-player table (for n < LOW_BITS, the low
+ * reference of patterns below 2^n only) and returns
  * its v(empty) term. When a first or last marginal contribution is not
  * finite (a NaN or infinity in those entries, or values so far apart that
  * their difference overflows) the reference has no terms and the returned
@@ -161,8 +162,6 @@ export function scanBlock(block: usize, vector: usize, sums: usize, shift: f64, 
 }
 
 /** The sum of the two lanes of the record's partial sum k. */
-// @ts-ignore: decorator
-@inline
 export function lanes(record: usize, k: i32): f64 {
   return load<f64>(record + (<usize>k << 4)) + load<f64>(record + (<usize>k << 4), 8);
 }

@@ -14,25 +14,30 @@
 // The pass reads the table once, in blocks of 256 coalitions sharing their
 // high bits (as exact.ts does), and each entry once: r is added to an
 // unweighted sum per low pattern and popcount of the high bits (from which
-// every pair and player of low bits, and D, follow at the end), and its
-// e-weighted products are summed per row and per column of the block's
-// 16 x 16 layout, beside the block's g-weighted total. Those 34 numbers are
-// the block's record.
+// Q of every pair of low players, and D, follow at the end), and its
+// e-weighted products are summed into the block's record (scanBlock in
+// blocks.ts: eight 2-lane partial sums, over the block and over the columns
+// or rows of each low player).
 //
 // A high player j needs the sum of the records of the blocks whose high bits
-// hold j (R_j from g; Q_ij for each low player i from the rows and columns),
-// and a pair of high players the sum of e over the blocks holding both.
-// Crediting each block to each of its high players would cost a few hundred
-// scalar updates per block; instead the records are summed up a binary tree
-// over the block index as blocks arrive. Two sibling nodes of level L (they
-// differ in bit L of the block index) merge into their parent; the odd one
-// (bit L set) is the sum over its blocks, all of which hold high player L,
-// so it is added to that player's sums, and its per-bit e sums (the e of the
-// blocks holding each lower bit k) to Q of the pair (k, L). A node carries
-// its 34 sums and one e sum per lower bit; merges cost 2 per block on
-// average, and the tree needs one pending node per level.
+// hold j (Q_ij for each low player i), and a pair of high players the sum of
+// e over the blocks holding both. Crediting each block to each of its high
+// players would cost a few hundred scalar updates per block; instead the
+// records are summed up a binary tree over the block index as blocks arrive.
+// Two sibling nodes of level L (they differ in bit L of the block index)
+// merge into their parent; the odd one (bit L set) is the sum over its
+// blocks, all of which hold high player L, so it is added to that player's
+// sums, and its per-bit e sums (the e of the blocks holding each lower bit k)
+// to Q of the pair (k, L). A node carries its record and one e sum per lower
+// bit; a block costs one merge on average (and half of them a copy to a
+// pending node), and the tree needs one pending node per level.
+//
+// R needs no sum of its own: g(t) = e(t) (t - 1) / (n - 2) for 2 <= t <= n - 2,
+// so R_j = sum_{i != j} Q_ij / (n - 2), corrected for the coalitions of sizes
+// 1, n - 1 and n (see interactionsExact). Tables of up to 8 players have no
+// blocks: their r is summed directly.
 
-import { at, increments, lanes, LOW_BITS, LOW_SIZE, lowShare, prepareReference, RECORD_DOUBLES, referenceOf, scanBlock } from './blocks';
+import { at, lanes, LOW_BITS, LOW_SIZE, lowReference, lowShare, prepareReference, RECORD_DOUBLES, referenceOf, scanBlock } from './blocks';
 import { prepareWeightVectors } from './membership';
 import { binomial } from './weights';
 
@@ -77,12 +82,14 @@ function residual(table: usize, base: f64, bits: u64): f64 {
 }
 
 function prepare(n: i32): void {
+  let before2: f64 = 0;
+  let before: f64 = 0;
   for (let t = 0; t <= n; t++) {
-    const before2 = pairWeight(n, t - 2);
-    const before = pairWeight(n, t - 1);
     const here = pairWeight(n, t);
     store<f64>(at(eCoef, t), before2 + 2 * before + here);
     store<f64>(at(dCoef, t), here);
+    before2 = before;
+    before = here;
   }
   if (n > LOW_BITS) {
     prepareWeightVectors(n, eCoef, eVectors);
@@ -147,10 +154,8 @@ export function interactionsExact(table: usize, n: i32, out: usize): f64 {
   const highRows = n - lowBits + 1;
   prepare(n);
   let total: f64 = 0;
-  let base: f64 = 0;
-  let sums = table;
+  const base = prepareReference(table, n);
   if (n > LOW_BITS) {
-    base = prepareReference(table, n);
     memory.fill(lowSums, 0, <usize>(highRows * LOW_SIZE) << 3);
     memory.fill(highSums, 0, <usize>(MAX_HIGH * SUMS) << 3);
     const blocks: u64 = <u64>1 << <u64>(n - LOW_BITS);
@@ -166,10 +171,9 @@ export function interactionsExact(table: usize, n: i32, out: usize): f64 {
       const held = highSums + <usize>((j - LOW_BITS) * SUMS) * 8;
       for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i * n + j), lowShare(held, i));
     }
-    sums = lowSums;
   } else {
-    // Small tables are summed as they are: no reference.
-    memory.fill(increments, 0, <usize>n << 3);
+    // No blocks: r of each coalition is its own low sum.
+    for (let lo = 0; lo < 1 << n; lo++) store<f64>(at(lowSums, lo), load<f64>(at(table, lo)) - load<f64>(at(lowReference, lo)));
   }
   // Q of the pairs of low players, and D, from the sums per low pattern.
   let shared: f64 = 0;
@@ -177,7 +181,7 @@ export function interactionsExact(table: usize, n: i32, out: usize): f64 {
     let e: f64 = 0;
     const size = <i32>popcnt(lo);
     for (let h = 0; h < highRows; h++) {
-      const sum = load<f64>(at(sums, h * LOW_SIZE + lo));
+      const sum = load<f64>(at(lowSums, h * LOW_SIZE + lo));
       e += load<f64>(at(eCoef, h + size)) * sum;
       shared += load<f64>(at(dCoef, h + size)) * sum;
     }
