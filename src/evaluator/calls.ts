@@ -58,8 +58,6 @@ export class CachedEvaluator implements CoalitionSource {
   private readonly pending = new Set<() => void>();
   /** Whether stop() was called: read per coalition, where a field is cheaper than signal.aborted's getter. */
   private stopped = false;
-  /** Whether every call so far returned a number (see values). */
-  private synchronous = true;
 
   constructor(
     private readonly players: readonly string[],
@@ -82,9 +80,10 @@ export class CachedEvaluator implements CoalitionSource {
     // evaluated where the loop meets it: its repeats later in the batch find
     // it in the cache, and there is nothing to schedule. The first promise
     // (an asynchronous evaluator, or a retry after a delay) goes on, in
-    // flight, to the concurrent path below, which takes the rest of the run.
+    // flight, to the concurrent path below, which takes the rest of the
+    // batch; the next batch starts here again.
     let started: InFlight | undefined;
-    while (this.synchronous && start < count) {
+    while (start < count) {
       const index = start++;
       const key = this.cache.keyOf(masks, index);
       const cached = this.cache.lookup(key);
@@ -98,7 +97,6 @@ export class CachedEvaluator implements CoalitionSource {
         this.evaluations++;
         const result = this.attempt(key, masks, index, 1);
         if (typeof result !== 'number') {
-          this.synchronous = false;
           started = { key, index, result };
           break;
         }
