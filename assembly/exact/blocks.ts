@@ -106,7 +106,7 @@ export function scanBlock(block: usize, vector: usize, sums: usize, shift: f64, 
   for (let offset: usize = 0; offset < <usize>LOW_SIZE * 8; offset += 128) {
     const x = block + offset;
     const ref = lowReference + offset;
-    const e = vector + offset;
+    const w = vector + offset;
     const s = sums + offset;
     const r0 = f64x2.sub(v128.load(x), f64x2.add(v128.load(ref), high));
     const r1 = f64x2.sub(v128.load(x, 16), f64x2.add(v128.load(ref, 16), high));
@@ -116,10 +116,10 @@ export function scanBlock(block: usize, vector: usize, sums: usize, shift: f64, 
     v128.store(s, f64x2.add(v128.load(s, 16), r1), 16);
     v128.store(s, f64x2.add(v128.load(s, 32), r2), 32);
     v128.store(s, f64x2.add(v128.load(s, 48), r3), 48);
-    const p0 = f64x2.mul(r0, v128.load(e));
-    const p1 = f64x2.mul(r1, v128.load(e, 16));
-    const p2 = f64x2.mul(r2, v128.load(e, 32));
-    const p3 = f64x2.mul(r3, v128.load(e, 48));
+    const p0 = f64x2.mul(r0, v128.load(w));
+    const p1 = f64x2.mul(r1, v128.load(w, 16));
+    const p2 = f64x2.mul(r2, v128.load(w, 32));
+    const p3 = f64x2.mul(r3, v128.load(w, 48));
     const low23 = f64x2.add(p2, p3);
     const low = f64x2.add(f64x2.add(p0, p1), low23);
     const lowOdd = f64x2.add(p1, p3);
@@ -131,10 +131,10 @@ export function scanBlock(block: usize, vector: usize, sums: usize, shift: f64, 
     v128.store(s, f64x2.add(v128.load(s, 80), r5), 80);
     v128.store(s, f64x2.add(v128.load(s, 96), r6), 96);
     v128.store(s, f64x2.add(v128.load(s, 112), r7), 112);
-    const p4 = f64x2.mul(r4, v128.load(e, 64));
-    const p5 = f64x2.mul(r5, v128.load(e, 80));
-    const p6 = f64x2.mul(r6, v128.load(e, 96));
-    const p7 = f64x2.mul(r7, v128.load(e, 112));
+    const p4 = f64x2.mul(r4, v128.load(w, 64));
+    const p5 = f64x2.mul(r5, v128.load(w, 80));
+    const p6 = f64x2.mul(r6, v128.load(w, 96));
+    const p7 = f64x2.mul(r7, v128.load(w, 112));
     const high67 = f64x2.add(p6, p7);
     const upper = f64x2.add(f64x2.add(p4, p5), high67);
     const row = f64x2.add(low, upper);

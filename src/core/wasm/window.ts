@@ -12,20 +12,13 @@ export function allocateBlock(core: KernelExports, bytes: number): number {
   if (size > MAX_BLOCK_BYTES) {
     throw new RangeError(`agent-credit: ${size} bytes do not fit in one WebAssembly block (at most ${MAX_BLOCK_BYTES})`);
   }
-  let pointer = 0;
-  try {
-    pointer = core.allocate(size);
-  } catch {
-    pointer = 0;
-  }
-  if (pointer === 0) throw new RangeError(`agent-credit: could not allocate ${size} bytes of WebAssembly memory`);
-  return pointer;
+  return allocatingCall(`a block of ${size} bytes`, () => core.allocate(size));
 }
 
 /**
- * Runs a core call that allocates memory of its own (a sampler's state): when
- * the allocation fails, the core traps, and the caller gets a RangeError
- * that says what could not be allocated.
+ * Runs a core call that allocates memory (a block, or a sampler's state):
+ * when the allocation fails, the core traps, and the caller gets a
+ * RangeError that says what could not be allocated.
  */
 export function allocatingCall<T>(what: string, call: () => T): T {
   try {
