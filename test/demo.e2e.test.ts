@@ -339,6 +339,8 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     // Below 2^8 coalitions, so the table is sampled (a budget of 2^n would give exact values).
     await page.locator('#budget-input').fill('255');
     await page.locator('#seed-input').fill('3');
+    // Commit the field now, while nothing is loaded, so its change cannot start a second run later.
+    await page.locator('#seed-input').blur();
     const loaded = runAndWait(page, () =>
       page.getByTestId('file-input').setInputFiles({ name: 'eight.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ players, values })) }),
     );
@@ -352,7 +354,14 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
 
     // An episode's credit comes from its own coalition table: exact, whatever the method chosen for tables.
     const example = episodeExamples.find((file) => (file.records[0].agents as unknown[]).length >= 5)!;
-    await page.locator('#budget-input').fill('20');
+    // A new budget reruns the loaded table once the field commits (on blur); wait for that
+    // run, or its finish could be taken for the episode's. 20 evaluations are too few to
+    // sample 8 players, so that run fails; the episode's credit below needs no budget.
+    expect(await runAndWait(page, async () => {
+      await page.locator('#budget-input').fill('20');
+      await page.locator('#budget-input').blur();
+    })).toBe('error');
+    expect(await page.getByTestId('input-problem').first().textContent()).toContain('needs at least 30 evaluations');
     expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
     const exact = await attributeEpisode(episodeFrom('episode', example.records[0]));
     expect(await shownCredits(page)).toEqual(Object.fromEntries(exact.agents.map((a) => [a.agent, a.credit])));
@@ -371,6 +380,7 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     const line = JSON.stringify({ players, values: Array.from({ length: 2 ** 16 }, (_, mask) => mask.toString(2).split('1').length - 1) });
     await page.locator('#method-select').selectOption('permutation');
     await page.locator('#budget-input').fill(String(2 ** 16 - 1));
+    await page.locator('#budget-input').blur();
     await page.getByTestId('file-input').setInputFiles({ name: 'long.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(Array(120).fill(line).join('\n')) });
     const progress = page.locator('#run-progress');
     // Cancel is pressed in the page the moment progress shows, so the run cannot finish in between.
