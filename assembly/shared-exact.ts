@@ -15,27 +15,24 @@ export function scratchBytes(n: i32): usize {
   return (<usize>(MAX_PLAYERS + 1) << 3) + weightVectorBytes(n);
 }
 
-/** Fills `scratch` with the weight vectors of the Shapley (index 0) or Banzhaf (index 1) pass. */
+/** Fills `scratch` with the weight vectors of the Shapley (index 0) pass; the Banzhaf (index 1) pass needs none. */
 export function prepareMembership(n: i32, index: i32, scratch: usize): void {
-  if (index == INDEX_BANZHAF) {
-    for (let k = 0; k <= n; k++) store<f64>(scratch + (<usize>k << 3), 1.0);
-  } else {
-    shapleyMembershipWeights(n, scratch);
-  }
+  if (index == INDEX_BANZHAF) return;
+  shapleyMembershipWeights(n, scratch);
   prepareWeightVectors(n, scratch, scratch + (<usize>(MAX_PLAYERS + 1) << 3));
 }
 
 /**
  * Partial sums of the blocks [firstHi, firstHi + count) starting at `blocks`,
  * as membershipChunk in exact-chunks.ts writes them: out = [total, credit[n],
- * lows[2^lowBits]]. Needs prepareMembership on the same scratch.
+ * lows[2^lowBits]]. Needs prepareMembership with the same index on the same scratch.
  */
-export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count: i32, scratch: usize, out: usize): void {
+export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count: i32, index: i32, scratch: usize, out: usize): void {
   const lowSize = 1 << lowBitsOf(n);
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
-  const vectors = scratch + (<usize>(MAX_PLAYERS + 1) << 3);
+  const vectors = index == INDEX_BANZHAF ? 0 : scratch + (<usize>(MAX_PLAYERS + 1) << 3);
   store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors));
 }
 

@@ -20,12 +20,12 @@ const chunkCoefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
  */
 export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, index: i32, out: usize): void {
   const lowSize = 1 << lowBitsOf(n);
-  if (index == INDEX_BANZHAF) {
-    for (let k = 0; k <= n; k++) store<f64>(chunkCoefficients + (<usize>k << 3), 1.0);
-  } else {
+  // Banzhaf weighs every coalition alike: no weight vectors (0, see accumulateBlocks).
+  let vectors: usize = 0;
+  if (index != INDEX_BANZHAF) {
     shapleyMembershipWeights(n, chunkCoefficients);
+    vectors = prepareOwnWeightVectors(n, chunkCoefficients, n);
   }
-  const vectors = prepareOwnWeightVectors(n, chunkCoefficients, n * 2 + index);
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);

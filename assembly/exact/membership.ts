@@ -33,8 +33,9 @@ export function prepareWeightVectors(n: i32, coef: usize, vectors: usize): void 
 /**
  * Adds the blocks [firstHi, firstHi + count), whose entries start at
  * `blocks`, to `out` (credit of each high player) and `lows` (weighted sum
- * per low pattern), weighting by `vectors` (see prepareWeightVectors).
- * Returns the weighted sum.
+ * per low pattern), weighting by `vectors` (see prepareWeightVectors), or
+ * by 1 when `vectors` is 0 (Banzhaf: the loop then only adds, and reads the
+ * table about as fast as a plain sum does). Returns the weighted sum.
  */
 export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize, vectors: usize): f64 {
   const lowBits = lowBitsOf(n);
@@ -45,24 +46,39 @@ export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64
     const vector = vectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
     const block = blocks + (<usize>(b << <u64>lowBits) << 3);
     let blockSum: f64 = 0;
-    if (lowSize >= 4) {
+    if (lowSize >= 8) {
+      // Four vectors a step: the loop's own work (index, compare, branch) is
+      // a fair share of a step this short. (The test for weights is
+      // predicted and costs less than a second copy of the loop would.)
       let acc0 = f64x2.splat(0);
       let acc1 = f64x2.splat(0);
-      for (let lo = 0; lo < lowSize; lo += 4) {
-        const offset = <usize>lo << 3;
-        const p0 = f64x2.mul(v128.load(block + offset), v128.load(vector + offset));
-        const p1 = f64x2.mul(v128.load(block + offset, 16), v128.load(vector + offset, 16));
-        v128.store(lows + offset, f64x2.add(v128.load(lows + offset), p0));
-        v128.store(lows + offset, f64x2.add(v128.load(lows + offset, 16), p1), 16);
-        acc0 = f64x2.add(acc0, p0);
-        acc1 = f64x2.add(acc1, p1);
+      for (let offset: usize = 0; offset < <usize>lowSize << 3; offset += 64) {
+        const x = block + offset;
+        const l = lows + offset;
+        let p0 = v128.load(x);
+        let p1 = v128.load(x, 16);
+        let p2 = v128.load(x, 32);
+        let p3 = v128.load(x, 48);
+        if (vectors != 0) {
+          const w = vector + offset;
+          p0 = f64x2.mul(p0, v128.load(w));
+          p1 = f64x2.mul(p1, v128.load(w, 16));
+          p2 = f64x2.mul(p2, v128.load(w, 32));
+          p3 = f64x2.mul(p3, v128.load(w, 48));
+        }
+        v128.store(l, f64x2.add(v128.load(l), p0));
+        v128.store(l, f64x2.add(v128.load(l, 16), p1), 16);
+        v128.store(l, f64x2.add(v128.load(l, 32), p2), 32);
+        v128.store(l, f64x2.add(v128.load(l, 48), p3), 48);
+        acc0 = f64x2.add(acc0, f64x2.add(p0, p2));
+        acc1 = f64x2.add(acc1, f64x2.add(p1, p3));
       }
       const acc = f64x2.add(acc0, acc1);
       blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     } else {
       for (let lo = 0; lo < lowSize; lo++) {
         const offset = <usize>lo << 3;
-        const p = load<f64>(block + offset) * load<f64>(vector + offset);
+        const p = load<f64>(block + offset) * (vectors != 0 ? load<f64>(vector + offset) : 1);
         store<f64>(lows + offset, load<f64>(lows + offset) + p);
         blockSum += p;
       }

@@ -54,9 +54,8 @@ export function permutationBlocks(
  * A pair's sample per player: the mean of its marginal contributions in
  * `order` and in reverse(order), from the prefix values of both (n+1 each).
  * Shared with the ask/tell sampler, so both give bit-identical samples.
+ * Not inlined: it runs once per pair, over n players.
  */
-// @ts-ignore: decorator
-@inline
 export function antitheticSample(order: usize, n: i32, forwardValues: usize, reverseValues: usize, sample: usize): void {
   for (let k = 0; k < n; k++) {
     const player = load<i32>(order + (<usize>k << 2));
@@ -71,9 +70,7 @@ export function antitheticSample(order: usize, n: i32, forwardValues: usize, rev
   }
 }
 
-/** Welford update of per-player (mean, m2) with one sample; inverseCount = 1 / samples so far. */
-// @ts-ignore: decorator
-@inline
+/** Welford update of per-player (mean, m2) with one sample; inverseCount = 1 / samples so far (once per pair, not inlined). */
 export function welfordStep(sample: usize, n: i32, inverseCount: f64, mean: usize, m2: usize): void {
   for (let i = 0; i < n; i++) {
     const offset = <usize>i << 3;

@@ -104,7 +104,7 @@ export function exactChunksShared(core: SharedExactExports, task: SharedExactTas
   core.prepareMembership(n, index, scratch);
   const outView = new Float64Array(memory.buffer, out, plan.partialLength);
   for (let chunk = Atomics.add(counter, 0, 1); chunk < plan.chunks; chunk = Atomics.add(counter, 0, 1)) {
-    core.membershipChunkShared(tableOffset + chunk * plan.chunkEntries * 8, n, chunk * plan.chunkBlocks, plan.chunkBlocks, scratch, out);
+    core.membershipChunkShared(tableOffset + chunk * plan.chunkEntries * 8, n, chunk * plan.chunkBlocks, plan.chunkBlocks, index, scratch, out);
     partials.set(outView, taken.length * plan.partialLength);
     taken.push(chunk);
   }

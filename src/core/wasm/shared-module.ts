@@ -7,7 +7,7 @@ import { decodeBytes } from './module.js';
 export interface SharedExactExports {
   scratchBytes(n: number): number;
   prepareMembership(n: number, index: number, scratch: number): void;
-  membershipChunkShared(blocks: number, n: number, firstHi: number, count: number, scratch: number, out: number): void;
+  membershipChunkShared(blocks: number, n: number, firstHi: number, count: number, index: number, scratch: number, out: number): void;
   sumShared(values: number, count: number): number;
 }
 
