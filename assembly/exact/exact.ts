@@ -5,7 +5,8 @@
 // size-dependent weights c, reading the table as blocks of 256 coalitions
 // that share their high bits: inside a block the weight of an entry depends
 // only on popcount(high) + popcount(low), so one precomputed weight vector
-// per popcount(high) turns the block into SIMD multiplies. The fast pass
+// per popcount(high) turns the block into SIMD multiplies (Banzhaf's
+// weights are all 1: its pass only adds). The fast pass
 // (x = v) sums products per low pattern and per block (exact-chunks.ts).
 // The referenced pass (x = v - ref, see blocks.ts) keeps small credits
 // beside large ones accurate; it sums each block per row and per column
