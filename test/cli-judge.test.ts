@@ -3,7 +3,7 @@
 // rules make every value and first error known. The CLI runs as a child
 // process; the server counts every request.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -327,7 +327,7 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', join(dir, 'fail.out.jsonl')];
     const failed = await cli(...args);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/episode "t2".*the judge failed: evaluate failed for coalition \{[a-z, ]*\}.*run the same command again to resume/);
+    expect(failed.stderr).toMatch(/episode "t2".*the judge failed: evaluate failed for coalition \{[a-z, ]*\}.*the replies so far are kept in .*fail-cache\.jsonl; run the same command again to resume/);
     // The first episode's rows are kept (in <out>.partial, as for a bad record); its replies are in the cache.
     expect(lines(readFileSync(join(dir, 'fail.out.jsonl.partial'), 'utf8')).map((row) => row.id)).toEqual(['t1']);
     server.reset();
@@ -335,6 +335,46 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(resumed.code).toBe(0);
     // Only t2's judgements are asked for: t1's 8 values and labels come from the cache.
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
+  });
+
+  it('checks where the run writes before the first request: no file written over another, no cache the next run reads as episodes', async () => {
+    const input = join(dir, 'paths.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'];
+    const refused = async (args: string[], message: RegExp) => {
+      server.reset();
+      const run = await cli('attribute', ...args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(server.requests).toHaveLength(0);
+    };
+    // The rows over the cache: the replies paid for would be lost.
+    const cache = join(dir, 'paths-cache.jsonl');
+    writeFileSync(cache, '');
+    await refused([input, ...judged, '--judge-cache', cache, '-o', cache], /--judge-cache .*paths-cache\.jsonl and -o .*paths-cache\.jsonl are the same file/);
+    // The report through a link to the rows.
+    const out = join(dir, 'paths-out.jsonl');
+    writeFileSync(out, 'earlier rows\n');
+    symlinkSync(out, join(dir, 'paths-report.html'));
+    await refused([input, '-o', out, '--report', join(dir, 'paths-report.html')], /--report .*paths-report\.html and -o .*paths-out\.jsonl are the same file/);
+    expect(readFileSync(out, 'utf8')).toBe('earlier rows\n');
+    // The report among the per-agent files.
+    await refused([input, '--format', 'rewards', '--split-by-agent', join(dir, 'paths-split'), '--report', join(dir, 'paths-split', 'planner.rewards.jsonl')], /--report .* lies in the --split-by-agent directory/);
+    // A cache in the input directory under an episode file's name: the resuming run would read it as episodes.
+    const inputs = join(dir, 'paths-inputs');
+    mkdirSync(inputs);
+    writeFileSync(join(inputs, 'runs.jsonl'), JSON.stringify(transcripts()[0]) + '\n');
+    await refused([inputs, ...judged, '--judge-cache', join(inputs, 'cache.jsonl')], /--judge-cache .*cache\.jsonl lies in the input directory .* keep the cache outside/);
+    // A cache the run cannot create fails before any request is paid for.
+    await refused([input, ...judged, '--judge-cache', join(dir, 'no-such-dir', 'cache.jsonl')], /--judge-cache .*cache\.jsonl: cannot be created \(.*\); expected a writable file path/);
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
+    // Without a cache, a failing judge says that nothing was kept.
+    server.reset();
+    server.inject('server-error', { times: Infinity });
+    const failed = await cli('attribute', input, ...judged, '--concurrency', '1');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/the judge failed: .*no --judge-cache was given, so the replies so far are not kept: add --judge-cache FILE/);
+    server.reset();
   });
 
   it('--evaluator: a module that re-runs the team gives v(S)', async () => {

@@ -21,6 +21,7 @@ import { EpisodeIdSet } from './id-set.js';
 import { rowsRunner } from './rows-runner.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
 import { reportOutput } from './html-report-output.js';
+import { checkRunPaths } from './output-paths.js';
 import { inputFiles, isOtlpLines, otlpDocument, readChunks, type InputFile, type RecordChunk } from './records.js';
 import { REPORT_LEGEND } from './report.js';
 import { runSummaryLine } from './run-summary.js';
@@ -221,12 +222,22 @@ export async function attributeCommand(args: string[]): Promise<void> {
     throw new InputError(`cannot read ${positionals[0]}: ${reasonOf(error)}`);
   }
   const sourceOf = sourceNamer(positionals[0], (await stat(positionals[0])).isDirectory());
+  await checkRunPaths({
+    files: [
+      ...(flags.output ? [{ flag: '-o', path: flags.output }] : []),
+      ...(flags.report !== undefined ? [{ flag: '--report', path: flags.report }] : []),
+      ...(flags['judge-cache'] !== undefined ? [{ flag: '--judge-cache', path: flags['judge-cache'] }] : []),
+    ],
+    splitDirectory: flags['split-by-agent'],
+    input: positionals[0],
+    inputs: files,
+  });
   // Opened only now that every input file is known: -o must not be one of them.
   const split: SplitOutput | null = plan.split ? await splitOutput(flags['split-by-agent']!, format, files) : null;
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
-  const report = flags.report === undefined ? null : await reportOutput(flags.report, flags.output, files);
+  const report = flags.report === undefined ? null : await reportOutput(flags.report, files);
   const runner = rowsRunner(workers, judged?.attribute);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0, warnings: 0 };

@@ -2,7 +2,6 @@
 // run goes on, then writes the HTML file once, through the same temporary
 // file and rename as -o (a run that fails leaves no half-written report).
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fileOutput } from './output.js';
 import type { InputFile } from './records.js';
@@ -17,14 +16,12 @@ export interface ReportOutput {
   close(complete: boolean, inputs: string[]): Promise<void>;
 }
 
-export async function reportOutput(path: string, outputPath: string | undefined, inputs: InputFile[]): Promise<ReportOutput> {
-  if (outputPath !== undefined && resolve(outputPath) === resolve(path)) {
-    throw new InputError(`--report ${path} is also the -o output; give the report a file of its own`);
-  }
+/** The report's file; that it is not -o or another file the run writes is checked before (output-paths.ts). */
+export async function reportOutput(path: string, inputs: InputFile[]): Promise<ReportOutput> {
   const existing = await stat(path).catch(() => undefined);
   const clash = existing && inputs.find((file) => file.dev === existing.dev && file.ino === existing.ino);
   if (clash) throw new InputError(`--report ${path} is also an input (${clash.path}); choose a report file outside the inputs`);
-  const file = await fileOutput(path, inputs);
+  const file = await fileOutput(path, inputs, '--report');
   const entries: string[] = [];
   const problems: string[] = [];
   return {

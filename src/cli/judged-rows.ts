@@ -19,6 +19,17 @@ export interface JudgedSetup {
   options: Pick<AttributeOptions, 'budget' | 'concurrency' | 'strategy' | 'teamValue' | 'signal'>;
   /** Called after each episode (attributed or not): for the progress bar. */
   onEpisode?: () => void;
+  /** The --judge-cache file the judge's replies are kept in, when one was given. */
+  cachePath?: string;
+}
+
+/** What a judged run that failed keeps for the next one: the cache's replies, or nothing. */
+function resumeHint(setup: JudgedSetup, reasonText: string): string {
+  if (!setup.judge) return '';
+  if (setup.cachePath === undefined) return ' (no --judge-cache was given, so the replies so far are not kept: add --judge-cache FILE to keep them and resume from there)';
+  // The cache itself failing keeps what reached it before, but "resume" would meet the same failure.
+  if (reasonText.includes(setup.cachePath)) return '';
+  return ` (the replies so far are kept in ${setup.cachePath}; run the same command again to resume without paying for them)`;
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -53,7 +64,7 @@ export function judgedAttributor(setup: JudgedSetup): Attributor {
         else {
           failed = true;
           const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
-          const message = `${what} failed: ${reason(error)} (what was judged is kept${setup.judge ? ' in the judge cache' : ''}; run the same command again to resume)`;
+          const message = `${what} failed: ${reason(error)}${resumeHint(setup, reason(error))}`;
           results.push(new FatalEpisodeError([{ path: '', message }], episode.id, sources[k]));
         }
       }

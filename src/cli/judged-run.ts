@@ -135,6 +135,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   run.attribute = judgedAttributor({
     judge,
     evaluate,
+    cachePath: flags['judge-cache'],
     options: { budget, concurrency, strategy, teamValue },
     onEpisode: () => onEpisode(++run.episodes),
   });

@@ -203,11 +203,12 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * Opens -o for writing, after checking that neither it nor `<out>.partial` is
- * one of the inputs (by device and inode when it exists, so links and other
- * spellings count too). Errors are InputErrors: "cannot write <path>: <reason>".
+ * Opens -o (or the file of `flag`, for messages) for writing, after checking
+ * that neither it nor `<out>.partial` is one of the inputs (by device and
+ * inode when it exists, so links and other spellings count too). Errors are
+ * InputErrors: "cannot write <path>: <reason>".
  */
-export async function fileOutput(path: string, inputs: InputFile[]): Promise<Output> {
+export async function fileOutput(path: string, inputs: InputFile[], flag = '-o'): Promise<Output> {
   const cannot = (reason: string) => new InputError(`cannot write ${path}: ${reason}`);
   let parent: string;
   try {
@@ -231,7 +232,7 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   const clash = inputAt(existing);
   if (clash) {
     throw new InputError(
-      `-o ${path} is also an input (${clash.path}): writing it would destroy what is being read; choose an output outside the inputs`,
+      `${flag} ${path} is also an input (${clash.path}): writing it would destroy what is being read; choose an output outside the inputs`,
     );
   }
   // Devices and pipes (/dev/null, a FIFO) are written in place; a file through a link is replaced where it lives.
@@ -242,7 +243,7 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   const shownPartial = partialPath(target === named ? path : target);
   const partialClash = inputAt(await statOrNothing(partialPath(target)));
   if (partialClash) {
-    throw new InputError(`-o ${path}: a run stopped by a bad record would keep its rows in ${shownPartial}, which is an input (${partialClash.path}); choose another output`);
+    throw new InputError(`${flag} ${path}: a run stopped by a bad record would keep its rows in ${shownPartial}, which is an input (${partialClash.path}); choose another output`);
   }
   await removeStaleTemporaries(target);
   const temporary = temporaryPath(target);
@@ -271,7 +272,7 @@ export async function fileOutput(path: string, inputs: InputFile[]): Promise<Out
   } catch (error) {
     release();
     // A directory that takes no new file (read-only, /proc) cannot hold the temporary file, and writing -o in place would cut it on failure.
-    throw cannot(`cannot create a temporary file in ${dirname(target)} (${reasonOf(error)}); -o needs a directory the run may create files in`);
+    throw cannot(`cannot create a temporary file in ${dirname(target)} (${reasonOf(error)}); ${flag} needs a directory the run may create files in`);
   }
   if (existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
   const out = sink(stream, path);
