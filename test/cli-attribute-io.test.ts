@@ -7,7 +7,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bin, cli } from './support/cli.js';
+import { bin, cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-credit-io-'));
@@ -45,6 +45,17 @@ describe('agent-credit attribute: the output', () => {
       noStack(stderr);
       expect(readFileSync(input, 'utf8')).toBe(before);
     }
+  });
+
+  it('-o - writes the rows to stdout, as no -o does, and creates no file named -', async () => {
+    const home = fresh('dash');
+    const input = write(join(home, 'runs.jsonl'), good(3));
+    const plain = await cli('attribute', input);
+    const dashed = await cli('attribute', input, '-o', '-');
+    expect(dashed.code).toBe(0);
+    expect(dashed.stdout).toBe(plain.stdout);
+    expect(dashed.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(existsSync(join(root, '-'))).toBe(false);
   });
 
   it('refuses an -o inside an input directory that a previous run wrote there, instead of reading it back', async () => {

@@ -40,7 +40,7 @@ Episodes in, one JSON line per output row out.
   input            a .jsonl/.ndjson file (one record per line), a .json file (one record; for
                    --from episode also an array of episodes), or a directory: its .jsonl, .ndjson
                    and .json files (any letter case), links followed, in path order
-  -o, --output     write the rows to this file (default: stdout); it must not be one of the inputs
+  -o, --output     write the rows to this file (default, and with -o -: stdout); it must not be one of the inputs
   --format         signals (default), dpo, kto, prm, rewards, or summary: a readable report
                    (the same as agent-credit summary on the signals rows)
   --from           the input format: auto (default: each record sniffed), episode, openai (chat
@@ -201,6 +201,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
     process.stdout.write(ATTRIBUTE_HELP + '\n');
     return;
   }
+  // `-o -` is stdout, as for most tools that write files (not a file named "-").
+  if (flags.output === '-') delete flags.output;
   if (positionals.length !== 1) throw new InputError(`attribute: expected exactly one input (file.jsonl, file.json or a directory)\nUsage:\n${ATTRIBUTE_USAGE}`);
   const format = choice('format', flags.format!, OUTPUT_FORMATS);
   const plan = rowsPlan(flags, format);
