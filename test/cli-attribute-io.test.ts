@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
@@ -44,6 +44,20 @@ describe('agent-credit attribute: the output', () => {
       expect(stderr).toContain(`-o ${output} is also an input (${input})`);
       noStack(stderr);
       expect(readFileSync(input, 'utf8')).toBe(before);
+    }
+  });
+
+  it('ids made from file names are relative to the input directory, whatever spelling of its path the command was given', async () => {
+    const home = fresh('ids');
+    mkdirSync(join(home, 'a'));
+    mkdirSync(join(home, 'b'));
+    write(join(home, 'a', 'runs.jsonl'), good(2));
+    // The same record ids again in another file: renamed file:line/id.
+    write(join(home, 'b', 'runs.jsonl'), good(1));
+    const idsOf = async (input: string, ...flags: string[]) => lines((await cli('attribute', input, ...flags)).stdout).map((row) => row.id);
+    for (const input of [home, relative(root, home)]) {
+      expect(await idsOf(input, '--id-from', 'file')).toEqual(['a/runs:1', 'a/runs:2', 'b/runs:1']);
+      expect(await idsOf(input)).toEqual([good(1)[0].id, good(2)[1].id, `b/runs:1/${good(1)[0].id}`]);
     }
   });
 
@@ -285,7 +299,7 @@ describe('agent-credit attribute: what is read', () => {
     const home = fresh('names');
     write(join(home, 'chats.NDJSON'), [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello', label: 'error' }], outcome: { score: 0, success: false } }]);
     const { stdout, stderr } = await cli('attribute', join(home, 'chats.NDJSON'), '--from', 'openai', '--format', 'rewards');
-    expect(lines(stdout)[0].episode, stderr).toBe(`${join(home, 'chats')}:1`);
+    expect(lines(stdout)[0].episode, stderr).toBe('chats:1');
   });
 
   it('inputs without any record: a warning naming them on stderr, no rows, exit code 0', async () => {

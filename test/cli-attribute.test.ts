@@ -95,7 +95,7 @@ describe('agent-credit attribute', () => {
       const { code, stdout, stderr } = await cli('attribute', input, '--skip-invalid', '--workers', workers);
       expect(code).toBe(0);
       // The repeated id of line 7 is told apart by its file and line (--id-from record, the default).
-      expect(lines(stdout).map((s) => s.id)).toEqual(['ep-0', 'ep-2', 'ep-4', 'ep-5', `${input.slice(0, -'.jsonl'.length)}:7/ep-0`]);
+      expect(lines(stdout).map((s) => s.id)).toEqual(['ep-0', 'ep-2', 'ep-4', 'ep-5', 'skips:7/ep-0']);
       expect(stderr).toMatch(/skipped .*skips\.jsonl line 2, episode "ep-1" \(read as episode v1\): messages\[0\]\.agent: unknown agent "ghost"/);
       expect(stderr).toMatch(/skipped .*skips\.jsonl line 4/);
       expect(stderr).toMatch(/1 episode id repeated an earlier one and became file:line\/id/);
@@ -111,7 +111,7 @@ describe('agent-credit attribute', () => {
       const { code, stdout, stderr } = await cli('attribute', input, '--format', 'summary', '--workers', workers);
       expect(code, stderr).toBe(0);
       const headers = stdout.split('\n').filter((line) => /  (SUCCESS|FAILURE)$/.test(line)).map((line) => line.replace(/  \w+$/, ''));
-      expect(headers).toEqual(['ep-0', 'ep-1', `${input.slice(0, -'.jsonl'.length)}:3/ep-0`]);
+      expect(headers).toEqual(['ep-0', 'ep-1', 'repeat-summary:3/ep-0']);
       expect(stderr).toMatch(/1 episode id repeated an earlier one and became file:line\/id/);
     }
   });
@@ -132,8 +132,8 @@ describe('agent-credit attribute', () => {
     expect(duplicate.code).toBe(0);
     expect(lines(duplicate.stdout).map((row) => row.id.replace(/^.*\//, ''))).toEqual(['ep-0', 'ep-1', 'ep-1']);
     const sameFileName = await cli('attribute', jsonl('dup.jsonl', [a, b, { ...b }]), '--id-from', 'file');
-    expect(lines(sameFileName.stdout).map((row) => row.id.replace(/^.*dup:/, 'dup:'))).toEqual(['dup:1', 'dup:2', 'dup:3']);
-    const twice = await cli('attribute', jsonl('twice.jsonl', [a, { ...a, id: `${join(dir, 'twice')}:3/ep-0` }, { ...a }]));
+    expect(lines(sameFileName.stdout).map((row) => row.id)).toEqual(['dup:1', 'dup:2', 'dup:3']);
+    const twice = await cli('attribute', jsonl('twice.jsonl', [a, { ...a, id: 'twice:3/ep-0' }, { ...a }]));
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/twice\.jsonl line 3, episode "ep-0": id: duplicate episode id \(also at .*twice\.jsonl line 1\)/);
     expect(lines(twice.stdout)).toHaveLength(2);
@@ -148,7 +148,8 @@ describe('agent-credit attribute', () => {
   it('a repeated id becomes file:line/id in every output format, in each row that names its episode', async () => {
     const examples = ['04-revenue-report.json', '03-book-flights.json'].map((name) => JSON.parse(readFileSync(join(root, 'examples/episodes', name), 'utf8')));
     const input = jsonl('repeat.jsonl', [...examples, examples[1]]);
-    const renamed = `${input.slice(0, -'.jsonl'.length)}:3/${examples[1].id}`;
+    // Named by the file as the rows' source column names it: here, the file's own name.
+    const renamed = `repeat:3/${examples[1].id}`;
     for (const format of ['signals', 'dpo', 'kto', 'prm', 'rewards']) {
       const { code, stdout, stderr } = await cli('attribute', input, '--format', format, '--workers', '0');
       expect(code, stderr).toBe(0);

@@ -118,7 +118,12 @@ function idFrom(episode: Episode, source: RecordSource, idSource: IdSource, k: n
   episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : `${fileId}/${episode.id}`;
 }
 
-function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents: string[] | undefined): Parsed[] {
+/**
+ * Parses one record. `named` is its file as the rows' `source` column names
+ * it (relative to the input directory): ids made from the file use it, not
+ * the path as typed, so they do not depend on where the command ran from.
+ */
+function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents: string[] | undefined, named: string): Parsed[] {
   if (record.unreadable) return [{ source: record.source, error: new EpisodeError([{ path: '', message: record.unreadable }], undefined, record.source) }];
   let value: unknown;
   try {
@@ -129,14 +134,14 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
   }
   // A .json file may hold a list of records; a list that is itself a transcript (chat messages, spans, items) is one record.
   const listed = record.source.line === undefined && Array.isArray(value) && (from === 'episode' || (from === 'auto' && detectFormat(value) === null));
-  const items: Array<[unknown, RecordSource]> = listed
-    ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }])
-    : [[value, record.source]];
-  return items.flatMap(([item, source]): Parsed[] => {
+  const items: Array<[unknown, RecordSource, RecordSource]> = listed
+    ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }, { file: `${named}[${k}]` }])
+    : [[value, record.source, { ...record.source, file: named }]];
+  return items.flatMap(([item, source, idSourceOf]): Parsed[] => {
     try {
-      const defaults: AdapterDefaults = agents ? { id: defaultId(source), agents } : { id: defaultId(source) };
+      const defaults: AdapterDefaults = agents ? { id: defaultId(idSourceOf), agents } : { id: defaultId(idSourceOf) };
       const episodes = episodesFrom(from, item, source, defaults);
-      episodes.forEach((episode, k) => idFrom(episode, source, idSource, k, episodes.length));
+      episodes.forEach((episode, k) => idFrom(episode, idSourceOf, idSource, k, episodes.length));
       return episodes.map((episode) => ({ source, episode }));
     } catch (error) {
       if (error instanceof EpisodeError) return [{ source, error }];
@@ -180,7 +185,7 @@ export class FatalEpisodeError extends EpisodeError {
 
 /** Parses, adapts, validates, attributes (all coalition tables in one Wasm call, unless `attribute` says otherwise) and formats one chunk. */
 export async function attributeRows(job: RowsJob, attribute: Attributor = (episodes, sources) => attributeBatch(episodes, {}, sources)): Promise<RowsBatch> {
-  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents));
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
   const valid = parsed.filter((item) => item.episode);
   const results = await attribute(valid.map((item) => item.episode!), valid.map((item) => item.source));
   const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };

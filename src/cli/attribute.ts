@@ -269,7 +269,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       let rows = rowsOf(k);
       if (error === null && id !== null) {
         const earlier = seen.where(id);
-        const prefixed = `${defaultId(source)}/${id}`;
+        // Named by the file as the source column names it (relative to the input directory), as --id-from file ids are.
+        const prefixed = `${defaultId({ ...source, file: source.file === undefined ? undefined : sourceOf(source.file) })}/${id}`;
         if (earlier !== undefined && idFrom === 'record' && source.file !== undefined && !seen.has(prefixed)) {
           // A repeated record id (two subsets of one dataset, say) is told apart by its file and line.
           rows = renameRows(rows, format, id, prefixed);
