@@ -1,6 +1,8 @@
 // The judge client against a real OpenAI-compatible server on 127.0.0.1
 // (test/support/judge-server.ts) whose answers follow fixed rules, so every
 // value, label and first error below is known exactly.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge, JudgeError, type JudgeOptions } from '../src/judge.js';
@@ -275,7 +277,7 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
   it.each([
     ['server-error', /^judge: value of episode "trio" \(coalition \{a, b\}\): HTTP 500: The server had an error while processing your request\., 3 attempts$/],
     ['unavailable', /^judge: value of episode "trio" \(coalition \{a, b\}\): HTTP 503: The engine is currently overloaded, please try again later\., 3 attempts$/],
-    ['drop', /^judge: value of episode "trio" \(coalition \{a, b\}\): no response from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: fetch failed, 3 attempts$/],
+    ['drop', /^judge: value of episode "trio" \(coalition \{a, b\}\): no response from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: fetch failed: [^,]*\S, 3 attempts$/],
   ] as const)('%s every time: after `retries` retries, a JudgeError naming the coalition', async (fault, message) => {
     server.inject(fault, { times: Infinity });
     const evaluate = judgeFor({ retries: 2 }).evaluator(trio);
@@ -284,6 +286,16 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     expect((error as Error).message).toMatch(message);
     expect(error).toMatchObject({ episode: 'trio', judgement: 'value', detail: 'coalition {a, b}', attempts: 3 });
     expect(server.calls).toBe(3);
+  });
+
+  it('a refused connection says why, not only "fetch failed": the cause names the refusal and the address', async () => {
+    // A port just released by a server of our own: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const judge = createJudge({ baseURL: `http://127.0.0.1:${port}/v1`, model: 'rules', retries: 0 });
+    await expect(judge.value(six)).rejects.toThrow(new RegExp(`no response from http://127\\.0\\.0\\.1:${port}/v1/chat/completions: fetch failed: .*ECONNREFUSED`));
   });
 
   it('a server that hangs past timeoutMs: abandoned and retried; hanging for good is a JudgeError', async () => {

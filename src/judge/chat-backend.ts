@@ -84,6 +84,22 @@ export interface FetchBackendOptions {
   fetch: typeof fetch;
 }
 
+/**
+ * An error's message with its causes: Node's fetch rejects with "fetch
+ * failed" and keeps the reason (ECONNREFUSED 127.0.0.1:8000, a DNS or TLS
+ * failure) in `cause`, which is what a user needs to fix the URL.
+ */
+function failureText(error: unknown): string {
+  const parts: string[] = [];
+  for (let at: unknown = error, depth = 0; at !== undefined && at !== null && depth < 4; at = (at as { cause?: unknown }).cause, depth++) {
+    const text = at instanceof Error || (typeof at === 'object' && typeof (at as Error).message === 'string') ? (at as Error).message : String(at);
+    const code = (at as { code?: unknown }).code;
+    const part = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+    if (part && !parts.includes(part)) parts.push(part);
+  }
+  return parts.join(': ') || String(error);
+}
+
 export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions): ChatSend {
   return async (body, signal) => {
     let response: Response;
@@ -91,7 +107,7 @@ export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions)
       response = await send(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
     } catch (error) {
       signal.throwIfAborted();
-      return { ok: false, status: undefined, message: `no response from ${url}: ${(error as Error)?.message ?? String(error)}`, retryable: true };
+      return { ok: false, status: undefined, message: `no response from ${url}: ${failureText(error)}`, retryable: true };
     }
     let text: string;
     try {
