@@ -377,6 +377,24 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     server.reset();
   });
 
+  it('--judge-timeout-ms: a request without a reply is abandoned after that long and retried; a bad value is refused', async () => {
+    const input = join(dir, 'timeout.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1'];
+    server.reset();
+    server.inject('hang', { times: Infinity });
+    const hung = await cli('attribute', input, ...judged, '--judge-timeout-ms', '200');
+    expect(hung.code).toBe(1);
+    expect(hung.stderr).toMatch(/labels of episode "t1": no reply within 200 ms, 4 attempts/);
+    server.reset();
+    const bad = await cli('attribute', input, ...judged, '--judge-timeout-ms', '0');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--judge-timeout-ms: expected an integer from 1 to 2147483647, got "0"/);
+    const alone = await cli('attribute', input, '--judge-timeout-ms', '100');
+    expect(alone.stderr).toMatch(/--judge-timeout-ms: only with --judge URL/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('--evaluator: a module that re-runs the team gives v(S)', async () => {
     const module = join(dir, 'evaluate.mjs');
     writeFileSync(module, `export async function evaluate(episode, agents, { signal }) {

@@ -15,7 +15,8 @@ import { judgedAttributor } from './judged-rows.js';
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
 
 export const JUDGED_USAGE =
-  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]] [--evaluator ./evaluate.mjs]\n' +
+  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE] [--judge-timeout-ms MS]]\n' +
+  '                         [--evaluator ./evaluate.mjs]\n' +
   '                         [--budget N] [--concurrency N] [--strategy labels|prefix|binary] [--team-value judged|outcome] [--agents a,b,c]';
 
 export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker (user, system, tools) is context: kept in every
@@ -28,6 +29,8 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
                    when set); the key is never taken from a flag and never written anywhere
   --judge-cache FILE   a JSON-lines file of the judge's replies: appended as they come, so a second run
                    pays nothing twice and a killed run resumes with only the missing calls
+  --judge-timeout-ms MS  a judge request without a reply after MS ms is abandoned and retried (default
+                   120000; raise it for slow local models)
   --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
                    the team (the faithful value; a judge of the ablated transcript approximates it)
   --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
@@ -47,6 +50,7 @@ export const JUDGED_FLAGS = {
   model: { type: 'string' },
   'judge-key-env': { type: 'string' },
   'judge-cache': { type: 'string' },
+  'judge-timeout-ms': { type: 'string' },
   evaluator: { type: 'string' },
   budget: { type: 'string' },
   concurrency: { type: 'string' },
@@ -86,7 +90,7 @@ export function agentsFlag(text: string | undefined): string[] | undefined {
 /** The judge's settings from --judge, --model, --judge-key-env, --judge-cache and --concurrency. */
 export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Judge | undefined {
   if (flags.judge === undefined) {
-    for (const flag of ['model', 'judge-key-env', 'judge-cache'] as const) {
+    for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms'] as const) {
       if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL`);
     }
     return undefined;
@@ -98,11 +102,13 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   const apiKey = env[keyEnv];
   if (flags['judge-key-env'] !== undefined && !apiKey) throw new InputError(`--judge-key-env: the environment variable ${keyEnv} is not set (or empty); export it with the judge's API key`);
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
+  const timeoutMs = positiveInteger('judge-timeout-ms', flags['judge-timeout-ms'], 2 ** 31 - 1);
   return createJudge({
     baseURL: flags.judge,
     model: flags.model,
     ...(apiKey ? { apiKey } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(flags['judge-cache'] === undefined ? {} : { cache: createJsonlStore(flags['judge-cache']) }),
   });
 }
