@@ -28,6 +28,19 @@ describe('agent-credit attribute', () => {
     expect(stderr).toMatch(/^attribute: 5 episodes \(3 success, 2 failure\) -> 5 signals rows, /);
   });
 
+  it('a misspelled field stops the record; a key outside episode v1 is a warning naming it', async () => {
+    const flights = JSON.parse(readFileSync(join(root, 'examples/episodes/03-book-flights.json'), 'utf8'));
+    const { label, ...message } = flights.messages[0];
+    const typo = jsonl('typo.jsonl', [{ ...flights, messages: [{ ...message, lable: label }, ...flights.messages.slice(1)] }]);
+    const stopped = await cli('attribute', typo);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain('messages[0].lable: unknown field (holding "helpful"); did you mean label?');
+    const extra = jsonl('extra.jsonl', [{ ...flights, metadata: { run: 1 } }]);
+    const warned = await cli('attribute', extra);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('ignored a field that episode v1 does not read: metadata (data to keep belongs in annotations)');
+  });
+
   it('--from whowhen on a directory of logs; --format prm labels break at mistake_step', async () => {
     const { code, stdout } = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm');
     expect(code).toBe(0);

@@ -200,6 +200,12 @@ interface Extras {
   warnings?: string[];
 }
 
+/** The warning for keys a record carried outside episode v1, which parseEpisode dropped. */
+function ignoredFieldsWarning(paths: string[]): string {
+  const shown = paths.length > 6 ? [...paths.slice(0, 6), `and ${paths.length - 6} more`] : paths;
+  return `ignored ${paths.length === 1 ? 'a field' : `${paths.length} fields`} that episode v1 does not read: ${shown.join(', ')} (data to keep belongs in annotations)`;
+}
+
 const GIVEN_OVER_EVALUATE = "coalitions: the episode's given coalition values were used for credit; options.evaluate was not called for them (drop coalitions to evaluate instead)";
 
 /** Assembles the signals of one episode whose credit and first error are known. */
@@ -223,7 +229,11 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
   };
   if (extras.sources) signals.sources = extras.sources;
   if (extras.usage) signals.usage = extras.usage;
-  const warnings = [...(rewards ? [] : [NO_FIRST_ERROR]), ...(extras.warnings ?? [])];
+  const warnings = [
+    ...(episode.ignoredFields ? [ignoredFieldsWarning(episode.ignoredFields)] : []),
+    ...(rewards ? [] : [NO_FIRST_ERROR]),
+    ...(extras.warnings ?? []),
+  ];
   if (warnings.length > 0) signals.warnings = warnings;
   return signals;
 }
