@@ -185,6 +185,30 @@ describe('agent-credit attribute', () => {
     expect(new Set(lines(stdout).map((row) => row.episode))).toEqual(new Set(['ep-40', 'ep-41', 'ep-42']));
   });
 
+  it('an explicit --from reads a .json array of its records as --from auto does; a transcript array stays one record', async () => {
+    const logs = ['Algorithm-Generated/93.json', 'Hand-Crafted/6.json'].map((log) => JSON.parse(readFileSync(join(root, 'examples/whowhen', log), 'utf8')));
+    const chat = (id: string, success: boolean) => ({
+      id,
+      messages: [{ role: 'user', content: 'plan a trip' }, { role: 'assistant', name: 'planner', content: 'Lisbon' }, { role: 'assistant', name: 'booker', content: 'booked', label: success ? 'helpful' : 'error' }],
+      outcome: { score: success ? 1 : 0, success },
+      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.5 }, { agents: ['booker'], value: 0.25 }],
+    });
+    for (const [format, records] of [['whowhen', logs], ['openai', [chat('trip-1', true), chat('trip-2', false)]]] as const) {
+      const path = join(dir, `${format}-list.json`);
+      writeFileSync(path, JSON.stringify(records));
+      const explicit = await cli('attribute', path, '--from', format);
+      expect(explicit.code, explicit.stderr).toBe(0);
+      const auto = await cli('attribute', path);
+      expect(lines(explicit.stdout)).toHaveLength(2);
+      expect(explicit.stdout).toBe(auto.stdout);
+    }
+    const transcript = join(dir, 'one-chat.json');
+    writeFileSync(transcript, JSON.stringify(chat('x', true).messages));
+    // Read whole: the one record lacks its outcome (a list would have named one-chat.json[0]).
+    const one = await cli('attribute', transcript, '--from', 'openai');
+    expect(one.stderr).toMatch(/one-chat\.json, episode "[^"]*one-chat": outcome: missing/);
+  });
+
   it('rejects unknown flags values and missing inputs clearly', async () => {
     expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, summary, got "csv"/);
     expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of auto, episode, openai, responses, ag2, autogen, langchain, otel, text, whowhen/);
