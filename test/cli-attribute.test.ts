@@ -28,6 +28,19 @@ describe('agent-credit attribute', () => {
     expect(stderr).toMatch(/^attribute: 5 episodes \(3 success, 2 failure\) -> 5 signals rows, /);
   });
 
+  it('a misspelled field stops the record; a key outside episode v1 is a warning naming it', async () => {
+    const flights = JSON.parse(readFileSync(join(root, 'examples/episodes/03-book-flights.json'), 'utf8'));
+    const { label, ...message } = flights.messages[0];
+    const typo = jsonl('typo.jsonl', [{ ...flights, messages: [{ ...message, lable: label }, ...flights.messages.slice(1)] }]);
+    const stopped = await cli('attribute', typo);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain('messages[0].lable: unknown field (holding "helpful"); did you mean label?');
+    const extra = jsonl('extra.jsonl', [{ ...flights, metadata: { run: 1 } }]);
+    const warned = await cli('attribute', extra);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('ignored a field that episode v1 does not read: metadata (data to keep belongs in annotations)');
+  });
+
   it('--from whowhen on a directory of logs; --format prm labels break at mistake_step', async () => {
     const { code, stdout } = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'prm');
     expect(code).toBe(0);
@@ -171,6 +184,30 @@ describe('agent-credit attribute', () => {
     const { code, stdout } = await cli('attribute', path, '--format', 'rewards');
     expect(code).toBe(0);
     expect(new Set(lines(stdout).map((row) => row.episode))).toEqual(new Set(['ep-40', 'ep-41', 'ep-42']));
+  });
+
+  it('an explicit --from reads a .json array of its records as --from auto does; a transcript array stays one record', async () => {
+    const logs = ['Algorithm-Generated/93.json', 'Hand-Crafted/6.json'].map((log) => JSON.parse(readFileSync(join(root, 'examples/whowhen', log), 'utf8')));
+    const chat = (id: string, success: boolean) => ({
+      id,
+      messages: [{ role: 'user', content: 'plan a trip' }, { role: 'assistant', name: 'planner', content: 'Lisbon' }, { role: 'assistant', name: 'booker', content: 'booked', label: success ? 'helpful' : 'error' }],
+      outcome: { score: success ? 1 : 0, success },
+      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.5 }, { agents: ['booker'], value: 0.25 }],
+    });
+    for (const [format, records] of [['whowhen', logs], ['openai', [chat('trip-1', true), chat('trip-2', false)]]] as const) {
+      const path = join(dir, `${format}-list.json`);
+      writeFileSync(path, JSON.stringify(records));
+      const explicit = await cli('attribute', path, '--from', format);
+      expect(explicit.code, explicit.stderr).toBe(0);
+      const auto = await cli('attribute', path);
+      expect(lines(explicit.stdout)).toHaveLength(2);
+      expect(explicit.stdout).toBe(auto.stdout);
+    }
+    const transcript = join(dir, 'one-chat.json');
+    writeFileSync(transcript, JSON.stringify(chat('x', true).messages));
+    // Read whole: the one record lacks its outcome (a list would have named one-chat.json[0]).
+    const one = await cli('attribute', transcript, '--from', 'openai');
+    expect(one.stderr).toMatch(/one-chat\.json, episode "[^"]*one-chat": outcome: missing/);
   });
 
   it('rejects unknown flags values and missing inputs clearly', async () => {

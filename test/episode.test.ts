@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ablate } from '../src/episodes/ablate.js';
 import { validEpisode } from '../src/episodes/fast-validation.js';
@@ -133,7 +134,8 @@ describe('episode format v1', () => {
       (r) => r.coalitions.shift(), (r) => (r.coalitions[1].value = null), (r) => r.coalitions[1].agents.push('ghost'),
       (r) => r.coalitions.push(r.coalitions[1]), (r) => (r.coalitions[r.coalitions.length - 1].value += 0.5), (r) => delete r.coalitions,
       (r) => (r.repairs = [{ message: 'm0', content: 'fixed' }]), (r) => (r.repairs = [{ message: 'zz', content: 'fixed' }]),
-      (r) => (r.repairs = { message: 'm0' }), (r) => (r.extra = 'ignored'),
+      (r) => (r.repairs = { message: 'm0' }), (r) => (r.extra = 'ignored'), (r) => (r.messages[0].lable = 'error'),
+      (r) => (r.messages[0].timestamp = 1), (r) => (r.outcome.sucess = false), (r) => (r.coalitions[0].values = 1),
       (r) => (r.context = ['user']), (r) => (r.context = ['user', 'user']), (r) => (r.context = [r.agents[0]]), (r) => (r.context = 'user'),
       (r) => (r.context = ['']), (r) => ((r.context = ['user']), (r.messages[0].agent = 'user')),
       (r) => ((r.context = ['user']), (r.messages[0].agent = 'user'), (r.repairs = [{ message: 'm0', content: 'fixed' }])),
@@ -153,6 +155,71 @@ describe('episode format v1', () => {
       if (!slow.success) expect(fast).toBeUndefined();
     }
     expect(accepted).toBeGreaterThan(150);
+  });
+});
+
+describe('keys outside episode v1', () => {
+  const flights = () => JSON.parse(readFileSync(new URL('../examples/episodes/03-book-flights.json', import.meta.url), 'utf8'));
+
+  it('a near-miss of a field the object lacks is an error with the field it resembles', () => {
+    const record = flights();
+    record.messages[1].lable = record.messages[1].label;
+    delete record.messages[1].label;
+    record.reapirs = record.repairs;
+    delete record.repairs;
+    const error = errorOf(record);
+    expect(error.issues).toEqual([
+      { path: 'reapirs', message: 'unknown field (holding an array of 1); did you mean repairs?' },
+      { path: 'messages[1].lable', message: 'unknown field (holding "error"); did you mean label?' },
+    ]);
+    expect(episodeSchema.safeParse(record).success).toBe(false);
+  });
+
+  it('near-misses are found at every level, letter case ignored, beside other faults', () => {
+    const record: Record<string, any> = base();
+    record.ID = record.id;
+    delete record.id;
+    record.outcome = { score: 1, sucess: true };
+    record.coalitions[0] = { agents: [], Value: 0 };
+    record.repairs[0] = { message: 'm1', contnet: 'x' };
+    record.messages[1].prefix_value = 0.5;
+    record.agents[1] = { id: 'coder', roel: 'writes code' };
+    const issues = errorOf(record).issues;
+    const unknown = Object.fromEntries(issues.filter((issue) => issue.message.startsWith('unknown field')).map((issue) => [issue.path, issue.message.replace(/.*did you mean /, '')]));
+    expect(unknown).toEqual({
+      ID: 'id?', 'agents[1].roel': 'role?', 'messages[1].prefix_value': 'prefixValue?', 'outcome.sucess': 'success?', 'coalitions[0].Value': 'value?', 'repairs[0].contnet': 'content?',
+    });
+    expect(issues.map((issue) => issue.path)).toContain('outcome.success');
+  });
+
+  it('other keys (metadata of other tools, names far from a field or of a field present) are dropped, and the signals warn of them', async () => {
+    const clean = flights();
+    const record = flights();
+    record.metadata = { run: 7 };
+    record.tags = ['a'];
+    record.events = [];
+    record.messages.forEach((message: Record<string, unknown>) => (message.timestamp = '2025-01-01'));
+    record.messages[0].source = 'planner';
+    record.messages[0].context = 'kept apart from content';
+    const episode = parseEpisode(record);
+    expect(episode.ignoredFields).toEqual(['metadata', 'tags', 'events', ...record.messages.map((_: unknown, i: number) => `messages[${i}].timestamp`).flatMap((path: string, i: number) => (i === 0 ? [path, 'messages[0].source', 'messages[0].context'] : [path]))]);
+    const signals = await attributeEpisode(record);
+    const { warnings: cleanWarnings, ...cleanSignals } = await attributeEpisode(clean);
+    const { warnings, ...rest } = signals;
+    expect(rest).toEqual(cleanSignals);
+    expect(cleanWarnings).toBeUndefined();
+    expect(warnings).toEqual([`ignored ${episode.ignoredFields!.length} fields that episode v1 does not read: metadata, tags, events, messages[0].timestamp, messages[0].source, messages[0].context, and ${episode.ignoredFields!.length - 6} more (data to keep belongs in annotations)`]);
+  });
+
+  it('every bundled example episode has only episode v1 fields', () => {
+    const dir = new URL('../examples/episodes/', import.meta.url);
+    for (const file of readdirSync(dir)) expect(parseEpisode(JSON.parse(readFileSync(new URL(file, dir), 'utf8'))).ignoredFields, file).toBeUndefined();
+  });
+
+  it('a parsed episode reloaded from JSON does not count its own ignoredFields key as unknown', () => {
+    const episode = parseEpisode({ ...base(), metadata: 1 });
+    expect(episode.ignoredFields).toEqual(['metadata']);
+    expect(asEpisode(JSON.parse(JSON.stringify(episode))).ignoredFields).toBeUndefined();
   });
 });
 

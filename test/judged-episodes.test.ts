@@ -156,6 +156,37 @@ describe('attributeEpisode with a judge', () => {
   });
 });
 
+describe('a failure whose first error a judge or an oracle could not locate', () => {
+  const noPlayerError = () => ({ ...failure(), messages: failure().messages.map((message) => (message.id === 't' ? message : { ...message, content: message.content.replace('delta', 'beta') })) });
+
+  it('binary search that finds every prefix recoverable says so, and names the other strategies', async () => {
+    const signals = await attributeEpisode(failure(), { judge: fakeJudge({ facts }), strategy: 'binarySearch' });
+    expect(signals.firstError).toBeNull();
+    expect(signals.warnings).toHaveLength(1);
+    expect(signals.warnings![0]).toMatch(/^no first error located: the judge found the run still recoverable after every player's message .*--strategy labels or prefix/);
+    expect(signals.warnings![0]).not.toMatch(/pass a judge/);
+    const oracle = await attributeEpisode(failure(), { isRecoverable: () => true });
+    expect(oracle.warnings![0]).toMatch(/^no first error located: the oracle \(isRecoverable\) found the run still recoverable/);
+  });
+
+  it('an error only in a context message is named, with --agents and the prefix strategy as ways out', async () => {
+    const signals = await attributeEpisode(noPlayerError(), { judge: fakeJudge({ facts, wrong: ['delta'] }), strategy: 'label' });
+    expect(signals.firstError).toBeNull();
+    expect(signals.warnings![0]).toBe(
+      'no first error located: messages[2] (by "tool") is labelled error, a context speaker, and context is never blamed (no message rewards: zeros would look like results). ' +
+        'If "tool" is one of the team, list it among the players (agents; CLI: --agents), or strategy \'prefixValue\' (CLI: --strategy prefix), which blames the first player\'s message after a fall in context',
+    );
+  });
+
+  it('a judge that finds nothing decisive says what it looked at and what to try', async () => {
+    const signals = await attributeEpisode(noPlayerError(), { judge: fakeJudge({ facts }) });
+    expect(signals.warnings![0]).toBe(
+      "no first error located: nothing decisive found: no player's message is labelled error or harmful or scored below -0.5 (labels given or judged), and no given success probability falls by more than 0.3 " +
+        "(no message rewards: zeros would look like results). Try strategy 'prefixValue' (CLI: --strategy prefix), or strategy 'binarySearch' (CLI: --strategy binary), or a lower threshold (scoreThreshold, dropThreshold)",
+    );
+  });
+});
+
 describe('without a judge', () => {
   it('a failure without a located error gets no reward rows and a warning, never zeros', async () => {
     const signals = await attributeEpisode(failure());

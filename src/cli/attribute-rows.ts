@@ -132,8 +132,9 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
     const reason = `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
     return [{ source: record.source, error: new EpisodeError([{ path: '', message: reason }], undefined, record.source) }];
   }
-  // A .json file may hold a list of records; a list that is itself a transcript (chat messages, spans, items) is one record.
-  const listed = record.source.line === undefined && Array.isArray(value) && (from === 'episode' || (from === 'auto' && detectFormat(value) === null));
+  // A .json file may hold a list of records, whatever --from says; a list that is itself a transcript (chat messages,
+  // spans, items: detected as one, in any format) is one record.
+  const listed = record.source.line === undefined && Array.isArray(value) && (from === 'episode' || detectFormat(value) === null);
   const items: Array<[unknown, RecordSource, RecordSource]> = listed
     ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }, { file: `${named}[${k}]` }])
     : [[value, record.source, { ...record.source, file: named }]];

@@ -65,14 +65,39 @@ export function checkKnownOptions(options: unknown, known: readonly string[]): v
   if (issues.length > 0) throw new InputError(issues);
 }
 
+/** Edits (insert, delete, replace, or swap two neighbours) that turn a into b: "lable" is one from "label". */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], before[j - 2] + 1);
+    }
+    before = previous;
     previous = current;
   }
   return previous[b.length];
+}
+
+/**
+ * The name in `known` that `key` is most likely a misspelling of, or
+ * undefined. Letter case is ignored; a name of up to 2 letters takes no
+ * other edit, up to 6 letters one, longer names two: with two edits
+ * everywhere, metadata keys such as `tags` or `events` would pass for
+ * `task` and `agents`.
+ */
+export function misspelledName(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of known) {
+    const allowed = name.length <= 2 ? 0 : name.length <= 6 ? 1 : 2;
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance <= allowed && distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return best;
 }
 
 /**

@@ -8,7 +8,7 @@ import { evaluatorCredit, exactCreditBatch, type AgentCredit, type CoalitionEval
 import { asEpisode, EpisodeError, type Episode, type RecordSource } from './episode.js';
 import { InputError } from '../core/errors.js';
 import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
-import { fillLabels, locateFirstError, usageSince, type SignalSources, type ValueSource } from './fill.js';
+import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalSources, type ValueSource } from './fill.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
 import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
@@ -170,7 +170,7 @@ function checkFinite(episode: Episode, credit: AgentCredit): void {
   });
 }
 
-/** Why a failed episode without credit gets no rewards: the warning its signals carry. */
+/** Why a failed episode without credit gets no rewards, when no judge or oracle looked for its first error. */
 const NO_FIRST_ERROR =
   'no first error located and no coalition values: no message rewards (zeros would look like results). ' +
   'Give the messages labels or prefix values, or pass a judge (CLI: --judge URL --model NAME) or an oracle';
@@ -195,9 +195,17 @@ function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: Fir
 
 /** What a judge or evaluator added to an episode's signals. */
 interface Extras {
+  /** Why no first error was located, when a judge or an oracle looked for one (instead of NO_FIRST_ERROR's advice to pass one). */
+  noFirstError?: string;
   sources?: SignalSources;
   usage?: JudgeUsage;
   warnings?: string[];
+}
+
+/** The warning for keys a record carried outside episode v1, which parseEpisode dropped. */
+function ignoredFieldsWarning(paths: string[]): string {
+  const shown = paths.length > 6 ? [...paths.slice(0, 6), `and ${paths.length - 6} more`] : paths;
+  return `ignored ${paths.length === 1 ? 'a field' : `${paths.length} fields`} that episode v1 does not read: ${shown.join(', ')} (data to keep belongs in annotations)`;
 }
 
 const GIVEN_OVER_EVALUATE = "coalitions: the episode's given coalition values were used for credit; options.evaluate was not called for them (drop coalitions to evaluate instead)";
@@ -223,7 +231,11 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
   };
   if (extras.sources) signals.sources = extras.sources;
   if (extras.usage) signals.usage = extras.usage;
-  const warnings = [...(rewards ? [] : [NO_FIRST_ERROR]), ...(extras.warnings ?? [])];
+  const warnings = [
+    ...(episode.ignoredFields ? [ignoredFieldsWarning(episode.ignoredFields)] : []),
+    ...(rewards ? [] : [extras.noFirstError ?? NO_FIRST_ERROR]),
+    ...(extras.warnings ?? []),
+  ];
   if (warnings.length > 0) signals.warnings = warnings;
   return signals;
 }
@@ -296,16 +308,17 @@ async function judgedSignals(
   // Labels, then the first error, run beside the coalition values.
   const located = (async () => {
     const filled = await fillLabels(episode, judge, signal);
-    if (episode.outcome.success) return { filled, firstError: null, source: null, prefixValues: null };
+    if (episode.outcome.success) return { filled, firstError: null, source: null, prefixValues: null, noFirstError: undefined };
     const found = await locateFirstError(episode, filled, { ...options, judge, signal });
-    return { filled, ...found };
+    const noFirstError = found.firstError || !(judge || options.isRecoverable) ? undefined : whyNoFirstError(episode, filled, { ...options, judge });
+    return { filled, ...found, noFirstError };
   })();
-  const [{ credit, source, team }, { filled, firstError, source: errorSource, prefixValues }] = await Promise.all([creditTask, located]);
+  const [{ credit, source, team }, { filled, firstError, source: errorSource, prefixValues, noFirstError }] = await Promise.all([creditTask, located]);
   const sources: SignalSources = { credit: source, team, messages: filled.sources, prefixValues, firstError: errorSource };
   const judgedEpisode: Episode = { ...episode, messages: filled.messages };
   const usage = judge && before ? usageSince(before, judge.usage()) : undefined;
   const warnings = episode.table && evaluate ? [GIVEN_OVER_EVALUATE] : undefined;
-  return assemble(judgedEpisode, credit, firstError, bound, { sources, usage, warnings });
+  return assemble(judgedEpisode, credit, firstError, bound, { noFirstError, sources, usage, warnings });
 }
 
 /**
@@ -390,10 +403,12 @@ export async function attributeEpisode(episode: Episode | unknown, options: Attr
   }
   const credit = checked.table ? (await exactCreditBatch([checked.table]))[0] : null;
   try {
-    const firstError = checked.outcome.success
-      ? null
-      : (await locateFirstError(checked, await fillLabels(checked, undefined), { isRecoverable, strategy, scoreThreshold, dropThreshold, timeoutMs: run.timeoutMs })).firstError;
-    return assemble(checked, credit, firstError, bound ?? 1);
+    if (checked.outcome.success) return assemble(checked, credit, null, bound ?? 1);
+    const filled = await fillLabels(checked, undefined);
+    const locate = { isRecoverable, strategy, scoreThreshold, dropThreshold, timeoutMs: run.timeoutMs };
+    const { firstError } = await locateFirstError(checked, filled, locate);
+    const noFirstError = firstError || !isRecoverable ? undefined : whyNoFirstError(checked, filled, locate);
+    return assemble(checked, credit, firstError, bound ?? 1, { noFirstError });
   } catch (error) {
     throw asEpisodeError(error, checked);
   }

@@ -5,9 +5,9 @@
 // the cross-field rules run once every field has its shape.
 import * as z from 'zod/mini';
 import { InputError, type InputIssue } from '../core/errors.js';
-import { describe, formatPath, isRecord } from '../core/validate.js';
+import { describe, formatPath, isRecord, misspelledName } from '../core/validate.js';
 import { validEpisode } from './fast-validation.js';
-import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage } from './vocabulary.js';
+import { EPISODE_FIELDS, EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage } from './vocabulary.js';
 
 export { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS } from './vocabulary.js';
 export type { Episode, EpisodeMessage, MessageLabel } from './vocabulary.js';
@@ -40,12 +40,12 @@ function agentError(input: unknown): string {
   return `expected an agent id (string) or { id, role }, got ${describe(input)}`;
 }
 
-export const agentSchema = z.union([name('an agent id'), z.object({ id: name('an agent id'), role: z.optional(z.string()) })], {
+export const agentSchema = z.union([name('an agent id'), z.looseObject({ id: name('an agent id'), role: z.optional(z.string()) })], {
   error: (issue) => agentError(issue.input),
 });
 
 /** One message of an episode: who spoke, what, and the judge's optional label, score and prefix value. */
-export const messageSchema = z.object({
+export const messageSchema = z.looseObject({
   id: z.optional(name('a message id')),
   agent: name('the agent of the message'),
   content: z.string({ error: (issue) => `expected the message content as a string, got ${describe(issue.input)}` }),
@@ -54,22 +54,22 @@ export const messageSchema = z.object({
   prefixValue: z.optional(numberIn(0, 1, 'the success probability after this message')),
 }, objectError('a message { agent, content, id?, label?, score?, prefixValue? }'));
 
-export const outcomeSchema = z.object({
+export const outcomeSchema = z.looseObject({
   score: z.number({ error: (issue) => `expected outcome.score (v of the whole team) as a finite number, got ${describe(issue.input)}` }),
   success: z.boolean({ error: (issue) => `expected outcome.success as true or false, got ${describe(issue.input)}` }),
 }, objectError('the outcome as { score: number, success: boolean }'));
 
-export const coalitionSchema = z.object({
+export const coalitionSchema = z.looseObject({
   agents: z.array(name('an agent id'), { error: (issue) => `expected the coalition members as an array of agent ids, got ${describe(issue.input)}` }),
   value: z.number({ error: (issue) => `expected the coalition value as a finite number, got ${describe(issue.input)}` }),
 }, objectError('a coalition { agents, value }'));
 
-export const repairSchema = z.object({
+export const repairSchema = z.looseObject({
   message: name('the id of the repaired message'),
   content: z.string({ error: (issue) => `expected the repaired content as a string, got ${describe(issue.input)}` }),
 }, objectError('a repair { message, content }'));
 
-const episodeShape = z.object({
+const episodeShape = z.looseObject({
   id: name('the episode id'),
   task: z.optional(z.string({ error: (issue) => `expected the task as a string, got ${describe(issue.input)}` })),
   agents: z.array(agentSchema, { error: (issue) => `expected agents as an array, got ${describe(issue.input)}` }).check(z.minLength(1, 'expected at least one agent')),
@@ -83,14 +83,54 @@ const episodeShape = z.object({
 
 type EpisodeInput = z.output<typeof episodeShape>;
 
-/** Episode format v1, with every cross-field rule. */
+/**
+ * Episode format v1, with every cross-field rule. Keys outside the format are
+ * let through (and dropped by parseEpisode), except a near-miss of a field the
+ * object lacks: that is a misspelling, which would silently change the numbers.
+ */
 export const episodeSchema = episodeShape.check(
   z.superRefine((episode, ctx) => {
     for (const issue of crossFieldIssues(episode)) {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: undefined });
     }
   }),
+  // Runs even when other fields are at fault, so one parse names the misspelling beside them.
+  z.superRefine((episode, ctx) => {
+    for (const issue of unknownFields(episode).misspelled) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: undefined });
+    }
+  }, { when: () => true }),
 );
+
+type UnknownFields = { misspelled: PathIssue[]; ignored: string[] };
+
+/** Sorts the keys of `object` outside `known` into misspellings of a field it lacks and other keys. */
+function sortUnknown(object: unknown, known: readonly string[], path: Array<string | number>, found: UnknownFields): void {
+  if (!isRecord(object)) return;
+  const absent = known.filter((field) => !Object.prototype.hasOwnProperty.call(object, field));
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const near = misspelledName(key, absent);
+    if (near) found.misspelled.push({ path: [...path, key], message: `unknown field (holding ${describe(object[key])}); did you mean ${near}?` });
+    else found.ignored.push(formatPath([...path, key]));
+  }
+}
+
+/** The keys of a record that episode v1 does not read, at every level but annotations (which is free-form). */
+function unknownFields(record: unknown): UnknownFields {
+  const found: UnknownFields = { misspelled: [], ignored: [] };
+  if (!isRecord(record)) return found;
+  sortUnknown(record, EPISODE_FIELDS.episode, [], found);
+  const each = (list: unknown, known: readonly string[], key: string) => {
+    if (Array.isArray(list)) list.forEach((item, i) => sortUnknown(item, known, [key, i], found));
+  };
+  each(record.agents, EPISODE_FIELDS.agent, 'agents');
+  each(record.messages, EPISODE_FIELDS.message, 'messages');
+  sortUnknown(record.outcome, EPISODE_FIELDS.outcome, ['outcome'], found);
+  each(record.coalitions, EPISODE_FIELDS.coalition, 'coalitions');
+  each(record.repairs, EPISODE_FIELDS.repair, 'repairs');
+  return found;
+}
 
 /** An episode record as the schema outputs it (before normalization by parseEpisode). */
 export type EpisodeRecord = z.output<typeof episodeSchema>;
@@ -212,7 +252,7 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
   return issues;
 }
 
-function normalize(record: EpisodeRecord): Episode {
+function normalize(record: EpisodeRecord, ignoredFields: string[]): Episode {
   const agents = record.agents.map(agentId);
   let table: Float64Array | null = null;
   if (record.coalitions) {
@@ -242,6 +282,7 @@ function normalize(record: EpisodeRecord): Episode {
     table,
     repairs: record.repairs ?? [],
     ...(record.annotations === undefined ? {} : { annotations: record.annotations }),
+    ...(ignoredFields.length === 0 ? {} : { ignoredFields }),
   };
 }
 
@@ -278,7 +319,7 @@ export function parseEpisode(value: unknown, source: RecordSource = {}): Episode
     const issues = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
     throw new EpisodeError(issues, episodeIdOf(value), source);
   }
-  return mark(normalize(result.data));
+  return mark(normalize(result.data, unknownFields(value).ignored));
 }
 
 
@@ -306,7 +347,8 @@ function tableValues(table: unknown, size: number): unknown[] | undefined {
  * returned; everything else is left to the schema.
  */
 function recordOfNormalForm(value: Record<string, unknown>): { record: Record<string, unknown>; issues: InputIssue[]; fromTable: boolean } {
-  const { table, roles, ...record } = value;
+  // ignoredFields is what an earlier parse dropped: not a key of the record.
+  const { table, roles, ignoredFields: _, ...record } = value;
   const issues: InputIssue[] = [];
   const agents = Array.isArray(value.agents) ? value.agents : undefined;
   if (roles !== undefined && agents) {

@@ -3,12 +3,20 @@
 // would, and build the normal form directly. Anything else (every invalid
 // record included) goes through the zod schema, which names what is wrong.
 // The two must agree; test/episode.test.ts checks them against each other.
-import { EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage, type MessageLabel } from './vocabulary.js';
+import { EPISODE_FIELDS, EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage, type MessageLabel } from './vocabulary.js';
 import { isRecord } from '../core/validate.js';
 
 const LABELS = new Set<unknown>(MESSAGE_LABELS);
 
 type Loose = Record<string, unknown>;
+
+const KNOWN = Object.fromEntries(Object.entries(EPISODE_FIELDS).map(([what, fields]) => [what, new Set<string>(fields)])) as Record<keyof typeof EPISODE_FIELDS, Set<string>>;
+
+/** Whether every key of `object` is a field of episode v1; any other key is the schema's to report. */
+function onlyKnown(object: Loose, known: Set<string>): boolean {
+  for (const key in object) if (!known.has(key)) return false;
+  return true;
+}
 
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isFiniteIn = (value: unknown, low: number, high: number) => typeof value === 'number' && value >= low && value <= high;
@@ -23,6 +31,7 @@ function agentsOf(list: unknown): { agents: string[]; roles: Array<string | unde
     let id: unknown = agent;
     let role: string | undefined;
     if (isRecord(agent)) {
+      if (!onlyKnown(agent, KNOWN.agent)) return undefined;
       id = agent.id;
       if (agent.role !== undefined && typeof agent.role !== 'string') return undefined;
       role = agent.role as string | undefined;
@@ -53,7 +62,7 @@ function messagesOf(list: unknown, index: Map<string, number>, context: Set<stri
   const ids = new Set<string>();
   for (let m = 0; m < list.length; m++) {
     const raw = list[m];
-    if (!isRecord(raw)) return undefined;
+    if (!isRecord(raw) || !onlyKnown(raw, KNOWN.message)) return undefined;
     const { id = String(m), agent, content, label, score, prefixValue } = raw;
     if (!isName(id) || ids.has(id) || !isName(agent) || !(index.has(agent) || context.has(agent)) || typeof content !== 'string') return undefined;
     ids.add(id);
@@ -84,7 +93,7 @@ function tableOf(list: unknown, index: Map<string, number>, score: number): Floa
   const seen = new Uint8Array(size);
   let count = 0;
   for (const coalition of list) {
-    if (!isRecord(coalition) || !Array.isArray(coalition.agents) || !isFinite(coalition.value)) return undefined;
+    if (!isRecord(coalition) || !onlyKnown(coalition, KNOWN.coalition) || !Array.isArray(coalition.agents) || !isFinite(coalition.value)) return undefined;
     let mask = 0;
     for (const agent of coalition.agents) {
       const i = typeof agent === 'string' ? index.get(agent) : undefined;
@@ -109,7 +118,7 @@ function repairsOf(list: unknown, messages: EpisodeMessage[], context: Set<strin
   const ids = new Set(messages.filter((message) => !context.has(message.agent)).map((message) => message.id));
   const repairs: Episode['repairs'] = [];
   for (const repair of list) {
-    if (!isRecord(repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
+    if (!isRecord(repair) || !onlyKnown(repair, KNOWN.repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
     repairs.push({ message: repair.message, content: repair.content });
   }
   return repairs;
@@ -117,10 +126,10 @@ function repairsOf(list: unknown, messages: EpisodeMessage[], context: Set<strin
 
 /** The normal form of `value` when it is certainly a valid episode, else undefined. */
 export function validEpisode(value: unknown): Episode | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isRecord(value) || !onlyKnown(value, KNOWN.episode)) return undefined;
   const { id, task, outcome } = value;
   if (!isName(id) || (task !== undefined && typeof task !== 'string')) return undefined;
-  if (!isRecord(outcome) || !isFinite(outcome.score) || typeof outcome.success !== 'boolean') return undefined;
+  if (!isRecord(outcome) || !onlyKnown(outcome, KNOWN.outcome) || !isFinite(outcome.score) || typeof outcome.success !== 'boolean') return undefined;
   const cast = agentsOf(value.agents);
   if (!cast) return undefined;
   const context = contextOf(value.context, cast.index);

@@ -4,7 +4,7 @@
 // remembering whether the record gave it or the judge did.
 import { InputError } from '../core/errors.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
-import { annotatedFirstError, DEFAULT_SCORE_THRESHOLD, findFirstError, type FirstError, type FirstErrorOptions, type RecoverableOracle } from './first-error.js';
+import { annotatedFirstError, DEFAULT_DROP_THRESHOLD, DEFAULT_SCORE_THRESHOLD, findFirstError, firstLabelledError, firstValueDrop, type FirstError, type FirstErrorOptions, type RecoverableOracle } from './first-error.js';
 import { isDamaging } from './refine.js';
 import { playerMessageIndices, type Episode, type EpisodeMessage, type MessageLabel } from './vocabulary.js';
 
@@ -56,6 +56,8 @@ export function usageSince(before: JudgeUsage, after: JudgeUsage): JudgeUsage {
 export interface FilledMessages {
   messages: EpisodeMessage[];
   sources: MessageSource[];
+  /** The judge's verdicts on context messages, by message index: never read as blame, only to say where a verdict fell. */
+  contextVerdicts?: Map<number, { label: MessageLabel; score: number }>;
 }
 
 const needsLabel = (message: EpisodeMessage) => message.label === undefined || message.score === undefined;
@@ -83,6 +85,11 @@ export async function fillLabels(episode: Episode, judge: EpisodeJudge | undefin
   if (!Array.isArray(verdicts) || verdicts.length !== messages.length) {
     throw new InputError(`judge.labels of episode ${JSON.stringify(episode.id)}: expected one verdict per message (${messages.length}), got ${Array.isArray(verdicts) ? verdicts.length : typeof verdicts}`);
   }
+  const isPlayer = new Set(players);
+  const contextVerdicts = new Map<number, { label: MessageLabel; score: number }>();
+  verdicts.forEach((verdict, m) => {
+    if (!isPlayer.has(m)) contextVerdicts.set(m, { label: verdict.label, score: verdict.score });
+  });
   players.forEach((m, k) => {
     const message = messages[m];
     const verdict = verdicts[m];
@@ -97,7 +104,7 @@ export async function fillLabels(episode: Episode, judge: EpisodeJudge | undefin
       sources[k].scoreSource = 'judged';
     }
   });
-  return { messages, sources };
+  return { messages, sources, contextVerdicts };
 }
 
 /** Prefix values for every message: the given ones kept, the rest from one `judge.prefixValues` call. */
@@ -164,4 +171,54 @@ function labelSourceOf(filled: FilledMessages, id: string, scoreThreshold: numbe
   const byGivenLabel = entry.labelSource === 'given' && isDamaging(entry.label ?? undefined);
   const byGivenScore = entry.scoreSource === 'given' && entry.score !== null && entry.score < scoreThreshold;
   return byGivenLabel || byGivenScore ? 'given' : 'judged';
+}
+
+const NO_REWARDS = '(no message rewards: zeros would look like results)';
+
+/**
+ * Why a failed episode has no first error although a judge or an oracle
+ * looked for one (with `messages` as locateFirstError left them: judged
+ * labels and prefix values filled in): what the search found, and what to
+ * try instead. The advice to pass a judge would be no help here.
+ */
+export function whyNoFirstError(episode: Episode, filled: FilledMessages, options: LocateOptions): string {
+  const { judge, strategy, isRecoverable, scoreThreshold = DEFAULT_SCORE_THRESHOLD, dropThreshold = DEFAULT_DROP_THRESHOLD } = options;
+  const players = new Set(episode.agents);
+  const messages = filled.messages.map((message, m) => {
+    const verdict = filled.contextVerdicts?.get(m);
+    return verdict && message.label === undefined && message.score === undefined ? { ...message, ...verdict } : message;
+  });
+  const who = (m: number) => `messages[${m}] (by ${JSON.stringify(messages[m].agent)})`;
+  if (strategy === 'binarySearch' || (strategy === undefined && isRecoverable)) {
+    const by = isRecoverable ? 'the oracle (isRecoverable)' : 'the judge';
+    let lastPlayer = -1;
+    messages.forEach((message, m) => {
+      if (players.has(message.agent)) lastPlayer = m;
+    });
+    const after = lastPlayer + 1 < messages.length ? `; what lost it came after the last player's message, in context from ${who(lastPlayer + 1)} on, which is never blamed` : '';
+    return `no first error located: ${by} found the run still recoverable after every player's message${after} ${NO_REWARDS}. ` +
+      "Try strategy 'label' or 'prefixValue' (CLI: --strategy labels or prefix), give the messages labels, or list the speaker at fault among the players (agents; CLI: --agents)";
+  }
+  const byLabel = strategy !== 'prefixValue';
+  const byValue = strategy !== 'label';
+  // Where the verdict falls when context counts too: a context message there is the error no one is blamed for.
+  const labelled = byLabel ? firstLabelledError(messages, scoreThreshold) : -1;
+  const fell = byValue ? firstValueDrop(messages, dropThreshold) : -1;
+  const inContext = [labelled, fell].filter((m) => m >= 0 && !players.has(messages[m].agent)).sort((a, b) => a - b)[0];
+  if (inContext !== undefined) {
+    const found = inContext === labelled ? `${who(inContext)} is labelled ${messages[inContext].label ?? `with score ${messages[inContext].score}`}` : `the success probability falls at ${who(inContext)}`;
+    const prefix = strategy === 'prefixValue' ? '' : ", or strategy 'prefixValue' (CLI: --strategy prefix), which blames the first player's message after a fall in context";
+    return `no first error located: ${found}, a context speaker, and context is never blamed ${NO_REWARDS}. ` +
+      `If ${JSON.stringify(messages[inContext].agent)} is one of the team, list it among the players (agents; CLI: --agents)${prefix}`;
+  }
+  const looked = [
+    byLabel ? `no player's message is labelled error or harmful or scored below ${scoreThreshold} (labels given${judge ? ' or judged' : ''})` : '',
+    byValue ? `no ${strategy === 'prefixValue' && judge ? '' : 'given '}success probability falls by more than ${dropThreshold}` : '',
+  ].filter(Boolean).join(', and ');
+  const instead = [
+    strategy === 'prefixValue' ? '' : "strategy 'prefixValue' (CLI: --strategy prefix)",
+    "strategy 'binarySearch' (CLI: --strategy binary)",
+    `a lower ${strategy === 'prefixValue' ? 'dropThreshold' : 'threshold (scoreThreshold, dropThreshold)'}`,
+  ].filter(Boolean).join(', or ');
+  return `no first error located: nothing decisive found: ${looked} ${NO_REWARDS}. Try ${instead}`;
 }

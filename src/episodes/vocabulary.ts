@@ -9,6 +9,16 @@ export type MessageLabel = (typeof MESSAGE_LABELS)[number];
 /** Exact attribution enumerates 2^n coalitions; a table beyond this is not a JSON record anyone writes. */
 export const EPISODE_MAX_TABLE_AGENTS = 20;
 
+/** The keys episode v1 reads, per object; annotations is free-form. */
+export const EPISODE_FIELDS = {
+  episode: ['id', 'task', 'agents', 'context', 'messages', 'outcome', 'coalitions', 'repairs', 'annotations'],
+  agent: ['id', 'role'],
+  message: ['id', 'agent', 'content', 'label', 'score', 'prefixValue'],
+  outcome: ['score', 'success'],
+  coalition: ['agents', 'value'],
+  repair: ['message', 'content'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** A message of a validated episode; `id` defaults to the message's index. */
 export interface EpisodeMessage {
   id: string;
@@ -45,6 +55,11 @@ export interface Episode {
    * whether the library's first error agrees with it.
    */
   annotations?: Record<string, unknown>;
+  /**
+   * Paths of the record's keys outside episode v1 (e.g. `metadata`,
+   * `messages[2].timestamp`), which were dropped; the signals warn of them.
+   */
+  ignoredFields?: string[];
 }
 
 
