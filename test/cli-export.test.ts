@@ -67,6 +67,20 @@ describe('attribute: per-agent rows', () => {
     }
   });
 
+  it('--split-by-agent stopped by a bad record leaves the directory as it was', async () => {
+    const out = join(dir, 'split-stopped');
+    mkdirSync(out);
+    writeFileSync(join(out, 'planner.rewards.jsonl'), 'earlier\n');
+    const bad = join(dir, 'split-stopped.jsonl');
+    writeFileSync(bad, readFileSync('examples/episodes/03-book-flights.json', 'utf8').replace(/\s*\n\s*/g, ' ') + '\n{"id": "broken"\n');
+    const { code, stderr } = await cli('attribute', bad, '--format', 'rewards', '--split-by-agent', out);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/line 2, episode \(no id\): not valid JSON/);
+    expect(stderr).toMatch(new RegExp(`attribute: stopped at a bad record after 1 episode \\(0 success, 1 failure\\) -> 5 rewards rows, \\S+ s; ${out} was left as it was`));
+    expect(readdirSync(out)).toEqual(['planner.rewards.jsonl']);
+    expect(readFileSync(join(out, 'planner.rewards.jsonl'), 'utf8')).toBe('earlier\n');
+  });
+
   it('agent names that are no safe file name get a sanitized name with a fingerprint; two names never share a file', () => {
     expect(agentFileName('WebSurfer', 'dpo')).toBe('WebSurfer.dpo.jsonl');
     expect(agentFileName('Orchestrator (thought)', 'kto')).toMatch(/^Orchestrator__thought_-[0-9a-f]{8}\.kto\.jsonl$/);

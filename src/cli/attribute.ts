@@ -344,18 +344,20 @@ export async function attributeCommand(args: string[]): Promise<void> {
     else if (finished) await output.commit();
     else await output.abort();
     // Agent files are replaced only by a run that finished: a stopped run leaves the directory as it was.
-    if (split && finished) splitFiles = await split.commit();
+    if (split && finished && !stop) splitFiles = await split.commit();
     else await split?.abort();
     if (report) await report.close(finished || stop !== undefined, positionals);
   }
   // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
-  const written = split ? `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}` : (kept ?? flags.output);
+  // A stopped split run wrote no file; its summary says the directory was left as it was.
+  const written = split ? (stop ? undefined : `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}`) : (kept ?? flags.output);
   const summary = () =>
     runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
     (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
     (judged ? judgeSummary(judged) : '');
   // The summary line ends this run too: printed under the bad record's error.
-  if (stop) throw new InputError(`${stop.message}\n${summary()}${kept ? `; ${flags.output} was left as it was` : ''}`);
+  const leftAsItWas = split ? flags['split-by-agent'] : kept ? flags.output : undefined;
+  if (stop) throw new InputError(`${stop.message}\n${summary()}${leftAsItWas ? `; ${leftAsItWas} was left as it was` : ''}`);
   if (output.closed) return;
   if (counts.episodes + counts.skipped === 0) {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
