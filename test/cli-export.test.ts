@@ -81,6 +81,34 @@ describe('attribute: per-agent rows', () => {
     expect(readFileSync(join(out, 'planner.rewards.jsonl'), 'utf8')).toBe('earlier\n');
   });
 
+  it('--split-by-agent into a directory of an earlier run: stale agent files removed, other files kept, a failed run changes nothing', async () => {
+    const out = join(dir, 'split-again');
+    const many = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'rewards', '--split-by-agent', out);
+    expect(many.code, many.stderr).toBe(0);
+    const kto = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'kto', '--split-by-agent', out);
+    expect(kto.code, kto.stderr).toBe(0);
+    const earlier = readdirSync(out).length;
+    // Files the CLI never writes there: another extension or format, a hidden file, a directory.
+    const theirs = ['notes.txt', 'extra.jsonl', 'x.signals.jsonl', '.hidden.dpo.jsonl', 'folder.dpo.jsonl'];
+    for (const name of theirs.slice(0, -1)) writeFileSync(join(out, name), 'mine\n');
+    mkdirSync(join(out, 'folder.dpo.jsonl'));
+    const bad = join(dir, 'split-again-bad.jsonl');
+    writeFileSync(bad, readFileSync('examples/episodes/03-book-flights.json', 'utf8').replace(/\s*\n\s*/g, ' ') + '\n{"id": "broken"\n');
+    const before = sorted(readdirSync(out));
+    const stopped = await cli('attribute', bad, '--format', 'rewards', '--split-by-agent', out);
+    expect(stopped.code).toBe(1);
+    expect(sorted(readdirSync(out))).toEqual(before);
+
+    const few = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);
+    expect(few.code, few.stderr).toBe(0);
+    const agents = ['booking_agent', 'planner', 'verifier'];
+    expect(sorted(readdirSync(out))).toEqual(sorted([...agents.map((agent) => agentFileName(agent, 'rewards')), ...theirs]));
+    const removed = earlier - agents.filter((agent) => before.includes(agentFileName(agent, 'rewards'))).length;
+    expect(few.stderr).toMatch(new RegExp(`-> 5 rewards rows in 3 files under \\S+ \\(${removed} stale files removed\\), `));
+    const again = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);
+    expect(again.stderr).not.toMatch(/stale/);
+  });
+
   it('agent names that are no safe file name get a sanitized name with a fingerprint; two names never share a file', () => {
     expect(agentFileName('WebSurfer', 'dpo')).toBe('WebSurfer.dpo.jsonl');
     expect(agentFileName('Orchestrator (thought)', 'kto')).toMatch(/^Orchestrator__thought_-[0-9a-f]{8}\.kto\.jsonl$/);

@@ -240,7 +240,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let idsInMemoryTold = false;
   let renamed = 0;
   const agentsSeen = new Set<string>();
-  let splitFiles: string[] = [];
+  let splitFiles: { written: string[]; removed: string[] } = { written: [], removed: [] };
 
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
@@ -350,7 +350,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
   }
   // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
   // A stopped split run wrote no file; its summary says the directory was left as it was.
-  const written = split ? (stop ? undefined : `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}`) : (kept ?? flags.output);
+  const { written: splitWritten, removed: splitRemoved } = splitFiles;
+  const staleRemoved = splitRemoved.length > 0 ? ` (${splitRemoved.length} stale ${splitRemoved.length === 1 ? 'file' : 'files'} removed)` : '';
+  const splitSummary = `${splitWritten.length} ${splitWritten.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}${staleRemoved}`;
+  const written = split ? (stop ? undefined : splitSummary) : (kept ?? flags.output);
   const summary = () =>
     runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
     (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
