@@ -158,6 +158,22 @@ describe('attribute: per-agent rows', () => {
     expect(fitted.some((row, k) => row.prompt !== whole[k].prompt)).toBe(true);
   });
 
+  it('--prm-max-chars below an episode’s shortest row: the record’s error names the flag, the value and the smallest N that works', async () => {
+    const input = 'examples/episodes/03-book-flights.json';
+    const { code, stdout, stderr } = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', '50');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const tooShort = /episode "book-flights": --prm-max-chars: expected at least (\d+) characters for the PRM rows of episode "book-flights", got 50: the row of "verifier" from message "v1" cannot be shorter/;
+    expect(stderr).toMatch(tooShort);
+    const smallest = tooShort.exec(stderr)![1];
+    const skipped = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', '50', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipped .*--prm-max-chars: expected at least/);
+    const fitted = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', smallest);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    for (const row of rows(fitted.stdout)) expect(row.completions.reduce((sum: number, step: string) => sum + step.length + 1, row.prompt.length)).toBeLessThanOrEqual(Number(smallest));
+  });
+
   it('rewards are written with a fraction', async () => {
     const { stdout } = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards');
     expect(lines(stdout).map((line) => /"reward":([^,}]+)/.exec(line)![1])).toEqual(['0.375', '-1.0', '-0.6875', '0.4375', '0.0']);

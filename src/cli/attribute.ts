@@ -60,7 +60,8 @@ Episodes in, one JSON line per output row out.
                    PRM rows of at most K steps; each later row's prompt carries the steps before it
   --prm-max-chars N
                    PRM rows of at most N characters: the prompt's oldest messages dropped first,
-                   then long messages cut in the middle (each step keeps its end)
+                   then long messages cut in the middle (each step keeps its end); an episode with a row
+                   that cannot be that short is a bad record naming the smallest N that works
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
