@@ -180,6 +180,7 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
   const full = 2 ** n - 1;
   episode.coalitions!.forEach((coalition, c) => {
     let mask = 0;
+    const before = issues.length;
     coalition.agents.forEach((agent, j) => {
       const i = agentIndex.get(agent);
       if (i === undefined) {
@@ -191,6 +192,8 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
       else if (mask & (1 << i)) issues.push({ path: ['coalitions', c, 'agents', j], message: `agent ${JSON.stringify(agent)} listed twice` });
       else mask |= 1 << i;
     });
+    // A coalition with a bad member has no set to compare: its mask leaves that member out, so it would seem to repeat another.
+    if (issues.length > before) return;
     const first = seen.get(mask);
     if (first !== undefined) issues.push({ path: ['coalitions', c], message: `coalition ${setText(coalition.agents)} given twice (also coalitions[${first}])` });
     else seen.set(mask, c);
