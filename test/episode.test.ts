@@ -118,6 +118,12 @@ describe('episode format v1', () => {
     expect(team.issues.map((issue) => issue.path)).toEqual(['coalitions[3].agents[2]']);
   });
 
+  it('an empty agent list is reported once, without a problem for each message or coalition member', () => {
+    const error = errorOf({ ...base(), agents: [] });
+    expect(error.issues).toEqual([{ path: 'agents', message: 'expected at least one agent' }]);
+    expect(errorOf({ ...base(), agents: [''] }).issues).toEqual([{ path: 'agents[0]', message: 'expected an agent id as a non-empty string, got ""' }]);
+  });
+
   it('a disagreeing v(team) and missing coalitions are reported together', () => {
     const error = errorOf({ ...base(), coalitions: [{ agents: [], value: 0 }, { agents: ['planner', 'coder'], value: 0.9 }] });
     expect(error.issues.map((issue) => issue.path)).toEqual(['coalitions[1].value', 'coalitions']);

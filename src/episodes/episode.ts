@@ -165,7 +165,8 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
       issues.push({ path: ['repairs', i, 'message'], message: `message ${JSON.stringify(repair.message)} is by ${JSON.stringify(episode.messages[m].agent)}, a context speaker; only players' messages take repairs` });
     }
   });
-  if (episode.coalitions && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));
+  // Coalitions are sets of agents: against an agent list at fault, every member would be "unknown".
+  if (episode.coalitions && agentsValid && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));
   return issues;
 }
 
