@@ -67,6 +67,48 @@ describe('attribute: per-agent rows', () => {
     }
   });
 
+  it('--split-by-agent stopped by a bad record leaves the directory as it was', async () => {
+    const out = join(dir, 'split-stopped');
+    mkdirSync(out);
+    writeFileSync(join(out, 'planner.rewards.jsonl'), 'earlier\n');
+    const bad = join(dir, 'split-stopped.jsonl');
+    writeFileSync(bad, readFileSync('examples/episodes/03-book-flights.json', 'utf8').replace(/\s*\n\s*/g, ' ') + '\n{"id": "broken"\n');
+    const { code, stderr } = await cli('attribute', bad, '--format', 'rewards', '--split-by-agent', out);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/line 2, episode \(no id\): not valid JSON/);
+    expect(stderr).toMatch(new RegExp(`attribute: stopped at a bad record after 1 episode \\(0 success, 1 failure\\) -> 5 rewards rows, \\S+ s; ${out} was left as it was`));
+    expect(readdirSync(out)).toEqual(['planner.rewards.jsonl']);
+    expect(readFileSync(join(out, 'planner.rewards.jsonl'), 'utf8')).toBe('earlier\n');
+  });
+
+  it('--split-by-agent into a directory of an earlier run: stale agent files removed, other files kept, a failed run changes nothing', async () => {
+    const out = join(dir, 'split-again');
+    const many = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'rewards', '--split-by-agent', out);
+    expect(many.code, many.stderr).toBe(0);
+    const kto = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'kto', '--split-by-agent', out);
+    expect(kto.code, kto.stderr).toBe(0);
+    const earlier = readdirSync(out).length;
+    // Files the CLI never writes there: another extension or format, a hidden file, a directory.
+    const theirs = ['notes.txt', 'extra.jsonl', 'x.signals.jsonl', '.hidden.dpo.jsonl', 'folder.dpo.jsonl'];
+    for (const name of theirs.slice(0, -1)) writeFileSync(join(out, name), 'mine\n');
+    mkdirSync(join(out, 'folder.dpo.jsonl'));
+    const bad = join(dir, 'split-again-bad.jsonl');
+    writeFileSync(bad, readFileSync('examples/episodes/03-book-flights.json', 'utf8').replace(/\s*\n\s*/g, ' ') + '\n{"id": "broken"\n');
+    const before = sorted(readdirSync(out));
+    const stopped = await cli('attribute', bad, '--format', 'rewards', '--split-by-agent', out);
+    expect(stopped.code).toBe(1);
+    expect(sorted(readdirSync(out))).toEqual(before);
+
+    const few = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);
+    expect(few.code, few.stderr).toBe(0);
+    const agents = ['booking_agent', 'planner', 'verifier'];
+    expect(sorted(readdirSync(out))).toEqual(sorted([...agents.map((agent) => agentFileName(agent, 'rewards')), ...theirs]));
+    const removed = earlier - agents.filter((agent) => before.includes(agentFileName(agent, 'rewards'))).length;
+    expect(few.stderr).toMatch(new RegExp(`-> 5 rewards rows in 3 files under \\S+ \\(${removed} stale files removed\\), `));
+    const again = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);
+    expect(again.stderr).not.toMatch(/stale/);
+  });
+
   it('agent names that are no safe file name get a sanitized name with a fingerprint; two names never share a file', () => {
     expect(agentFileName('WebSurfer', 'dpo')).toBe('WebSurfer.dpo.jsonl');
     expect(agentFileName('Orchestrator (thought)', 'kto')).toMatch(/^Orchestrator__thought_-[0-9a-f]{8}\.kto\.jsonl$/);
@@ -114,6 +156,22 @@ describe('attribute: per-agent rows', () => {
     expect(fitted.map((row) => row.labels)).toEqual(whole.map((row) => row.labels));
     for (const row of fitted) expect(row.completions.reduce((sum: number, step: string) => sum + step.length + 1, row.prompt.length)).toBeLessThanOrEqual(2000);
     expect(fitted.some((row, k) => row.prompt !== whole[k].prompt)).toBe(true);
+  });
+
+  it('--prm-max-chars below an episode’s shortest row: the record’s error names the flag, the value and the smallest N that works', async () => {
+    const input = 'examples/episodes/03-book-flights.json';
+    const { code, stdout, stderr } = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', '50');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const tooShort = /episode "book-flights": --prm-max-chars: expected at least (\d+) characters for the PRM rows of episode "book-flights", got 50: the row of "verifier" from message "v1" cannot be shorter/;
+    expect(stderr).toMatch(tooShort);
+    const smallest = tooShort.exec(stderr)![1];
+    const skipped = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', '50', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipped .*--prm-max-chars: expected at least/);
+    const fitted = await cli('attribute', input, '--format', 'prm', '--prm-max-chars', smallest);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    for (const row of rows(fitted.stdout)) expect(row.completions.reduce((sum: number, step: string) => sum + step.length + 1, row.prompt.length)).toBeLessThanOrEqual(Number(smallest));
   });
 
   it('rewards are written with a fraction', async () => {

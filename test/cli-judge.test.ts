@@ -3,7 +3,7 @@
 // rules make every value and first error known. The CLI runs as a child
 // process; the server counts every request.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,16 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     expect(text.stdout).toMatch(/^labels\s+all\s+184\s+184\s/m);
     expect(text.stdout).toMatch(/Who&When paper, best method: agent 53\.5%, step 14\.2%/);
     expect(server.calls).toBe(calls);
+  });
+
+  it('bench-whowhen on one log file: one log, named by its file name', async () => {
+    const file = join(WHOWHEN_RELEASE, 'Hand-Crafted', readdirSync(join(WHOWHEN_RELEASE, 'Hand-Crafted')).sort()[0]);
+    const { code, stdout, stderr } = await cli('bench-whowhen', file, '--judge', server.baseURL, '--model', 'rules', '--json', '--strategy', 'labels');
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/bench-whowhen: 1 logs, 1 strategies/);
+    const table = JSON.parse(stdout) as { logs: number; rows: Array<Record<string, any>> };
+    expect(table.logs).toBe(1);
+    expect(table.rows.map((row) => `${row.strategy}/${row.subset}/${row.logs}/${row.located}`)).toEqual(['labels/all/1/1']);
   });
 });
 

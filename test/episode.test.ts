@@ -109,6 +109,22 @@ describe('episode format v1', () => {
     expect(error.issues).toEqual([{ path: 'agents[0]', message: 'expected an agent id as a non-empty string, got ""' }]);
   });
 
+  it('a coalition with an unknown or repeated member is reported for that alone, not as a repeat of another coalition', () => {
+    const unknown = errorOf({ ...base(), coalitions: [{ agents: ['nobody'], value: 0.3 }, ...base().coalitions] });
+    expect(unknown.issues).toEqual([{ path: 'coalitions[0].agents[0]', message: 'unknown agent "nobody"; expected one of planner, coder' }]);
+    const twice = errorOf({ ...base(), coalitions: [...base().coalitions, { agents: ['coder', 'coder'], value: 0.5 }] });
+    expect(twice.issues).toEqual([{ path: 'coalitions[4].agents[1]', message: 'agent "coder" listed twice' }]);
+    // Nor as the whole team disagreeing with the outcome: its set is not known.
+    const team = errorOf({ ...base(), coalitions: [...base().coalitions.slice(0, 3), { agents: ['planner', 'coder', 'nobody'], value: 0.1 }] });
+    expect(team.issues.map((issue) => issue.path)).toEqual(['coalitions[3].agents[2]']);
+  });
+
+  it('an empty agent list is reported once, without a problem for each message or coalition member', () => {
+    const error = errorOf({ ...base(), agents: [] });
+    expect(error.issues).toEqual([{ path: 'agents', message: 'expected at least one agent' }]);
+    expect(errorOf({ ...base(), agents: [''] }).issues).toEqual([{ path: 'agents[0]', message: 'expected an agent id as a non-empty string, got ""' }]);
+  });
+
   it('a disagreeing v(team) and missing coalitions are reported together', () => {
     const error = errorOf({ ...base(), coalitions: [{ agents: [], value: 0 }, { agents: ['planner', 'coder'], value: 0.9 }] });
     expect(error.issues.map((issue) => issue.path)).toEqual(['coalitions[1].value', 'coalitions']);

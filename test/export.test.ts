@@ -275,6 +275,25 @@ describe('PRM rows', () => {
     expect(shortened).toBeGreaterThan(0);
   });
 
+  it('a maxChars below the shortest row is an error naming the smallest maxChars that works, and that one fits every row', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    const tooShort = /options\.maxChars: expected at least (\d+) characters for the PRM rows of episode "book-flights", got 50: the row of "\w+" from message "\w+" cannot be shorter/;
+    expect(() => toPrm(signals, episode, { maxChars: 50 })).toThrow(tooShort);
+    let smallest = 0;
+    try {
+      toPrm(signals, episode, { maxChars: 50 });
+    } catch (error) {
+      smallest = Number(tooShort.exec((error as Error).message)![1]);
+    }
+    expect(() => toPrm(signals, episode, { maxChars: smallest - 1 })).toThrow(new RegExp(`expected at least ${smallest} characters .*, got ${smallest - 1}:`));
+    const rows = toPrm(signals, episode, { maxChars: smallest });
+    expect(rows.map((row) => row.labels)).toEqual(toPrm(signals, episode).map((row) => row.labels));
+    const lengths = rows.map((row) => row.completions.reduce((sum, step) => sum + step.length + 1, row.prompt.length));
+    for (const length of lengths) expect(length).toBeLessThanOrEqual(smallest);
+    expect(lengths).toContain(smallest);
+  });
+
   it('refuses mismatched signals and episode, and bad options', async () => {
     const episode = parseEpisode(flights());
     const signals = await attributeEpisode(episode);

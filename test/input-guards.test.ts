@@ -3,6 +3,7 @@
 // evaluator games beyond 64 players or over budget, null options.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
+import { checkKnownOptions } from '../src/core/validate.js';
 import { airportGame, quadraticGame, soumGame, votingGame } from '../src/core/games.js';
 import { owen } from '../src/attribution/owen.js';
 import { autoMethod, banzhaf, interactions, shapley } from '../src/attribution/shapley.js';
@@ -82,6 +83,18 @@ describe('input guards', () => {
     await expect(shapley(game, { frobnicate: true } as never)).rejects.toThrow(/options\.frobnicate: unknown option; expected one of/);
     await expect(attributeEpisode({}, { bund: 2 } as never)).rejects.toThrow(/options\.bund: unknown option \(did you mean bound\?\)/);
     await expect(attributeEpisodes([], { stratgy: 'label' } as never)).rejects.toThrow(/options\.stratgy: unknown option \(did you mean strategy\?\)/);
+  });
+
+  it('the suggestion is the nearest known name, not the first within 2 edits; each known name is listed once', async () => {
+    // "judge" comes first in attributeEpisode's list and is 2 edits from "budgte"; "budget" is 1.
+    const error = await attributeEpisode({}, { budgte: 3 } as never).catch((caught: Error) => caught);
+    expect(error.message).toMatch(/options\.budgte: unknown option \(did you mean budget\?\)/);
+    const listed = /expected one of (.*)$/.exec(error.message)![1].split(', ');
+    expect(listed).toEqual([...new Set(listed)]);
+    expect(listed).toEqual(expect.arrayContaining(['budget', 'seed', 'concurrency', 'signal', 'judge', 'evaluate']));
+    // Equally near names: the first in the list.
+    expect(() => checkKnownOptions({ xool: 1 }, ['pool', 'bool'])).toThrow(/did you mean pool\?/);
+    expect(() => checkKnownOptions({ xool: 1 }, ['bool', 'pool'])).toThrow(/did you mean bool\?/);
   });
 
   it('bad values name the field, the value given and what was expected, never a TypeError or a bare "Invalid input"', async () => {

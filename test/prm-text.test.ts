@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutMiddle, prmText, type PrmParts } from '../src/episodes/prm-text.js';
+import { cutMiddle, prmMinChars, prmText, type PrmParts } from '../src/episodes/prm-text.js';
 import { seededRandom } from './support/random.js';
 
 const lengthOf = (row: { prompt: string; completions: string[] }) => row.completions.reduce((sum, step) => sum + step.length + 1, row.prompt.length);
@@ -48,7 +48,7 @@ describe('prmText', () => {
       const row = parts(random);
       const budget = 200 + Math.floor(random() * 3000);
       const whole = prmText(row);
-      const fitted = prmText(row, budget);
+      const fitted = prmText(row, budget)!;
       expect(fitted.completions).toHaveLength(row.steps.length);
       if (lengthOf(whole) <= budget) {
         expect(fitted).toEqual(whole);
@@ -71,5 +71,26 @@ describe('prmText', () => {
       expect(shown + (dropped ? Number(dropped[1]) : 0)).toBe(row.context.length);
     }
     expect(cutRows).toBeGreaterThan(100);
+  });
+
+  it('every budget from the shortest the row can be fits exactly; a budget below it gives null, never a longer row (property, seeded)', () => {
+    const random = seededRandom(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const row = parts(random);
+      const shortest = prmMinChars(row);
+      expect(prmText(row, shortest - 1)).toBeNull();
+      for (const budget of [shortest, shortest + 1, shortest + Math.floor(random() * 400)]) {
+        const fitted = prmText(row, budget);
+        expect(fitted).not.toBeNull();
+        expect(lengthOf(fitted!)).toBeLessThanOrEqual(budget);
+      }
+    }
+  });
+
+  it('a few short prompt messages kept whole can be shorter than the line that counts them left out', () => {
+    const row: PrmParts = { header: ['You are a.'], context: [{ speaker: 'b', content: 'hi' }], steps: [[{ speaker: 'a', content: 'x'.repeat(100) }]] };
+    const shortest = prmMinChars(row);
+    expect(shortest).toBe('You are a.\n[b] hi\n'.length + '[a] […]'.length + 1);
+    expect(prmText(row, shortest)).toEqual({ prompt: 'You are a.\n[b] hi\n', completions: ['[a] […]'] });
   });
 });

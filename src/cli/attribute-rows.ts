@@ -195,7 +195,17 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
   let length = 0;
   let next = 0;
   for (const item of parsed) {
-    const result = item.episode ? results[next++] : item.error!;
+    let result = item.episode ? results[next++] : item.error!;
+    let rows: unknown[] = [];
+    if (!(result instanceof EpisodeError)) {
+      try {
+        rows = rowsOf(plan, job.source, result, item.episode!);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        // An episode whose rows cannot be made as asked (a --prm-max-chars below its shortest row) is that record's error.
+        result = new EpisodeError(error.issues.map((issue) => (issue.path === 'options.maxChars' ? { ...issue, path: '--prm-max-chars' } : issue)), item.episode!.id, item.source);
+      }
+    }
     batch.sources.push(item.source);
     batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
     if (result instanceof EpisodeError) {
@@ -208,7 +218,6 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       batch.reports.push(null);
       batch.agents.push([]);
     } else {
-      let rows = rowsOf(plan, job.source, result, item.episode!);
       if (plan.agent !== null) rows = rows.filter((row) => (row as RowIdentity).agent === plan.agent);
       for (const row of rows) {
         const line = encode(plan.format, row);

@@ -61,7 +61,8 @@ Episodes in, one JSON line per output row out.
                    PRM rows of at most K steps; each later row's prompt carries the steps before it
   --prm-max-chars N
                    PRM rows of at most N characters: the prompt's oldest messages dropped first,
-                   then long messages cut in the middle (each step keeps its end)
+                   then long messages cut in the middle (each step keeps its end); an episode with a row
+                   that cannot be that short is a bad record naming the smallest N that works
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
@@ -253,7 +254,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let idsInMemoryTold = false;
   let renamed = 0;
   const agentsSeen = new Set<string>();
-  let splitFiles: string[] = [];
+  let splitFiles: { written: string[]; removed: string[] } = { written: [], removed: [] };
 
   /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
   const settle = async (batch: RowsBatch) => {
@@ -358,18 +359,23 @@ export async function attributeCommand(args: string[]): Promise<void> {
     else if (finished) await output.commit();
     else await output.abort();
     // Agent files are replaced only by a run that finished: a stopped run leaves the directory as it was.
-    if (split && finished) splitFiles = await split.commit();
+    if (split && finished && !stop) splitFiles = await split.commit();
     else await split?.abort();
     if (report) await report.close(finished || stop !== undefined, positionals);
   }
   // Rows a bad record stopped are in <out>.partial: the summary names that file, and says -o was left as it was.
-  const written = split ? `${splitFiles.length} ${splitFiles.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}` : (kept ?? flags.output);
+  // A stopped split run wrote no file; its summary says the directory was left as it was.
+  const { written: splitWritten, removed: splitRemoved } = splitFiles;
+  const staleRemoved = splitRemoved.length > 0 ? ` (${splitRemoved.length} stale ${splitRemoved.length === 1 ? 'file' : 'files'} removed)` : '';
+  const splitSummary = `${splitWritten.length} ${splitWritten.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}${staleRemoved}`;
+  const written = split ? (stop ? undefined : splitSummary) : (kept ?? flags.output);
   const summary = () =>
     runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
     (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
     (judged ? judgeSummary(judged) : '');
   // The summary line ends this run too: printed under the bad record's error.
-  if (stop) throw new InputError(`${stop.message}\n${summary()}${kept ? `; ${flags.output} was left as it was` : ''}`);
+  const leftAsItWas = split ? flags['split-by-agent'] : kept ? flags.output : undefined;
+  if (stop) throw new InputError(`${stop.message}\n${summary()}${leftAsItWas ? `; ${leftAsItWas} was left as it was` : ''}`);
   if (output.closed) return;
   if (counts.episodes + counts.skipped === 0) {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;

@@ -1,4 +1,4 @@
-// `agent-credit bench-whowhen <dir>`: the Who&When benchmark of first-error
+// `agent-credit bench-whowhen <dir|file.json>`: the Who&When benchmark of first-error
 // localizers. Each log's annotations (mistake_step, mistake_agent,
 // mistake_reason) are removed before the judge sees anything; each strategy
 // then locates the first error with the judge, and the table compares its
@@ -7,7 +7,7 @@
 // within +-1 and +-3 steps, and what the judge spent per log.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { dirname, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { fromWhoWhen } from '../episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../episodes/episode.js';
 import { fillLabels, locateFirstError, usageSince } from '../episodes/fill.js';
@@ -19,13 +19,14 @@ import { inputFiles } from './records.js';
 import { judgeFromFlags, positiveInteger } from './judged-run.js';
 
 export const BENCH_WHOWHEN_USAGE =
-  '  agent-credit bench-whowhen <dir> --judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]\n' +
+  '  agent-credit bench-whowhen <dir|file.json> --judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]\n' +
   '                         [--concurrency N] [--strategy labels|prefix|binary|all] [--json]';
 
 const HELP = `Usage:
 ${BENCH_WHOWHEN_USAGE}
 
-Runs each first-error strategy with the judge on the Who&When logs (.json files) under <dir>, with
+Runs each first-error strategy with the judge on the Who&When logs (.json files) under <dir>, or on
+the one log <file.json> (named by its file name, subset "."), with
 mistake_step, mistake_agent and mistake_reason removed before the judge sees a log, and prints per
 strategy and subset (the folder under <dir>):
   agent    share of logs whose first error is by the annotated mistake_agent (letter case ignored)
@@ -194,7 +195,7 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
     },
   });
   if (flags.help) return out(HELP);
-  if (positionals.length !== 1) throw new InputError(`bench-whowhen: expected exactly one directory of Who&When logs\nUsage:\n${BENCH_WHOWHEN_USAGE}`);
+  if (positionals.length !== 1) throw new InputError(`bench-whowhen: expected exactly one directory of Who&When logs, or one log file\nUsage:\n${BENCH_WHOWHEN_USAGE}`);
   if (flags.judge === undefined) throw new InputError('--judge: bench-whowhen needs a judge: --judge URL --model NAME');
   const strategies = flags.strategy === 'all' ? Object.values(STRATEGIES) : [STRATEGIES[flags.strategy!]];
   if (strategies[0] === undefined) throw new InputError(`--strategy: expected labels, prefix, binary or all, got ${JSON.stringify(flags.strategy)}`);
@@ -216,7 +217,8 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
     } catch (error) {
       throw new InputError(`${file.path}: cannot be read as JSON (${(error as Error).message})`);
     }
-    logs.push(benchLog(record, relative(dir, file.path)));
+    // A single log given as the input is its own path: relative() is '' there, which is no id.
+    logs.push(benchLog(record, relative(dir, file.path) || basename(file.path)));
   }
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024) ?? 4;
   const tty = process.stderr.isTTY === true;

@@ -3,18 +3,24 @@
 // is read, so a directory that cannot be written stops the run at once. Each
 // file is written to a temporary file beside it and renamed into place when
 // the run ends, as -o is; a failed or interrupted run leaves none behind.
+// A run that finishes then removes the agent files it did not write, so that
+// DIR/*.jsonl holds exactly its rows and never an earlier run's.
 import { unlinkSync } from 'node:fs';
-import { mkdir, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { join, relative, isAbsolute } from 'node:path';
+import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, join, relative, isAbsolute } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { AGENT_FORMATS } from './attribute-rows.js';
 import { reasonOf } from './output.js';
 import type { InputFile } from './records.js';
 
 export interface SplitOutput {
   /** Appends one agent's rows to its file (opened on its first rows); one call at a time. */
   write(agent: string, bytes: Uint8Array): Promise<void>;
-  /** Renames every file into place; returns the paths written, in the order their agents first had rows. */
-  commit(): Promise<string[]>;
+  /**
+   * Renames every file into place, then removes the agent files of DIR this run did not write;
+   * returns the paths written, in the order their agents first had rows, and the paths removed.
+   */
+  commit(): Promise<{ written: string[]; removed: string[] }>;
   /** Removes every temporary file. */
   abort(): Promise<void>;
 }
@@ -39,6 +45,16 @@ export function agentFileName(agent: string, format: string): string {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Names agentFileName gives in any format --split-by-agent writes: the files an
+ * earlier run may have left. Hidden names are never agent files (nor are
+ * temporary files), and nothing else in DIR is the CLI's to remove.
+ */
+export function isAgentFileName(name: string): boolean {
+  if (name.startsWith('.')) return false;
+  return AGENT_FORMATS.some((format) => name.endsWith(`.${format}.jsonl`) && name.length > format.length + 7);
+}
 
 /** Makes DIR (in an existing parent), checks that files can be created in it and that it holds no input. */
 export async function splitOutput(directory: string, format: string, inputs: InputFile[]): Promise<SplitOutput> {
@@ -141,7 +157,30 @@ export async function splitOutput(directory: string, format: string, inputs: Inp
       } finally {
         release();
       }
-      return written;
+      // Stale files go only once every new file is in place: a run that fails before has removed nothing.
+      const removed: string[] = [];
+      let stale = '';
+      try {
+        const writtenNames = new Set(written.map((path) => basename(path)));
+        // A case-insensitive file system may list a file this run wrote under an earlier run's spelling: never remove one of ours.
+        const writtenFiles = new Set<string>();
+        for (const path of written) {
+          const { dev, ino } = await stat(path);
+          writtenFiles.add(`${dev}:${ino}`);
+        }
+        for (const entry of await readdir(directory, { withFileTypes: true })) {
+          if (!entry.isFile() || writtenNames.has(entry.name) || !isAgentFileName(entry.name)) continue;
+          stale = join(directory, entry.name);
+          const { dev, ino } = await lstat(stale);
+          if (writtenFiles.has(`${dev}:${ino}`)) continue;
+          await unlink(stale);
+          removed.push(stale);
+        }
+      } catch (error) {
+        const done = `wrote ${written.length} ${written.length === 1 ? 'file' : 'files'} and removed ${removed.length} stale ${removed.length === 1 ? 'file' : 'files'}`;
+        throw new InputError(`--split-by-agent ${directory}: ${done}, but could not remove the stale ${stale || 'files'}: ${reasonOf(error)}`);
+      }
+      return { written, removed };
     },
     abort,
   };

@@ -55,18 +55,35 @@ export function describe(value: unknown): string {
  */
 export function checkKnownOptions(options: unknown, known: readonly string[]): void {
   if (options === undefined || options === null) return;
-  if (!isRecord(options)) throw new InputError(`options: expected an object of options (${known.join(', ')}), got ${describe(options)}`);
+  // Callers join option groups that share names (budget, seed, signal): each is listed once, where it first appears.
+  const names = [...new Set(known)];
+  if (!isRecord(options)) throw new InputError(`options: expected an object of options (${names.join(', ')}), got ${describe(options)}`);
   const issues = Object.keys(options)
-    .filter((key) => !known.includes(key))
+    .filter((key) => !names.includes(key))
     .map((key) => {
-      const near = known.find((name) => editDistance(key.toLowerCase(), name.toLowerCase()) <= 2);
-      return { path: `options.${key}`, message: `unknown option${near ? ` (did you mean ${near}?)` : ''}; expected one of ${known.join(', ')}` };
+      const near = nearestName(key, names);
+      return { path: `options.${key}`, message: `unknown option${near ? ` (did you mean ${near}?)` : ''}; expected one of ${names.join(', ')}` };
     });
   if (issues.length > 0) throw new InputError(issues);
 }
 
-/** Edits (insert, delete, replace, or swap two neighbours) that turn a into b: "lable" is one from "label". */
+/** The name nearest to `key` (letter case ignored) within 2 edits, the first in `names` on a tie; undefined when none is that near. */
+function nearestName(key: string, names: readonly string[]): string | undefined {
+  let nearest: string | undefined;
+  let nearestDistance = 3;
+  for (const name of names) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance < nearestDistance) {
+      nearest = name;
+      nearestDistance = distance;
+    }
+  }
+  return nearest;
+}
+
+/** Edits from a to b: insertions, deletions, substitutions and swaps of two neighbours ("budgte" is 1 from "budget"), each 1. */
 function editDistance(a: string, b: string): number {
+  // Rows i - 2, i - 1 and i of the table (optimal string alignment distance).
   let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

@@ -205,7 +205,8 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
       issues.push({ path: ['repairs', i, 'message'], message: `message ${JSON.stringify(repair.message)} is by ${JSON.stringify(episode.messages[m].agent)}, a context speaker; only players' messages take repairs` });
     }
   });
-  if (episode.coalitions && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));
+  // Coalitions are sets of agents: against an agent list at fault, every member would be "unknown".
+  if (episode.coalitions && agentsValid && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));
   return issues;
 }
 
@@ -220,6 +221,7 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
   const full = 2 ** n - 1;
   episode.coalitions!.forEach((coalition, c) => {
     let mask = 0;
+    const before = issues.length;
     coalition.agents.forEach((agent, j) => {
       const i = agentIndex.get(agent);
       if (i === undefined) {
@@ -231,6 +233,8 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
       else if (mask & (1 << i)) issues.push({ path: ['coalitions', c, 'agents', j], message: `agent ${JSON.stringify(agent)} listed twice` });
       else mask |= 1 << i;
     });
+    // A coalition with a bad member has no set to compare: its mask leaves that member out, so it would seem to repeat another.
+    if (issues.length > before) return;
     const first = seen.get(mask);
     if (first !== undefined) issues.push({ path: ['coalitions', c], message: `coalition ${setText(coalition.agents)} given twice (also coalitions[${first}])` });
     else seen.set(mask, c);

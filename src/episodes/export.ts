@@ -9,7 +9,7 @@
 import type { Signals } from './attribute.js';
 import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
-import { prmText } from './prm-text.js';
+import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
 import { InputError } from '../core/errors.js';
 import { checkKnownOptions, describe } from '../core/validate.js';
 
@@ -66,7 +66,10 @@ export interface PrmOptions {
   /**
    * Rows of at most this many characters (prompt, steps and a separator after
    * each): a longer row drops its prompt's oldest messages, then cuts long
-   * messages in the middle (prm-text.ts), so every step keeps its end.
+   * messages in the middle (prm-text.ts), so every step keeps its end. An
+   * episode with a row that cannot be that short (its system text, speaker
+   * names and a "[…]" for each message) is an InputError naming the smallest
+   * maxChars that works for it.
    */
   maxChars?: number;
   source?: string;
@@ -167,7 +170,8 @@ function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSt
  * episode whose first error is unknown gives no rows (its steps cannot be
  * labelled honestly). With `maxSteps`, an agent's steps are cut into rows of
  * at most that many, each with the prompt of its first step; with `maxChars`,
- * rows are kept within that many characters (prm-text.ts).
+ * rows are kept within that many characters (prm-text.ts), or an InputError
+ * names the smallest maxChars that works for the episode.
  */
 export function toPrm(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): PrmRow[] {
   const checked = checkPair(signals, episode);
@@ -176,6 +180,8 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
   const { messages } = checked;
   const errorAt = signals.firstError ? signals.firstError.index : messages.length;
   const rows: PrmRow[] = [];
+  // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
+  let tooShort: { chars: number; agent: string; message: string } | undefined;
   for (const agent of checked.agents) {
     let steps: number[] = [];
     messages.forEach((message, m) => {
@@ -188,19 +194,30 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
     for (let start = 0; start < steps.length; start += maxSteps) {
       const window = steps.slice(start, start + maxSteps);
       const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
-      const { prompt, completions } = prmText({
+      const parts: PrmParts = {
         header: checked.task ? [systemText(checked, agent, 'text'), checked.task] : [systemText(checked, agent, 'text')],
         context: messages.slice(0, window[0]).map(said),
         // A row's first step is the agent's message alone: what came before it is in the prompt.
         steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
-      }, maxChars);
+      };
+      const text = prmText(parts, maxChars);
+      if (text === null) {
+        const chars = prmMinChars(parts);
+        if (!tooShort || chars > tooShort.chars) tooShort = { chars, agent, message: messages[window[0]].id };
+        continue;
+      }
       rows.push({
-        prompt,
-        completions,
+        ...text,
         labels: window.map((m) => m < errorAt),
         ...identity(agent, checked.id, messages[window[0]].id, source),
       });
     }
+  }
+  // A row longer than maxChars would lose its last labels to the trainer's cut, which maxChars is there to prevent: refuse, do not exceed.
+  if (tooShort) {
+    const row = `the row of ${JSON.stringify(tooShort.agent)} from message ${JSON.stringify(tooShort.message)}`;
+    const message = `expected at least ${tooShort.chars} characters for the PRM rows of episode ${JSON.stringify(checked.id)}, got ${maxChars}: ${row} cannot be shorter (its system text and speaker names are never cut, and each message keeps at least "[…]")`;
+    throw new InputError([{ path: 'options.maxChars', message }]);
   }
   return rows;
 }

@@ -7,7 +7,9 @@
 //  2. every message longer than a common cap (the largest that fits) keeps
 //     its start and its end around "[…]", so each step still ends with the
 //     agent's own last words, where its label falls.
-// The system text is never cut. Rows that fit are returned as they are.
+// The system text and speaker names are never cut. Rows that fit are returned
+// as they are; a budget below the shortest the row can be is refused by the
+// caller (toPrm), not exceeded.
 import { speakerPrefix } from './agent-view.js';
 
 /** One message as PRM text reads it. */
@@ -63,16 +65,36 @@ function lengthOf(row: { prompt: string; completions: string[] }): number {
   return row.completions.reduce((sum, step) => sum + step.length + 1, row.prompt.length);
 }
 
-/** The prompt and steps of a PRM row, within `maxChars` characters when they can be (see the module comment). */
-export function prmText(parts: PrmParts, maxChars = Infinity): { prompt: string; completions: string[] } {
+/** Below this cap a cut message ("[…]") would be longer than the cap, so no smaller cap makes a row shorter. */
+const MIN_CAP = CUT.length;
+
+/**
+ * The fewest characters the row can be made: every message cut to "[…]" and
+ * the prompt's messages all left out or all kept, whichever is shorter (the
+ * line that counts left-out messages can be longer than a few cut ones). The
+ * system text and the speaker names are never cut.
+ */
+export function prmMinChars(parts: PrmParts): number {
+  const allLeftOut = lengthOf(render(parts, MIN_CAP, 0));
+  return parts.context.length === 0 ? allLeftOut : Math.min(allLeftOut, lengthOf(render(parts, MIN_CAP, parts.context.length)));
+}
+
+/**
+ * The prompt and steps of a PRM row within `maxChars` characters (see the
+ * module comment), or null when even the shortest rendering is longer
+ * (prmMinChars says how long that is).
+ */
+export function prmText(parts: PrmParts, maxChars = Infinity): { prompt: string; completions: string[] } | null {
   const longest = Math.max(0, ...[...parts.header.slice(1), ...parts.context.map((s) => s.content), ...parts.steps.flat().map((s) => s.content)].map((text) => text.length));
-  const whole = render(parts, longest, parts.context.length);
+  const count = parts.context.length;
+  const whole = render(parts, longest, count);
   if (lengthOf(whole) <= maxChars) return whole;
-  // Without the prompt's messages (but room for the line that counts them): the largest cap that fits.
-  const reserve = omitted(parts.context.length).length + 1;
-  const fits = (cap: number) => lengthOf(render(parts, cap, 0)) + (parts.context.length > 0 ? reserve : 0) <= maxChars;
-  let low = 0;
-  let high = longest;
+  // For a given cap the shortest rows keep none of the prompt's messages or all of them (no line counting them): a cap fits when either does.
+  const fits = (cap: number) => lengthOf(render(parts, cap, 0)) <= maxChars || (count > 0 && lengthOf(render(parts, cap, count)) <= maxChars);
+  if (!fits(MIN_CAP)) return null;
+  // The largest cap that fits.
+  let low = MIN_CAP;
+  let high = Math.max(longest, MIN_CAP);
   if (fits(high)) low = high;
   else {
     while (low < high - 1) {
@@ -82,16 +104,12 @@ export function prmText(parts: PrmParts, maxChars = Infinity): { prompt: string;
     }
   }
   // Then as many of the latest prompt messages as the rest allows.
-  const count = parts.context.length;
-  const bare = lengthOf(render(parts, low, 0)) - (count > 0 ? omitted(count).length + 1 : 0);
+  const marker = (left: number) => (left > 0 ? omitted(left).length + 1 : 0);
+  let used = lengthOf(render(parts, low, 0)) - marker(count);
   let kept = 0;
-  let used = bare;
-  while (kept < count) {
-    const next = used + line(parts.context[count - 1 - kept], low).length + 1;
-    const marker = kept + 1 < count ? omitted(count - kept - 1).length + 1 : 0;
-    if (next + marker > maxChars) break;
-    used = next;
-    kept++;
+  for (let more = 1; more <= count; more++) {
+    used += line(parts.context[count - more], low).length + 1;
+    if (used + marker(count - more) <= maxChars) kept = more;
   }
   return render(parts, low, kept);
 }
