@@ -3,6 +3,7 @@
 // rules make every value and first error known. The CLI runs as a child
 // process; the server counts every request.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,17 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     } finally {
       await slow.close();
     }
+  });
+
+  it('bench-whowhen with a judge that cannot be reached: one line naming the judgement and the refusal, no stack trace', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const { code, stderr } = await cli('bench-whowhen', join(WHOWHEN_RELEASE, 'Hand-Crafted', '6.json'), '--judge', `http://127.0.0.1:${port}/v1`, '--model', 'rules');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^agent-credit: judge: \w+ of episode .*no response from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: fetch failed: .*ECONNREFUSED/m);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('bench-whowhen prints the accuracy table of each strategy with the annotations hidden from the judge', async () => {

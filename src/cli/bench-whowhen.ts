@@ -230,5 +230,6 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
   if (tty) process.stderr.write('\r\x1b[K');
   out(flags.json ? JSON.stringify({ logs: logs.length, rows }) : formatTable(rows));
   const usage = judge.usage();
-  process.stderr.write(`bench-whowhen: ${logs.length} logs, ${strategies.length} strategies; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens\n`);
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  process.stderr.write(`bench-whowhen: ${count(logs.length, 'log', 'logs')}, ${count(strategies.length, 'strategy', 'strategies')}; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens\n`);
 }
