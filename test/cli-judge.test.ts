@@ -182,7 +182,7 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     const file = join(WHOWHEN_RELEASE, 'Hand-Crafted', readdirSync(join(WHOWHEN_RELEASE, 'Hand-Crafted')).sort()[0]);
     const { code, stdout, stderr } = await cli('bench-whowhen', file, '--judge', server.baseURL, '--model', 'rules', '--json', '--strategy', 'labels');
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/bench-whowhen: 1 logs, 1 strategies/);
+    expect(stderr).toMatch(/bench-whowhen: 1 log, 1 strategy;/);
     const table = JSON.parse(stdout) as { logs: number; rows: Array<Record<string, any>> };
     expect(table.logs).toBe(1);
     expect(table.rows.map((row) => `${row.strategy}/${row.subset}/${row.logs}/${row.located}`)).toEqual(['labels/all/1/1']);
