@@ -81,13 +81,15 @@ describe('attribute: per-agent rows', () => {
     expect(readFileSync(join(out, 'planner.rewards.jsonl'), 'utf8')).toBe('earlier\n');
   });
 
-  it('--split-by-agent into a directory of an earlier run: stale agent files removed, other files kept, a failed run changes nothing', async () => {
+  it('--split-by-agent into a directory of an earlier run: stale agent files of its format removed, other files (another format’s too) kept, a failed run changes nothing', async () => {
     const out = join(dir, 'split-again');
     const many = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'rewards', '--split-by-agent', out);
     expect(many.code, many.stderr).toBe(0);
     const kto = await cli('attribute', 'examples/whowhen', '--from', 'whowhen', '--format', 'kto', '--split-by-agent', out);
     expect(kto.code, kto.stderr).toBe(0);
-    const earlier = readdirSync(out).length;
+    const earlier = readdirSync(out).filter((name) => name.endsWith('.rewards.jsonl')).length;
+    const ktoFiles = readdirSync(out).filter((name) => name.endsWith('.kto.jsonl'));
+    expect(ktoFiles.length).toBeGreaterThan(0);
     // Files the CLI never writes there: another extension or format, a hidden file, a directory.
     const theirs = ['notes.txt', 'extra.jsonl', 'x.signals.jsonl', '.hidden.dpo.jsonl', 'folder.dpo.jsonl'];
     for (const name of theirs.slice(0, -1)) writeFileSync(join(out, name), 'mine\n');
@@ -102,7 +104,8 @@ describe('attribute: per-agent rows', () => {
     const few = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);
     expect(few.code, few.stderr).toBe(0);
     const agents = ['booking_agent', 'planner', 'verifier'];
-    expect(sorted(readdirSync(out))).toEqual(sorted([...agents.map((agent) => agentFileName(agent, 'rewards')), ...theirs]));
+    // Another format's agent files (the KTO run's) are another dataset: kept.
+    expect(sorted(readdirSync(out))).toEqual(sorted([...agents.map((agent) => agentFileName(agent, 'rewards')), ...theirs, ...ktoFiles]));
     const removed = earlier - agents.filter((agent) => before.includes(agentFileName(agent, 'rewards'))).length;
     expect(few.stderr).toMatch(new RegExp(`-> 5 rewards rows in 3 files under \\S+ \\(${removed} stale files removed\\), `));
     const again = await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'rewards', '--split-by-agent', out);

@@ -3,13 +3,12 @@
 // is read, so a directory that cannot be written stops the run at once. Each
 // file is written to a temporary file beside it and renamed into place when
 // the run ends, as -o is; a failed or interrupted run leaves none behind.
-// A run that finishes then removes the agent files it did not write, so that
-// DIR/*.jsonl holds exactly its rows and never an earlier run's.
+// A run that finishes then removes the agent files of its format it did not
+// write, so that DIR/*.<format>.jsonl holds exactly its rows, never an earlier run's.
 import { unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, isAbsolute } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { AGENT_FORMATS } from './attribute-rows.js';
 import { reasonOf } from './output.js';
 import type { InputFile } from './records.js';
 
@@ -17,7 +16,7 @@ export interface SplitOutput {
   /** Appends one agent's rows to its file (opened on its first rows); one call at a time. */
   write(agent: string, bytes: Uint8Array): Promise<void>;
   /**
-   * Renames every file into place, then removes the agent files of DIR this run did not write;
+   * Renames every file into place, then removes the agent files of DIR in its format this run did not write;
    * returns the paths written, in the order their agents first had rows, and the paths removed.
    */
   commit(): Promise<{ written: string[]; removed: string[] }>;
@@ -47,13 +46,14 @@ export function agentFileName(agent: string, format: string): string {
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Names agentFileName gives in any format --split-by-agent writes: the files an
- * earlier run may have left. Hidden names are never agent files (nor are
- * temporary files), and nothing else in DIR is the CLI's to remove.
+ * Names agentFileName gives in `format`: the files of that format an earlier
+ * run may have left. Hidden names are never agent files (nor are temporary
+ * files), another format's agent files are another dataset (DIR/*.dpo.jsonl
+ * stays exactly a DPO run's rows when a KTO run shares DIR), and nothing
+ * else in DIR is the CLI's to remove.
  */
-export function isAgentFileName(name: string): boolean {
-  if (name.startsWith('.')) return false;
-  return AGENT_FORMATS.some((format) => name.endsWith(`.${format}.jsonl`) && name.length > format.length + 7);
+export function isAgentFileName(name: string, format: string): boolean {
+  return !name.startsWith('.') && name.endsWith(`.${format}.jsonl`) && name.length > format.length + 7;
 }
 
 /** Makes DIR (in an existing parent), checks that files can be created in it and that it holds no input. */
@@ -169,7 +169,7 @@ export async function splitOutput(directory: string, format: string, inputs: Inp
           writtenFiles.add(`${dev}:${ino}`);
         }
         for (const entry of await readdir(directory, { withFileTypes: true })) {
-          if (!entry.isFile() || writtenNames.has(entry.name) || !isAgentFileName(entry.name)) continue;
+          if (!entry.isFile() || writtenNames.has(entry.name) || !isAgentFileName(entry.name, format)) continue;
           stale = join(directory, entry.name);
           const { dev, ino } = await lstat(stale);
           if (writtenFiles.has(`${dev}:${ino}`)) continue;
