@@ -202,9 +202,22 @@ interface Extras {
   warnings?: string[];
 }
 
-/** The warning for keys a record carried outside episode v1, which parseEpisode dropped. */
+/**
+ * The warning for keys a record carried outside episode v1, which parseEpisode
+ * dropped. A key on every message (a timestamp, say) is named once, as
+ * `messages[*].timestamp (12 times)`, so one tool's habit does not crowd out
+ * the other keys.
+ */
 function ignoredFieldsWarning(paths: string[]): string {
-  const shown = paths.length > 6 ? [...paths.slice(0, 6), `and ${paths.length - 6} more`] : paths;
+  const counts = new Map<string, { first: string; count: number }>();
+  for (const path of paths) {
+    const pattern = path.replace(/\[\d+\]/g, '[*]');
+    const seen = counts.get(pattern);
+    if (seen) seen.count++;
+    else counts.set(pattern, { first: path, count: 1 });
+  }
+  const named = [...counts].map(([pattern, { first, count }]) => (count === 1 ? first : `${pattern} (${count} times)`));
+  const shown = named.length > 6 ? [...named.slice(0, 6), `and ${named.length - 6} more`] : named;
   return `ignored ${paths.length === 1 ? 'a field' : `${paths.length} fields`} that episode v1 does not read: ${shown.join(', ')} (data to keep belongs in annotations)`;
 }
 
