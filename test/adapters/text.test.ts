@@ -46,6 +46,36 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     expect(positional.messages).toEqual([{ agent: 'planner', content: 'plan it' }, { agent: 'coder', content: 'code it' }]);
   });
 
+  it('with the agents named, a "Name:" line of anyone else is text of the turn it sits in, not a speaker', () => {
+    const log = [
+      'User: the date parser fails after midnight.',
+      'Coder: I ran the tests:',
+      'Traceback (most recent call last):',
+      '  File "t.py", line 3',
+      'ValueError: bad date',
+      'Note: it only fails after midnight.',
+      'Step 1: freeze the clock.',
+      'Critic: Approved.',
+    ].join('\n');
+    const coderTurn = log.split('\n').slice(1, 7).join('\n').replace(/^Coder: /, '');
+    for (const record of [
+      fromText(log, { id: 't', outcome: failed, agents: ['Coder', 'Critic'] }),
+      fromText({ log, agents: ['Coder', 'Critic'] }, { id: 't', outcome: failed }),
+      fromText({ log, coalitions: [{ agents: [], value: 0 }, { agents: ['Coder'], value: 0.5 }, { agents: ['Critic'], value: 0 }, { agents: ['Coder', 'Critic'], value: 0 }] }, { id: 't', outcome: failed }),
+    ]) {
+      const episode = parseEpisode(record);
+      expect(episode.agents).toEqual(['Coder', 'Critic']);
+      expect(episode.context).toEqual(['User']);
+      expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+        ['User', 'the date parser fails after midnight.'],
+        ['Coder', coderTurn],
+        ['Critic', 'Approved.'],
+      ]);
+    }
+    // Without a roster every speaker line opens a turn (README says so, and to name the agents).
+    expect(parseEpisode(fromText(log, { id: 't', outcome: failed })).agents).toEqual(['Coder', 'Traceback', 'ValueError', 'Note', 'Step 1', 'Critic']);
+  });
+
   it('says what is missing', () => {
     expect(() => fromText({ foo: 1 })).toThrow(/trajectory: expected a text transcript/);
     expect(() => fromText('no speakers here', { outcome: failed })).toThrow(/text: no speaker lines: expected turns starting with "Name:" or "Name \(role\):"/);

@@ -2,7 +2,11 @@
 // `Name: text` or `Name (role): text` by default (MAST's text trajectories,
 // chat logs pasted from a terminal). Lines up to the next speaker line belong
 // to the turn. Speakers named user, human or system, or whose role is one of
-// those, are context.
+// those, are context. When the agents are named (the `agents` option, or
+// agents, context or coalitions beside the log), only their lines and context
+// speakers' open a turn: in a log, "Traceback (most recent call last):",
+// "Note:" and "Step 1:" are text, and without a roster they would become
+// players (or, beside named agents, context kept in every counterfactual).
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
@@ -33,6 +37,26 @@ export function logText(record: unknown): { text: string; path: string } | undef
 }
 
 /**
+ * The speakers a log may have, when the record or the options name them:
+ * its agents (`agents`, or the members of its coalitions) and its `context`.
+ * Undefined when nothing names them: every speaker line opens a turn then.
+ */
+function speakerRoster(beside: Record<string, unknown>, options: TextOptions): Set<string> | undefined {
+  const named = new Set<string>();
+  const add = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const entry of list) {
+      const id = isRecord(entry) ? entry.id : entry;
+      if (typeof id === 'string') named.add(id);
+    }
+  };
+  add(beside.agents ?? options.agents);
+  add(beside.context);
+  if (Array.isArray(beside.coalitions)) for (const coalition of beside.coalitions) if (isRecord(coalition)) add(coalition.agents);
+  return named.size > 0 ? named : undefined;
+}
+
+/**
  * An episode v1 record from a plain text log (a string, or a record holding
  * it in `trajectory`, `trace.trajectory`, `transcript`, `text` or `log`, with
  * the episode fields beside it). Text before the first speaker line becomes
@@ -43,15 +67,19 @@ export function fromText(log: unknown, options: TextOptions = {}): Record<string
   if (!found) throw new InputError([{ path: 'trajectory', message: `expected a text transcript: a string, or a record with ${TEXT_FIELDS.join(', ')} or trace.trajectory as a string; got ${describe(log)}` }]);
   const pattern = options.speaker ?? DEFAULT_SPEAKER;
   if (!(pattern instanceof RegExp)) throw new InputError([{ path: 'speaker', message: `expected a RegExp for speaker lines, got ${describe(pattern)}` }]);
+  const beside = isRecord(log) ? log : {};
+  const roster = speakerRoster(beside, options);
   const turns: Turn[] = [];
   const preamble: string[] = [];
   for (const line of found.text.split(/\r?\n/)) {
     const match = pattern.exec(line);
     const name = match ? optionalString(match.groups?.name ?? match[1])?.trim() : undefined;
-    if (match && name) {
-      const role = optionalString(match.groups?.role ?? match[2])?.trim();
+    const role = match ? optionalString(match.groups?.role ?? match[2])?.trim() : undefined;
+    const isContext = name !== undefined && (CONTEXT_ROLES.has(name.toLowerCase()) || (role !== undefined && CONTEXT_ROLES.has(role.toLowerCase())));
+    // With the cast known, a "Note:" or "ValueError:" line inside a turn is that turn's text, not a new speaker.
+    if (match && name && (roster === undefined || roster.has(name) || isContext)) {
       const turn: Turn = { agent: name, content: line.slice(match.index + match[0].length).trim() };
-      if (CONTEXT_ROLES.has(name.toLowerCase()) || (role !== undefined && CONTEXT_ROLES.has(role.toLowerCase()))) turn.context = true;
+      if (isContext) turn.context = true;
       turns.push(turn);
     } else if (turns.length > 0) {
       const turn = turns[turns.length - 1];
@@ -63,7 +91,6 @@ export function fromText(log: unknown, options: TextOptions = {}): Record<string
   for (const turn of turns) turn.content = turn.content.trimEnd();
   if (turns.length === 0) throw new InputError([{ path: found.path || 'text', message: `no speaker lines: expected turns starting with "Name:" or "Name (role):"${options.speaker ? ` (matching ${pattern})` : ''}` }]);
   const intro = preamble.join('\n').trim();
-  const beside = isRecord(log) ? log : {};
   const annotations = beside.annotations ?? beside.mast_annotation;
   return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) });
 }
