@@ -197,6 +197,15 @@ describe('attributeEpisode', () => {
     expect(signals.messages).toHaveLength(11);
   });
 
+  it('sampled credit whose standard error the budget leaves unknown is an error naming options.budget, never null (which reads as exact)', async () => {
+    const episode = { id: 'e', agents: ['a', 'b', 'c'], messages: [{ agent: 'a', content: 'x' }, { agent: 'b', content: 'y' }], outcome: { score: 1, success: true } };
+    const evaluate = (coalition: string[]) => coalition.length / 3;
+    await expect(attributeEpisode(episode, { evaluate, budget: 3 })).rejects.toThrow(/options\.budget: a budget of 3 leaves the standard error of agent "a"'s sampled credit unknown .* up to 2\^3 = 8 for exact credit/);
+    const sampled = await attributeEpisode(episode, { evaluate, budget: 5 });
+    for (const agent of sampled.agents) expect(agent.stderr).toBeGreaterThan(0);
+    expect(sampled.agents.every((agent) => Number.isFinite(agent.stderr))).toBe(true);
+  });
+
   it('credit that overflows (finite values, infinite sums) is an error naming the field, never null credit', async () => {
     const agents = ['a', 'b'];
     const values = [0, -1.7e308, 1.7e308, 1e308];

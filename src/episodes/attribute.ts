@@ -158,6 +158,22 @@ function zeroTolerances(credit: AgentCredit): Float64Array {
   return Float64Array.from(credit.values, (_, i) => rounding + (credit.stderr ? 4 * credit.stderr[i] : 0));
 }
 
+/**
+ * Sampled credit comes with its standard errors. One that is unknown (a
+ * budget too small to sample an agent's marginal contributions twice) is an
+ * error: written out it would be null, which reads as exact, and a silent
+ * agent's credit could not be told from noise.
+ */
+function checkStandardErrors(episode: Episode, credit: AgentCredit, budget: number | undefined): void {
+  const unknown = credit.stderr ? credit.stderr.findIndex((error) => !Number.isFinite(error)) : -1;
+  if (unknown < 0) return;
+  const n = episode.agents.length;
+  throw new InputError([{
+    path: 'options.budget',
+    message: `${budget === undefined ? 'the default budget' : `a budget of ${budget}`} leaves the standard error of agent ${JSON.stringify(episode.agents[unknown])}'s sampled credit unknown (too few samples of its marginal contributions); raise it (CLI: --budget), up to 2^${n} = ${2 ** n} for exact credit`,
+  }]);
+}
+
 /** Credit that is not finite (finite values whose Shapley sums overflow) is an error, never null credit or infinite rewards. */
 function checkFinite(episode: Episode, credit: AgentCredit): void {
   credit.values.forEach((value, i) => {
@@ -313,6 +329,7 @@ async function judgedSignals(
     const coalitionValue: CoalitionEvaluator = teamValue === 'outcome' ? (coalition, context) => (coalition.length === n ? outcomeScore : base(coalition, context)) : base;
     const budget = run.budget ?? (judge && !evaluate ? DEFAULT_JUDGED_BUDGET : undefined);
     const credit = await evaluatorCredit(episode.agents, coalitionValue, { ...run, budget });
+    checkStandardErrors(episode, credit, budget);
     const team = teamValue === 'outcome'
       ? { value: outcomeScore, source: 'given' as const, outcomeScore }
       : credit.team === undefined ? null : { value: credit.team, source, outcomeScore };
