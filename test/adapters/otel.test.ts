@@ -42,6 +42,17 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
     expect(signals.firstError).toMatchObject({ index: 6, agent: 'booker', strategy: 'label' });
   });
 
+  it('in a trace that succeeded, a span in ERROR (a failure the team got past) labels nothing, so the credit can be split', async () => {
+    const episode = parseEpisode(fromOtel(genAiTrace('conv-ok', 0, 'pass').otlp())[0]);
+    expect(episode.outcome).toEqual({ score: 1, success: true });
+    expect(episode.messages.every((message) => message.label === undefined)).toBe(true);
+    // Every agent helped: the booker, whose tool call failed once, has positive credit and a positive reward.
+    const signals = await attributeEpisode(episode, { evaluate: (coalition) => coalition.length / 3 });
+    const booker = signals.agents.find((agent) => agent.agent === 'booker')!;
+    expect(booker.credit).toBeCloseTo(1 / 3, 12);
+    expect(signals.messages.filter((message) => message.agent === 'booker').reduce((sum, message) => sum + message.reward, 0)).toBeCloseTo(1 / 3, 12);
+  });
+
   it('reads the SDK spans as a plain list too (ReadableSpan JSON is not OTLP: ids and times in other fields)', () => {
     const r = genAiTrace();
     const plain = r.spans().map((span) => ({

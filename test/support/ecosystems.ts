@@ -29,7 +29,7 @@ const json = (value: unknown) => JSON.stringify(value);
 const text = (content: string) => ({ type: 'text', content });
 
 /** A GenAI-convention trace: planner -> researcher (search tool) -> booker (failing tool), judged a failure. */
-export function genAiTrace(conversation = 'conv-lisbon', offset = 0) {
+export function genAiTrace(conversation = 'conv-lisbon', offset = 0, verdict: 'pass' | 'fail' = 'fail') {
   const r = recorder();
   const t = (ms: number) => offset + ms;
   const user = { role: 'user', parts: [text('Book 2 nights in Lisbon under 300 EUR.')] };
@@ -76,7 +76,7 @@ export function genAiTrace(conversation = 'conv-lisbon', offset = 0) {
   r.end(booker, t(18));
   const wrap = r.start('chat gpt-4o', t(19), { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': json([{ role: 'assistant', parts: [text('Your trip is booked.')] }]) }, planner);
   r.end(wrap, t(20));
-  planner.addEvent('gen_ai.evaluation.result', { 'gen_ai.evaluation.name': 'task_success', 'gen_ai.evaluation.score.value': 0, 'gen_ai.evaluation.score.label': 'fail' });
+  planner.addEvent('gen_ai.evaluation.result', { 'gen_ai.evaluation.name': 'task_success', 'gen_ai.evaluation.score.value': verdict === 'pass' ? 1 : 0, 'gen_ai.evaluation.score.label': verdict });
   r.end(planner, t(21));
   return r;
 }

@@ -229,7 +229,13 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
     for (const parent of ancestors(span)) if (turnOfSpan.has(parent.spanId)) return turnOfSpan.get(parent.spanId);
     return undefined;
   };
-  const inError = new Set(spans.filter((span) => span.error !== undefined).map((span) => span.spanId));
+  const chosen = options.evaluation !== undefined ? evaluations.filter((evaluation) => evaluation.name === options.evaluation) : evaluations;
+  const evaluation = chosen.find((item) => item.root) ?? chosen[chosen.length - 1];
+  const outcome = (evaluation ? outcomeOf(evaluation) : undefined) ?? options.outcome;
+  // A span in ERROR inside a trace that succeeded is a failure the team got past (a call
+  // retried after a 429, a handled exception): not the decisive error the label means, and
+  // an `error` label there would contradict the agent's credit. Annotated errors still label.
+  const inError = isRecord(outcome) && outcome.success === true ? new Set<string>() : new Set(spans.filter((span) => span.error !== undefined).map((span) => span.spanId));
   const located = new Set<string>();
   const mark = (span: Span) => {
     const turn = turnOf(span);
@@ -244,14 +250,11 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
     }
   }
 
-  const chosen = options.evaluation !== undefined ? evaluations.filter((evaluation) => evaluation.name === options.evaluation) : evaluations;
-  const evaluation = chosen.find((item) => item.root) ?? chosen[chosen.length - 1];
-  const outcome = evaluation ? outcomeOf(evaluation) : undefined;
   const errors = spans.flatMap((span) => errorSpans.get(span.spanId) ?? []);
   const beside: Record<string, unknown> = { id };
   if (errors.length > 0) beside.annotations = { errors };
   const task = options.task ?? transcript.turns.find((turn) => turn.context && turn.agent === 'user')?.content;
-  const record = episodeRecord(transcript.turns.filter((turn) => turn.content !== ''), beside, { ...options, task, outcome: outcome ?? options.outcome });
+  const record = episodeRecord(transcript.turns.filter((turn) => turn.content !== ''), beside, { ...options, task, outcome });
   return { record, located };
 }
 
