@@ -220,6 +220,9 @@ describe('attributeEpisode', () => {
   it('validates options', async () => {
     await expect(attributeEpisode(randomEpisode(1), { bound: 0 })).rejects.toThrow(/options: bound: expected bound as a positive number, got 0/);
     await expect(attributeEpisode(randomEpisode(1), { strategy: 'guess' as 'label' })).rejects.toThrow(/options: strategy: expected label, prefixValue or binarySearch; got "guess"/);
+    // Sampling options are checked on an episode with coalitions too, which does not sample.
+    await expect(attributeEpisode(randomEpisode(1), { method: 'perm' as 'permutation' })).rejects.toThrow(/options.*method/);
+    await expect(attributeEpisode(randomEpisode(1), { budget: -1 })).rejects.toThrow(/options.*budget/);
   });
 });
 

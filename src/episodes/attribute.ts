@@ -14,7 +14,7 @@ import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
-import { EVALUATOR_OPTIONS, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
+import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
 import { annotationAgreement, type AnnotationAgreement } from './annotations.js';
 
@@ -423,6 +423,9 @@ function uniqueIds(episodes: Episode[]): Episode[] {
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
   checkKnownOptions(options, [...BATCH_OPTIONS, ...JUDGED_OPTIONS, 'evaluate', 'isRecoverable', ...EVALUATOR_OPTIONS]);
   const { bound, evaluate, isRecoverable, strategy, scoreThreshold, dropThreshold, judge, teamValue, ...run } = checkOptions(options);
+  // The sampling options are checked whether or not this episode needs them: a
+  // misspelled method must not pass on episodes with coalitions and fail later on others.
+  parseEvaluatorOptions(Object.fromEntries(Object.entries(run).filter(([key]) => (EVALUATOR_OPTIONS as readonly string[]).includes(key))));
   const checked = asEpisode(episode);
   if (judge || evaluate) {
     try {
