@@ -25,6 +25,18 @@ describe('fromOpenAIResponses: an @openai/agents run with a handoff and a tool c
     ]);
   });
 
+  it('a run saved whole (its RunState, or JSON.stringify(result)) reads as its input and items do, and is detected', async () => {
+    const run = await weatherRun();
+    const fromItems = parseEpisode(fromOpenAIResponses({ id: 'paris', input: run.input, newItems: run.newItems, outcome: success }));
+    for (const saved of [run.state, run.result]) {
+      expect(parseEpisode(fromOpenAIResponses({ ...saved, id: 'paris', outcome: success }))).toEqual(fromItems);
+      expect(detectFormat(saved)).toBe('responses');
+    }
+    // The RunState's own `context` (usage, approvals) is not the episode's: naming the agents still works.
+    expect(parseEpisode(fromOpenAIResponses(run.state, { id: 'paris', outcome: success, agents: ['triage_agent', 'weather_agent'] })).context).toEqual(['user']);
+    expect(() => fromOpenAIResponses({ runs: [] }, { id: 'x', outcome: success })).toThrow(/a saved run .*got object with keys runs/);
+  });
+
   it('items that start after the handoff call still change the agent at the handoff output', async () => {
     const run = await weatherRun();
     const fromOutput = (run.newItems as Array<{ type: string }>).slice((run.newItems as Array<{ type: string }>).findIndex((item) => item.type === 'handoff_output_item'));

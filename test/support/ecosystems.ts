@@ -147,7 +147,14 @@ export async function weatherRun() {
   expect(script.calls).toBe(3);
   expect(result.lastAgent?.name).toBe('weather_agent');
   // What users keep: the run items (with their agents) and the history (plain Responses-style items).
-  return { newItems: JSON.parse(JSON.stringify(result.newItems)) as unknown[], history: JSON.parse(JSON.stringify(result.history)) as unknown[], input: 'What is the weather in Paris?' };
+  return {
+    newItems: JSON.parse(JSON.stringify(result.newItems)) as unknown[],
+    history: JSON.parse(JSON.stringify(result.history)) as unknown[],
+    input: 'What is the weather in Paris?',
+    // The run saved whole: its RunState (the SDK's own serialization, to resume a run) and the result as JSON.
+    state: JSON.parse(result.state.toString()) as Record<string, unknown>,
+    result: JSON.parse(JSON.stringify(result)) as Record<string, unknown>,
+  };
 }
 
 /** A LangGraph run with core's fake chat models, checkpointed by MemorySaver; the checkpoint as JSON, as users store it. */

@@ -58,6 +58,9 @@ export function detectFormat(record: unknown): RecordFormat | null {
   if (Array.isArray(record.spans) && objects(record.spans).some(isSpanLike)) return 'otel';
   if (Array.isArray(record.history) && objects(record.history).some((item) => 'content' in item && !('type' in item))) return 'whowhen';
   for (const key of ['newItems', 'items', 'output']) if (Array.isArray(record[key]) && listFormat(record[key] as unknown[], key) === 'responses') return 'responses';
+  // An Agents SDK run saved whole: its RunState, or JSON.stringify(result), which is { state }.
+  const state = isRecord(record.state) ? record.state : record;
+  if (Array.isArray(state.generatedItems) && listFormat(state.generatedItems, 'generatedItems') === 'responses') return 'responses';
   if (Array.isArray(record.history) && listFormat(record.history, 'history') === 'responses') return 'responses';
   const checkpoint = isRecord(record.checkpoint) ? record.checkpoint : record;
   if ((isRecord(checkpoint.channel_values) && Array.isArray(checkpoint.channel_values.messages)) || (isRecord(record.values) && Array.isArray(record.values.messages))) return 'langchain';

@@ -20,11 +20,20 @@ export interface ResponsesOptions extends AdapterDefaults {
 
 const SKIPPED = new Set(['item_reference', 'compaction', 'tool_approval_item', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response', 'tool_search_output']);
 
+/** A run's input as items: a string is the user's message. */
+function inputItems(input: unknown): unknown[] {
+  return typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : Array.isArray(input) ? input : [];
+}
+
 /** The items of any accepted container, with the path to them. */
 function itemsOf(record: unknown): { items: unknown[]; path: string } {
   if (Array.isArray(record)) return { items: record, path: 'items' };
   if (isRecord(record)) {
-    const input = typeof record.input === 'string' ? [{ type: 'message', role: 'user', content: record.input }] : Array.isArray(record.input) ? record.input : [];
+    // A run saved whole: JSON.stringify(result) is { state }, and the SDK's RunState
+    // (result.state.toString(), what resumes a run) holds originalInput and generatedItems.
+    if (isRecord(record.state) && Array.isArray(record.state.generatedItems)) return itemsOf(record.state);
+    if (Array.isArray(record.generatedItems)) return { items: [...inputItems(record.originalInput), ...record.generatedItems], path: 'generatedItems' };
+    const input = inputItems(record.input);
     if (Array.isArray(record.newItems)) {
       const prefix = input.length > 0 || !Array.isArray(record.history) ? input : record.history.slice(0, Math.max(0, record.history.length - record.newItems.length));
       return { items: [...prefix, ...record.newItems], path: 'newItems' };
@@ -32,7 +41,8 @@ function itemsOf(record: unknown): { items: unknown[]; path: string } {
     for (const key of ['items', 'history']) if (Array.isArray(record[key])) return { items: record[key] as unknown[], path: key };
     if (Array.isArray(record.output)) return { items: [...input, ...record.output], path: 'output' };
   }
-  throw new InputError(`expected Responses / Agents SDK items: a list, { items }, { history }, { newItems } or a Response { output }; got ${describe(record)}`);
+  const keys = isRecord(record) ? ` with keys ${Object.keys(record).slice(0, 8).join(', ') || '(none)'}` : '';
+  throw new InputError(`expected Responses / Agents SDK items: a list, { items }, { history }, { newItems }, a Response { output } or a saved run ({ state } or a RunState { originalInput, generatedItems }); got ${describe(record)}${keys}`);
 }
 
 /** The handoff target an SDK transfer output names ({"assistant":"weather_agent"}), if it is one. */
@@ -116,7 +126,9 @@ export function fromOpenAIResponses(record: unknown, options: ResponsesOptions =
     throw new InputError([{ path: `${at}.type`, message: `unknown Responses item type ${describe(raw.type ?? item.type)}; expected message, function_call, function_call_output, reasoning, a hosted *_call or an Agents SDK run item` }]);
   });
   const turns = transcript.turns.filter((turn) => turn.content !== '' || turn.context);
-  return episodeRecord(turns, isRecord(record) ? record : {}, { ...options, task: options.task ?? task });
+  // A saved RunState has a `context` of its own (usage, approvals): not the episode's list of context speakers.
+  const beside = isRecord(record) && path === 'generatedItems' && !Array.isArray(record.context) ? { ...record, context: undefined } : isRecord(record) ? record : {};
+  return episodeRecord(turns, beside, { ...options, task: options.task ?? task });
 }
 
 /** The Responses items a record holds, for format detection (the same containers fromOpenAIResponses reads). */
