@@ -154,6 +154,31 @@ describe('worker pool (Node worker_threads)', () => {
     expect(output.trim()).toBe('1.5,2.5');
   });
 
+  it('a pool can be stringified, inspected and misplaced in options without killing the process', async () => {
+    // Each of these once read a property of a worker's Comlink proxy, which
+    // asked the worker for it: its refusal was an unhandled rejection.
+    const script = `
+      import { inspect } from 'node:util';
+      import { shapley } from './dist/index.js';
+      import { createPool } from './dist/node.js';
+      const pool = createPool({ workers: 2 });
+      console.log(JSON.stringify(pool));
+      inspect(pool, { showHidden: true, depth: Infinity });
+      await shapley({ players: ['a'], values: [0, 1] }, { method: pool }).catch((error) => console.log(error.message));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pool.terminate();
+      console.log(JSON.stringify(pool));`;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve(stdout)));
+    });
+    expect(output.trim().split('\n')).toEqual([
+      '{"pool":"agent-credit","size":2,"terminated":false}',
+      'options: method: expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got object',
+      '{"pool":"agent-credit","size":2,"terminated":true}',
+    ]);
+  });
+
   it('works under process-wide Node flags workers refuse (--max-old-space-size, --expose-gc, --stack-size), keeping the flags they take', async () => {
     const script = `
       import { shapley } from './dist/index.js';

@@ -2,7 +2,7 @@
 // module is environment-neutral: how a worker is started (Web Worker or
 // worker_threads) comes from a SpawnWorker function (start-browser.ts,
 // start-node.ts).
-import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
+import { wrap, transfer, type Endpoint } from 'comlink';
 import { InputError, WorkerError } from '../core/errors.js';
 import { checkFiniteValues } from '../core/table.js';
 import { INDEX_ID, mergeChunkPartials, planChunks, type IndexKind } from '../core/exact-chunks.js';
@@ -31,10 +31,31 @@ export interface WorkerHandle {
 
 export type SpawnWorker = () => WorkerHandle;
 
+/** The worker's calls, and nothing else (see workerCalls). */
+type WorkerCalls = { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => Promise<Awaited<ReturnType<WorkerApi[K]>>> };
+
+/**
+ * The worker's API as a plain object of its four calls. A Comlink proxy
+ * turns every property read into a message to the worker: a read of a name
+ * the worker lacks (JSON.stringify's toJSON, a debugger's or a logger's
+ * probe) rejects in a promise no caller holds, which kills a Node process
+ * with an unhandled rejection. The proxy itself is reachable from nowhere.
+ */
+function workerCalls(endpoint: Endpoint): WorkerCalls {
+  const remote = wrap<WorkerApi>(endpoint);
+  const calls: WorkerCalls = {
+    init: (module) => remote.init(module),
+    exactChunks: (task) => remote.exactChunks(task),
+    exactChunksShared: (task) => remote.exactChunksShared(task),
+    permutationStats: (task) => remote.permutationStats(task),
+  };
+  return Object.freeze(calls);
+}
+
 interface Slot {
   index: number;
   handle: WorkerHandle;
-  api: Remote<WorkerApi>;
+  api: WorkerCalls;
   ready: Promise<void>;
   /** Rejecters of the calls in flight on this worker. */
   inFlight: Set<(error: Error) => void>;
@@ -76,7 +97,7 @@ export class WorkerPool implements PoolRunner {
     const slot: Slot = {
       index,
       handle,
-      api: wrap<WorkerApi>(handle.endpoint as Endpoint),
+      api: workerCalls(handle.endpoint as Endpoint),
       ready: Promise.resolve(),
       inFlight: new Set(),
     };
@@ -101,7 +122,7 @@ export class WorkerPool implements PoolRunner {
   }
 
   /** Calls `task` on worker `index`; rejects with WorkerError if the worker dies or the pool is terminated first. */
-  private call<T>(index: number, task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+  private call<T>(index: number, task: (api: WorkerCalls) => Promise<T>): Promise<T> {
     if (this.terminated) return Promise.reject(new WorkerError('agent-credit: the pool was terminated; create a new one'));
     const slot = this.slots[index];
     return new Promise<T>((resolve, reject) => {
@@ -115,6 +136,11 @@ export class WorkerPool implements PoolRunner {
           if (slot.inFlight.size === 0) slot.handle.busy?.(false);
         });
     });
+  }
+
+  /** What JSON.stringify writes for a pool: its size and state, not its workers' handles. */
+  toJSON(): { pool: string; size: number; terminated: boolean } {
+    return { pool: 'agent-credit', size: this.size, terminated: this.terminated };
   }
 
   async terminate(): Promise<void> {
