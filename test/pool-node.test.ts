@@ -138,6 +138,26 @@ describe('worker pool (Node worker_threads)', () => {
     expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
   });
 
+  it('createPool refuses unknown options and a bad workers count, in Node and in browsers', () => {
+    // The browser pool checks for Web Workers first: a stand-in lets its option checks run here (they throw before any worker starts).
+    vi.stubGlobal('Worker', function Worker() {});
+    try {
+      for (const create of [createPool, createBrowserPool]) {
+        expect(() => create({ workrs: 2 } as never)).toThrow(InputError);
+        expect(() => create({ workrs: 2 } as never)).toThrow('options.workrs: unknown option (did you mean workers?); expected one of workers');
+        expect(() => create('4' as never)).toThrow('options: expected an object of options (workers), got "4"');
+        expect(() => create({ workers: '2' } as never)).toThrow('options.workers: expected an integer from 1 to 256, got "2"');
+        expect(() => create({ workers: 2.5 })).toThrow('options.workers: expected an integer from 1 to 256, got 2.5');
+        expect(() => create({ workers: 257 })).toThrow('options.workers: expected an integer from 1 to 256, got 257');
+        expect(() => create({ workers: Number.NaN })).toThrow('options.workers: expected an integer from 1 to 256, got NaN');
+        expect(() => create({ workers: {} as never })).toThrow('options.workers: expected an integer from 1 to 256, got object');
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
+  });
+
   it('a pool with no call to run does not keep a Node process alive (no terminate needed)', async () => {
     const script = `
       import { shapley } from './dist/index.js';

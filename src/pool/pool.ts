@@ -5,6 +5,7 @@
 import { wrap, transfer, type Endpoint } from 'comlink';
 import { InputError, WorkerError } from '../core/errors.js';
 import { checkFiniteValues } from '../core/table.js';
+import { checkKnownOptions, describe } from '../core/validate.js';
 import { INDEX_ID, mergeChunkPartials, planChunks, type IndexKind } from '../core/exact-chunks.js';
 import { splitRange } from './split-range.js';
 import { mergeBlockStats, planPermutation } from '../estimators/permutation.js';
@@ -13,7 +14,7 @@ import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tas
 import { wasmModule } from '../core/wasm/module.js';
 import { sharedExactModule } from '../core/wasm/shared-module.js';
 import { returnScratchSlots, sharedTableOf, takeScratchSlots, type SharedTable } from './shared-memory.js';
-import { POOL_BRAND, type PoolGame, type PoolRunner } from './contract.js';
+import { POOL_BRAND, type PoolGame, type PoolOptions, type PoolRunner } from './contract.js';
 
 export type { Pool, PoolOptions } from './contract.js';
 
@@ -65,12 +66,15 @@ export const MAX_POOL_WORKERS = 256;
 /** Chunks per piece of a table copied to a worker: 8 chunks = 4 MiB. */
 const PIECE_CHUNKS = 8;
 
-export function checkWorkerCount(workers: unknown, fallback: number): number {
-  const count = workers ?? fallback;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_POOL_WORKERS) {
-    throw new InputError(`options.workers: expected an integer from 1 to ${MAX_POOL_WORKERS}, got ${String(workers)}`);
+/** The number of workers createPool's `options` ask for (`fallback` when they do not say); a misspelled option would otherwise give a default pool. */
+export function checkPoolOptions(options: unknown, fallback: number): number {
+  checkKnownOptions(options, ['workers']);
+  const workers = (options as PoolOptions | null | undefined)?.workers;
+  if (workers === undefined) return fallback;
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > MAX_POOL_WORKERS) {
+    throw new InputError([{ path: 'options.workers', message: `expected an integer from 1 to ${MAX_POOL_WORKERS}, got ${describe(workers)}` }]);
   }
-  return count;
+  return workers;
 }
 
 function canShare(): boolean {
