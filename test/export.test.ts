@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/core/errors.js';
 import { attributeEpisode, type Signals } from '../src/episodes/attribute.js';
 import { episodeFrom } from '../src/episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../src/episodes/episode.js';
@@ -304,6 +305,24 @@ describe('PRM rows', () => {
     expect(() => toPrm(signals, episode, { maxChars: 0 })).toThrow(/options\.maxChars: expected a whole number of characters, at least 1, got 0/);
     expect(() => toDpo(signals, { systemTurn: 'none' as never })).toThrow(/systemTurn: expected 'system' .* or 'fold'/);
     expect(() => toKto(signals, { sytemTurn: 'fold' } as never)).toThrow(/did you mean systemTurn/);
+  });
+
+  it('refuses what is not signals with an InputError naming it, never a TypeError', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    const exporters = [(value: unknown) => toDpo(value as Signals), (value: unknown) => toKto(value as Signals), (value: unknown) => toPrm(value as Signals, episode), (value: unknown) => toRewards(value as Signals, episode)];
+    const expected = /^signals: expected the signals attributeEpisode returns \(or one item of what attributeEpisodes returns\), got /;
+    for (const exporter of exporters) {
+      for (const [value, got] of [[null, 'null'], [undefined, 'undefined'], ['x', '"x"'], [[signals], 'an array of 1'], [new Error('boom'), 'Error \\(boom\\)']] as const) {
+        expect(() => exporter(value)).toThrow(InputError);
+        expect(() => exporter(value)).toThrow(new RegExp(expected.source + got));
+      }
+      expect(() => exporter(episode)).toThrow(/signals: .*got an episode; pass attributeEpisode\(episode\)'s result instead/);
+      expect(() => exporter(flights())).toThrow(/got an episode/);
+      expect(() => exporter({ ...signals, preferences: undefined, messages: 'x' })).toThrow(/signals\.preferences: expected an array of preferences, got undefined\n.*signals\.messages: expected an array of message rewards, got "x"/);
+      expect(() => exporter({ ...signals, id: 7 })).toThrow(/signals\.id: expected the episode id as a string, got 7/);
+      expect(() => exporter({ ...signals, firstError: 'm3' })).toThrow(/signals\.firstError: expected null or the first error/);
+    }
   });
 });
 

@@ -138,6 +138,26 @@ describe('worker pool (Node worker_threads)', () => {
     expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
   });
 
+  it('createPool refuses unknown options and a bad workers count, in Node and in browsers', () => {
+    // The browser pool checks for Web Workers first: a stand-in lets its option checks run here (they throw before any worker starts).
+    vi.stubGlobal('Worker', function Worker() {});
+    try {
+      for (const create of [createPool, createBrowserPool]) {
+        expect(() => create({ workrs: 2 } as never)).toThrow(InputError);
+        expect(() => create({ workrs: 2 } as never)).toThrow('options.workrs: unknown option (did you mean workers?); expected one of workers');
+        expect(() => create('4' as never)).toThrow('options: expected an object of options (workers), got "4"');
+        expect(() => create({ workers: '2' } as never)).toThrow('options.workers: expected an integer from 1 to 256, got "2"');
+        expect(() => create({ workers: 2.5 })).toThrow('options.workers: expected an integer from 1 to 256, got 2.5');
+        expect(() => create({ workers: 257 })).toThrow('options.workers: expected an integer from 1 to 256, got 257');
+        expect(() => create({ workers: Number.NaN })).toThrow('options.workers: expected an integer from 1 to 256, got NaN');
+        expect(() => create({ workers: {} as never })).toThrow('options.workers: expected an integer from 1 to 256, got object');
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(() => createBrowserPool()).toThrow(/in Node use: import \{ createPool \} from 'agent-credit\/node'/);
+  });
+
   it('a pool with no call to run does not keep a Node process alive (no terminate needed)', async () => {
     const script = `
       import { shapley } from './dist/index.js';
@@ -152,6 +172,31 @@ describe('worker pool (Node worker_threads)', () => {
       );
     });
     expect(output.trim()).toBe('1.5,2.5');
+  });
+
+  it('a pool can be stringified, inspected and misplaced in options without killing the process', async () => {
+    // Each of these once read a property of a worker's Comlink proxy, which
+    // asked the worker for it: its refusal was an unhandled rejection.
+    const script = `
+      import { inspect } from 'node:util';
+      import { shapley } from './dist/index.js';
+      import { createPool } from './dist/node.js';
+      const pool = createPool({ workers: 2 });
+      console.log(JSON.stringify(pool));
+      inspect(pool, { showHidden: true, depth: Infinity });
+      await shapley({ players: ['a'], values: [0, 1] }, { method: pool }).catch((error) => console.log(error.message));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pool.terminate();
+      console.log(JSON.stringify(pool));`;
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve(stdout)));
+    });
+    expect(output.trim().split('\n')).toEqual([
+      '{"pool":"agent-credit","size":2,"terminated":false}',
+      'options: method: expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got object',
+      '{"pool":"agent-credit","size":2,"terminated":true}',
+    ]);
   });
 
   it('works under process-wide Node flags workers refuse (--max-old-space-size, --expose-gc, --stack-size), keeping the flags they take', async () => {

@@ -11,7 +11,7 @@ import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame,
 import { GAME_KIND_ID } from '../core/games.js';
 import { checkGame, finiteSums, scanValues, stableGame, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
-import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
+import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 import { withWindow } from '../core/wasm/window.js';
 import { seededRandom } from '../core/seeded-random.js';
@@ -287,7 +287,7 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const groups = groupIndices((options as { groups?: unknown } | undefined)?.groups, players);
   const { groups: _, method: requested = 'auto', ...rest } = options;
   if (!['exact', 'permutation', 'auto'].includes(requested)) {
-    throw new InputError(`options.method: expected one of exact, permutation, auto; got ${JSON.stringify(requested)}`);
+    throw new InputError(`options.method: expected one of exact, permutation, auto; got ${describe(requested)}`);
   }
   const parsed = parseOrThrow(evaluatorOptionsSchema, rest, 'options');
   const n = players.length;

@@ -1,6 +1,7 @@
 // zod schemas for the inputs of the attribution API, exported so users can
 // validate their own data before calling in. zod/mini keeps browser bundles small.
 import * as z from 'zod/mini';
+import { describe } from './validate.js';
 
 /** Names of the players (agents); non-empty and unique. */
 export const playersSchema = z
@@ -39,7 +40,7 @@ export const tableGameSchema = z.object({
 const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
 
 export const methodSchema = z.enum(METHODS, {
-  error: (issue) => `expected one of ${METHODS.join(', ')}; got ${JSON.stringify(issue.input)}`,
+  error: (issue) => `expected one of ${METHODS.join(', ')}; got ${describe(issue.input)}`,
 });
 
 function integerAtLeast(minimum: number, what: string) {

@@ -13,6 +13,7 @@
 //    assistant turn only then), so the agent's own messages right before the
 //    completion are quoted in that user turn, prefixed with its name too.
 import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import type { Episode } from './episode.js';
 
 /** One conversational turn in TRL's form. */
@@ -32,7 +33,7 @@ export const SYSTEM_TURNS: readonly SystemTurn[] = ['system', 'fold'];
 export function checkSystemTurn(value: unknown, path = 'options.systemTurn'): SystemTurn {
   if (value === undefined) return 'system';
   if (value === 'system' || value === 'fold') return value;
-  throw new InputError([{ path, message: `expected 'system' (a system turn) or 'fold' (into the first user turn), got ${JSON.stringify(value)}` }]);
+  throw new InputError([{ path, message: `expected 'system' (a system turn) or 'fold' (into the first user turn), got ${describe(value)}` }]);
 }
 
 /** The line before a speaker's message wherever others read it. */

@@ -15,7 +15,7 @@ import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
-import { checkKnownOptions, parseOrThrow } from '../core/validate.js';
+import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { annotationAgreement, type AnnotationAgreement } from './annotations.js';
 
 /** The training signals of one episode (one JSON line of `agent-credit attribute`). */
@@ -122,13 +122,13 @@ const judgeSchema = z.custom<EpisodeJudge>(
 
 export const attributeOptionsSchema = z.looseObject({
   bound: z.optional(finiteIn('bound', (x) => x > 0, 'as a positive number', )),
-  strategy: z.optional(z.enum(['label', 'prefixValue', 'binarySearch'], { error: (issue) => `expected label, prefixValue or binarySearch; got ${JSON.stringify(issue.input)}` })),
+  strategy: z.optional(z.enum(['label', 'prefixValue', 'binarySearch'], { error: (issue) => `expected label, prefixValue or binarySearch; got ${describe(issue.input)}` })),
   scoreThreshold: z.optional(finiteIn('scoreThreshold', (x) => x >= -1 && x <= 1, 'in [-1, 1]')),
   dropThreshold: z.optional(finiteIn('dropThreshold', (x) => x >= 0 && x <= 1, 'in [0, 1]')),
   evaluate: z.optional(fn('evaluate(coalition)')),
   isRecoverable: z.optional(fn('isRecoverable(prefixLength)')),
   judge: z.optional(judgeSchema),
-  teamValue: z.optional(z.enum(['judged', 'outcome'], { error: (issue) => `expected teamValue 'judged' or 'outcome'; got ${JSON.stringify(issue.input)}` })),
+  teamValue: z.optional(z.enum(['judged', 'outcome'], { error: (issue) => `expected teamValue 'judged' or 'outcome'; got ${describe(issue.input)}` })),
   onEpisode: z.optional(fn('onEpisode(index, signals)')),
 });
 

@@ -10,8 +10,8 @@ import type { Signals } from './attribute.js';
 import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
-import { InputError } from '../core/errors.js';
-import { checkKnownOptions, describe } from '../core/validate.js';
+import { InputError, type InputIssue } from '../core/errors.js';
+import { checkKnownOptions, describe, isRecord } from '../core/validate.js';
 
 /** Whose row it is: the agent, its episode, the message the row is about, and (when known) the input file. */
 export interface RowIdentity {
@@ -97,6 +97,35 @@ function identity(agent: string, episode: string, message: string, source: strin
   return source === undefined ? { agent, episode, message } : { agent, episode, message, source };
 }
 
+const SIGNALS_EXPECTED = 'expected the signals attributeEpisode returns (or one item of what attributeEpisodes returns)';
+
+/**
+ * `signals` as the exporters read it. Plain JavaScript callers can pass
+ * anything, and the likely mix-ups (the episode itself, the whole array of
+ * attributeEpisodes, an error) would otherwise surface as TypeErrors from
+ * inside the loops.
+ */
+function checkSignals(signals: unknown): Signals {
+  if (Array.isArray(signals)) throw new InputError([{ path: 'signals', message: `${SIGNALS_EXPECTED}, got an array of ${signals.length}; export one episode's signals at a time` }]);
+  if (signals instanceof Error) throw new InputError([{ path: 'signals', message: `${SIGNALS_EXPECTED}, got ${signals.name} (${signals.message})` }]);
+  if (!isRecord(signals)) throw new InputError([{ path: 'signals', message: `${SIGNALS_EXPECTED}, got ${describe(signals)}` }]);
+  // An episode has an outcome where signals have success and preferences.
+  if ('outcome' in signals && !('preferences' in signals)) {
+    throw new InputError([{ path: 'signals', message: `${SIGNALS_EXPECTED}, got an episode; pass attributeEpisode(episode)'s result instead` }]);
+  }
+  const issues: InputIssue[] = [];
+  if (typeof signals.id !== 'string') issues.push({ path: 'signals.id', message: `expected the episode id as a string, got ${describe(signals.id)}` });
+  if (typeof signals.success !== 'boolean') issues.push({ path: 'signals.success', message: `expected true or false, got ${describe(signals.success)}` });
+  if (!Array.isArray(signals.preferences)) issues.push({ path: 'signals.preferences', message: `expected an array of preferences, got ${describe(signals.preferences)}` });
+  if (!Array.isArray(signals.messages)) issues.push({ path: 'signals.messages', message: `expected an array of message rewards, got ${describe(signals.messages)}` });
+  const { firstError } = signals;
+  if (firstError !== null && firstError !== undefined && !(isRecord(firstError) && Number.isInteger(firstError.index))) {
+    issues.push({ path: 'signals.firstError', message: `expected null or the first error with its message index, got ${describe(firstError)}` });
+  }
+  if (issues.length > 0) throw new InputError(issues, SIGNALS_EXPECTED);
+  return signals as unknown as Signals;
+}
+
 function checkPair(signals: Signals, episode: Episode | unknown): Episode {
   const checked = asEpisode(episode);
   if (checked.id !== signals.id) throw new InputError(`episode: signals are for ${JSON.stringify(signals.id)}, episode is ${JSON.stringify(checked.id)}`);
@@ -107,6 +136,7 @@ const prompted = (prompt: Turn[], systemTurn: SystemTurn) => (systemTurn === 'fo
 
 /** DPO pairs: each repair against the message it repairs, each agent's own correction against its error. */
 export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
+  checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
   const rows: DpoRow[] = [];
   for (const preference of signals.preferences) {
@@ -124,6 +154,7 @@ export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
  * true, rejected false), each distinct row once.
  */
 export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
+  checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
   const rows: KtoRow[] = [];
   const seen = new Set<string>();
@@ -174,6 +205,7 @@ function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSt
  * names the smallest maxChars that works for the episode.
  */
 export function toPrm(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): PrmRow[] {
+  checkSignals(signals);
   const checked = checkPair(signals, episode);
   const { untilFirstError, maxSteps, maxChars, source } = checkPrmOptions(options);
   if (!signals.success && !signals.firstError) return [];
@@ -224,6 +256,7 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
 
 /** One row per agent's message: the agent's view before it as `prompt`, the message as `completion`, its `reward`. */
 export function toRewards(signals: Signals, episode: Episode | unknown, options: ExportOptions = {}): RewardRow[] {
+  checkSignals(signals);
   const checked = checkPair(signals, episode);
   const { systemTurn, source } = checkExportOptions(options);
   const indexOf = new Map(checked.messages.map((message, m) => [message.id, m]));

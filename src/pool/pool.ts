@@ -2,9 +2,10 @@
 // module is environment-neutral: how a worker is started (Web Worker or
 // worker_threads) comes from a SpawnWorker function (start-browser.ts,
 // start-node.ts).
-import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
+import { wrap, transfer, type Endpoint } from 'comlink';
 import { InputError, WorkerError } from '../core/errors.js';
 import { checkFiniteValues } from '../core/table.js';
+import { checkKnownOptions, describe } from '../core/validate.js';
 import { INDEX_ID, mergeChunkPartials, planChunks, type IndexKind } from '../core/exact-chunks.js';
 import { splitRange } from './split-range.js';
 import { mergeBlockStats, planPermutation } from '../estimators/permutation.js';
@@ -13,7 +14,7 @@ import type { BuiltinSource, ExactChunksResult, TableSource } from './worker-tas
 import { wasmModule } from '../core/wasm/module.js';
 import { sharedExactModule } from '../core/wasm/shared-module.js';
 import { returnScratchSlots, sharedTableOf, takeScratchSlots, type SharedTable } from './shared-memory.js';
-import { POOL_BRAND, type PoolGame, type PoolRunner } from './contract.js';
+import { POOL_BRAND, type PoolGame, type PoolOptions, type PoolRunner } from './contract.js';
 
 export type { Pool, PoolOptions } from './contract.js';
 
@@ -31,10 +32,31 @@ export interface WorkerHandle {
 
 export type SpawnWorker = () => WorkerHandle;
 
+/** The worker's calls, and nothing else (see workerCalls). */
+type WorkerCalls = { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => Promise<Awaited<ReturnType<WorkerApi[K]>>> };
+
+/**
+ * The worker's API as a plain object of its four calls. A Comlink proxy
+ * turns every property read into a message to the worker: a read of a name
+ * the worker lacks (JSON.stringify's toJSON, a debugger's or a logger's
+ * probe) rejects in a promise no caller holds, which kills a Node process
+ * with an unhandled rejection. The proxy itself is reachable from nowhere.
+ */
+function workerCalls(endpoint: Endpoint): WorkerCalls {
+  const remote = wrap<WorkerApi>(endpoint);
+  const calls: WorkerCalls = {
+    init: (module) => remote.init(module),
+    exactChunks: (task) => remote.exactChunks(task),
+    exactChunksShared: (task) => remote.exactChunksShared(task),
+    permutationStats: (task) => remote.permutationStats(task),
+  };
+  return Object.freeze(calls);
+}
+
 interface Slot {
   index: number;
   handle: WorkerHandle;
-  api: Remote<WorkerApi>;
+  api: WorkerCalls;
   ready: Promise<void>;
   /** Rejecters of the calls in flight on this worker. */
   inFlight: Set<(error: Error) => void>;
@@ -44,12 +66,15 @@ export const MAX_POOL_WORKERS = 256;
 /** Chunks per piece of a table copied to a worker: 8 chunks = 4 MiB. */
 const PIECE_CHUNKS = 8;
 
-export function checkWorkerCount(workers: unknown, fallback: number): number {
-  const count = workers ?? fallback;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_POOL_WORKERS) {
-    throw new InputError(`options.workers: expected an integer from 1 to ${MAX_POOL_WORKERS}, got ${String(workers)}`);
+/** The number of workers createPool's `options` ask for (`fallback` when they do not say); a misspelled option would otherwise give a default pool. */
+export function checkPoolOptions(options: unknown, fallback: number): number {
+  checkKnownOptions(options, ['workers']);
+  const workers = (options as PoolOptions | null | undefined)?.workers;
+  if (workers === undefined) return fallback;
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > MAX_POOL_WORKERS) {
+    throw new InputError([{ path: 'options.workers', message: `expected an integer from 1 to ${MAX_POOL_WORKERS}, got ${describe(workers)}` }]);
   }
-  return count;
+  return workers;
 }
 
 function canShare(): boolean {
@@ -76,7 +101,7 @@ export class WorkerPool implements PoolRunner {
     const slot: Slot = {
       index,
       handle,
-      api: wrap<WorkerApi>(handle.endpoint as Endpoint),
+      api: workerCalls(handle.endpoint as Endpoint),
       ready: Promise.resolve(),
       inFlight: new Set(),
     };
@@ -101,7 +126,7 @@ export class WorkerPool implements PoolRunner {
   }
 
   /** Calls `task` on worker `index`; rejects with WorkerError if the worker dies or the pool is terminated first. */
-  private call<T>(index: number, task: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
+  private call<T>(index: number, task: (api: WorkerCalls) => Promise<T>): Promise<T> {
     if (this.terminated) return Promise.reject(new WorkerError('agent-credit: the pool was terminated; create a new one'));
     const slot = this.slots[index];
     return new Promise<T>((resolve, reject) => {
@@ -115,6 +140,11 @@ export class WorkerPool implements PoolRunner {
           if (slot.inFlight.size === 0) slot.handle.busy?.(false);
         });
     });
+  }
+
+  /** What JSON.stringify writes for a pool: its size and state, not its workers' handles. */
+  toJSON(): { pool: string; size: number; terminated: boolean } {
+    return { pool: 'agent-credit', size: this.size, terminated: this.terminated };
   }
 
   async terminate(): Promise<void> {

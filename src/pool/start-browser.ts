@@ -1,6 +1,6 @@
 // The pool in browsers: module Web Workers running dist/pool/worker.js.
 import { InputError } from '../core/errors.js';
-import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
+import { checkPoolOptions, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
 import { LOCK_HELD, type BrowserWorkerStart } from './worker-protocol.js';
 
 export function spawnWebWorker(): WorkerHandle {
@@ -67,5 +67,5 @@ export function createPool(options: PoolOptions = {}): Pool {
     throw new InputError("createPool: this environment has no Web Workers; in Node use: import { createPool } from 'agent-credit/node'");
   }
   const fallback = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 4;
-  return new WorkerPool(spawnWebWorker, checkWorkerCount(options?.workers, fallback));
+  return new WorkerPool(spawnWebWorker, checkPoolOptions(options, fallback));
 }

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { checkWorkerCount, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
+import { checkPoolOptions, WorkerPool, type Pool, type PoolOptions, type WorkerHandle } from './pool.js';
 
 export function spawnNodeWorker(): WorkerHandle {
   const url = new URL('./worker.js', import.meta.url);
@@ -93,5 +93,5 @@ export function nodeWorkerHandle(worker: Worker): WorkerHandle {
  * await pool.terminate();
  */
 export function createPool(options: PoolOptions = {}): Pool {
-  return new WorkerPool(spawnNodeWorker, checkWorkerCount(options?.workers, availableParallelism()));
+  return new WorkerPool(spawnNodeWorker, checkPoolOptions(options, availableParallelism()));
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, episodesFrom, formatOf, RECORD_FORMATS, type RecordFormat } from '../../src/episodes/adapters/index.js';
+import { InputError } from '../../src/core/errors.js';
+import { detectFormat, episodeFrom, episodesFrom, formatOf, RECORD_FORMATS, type RecordFormat } from '../../src/episodes/adapters/index.js';
 import { cli, root } from '../support/cli.js';
 import { genAiTrace, langGraphCheckpoint, weatherRun } from '../support/ecosystems.js';
 import { readJson } from '../support/fixtures.js';
@@ -46,6 +47,19 @@ describe('format detection', () => {
     const records = await recordsOfEveryFormat();
     for (const format of RECORD_FORMATS) {
       expect(episodesFrom('auto', records[format], {}, { id: 'fallback' })).toEqual(episodesFrom(format, records[format], {}, { id: 'fallback' }));
+    }
+  });
+
+  it('an unknown format name is an InputError listing the formats, with the nearest name', () => {
+    const record = readJson('test/fixtures/openai-chat.json');
+    const formats = 'auto, episode, openai, responses, ag2, autogen, langchain, otel, text, whowhen';
+    for (const read of [episodeFrom, episodesFrom]) {
+      expect(() => read('openaii' as never, record)).toThrow(InputError);
+      expect(() => read('openaii' as never, record)).toThrow(`format: unknown input format "openaii" (did you mean openai?); expected one of ${formats}`);
+      expect(() => read('csv' as never, record)).toThrow(`format: unknown input format "csv"; expected one of ${formats}`);
+      // Names of Object's own methods are not adapters either.
+      expect(() => read('constructor' as never, record)).toThrow(/format: unknown input format "constructor"/);
+      expect(() => read(undefined as never, record)).toThrow(`format: expected an input format name (${formats}), got undefined`);
     }
   });
 

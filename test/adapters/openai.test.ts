@@ -79,6 +79,22 @@ describe('OpenAI chat adapter', () => {
     expect(JSON.stringify(record)).not.toContain('AAAA');
   });
 
+  it('malformed tool_calls or function_call are an InputError naming the field, never dropped; null is no calls', () => {
+    const read = (assistant: Record<string, unknown>) => fromOpenAI({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', name: 'a', content: null, ...assistant }], outcome: failed }, { id: 'x' });
+    for (const toolCalls of ['x', { id: 'c1', function: { name: 'f', arguments: '{}' } }, 3]) {
+      expect(() => read({ tool_calls: toolCalls })).toThrow(InputError);
+      expect(() => read({ tool_calls: toolCalls })).toThrow(/^messages\[1\]\.tool_calls: expected an array of tool calls \{ id, function: \{ name, arguments \} \} \(or null\), got /);
+    }
+    expect(() => read({ tool_calls: 'x' })).toThrow(/got "x"$/);
+    expect(() => read({ tool_calls: ['x'] })).toThrow(/^messages\[1\]\.tool_calls\[0\]: expected a tool call \{ id, function: \{ name, arguments \} \}, got "x"$/);
+    expect(() => read({ tool_calls: [null] })).toThrow(/^messages\[1\]\.tool_calls\[0\]: expected a tool call .*, got null$/);
+    expect(() => read({ function_call: 'f()' })).toThrow(/^messages\[1\]\.function_call: expected a function call \{ name, arguments \} \(or null\), got "f\(\)"$/);
+    expect(() => read({ function_call: { arguments: '{}' } })).toThrow(/^messages\[1\]\.function_call: expected a function call/);
+    // SDK dumps (model_dump of a message without calls) write null.
+    const record = read({ content: 'plain', tool_calls: null, function_call: null }) as { messages: Array<{ content: string }> };
+    expect(record.messages[1].content).toBe('plain');
+  });
+
   it('a tool result whose call is unknown stays in the transcript as context', () => {
     const episode = parseEpisode(fromOpenAI({ messages: [{ role: 'assistant', content: 'hi' }, { role: 'tool', tool_call_id: 'nope', content: 'orphan' }], outcome: failed }, { id: 'x' }));
     expect(episode.agents).toEqual(['assistant']);

@@ -1,6 +1,7 @@
 // The adapters by input format name (the CLI's --from), and format detection for --from auto.
 import { EpisodeError, parseEpisode, type Episode, type RecordSource } from '../episode.js';
 import { InputError } from '../../core/errors.js';
+import { describe, misspelledName } from '../../core/validate.js';
 import { isRecord, type AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
@@ -68,12 +69,22 @@ function idOf(record: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** `format` as an input format name: the table lookup below would otherwise call a missing adapter (or an Object method) and fail with a TypeError. */
+function checkFormat(format: unknown): InputFormat {
+  if ((INPUT_FORMATS as readonly unknown[]).includes(format)) return format as InputFormat;
+  const names = INPUT_FORMATS.join(', ');
+  if (typeof format !== 'string') throw new InputError([{ path: 'format', message: `expected an input format name (${names}), got ${describe(format)}` }]);
+  const near = misspelledName(format, INPUT_FORMATS);
+  throw new InputError([{ path: 'format', message: `unknown input format ${describe(format)}${near ? ` (did you mean ${near}?)` : ''}; expected one of ${names}` }]);
+}
+
 /**
  * Adapts and validates one record: every episode it holds (a trace file may
  * hold several). With `auto` the format is sniffed; errors then name the
  * format assumed, beside the episode, the line and the field.
  */
 export function episodesFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode[] {
+  checkFormat(format);
   let where = source;
   let adapted: unknown;
   try {

@@ -21,6 +21,13 @@ interface Call {
 
 function callsOf(message: Record<string, unknown>, path: string): Call[] {
   const calls: Call[] = [];
+  // null is what SDKs dump for a message without calls; anything else that is not a list would lose the calls without a word.
+  if (message.tool_calls !== undefined && message.tool_calls !== null && !Array.isArray(message.tool_calls)) {
+    throw new InputError([{ path: `${path}.tool_calls`, message: `expected an array of tool calls { id, function: { name, arguments } } (or null), got ${describe(message.tool_calls)}` }]);
+  }
+  if (message.function_call !== undefined && message.function_call !== null && !(isRecord(message.function_call) && typeof message.function_call.name === 'string')) {
+    throw new InputError([{ path: `${path}.function_call`, message: `expected a function call { name, arguments } (or null), got ${describe(message.function_call)}` }]);
+  }
   if (Array.isArray(message.tool_calls)) {
     message.tool_calls.forEach((call, j) => {
       const fn = isRecord(call) && isRecord(call.function) ? call.function : call;
