@@ -276,7 +276,7 @@ describe('asEpisode: only episodes parseEpisode built skip validation', () => {
 
   it('a record with table and roles keys is validated in full', async () => {
     const record = { id: 'q', roles: [], table: null, agents: ['a'], messages: [{ agent: 'ghost', content: 1, label: 'bogus', score: 99 }], outcome: { score: 0, success: false }, repairs: [] };
-    for (const call of [() => attributeEpisode(record), async () => toPrm({ id: 'q' } as never, record), async () => ablate(record, ['a'])]) {
+    for (const call of [() => attributeEpisode(record), async () => toPrm({ id: 'q', success: false, messages: [], firstError: null, preferences: [] } as never, record), async () => ablate(record, ['a'])]) {
       const error = await call().then(() => undefined, (e: unknown) => e as EpisodeError);
       expect(error).toBeInstanceOf(EpisodeError);
       expect(error!.message).toMatch(/roles: expected one role per agent/);
