@@ -194,7 +194,7 @@ describe('worker pool (Node worker_threads)', () => {
     });
     expect(output.trim().split('\n')).toEqual([
       '{"pool":"agent-credit","size":2,"terminated":false}',
-      'options: method: expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got object',
+      'options: method: expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got object (a worker pool: pass it as { pool })',
       '{"pool":"agent-credit","size":2,"terminated":true}',
     ]);
   });
