@@ -217,6 +217,30 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('a second click on an export while the first is on its way neither cancels it nor empties later downloads', async () => {
+    const { page, problems } = await openDemo();
+    const base = episodeExamples.find((file) => file.path.includes('book-flights'))!.records[0];
+    const lines = Array.from({ length: 300 }, (_, k) => JSON.stringify({ ...base, id: `run-${k}` }));
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'many.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines.join('\n')) }))).toBe('done');
+    const downloads: string[] = [];
+    page.on('download', (download) => void download.path().then((path) => downloads.push(readFileSync(path, 'utf8'))));
+    // Two clicks in one task: the second comes while the first export is pending.
+    await page.getByTestId('export-signals').evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
+    await expect.poll(() => downloads.length).toBe(1);
+    await page.getByTestId('export-signals').click();
+    await expect.poll(() => downloads.length).toBe(2);
+    await page.waitForTimeout(200);
+    expect(downloads.length).toBe(2);
+    expect(downloads[0].split('\n').filter(Boolean).length).toBe(300);
+    expect(downloads[1]).toBe(downloads[0]);
+    expect(await page.getByTestId('export-status').textContent()).toBe('');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('loads an episode through the file input and shows hostile content as text, with no dialog', async () => {
     const { page, problems } = await openDemo();
     const episode = hostileEpisode();

@@ -20,11 +20,11 @@ const cancel = byId<HTMLButtonElement>('cancel-run');
 const problems = byId('problems');
 const resultsRegion = byId('results');
 // A download asks the worker for its text: the worker keeps the last run's rows.
-// Preference rows too, once the run is done (a request now would cancel it).
+// Preference rows too, once the run is done (asked for during a run, they would be partial).
 const results = new ResultsView(
   byId('result-view'),
-  (kind) => runner.run<string>({ kind: 'export', export: kind }),
-  async (index) => (runner.busy ? null : runner.run<PreferenceRows>({ kind: 'preferences', index })),
+  (kind) => runner.query<string>({ kind: 'export', export: kind }),
+  async (index) => (runner.busy ? null : runner.query<PreferenceRows>({ kind: 'preferences', index })),
 );
 const format = byId<HTMLSelectElement>('format-select');
 const method = byId<HTMLSelectElement>('method-select');

@@ -1,4 +1,5 @@
-// The page's side of the worker: one request at a time per runner, progress
+// The page's side of the worker: one run at a time per runner (queries for the
+// last run's rows go beside it, answered in order), progress
 // callbacks, and Cancel, which terminates the worker (the only way to stop a
 // Wasm loop mid-run) and starts a fresh one for the next request.
 import type { InputProblem, Request, Response, ResultEntry } from './protocol.js';
@@ -28,7 +29,10 @@ type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> 
 export class WorkerRunner {
   private worker: Worker | null = null;
   private nextId = 1;
-  private pending: { id: number; handlers: Pending } | null = null;
+  /** Requests sent and not answered yet, by id. */
+  private readonly pending = new Map<number, Pending>();
+  /** The run a new run replaces (attribute, inspect, playground); queries never do. */
+  private current: number | null = null;
 
   private start(): Worker {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'agent-credit demo' });
@@ -41,8 +45,8 @@ export class WorkerRunner {
   }
 
   private receive(response: Response): void {
-    if (!this.pending || this.pending.id !== response.id) return;
-    const { handlers } = this.pending;
+    const handlers = this.pending.get(response.id);
+    if (!handlers) return;
     if (response.kind === 'progress') {
       handlers.onProgress?.(response.done, response.total);
       return;
@@ -51,36 +55,56 @@ export class WorkerRunner {
       handlers.onEntries?.(response.entries);
       return;
     }
-    this.pending = null;
+    this.pending.delete(response.id);
+    if (this.current === response.id) this.current = null;
     if (response.kind === 'result') handlers.resolve(response.value);
     else handlers.reject(new RunFailed(response.problems));
   }
 
+  /** Ends the worker: every request it had rejects with `error`. */
   private fail(error: Error): void {
-    const pending = this.pending;
-    this.pending = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.current = null;
     this.worker?.terminate();
     this.worker = null;
-    pending?.handlers.reject(error);
+    for (const handlers of pending) handlers.reject(error);
   }
 
-  get busy(): boolean {
-    return this.pending !== null;
-  }
-
-  /** Sends one request; a request still running is cancelled first. */
-  run<T>(body: RequestBody, onProgress?: (done: number, total: number) => void, onEntries?: (entries: ResultEntry[]) => void): Promise<T> {
-    if (this.pending) this.cancel();
+  private send<T>(body: RequestBody, onProgress?: (done: number, total: number) => void, onEntries?: (entries: ResultEntry[]) => void): { id: number; promise: Promise<T> } {
     this.worker ??= this.start();
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending = { id, handlers: { resolve: resolve as (value: unknown) => void, reject, onProgress, onEntries } };
+    const promise = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress, onEntries });
       this.worker!.postMessage({ ...body, id } as Request);
     });
+    return { id, promise };
+  }
+
+  /** True while a run is going (queries aside). */
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  /** Sends one run; a run still going is cancelled first. */
+  run<T>(body: RequestBody, onProgress?: (done: number, total: number) => void, onEntries?: (entries: ResultEntry[]) => void): Promise<T> {
+    if (this.current !== null) this.cancel();
+    const { id, promise } = this.send<T>(body, onProgress, onEntries);
+    this.current = id;
+    return promise;
+  }
+
+  /**
+   * Asks for something the worker keeps from the last run (an export, preference
+   * rows). Queries cancel nothing: cancelling would terminate the worker, and the
+   * rows with it. The worker answers them in order.
+   */
+  query<T>(body: RequestBody): Promise<T> {
+    return this.send<T>(body).promise;
   }
 
   /** Stops the running request; its promise rejects with RunCancelled. */
   cancel(): void {
-    if (this.pending) this.fail(new RunCancelled());
+    if (this.current !== null) this.fail(new RunCancelled());
   }
 }
