@@ -428,6 +428,34 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('after Cancel, the episodes attributed so far still show their preference rows', async () => {
+    const { page, problems } = await openDemo();
+    const lines = Array.from({ length: 20_000 }, (_, k) => JSON.stringify({ ...hostileEpisode(), id: `run-${k}` }));
+    mkdirSync(screenshotDir, { recursive: true });
+    const file = join(screenshotDir, 'cancelled.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    await page.getByTestId('file-input').setInputFiles(file);
+    // Cancel as soon as the first episode is drawn, while the run goes on.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!document.querySelector('[data-testid=show-preferences]')) return requestAnimationFrame(check);
+            (document.getElementById('cancel-run') as HTMLButtonElement).click();
+            resolve();
+          };
+          check();
+        }),
+    );
+    expect(await page.getByTestId('run-status').textContent()).toBe('cancelled');
+    await page.getByTestId('show-preferences').click();
+    const expected = toDpo(await signalsOf({ ...hostileEpisode(), id: 'run-0' }), { source: 'cancelled.jsonl' }).length;
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.preference.dpo').count()).toBe(expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('speed playground: exact and sampled timings for a built-in game, and Cancel stops a long run', async () => {
     const { page, problems } = await openDemo();
     const status = page.locator('#playground-status');

@@ -15,6 +15,16 @@ import { holdsSeveralRecords, InputProblems, readRecords, type JsonRecord } from
 export type ProgressReporter = (done: number, total: number) => void;
 export type EntrySink = (entries: ResultEntry[]) => void;
 
+/** Thrown when the page cancelled the run: what it attributed so far stays (its preference rows). */
+export class AttributionStopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+/** How long the run goes between two looks at its messages (a Cancel waits at most this, plus one record). */
+const YIELD_MS = 50;
+
 /** Entries sent to the page per message: small enough that receiving them never takes long. */
 const ENTRIES_PER_MESSAGE = 20;
 
@@ -87,6 +97,8 @@ export async function attributeSource(
   connection: JudgeConnection | null,
   progress: ProgressReporter,
   send: EntrySink,
+  /** True once the page cancelled the run (read after yielding, so its message can arrive). */
+  stopped: () => boolean = () => false,
 ): Promise<AttributionResult> {
   // One judge for the run: its cache spares repeated questions across episodes.
   const judge = connection ? createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) }) : null;
@@ -100,7 +112,16 @@ export async function attributeSource(
   preferenceRows = [];
   let pending: ResultEntry[] = [];
   let count = 0;
+  let lastYield = performance.now();
   for (const [index, unit] of units.entries()) {
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    if (stopped()) {
+      lastRows = null;
+      throw new AttributionStopped();
+    }
     const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
     try {
       const format = formatOf(unit.value, options);

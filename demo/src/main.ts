@@ -24,8 +24,16 @@ const resultsRegion = byId('results');
 const results = new ResultsView(
   byId('result-view'),
   (kind) => runner.query<string>({ kind: 'export', export: kind }),
-  async (index) => (runner.busy ? null : runner.query<PreferenceRows>({ kind: 'preferences', index })),
+  async (index) => {
+    if (runner.busy) return null;
+    // A worker started since the run (a Cancel that had to terminate it) no longer has the rows.
+    if (runner.generation !== rowsGeneration) return 'lost';
+    const rows = await runner.query<PreferenceRows>({ kind: 'preferences', index });
+    return runner.generation === rowsGeneration ? rows : 'lost';
+  },
 );
+/** The worker that holds the shown run's preference rows (see WorkerRunner.generation). */
+let rowsGeneration = 0;
 const format = byId<HTMLSelectElement>('format-select');
 const method = byId<HTMLSelectElement>('method-select');
 const budget = byId<HTMLInputElement>('budget-input');
@@ -85,7 +93,7 @@ async function run(source: LoadedSource): Promise<void> {
   revealResults();
   const started = performance.now();
   try {
-    const result = await runner.run<AttributionResult>(
+    const request = runner.run<AttributionResult>(
       { kind: 'attribute', source, options: options(), setup: setup.read(), judge: judgeConnection() },
       (done, total) => {
         progress.max = total;
@@ -94,6 +102,8 @@ async function run(source: LoadedSource): Promise<void> {
       },
       (entries) => results.add(entries),
     );
+    rowsGeneration = runner.generation;
+    const result = await request;
     results.finish(result);
     showProblems(problems, result.problems);
     finish('done');

@@ -76,8 +76,8 @@ export function preferenceList(preferences: PreferenceRows): HTMLElement {
   );
 }
 
-/** Loads an episode's preference rows from the worker; null while a run is still going. */
-export type PreferenceLoader = (index: number) => Promise<PreferenceRows | null>;
+/** Loads an episode's preference rows from the worker; null while a run is still going, 'lost' when the worker holding them was stopped. */
+export type PreferenceLoader = (index: number) => Promise<PreferenceRows | null | 'lost'>;
 
 /** The preference section: its row count, and the rows themselves on demand (they are the bulk of a large run's data). */
 export function preferenceSection(index: number, count: number, load: PreferenceLoader): HTMLElement {
@@ -89,6 +89,10 @@ export function preferenceSection(index: number, count: number, load: Preference
     const rows = await load(index);
     if (rows === null) {
       note.textContent = 'The run is still going: show them once it is done.';
+      return;
+    }
+    if (rows === 'lost') {
+      note.textContent = 'These rows were lost when the run was cancelled: press Run to attribute the input again.';
       return;
     }
     slot.replaceChildren(preferenceList(rows));
