@@ -2,7 +2,7 @@
 // find each one's format (the library's detector; value tables by their
 // shape), attribute it through the library with the user's setup, and stream
 // the entries to the page in small batches while gathering the downloads.
-import { interactions, shapley } from 'agent-credit';
+import { InputError, interactions, shapley } from 'agent-credit';
 import { createJudge } from 'agent-credit/judge';
 import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
@@ -72,8 +72,22 @@ function formatOf(value: unknown, options: RunOptions): InputFormat | 'table' {
   return options.format as InputFormat;
 }
 
+/**
+ * The episode of one record with the setup applied. The setup's outcome is the
+ * user's explicit choice: the adapters take it only as a default for a record
+ * without one, so it is set here over what the record says.
+ */
 function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode {
-  return episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  const episode = episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  if (setup.outcome) {
+    // A coalition table fixes v(team): a different score would contradict the credit computed from it.
+    const team = episode.table?.[episode.table.length - 1];
+    if (team !== undefined && Math.abs(team - setup.outcome.score) > 1e-9 * Math.max(1, Math.abs(team))) {
+      throw new InputError([{ path: 'outcome.score', message: `the coalition table gives the whole team ${team}; a score of ${setup.outcome.score} would contradict it` }]);
+    }
+    episode.outcome = { ...setup.outcome };
+  }
+  return episode;
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
