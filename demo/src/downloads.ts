@@ -12,7 +12,7 @@ const LABELS: Record<ExportKind, string> = {
 };
 
 function baseName(source: string): string {
-  return source.replace(/^.*[\\/]/, '').replace(/\.(jsonl?|txt)$/i, '') || 'episodes';
+  return source.replace(/^.*[\\/]/, '').replace(/\.(jsonl?|ndjson|txt)$/i, '') || 'episodes';
 }
 
 function download(fileName: string, text: string): void {
