@@ -456,6 +456,27 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('says it is reading a new input, with Cancel enabled, from the moment it is loaded', async () => {
+    const { page, problems } = await openDemo();
+    const example = episodeExamples[0];
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+    const seen = await page.evaluate((text) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=file-input]')!;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'next.json', { type: 'application/json' }));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change'));
+      const seenNow = { status: document.getElementById('run-status')!.textContent, detail: document.getElementById('run-detail')!.textContent, cancel: (document.getElementById('cancel-run') as HTMLButtonElement).disabled };
+      (document.getElementById('cancel-run') as HTMLButtonElement).click();
+      return seenNow;
+    }, JSON.stringify(hostileEpisode()));
+    expect(seen).toEqual({ status: 'running', detail: 'Reading next.json…', cancel: false });
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('cancelled');
+    expect(await page.locator('#cancel-run').isDisabled()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('speed playground: exact and sampled timings for a built-in game, and Cancel stops a long run', async () => {
     const { page, problems } = await openDemo();
     const status = page.locator('#playground-status');

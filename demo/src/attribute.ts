@@ -6,7 +6,8 @@ import { InputError, interactions, shapley } from 'agent-credit';
 import { createJudge } from 'agent-credit/judge';
 import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
-import { lineOfField, problemsOf } from './problems.js';
+import { arrayElementLines } from './json-locate.js';
+import { problemsOf } from './problems.js';
 import {
   EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type ReadSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
@@ -49,7 +50,8 @@ function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
   const units: Unit[] = [];
   for (const record of records) {
     if (!jsonLines && isRecordList(record.value)) {
-      record.value.forEach((value, k) => units.push({ record, value, prefix: `[${k}]`, line: lineOfField(record, `[${k}]`) }));
+      const lines = arrayElementLines(record.text);
+      record.value.forEach((value, k) => units.push({ record, value, prefix: `[${k}]`, line: record.line + (lines[k] ?? 1) - 1 }));
     } else units.push({ record, value: record.value, prefix: '', line: record.line });
   }
   return units;

@@ -134,11 +134,25 @@ async function load(source: LoadedSource): Promise<void> {
   current = source;
   runButton.disabled = false;
   results.clear();
+  // Reading a large input takes a while: the status says so and Cancel works from here on.
+  status.value = 'running';
+  detail.textContent = `Reading ${source.name}…`;
+  progress.hidden = false;
+  progress.removeAttribute('value');
+  cancel.disabled = false;
   let draft: Draft | null = null;
   try {
     draft = await runner.run<Draft | null>({ kind: 'inspect', source, options: options() });
   } catch (error) {
-    if (error instanceof RunCancelled) return;
+    if (error instanceof RunCancelled) {
+      // A newer input replaced this one; otherwise the user pressed Cancel.
+      if (runner.busy) return;
+      finish('cancelled');
+      detail.textContent = `Cancelled reading ${source.name}.`;
+      progress.hidden = true;
+      cancel.disabled = true;
+      return;
+    }
     // Unreadable input: the run below reports where.
   }
   setup = showSetup(setupContainer, draft, () => undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeSource } from '../../demo/src/attribute.js';
+import { attributeSource, inspectSource } from '../../demo/src/attribute.js';
 import type { EpisodeEntry, ResultEntry, RunOptions, Setup } from '../../demo/src/protocol.js';
 
 const OPTIONS: RunOptions = { format: 'auto', method: 'auto', budget: 1000, seed: 0 };
@@ -44,5 +44,14 @@ describe('attributeSource: the setup step', () => {
     await expect(run(failedEpisode(true), { outcome: { success: false, score: 0.9 } })).rejects.toMatchObject({
       problems: [expect.objectContaining({ field: 'outcome.score', message: expect.stringContaining('0.4') })],
     });
+  });
+});
+
+describe('a JSON array of episodes', () => {
+  it('is read in time linear in its length (each element located once, not by a scan of the whole text)', () => {
+    const episodes = Array.from({ length: 5000 }, (_, k) => ({ id: `e${k}`, messages: [{ role: 'assistant', name: 'a', content: `message ${k}` }] }));
+    const started = performance.now();
+    expect(inspectSource({ name: 'many.json', text: JSON.stringify(episodes, null, 2) }, OPTIONS)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
