@@ -276,6 +276,31 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('isolates right-to-left overrides in the file name and agent names wherever the page writes them', async () => {
+    const { page, problems } = await openDemo();
+    const text = JSON.stringify(hostileEpisode()).replaceAll('"planner"', '"\\u202Eplanner"');
+    const name = 'evil\u202Egnp.json';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) }))).toBe('done');
+    await page.getByTestId('show-preferences').click();
+    await expect.poll(() => page.locator('.preference').count()).toBeGreaterThan(0);
+    const outside = await page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const found: string[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement!;
+        // A message's whole text is a paragraph of its own: the block ends any override in it.
+        if (!node.textContent!.includes('\u202E') || parent.closest('textarea, option, pre') || (parent.matches('p.content') && parent.childNodes.length === 1)) continue;
+        // Isolated: the text is the whole content of a <bdi>.
+        if (parent.tagName !== 'BDI' || parent.childNodes.length !== 1) found.push(`${parent.className || parent.tagName}: ${node.textContent}`);
+      }
+      return found;
+    });
+    expect(outside).toEqual([]);
+    expect(await page.locator('#run-detail bdi').textContent()).toBe(name);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('runs a file dropped on the page', async () => {
     const { page, problems } = await openDemo();
     const episode = { ...hostileEpisode(), id: 'dropped' };

@@ -3,7 +3,7 @@
 // results themselves.
 import './styles.css';
 import { INPUT_FORMATS, FORMAT_LABELS } from 'agent-credit/episodes';
-import { byId, h } from './dom.js';
+import { byId, h, replaceChildren } from './dom.js';
 import { formatMs } from './format.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
@@ -74,6 +74,11 @@ function finish(state: 'done' | 'error' | 'cancelled'): void {
   status.dataset.runs = String(++finishedRuns);
 }
 
+/** The status detail: the input's name is untrusted text, isolated so its bidi controls cannot reorder the sentence. */
+function say(before: string, name: string, after: string): void {
+  replaceChildren(detail, before, h('bdi', {}, name), after);
+}
+
 /** On a narrow screen the results sit below the controls: bring them into view. */
 function revealResults(): void {
   if (window.matchMedia('(max-width: 900px)').matches) {
@@ -84,7 +89,7 @@ function revealResults(): void {
 
 async function run(source: LoadedSource): Promise<void> {
   status.value = 'running';
-  detail.textContent = `Attributing ${source.name}…`;
+  say('Attributing ', source.name, '…');
   progress.hidden = false;
   progress.removeAttribute('value');
   cancel.disabled = false;
@@ -98,7 +103,7 @@ async function run(source: LoadedSource): Promise<void> {
       (done, total) => {
         progress.max = total;
         progress.value = done;
-        detail.textContent = `Attributing ${source.name}: ${done} of ${total} records…`;
+        say('Attributing ', source.name, `: ${done} of ${total} records…`);
       },
       (entries) => results.add(entries),
     );
@@ -108,17 +113,17 @@ async function run(source: LoadedSource): Promise<void> {
     showProblems(problems, result.problems);
     finish('done');
     const skipped = result.problems.length ? ' Some records could not be attributed: see the problems above.' : '';
-    detail.textContent = `${source.name}: done in ${formatMs(performance.now() - started)}.${skipped}`;
+    say('', source.name, `: done in ${formatMs(performance.now() - started)}.${skipped}`);
   } catch (error) {
     if (error instanceof RunCancelled) {
       if (runner.busy) return;
       results.catchUp();
       finish('cancelled');
-      detail.textContent = `Cancelled ${source.name}; the episodes attributed so far stay below.`;
+      say('Cancelled ', source.name, '; the episodes attributed so far stay below.');
     } else {
       results.clear();
       finish('error');
-      detail.textContent = `${source.name} could not be attributed.`;
+      say('', source.name, ' could not be attributed.');
       showProblems(problems, error instanceof RunFailed ? error.problems : [{ line: null, field: '', message: String(error) }]);
     }
   } finally {
@@ -136,7 +141,7 @@ async function load(source: LoadedSource): Promise<void> {
   results.clear();
   // Reading a large input takes a while: the status says so and Cancel works from here on.
   status.value = 'running';
-  detail.textContent = `Reading ${source.name}…`;
+  say('Reading ', source.name, '…');
   progress.hidden = false;
   progress.removeAttribute('value');
   cancel.disabled = false;
@@ -148,7 +153,7 @@ async function load(source: LoadedSource): Promise<void> {
       // A newer input replaced this one; otherwise the user pressed Cancel.
       if (runner.busy) return;
       finish('cancelled');
-      detail.textContent = `Cancelled reading ${source.name}.`;
+      say('Cancelled reading ', source.name, '.');
       progress.hidden = true;
       cancel.disabled = true;
       return;

@@ -12,11 +12,12 @@ function turns(value: unknown): Turn[] {
 }
 
 function turnView(turn: Turn): HTMLElement {
-  const who = [turn.name, turn.role].filter((part) => typeof part === 'string' && part).join(' · ');
+  const who = [turn.name, turn.role].filter((part): part is string => typeof part === 'string' && part !== '');
   return h(
     'div',
     { class: 'turn' },
-    who ? h('span', { class: 'who' }, who) : null,
+    // Agent names are untrusted: each isolated for bidi.
+    who.length ? h('span', { class: 'who' }, ...who.flatMap((part, k) => (k ? [' · ', h('bdi', {}, part)] : [h('bdi', {}, part)]))) : null,
     h('p', { class: 'content' }, typeof turn.content === 'string' ? turn.content : JSON.stringify(turn.content)),
   );
 }
