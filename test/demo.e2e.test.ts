@@ -217,6 +217,30 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('a second click on an export while the first is on its way neither cancels it nor empties later downloads', async () => {
+    const { page, problems } = await openDemo();
+    const base = episodeExamples.find((file) => file.path.includes('book-flights'))!.records[0];
+    const lines = Array.from({ length: 300 }, (_, k) => JSON.stringify({ ...base, id: `run-${k}` }));
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'many.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines.join('\n')) }))).toBe('done');
+    const downloads: string[] = [];
+    page.on('download', (download) => void download.path().then((path) => downloads.push(readFileSync(path, 'utf8'))));
+    // Two clicks in one task: the second comes while the first export is pending.
+    await page.getByTestId('export-signals').evaluate((button: HTMLButtonElement) => {
+      button.click();
+      button.click();
+    });
+    await expect.poll(() => downloads.length).toBe(1);
+    await page.getByTestId('export-signals').click();
+    await expect.poll(() => downloads.length).toBe(2);
+    await page.waitForTimeout(200);
+    expect(downloads.length).toBe(2);
+    expect(downloads[0].split('\n').filter(Boolean).length).toBe(300);
+    expect(downloads[1]).toBe(downloads[0]);
+    expect(await page.getByTestId('export-status').textContent()).toBe('');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('loads an episode through the file input and shows hostile content as text, with no dialog', async () => {
     const { page, problems } = await openDemo();
     const episode = hostileEpisode();
@@ -249,6 +273,31 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     mkdirSync(screenshotDir, { recursive: true });
     await page.locator('#results').screenshot({ path: join(screenshotDir, 'demo.png') });
     await page.screenshot({ path: join(screenshotDir, 'demo-page.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('isolates right-to-left overrides in the file name and agent names wherever the page writes them', async () => {
+    const { page, problems } = await openDemo();
+    const text = JSON.stringify(hostileEpisode()).replaceAll('"planner"', '"\\u202Eplanner"');
+    const name = 'evil\u202Egnp.json';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) }))).toBe('done');
+    await page.getByTestId('show-preferences').click();
+    await expect.poll(() => page.locator('.preference').count()).toBeGreaterThan(0);
+    const outside = await page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const found: string[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement!;
+        // A message's whole text is a paragraph of its own: the block ends any override in it.
+        if (!node.textContent!.includes('\u202E') || parent.closest('textarea, option, pre') || (parent.matches('p.content') && parent.childNodes.length === 1)) continue;
+        // Isolated: the text is the whole content of a <bdi>.
+        if (parent.tagName !== 'BDI' || parent.childNodes.length !== 1) found.push(`${parent.className || parent.tagName}: ${node.textContent}`);
+      }
+      return found;
+    });
+    expect(outside).toEqual([]);
+    expect(await page.locator('#run-detail bdi').textContent()).toBe(name);
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 
@@ -400,6 +449,55 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     expect(seen.detail).toMatch(/of 120 records/);
     expect(await page.getByTestId('run-status').textContent()).toBe('cancelled');
     expect(await progress.isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('after Cancel, the episodes attributed so far still show their preference rows', async () => {
+    const { page, problems } = await openDemo();
+    const lines = Array.from({ length: 20_000 }, (_, k) => JSON.stringify({ ...hostileEpisode(), id: `run-${k}` }));
+    mkdirSync(screenshotDir, { recursive: true });
+    const file = join(screenshotDir, 'cancelled.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    await page.getByTestId('file-input').setInputFiles(file);
+    // Cancel as soon as the first episode is drawn, while the run goes on.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!document.querySelector('[data-testid=show-preferences]')) return requestAnimationFrame(check);
+            (document.getElementById('cancel-run') as HTMLButtonElement).click();
+            resolve();
+          };
+          check();
+        }),
+    );
+    expect(await page.getByTestId('run-status').textContent()).toBe('cancelled');
+    await page.getByTestId('show-preferences').click();
+    const expected = toDpo(await signalsOf({ ...hostileEpisode(), id: 'run-0' }), { source: 'cancelled.jsonl' }).length;
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.preference.dpo').count()).toBe(expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says it is reading a new input, with Cancel enabled, from the moment it is loaded', async () => {
+    const { page, problems } = await openDemo();
+    const example = episodeExamples[0];
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+    const seen = await page.evaluate((text) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=file-input]')!;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'next.json', { type: 'application/json' }));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change'));
+      const seenNow = { status: document.getElementById('run-status')!.textContent, detail: document.getElementById('run-detail')!.textContent, cancel: (document.getElementById('cancel-run') as HTMLButtonElement).disabled };
+      (document.getElementById('cancel-run') as HTMLButtonElement).click();
+      return seenNow;
+    }, JSON.stringify(hostileEpisode()));
+    expect(seen).toEqual({ status: 'running', detail: 'Reading next.json…', cancel: false });
+    await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('cancelled');
+    expect(await page.locator('#cancel-run').isDisabled()).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();
   });

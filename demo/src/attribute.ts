@@ -2,11 +2,12 @@
 // find each one's format (the library's detector; value tables by their
 // shape), attribute it through the library with the user's setup, and stream
 // the entries to the page in small batches while gathering the downloads.
-import { interactions, shapley } from 'agent-credit';
+import { InputError, interactions, shapley } from 'agent-credit';
 import { createJudge } from 'agent-credit/judge';
 import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
-import { lineOfField, problemsOf } from './problems.js';
+import { arrayElementLines } from './json-locate.js';
+import { problemsOf } from './problems.js';
 import {
   EXPORT_KINDS, type AttributionResult, type Draft, type ExportKind, type InputProblem, type JudgeConnection, type ReadSource, type PreferenceRows, type ResultEntry, type RunOptions, type Setup, type TableEntry,
 } from './protocol.js';
@@ -14,6 +15,16 @@ import { holdsSeveralRecords, InputProblems, readRecords, type JsonRecord } from
 
 export type ProgressReporter = (done: number, total: number) => void;
 export type EntrySink = (entries: ResultEntry[]) => void;
+
+/** Thrown when the page cancelled the run: what it attributed so far stays (its preference rows). */
+export class AttributionStopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+/** How long the run goes between two looks at its messages (a Cancel waits at most this, plus one record). */
+const YIELD_MS = 50;
 
 /** Entries sent to the page per message: small enough that receiving them never takes long. */
 const ENTRIES_PER_MESSAGE = 20;
@@ -39,7 +50,8 @@ function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
   const units: Unit[] = [];
   for (const record of records) {
     if (!jsonLines && isRecordList(record.value)) {
-      record.value.forEach((value, k) => units.push({ record, value, prefix: `[${k}]`, line: lineOfField(record, `[${k}]`) }));
+      const lines = arrayElementLines(record.text);
+      record.value.forEach((value, k) => units.push({ record, value, prefix: `[${k}]`, line: record.line + (lines[k] ?? 1) - 1 }));
     } else units.push({ record, value: record.value, prefix: '', line: record.line });
   }
   return units;
@@ -62,8 +74,22 @@ function formatOf(value: unknown, options: RunOptions): InputFormat | 'table' {
   return options.format as InputFormat;
 }
 
+/**
+ * The episode of one record with the setup applied. The setup's outcome is the
+ * user's explicit choice: the adapters take it only as a default for a record
+ * without one, so it is set here over what the record says.
+ */
 function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode {
-  return episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  const episode = episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  if (setup.outcome) {
+    // A coalition table fixes v(team): a different score would contradict the credit computed from it.
+    const team = episode.table?.[episode.table.length - 1];
+    if (team !== undefined && Math.abs(team - setup.outcome.score) > 1e-9 * Math.max(1, Math.abs(team))) {
+      throw new InputError([{ path: 'outcome.score', message: `the coalition table gives the whole team ${team}; a score of ${setup.outcome.score} would contradict it` }]);
+    }
+    episode.outcome = { ...setup.outcome };
+  }
+  return episode;
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
@@ -87,6 +113,8 @@ export async function attributeSource(
   connection: JudgeConnection | null,
   progress: ProgressReporter,
   send: EntrySink,
+  /** True once the page cancelled the run (read after yielding, so its message can arrive). */
+  stopped: () => boolean = () => false,
 ): Promise<AttributionResult> {
   // One judge for the run: its cache spares repeated questions across episodes.
   const judge = connection ? createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) }) : null;
@@ -100,7 +128,16 @@ export async function attributeSource(
   preferenceRows = [];
   let pending: ResultEntry[] = [];
   let count = 0;
+  let lastYield = performance.now();
   for (const [index, unit] of units.entries()) {
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    if (stopped()) {
+      lastRows = null;
+      throw new AttributionStopped();
+    }
     const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
     try {
       const format = formatOf(unit.value, options);

@@ -12,7 +12,7 @@ const LABELS: Record<ExportKind, string> = {
 };
 
 function baseName(source: string): string {
-  return source.replace(/^.*[\\/]/, '').replace(/\.(jsonl?|txt)$/i, '') || 'episodes';
+  return source.replace(/^.*[\\/]/, '').replace(/\.(jsonl?|ndjson|txt)$/i, '') || 'episodes';
 }
 
 function download(fileName: string, text: string): void {
@@ -25,6 +25,7 @@ function download(fileName: string, text: string): void {
 }
 
 export function downloadButtons(result: AttributionResult, textOf: (kind: ExportKind) => Promise<string>): HTMLElement {
+  const note = h('span', { class: 'export-status', role: 'status', 'data-testid': 'export-status' });
   const buttons = EXPORT_KINDS.map((kind) => {
     const rows = result.exports[kind];
     const fileName = `${baseName(result.source)}.${kind}.jsonl`;
@@ -40,8 +41,24 @@ export function downloadButtons(result: AttributionResult, textOf: (kind: Export
       `${LABELS[kind]}`,
       h('span', { class: 'rows' }, rows === undefined ? 'n/a' : `${rows} ${rows === 1 ? 'row' : 'rows'}`),
     );
-    button.addEventListener('click', async () => download(fileName, await textOf(kind)));
+    // A click while this file is on its way adds nothing: a double click gives one download.
+    let waiting = false;
+    button.addEventListener('click', async () => {
+      if (waiting) return;
+      waiting = true;
+      button.setAttribute('aria-busy', 'true');
+      try {
+        const text = await textOf(kind);
+        note.textContent = '';
+        download(fileName, text);
+      } catch (error) {
+        note.textContent = `${fileName} could not be prepared: ${error instanceof Error ? error.message : String(error)}.`;
+      } finally {
+        waiting = false;
+        button.removeAttribute('aria-busy');
+      }
+    });
     return button;
   });
-  return h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download JSONL' }, ...buttons);
+  return h('div', { class: 'downloads', role: 'group', 'aria-label': 'Download JSONL' }, ...buttons, note);
 }

@@ -3,7 +3,7 @@
 // results themselves.
 import './styles.css';
 import { INPUT_FORMATS, FORMAT_LABELS } from 'agent-credit/episodes';
-import { byId, h } from './dom.js';
+import { byId, h, replaceChildren } from './dom.js';
 import { formatMs } from './format.js';
 import { setUpLoading } from './load.js';
 import { setUpPlayground } from './playground.js';
@@ -20,12 +20,20 @@ const cancel = byId<HTMLButtonElement>('cancel-run');
 const problems = byId('problems');
 const resultsRegion = byId('results');
 // A download asks the worker for its text: the worker keeps the last run's rows.
-// Preference rows too, once the run is done (a request now would cancel it).
+// Preference rows too, once the run is done (asked for during a run, they would be partial).
 const results = new ResultsView(
   byId('result-view'),
-  (kind) => runner.run<string>({ kind: 'export', export: kind }),
-  async (index) => (runner.busy ? null : runner.run<PreferenceRows>({ kind: 'preferences', index })),
+  (kind) => runner.query<string>({ kind: 'export', export: kind }),
+  async (index) => {
+    if (runner.busy) return null;
+    // A worker started since the run (a Cancel that had to terminate it) no longer has the rows.
+    if (runner.generation !== rowsGeneration) return 'lost';
+    const rows = await runner.query<PreferenceRows>({ kind: 'preferences', index });
+    return runner.generation === rowsGeneration ? rows : 'lost';
+  },
 );
+/** The worker that holds the shown run's preference rows (see WorkerRunner.generation). */
+let rowsGeneration = 0;
 const format = byId<HTMLSelectElement>('format-select');
 const method = byId<HTMLSelectElement>('method-select');
 const budget = byId<HTMLInputElement>('budget-input');
@@ -66,6 +74,11 @@ function finish(state: 'done' | 'error' | 'cancelled'): void {
   status.dataset.runs = String(++finishedRuns);
 }
 
+/** The status detail: the input's name is untrusted text, isolated so its bidi controls cannot reorder the sentence. */
+function say(before: string, name: string, after: string): void {
+  replaceChildren(detail, before, h('bdi', {}, name), after);
+}
+
 /** On a narrow screen the results sit below the controls: bring them into view. */
 function revealResults(): void {
   if (window.matchMedia('(max-width: 900px)').matches) {
@@ -76,7 +89,7 @@ function revealResults(): void {
 
 async function run(source: LoadedSource): Promise<void> {
   status.value = 'running';
-  detail.textContent = `Attributing ${source.name}…`;
+  say('Attributing ', source.name, '…');
   progress.hidden = false;
   progress.removeAttribute('value');
   cancel.disabled = false;
@@ -85,30 +98,32 @@ async function run(source: LoadedSource): Promise<void> {
   revealResults();
   const started = performance.now();
   try {
-    const result = await runner.run<AttributionResult>(
+    const request = runner.run<AttributionResult>(
       { kind: 'attribute', source, options: options(), setup: setup.read(), judge: judgeConnection() },
       (done, total) => {
         progress.max = total;
         progress.value = done;
-        detail.textContent = `Attributing ${source.name}: ${done} of ${total} records…`;
+        say('Attributing ', source.name, `: ${done} of ${total} records…`);
       },
       (entries) => results.add(entries),
     );
+    rowsGeneration = runner.generation;
+    const result = await request;
     results.finish(result);
     showProblems(problems, result.problems);
     finish('done');
     const skipped = result.problems.length ? ' Some records could not be attributed: see the problems above.' : '';
-    detail.textContent = `${source.name}: done in ${formatMs(performance.now() - started)}.${skipped}`;
+    say('', source.name, `: done in ${formatMs(performance.now() - started)}.${skipped}`);
   } catch (error) {
     if (error instanceof RunCancelled) {
       if (runner.busy) return;
       results.catchUp();
       finish('cancelled');
-      detail.textContent = `Cancelled ${source.name}; the episodes attributed so far stay below.`;
+      say('Cancelled ', source.name, '; the episodes attributed so far stay below.');
     } else {
       results.clear();
       finish('error');
-      detail.textContent = `${source.name} could not be attributed.`;
+      say('', source.name, ' could not be attributed.');
       showProblems(problems, error instanceof RunFailed ? error.problems : [{ line: null, field: '', message: String(error) }]);
     }
   } finally {
@@ -124,11 +139,25 @@ async function load(source: LoadedSource): Promise<void> {
   current = source;
   runButton.disabled = false;
   results.clear();
+  // Reading a large input takes a while: the status says so and Cancel works from here on.
+  status.value = 'running';
+  say('Reading ', source.name, '…');
+  progress.hidden = false;
+  progress.removeAttribute('value');
+  cancel.disabled = false;
   let draft: Draft | null = null;
   try {
     draft = await runner.run<Draft | null>({ kind: 'inspect', source, options: options() });
   } catch (error) {
-    if (error instanceof RunCancelled) return;
+    if (error instanceof RunCancelled) {
+      // A newer input replaced this one; otherwise the user pressed Cancel.
+      if (runner.busy) return;
+      finish('cancelled');
+      say('Cancelled reading ', source.name, '.');
+      progress.hidden = true;
+      cancel.disabled = true;
+      return;
+    }
     // Unreadable input: the run below reports where.
   }
   setup = showSetup(setupContainer, draft, () => undefined);

@@ -12,11 +12,12 @@ function turns(value: unknown): Turn[] {
 }
 
 function turnView(turn: Turn): HTMLElement {
-  const who = [turn.name, turn.role].filter((part) => typeof part === 'string' && part).join(' · ');
+  const who = [turn.name, turn.role].filter((part): part is string => typeof part === 'string' && part !== '');
   return h(
     'div',
     { class: 'turn' },
-    who ? h('span', { class: 'who' }, who) : null,
+    // Agent names are untrusted: each isolated for bidi.
+    who.length ? h('span', { class: 'who' }, ...who.flatMap((part, k) => (k ? [' · ', h('bdi', {}, part)] : [h('bdi', {}, part)]))) : null,
     h('p', { class: 'content' }, typeof turn.content === 'string' ? turn.content : JSON.stringify(turn.content)),
   );
 }
@@ -76,8 +77,8 @@ export function preferenceList(preferences: PreferenceRows): HTMLElement {
   );
 }
 
-/** Loads an episode's preference rows from the worker; null while a run is still going. */
-export type PreferenceLoader = (index: number) => Promise<PreferenceRows | null>;
+/** Loads an episode's preference rows from the worker; null while a run is still going, 'lost' when the worker holding them was stopped. */
+export type PreferenceLoader = (index: number) => Promise<PreferenceRows | null | 'lost'>;
 
 /** The preference section: its row count, and the rows themselves on demand (they are the bulk of a large run's data). */
 export function preferenceSection(index: number, count: number, load: PreferenceLoader): HTMLElement {
@@ -89,6 +90,10 @@ export function preferenceSection(index: number, count: number, load: Preference
     const rows = await load(index);
     if (rows === null) {
       note.textContent = 'The run is still going: show them once it is done.';
+      return;
+    }
+    if (rows === 'lost') {
+      note.textContent = 'These rows were lost when the run was cancelled: press Run to attribute the input again.';
       return;
     }
     slot.replaceChildren(preferenceList(rows));

@@ -131,10 +131,14 @@ export type Request =
   | { kind: 'inspect'; id: number; source: LoadedSource; options: RunOptions }
   | { kind: 'export'; id: number; export: ExportKind }
   | { kind: 'preferences'; id: number; index: number }
-  | { kind: 'playground'; id: number; request: PlaygroundRequest };
+  | { kind: 'playground'; id: number; request: PlaygroundRequest }
+  /** Stop attribution run `id` between two records, keeping what it attributed so far. */
+  | { kind: 'cancel'; id: number };
 
 export type Response =
   | { kind: 'progress'; id: number; done: number; total: number }
   | { kind: 'entries'; id: number; entries: ResultEntry[] }
   | { kind: 'result'; id: number; value: AttributionResult | PlaygroundResult | Draft | PreferenceRows | string | null }
-  | { kind: 'failure'; id: number; problems: InputProblem[] };
+  | { kind: 'failure'; id: number; problems: InputProblem[] }
+  /** Attribution run `id` stopped as asked. */
+  | { kind: 'stopped'; id: number };

@@ -27,11 +27,16 @@ function syntaxProblem(text: string, firstLine: number): InputProblem {
   };
 }
 
-/** True when the text looks like JSON Lines: a .jsonl name, or several lines that each hold a whole object. */
+/**
+ * True when the text looks like JSON Lines: a .jsonl or .ndjson name, or
+ * several lines most of which hold a whole object. Most, not all: one broken
+ * line must not turn a dataset into one JSON document that fails as a whole.
+ */
 function isJsonLines(name: string, text: string): boolean {
-  if (/\.jsonl$/i.test(name)) return true;
+  if (/\.(jsonl|ndjson)$/i.test(name)) return true;
   const lines = text.split('\n').filter((line) => line.trim());
-  return lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line));
+  const objects = lines.filter((line) => /^\s*\{.*\}\s*$/.test(line)).length;
+  return lines.length > 1 && objects * 2 > lines.length;
 }
 
 /**

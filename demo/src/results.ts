@@ -76,7 +76,9 @@ export class ResultsView {
     const summary = h(
       'p',
       { class: 'muted' },
-      `${result.source} · format ${result.format} · ${result.entries} ${result.entries === 1 ? 'episode' : 'episodes'} in ${formatMs(result.elapsedMs)}`,
+      // The file name is untrusted: isolated for bidi, so it cannot reorder the rest.
+      h('bdi', {}, result.source),
+      ` · format ${result.format} · ${result.entries} ${result.entries === 1 ? 'episode' : 'episodes'} in ${formatMs(result.elapsedMs)}`,
     );
     const missing = result.missing.length
       ? h('div', { class: 'missing', 'data-testid': 'missing' }, h('h3', {}, 'Nothing to export yet'), h('ul', {}, ...result.missing.map((text) => h('li', {}, text))))

@@ -19,11 +19,10 @@ export function showSetup(container: HTMLElement, draft: Draft | null, onChange:
   const outcome = h(
     'select',
     { id: 'setup-outcome', 'data-testid': 'setup-outcome' },
-    draft.outcome
-      ? h('option', { value: 'input' }, `as in the input (${draft.outcome.success ? 'success' : 'failure'}, score ${draft.outcome.score})`)
-      : h('option', { value: 'input' }, 'not in the input: choose one'),
-    h('option', { value: 'success' }, 'success'),
-    h('option', { value: 'failure' }, 'failure'),
+    // The input's outcome is the choice already made; choosing the other one overrides it.
+    draft.outcome ? null : h('option', { value: 'input' }, 'not in the input: choose one'),
+    h('option', { value: 'success', selected: draft.outcome?.success === true }, draft.outcome?.success === true ? 'success (as in the input)' : 'success'),
+    h('option', { value: 'failure', selected: draft.outcome?.success === false }, draft.outcome?.success === false ? 'failure (as in the input)' : 'failure'),
   );
   const score = h('input', { id: 'setup-score', type: 'number', min: '0', max: '1', step: '0.01', value: draft.outcome ? String(draft.outcome.score) : '0', inputmode: 'decimal' });
   const boxes = draft.speakers.map((speaker, k) => {
@@ -63,8 +62,9 @@ export function showSetup(container: HTMLElement, draft: Draft | null, onChange:
       const agents = boxes.filter((b) => b.box.checked).map((b) => b.speaker.name);
       if (boxes.some((b) => b.box.checked !== b.speaker.agent)) setup.agents = agents;
       const value = Math.min(1, Math.max(0, Number(score.value) || 0));
-      if (outcome.value !== 'input') setup.outcome = { success: outcome.value === 'success', score: value };
-      else if (draft.outcome && value !== draft.outcome.score) setup.outcome = { ...draft.outcome, score: value };
+      const success = outcome.value === 'success';
+      // Only what differs from the input is sent: an unchanged outcome leaves the input's as it is.
+      if (outcome.value !== 'input' && (!draft.outcome || success !== draft.outcome.success || value !== draft.outcome.score)) setup.outcome = { success, score: value };
       if (marked !== null) setup.firstError = marked;
       return setup;
     },

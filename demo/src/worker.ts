@@ -1,6 +1,8 @@
 // The page's Web Worker: every attribution and every playground run happens
-// here, so the page stays responsive; cancelling terminates this worker.
-import { attributeSource, exportText, inspectSource, preferencesOf } from './attribute.js';
+// here, so the page stays responsive. Cancel stops an attribution between two
+// records, so the preference rows of the episodes shown stay here; anything
+// else (or a record that takes too long) is stopped by terminating the worker.
+import { attributeSource, AttributionStopped, exportText, inspectSource, preferencesOf } from './attribute.js';
 import type { InputProblem, LoadedSource, ReadSource, Request, Response } from './protocol.js';
 import { InputProblems } from './records.js';
 import { runPlayground } from './speed.js';
@@ -21,8 +23,15 @@ async function read(source: LoadedSource): Promise<ReadSource> {
   return { name: source.name, text: 'text' in source ? source.text : await source.file.text() };
 }
 
+/** Attribution runs the page cancelled: each stops before its next record. */
+const stopRequested = new Set<number>();
+
 self.addEventListener('message', async (event: MessageEvent<Request>) => {
   const request = event.data;
+  if (request.kind === 'cancel') {
+    stopRequested.add(request.id);
+    return;
+  }
   try {
     if (request.kind === 'attribute') {
       let lastPost = 0;
@@ -39,6 +48,7 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
           }
         },
         (entries) => post({ kind: 'entries', id: request.id, entries }),
+        () => stopRequested.has(request.id),
       );
       post({ kind: 'result', id: request.id, value });
     } else if (request.kind === 'preferences') {
@@ -51,6 +61,9 @@ self.addEventListener('message', async (event: MessageEvent<Request>) => {
       post({ kind: 'result', id: request.id, value: await runPlayground(request.request) });
     }
   } catch (error) {
-    post({ kind: 'failure', id: request.id, problems: problemsFrom(error) });
+    if (error instanceof AttributionStopped) post({ kind: 'stopped', id: request.id });
+    else post({ kind: 'failure', id: request.id, problems: problemsFrom(error) });
+  } finally {
+    stopRequested.delete(request.id);
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locatePath, locateSyntaxError, parseFieldPath, positionAt } from '../../demo/src/json-locate.js';
+import { arrayElementLines, locatePath, locateSyntaxError, parseFieldPath, positionAt } from '../../demo/src/json-locate.js';
 
 const text = `{
   "id": "ep-1",
@@ -58,5 +58,16 @@ describe('json-locate', () => {
       }
       expect(locateSyntaxError(sample) === null, sample).toBe(valid);
     }
+  });
+});
+
+describe('arrayElementLines', () => {
+  it('gives the line of each element of a top-level array, as locatePath does, in one pass', () => {
+    const value = [{ id: 'a', note: 'a "quoted" [bracket], {brace}\\\\' }, [1, [2, 3]], 'text, with comma', 4, { nested: [{ x: 1 }] }];
+    for (const text of [JSON.stringify(value, null, 2), JSON.stringify(value), `[\n${value.map((v) => JSON.stringify(v)).join(',\n')}\n]`]) {
+      expect(arrayElementLines(text)).toEqual(value.map((_, k) => locatePath(text, [k])!.line));
+    }
+    expect(arrayElementLines('[]')).toEqual([]);
+    expect(arrayElementLines('{"a": [1, 2]}')).toEqual([]);
   });
 });

@@ -34,6 +34,18 @@ describe('readRecords', () => {
     expect(problems[0].message).toMatch(/^not valid JSON/);
   });
 
+  it('keeps the good lines of .ndjson, .txt and pasted JSON Lines with a bad line, reporting it by number', () => {
+    const text = '{"id": "a"}\n{"id": \n{"id": "c"}\n{"id": "d"}';
+    for (const name of ['runs.ndjson', 'runs.txt', 'pasted.json']) {
+      const { records, problems, jsonLines } = readRecords(name, text);
+      expect(jsonLines, name).toBe(true);
+      expect(records.map((r) => r.line), name).toEqual([1, 3, 4]);
+      expect(problems.map((p) => p.line), name).toEqual([2]);
+    }
+    // By its name, an .ndjson file is JSON Lines even when most lines are bad.
+    expect(readRecords('runs.ndjson', '{"id": "a"}\n{"id": \n{"id" "c"').problems.map((p) => p.line)).toEqual([2, 3]);
+  });
+
   it('fails a JSONL file none of whose lines parse, naming each', () => {
     expect(problemsOf('x.jsonl', '{"id": \n{"id" "d"}').map((p) => p.line)).toEqual([1, 2]);
   });
