@@ -550,6 +550,35 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.screenshot({ path: join(screenshotDir, 'demo-375.png'), fullPage: true });
     await page.context().close();
   });
+
+  it('on a narrow screen a changed field keeps the focus: ArrowUp on the seed reruns and steps it again', async () => {
+    const { page, problems } = await openDemo({ width: 375, height: 800 });
+    const example = episodeExamples[0];
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+    const seed = page.locator('#seed-input');
+    await seed.focus();
+    expect(await runAndWait(page, async () => {
+      await page.keyboard.press('ArrowUp');
+      await seed.dispatchEvent('change');
+    })).toBe('done');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('seed-input');
+    await page.keyboard.press('ArrowUp');
+    expect(await seed.inputValue()).toBe('2');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('"Use the judge" without a model: the run stops and says what is missing, in the settings, not the input', async () => {
+    const { page, problems } = await openDemo();
+    await page.locator('#judge-panel summary').click();
+    await page.locator('#judge-url').fill('http://127.0.0.1:9/v1');
+    await page.locator('#judge-use').check();
+    expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(episodeExamples[0].path))).toBe('error');
+    expect(await page.getByTestId('input-problem').first().textContent()).toContain('"Use the judge" is ticked but the model is empty');
+    expect(await page.locator('.problems h3').textContent()).toBe('The settings have a problem');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('demo page: setup step, datasets, accessibility', () => {

@@ -49,6 +49,14 @@ const judgeModel = byId<HTMLInputElement>('judge-model');
 const judgeKey = byId<HTMLInputElement>('judge-key');
 const judgeUse = byId<HTMLInputElement>('judge-use');
 
+/** What "Use the judge" lacks (its URL or model), or null: a run must not quietly go on without the judge asked for. */
+function judgeMissing(): { field: HTMLInputElement; message: string } | null {
+  if (!judgeUse.checked) return null;
+  const missing = [!judgeUrl.value.trim() && 'the endpoint URL', !judgeModel.value.trim() && 'the model'].filter(Boolean);
+  if (missing.length === 0) return null;
+  return { field: judgeUrl.value.trim() ? judgeModel : judgeUrl, message: `"Use the judge" is ticked but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} empty: fill ${missing.length > 1 ? 'them' : 'it'} in, or untick it` };
+}
+
 /** The judge to run with, when the user connected one (the key is read from its field, kept nowhere else). */
 function judgeConnection(): JudgeConnection | null {
   if (!judgeUse.checked || !judgeUrl.value.trim() || !judgeModel.value.trim()) return null;
@@ -87,7 +95,21 @@ function revealResults(): void {
   }
 }
 
-async function run(source: LoadedSource): Promise<void> {
+/**
+ * Attributes `source`. `reveal`: the user started this run (a load, the Run
+ * button), so on a narrow screen the results come into view; a run that a
+ * changed field starts leaves focus in that field.
+ */
+async function run(source: LoadedSource, reveal = false): Promise<void> {
+  const judgeGap = judgeMissing();
+  if (judgeGap) {
+    showProblems(problems, [{ line: null, field: 'judge', message: judgeGap.message }]);
+    finish('error');
+    say('', source.name, ' was not attributed: the judge is not set up.');
+    byId<HTMLDetailsElement>('judge-panel').open = true;
+    if (reveal) judgeGap.field.focus();
+    return;
+  }
   status.value = 'running';
   say('Attributing ', source.name, '…');
   progress.hidden = false;
@@ -95,7 +117,7 @@ async function run(source: LoadedSource): Promise<void> {
   cancel.disabled = false;
   showProblems(problems, []);
   results.start();
-  revealResults();
+  if (reveal) revealResults();
   const started = performance.now();
   try {
     const request = runner.run<AttributionResult>(
@@ -161,12 +183,12 @@ async function load(source: LoadedSource): Promise<void> {
     // Unreadable input: the run below reports where.
   }
   setup = showSetup(setupContainer, draft, () => undefined);
-  await run(source);
+  await run(source, true);
 }
 
 setUpLoading((source) => void load(source));
 runButton.addEventListener('click', () => {
-  if (current) void run(current);
+  if (current) void run(current, true);
 });
 cancel.addEventListener('click', () => runner.cancel());
 for (const control of [format, method, budget, seed]) {

@@ -95,6 +95,9 @@ export class ResultsView {
 /** Problems listed at most; a file with thousands of bad lines still shows its first ones. */
 const PROBLEMS_SHOWN = 50;
 
+/** Fields of the run's settings rather than of the input: their problems are the settings', with no input line. */
+const SETTING_FIELDS = new Set(['budget', 'method', 'seed', 'judge', 'options.budget', 'options.method', 'options.seed']);
+
 export function showProblems(container: HTMLElement, problems: InputProblem[]): void {
   if (!problems.length) {
     container.replaceChildren();
@@ -106,7 +109,9 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
     h(
       'div',
       { class: 'problems' },
-      h('h3', {}, problems.length === 1 ? 'The input has a problem' : `The input has ${problems.length} problems`),
+      h('h3', {}, problems.every((problem) => SETTING_FIELDS.has(problem.field))
+        ? (problems.length === 1 ? 'The settings have a problem' : `The settings have ${problems.length} problems`)
+        : (problems.length === 1 ? 'The input has a problem' : `The input has ${problems.length} problems`)),
       h(
         'ul',
         {},
@@ -114,7 +119,7 @@ export function showProblems(container: HTMLElement, problems: InputProblem[]): 
           h(
             'li',
             { 'data-testid': 'input-problem', 'data-line': problem.line ?? '', 'data-field': problem.field },
-            problem.line !== null ? h('span', { class: 'where' }, `line ${problem.line}`) : null,
+            problem.line !== null && !SETTING_FIELDS.has(problem.field) ? h('span', { class: 'where' }, `line ${problem.line}`) : null,
             problem.field ? h('code', { class: 'field-path' }, problem.field) : null,
             h('bdi', { class: 'message' }, problem.message),
           ),
