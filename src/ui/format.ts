@@ -16,7 +16,8 @@ export function formatValue(value: number, signed = false): string {
 /** Value ± standard error, the value rounded where the error's second significant digit is. */
 export function formatEstimate(value: number, stderr: number | null): string {
   if (stderr === null) return formatValue(value);
-  if (!(stderr > 0)) return `${formatValue(value)} ± 0`;
+  // An error at the rounding level of the value (an estimator whose samples all agreed) is no error to show.
+  if (!(stderr > 1e-12 * Math.max(1, Math.abs(value)))) return `${formatValue(value)} ± 0`;
   const decimals = Math.max(0, Math.min(12, 1 - Math.floor(Math.log10(stderr))));
   const shown = value.toFixed(decimals);
   const text = Number(shown) === 0 ? (0).toFixed(decimals) : shown.replace('-', MINUS);

@@ -27,7 +27,9 @@ export interface Credits {
 export function creditsOf(signals: Signals | null, result: ShapleyResult | null): Credits | null {
   if (result) {
     const rows = result.players.map((agent, i) => ({ agent, credit: result.values[i], stderr: result.stderr ? result.stderr[i] : null }));
-    return { rows, method: result.method, exact: result.stderr === null };
+    // A sampler whose budget covered all 2^n coalitions returns exact values with zero stderr (ShapleyOptions.method).
+    const covered = result.stderr !== null && result.evaluations >= 2 ** result.players.length && result.stderr.every((error) => error === 0);
+    return { rows, method: result.method, exact: result.stderr === null || covered };
   }
   if (!signals || signals.agents.some((a) => a.credit === null)) return null;
   const rows = signals.agents.map((a) => ({ agent: a.agent, credit: a.credit as number, stderr: a.stderr }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contrast, divergingRgb, formatEstimate, formatTick, formatValue, NEGATIVE, POSITIVE, textColourOn, ticks } from '../../src/ui/format.js';
+import { creditsOf } from '../../src/ui/sources.js';
 
 const WHITE: [number, number, number] = [255, 255, 255];
 const BLACK: [number, number, number] = [0, 0, 0];
@@ -22,6 +23,19 @@ describe('formatEstimate', () => {
     expect(formatEstimate(3.14159, 1.5)).toBe('3.1 ± 1.5');
     expect(formatEstimate(0.5, null)).toBe('0.5000');
     expect(formatEstimate(0.5, 0)).toBe('0.5000 ± 0');
+    // An error at the value's rounding level (samples that all agreed) is shown as none, not as 12 zero decimals.
+    expect(formatEstimate(7.5, 8.9e-16)).toBe('7.5000 ± 0');
+    expect(formatEstimate(7.5, 1e-6)).toBe('7.5000000 ± 0.0000010');
+  });
+});
+
+describe('creditsOf', () => {
+  it('calls exact a sampler whose budget covered all 2^n coalitions (zero stderr), and sampled otherwise', () => {
+    const players = ['a', 'b'];
+    const values = new Float64Array([0.5, 0.5]);
+    expect(creditsOf(null, { players, values, stderr: new Float64Array(2), method: 'permutation', evaluations: 4 })!.exact).toBe(true);
+    expect(creditsOf(null, { players, values, stderr: Float64Array.from([0.1, 0.1]), method: 'permutation', evaluations: 3 })!.exact).toBe(false);
+    expect(creditsOf(null, { players, values, stderr: null, method: 'exact', evaluations: 4 })!.exact).toBe(true);
   });
 });
 
