@@ -144,9 +144,11 @@ describe('<ac-credit-bars>', () => {
 
   it('states a sampled ShapleyResult as value ± standard error with a whisker spanning ±1 se', async () => {
     const { page, problems } = await openPage();
-    const table = JSON.parse(readFileSync(join(root, 'examples', 'three-agents.json'), 'utf8'));
-    const result = await shapley(table, { method: 'permutation', budget: 10, seed: 1 });
-    expect(result.stderr).not.toBeNull();
+    // Six players and a budget below 2^6: sampled (a budget covering every coalition would be exact, and say so).
+    const players = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const values = Array.from({ length: 64 }, (_, mask) => (mask & 1) * 0.4 + ((mask >> 1) & 1) * 0.2 + (mask === 63 ? 0.3 : 0) + ((mask * 7) % 5) * 0.03);
+    const result = await shapley({ players, values }, { method: 'permutation', budget: 40, seed: 1 });
+    expect(result.stderr!.some((error) => error > 0)).toBe(true);
     const index = await mount(page, 'ac-credit-bars', { result });
     const rows = await shadow(page, index, '[data-testid=agent-credit-row]').evaluateAll((all) =>
       all.map((row) => {
