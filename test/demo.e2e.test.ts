@@ -481,6 +481,24 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('preference rows fold a long message and the raw row: what is drawn stays bounded until asked for', async () => {
+    const { page, problems } = await openDemo();
+    const long = 'x'.repeat(200_000);
+    const episode = hostileEpisode();
+    (episode.messages as Array<{ content: string }>)[1].content = `${long} end of the coder's message`;
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(episode)) }))).toBe('done');
+    await page.getByTestId('show-preferences').click();
+    await expect.poll(() => page.locator('.preference').count()).toBeGreaterThan(0);
+    const drawn = await page.evaluate(() => [...document.querySelectorAll('.preference')].reduce((sum, card) => sum + (card.textContent ?? '').length, 0));
+    // Each long text shows its first 1,000 characters: far below the 200,000 of the message in every card.
+    expect(drawn).toBeLessThan(50_000);
+    const more = page.locator('.preference .show-more').first();
+    await more.click();
+    expect(await more.textContent()).toMatch(/^Show 10,000 more characters \([\d,]+ hidden\)$/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('says it is reading a new input, with Cancel enabled, from the moment it is loaded', async () => {
     const { page, problems } = await openDemo();
     const example = episodeExamples[0];
