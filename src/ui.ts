@@ -10,5 +10,6 @@ export { RewardTimelineElement } from './ui/reward-timeline.js';
 export { TranscriptElement } from './ui/transcript.js';
 export { DatasetOverviewElement } from './ui/dataset-overview.js';
 export { summarize } from './ui/dataset.js';
+export { foldedText } from './ui/folded-text.js';
 export type { DatasetSummary, AgentSummary } from './ui/dataset.js';
 export type { EpisodeLike, EpisodeMessageLike, MessageJudgement } from './ui/sources.js';

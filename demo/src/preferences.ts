@@ -1,5 +1,6 @@
 // Preference data as it will be exported: DPO pairs (chosen beside rejected)
 // and unpaired KTO rows, each with its exact JSONL row on demand.
+import { foldedText } from 'agent-credit/ui';
 import { h } from './dom.js';
 import type { PreferenceRows } from './protocol.js';
 
@@ -11,40 +12,6 @@ function turns(value: unknown): Turn[] {
   return [{ content: value }];
 }
 
-/** Characters shown before a text is folded, and added per "show more" (as <ac-transcript> folds messages). */
-const FOLDED_LENGTH = 1_000;
-const UNFOLD_STEP = 10_000;
-
-/**
- * `text` in a `tag` element, folded when long, with a button that shows the
- * next chunk: a megabyte-long message or row never costs one long layout.
- */
-function folded(tag: 'p' | 'pre', attributes: Record<string, string>, text: string): HTMLElement[] {
-  const block = h(tag, attributes);
-  if (text.length <= FOLDED_LENGTH) {
-    block.textContent = text;
-    return [block];
-  }
-  let shown = FOLDED_LENGTH;
-  const visible = document.createTextNode(text.slice(0, shown));
-  const ellipsis = document.createTextNode('…');
-  block.append(visible, ellipsis);
-  const more = h('button', { type: 'button', class: 'show-more' });
-  const label = () => {
-    const left = text.length - shown;
-    more.textContent = `Show ${Math.min(left, UNFOLD_STEP).toLocaleString('en-US')} more characters (${left.toLocaleString('en-US')} hidden)`;
-    more.hidden = left <= 0;
-  };
-  label();
-  more.addEventListener('click', () => {
-    visible.appendData(text.slice(shown, shown + UNFOLD_STEP));
-    shown = Math.min(text.length, shown + UNFOLD_STEP);
-    if (shown >= text.length) ellipsis.data = '';
-    label();
-  });
-  return [block, more];
-}
-
 function turnView(turn: Turn): HTMLElement {
   const who = [turn.name, turn.role].filter((part): part is string => typeof part === 'string' && part !== '');
   return h(
@@ -52,7 +19,7 @@ function turnView(turn: Turn): HTMLElement {
     { class: 'turn' },
     // Agent names are untrusted: each isolated for bidi.
     who.length ? h('span', { class: 'who' }, ...who.flatMap((part, k) => (k ? [' · ', h('bdi', {}, part)] : [h('bdi', {}, part)]))) : null,
-    ...folded('p', { class: 'content' }, typeof turn.content === 'string' ? turn.content : JSON.stringify(turn.content)),
+    ...foldedText(typeof turn.content === 'string' ? turn.content : JSON.stringify(turn.content)),
   );
 }
 
@@ -67,7 +34,7 @@ function promptView(value: unknown): HTMLElement {
 }
 
 function rawRow(row: unknown): HTMLElement {
-  return h('details', { class: 'raw' }, h('summary', {}, 'Exported row (JSON)'), ...folded('pre', {}, JSON.stringify(row, null, 2)));
+  return h('details', { class: 'raw' }, h('summary', {}, 'Exported row (JSON)'), ...foldedText(JSON.stringify(row, null, 2), 'pre', 'row'));
 }
 
 function dpoCard(row: Record<string, unknown>): HTMLElement {

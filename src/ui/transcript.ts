@@ -7,10 +7,8 @@ import { defineElement, el, styled, untrusted } from './dom.js';
 import { divergingColour, divergingRgb, extentOf, formatValue, textColourOn } from './format.js';
 import { messagesOf, type EpisodeLike, type MessageJudgement, type ShownMessage, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { foldedText } from './folded-text.js';
 
-/** Characters shown before a message is folded, and added per "show more". */
-const FOLDED_LENGTH = 1_000;
-const UNFOLD_STEP = 10_000;
 
 const CSS = `
 ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
@@ -33,39 +31,6 @@ button { font: inherit; font-size: 0.8125em; margin-top: 0.3rem; color: #1d4ed8;
 .task { margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 `;
 
-/** The content paragraph, folded when long, with a button that shows the next chunk. */
-function content(text: string): HTMLElement[] {
-  const paragraph = el('p', { class: 'content', dir: 'auto' });
-  if (text.length <= FOLDED_LENGTH) {
-    paragraph.textContent = text;
-    return [paragraph];
-  }
-  let shown = FOLDED_LENGTH;
-  const visible = document.createTextNode(text.slice(0, shown));
-  const ellipsis = document.createTextNode('…');
-  paragraph.append(visible, ellipsis);
-  const more = el('button', { type: 'button', 'aria-expanded': 'false' });
-  const label = () => {
-    const left = text.length - shown;
-    more.textContent = left > 0 ? `Show ${Math.min(left, UNFOLD_STEP).toLocaleString('en-US')} more characters (${left.toLocaleString('en-US')} hidden)` : 'Show less';
-  };
-  label();
-  more.addEventListener('click', () => {
-    if (shown >= text.length) {
-      shown = FOLDED_LENGTH;
-      visible.data = text.slice(0, shown);
-      ellipsis.data = '…';
-      more.setAttribute('aria-expanded', 'false');
-    } else {
-      visible.appendData(text.slice(shown, shown + UNFOLD_STEP));
-      shown = Math.min(text.length, shown + UNFOLD_STEP);
-      if (shown >= text.length) ellipsis.data = '';
-      more.setAttribute('aria-expanded', String(shown >= text.length));
-    }
-    label();
-  });
-  return [paragraph, more];
-}
 
 /** `<ac-transcript>`: the messages with reward, label, the judge's reason, the first error highlighted. Set `episode`, `signals` and optionally `judgements`. */
 export class TranscriptElement extends ComponentElement {
@@ -138,9 +103,9 @@ export class TranscriptElement extends ComponentElement {
           label === 'corrective' ? el('span', { class: 'chip corrective' }, 'corrective') : label ? el('span', { class: 'chip' }, label) : null,
           reward,
         ),
-        ...(message.content === null ? [] : content(message.content)),
+        ...(message.content === null ? [] : foldedText(message.content)),
         verdict?.reason ? el('p', { class: 'reason' }, 'Judge: ', untrusted(verdict.reason)) : null,
-        ...repairs.filter((r) => r.message === message.id).map((r) => el('aside', { class: 'repair', 'aria-label': `Repair of message #${message.index}` }, el('strong', { class: 'repair-title' }, 'Repair'), ...content(r.content))),
+        ...repairs.filter((r) => r.message === message.id).map((r) => el('aside', { class: 'repair', 'aria-label': `Repair of message #${message.index}` }, el('strong', { class: 'repair-title' }, 'Repair'), ...foldedText(r.content))),
       );
     };
     const task = this.#episode?.task;

@@ -7,7 +7,7 @@ describe('agent-credit/ui without a DOM', () => {
     expect(typeof (globalThis as { HTMLElement?: unknown }).HTMLElement).toBe('undefined');
     expect(typeof (globalThis as { customElements?: unknown }).customElements).toBe('undefined');
     const ui = await import('../../dist/ui.js');
-    expect(Object.keys(ui).sort()).toEqual(['CreditBarsElement', 'CreditWaterfallElement', 'DatasetOverviewElement', 'InteractionHeatmapElement', 'RewardTimelineElement', 'TranscriptElement', 'summarize']);
+    expect(Object.keys(ui).sort()).toEqual(['CreditBarsElement', 'CreditWaterfallElement', 'DatasetOverviewElement', 'InteractionHeatmapElement', 'RewardTimelineElement', 'TranscriptElement', 'foldedText', 'summarize']);
     for (const constructor of Object.values(ui)) expect(typeof constructor).toBe('function');
   });
 });
