@@ -47,7 +47,7 @@ async function realLocation(path: string): Promise<string> {
 }
 
 /** Whether `path` lies below `directory` (both real, absolute paths). */
-function isInside(directory: string, path: string): boolean {
+export function isInside(directory: string, path: string): boolean {
   const rest = relative(directory, path);
   return rest !== '' && !isAbsolute(rest) && rest.split(sep)[0] !== '..';
 }

@@ -7,9 +7,10 @@
 // write, so that DIR/*.<format>.jsonl holds exactly its rows, never an earlier run's.
 import { unlinkSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, join, relative, isAbsolute } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { reasonOf } from './output.js';
+import { isInside } from './output-paths.js';
 import type { InputFile } from './records.js';
 
 export interface SplitOutput {
@@ -70,8 +71,7 @@ export async function splitOutput(directory: string, format: string, inputs: Inp
   }
   const real = await realpath(directory);
   for (const input of inputs) {
-    const inside = relative(real, await realpath(input.path).catch(() => input.path));
-    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+    if (isInside(real, await realpath(input.path).catch(() => input.path))) {
       throw new InputError(`--split-by-agent ${directory} holds an input (${input.path}); choose a directory outside the inputs`);
     }
   }

@@ -2,6 +2,7 @@
 // validate their own data before calling in. zod/mini keeps browser bundles small.
 import * as z from 'zod/mini';
 import { describe } from './validate.js';
+import { hasPoolBrand } from './pool-brand.js';
 
 /** Names of the players (agents); non-empty and unique. */
 export const playersSchema = z
@@ -39,17 +40,8 @@ export const tableGameSchema = z.object({
 
 const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
 
-/** Whether `value` is a worker pool (its toJSON says so): passed as the method, where { pool } was meant. */
-function isPool(value: unknown): boolean {
-  try {
-    return typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' && (value as { toJSON(): { pool?: unknown } }).toJSON().pool === 'agent-credit';
-  } catch {
-    return false;
-  }
-}
-
 export const methodSchema = z.enum(METHODS, {
-  error: (issue) => `expected one of ${METHODS.join(', ')}; got ${describe(issue.input)}${isPool(issue.input) ? ' (a worker pool: pass it as { pool })' : ''}`,
+  error: (issue) => `expected one of ${METHODS.join(', ')}; got ${describe(issue.input)}${hasPoolBrand(issue.input) ? ' (a worker pool: pass it as { pool })' : ''}`,
 });
 
 function integerAtLeast(minimum: number, what: string) {

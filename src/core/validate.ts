@@ -69,16 +69,22 @@ export function checkKnownOptions(options: unknown, known: readonly string[]): v
 
 /** The name nearest to `key` (letter case ignored) within 2 edits, the first in `names` on a tie; undefined when none is that near. */
 function nearestName(key: string, names: readonly string[]): string | undefined {
-  let nearest: string | undefined;
-  let nearestDistance = 3;
+  return closestName(key, names, () => 2);
+}
+
+/**
+ * The name in `names` fewest edits from `key` (letter case ignored), the first
+ * on a tie, among those at most `allowed(name)` edits away; else undefined.
+ */
+function closestName(key: string, names: readonly string[], allowed: (name: string) => number): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
   for (const name of names) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance < nearestDistance) {
-      nearest = name;
-      nearestDistance = distance;
-    }
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance <= allowed(name) && distance < bestDistance) [best, bestDistance] = [name, distance];
   }
-  return nearest;
+  return best;
 }
 
 /** Edits from a to b: insertions, deletions, substitutions and swaps of two neighbours ("budgte" is 1 from "budget"), each 1. */
@@ -106,15 +112,7 @@ function editDistance(a: string, b: string): number {
  * `task` and `agents`.
  */
 export function misspelledName(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of known) {
-    const allowed = name.length <= 2 ? 0 : name.length <= 6 ? 1 : 2;
-    const distance = editDistance(lower, name.toLowerCase());
-    if (distance <= allowed && distance < bestDistance) [best, bestDistance] = [name, distance];
-  }
-  return best;
+  return closestName(key, known, (name) => (name.length <= 2 ? 0 : name.length <= 6 ? 1 : 2));
 }
 
 /**

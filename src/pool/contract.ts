@@ -2,6 +2,7 @@
 // own entries (agent-credit/pool, agent-credit/node), so the main entry stays
 // small and never pulls in Comlink or worker code.
 import type { IndexKind } from '../core/exact-chunks.js';
+import { hasPoolBrand, POOL_BRAND } from '../core/pool-brand.js';
 
 /** Workers for shapley(game, { pool }) and banzhaf(game, { pool }), from createPool(). */
 export interface Pool {
@@ -36,9 +37,8 @@ export interface PoolRunner extends Pool {
   permutation(game: PoolGame, n: number, budget: number, seed: number): Promise<{ values: Float64Array; stderr: Float64Array; evaluations: number }>;
 }
 
-/** Marks pools made by createPool (a registered symbol, so two copies of the library still agree). */
-export const POOL_BRAND: unique symbol = Symbol.for('agent-credit.pool') as never;
+export { POOL_BRAND };
 
 export function isPool(value: unknown): value is PoolRunner {
-  return typeof value === 'object' && value !== null && (value as Partial<PoolRunner>)[POOL_BRAND] === true;
+  return hasPoolBrand(value);
 }

@@ -71,7 +71,8 @@ export function messageList(record: unknown, keys: readonly string[], format: st
   throw new InputError(`expected a ${format} transcript: an array of messages or an object with ${keys.map((key) => `"${key}"`).join(' or ')}, got ${describe(record)}`);
 }
 
-const agentIdOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
+/** The id of an `agents` entry: the entry itself, or the `id` of `{ id, role }`. */
+export const agentIdOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
 
 /** Players and context speakers: as given, else as the coalition table names them, else by role. */
 function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: AdapterDefaults): { agents: unknown[]; context: unknown } {

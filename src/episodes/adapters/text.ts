@@ -9,7 +9,7 @@
 // players (or, beside named agents, context kept in every counterfactual).
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { agentIdOf, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
 
 /** Options of fromText. */
 export interface TextOptions extends AdapterDefaults {
@@ -46,7 +46,7 @@ function speakerRoster(beside: Record<string, unknown>, options: TextOptions): S
   const add = (list: unknown) => {
     if (!Array.isArray(list)) return;
     for (const entry of list) {
-      const id = isRecord(entry) ? entry.id : entry;
+      const id = agentIdOf(entry);
       if (typeof id === 'string') named.add(id);
     }
   };
