@@ -6,7 +6,7 @@ export { tabulateGame, tabulateRange } from './games/games';
 export { shapleyBatch, interactionsBatch } from './exact/batch';
 export {
   permutationSamplerBytes, permutationSamplerInit, permutationSamplerMasks, permutationSamplerValues,
-  permutationSamplerAsk, permutationSamplerTell, permutationSamplerEstimate, permutationSamplerPairs,
+  permutationSamplerAsk, permutationSamplerTell, permutationSamplerEstimate,
 } from './sampling/permutation-sampler';
 export { designCreate, designFree, designAsk, designTell, designMasks, designValues, designTold } from './sampling/design';
 export { evaluateMasks } from './games/evaluate';

@@ -32,7 +32,7 @@ export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
-  const vectors = index == INDEX_BANZHAF ? 0 : scratch + (<usize>(MAX_PLAYERS + 1) << 3);
+  const vectors: usize = index == INDEX_BANZHAF ? 0 : scratch + (<usize>(MAX_PLAYERS + 1) << 3);
   store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors));
 }
 

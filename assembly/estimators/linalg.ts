@@ -3,6 +3,9 @@
 // Directions with no information (a pivot that vanishes) are dropped: their
 // coefficient is set to zero instead of blowing up.
 
+/** Sixteen zero bytes (see cholesky). */
+const zeroVector = memory.data(16, 16);
+
 // Not inlined: its three callers' loops dwarf a call, and inlining it cost
 // 344 bytes of the Wasm size budget.
 function dot(a: usize, b: usize, count: i32): f64 {
@@ -48,14 +51,17 @@ export function cholesky(m: usize, p: i32, tolerance: f64): void {
     for (let i = j + PANEL; i < p; i += 2) {
       const ri = m + <usize>i * row;
       const rk = i + 1 < p ? ri + row : ri;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let a2 = f64x2.splat(0);
-      let a3 = f64x2.splat(0);
-      let b0 = f64x2.splat(0);
-      let b1 = f64x2.splat(0);
-      let b2 = f64x2.splat(0);
-      let b3 = f64x2.splat(0);
+      // Zeros read from memory: as a constant, each of the eight would be
+      // written out in full (18 bytes) in the Wasm size budget.
+      const zero = v128.load(zeroVector);
+      let a0 = zero;
+      let a1 = zero;
+      let a2 = zero;
+      let a3 = zero;
+      let b0 = zero;
+      let b1 = zero;
+      let b2 = zero;
+      let b3 = zero;
       // j is a multiple of 4: no odd tail.
       for (let k = 0; k < j; k += 2) {
         const offset = <usize>k << 3;

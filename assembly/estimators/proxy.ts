@@ -58,9 +58,14 @@ function polyAt(at: usize, stride: usize, degree: i32, t: f64): f64 {
   return value;
 }
 
+/** polyAt as a call, for readers outside the pairwise loop (one copy of the loop instead of one per reader). */
+function polyAtCall(at: usize, stride: usize, degree: i32, t: f64): f64 {
+  return polyAt(at, stride, degree, t);
+}
+
 /** b(c) for the pairwise coefficient whose first-block index is `index`. */
 export function pairAt(coefs: usize, n: i32, pairDegree: i32, index: i32, c: i32): f64 {
-  return polyAt(coefs + (<usize>index << 3), <usize>((n * (n - 1)) / 2) << 3, pairDegree, sizeCoordinate(n, c));
+  return polyAtCall(coefs + (<usize>index << 3), <usize>((n * (n - 1)) / 2) << 3, pairDegree, sizeCoordinate(n, c));
 }
 
 /** The size coordinate t = (2c - n) / n in [-1, 1]. */
@@ -70,7 +75,7 @@ export function sizeCoordinate(n: i32, c: i32): f64 {
 
 /** a_i(c) for the proxy at `coefs`. */
 export function additiveAt(coefs: usize, n: i32, degree: i32, i: i32, c: i32): f64 {
-  return polyAt(coefs + (<usize>i << 3), <usize>n << 3, degree, sizeCoordinate(n, c));
+  return polyAtCall(coefs + (<usize>i << 3), <usize>n << 3, degree, sizeCoordinate(n, c));
 }
 
 /** Whether coalitions of size c are described by their complement. */
@@ -95,7 +100,7 @@ export function proxyValue(coefs: usize, n: i32, degree: i32, pairDegree: i32, m
   let bits = flip ? mask ^ full : mask;
   while (bits != 0) {
     const i = <i32>ctz(bits);
-    value += sign * polyAt(coefs + (<usize>i << 3), <usize>n << 3, degree, t);
+    value += sign * polyAtCall(coefs + (<usize>i << 3), <usize>n << 3, degree, t);
     if (pairDegree >= 0) {
       // b_ij sits at row + j.
       const row = coefs + (<usize>(pairIndex(n, degree, i, i + 1) - i - 1) << 3);

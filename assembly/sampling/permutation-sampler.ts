@@ -260,8 +260,3 @@ export function permutationSamplerEstimate(state: usize): usize {
   }
   return estimate;
 }
-
-/** Pairs whose values have been told. */
-export function permutationSamplerPairs(state: usize): f64 {
-  return <f64>load<i64>(state + TOLD_PAIRS);
-}

@@ -38,10 +38,20 @@ export function nextU64(): u64 {
   return result;
 }
 
-/** Uniform integer in [0, bound) for bound < 2^32 (multiply-shift; bias below 2^-32 * bound). */
+/**
+ * Uniform integer in [0, bound) for bound < 2^32 (multiply-shift; bias below
+ * 2^-32 * bound). A call, not inlined: its callers draw once per coalition
+ * member or per stratum, beside an evaluation, and each inline copy of the
+ * generator costs the Wasm size budget about 60 bytes. (shuffle, once per
+ * player of every permutation, keeps its own inline copy: drawIndex.)
+ */
+export function nextBelow(bound: u32): u32 {
+  return drawIndex(bound);
+}
+
 // @ts-ignore: decorator
 @inline
-export function nextBelow(bound: u32): u32 {
+function drawIndex(bound: u32): u32 {
   return <u32>(((nextU64() >> 32) * <u64>bound) >> 32);
 }
 
@@ -55,7 +65,7 @@ export function nextUnit(): f64 {
 /** Fisher-Yates shuffle of `count` i32 values at `order`. */
 export function shuffle(order: usize, count: i32): void {
   for (let i = count - 1; i > 0; i--) {
-    const j = <i32>nextBelow(<u32>(i + 1));
+    const j = <i32>drawIndex(<u32>(i + 1));
     const a = order + (<usize>i << 2);
     const b = order + (<usize>j << 2);
     const t = load<i32>(a);

@@ -28,7 +28,6 @@ export interface KernelExports {
   permutationSamplerAsk(state: number, max: number): number;
   permutationSamplerTell(state: number): void;
   permutationSamplerEstimate(state: number): number;
-  permutationSamplerPairs(state: number): number;
   designCreate(n: number, budget: number, seedLow: number, seedHigh: number, plan: number, enumerate: number, single: number): number;
   designFree(state: number): void;
   designAsk(state: number, max: number): number;
