@@ -62,6 +62,17 @@ describe('a Float64Array of more than one chunk is streamed through Wasm memory'
     }
   });
 
+  it('the streamed Shapley pass reads its chunk pattern-major: right against the textbook from 3 to 12 players, in one chunk or several', () => {
+    for (const n of [3, 4, 7, 8, 9, 12]) {
+      const table = randomTable(n, seededRandom(70 + n));
+      expect(relativeError(streamedPass(core, table, n, 'shapley').values, textbookShapley(table, n)), `n = ${n}`).toBeLessThan(1e-12);
+    }
+    // Several chunks, each with its own block sums: against the block-by-block pass.
+    const n = 18;
+    const table = randomTable(n, seededRandom(88));
+    expect(relativeError(streamedPass(core, table, n, 'shapley').values, onePass(core, table, n, 'shapley').values)).toBeLessThan(1e-13);
+  });
+
   it('exactShapleyValues and exactBanzhafValues stream tables of 2^21 values and more, and copy smaller ones whole', async () => {
     const large = randomTable(21, seededRandom(5));
     expect(Array.from(await exactShapleyValues(large, 21))).toEqual(Array.from(streamedPass(core, large, 21, 'shapley').values));

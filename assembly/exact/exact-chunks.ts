@@ -3,7 +3,7 @@
 // the host merges them in chunk order: the result is the same however the
 // chunks are spread over workers.
 
-import { accumulateBlocks, lowBitsOf } from './membership';
+import { accumulateBlocks, accumulateCachedBlocks, lowBitsOf } from './membership';
 import { prepareOwnWeightVectors } from './exact';
 import { shapleyMembershipWeights } from './weights';
 
@@ -16,9 +16,14 @@ const chunkCoefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
  * (count * 2^lowBits values) start at `chunk`, for the Shapley (index 0) or
  * Banzhaf (index 1) weights. Writes out = [total, credit[n], lows[2^lowBits]]:
  * the weighted sum, the part of each player's sum that comes from high bits,
- * and the weighted sum per low pattern.
+ * and the weighted sum per low pattern. `blockSums`: 0 to read the chunk
+ * block by block, as pool workers do on copied and shared tables alike (so
+ * their results are bit-identical); or, for a chunk just copied into cache,
+ * room for 16 bytes a block, and a Shapley chunk (n >= 3) is read
+ * pattern-major (accumulateCachedBlocks: the same products, summed in
+ * another order).
  */
-export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, index: i32, out: usize): void {
+export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, index: i32, out: usize, blockSums: usize): void {
   const lowSize = 1 << lowBitsOf(n);
   // Banzhaf weighs every coalition alike: no weight vectors (0, see accumulateBlocks).
   let vectors: usize = 0;
@@ -29,5 +34,8 @@ export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, 
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
-  store<f64>(out, accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors));
+  const sum = blockSums != 0 && vectors != 0
+    ? accumulateCachedBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors, blockSums)
+    : accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors);
+  store<f64>(out, sum);
 }

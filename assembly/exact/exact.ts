@@ -63,7 +63,7 @@ function membershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
  */
 function plainMembershipSums(table: usize, n: i32, index: i32, out: usize): f64 {
   const lowBits = lowBitsOf(n);
-  membershipChunk(table, n, 0, 1 << (n - lowBits), index, partials);
+  membershipChunk(table, n, 0, 1 << (n - lowBits), index, partials, 0);
   memory.copy(out, partials + 8, <usize>n << 3);
   const lows = partials + ((<usize>n + 1) << 3);
   for (let lo = 1; lo < 1 << lowBits; lo++) {

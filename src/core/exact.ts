@@ -69,18 +69,24 @@ function referencedPass(core: KernelExports, table: number, n: number, index: nu
  * The fast pass over a Float64Array, streamed: each chunk is copied into one
  * kept chunk-sized block and summed there while it is still in cache, so the
  * table is read from memory once instead of copied whole and read back. The
- * partial sums are added up as they come, in chunk order, as a pool's are.
+ * partial sums are added up as they come, in chunk order, as a pool's are
+ * (the values agree with the pool's to rounding, not to the bit: a pool
+ * worker reads its chunk block by block, as it must a shared table).
  */
 export function streamedPass(core: KernelExports, table: Float64Array, n: number, index: IndexKind): ExactPass {
   const plan = planChunks(n);
-  const block = keptBlock(core, 'chunk', (plan.chunkEntries + plan.partialLength) * 8);
+  // The chunk, its partial sums, and 16 bytes a block for a Shapley chunk's
+  // block sums: the chunk is in cache, and is read pattern-major (n >= 3;
+  // assembly/exact/membership.ts, accumulateCachedBlocks).
+  const block = keptBlock(core, 'chunk', (plan.chunkEntries + plan.partialLength + 2 * plan.chunkBlocks) * 8);
   const out = block + plan.chunkEntries * 8;
+  const blockSums = n >= 3 ? out + plan.partialLength * 8 : 0;
   const chunk = new Float64Array(core.memory.buffer, block, plan.chunkEntries);
   const partial = new Float64Array(core.memory.buffer, out, plan.partialLength);
   const merged = new Float64Array(plan.partialLength);
   for (let c = 0; c < plan.chunks; c++) {
     chunk.set(table.subarray(c * plan.chunkEntries, (c + 1) * plan.chunkEntries));
-    core.membershipChunk(block, n, c * plan.chunkBlocks, plan.chunkBlocks, INDEX_ID[index], out);
+    core.membershipChunk(block, n, c * plan.chunkBlocks, plan.chunkBlocks, INDEX_ID[index], out, blockSums);
     addChunkPartial(merged, partial);
   }
   return indexFromPartials(merged, n, index, table[0], table[table.length - 1]);

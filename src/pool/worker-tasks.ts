@@ -60,7 +60,7 @@ export function exactChunks(core: KernelExports, task: ExactChunksTask): ExactCh
       const values = window.f64(data, plan.chunkEntries);
       if (c === 0) first = values[0];
       if (c === chunkCount - 1) last = values[plan.chunkEntries - 1];
-      core.membershipChunk(window.pointer(data), n, chunk * plan.chunkBlocks, plan.chunkBlocks, index, window.pointer(out));
+      core.membershipChunk(window.pointer(data), n, chunk * plan.chunkBlocks, plan.chunkBlocks, index, window.pointer(out), 0);
       partials.set(window.f64(out, plan.partialLength), c * plan.partialLength);
     }
   });

@@ -47,7 +47,8 @@ export interface KernelExports {
   stratifiedValues(state: number): number;
   stratifiedTold(state: number): number;
   stratifiedEstimate(state: number, values: number, stderr: number): void;
-  membershipChunk(chunk: number, n: number, firstHi: number, count: number, index: number, out: number): void;
+  /** blockSums: 0 to read the chunk block by block, as pool workers do; for a Shapley chunk (n >= 3) just copied into cache, 16 bytes a block (read pattern-major). */
+  membershipChunk(chunk: number, n: number, firstHi: number, count: number, index: number, out: number, blockSums: number): void;
   tabulateRange(kind: number, params: number, n: number, first: number, count: number, out: number): void;
 }
 
