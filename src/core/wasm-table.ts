@@ -11,7 +11,7 @@ import { InputError } from './errors.js';
 import { EXACT_MAX_PLAYERS } from './table.js';
 import { kernelExports, loadedKernel, type KernelExports } from './wasm/module.js';
 import { keptBlock } from './wasm/kept-blocks.js';
-import { allocateBlock } from './wasm/window.js';
+import { allocateAlignedBlock, allocateBlock } from './wasm/window.js';
 
 /**
  * What a table needs of the thread's Wasm core (its memory and allocator),
@@ -26,8 +26,10 @@ interface TableCore {
 /** Where a createTable table's values live. */
 export interface WasmTableRecord {
   core: TableCore;
-  /** Byte offset of v(empty) in the core's memory. */
+  /** Byte offset of v(empty) in the core's memory, on a 4 KiB page. */
   pointer: number;
+  /** What the allocator returned, to release. */
+  base: number;
   n: number;
   freed: boolean;
 }
@@ -68,7 +70,7 @@ class TableView extends Float64Array {
     const record = records.get(this)!;
     if (record.freed) return;
     record.freed = true;
-    record.core.release(record.pointer);
+    record.core.release(record.base);
   }
 
   view(): WasmTable {
@@ -124,9 +126,9 @@ export async function createTable(n: number): Promise<WasmTable> {
   const core = await kernelExports();
   // The results block first: exact calls on the table then allocate nothing.
   keptBlock(core, 'results', 0);
-  const pointer = allocateBlock(core, 2 ** n * 8);
+  const { base, pointer } = allocateAlignedBlock(core, 2 ** n * 8);
   reserveHeadroom(core);
-  const view = viewOf({ core, pointer, n, freed: false });
+  const view = viewOf({ core, pointer, base, n, freed: false });
   view.fill(0);
   return view as unknown as WasmTable;
 }
