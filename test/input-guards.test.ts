@@ -10,6 +10,9 @@ import { autoMethod, banzhaf, interactions, shapley } from '../src/attribution/s
 import { shapleyBatch } from '../src/attribution/batch.js';
 import { attributeEpisode, attributeEpisodes } from '../src/episodes/attribute.js';
 import { SAMPLED_MAX_BUDGET } from '../src/estimators/wasm-estimators.js';
+import { checkTableGame } from '../src/core/table.js';
+import { tableGameSchema } from '../src/core/schemas.js';
+import { parseOrThrow } from '../src/core/validate.js';
 import { names } from './support/random.js';
 
 describe('input guards', () => {
@@ -62,6 +65,47 @@ describe('input guards', () => {
       /options\.budget: exact Owen values call evaluate for all 2\^5 coalitions, got a budget of 10/,
     );
     expect(calls).toBe(0);
+  });
+
+  it('a table game skips the schema only when the schema would accept it, and its players are copied either way', () => {
+    const values = new Float64Array(4);
+    const sparse = ['a'];
+    sparse[2] = 'c';
+    const games: unknown[] = [
+      { players: ['a', 'b'], values },
+      { players: ['a', 'a'], values },
+      { players: ['a', ''], values },
+      { players: ['a', 7], values },
+      { players: sparse, values: new Float64Array(8) },
+      { players: [], values: new Float64Array(1) },
+      { players: 'ab', values },
+      { players: ['a', 'b'], values: new Int32Array(4) },
+      { players: ['a', 'b'], values: [0, 1, 1, 3] },
+      Object.assign(Object.create({ players: ['a', 'b'] }), { values }),
+      null,
+      values,
+    ];
+    for (const game of games) {
+      let expected: unknown;
+      try {
+        expected = parseOrThrow(tableGameSchema, game, 'game');
+      } catch (error) {
+        expect(() => checkTableGame(game), JSON.stringify(game)).toThrow((error as Error).message);
+        continue;
+      }
+      const checked = checkTableGame(game);
+      const parsed = expected as { players: string[] };
+      expect(checked.players).toEqual(parsed.players);
+      expect(checked.players).not.toBe((game as { players: string[] }).players);
+    }
+  });
+
+  it('options with nothing in them are the defaults; an inherited option is still read and checked', async () => {
+    const game = { players: ['a', 'b'], values: new Float64Array([0, 1, 1, 3]) };
+    expect(Array.from((await shapley(game, {})).values)).toEqual([1.5, 1.5]);
+    await expect(shapley(game, Object.create({ method: 'exact!' }))).rejects.toThrow(/method: expected one of/);
+    // The inherited method and budget are both read: permutation sampling refuses a budget of 3.
+    await expect(shapley(game, Object.create({ method: 'permutation', budget: 3 }))).rejects.toThrow(/permutation sampling of 2 players needs at least 6 evaluations/);
   });
 
   it('null options are no options', async () => {

@@ -192,9 +192,16 @@ export async function shapley(game: Game | EvaluatorGame, options?: ShapleyOptio
   checkKnownOptions(options, ['method', 'budget', 'seed', 'pool']);
   const pool = checkPool(options as ShapleyOptions);
   const checked = checkGame(game);
-  const { method = 'auto', budget, seed = 0 } = parseOrThrow(shapleyOptionsSchema, options, 'options');
+  // No options (the common call): the defaults, without the schema's parse.
+  const { method = 'auto', budget, seed = 0 } = hasNoKeys(options) ? {} : parseOrThrow(shapleyOptionsSchema, options, 'options');
   const source = checked.kind === 'table' ? 'table' : 'builtin';
   return runPlan(checked, { method: resolveMethod(method, checked.players.length, budget, source), budget, seed }, pool);
+}
+
+/** Whether an options object names nothing (inherited names count: the schema reads them too). */
+function hasNoKeys(options: object): boolean {
+  for (const _ in options) return false;
+  return true;
 }
 
 /** Runs a validated plan on a checked table or built-in game. */

@@ -43,6 +43,27 @@ export function checkPlayers(players: unknown): string[] {
 }
 
 /**
+ * The game's players (copied) and values when it is plainly what
+ * tableGameSchema accepts: unique non-empty player names and a Float64Array.
+ * Anything else, undefined: the schema then parses it and words the errors.
+ * The schema's parse costs more than the exact pass on a small table (about
+ * 1.5 of the 5 microseconds a call on 4 players takes) and a tenth of a
+ * millisecond when caches are cold, so the common case skips it.
+ */
+function wellFormedTableGame(game: unknown): { players: string[]; values: Float64Array } | undefined {
+  if (typeof game !== 'object' || game === null) return undefined;
+  const { players, values } = game as { players?: unknown; values?: unknown };
+  if (!(values instanceof Float64Array) || !Array.isArray(players) || players.length === 0) return undefined;
+  const names = new Set<string>();
+  for (let i = 0; i < players.length; i++) {
+    const name: unknown = players[i];
+    if (typeof name !== 'string' || name.length === 0 || names.has(name)) return undefined;
+    names.add(name);
+  }
+  return { players: players.slice() as string[], values };
+}
+
+/**
  * Validates a table game. A Float64Array is not scanned for NaN or
  * infinities here: the exact pass finds them at no cost (its result is then
  * non-finite, and only then is the table scanned to name the entry), and
@@ -50,7 +71,7 @@ export function checkPlayers(players: unknown): string[] {
  * `inPlace` describes a table from createTable, whose views may be detached.
  */
 export function checkTableGame(game: unknown, inPlace?: { n: number }): CheckedTable {
-  const { players, values } = parseOrThrow(tableGameSchema, game, 'game');
+  const { players, values } = wellFormedTableGame(game) ?? parseOrThrow(tableGameSchema, game, 'game');
   const n = players.length;
   if (n > EXACT_MAX_PLAYERS) {
     throw new InputError(
