@@ -3,14 +3,14 @@
 // is read (links, extensions, empty inputs), records that would overflow the
 // stack, line separators in rows, --help.
 import { spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
+import { tempDir } from './support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'agent-credit-io-'));
+const dir = tempDir('agent-credit-io-');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 const good = (count: number, offset = 0) => Array.from({ length: count }, (_, k) => randomEpisode(offset + k, { harmful: false }));
 

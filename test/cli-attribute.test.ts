@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
 import { episodeFrom } from '../src/episodes/adapters/index.js';
 import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
+import { tempDir } from './support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'agent-credit-attribute-'));
+const dir = tempDir('agent-credit-attribute-');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 
 function jsonl(name: string, records: Array<unknown | string>): string {

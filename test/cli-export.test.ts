@@ -1,8 +1,7 @@
 // `agent-credit attribute` export flags: --agent, --split-by-agent, --system-turn,
 // --prm-until-first-error, --prm-max-steps, the `source` column, and refusals
 // that come before any row is written.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './support/cli.js';
@@ -10,8 +9,9 @@ import { agentFileName } from '../src/cli/split-output.js';
 import { readmeBlocks } from './support/readme-blocks.js';
 import { root } from './support/cli.js';
 import { WHOWHEN_RELEASE } from './support/whowhen-release.js';
+import { tempDir } from './support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'agent-credit-export-'));
+const dir = tempDir('agent-credit-export-');
 const lines = (text: string) => text.split('\n').filter(Boolean);
 const rows = (text: string) => lines(text).map((line) => JSON.parse(line));
 const sorted = (items: string[]) => [...items].sort();

@@ -2,16 +2,16 @@
 // signals.jsonl` and `npm run example` print the same text; legend, message ids,
 // names wrapped whole, plurals, and the run's summary line (also after a bad record).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPORT_LEGEND } from '../src/cli/report.js';
 import { MIN_EPISODES_FOR_RATE, MIN_SECONDS_FOR_RATE, runSummaryLine } from '../src/cli/run-summary.js';
 import { cli, root } from './support/cli.js';
+import { tempDir } from './support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'agent-credit-summary-'));
+const dir = tempDir('agent-credit-summary-');
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

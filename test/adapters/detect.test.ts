@@ -2,8 +2,7 @@
 // libraries, run offline) is sniffed as its format and read as its adapter
 // reads it; a record that fits none, or fails in the adapter it was sniffed
 // for, names file, line, field and the format assumed.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
@@ -11,6 +10,7 @@ import { detectFormat, episodeFrom, episodesFrom, formatOf, RECORD_FORMATS, type
 import { cli, root } from '../support/cli.js';
 import { genAiTrace, langGraphCheckpoint, weatherRun } from '../support/ecosystems.js';
 import { readJson } from '../support/fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const failed = { score: 0, success: false };
 
@@ -75,7 +75,7 @@ describe('format detection', () => {
 describe('agent-credit attribute --from auto (the default)', () => {
   it('reads a file holding a record of every format, each as its format', async () => {
     const records = await recordsOfEveryFormat();
-    const dir = mkdtempSync(join(tmpdir(), 'auto-'));
+    const dir = tempDir('auto-');
     const input = join(dir, 'mixed.jsonl');
     writeFileSync(input, RECORD_FORMATS.map((format) => JSON.stringify(records[format])).join('\n') + '\n');
     const { code, stdout, stderr } = await cli('attribute', input, '--workers', '0');
@@ -87,7 +87,7 @@ describe('agent-credit attribute --from auto (the default)', () => {
   });
 
   it('bad records name file, line, field and the format assumed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'auto-bad-'));
+    const dir = tempDir('auto-bad-');
     const input = join(dir, 'bad.jsonl');
     const log = readJson('examples/whowhen/Algorithm-Generated/93.json') as Record<string, unknown>;
     writeFileSync(input, [

@@ -3,8 +3,7 @@
 // JSON exporter uses; OpenInference spans built with the constants of
 // @arizeai/openinference-semantic-conventions.
 import type { Attributes } from '@opentelemetry/api';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { attributeEpisode } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
 import { genAiTrace, openInferenceTrace } from '../support/ecosystems.js';
 import { cli } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON)', () => {
   it('one message per agent turn in start order; tool spans in the calling turn; user and system input as context', () => {
@@ -153,7 +153,7 @@ describe('agent-credit attribute on OTLP JSONL (one export request per line, as 
     // A simple span processor exports each span as it ends: one request per span, children before their parents.
     const requests = [first.spans(), second.spans()].flatMap((spans) => spans.map((span) => new TextDecoder().decode(JsonTraceSerializer.serializeRequest([span]))));
     const interleaved = requests.map((_, k) => requests[k % 2 === 0 ? k / 2 : requests.length / 2 + (k - 1) / 2]);
-    const file = join(mkdtempSync(join(tmpdir(), 'otlp-')), 'traces.jsonl');
+    const file = join(tempDir('otlp-'), 'traces.jsonl');
     writeFileSync(file, interleaved.join('\n') + '\n');
     const { code, stdout, stderr } = await cli('attribute', file, '--workers', '0');
     expect(code, stderr).toBe(0);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromWhoWhen, whoWhenAgent } from '../../src/episodes/adapters/whowhen.js';
@@ -9,6 +8,7 @@ import { toPrm } from '../../src/episodes/export.js';
 import { readJson } from '../support/fixtures.js';
 import { cli } from '../support/cli.js';
 import { WHOWHEN_RELEASE } from '../support/whowhen-release.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FILES = ['examples/whowhen/Hand-Crafted/6.json', 'examples/whowhen/Algorithm-Generated/93.json', 'examples/whowhen/Algorithm-Generated/102.json'];
 
@@ -116,7 +116,7 @@ describe('Who&When: the 184 logs of the public release', () => {
   });
 
   it('the single JSONL of both subsets runs without --skip-invalid: 45 repeated question_IDs are named by file and line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'whowhen-'));
+    const dir = tempDir('whowhen-');
     const single = join(dir, 'who_and_when.jsonl');
     writeFileSync(single, logs.map(({ log }) => JSON.stringify(log)).join('\n') + '\n');
     const { stdout, stderr, code } = await cli('attribute', single);
