@@ -24,7 +24,13 @@ const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-
 export async function serveTestPage(): Promise<ServedPage> {
   const root = fileURLToPath(new URL('../browser/', import.meta.url));
   const outDir = mkdtempSync(join(tmpdir(), 'agent-credit-browser-'));
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false } });
+  try {
+    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false } });
+  } catch (error) {
+    // The caller gets no page to close: remove the build directory here.
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  }
   const plain = await serve(outDir, {});
   const isolated = await serve(outDir, ISOLATION_HEADERS);
   return {

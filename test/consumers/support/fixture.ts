@@ -29,9 +29,16 @@ export function sameVersionAs(name: string): string {
 /** Copies the fixture app `name` to a temporary directory and npm-installs the tarball (and `extra` packages). */
 export async function installFixture(name: string, extra: string[] = []): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), `agent-credit-${name}-`));
-  cpSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), dir, { recursive: true });
-  // --prefer-offline: the dependencies (comlink, zod) are in npm's cache
-  // after `npm ci`, so this needs the registry only on a cold cache.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', inject('tarball'), ...extra], { cwd: dir });
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    cpSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), dir, { recursive: true });
+    // --prefer-offline: the dependencies (comlink, zod) are in npm's cache
+    // after `npm ci`, so this needs the registry only on a cold cache.
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', inject('tarball'), ...extra], { cwd: dir });
+  } catch (error) {
+    // The caller gets no fixture to remove: remove the directory here.
+    remove();
+    throw error;
+  }
+  return { dir, remove };
 }

@@ -20,11 +20,18 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 export default async function packOnce(project: TestProject): Promise<() => void> {
   const destination = mkdtempSync(join(tmpdir(), 'agent-credit-pack-'));
-  const { stdout } = await promisify(execFile)(
-    'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination],
-    { cwd: root },
-  );
-  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-  project.provide('tarball', join(destination, filename));
-  return () => rmSync(destination, { recursive: true, force: true });
+  const remove = () => rmSync(destination, { recursive: true, force: true });
+  try {
+    const { stdout } = await promisify(execFile)(
+      'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination],
+      { cwd: root },
+    );
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    project.provide('tarball', join(destination, filename));
+  } catch (error) {
+    // No teardown is registered when the setup throws: remove the directory here.
+    remove();
+    throw error;
+  }
+  return remove;
 }
