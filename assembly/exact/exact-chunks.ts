@@ -4,8 +4,7 @@
 // chunks are spread over workers.
 
 import { accumulateBlocks, accumulateCachedBlocks, lowBitsOf } from './membership';
-import { prepareOwnWeightVectors } from './exact';
-import { shapleyMembershipWeights } from './weights';
+import { shapleyWeightVectors } from './exact';
 
 const MAX_PLAYERS: i32 = 32;
 const INDEX_BANZHAF: i32 = 1;
@@ -28,8 +27,7 @@ export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, 
   // Banzhaf weighs every coalition alike: no weight vectors (0, see accumulateBlocks).
   let vectors: usize = 0;
   if (index != INDEX_BANZHAF) {
-    shapleyMembershipWeights(n, chunkCoefficients);
-    vectors = prepareOwnWeightVectors(n, chunkCoefficients, n);
+    vectors = shapleyWeightVectors(n, chunkCoefficients);
   }
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);

@@ -27,7 +27,7 @@ const partials = memory.data((1 + MAX_PLAYERS + LOW_SIZE) * 8, 16);
 /** The referenced pass's block record, and the sums per low pattern scanBlock keeps (which only interactions use). */
 const record = memory.data(RECORD_DOUBLES * 8, 16);
 const patternSums = memory.data(LOW_SIZE * 8, 16);
-/** What `weightVectors` holds (a caller's key), or -1: lets repeated chunk calls skip preparing them. */
+/** The n whose Shapley weights `weightVectors` holds, or -1: lets repeated chunk calls skip making them. */
 let vectorsKey: i32 = -1;
 
 /**
@@ -78,10 +78,18 @@ function plainMembershipSums(table: usize, n: i32, index: i32, out: usize): f64 
   return load<f64>(partials);
 }
 
-/** The module's weight vectors, prepared for `coef` unless `key` (>= 0) says they already are. */
-export function prepareOwnWeightVectors(n: i32, coef: usize, key: i32): usize {
-  if (key < 0 || key != vectorsKey) prepareWeightVectors(n, coef, weightVectors);
-  vectorsKey = key;
+/**
+ * The module's weight vectors for the Shapley weights of n players, made
+ * (into `coef` and the vectors) only when they do not hold them already: a
+ * chunked pass asks once a chunk, and 2(n + 1) binomials a time cost about a
+ * microsecond.
+ */
+export function shapleyWeightVectors(n: i32, coef: usize): usize {
+  if (n != vectorsKey) {
+    shapleyMembershipWeights(n, coef);
+    prepareWeightVectors(n, coef, weightVectors);
+    vectorsKey = n;
+  }
   return weightVectors;
 }
 
