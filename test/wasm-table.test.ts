@@ -117,8 +117,8 @@ describe('createTable', () => {
     const copy = Float64Array.from(table);
     const core = await kernelExports();
     const before = core.memory.buffer;
-    // A table larger than any free block grows the memory.
-    const large = await createTable(22);
+    // A table larger than the whole memory, so larger than any free block, grows it (whatever earlier tests left free).
+    const large = await createTable(Math.max(22, Math.floor(Math.log2(before.byteLength / 8)) + 1));
     expect(core.memory.buffer).not.toBe(before);
     expect(table.length).toBe(0);
     const players = names(n);
@@ -186,5 +186,23 @@ describe('an allocation the core cannot make', () => {
     );
     // The core is still usable afterwards.
     expect((await shapley({ players: names(3), values: randomTable(3, seededRandom(3)) })).values).toHaveLength(3);
+  });
+});
+
+describe('a NaN or infinity in a large Float64Array, found by the streamed pass', () => {
+  it('names it in a Float64Array streamed chunk by chunk (2^21 values), in any chunk', async () => {
+    const big = 21;
+    const values = randomTable(big, seededRandom(21));
+    // In the first chunk, a middle one, and the last entry of the last.
+    for (const [mask, bad] of [[5, Number.NaN], [17 * 2 ** 16 + 300, Infinity], [2 ** big - 1, -Infinity]] as const) {
+      const saved = values[mask];
+      values[mask] = bad;
+      for (const run of [() => shapley({ players: names(big), values }), () => banzhaf({ players: names(big), values })]) {
+        const error = await run().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as Error).message).toMatch(entryOf(mask));
+      }
+      values[mask] = saved;
+    }
   });
 });
