@@ -18,9 +18,10 @@ const chunkCoefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
  * and the weighted sum per low pattern. `blockSums`: 0 to read the chunk
  * block by block, as pool workers do on copied and shared tables alike (so
  * their results are bit-identical); or, for a chunk just copied into cache,
- * room for 16 bytes a block, and a Shapley chunk (n >= 3) is read
- * pattern-major (accumulateCachedBlocks: the same products, summed in
- * another order).
+ * room for 16 bytes a block, and a Shapley chunk is read pattern-major
+ * (accumulateCachedBlocks: the same products, summed in another order). The
+ * caller passes block sums only for n >= 3 (runs of 8 patterns); the check
+ * is left to it, since the Wasm size budget has no room for it here.
  */
 export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, index: i32, out: usize, blockSums: usize): void {
   const lowSize = 1 << lowBitsOf(n);
