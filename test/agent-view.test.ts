@@ -60,6 +60,28 @@ describe('agentView', () => {
     expect(folded[0].content).toBe(`${systemText(run, 'critic')}\n\nfix the bug\n\n[user] it crashes on start\n\n[planner] coder: read the log`);
   });
 
+  it('says the task once when the transcript opens with that very text (a task taken from the first user message)', () => {
+    const echoed = parseEpisode({
+      id: 'echo',
+      task: 'fix the bug',
+      agents: ['coder', 'critic'],
+      context: ['system', 'user'],
+      messages: [
+        { agent: 'system', content: 'You are a team.' },
+        { agent: 'user', content: 'fix the bug' },
+        { agent: 'coder', content: 'patched' },
+        { agent: 'critic', content: 'looks good' },
+      ],
+      outcome: { score: 1, success: true },
+    });
+    expect(agentView(echoed, 3, 'critic').slice(1)).toEqual([
+      { role: 'user', content: '[system] You are a team.\n\n[user] fix the bug\n\n[coder] patched' },
+    ]);
+    // A task said only later in the run still opens the prompt.
+    const later = parseEpisode({ ...echoed, id: 'later', messages: [{ agent: 'coder', content: 'starting' }, { agent: 'user', content: 'fix the bug' }, { agent: 'critic', content: 'ok' }] });
+    expect(agentView(later, 2, 'critic')[1].content).toBe('fix the bug\n\n[coder] starting\n\n[user] fix the bug');
+  });
+
   it('systemTurn accepts system or fold and names the path otherwise', () => {
     expect(checkSystemTurn(undefined)).toBe('system');
     expect(checkSystemTurn('fold')).toBe('fold');

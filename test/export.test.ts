@@ -228,6 +228,22 @@ describe('PRM rows', () => {
     expect(coder.labels).toEqual([true, false, false, false]);
   });
 
+  it('an AutoGen run whose task is its first user message: every prompt (conversational and PRM) says the task once', async () => {
+    const record = readJson('test/fixtures/autogen-taskresult.json') as { coalitions: Array<{ agents: string[] }> };
+    // The user as context (the adapter's default), not a player.
+    record.coalitions = record.coalitions.filter((coalition) => !coalition.agents.includes('user'));
+    const episode = episodeFrom('autogen', record);
+    expect(episode.task).toBeDefined();
+    const signals = await attributeEpisode(episode);
+    const count = (text: string) => text.split(episode.task!).length - 1;
+    const rewards = toRewards(signals, episode);
+    expect(rewards.length).toBeGreaterThan(0);
+    for (const row of rewards) expect(count(row.prompt.map((turn) => turn.content).join('\n'))).toBe(1);
+    const prm = toPrm(signals, episode);
+    expect(prm.length).toBeGreaterThan(0);
+    for (const row of prm) expect(count(row.prompt)).toBe(1);
+  });
+
   it('untilFirstError ends each row at its first false step; maxSteps cuts rows whose prompts carry the steps before', async () => {
     const [episode] = shapedRuns();
     const signals = await attributeEpisode(episode);

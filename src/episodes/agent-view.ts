@@ -8,7 +8,9 @@
 //  - the agent's own messages as assistant turns (consecutive ones joined);
 //  - everyone else's (other agents, context speakers) joined into user turns,
 //    each message prefixed with its speaker: "[planner] ...";
-//  - the task, when there is one, opening the first user turn;
+//  - the task, when there is one, opening the first user turn (unless the
+//    transcript opens with that very text, as when an adapter takes the task
+//    from the first user message: then it is said once, by its speaker);
 //  - a prompt ends with a user turn (TRL starts the completion as a new
 //    assistant turn only then), so the agent's own messages right before the
 //    completion are quoted in that user turn, prefixed with its name too.
@@ -64,6 +66,24 @@ export function isPlayer(episode: Episode, speaker: string): boolean {
 const PARAGRAPH = '\n\n';
 
 /**
+ * The task as a row shows it before the messages: undefined when there is
+ * none, or when a message of the transcript's opening (up to and including
+ * the first player's message) says exactly the task, as the adapters that
+ * take the task from the first user message leave it. Shown twice, it would
+ * fill every prompt with the same text twice.
+ */
+export function shownTask(episode: Episode): string | undefined {
+  const { task, messages } = episode;
+  if (task === undefined || task === '') return undefined;
+  const wanted = task.trim();
+  for (const message of messages) {
+    if (message.content.trim() === wanted) return undefined;
+    if (isPlayer(episode, message.agent)) break;
+  }
+  return task;
+}
+
+/**
  * The conversation before message `index`, seen by `agent`, as a prompt: a
  * system turn, then user/assistant turns alternating from a user turn and
  * ending with a user turn (see the module comment).
@@ -85,7 +105,8 @@ export function agentView(episode: Episode, index: number, agent: string, system
       speakers.push(new Set([speaker]));
     }
   };
-  if (episode.task !== undefined && episode.task !== '') add('user', '', episode.task);
+  const task = shownTask(episode);
+  if (task !== undefined) add('user', '', task);
   for (let m = 0; m < index; m++) {
     const message = messages[m];
     if (message.agent === agent && m < quotedFrom) add('assistant', agent, message.content);

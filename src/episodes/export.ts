@@ -7,7 +7,7 @@
 // says whose it is: `agent`, `episode`, `message` (and `source`, when given);
 // TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
-import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, systemText, type SystemTurn, type Turn } from './agent-view.js';
+import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
 import { InputError, type InputIssue } from '../core/errors.js';
@@ -226,8 +226,9 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
     for (let start = 0; start < steps.length; start += maxSteps) {
       const window = steps.slice(start, start + maxSteps);
       const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
+      const task = shownTask(checked);
       const parts: PrmParts = {
-        header: checked.task ? [systemText(checked, agent, 'text'), checked.task] : [systemText(checked, agent, 'text')],
+        header: task !== undefined ? [systemText(checked, agent, 'text'), task] : [systemText(checked, agent, 'text')],
         context: messages.slice(0, window[0]).map(said),
         // A row's first step is the agent's message alone: what came before it is in the prompt.
         steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
