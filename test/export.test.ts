@@ -177,6 +177,20 @@ describe('DPO pairs', () => {
     // Each side under its own speaker's prompt: the correction sees the verifier's message as a user turn.
     expect(kto[1].prompt.at(-1)).toEqual({ role: 'user', name: 'verifier', content: '[verifier] Proceeding to payment with the Basic fare.' });
   });
+  it('a repair that repeats its message word for word gives no pair, and KTO never labels one completion under one prompt both ways', async () => {
+    const record = flights() as { repairs: Array<{ message: string; content: string }>; messages: Array<{ id: string; content: string }> };
+    const repaired = record.messages.find((message) => message.id === record.repairs[0].message)!;
+    record.repairs = [{ message: repaired.id, content: repaired.content }];
+    const signals = await attributeEpisode(parseEpisode(record));
+    expect(toDpo(signals)).toEqual([]);
+    const kto = toKto(signals);
+    const labels = new Map<string, Set<boolean>>();
+    for (const row of kto) {
+      const key = JSON.stringify([row.prompt, row.completion]);
+      labels.set(key, (labels.get(key) ?? new Set()).add(row.label));
+    }
+    expect([...labels.values()].every((set) => set.size === 1)).toBe(true);
+  });
 });
 
 describe('KTO rows', () => {

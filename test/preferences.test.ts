@@ -52,6 +52,21 @@ describe('preferences', () => {
     ]);
   });
 
+  it('a pair whose sides say the same (up to whitespace at either end) is left out: a repair repeating its message is no repair', () => {
+    // The repair repeats the first error: no pair, so the error is unrepaired (KTO rows, as without the repair).
+    expect(summary(preferencesOf(episode([{ message: 'e', content: ' wrong fact\n' }]), 1))).toEqual(summary(preferencesOf(episode(), 1)));
+    // A self-correction that repeats the error word for word: no pair.
+    const repeated = parseEpisode({
+      id: 'r', agents: ['a', 'b'], outcome: { score: 0, success: false },
+      messages: [
+        { id: 'q', agent: 'a', content: 'look it up' },
+        { id: 'e', agent: 'b', content: 'wrong fact', label: 'error' },
+        { id: 'f', agent: 'b', content: 'wrong fact', label: 'corrective' },
+      ],
+    });
+    expect(preferencesOf(repeated, 1).filter((p) => p.type === 'pair')).toEqual([]);
+  });
+
   it('a success episode only yields pairs from its repairs', () => {
     const success = { ...episode([{ message: 'q', content: 'better request' }]), outcome: { score: 1, success: true } };
     expect(preferencesOf(success, -1).map((p) => p.message)).toEqual(['q']);

@@ -9,7 +9,9 @@
 //  - when the first error has no repair, unpaired rows for KTO: the error
 //    (false) and every corrective message after it (true).
 // Context speakers (user, system, tool) are in every prompt but are never the
-// subject of a row.
+// subject of a row. A pair whose two sides say the same (up to whitespace at
+// either end, which chat templates often trim) is no preference and is left
+// out: a repair that repeats its message is no repair.
 import { agentView, isPlayer, ownTurn, type Turn } from './agent-view.js';
 import type { Episode } from './episode.js';
 import { isDamaging } from './refine.js';
@@ -50,6 +52,9 @@ export function promptBefore(episode: Episode, index: number, speaker: string): 
   return agentView(episode, index, speaker);
 }
 
+/** Whether two messages say the same, as a chat template that trims content renders them. */
+const sameText = (a: string, b: string) => a.trim() === b.trim();
+
 /** Preferences of one episode; `firstError` is the index of the first error (-1 if none or a success). */
 export function preferencesOf(episode: Episode, firstError: number): Preference[] {
   const { messages } = episode;
@@ -71,7 +76,7 @@ export function preferencesOf(episode: Episode, firstError: number): Preference[
   for (const repair of episode.repairs) {
     const m = indexOf.get(repair.message)!;
     const original = messages[m];
-    if (!isPlayer(episode, original.agent)) continue;
+    if (!isPlayer(episode, original.agent) || sameText(repair.content, original.content)) continue;
     if (m === firstError) firstErrorRepaired = true;
     preferences.push({
       type: 'pair', source: 'repair', message: original.id, agent: original.agent,
@@ -92,6 +97,7 @@ export function preferencesOf(episode: Episode, firstError: number): Preference[
     correctives.push(m);
     const error = messages[answered];
     if (error.agent === message.agent) {
+      if (sameText(message.content, error.content)) continue;
       preferences.push({
         type: 'pair', source: 'corrective', message: error.id, agent: error.agent,
         prompt: promptBefore(episode, answered, error.agent),
