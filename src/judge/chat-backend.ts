@@ -100,7 +100,36 @@ function failureText(error: unknown): string {
   return parts.join(': ') || String(error);
 }
 
+/**
+ * A function that blanks every credential the requests carry (the API key,
+ * the value of each header but content-type) out of a text: servers and
+ * proxies quote the key they refused back in their error ("Incorrect API key
+ * provided: Bearer sk-..."), and error messages end up on terminals, in logs
+ * and in reports.
+ */
+function redactor(headers: Record<string, string>): (text: string) => string {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'content-type') continue;
+    const bearer = /^\s*bearer\s+(.+?)\s*$/i.exec(value);
+    // Short values ("1", "on") would blank ordinary words; no credential is that short.
+    const secret = bearer ? bearer[1]! : value.trim();
+    if (secret.length >= 6) secrets.add(secret);
+  }
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => longestFirst.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
+}
+
 export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions): ChatSend {
+  const redact = redactor(headers);
+  const request = fetchRequest(url, headers, send);
+  return async (body, signal) => {
+    const outcome = await request(body, signal);
+    return outcome.ok ? outcome : { ...outcome, message: redact(outcome.message) };
+  };
+}
+
+function fetchRequest(url: string, headers: Record<string, string>, send: typeof fetch): ChatSend {
   return async (body, signal) => {
     let response: Response;
     try {

@@ -1,0 +1,74 @@
+// The judge against servers that answer the way real local servers do when
+// they are misconfigured or run reasoning models: a loopback server of our
+// own whose every reply is scripted by the test.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createJudge, JudgeError, type JudgeOptions } from '../src/judge.js';
+
+type Handler = (request: IncomingMessage, response: ServerResponse, body: Record<string, unknown>) => void;
+
+let handler: Handler = (_, response) => response.writeHead(500).end();
+let requests: Array<{ url: string; headers: IncomingMessage['headers'] }> = [];
+let baseURL = '';
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    requests.push({ url: request.url ?? '', headers: request.headers });
+    handler(request, response, JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+  });
+});
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterEach(() => {
+  requests = [];
+});
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const json = (response: ServerResponse, status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+/** A 200 completion whose message content is `content`. */
+const reply = (content: string, finishReason = 'stop'): Handler => (_, response) =>
+  json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }], usage: { prompt_tokens: 10, completion_tokens: 5 } });
+const judgeFor = (options: Partial<JudgeOptions> = {}) => createJudge({ baseURL, model: 'local', retryDelayMs: 0, ...options });
+
+const episode = {
+  id: 'duo',
+  task: 'Say hello.',
+  agents: ['a', 'b'],
+  messages: [
+    { id: 'm1', agent: 'a', content: 'Hello.' },
+    { id: 'm2', agent: 'b', content: 'Hello there.' },
+  ],
+};
+
+describe('credentials never travel into error messages', () => {
+  it('a server that quotes the API key or a header back in its error: the JudgeError shows neither', async () => {
+    const key = 'sk-local-4f9a1c77e2d0b3';
+    const token = 'proxy-token-8c1d55e0a9';
+    handler = (request, response) => json(response, 401, { error: { message: `Incorrect API key provided: ${request.headers.authorization} (proxy token ${request.headers['x-proxy-token']})` } });
+    const error = await judgeFor({ apiKey: key, headers: { 'x-proxy-token': token } }).value(episode).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JudgeError);
+    expect(requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
+    expect((error as Error).message).toMatch(/^judge: value of episode "duo": HTTP 401: Incorrect API key provided: Bearer \[redacted\] \(proxy token \[redacted\]\)/);
+    expect((error as Error).message).not.toContain(key);
+    expect((error as Error).message).not.toContain(token);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('the same for an error body that is not JSON, and for a 200 that is not JSON', async () => {
+    const key = 'sk-local-0d9e8f7a6b5c';
+    handler = (request, response) => response.writeHead(request.headers['x-step'] ? 200 : 500, { 'content-type': 'text/plain' }).end(`bad auth header ${request.headers.authorization}`);
+    const error = await judgeFor({ apiKey: key, retries: 0 }).value(episode).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/HTTP 500: bad auth header Bearer \[redacted\]/);
+    const second = await judgeFor({ apiKey: key, retries: 0, headers: { 'x-step': '2' } }).value(episode).catch((caught: unknown) => caught);
+    expect((second as Error).message).toMatch(/the response is not JSON: bad auth header Bearer \[redacted\]/);
+    for (const caught of [error, second]) expect((caught as Error).message).not.toContain(key);
+  });
+});
