@@ -24,3 +24,17 @@ describe('jsonOf', () => {
     expect(jsonOf('{"value": 0.5')).toBeUndefined();
   });
 });
+
+describe('jsonOf and a reasoning model\'s <think> block', () => {
+  it('reads the answer after the reasoning, never an object inside it', () => {
+    expect(jsonOf('<think>maybe {"value": 1}</think>\n{"value": 0.5}')).toEqual({ value: 0.5 });
+    expect(jsonOf('<thinking>\n{"value": 1}\n</thinking> Answer: {"value": 0.5}')).toEqual({ value: 0.5 });
+    expect(jsonOf('opened by the template {"value": 1} </think>{"value": 0.5}')).toEqual({ value: 0.5 });
+    expect(jsonOf('<think>cut off {"value": 1}')).toBeUndefined();
+    expect(jsonOf('<think>no answer {"value": 1}</think>')).toBeUndefined();
+  });
+
+  it('leaves a reply without a think block as it was, tags inside JSON strings included', () => {
+    expect(jsonOf('{"reason": "the agent wrote <think> in its message", "value": 0.5}')).toEqual({ reason: 'the agent wrote <think> in its message', value: 0.5 });
+  });
+});

@@ -72,3 +72,24 @@ describe('credentials never travel into error messages', () => {
     for (const caught of [error, second]) expect((caught as Error).message).not.toContain(key);
   });
 });
+
+describe('reasoning models that think aloud in the content (<think> ... </think>)', () => {
+  it('the answer after the reasoning is read, not a JSON object the model wrote while thinking', async () => {
+    handler = reply('<think>\nThe format is {"value": 1, "reason": "example"}; both agents greet, but only half of it matters.\n</think>\n\n{"value": 0.25, "reason": "partly done"}');
+    expect(await judgeFor().value(episode)).toBe(0.25);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a chat template that opens the reasoning itself (only </think> in the content): the answer after it', async () => {
+    handler = reply('Let me score this. Something like {"value": 0.9} would be too generous.\n</think>\n```json\n{"value": 0.4, "reason": "ok"}\n```');
+    expect(await judgeFor().value(episode)).toBe(0.4);
+  });
+
+  it('reasoning cut off at the token limit: no value is taken from inside it', async () => {
+    handler = reply('<think>\nFirst guess: {"value": 1, "reason": "looks complete"}. But wait, let me check message 2', 'length');
+    const error = await judgeFor().value(episode).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JudgeError);
+    expect((error as Error).message).toMatch(/the reply holds no JSON object.*cut off at the token limit/);
+    expect(requests).toHaveLength(2);
+  });
+});

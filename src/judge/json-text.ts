@@ -1,14 +1,38 @@
 // A reply's JSON: the whole text when it parses, else the first balanced
 // JSON object inside it (models without a JSON mode wrap their answer in
-// prose or code fences).
+// prose or code fences). Reasoning models served without a reasoning parser
+// (DeepSeek-R1, QwQ, Qwen3 on llama.cpp, Ollama, vLLM) think aloud in the
+// content first, `<think> ... </think>`, often writing a sample of the
+// expected JSON there: only the text after the reasoning is the answer.
 
 /** The JSON value of `text`, or undefined when it holds no JSON object. */
 export function jsonOf(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return firstObject(text);
+    const answer = withoutReasoning(text);
+    try {
+      return JSON.parse(answer);
+    } catch {
+      return firstObject(answer);
+    }
   }
+}
+
+const CLOSING = /<\/think(?:ing)?>/gi;
+const OPENING = /^\s*<think(?:ing)?>/i;
+
+/**
+ * The text after the model's reasoning: after the last `</think>` (also when
+ * the chat template opened the block itself and only its end is in the
+ * content); nothing when the reply opens a block that never ends (cut off
+ * while thinking).
+ */
+function withoutReasoning(text: string): string {
+  let end = -1;
+  for (const match of text.matchAll(CLOSING)) end = match.index + match[0].length;
+  if (end !== -1) return text.slice(end);
+  return OPENING.test(text) ? '' : text;
 }
 
 function firstObject(text: string): unknown {
