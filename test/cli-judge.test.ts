@@ -339,6 +339,23 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(missing.stderr).toMatch(/--judge-key-env: the environment variable NO_SUCH_KEY_VAR is not set/);
   });
 
+  it('a key the judge refuses (401): one request, and the error names the variable to fix instead of advising a rerun', async () => {
+    const input = join(dir, 'refused.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const cache = join(dir, 'refused-cache.jsonl');
+    for (const [flags, env, variable] of [[['--judge-key-env', 'MY_JUDGE_KEY'], { MY_JUDGE_KEY: 'sk-wrong-secret-456' }, 'MY_JUDGE_KEY'], [[], { OPENAI_API_KEY: '' }, 'OPENAI_API_KEY']] as const) {
+      server.reset();
+      server.inject('unauthorized', { times: Infinity });
+      const { code, stderr } = await spawnCli(['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', ...flags, '--judge-cache', cache], env).done;
+      expect(code).toBe(1);
+      expect(server.calls).toBe(1);
+      expect(stderr).toMatch(/the judge failed: judge: labels of episode "t3": HTTP 401: Incorrect API key provided/);
+      expect(stderr).toContain(`the judge refused its credentials: set ${variable}`);
+      expect(stderr).not.toContain('run the same command again');
+      expect(stderr).not.toContain('sk-wrong-secret');
+    }
+  });
+
   it('a judge that fails for good stops the run naming the episode and the coalition; the same command resumes', async () => {
     const input = join(dir, 'fail.jsonl');
     writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');

@@ -21,11 +21,20 @@ export interface JudgedSetup {
   onEpisode?: () => void;
   /** The --judge-cache file the judge's replies are kept in, when one was given. */
   cachePath?: string;
+  /** The environment variable the judge's API key comes from, and whether it held one. */
+  key?: { variable: string; sent: boolean };
 }
 
 /** What a judged run that failed keeps for the next one: the cache's replies, or nothing. */
 function resumeHint(setup: JudgedSetup, reasonText: string): string {
   if (!setup.judge) return '';
+  // A refused key fails every request the same way: the fix is the key, not a rerun.
+  if (setup.key && /\bHTTP 40[13]\b/.test(reasonText)) {
+    const { variable, sent } = setup.key;
+    const none = sent ? '' : ` (no key was sent: ${variable} is not set)`;
+    const kept = setup.cachePath === undefined ? '' : `; the replies so far are kept in ${setup.cachePath}`;
+    return ` (the judge refused its credentials: set ${variable} to a key it accepts${none}, or name another variable with --judge-key-env${kept})`;
+  }
   if (setup.cachePath === undefined) return ' (no --judge-cache was given, so the replies so far are not kept: add --judge-cache FILE to keep them and resume from there)';
   // The cache itself failing keeps what reached it before, but "resume" would meet the same failure.
   if (reasonText.includes(setup.cachePath)) return '';

@@ -113,6 +113,12 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   });
 }
 
+/** Where the judge's API key comes from, and whether the run has one. */
+function keyOf(flags: Flags, env: NodeJS.ProcessEnv = process.env): { variable: string; sent: boolean } {
+  const variable = flags['judge-key-env'] ?? DEFAULT_KEY_ENV;
+  return { variable, sent: Boolean(env[variable]) };
+}
+
 /**
  * The judged run the flags ask for, or undefined when they ask for none
  * (then flags that only a judged run takes are an error). `onEpisode`
@@ -142,6 +148,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     judge,
     evaluate,
     cachePath: flags['judge-cache'],
+    key: judge ? keyOf(flags) : undefined,
     options: { budget, concurrency, strategy, teamValue },
     onEpisode: () => onEpisode(++run.episodes),
   });

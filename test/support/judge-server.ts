@@ -72,6 +72,7 @@ export interface PromptMessage {
  * - `prose`: 200 with the JSON inside a sentence and a code fence;
  * - `rate-limit`: 429 with `Retry-After: retryAfter` (seconds, default 0);
  * - `server-error`: 500; `unavailable`: 503 without Retry-After;
+ * - `unauthorized`: 401 as OpenAI answers a wrong API key;
  * - `hang`: never answers (until the client gives up or the server closes);
  * - `drop`: the connection is destroyed before any response.
  */
@@ -84,6 +85,7 @@ export type Fault =
   | 'prose'
   | 'server-error'
   | 'unavailable'
+  | 'unauthorized'
   | 'hang'
   | 'drop'
   | { kind: 'rate-limit'; retryAfter?: number };
@@ -428,6 +430,7 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
       return;
     }
     if (faultName === 'server-error') return send(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
+    if (faultName === 'unauthorized') return send(401, { error: { message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', code: 'invalid_api_key' } });
     if (faultName === 'unavailable') return send(503, { error: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error' } });
     if (record.judgement === undefined) {
       return send(400, { error: { message: 'This test server answers only the prompts of agent-credit/judge (no judgement found in the request).', type: 'invalid_request_error' } });
