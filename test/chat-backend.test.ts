@@ -31,7 +31,7 @@ describe('fetchBackend', () => {
 
   it('says whether a failure is worth retrying, with the server\'s own words', async () => {
     expect(await send(new Response(JSON.stringify({ error: { message: 'slow down' } }), { status: 429, headers: { 'retry-after': '3' } }))).toEqual({ ok: false, status: 429, message: 'HTTP 429: slow down', retryable: true, retryAfterMs: 3000 });
-    expect(await send(new Response('model "x" not found', { status: 404 }))).toMatchObject({ ok: false, status: 404, message: 'HTTP 404: model "x" not found', retryable: false });
+    expect(await send(new Response('model "x" not found', { status: 404 }))).toMatchObject({ ok: false, status: 404, message: 'HTTP 404: model "x" not found (POST http://127.0.0.1:1/v1/chat/completions)', retryable: false });
     expect(await send(new Response('<html>bad gateway</html>', { status: 502 }))).toMatchObject({ status: 502, retryable: true });
     expect(await send(new Response('not json', { status: 200 }))).toMatchObject({ ok: false, status: 200, message: 'the response is not JSON: not json', retryable: true });
     expect(await send(new Response('{}', { status: 200 }))).toMatchObject({ ok: false, message: 'the response has no choices', retryable: true });

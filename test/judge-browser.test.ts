@@ -98,7 +98,7 @@ describe('judge in headless Chromium', () => {
   });
 
   it('a failing judgement in the page is a JudgeError naming the episode and judgement', () => {
-    expect(first.refused).toMatch(/^true: judge: value of episode "browser": HTTP 404: Unknown request URL: POST \/nowhere\/chat\/completions$/);
+    expect(first.refused).toMatch(/^true: judge: value of episode "browser": HTTP 404: Unknown request URL: POST \/nowhere\/chat\/completions \(POST http:\/\/127\.0\.0\.1:\d+\/nowhere\/chat\/completions: is http:\/\/127\.0\.0\.1:\d+\/nowhere the API root, usually ending in \/v1\?\)$/);
   });
 
   it('after a reload, every reply comes from IndexedDB: no request reaches the server', () => {

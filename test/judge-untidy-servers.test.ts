@@ -93,3 +93,23 @@ describe('reasoning models that think aloud in the content (<think> ... </think>
     expect(requests).toHaveLength(2);
   });
 });
+
+describe('errors that say where the request went and what the server said', () => {
+  it('a 404 (the API root without /v1, as Ollama answers it): the URL asked and what the API root should look like', async () => {
+    handler = (_, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+    const origin = baseURL.replace(/\/v1$/, '');
+    const error = await judgeFor({ baseURL: origin }).value(episode).catch((caught: unknown) => caught);
+    expect(requests).toHaveLength(1);
+    expect((error as Error).message).toBe(`judge: value of episode "duo": HTTP 404: 404 page not found (POST ${origin}/chat/completions: is ${origin} the API root, usually ending in /v1?)`);
+    // With /v1, a 404 is about something else (an unknown model): the URL is named, no guess about the root.
+    handler = (_, response) => json(response, 404, { error: { message: 'model "local" not found, try pulling it first' } });
+    const unknown = await judgeFor().value(episode).catch((caught: unknown) => caught);
+    expect((unknown as Error).message).toBe(`judge: value of episode "duo": HTTP 404: model "local" not found, try pulling it first (POST ${baseURL}/chat/completions)`);
+  });
+
+  it('a 200 whose body is an error instead of a completion: the server\'s words, not only "no choices"', async () => {
+    handler = (_, response) => json(response, 200, { error: { message: 'Input validation error: inputs tokens + max_new_tokens must be <= 4096', code: 422 } });
+    const error = await judgeFor({ retries: 1 }).value(episode).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('judge: value of episode "duo": the response has no choices: Input validation error: inputs tokens + max_new_tokens must be <= 4096, 2 attempts');
+  });
+});

@@ -54,7 +54,13 @@ const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(
 /** The reply text and token counts of a Chat Completions response body. */
 function completionOf(body: unknown): ChatOutcome {
   const choice = (body as { choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0];
-  if (!choice) return { ok: false, status: 200, message: 'the response has no choices', retryable: true };
+  if (!choice) {
+    // Some servers and proxies answer an error with 200: their words say what went wrong.
+    const { error, message } = (body ?? {}) as { error?: { message?: unknown } | string; message?: unknown };
+    const said = typeof error === 'string' ? error : (error?.message ?? message);
+    const words = typeof said === 'string' && said !== '' ? `: ${said.length > 300 ? `${said.slice(0, 300)}...` : said}` : '';
+    return { ok: false, status: 200, message: `the response has no choices${words}`, retryable: true };
+  }
   const content = choice.message?.content;
   const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
   return {
@@ -120,6 +126,12 @@ function redactor(headers: Record<string, string>): (text: string) => string {
   return (text) => longestFirst.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
 }
 
+/** For a 404 or 405: the URL asked, and a guess at the API root when it lacks the usual /v1. */
+function whereAsked(url: string): string {
+  const root = url.replace(/\/chat\/completions$/, '');
+  return /\/v1$/.test(root) ? `POST ${url}` : `POST ${url}: is ${root} the API root, usually ending in /v1?`;
+}
+
 export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions): ChatSend {
   const redact = redactor(headers);
   const request = fetchRequest(url, headers, send);
@@ -149,7 +161,7 @@ function fetchRequest(url: string, headers: Record<string, string>, send: typeof
       return {
         ok: false,
         status: response.status,
-        message: `HTTP ${response.status}: ${errorMessage(text)}`,
+        message: `HTTP ${response.status}: ${errorMessage(text)}${response.status === 404 || response.status === 405 ? ` (${whereAsked(url)})` : ''}`,
         retryable: isRetryableStatus(response.status),
         retryAfterMs: retryAfterMs((name) => response.headers.get(name)),
       };
