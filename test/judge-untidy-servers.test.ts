@@ -113,3 +113,27 @@ describe('errors that say where the request went and what the server said', () =
     expect((error as Error).message).toBe('judge: value of episode "duo": the response has no choices: Input validation error: inputs tokens + max_new_tokens must be <= 4096, 2 attempts');
   });
 });
+
+describe('a server (or proxy) that streams although no stream was asked for', () => {
+  const sse = (events: unknown[], done = true): Handler => (_, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+    response.end(done ? 'data: [DONE]\n\n' : '');
+  };
+  const delta = (content: string, finish: string | null = null) => ({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+
+  it('the streamed chunks are put together into the reply, with their usage', async () => {
+    handler = sse([{ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] }, delta('{"value": 0.'), delta('75, "reason": "mostly"}', 'stop'), { choices: [], usage: { prompt_tokens: 40, completion_tokens: 9 } }]);
+    const judge = judgeFor();
+    expect(await judge.value(episode)).toBe(0.75);
+    expect(requests).toHaveLength(1);
+    expect(judge.usage()).toMatchObject({ calls: 1, promptTokens: 40, completionTokens: 9 });
+    expect(requests[0]!.url).toBe('/v1/chat/completions');
+  });
+
+  it('a stream that ends before its last chunk is a broken-off response, retried; never a partial reply read as the answer', async () => {
+    handler = sse([delta('{"value": 0.'), delta('5}')], false);
+    const error = await judgeFor({ retries: 1 }).value(episode).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('judge: value of episode "duo": the response broke off: the event stream ended before its last chunk (no finish_reason, no [DONE]), 2 attempts');
+  });
+});

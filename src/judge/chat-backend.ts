@@ -72,6 +72,41 @@ function completionOf(body: unknown): ChatOutcome {
   };
 }
 
+/**
+ * A reply streamed as server-sent events although the request asked for no
+ * stream (some proxies and gateways stream every reply): the chunks' content
+ * put together. A stream without its last chunk (a finish_reason or [DONE])
+ * broke off, and is never read as a whole reply.
+ */
+function streamedCompletion(text: string, status: number): ChatOutcome {
+  let content = '';
+  let finish: unknown;
+  let done = false;
+  let usage: unknown;
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith('data:')) continue;
+    const data = line.slice('data:'.length).trim();
+    if (data === '[DONE]') {
+      done = true;
+      continue;
+    }
+    let chunk: { choices?: Array<{ delta?: { content?: unknown }; message?: { content?: unknown }; finish_reason?: unknown }>; usage?: unknown; error?: { message?: unknown } | string };
+    try {
+      chunk = JSON.parse(data) as typeof chunk;
+    } catch {
+      return { ok: false, status, message: `the event stream holds a chunk that is not JSON: ${errorMessage(data)}`, retryable: true };
+    }
+    if (chunk?.error !== undefined) return { ok: false, status, message: `the event stream reports an error: ${errorMessage(JSON.stringify(chunk))}`, retryable: true };
+    const choice = chunk?.choices?.[0];
+    const part = choice?.delta?.content ?? choice?.message?.content;
+    if (typeof part === 'string') content += part;
+    if (choice?.finish_reason != null) finish = choice.finish_reason;
+    if (chunk?.usage) usage = chunk.usage;
+  }
+  if (!done && finish === undefined) return { ok: false, status, message: 'the response broke off: the event stream ended before its last chunk (no finish_reason, no [DONE])', retryable: true };
+  return completionOf({ choices: [{ message: { content }, finish_reason: finish }], usage });
+}
+
 /** The server's own words about an error, from an OpenAI-style error body or the raw text. */
 function errorMessage(text: string): string {
   try {
@@ -166,6 +201,7 @@ function fetchRequest(url: string, headers: Record<string, string>, send: typeof
         retryAfterMs: retryAfterMs((name) => response.headers.get(name)),
       };
     }
+    if (/^\s*data:/.test(text) || /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) return streamedCompletion(text, response.status);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
