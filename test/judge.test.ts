@@ -256,6 +256,12 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     expect(retried!.start - limited!.end).toBeGreaterThanOrEqual(1000 - 5);
   });
 
+  it('a Retry-After longer than timeoutMs fails at once, saying so, instead of waiting in silence', async () => {
+    server.inject({ kind: 'rate-limit', retryAfter: 3600 });
+    await expect(judgeFor({ timeoutMs: 5000 }).value(six)).rejects.toThrow(/HTTP 429: .*\(the server asks to retry after 3600 s, longer than timeoutMs \(5000 ms\): try again later\)/);
+    expect(server.calls).toBe(1);
+  });
+
   it('backs off when the server does not say how long: retryDelayMs, then twice that', async () => {
     server.inject('unavailable', { times: 2 });
     expect(await judgeFor({ retryDelayMs: 100 }).value(six)).toBe(1);

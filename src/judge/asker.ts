@@ -109,6 +109,11 @@ export class Asker {
         continue;
       }
       if (!outcome.retryable || retry >= this.settings.retries) throw this.failure(target, outcome, retry, refused, state.attempts);
+      // A server that asks for a longer wait than a request may take (a quota that resets in an hour) is not waited on in silence.
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.settings.timeoutMs) {
+        const wait = `the server asks to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than timeoutMs (${this.settings.timeoutMs} ms): try again later`;
+        throw this.failure(target, { ...outcome, retryable: false, message: `${outcome.message} (${wait})` }, retry, refused, state.attempts);
+      }
       await sleep(outcome.retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry, signal);
       retry++;
     }
