@@ -1,6 +1,6 @@
 // Reading a reply's JSON: whole, or the first balanced object inside prose.
 import { describe, expect, it } from 'vitest';
-import { jsonOf } from '../src/judge/json-text.js';
+import { jsonOf, jsonValuesOf } from '../src/judge/json-text.js';
 
 describe('jsonOf', () => {
   it('parses a reply that is JSON', () => {
@@ -36,5 +36,15 @@ describe('jsonOf and a reasoning model\'s <think> block', () => {
 
   it('leaves a reply without a think block as it was, tags inside JSON strings included', () => {
     expect(jsonOf('{"reason": "the agent wrote <think> in its message", "value": 0.5}')).toEqual({ reason: 'the agent wrote <think> in its message', value: 0.5 });
+  });
+});
+
+describe('jsonValuesOf', () => {
+  it('gives every top-level object of a reply that is not JSON as a whole, in order, never the objects nested in them', () => {
+    expect(jsonValuesOf('For example {"value": 1.0}. Actual: {"value": 0.2, "why": {"a": 1}}')).toEqual([{ value: 1 }, { value: 0.2, why: { a: 1 } }]);
+    expect(jsonValuesOf('{"value": 0.5}')).toEqual([{ value: 0.5 }]);
+    expect(jsonValuesOf('I weigh {this} then {"value": 0.25}')).toEqual([{ value: 0.25 }]);
+    expect(jsonValuesOf('<think>{"value": 1}</think> {"value": 0.5}')).toEqual([{ value: 0.5 }]);
+    expect(jsonValuesOf('nothing')).toEqual([]);
   });
 });

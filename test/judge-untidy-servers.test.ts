@@ -137,3 +137,29 @@ describe('a server (or proxy) that streams although no stream was asked for', ()
     expect((error as Error).message).toBe('judge: value of episode "duo": the response broke off: the event stream ended before its last chunk (no finish_reason, no [DONE]), 2 attempts');
   });
 });
+
+describe('a reply with more than one JSON answer', () => {
+  it('an example quoted before the answer: asked again, never read as the answer', async () => {
+    const replies = ['For example {"value": 1.0}. Actual: {"value": 0.2}', '{"value": 0.2}'];
+    const seen: string[] = [];
+    handler = (_, response, body) => {
+      const messages = body.messages as Array<{ content: string }>;
+      seen.push(messages[messages.length - 1]!.content);
+      reply(replies[seen.length - 1]!)(_ as IncomingMessage, response, body);
+    };
+    expect(await judgeFor().value(episode)).toBe(0.2);
+    expect(requests).toHaveLength(2);
+    expect(seen[1]).toMatch(/^Your reply does not fit: the reply holds 2 different JSON answers \(1 and 0\.2\); give one\./);
+  });
+
+  it('the same answer twice (a fenced copy of it): read at once', async () => {
+    handler = reply('{"value": 0.5}\n```json\n{"value": 0.5}\n```');
+    expect(await judgeFor().value(episode)).toBe(0.5);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('two answers that differ, twice: a JudgeError that says so, no number', async () => {
+    handler = reply('{"value": 0.9} or maybe {"value": 0.1}');
+    await expect(judgeFor().value(episode)).rejects.toThrow(/the reply did not fit, asked twice: the reply holds 2 different JSON answers \(0\.9 and 0\.1\); give one/);
+  });
+});

@@ -5,7 +5,7 @@
 // (HTTP 400), and asks once more, quoting what was wrong, when a reply does
 // not fit its contract.
 import type { ChatOutcome, ChatSend } from './chat-backend.js';
-import { jsonOf } from './json-text.js';
+import { jsonValuesOf } from './json-text.js';
 import { JudgeError, type JudgementTarget } from './judge-error.js';
 import type { Limiter } from './limiter.js';
 import type { ChatMessage } from './prompts/template.js';
@@ -36,6 +36,26 @@ export interface Answer<T> {
 }
 
 type Failure = Extract<ChatOutcome, { ok: false }>;
+
+/**
+ * The answer among a reply's JSON values: the one that fits the contract.
+ * Several that fit but say different things (an example quoted before the
+ * answer, or two answers) are no answer: taking the first would be a guess,
+ * so the reply is asked again. None that fit: the first value's issues.
+ */
+function readAnswer<T>(values: unknown[], contract: ReplyContract<T>, view: TranscriptView): { ok: true; json: unknown; value: T } | { ok: false; issues: string[] } {
+  if (values.length === 0) return { ok: false, issues: ['the reply holds no JSON object'] };
+  const checks = values.map((json) => ({ json, check: contract.read(json, view) }));
+  const fitting = checks.filter((entry) => entry.check.ok);
+  if (fitting.length === 0) return checks[0]!.check as { ok: false; issues: string[] };
+  const answers = new Set(fitting.map((entry) => JSON.stringify((entry.check as { value: T }).value)));
+  if (answers.size > 1) {
+    const shown = [...answers].map((answer) => (answer.length > 120 ? `${answer.slice(0, 120)}...` : answer));
+    return { ok: false, issues: [`the reply holds ${answers.size} different JSON answers (${shown.join(' and ')}); give one`] };
+  }
+  const { json, check } = fitting[0]!;
+  return { ok: true, json, value: (check as { value: T }).value };
+}
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -77,9 +97,8 @@ export class Asker {
       const reply = await this.complete(chat, contract, target, signal, state);
       promptTokens += reply.promptTokens;
       completionTokens += reply.completionTokens;
-      const json = jsonOf(reply.content);
-      const check = json === undefined ? { ok: false as const, issues: ['the reply holds no JSON object'] } : contract.read(json, view);
-      if (check.ok) return { reply: json, value: check.value, promptTokens, completionTokens };
+      const check = readAnswer(jsonValuesOf(reply.content), contract, view);
+      if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
       issues = reply.truncated ? [...check.issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'] : check.issues;
       chat = [
         ...messages,

@@ -1,5 +1,5 @@
-// A reply's JSON: the whole text when it parses, else the first balanced
-// JSON object inside it (models without a JSON mode wrap their answer in
+// A reply's JSON: the whole text when it parses, else the balanced JSON
+// objects inside it (models without a JSON mode wrap their answer in
 // prose or code fences). Reasoning models served without a reasoning parser
 // (DeepSeek-R1, QwQ, Qwen3 on llama.cpp, Ollama, vLLM) think aloud in the
 // content first, `<think> ... </think>`, often writing a sample of the
@@ -7,14 +7,25 @@
 
 /** The JSON value of `text`, or undefined when it holds no JSON object. */
 export function jsonOf(text: string): unknown {
+  return jsonValuesOf(text)[0];
+}
+
+/**
+ * Every JSON answer `text` may be giving: the whole text when it parses,
+ * else each balanced JSON object in it (outside the reasoning), outermost
+ * first and in order. A reply that quotes an example before its answer
+ * ("for example {"value": 1.0}; mine: {"value": 0.2}") holds two, and the
+ * reader must not take the first for the answer.
+ */
+export function jsonValuesOf(text: string): unknown[] {
   try {
-    return JSON.parse(text);
+    return [JSON.parse(text)];
   } catch {
     const answer = withoutReasoning(text);
     try {
-      return JSON.parse(answer);
+      return [JSON.parse(answer)];
     } catch {
-      return firstObject(answer);
+      return objectsIn(answer);
     }
   }
 }
@@ -35,17 +46,22 @@ function withoutReasoning(text: string): string {
   return OPENING.test(text) ? '' : text;
 }
 
-function firstObject(text: string): unknown {
-  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
+function objectsIn(text: string): unknown[] {
+  const objects: unknown[] = [];
+  for (let start = text.indexOf('{'); start !== -1; ) {
     const end = objectEnd(text, start);
-    if (end === -1) continue;
-    try {
-      return JSON.parse(text.slice(start, end + 1));
-    } catch {
-      // Braces that balance but are not JSON (prose such as "{with the task}"): look further.
+    if (end !== -1) {
+      try {
+        objects.push(JSON.parse(text.slice(start, end + 1)));
+        start = text.indexOf('{', end + 1);
+        continue;
+      } catch {
+        // Braces that balance but are not JSON (prose such as "{with the task}"): look further.
+      }
     }
+    start = text.indexOf('{', start + 1);
   }
-  return undefined;
+  return objects;
 }
 
 /** Index of the brace closing the object that opens at `start`, skipping strings; -1 when it never closes. */
