@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode } from '../src/episodes/episode.js';
 import { bin, cli, root } from './support/cli.js';
+import { judgeKey } from '../src/cli/judged-run.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
 import { WHOWHEN_RELEASE, whoWhenLogs } from './support/whowhen-release.js';
 
@@ -337,6 +338,26 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const missing = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-key-env', 'NO_SUCH_KEY_VAR');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/--judge-key-env: the environment variable NO_SUCH_KEY_VAR is not set/);
+  });
+
+  it('OPENAI_API_KEY by default goes only over https or to this machine; a named variable goes wherever --judge points', async () => {
+    const env = { OPENAI_API_KEY: 'sk-openai-789', LAN_KEY: 'lan-key-012' };
+    const keyFor = (judge: string, keyEnv?: string) => judgeKey({ judge, ...(keyEnv ? { 'judge-key-env': keyEnv } : {}) }, env);
+    for (const url of ['http://127.0.0.1:8000/v1', 'http://localhost:11434/v1', 'http://[::1]:8000/v1', 'https://api.openai.com/v1', 'https://gpu-box.lan/v1']) {
+      expect(keyFor(url), url).toEqual({ apiKey: 'sk-openai-789', variable: 'OPENAI_API_KEY', sent: true, withheld: false });
+    }
+    for (const url of ['http://192.168.1.20:8000/v1', 'http://gpu-box.lan:11434/v1']) {
+      expect(keyFor(url), url).toEqual({ variable: 'OPENAI_API_KEY', sent: false, withheld: true });
+      expect(keyFor(url, 'OPENAI_API_KEY').apiKey).toBe('sk-openai-789');
+      expect(keyFor(url, 'LAN_KEY').apiKey).toBe('lan-key-012');
+    }
+    // Through the CLI to the loopback server: the default key is sent.
+    const input = join(dir, 'default-key.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    server.reset();
+    const { code } = await spawnCli(['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'], { OPENAI_API_KEY: 'sk-default-345' }).done;
+    expect(code).toBe(0);
+    expect(server.requests[0].headers.authorization).toBe('Bearer sk-default-345');
   });
 
   it('a key the judge refuses (401): one request, and the error names the variable to fix instead of advising a rerun', async () => {

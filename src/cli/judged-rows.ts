@@ -21,8 +21,8 @@ export interface JudgedSetup {
   onEpisode?: () => void;
   /** The --judge-cache file the judge's replies are kept in, when one was given. */
   cachePath?: string;
-  /** The environment variable the judge's API key comes from, and whether it held one. */
-  key?: { variable: string; sent: boolean };
+  /** The environment variable the judge's API key comes from, whether a key was sent, and whether one was held back (see judgeKey). */
+  key?: { variable: string; sent: boolean; withheld?: boolean };
 }
 
 /** What a judged run that failed keeps for the next one: the cache's replies, or nothing. */
@@ -30,8 +30,10 @@ function resumeHint(setup: JudgedSetup, reasonText: string): string {
   if (!setup.judge) return '';
   // A refused key fails every request the same way: the fix is the key, not a rerun.
   if (setup.key && /\bHTTP 40[13]\b/.test(reasonText)) {
-    const { variable, sent } = setup.key;
-    const none = sent ? '' : ` (no key was sent: ${variable} is not set)`;
+    const { variable, sent, withheld } = setup.key;
+    const none = sent ? '' : withheld
+      ? ` (no key was sent: ${variable} goes by default only over https or to this machine; pass --judge-key-env ${variable} to send it to this server over plain http)`
+      : ` (no key was sent: ${variable} is not set)`;
     const kept = setup.cachePath === undefined ? '' : `; the replies so far are kept in ${setup.cachePath}`;
     return ` (the judge refused its credentials: set ${variable} to a key it accepts${none}, or name another variable with --judge-key-env${kept})`;
   }

@@ -26,7 +26,8 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
                    coalition values of successes without a table, labels and scores, first errors
   --model NAME     the judge's model (required with --judge)
   --judge-key-env VAR  the environment variable holding the judge's API key (default ${DEFAULT_KEY_ENV}, used
-                   when set); the key is never taken from a flag and never written anywhere
+                   when set, over https or to this machine only; a named one goes wherever --judge
+                   points); the key is never taken from a flag and never written anywhere
   --judge-cache FILE   a JSON-lines file of the judge's replies: appended as they come, so a second run
                    pays nothing twice and a killed run resumes with only the missing calls
   --judge-timeout-ms MS  a judge request without a reply after MS ms is abandoned and retried (default
@@ -99,8 +100,8 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   if (!flags.model) throw new InputError('--model: --judge needs the model to ask, e.g. --model qwen2.5:7b');
   const keyEnv = flags['judge-key-env'] ?? DEFAULT_KEY_ENV;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new InputError(`--judge-key-env: expected the name of an environment variable, got ${JSON.stringify(keyEnv)}`);
-  const apiKey = env[keyEnv];
-  if (flags['judge-key-env'] !== undefined && !apiKey) throw new InputError(`--judge-key-env: the environment variable ${keyEnv} is not set (or empty); export it with the judge's API key`);
+  if (flags['judge-key-env'] !== undefined && !env[keyEnv]) throw new InputError(`--judge-key-env: the environment variable ${keyEnv} is not set (or empty); export it with the judge's API key`);
+  const { apiKey } = judgeKey(flags, env);
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   const timeoutMs = positiveInteger('judge-timeout-ms', flags['judge-timeout-ms'], 2 ** 31 - 1);
   return createJudge({
@@ -113,10 +114,29 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   });
 }
 
-/** Where the judge's API key comes from, and whether the run has one. */
-function keyOf(flags: Flags, env: NodeJS.ProcessEnv = process.env): { variable: string; sent: boolean } {
+/** Whether a key sent to `url` stays between this machine and the server: over https, or to this machine. */
+function keyTravelsSafely(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The judge's API key and where it comes from. The default variable
+ * (OPENAI_API_KEY, usually an OpenAI key kept for other tools) is sent only
+ * over https or to this machine: a --judge at another host over plain http
+ * (a model server on the LAN) would get it in clear text. Naming the
+ * variable with --judge-key-env sends it wherever --judge points.
+ */
+export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { apiKey?: string; variable: string; sent: boolean; withheld: boolean } {
   const variable = flags['judge-key-env'] ?? DEFAULT_KEY_ENV;
-  return { variable, sent: Boolean(env[variable]) };
+  const value = env[variable] || undefined;
+  const withheld = value !== undefined && flags['judge-key-env'] === undefined && !keyTravelsSafely(flags.judge ?? '');
+  const apiKey = withheld ? undefined : value;
+  return { ...(apiKey === undefined ? {} : { apiKey }), variable, sent: apiKey !== undefined, withheld };
 }
 
 /**
@@ -148,7 +168,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     judge,
     evaluate,
     cachePath: flags['judge-cache'],
-    key: judge ? keyOf(flags) : undefined,
+    key: judge ? judgeKey(flags) : undefined,
     options: { budget, concurrency, strategy, teamValue },
     onEpisode: () => onEpisode(++run.episodes),
   });
