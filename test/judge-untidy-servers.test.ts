@@ -163,3 +163,17 @@ describe('a reply with more than one JSON answer', () => {
     await expect(judgeFor().value(episode)).rejects.toThrow(/the reply did not fit, asked twice: the reply holds 2 different JSON answers \(0\.9 and 0\.1\); give one/);
   });
 });
+
+describe('a transcript longer than the model\'s context', () => {
+  it.each([
+    [400, { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9001 tokens.", code: 'context_length_exceeded' } }],
+    [400, { error: { message: 'the request exceeds the available context size, try increasing it' } }],
+  ])('HTTP %i saying so: one request, and an error that says what to do, not a format fallback', async (status, body) => {
+    handler = (_, response) => json(response, status, body);
+    const error = await judgeFor().value(episode).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JudgeError);
+    expect(requests).toHaveLength(1);
+    expect((error as Error).message).toMatch(/\(the prompt is longer than the model's context window: serve the model with a longer context, use one that has it, or judge shorter episodes\)$/);
+    expect((error as Error).message).not.toContain('refused (');
+  });
+});

@@ -38,6 +38,17 @@ export interface Answer<T> {
 type Failure = Extract<ChatOutcome, { ok: false }>;
 
 /**
+ * Whether a refusal says the prompt does not fit the model's context (the
+ * wording of OpenAI, vLLM, llama.cpp and Ollama): no response format and no
+ * retry can help then, so it is reported at once instead of being taken
+ * for a format the server refuses.
+ */
+function exceedsContext(outcome: Failure): boolean {
+  if (outcome.status !== 400 && outcome.status !== 413 && outcome.status !== 422) return false;
+  return /context[ _]length|context_length_exceeded|maximum context|context window|exceeds the available context|too many tokens|prompt is too long/i.test(outcome.message);
+}
+
+/**
  * The answer among a reply's JSON values: the one that fits the contract.
  * Several that fit but say different things (an example quoted before the
  * answer, or two answers) are no answer: taking the first would be a guess,
@@ -121,6 +132,10 @@ export class Asker {
         this.usage.promptTokens += outcome.promptTokens;
         this.usage.completionTokens += outcome.completionTokens;
         return outcome;
+      }
+      if (exceedsContext(outcome)) {
+        const hint = 'the prompt is longer than the model\'s context window: serve the model with a longer context, use one that has it, or judge shorter episodes';
+        throw this.failure(target, { ...outcome, retryable: false, message: `${outcome.message} (${hint})` }, retry, refused, state.attempts);
       }
       if ((outcome.status === 400 || outcome.status === 422) && format !== 'text') {
         refused.push(`${format} refused (${outcome.message})`);
