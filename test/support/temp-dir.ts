@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, onTestFinished } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { afterAll, onTestFinished, TestRunner } from 'vitest';
 
 /**
  * A fresh directory `<tmpdir>/<prefix><6 random characters>`. Made inside a
@@ -16,7 +15,7 @@ import { getCurrentTest } from 'vitest/suite';
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const remove = () => rmSync(dir, { recursive: true, force: true });
-  if (getCurrentTest()) onTestFinished(remove);
+  if (TestRunner.getCurrentTest()) onTestFinished(remove);
   else afterAll(remove);
   return dir;
 }
