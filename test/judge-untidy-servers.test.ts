@@ -177,3 +177,11 @@ describe('a transcript longer than the model\'s context', () => {
     expect((error as Error).message).not.toContain('refused (');
   });
 });
+
+describe('an empty reply', () => {
+  it('only reasoning_content or only tool_calls: asked again as empty, then a JudgeError that says it was empty', async () => {
+    handler = (_, response) => json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content: null, reasoning_content: 'thinking {"value": 1}', tool_calls: [] }, finish_reason: 'stop' }] });
+    await expect(judgeFor().value(episode)).rejects.toThrow(/the reply did not fit, asked twice: the reply is empty \(no text: only reasoning, tool calls or nothing\)/);
+    expect(requests).toHaveLength(2);
+  });
+});

@@ -108,7 +108,9 @@ export class Asker {
       const reply = await this.complete(chat, contract, target, signal, state);
       promptTokens += reply.promptTokens;
       completionTokens += reply.completionTokens;
-      const check = readAnswer(jsonValuesOf(reply.content), contract, view);
+      const check = reply.content.trim() === ''
+        ? { ok: false as const, issues: ['the reply is empty (no text: only reasoning, tool calls or nothing)'] }
+        : readAnswer(jsonValuesOf(reply.content), contract, view);
       if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
       issues = reply.truncated ? [...check.issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'] : check.issues;
       chat = [
