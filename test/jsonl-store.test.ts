@@ -46,7 +46,7 @@ describe('createJsonlStore', () => {
   it('a damaged line before the last is an error naming the file and the line', async () => {
     const path = fresh();
     writeFileSync(path, `${JSON.stringify(entry('a'))}\nnot json\n${JSON.stringify(entry('b'))}\n`);
-    await expect(createJsonlStore(path).get('a')).rejects.toThrow(`${path}: line 2: expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object`);
+    await expect(createJsonlStore(path).get('a')).rejects.toThrow(`${path}: line 2: expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object (the file is not a judge cache, or was edited: delete that line, and its reply is asked again; or give another cache file)`);
   });
 
   it('names a bad path', () => {

@@ -45,7 +45,7 @@ export function createJsonlStore(path: string): JudgeStore {
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       const entry = entryOf(line);
-      if (!entry) throw new InputError([{ path: `line ${i + 1}`, message: 'expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object' }], path);
+      if (!entry) throw new InputError([{ path: `line ${i + 1}`, message: 'expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object (the file is not a judge cache, or was edited: delete that line, and its reply is asked again; or give another cache file)' }], path);
       entries.set(entry.key, entry);
     });
     const tail = bytes.subarray(complete).toString('utf8');
