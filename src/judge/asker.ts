@@ -37,6 +37,11 @@ export interface Answer<T> {
 
 type Failure = Extract<ChatOutcome, { ok: false }>;
 
+/** A failure no retry helps, with why: reported at once. */
+function final(outcome: Failure, why: string): Failure {
+  return { ...outcome, retryable: false, message: `${outcome.message} (${why})` };
+}
+
 /**
  * Whether a refusal says the prompt does not fit the model's context (the
  * wording of OpenAI, vLLM, llama.cpp and Ollama): no response format and no
@@ -137,7 +142,7 @@ export class Asker {
       }
       if (exceedsContext(outcome)) {
         const hint = 'the prompt is longer than the model\'s context window: serve the model with a longer context, use one that has it, or judge shorter episodes';
-        throw this.failure(target, { ...outcome, retryable: false, message: `${outcome.message} (${hint})` }, retry, refused, state.attempts);
+        throw this.failure(target, final(outcome, hint), retry, refused, state.attempts);
       }
       if ((outcome.status === 400 || outcome.status === 422) && format !== 'text') {
         refused.push(`${format} refused (${outcome.message})`);
@@ -148,7 +153,7 @@ export class Asker {
       // A server that asks for a longer wait than a request may take (a quota that resets in an hour) is not waited on in silence.
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.settings.timeoutMs) {
         const wait = `the server asks to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than timeoutMs (${this.settings.timeoutMs} ms): try again later`;
-        throw this.failure(target, { ...outcome, retryable: false, message: `${outcome.message} (${wait})` }, retry, refused, state.attempts);
+        throw this.failure(target, final(outcome, wait), retry, refused, state.attempts);
       }
       await sleep(outcome.retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry, signal);
       retry++;

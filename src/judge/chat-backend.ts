@@ -56,10 +56,8 @@ function completionOf(body: unknown): ChatOutcome {
   const choice = (body as { choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0];
   if (!choice) {
     // Some servers and proxies answer an error with 200: their words say what went wrong.
-    const { error, message } = (body ?? {}) as { error?: { message?: unknown } | string; message?: unknown };
-    const said = typeof error === 'string' ? error : (error?.message ?? message);
-    const words = typeof said === 'string' && said !== '' ? `: ${said.length > 300 ? `${said.slice(0, 300)}...` : said}` : '';
-    return { ok: false, status: 200, message: `the response has no choices${words}`, retryable: true };
+    const said = saidIn(body);
+    return { ok: false, status: 200, message: `the response has no choices${said ? `: ${clipped(said)}` : ''}`, retryable: true };
   }
   const content = choice.message?.content;
   const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
@@ -110,12 +108,23 @@ function streamedCompletion(text: string, status: number): ChatOutcome {
 /** The server's own words about an error, from an OpenAI-style error body or the raw text. */
 function errorMessage(text: string): string {
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-    if (typeof message === 'string') return message;
+    const said = saidIn(JSON.parse(text));
+    if (said !== undefined) return said;
   } catch {
     // Not JSON: the text itself says what happened.
   }
+  return clipped(text);
+}
+
+/** What an OpenAI-style error body says: `error.message`, `error` as text, or `message`. */
+function saidIn(body: unknown): string | undefined {
+  const { error, message } = (body ?? {}) as { error?: { message?: unknown } | string; message?: unknown };
+  const said = typeof error === 'string' ? error : (error?.message ?? message);
+  return typeof said === 'string' ? said : undefined;
+}
+
+/** A server's text, cut to 300 characters for an error message. */
+function clipped(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
