@@ -214,6 +214,8 @@ export class CachedEvaluator implements CoalitionSource {
     } catch (error) {
       return this.retryOrFail(key, masks, index, attempt, error);
     }
+    // A finite number, what synchronous evaluators return, first: this runs for every coalition paid for.
+    if (typeof result === 'number' && Number.isFinite(result)) return result;
     if (!isThenable(result)) return this.check(key, masks, index, attempt, result);
     return this.settle(key, result).then(
       (value) => this.check(key, masks, index, attempt, value),

@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import { maskWords, type MaskBatch } from '../estimators/ask-tell.js';
 import { describe, isRecord, parseOrThrow } from '../core/validate.js';
 import { playersSchema } from '../core/schemas.js';
+import { MaskValues } from './mask-values.js';
 
 /** The JSON form of a cache: `coalitions` maps a hex bitmask (bit i = players[i]) to v(S). */
 export interface CoalitionCacheJSON {
@@ -46,7 +47,10 @@ export class CoalitionCache {
   /** u32 words per mask (bit i = players[i]). */
   readonly words: number;
   private readonly numeric: boolean;
-  private readonly values = new Map<Key, number>();
+  /** Values by numeric key (masks of up to 53 bits), in typed arrays: read and written once per coalition asked. */
+  private readonly byNumber = new MaskValues();
+  /** Values by hex key (wider masks). */
+  private readonly byHex = new Map<string, number>();
 
   constructor(players: readonly string[]) {
     // Two players under one name would share a bit once masks are renumbered: values silently wrong.
@@ -57,7 +61,7 @@ export class CoalitionCache {
 
   /** Coalitions held. */
   get size(): number {
-    return this.values.size;
+    return this.byNumber.size + this.byHex.size;
   }
 
   /** v(S) if S (given by member names) has been evaluated. */
@@ -68,7 +72,7 @@ export class CoalitionCache {
       if (i < 0) throw new InputError(`coalition: unknown player ${JSON.stringify(name)}`);
       mask[i >> 5] |= 1 << (i & 31);
     }
-    return this.values.get(this.keyOf(mask, 0));
+    return this.lookup(this.keyOf(mask, 0));
   }
 
   /** The key of coalition `index` of a mask batch. @internal */
@@ -81,18 +85,25 @@ export class CoalitionCache {
 
   /** v(S) for a key made by keyOf, if evaluated. @internal */
   lookup(key: Key): number | undefined {
-    return this.values.get(key);
+    return typeof key === 'number' ? this.byNumber.get(key) : this.byHex.get(key);
   }
 
   /** Records v(S) under a key made by keyOf. @internal */
   store(key: Key, value: number): void {
-    this.values.set(key, value);
+    if (typeof key === 'number') this.byNumber.set(key, value);
+    else this.byHex.set(key, value);
+  }
+
+  /** Makes room for `count` more numeric-keyed coalitions (a run's budget): the table does not grow mid-run. @internal */
+  reserve(count: number): void {
+    if (this.numeric) this.byNumber.reserve(this.byNumber.size + count);
   }
 
   /** The JSON form (what `JSON.stringify(cache)` writes), accepted back by `options.cache` and fromJSON. */
   toJSON(): CoalitionCacheJSON {
     const coalitions: Record<string, number> = {};
-    for (const [key, value] of this.values) coalitions[typeof key === 'number' ? key.toString(16) : key] = value;
+    for (const [key, value] of this.byNumber.entries()) coalitions[key.toString(16)] = value;
+    for (const [key, value] of this.byHex) coalitions[key] = value;
     return { format: CACHE_FORMAT, version: 1, players: [...this.players], coalitions };
   }
 

@@ -83,11 +83,13 @@ export interface EvaluatorResult {
 export const EVALUATOR_MAX_PLAYERS = 4096;
 export { EVALUATOR_EXACT_MAX_PLAYERS };
 /**
- * A run caches every coalition it evaluates (a JS Map holds at most 2^24
- * entries); the same cap as the Wasm samplers' (SAMPLED_MAX_BUDGET).
+ * A run caches every coalition it evaluates (16 bytes and an index slot or
+ * two each); the same cap as the Wasm samplers' (SAMPLED_MAX_BUDGET).
  */
 export const EVALUATOR_MAX_BUDGET = SAMPLED_MAX_BUDGET;
 export const DEFAULT_CONCURRENCY = 8;
+/** A run's cache makes room for at most this many coalitions up front; beyond, it grows as it fills. */
+const RESERVED_COALITIONS_MAX = 2 ** 20;
 
 /** Evaluator options as validated once where they enter (shapley(), owen()). */
 export type ParsedEvaluatorOptions = ReturnType<typeof parseEvaluatorOptions>;
@@ -203,6 +205,8 @@ export async function runOnEvaluator(
   players: string[], evaluate: Evaluate, sampler: CoalitionSampler, cache: CoalitionCache,
   options: Omit<EvaluatorPlan, 'method' | 'seed' | 'budget'> & { budget: number },
 ): Promise<EvaluatorRun> {
+  // Room for what the run may pay for, up to 2^20 coalitions (24 MiB): a run stopped early by its tolerance does not hold much more.
+  cache.reserve(Math.min(options.budget, RESERVED_COALITIONS_MAX));
   const source = new CachedEvaluator(players, evaluate, cache, {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     retries: options.retries ?? 0,
