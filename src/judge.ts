@@ -7,7 +7,7 @@
 export { createJudge } from './judge/create-judge.js';
 export type { Judge } from './judge/create-judge.js';
 export type { JudgeOptions } from './judge/options.js';
-export { JudgeError } from './judge/judge-error.js';
+export { JudgeError, type JudgeFailureScope } from './judge/judge-error.js';
 export type { JudgementName, JudgementTarget } from './judge/judge-error.js';
 export { createIndexedDBStore } from './judge/indexeddb-store.js';
 export type { IndexedDBFactory, IndexedDBStore, IndexedDBStoreOptions } from './judge/indexeddb-store.js';

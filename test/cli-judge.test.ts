@@ -397,6 +397,58 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
   });
 
+  it('an episode over the model\'s context: --skip-invalid skips it and judges the rest; without, the run stops saying how to go on', async () => {
+    const small = await startJudgeServer({ contextTokens: 1500 });
+    try {
+      const [t1, t2, t3] = transcripts();
+      // t2's critic says 8,000 characters more: its prompts exceed 1,500 tokens, the others' do not.
+      const long = { ...t2, messages: t2.messages.map((message) => (message.name === 'critic' ? { ...message, content: `epsilon ${'and more '.repeat(900)}` } : message)) };
+      const input = join(dir, 'context.jsonl');
+      writeFileSync(input, [t1, long, t3].map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const args = ['attribute', input, '--from', 'openai', '--judge', small.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1'];
+      const skipped = await cli(...args, '--skip-invalid', '-o', join(dir, 'context.out.jsonl'));
+      expect(skipped.code).toBe(0);
+      expect(skipped.stderr).toMatch(/skipped .*episode "t2".*the judge could not judge it: judge: \w+ of episode "t2".*maximum context length is 1500 tokens/);
+      expect(skipped.stderr).toMatch(/attribute: 2 episodes .*1 skipped/);
+      expect(lines(readFileSync(join(dir, 'context.out.jsonl'), 'utf8')).map((row) => row.id)).toEqual(['t1', 't3']);
+      // The episode over the context costs one refused request per judgement begun, not a retry per response format.
+      const refused = small.requests.filter((request) => request.status === 400);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
+      expect(new Set(refused.map((request) => request.judgement)).size).toBe(refused.length);
+
+      small.reset();
+      const stopped = await cli(...args, '-o', join(dir, 'context-stop.out.jsonl'));
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toMatch(/episode "t2".*the judge failed: .*maximum context length.*--skip-invalid skips such episodes and judges the rest/);
+      // Nothing after the failure is judged: t3 costs nothing.
+      expect(small.requests.some((request) => /zeta/.test(request.task ?? ''))).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('--skip-invalid skips an episode whose replies never fit, but not a failing server', async () => {
+    const input = join(dir, 'unfit.jsonl');
+    writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1', '--skip-invalid'];
+    server.reset();
+    // Every reply about t2 is cut short: asked again, it still does not fit.
+    server.inject('malformed-json', { times: Infinity, when: (request) => /delta/.test(request.task ?? '') });
+    const unfit = await cli(...args);
+    expect(unfit.code).toBe(0);
+    expect(unfit.stderr).toMatch(/skipped .*episode "t2".*the judge could not judge it: .*the reply did not fit, asked twice/);
+    expect(lines(unfit.stdout).map((row) => row.id)).toEqual(['t1', 't3']);
+
+    server.reset();
+    server.inject('server-error', { times: Infinity, when: (request) => /delta/.test(request.task ?? '') });
+    const down = await cli(...args);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/episode "t2".*the judge failed: .*HTTP 500/);
+    expect(down.stderr).not.toContain('--skip-invalid skips');
+    expect(server.requests.some((request) => /zeta/.test(request.task ?? ''))).toBe(false);
+  });
+
   it('checks where the run writes before the first request: no file written over another, no cache the next run reads as episodes', async () => {
     const input = join(dir, 'paths.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');

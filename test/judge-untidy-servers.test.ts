@@ -175,6 +175,7 @@ describe('a transcript longer than the model\'s context', () => {
     expect(requests).toHaveLength(1);
     expect((error as Error).message).toMatch(/\(the prompt is longer than the model's context window: serve the model with a longer context, use one that has it, or judge shorter episodes\)$/);
     expect((error as Error).message).not.toContain('refused (');
+    expect((error as JudgeError).about).toBe('episode');
   });
 });
 

@@ -231,6 +231,8 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     expect(error).toBeInstanceOf(JudgeError);
     expect((error as Error).message).toMatch(message);
     expect((error as JudgeError).attempts).toBe(2);
+    // Replies that never fit are this episode's trouble: a CLI run with --skip-invalid goes on with the others.
+    expect((error as JudgeError).about).toBe('episode');
     expect(server.calls).toBe(2);
   });
 
@@ -290,7 +292,7 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     const error = await evaluate(['a', 'b'], noSignal()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(JudgeError);
     expect((error as Error).message).toMatch(message);
-    expect(error).toMatchObject({ episode: 'trio', judgement: 'value', detail: 'coalition {a, b}', attempts: 3 });
+    expect(error).toMatchObject({ episode: 'trio', judgement: 'value', detail: 'coalition {a, b}', attempts: 3, about: 'server' });
     expect(server.calls).toBe(3);
   });
 

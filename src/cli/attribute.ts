@@ -49,7 +49,8 @@ Episodes in, one JSON line per output row out.
                    OpenInference attributes), text (speaker-line logs), whowhen
   --id-from        episode ids: record (default: the record's id; one that repeats an earlier id is
                    prefixed with its file and line), file (file name, and line in JSONL) or both
-  --skip-invalid   report and skip bad records instead of stopping at the first one
+  --skip-invalid   report and skip bad records instead of stopping at the first one (and, when judged,
+                   episodes the judge cannot judge: over the model's context, replies that never fit)
   --agent NAME     keep only this agent's rows (dpo, kto, prm, rewards); an agent no episode has is an error
   --split-by-agent DIR
                    write DIR/<agent>.<format>.jsonl, one file per agent, instead of one output
@@ -211,7 +212,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
   // The bar counts episodes as they are judged (rows are written a chunk at a time) and the judge's calls.
-  const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls));
+  const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls), skipInvalid);
   if (judged && flags.workers !== undefined) {
     throw new InputError('--workers: a judged run (--judge, --evaluator) runs on the main thread, with one judge cache and one limit on requests in flight; drop --workers');
   }

@@ -10,6 +10,7 @@ import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator, type Si
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import type { EpisodeJudge } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
+import { JudgeError } from '../judge/judge-error.js';
 import { FatalEpisodeError, type Attributor } from './attribute-rows.js';
 
 /** What a judged run fills in, and with what. */
@@ -19,6 +20,12 @@ export interface JudgedSetup {
   options: Pick<AttributeOptions, 'budget' | 'concurrency' | 'strategy' | 'teamValue' | 'signal'>;
   /** Called after each episode (attributed or not): for the progress bar. */
   onEpisode?: () => void;
+  /**
+   * --skip-invalid: an episode the judge cannot judge (its replies never fit,
+   * its transcript is over the model's context) is that record's error, and
+   * the run goes on; a failure of the server still stops it.
+   */
+  skipUnjudgeable?: boolean;
   /** The --judge-cache file the judge's replies are kept in, when one was given. */
   cachePath?: string;
   /** The environment variable the judge's API key comes from, whether a key was sent, and whether one was held back (see judgeKey). */
@@ -45,12 +52,21 @@ function resumeHint(setup: JudgedSetup, reasonText: string): string {
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The JudgeError behind an error: the evaluator path wraps a failed evaluate call in an EvaluatorError whose cause it is. */
+function judgeErrorIn(error: unknown): JudgeError | undefined {
+  for (let depth = 0; depth < 4 && error instanceof Error; depth++, error = error.cause) {
+    if (error instanceof JudgeError) return error;
+  }
+  return undefined;
+}
+
 /**
  * An Attributor that judges the episodes of a chunk one after another. A
- * record that is not a valid episode is that record's error (skippable); a
- * judge or evaluator that fails for good stops the run at that episode (its
- * error names the coalition or judgement), and the episodes after it in the
- * chunk are not judged.
+ * record that is not a valid episode is that record's error (skippable); so
+ * is, with skipUnjudgeable, an episode whose judgement failed for reasons of
+ * its own (JudgeError.about 'episode'). Any other failure of the judge or the
+ * evaluator stops the run at that episode (its error names the coalition or
+ * judgement), and the episodes after it in the chunk are not judged.
  */
 export function judgedAttributor(setup: JudgedSetup): Attributor {
   return async (episodes: Episode[], sources: RecordSource[]) => {
@@ -70,12 +86,18 @@ export function judgedAttributor(setup: JudgedSetup): Attributor {
           evaluate: evaluate ? (agents, context) => evaluate(episode, agents, context) : undefined,
         }));
       } catch (error) {
+        const judgeError = judgeErrorIn(error);
+        const episodeOnly = judgeError?.about === 'episode';
         // EpisodeErrors are InputErrors: a record that cannot be attributed, skippable like any bad record.
         if (error instanceof InputError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
-        else {
+        else if (episodeOnly && setup.skipUnjudgeable) {
+          results.push(new EpisodeError([{ path: '', message: `the judge could not judge it: ${judgeError!.message}` }], episode.id, sources[k]));
+        } else {
           failed = true;
           const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
-          const message = `${what} failed: ${reason(error)}${resumeHint(setup, reason(error))}`;
+          // An episode the judge cannot judge need not stop the others; a failing server would fail them all.
+          const skip = episodeOnly ? '; --skip-invalid skips such episodes and judges the rest' : '';
+          const message = `${what} failed: ${reason(error)}${skip}${resumeHint(setup, reason(error))}`;
           results.push(new FatalEpisodeError([{ path: '', message }], episode.id, sources[k]));
         }
       }

@@ -142,9 +142,11 @@ export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { 
 /**
  * The judged run the flags ask for, or undefined when they ask for none
  * (then flags that only a judged run takes are an error). `onEpisode`
- * reports the count of episodes judged so far.
+ * reports the count of episodes judged so far; with `skipInvalid`
+ * (--skip-invalid) an episode the judge cannot judge is skipped like a bad
+ * record.
  */
-export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void): Promise<JudgedRun | undefined> {
+export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false): Promise<JudgedRun | undefined> {
   const judge = judgeFromFlags(flags);
   const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
   if (!judge && !evaluate) {
@@ -170,6 +172,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     cachePath: flags['judge-cache'],
     key: judge ? judgeKey(flags) : undefined,
     options: { budget, concurrency, strategy, teamValue },
+    skipUnjudgeable: skipInvalid,
     onEpisode: () => onEpisode(++run.episodes),
   });
   return run;

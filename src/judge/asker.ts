@@ -6,7 +6,7 @@
 // not fit its contract.
 import type { ChatOutcome, ChatSend } from './chat-backend.js';
 import { jsonValuesOf } from './json-text.js';
-import { JudgeError, type JudgementTarget } from './judge-error.js';
+import { JudgeError, type JudgeFailureScope, type JudgementTarget } from './judge-error.js';
 import type { Limiter } from './limiter.js';
 import type { ChatMessage } from './prompts/template.js';
 import type { ReplyContract } from './replies.js';
@@ -124,7 +124,7 @@ export class Asker {
         { role: 'user', content: `Your reply does not fit: ${issues.join('; ')}. Reply again with JSON only, in the shape the instructions give.` },
       ];
     }
-    throw new JudgeError(target, `the reply did not fit, asked twice: ${issues.join('; ')}`, state.attempts);
+    throw new JudgeError(target, `the reply did not fit, asked twice: ${issues.join('; ')}`, state.attempts, undefined, 'episode');
   }
 
   /** One reply's text: transport retries and format fallbacks included. */
@@ -142,7 +142,7 @@ export class Asker {
       }
       if (exceedsContext(outcome)) {
         const hint = 'the prompt is longer than the model\'s context window: serve the model with a longer context, use one that has it, or judge shorter episodes';
-        throw this.failure(target, final(outcome, hint), retry, refused, state.attempts);
+        throw this.failure(target, final(outcome, hint), retry, refused, state.attempts, 'episode');
       }
       if ((outcome.status === 400 || outcome.status === 422) && format !== 'text') {
         refused.push(`${format} refused (${outcome.message})`);
@@ -160,10 +160,10 @@ export class Asker {
     }
   }
 
-  private failure(target: JudgementTarget, outcome: Failure, retries: number, refused: string[], attempts: number): JudgeError {
+  private failure(target: JudgementTarget, outcome: Failure, retries: number, refused: string[], attempts: number, about: JudgeFailureScope = 'server'): JudgeError {
     const tries = outcome.retryable ? `, ${retries + 1} attempt${retries === 0 ? '' : 's'}` : '';
     const formats = refused.length > 0 ? ` (before that: ${refused.join('; ')})` : '';
-    return new JudgeError(target, `${outcome.message}${tries}${formats}`, attempts);
+    return new JudgeError(target, `${outcome.message}${tries}${formats}`, attempts, undefined, about);
   }
 
   private body(messages: ChatMessage[], contract: ReplyContract<unknown>, format: ResponseFormat): Record<string, unknown> {

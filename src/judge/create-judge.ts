@@ -86,7 +86,7 @@ export function createJudge(options: JudgeOptions): Judge {
       }, signal);
       if (!asked) usage.cacheHits++;
       const check = contract.read(entry.reply, view);
-      if (!check.ok) throw new JudgeError(target, `a shared reply does not fit: ${check.issues.join('; ')}`, 0);
+      if (!check.ok) throw new JudgeError(target, `a shared reply does not fit: ${check.issues.join('; ')}`, 0, undefined, 'episode');
       return check.value;
     } catch (error) {
       if (error instanceof JudgeError || isAbort(error, signal)) throw error;

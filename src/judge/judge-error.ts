@@ -14,9 +14,19 @@ export interface JudgementTarget {
 }
 
 /**
+ * Whether a failed judgement is about its episode (the replies for it did not
+ * fit even when asked again, or its transcript is longer than the model's
+ * context: other episodes may still be judged) or about the server (HTTP
+ * errors, refused credentials, timeouts, a cache that cannot be written:
+ * every judgement would fail alike).
+ */
+export type JudgeFailureScope = 'episode' | 'server';
+
+/**
  * Thrown when a judgement fails after its retries: the server kept failing,
  * refused the request, or its replies did not fit. Names the episode and the
- * judgement; `cause` holds the last underlying error.
+ * judgement; `cause` holds the last underlying error; `about` says whether
+ * the failure is this episode's or the server's.
  *
  * @example
  * try { await judge.value(episode); }
@@ -29,13 +39,16 @@ export class JudgeError extends Error {
   readonly detail: string | undefined;
   /** Requests sent for this judgement before it failed. */
   readonly attempts: number;
+  /** Whether the failure is this episode's (others may be judged) or the server's. */
+  readonly about: JudgeFailureScope;
 
-  constructor(target: JudgementTarget, reason: string, attempts: number, cause?: unknown) {
+  constructor(target: JudgementTarget, reason: string, attempts: number, cause?: unknown, about: JudgeFailureScope = 'server') {
     const what = target.detail ? ` (${target.detail})` : '';
     super(`judge: ${target.judgement} of episode ${JSON.stringify(target.episode)}${what}: ${reason}`, cause === undefined ? undefined : { cause });
     this.episode = target.episode;
     this.judgement = target.judgement;
     this.detail = target.detail;
     this.attempts = attempts;
+    this.about = about;
   }
 }

@@ -37,7 +37,7 @@
 // `inject(fault, { times, every, when })` makes the next matching requests
 // (every `every`-th one, `times` of them) fail as real servers do; see Fault.
 // Requests the real API refuses get HTTP 400 with an OpenAI-style error:
-// no model, no messages, a message without a known role or string content,
+// a prompt over `contextTokens` (context_length_exceeded), no model, no messages, a message without a known role or string content,
 // temperature outside [0, 2], json_object without the word "json" in the
 // messages, a strict json_schema whose objects do not list every property as
 // required with additionalProperties false, and response formats switched
@@ -122,6 +122,12 @@ export interface JudgeServerOptions {
   supports?: { jsonSchema?: boolean; jsonObject?: boolean };
   /** Delay before each answer, in ms (default 0): lets concurrency show. */
   delayMs?: number;
+  /**
+   * The model's context, in prompt tokens (as `usage.prompt_tokens` counts
+   * them): a longer prompt gets OpenAI's 400 context_length_exceeded.
+   * Default: no limit.
+   */
+  contextTokens?: number;
 }
 
 export interface JudgeServer {
@@ -432,6 +438,11 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     if (faultName === 'server-error') return send(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
     if (faultName === 'unauthorized') return send(401, { error: { message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', code: 'invalid_api_key' } });
     if (faultName === 'unavailable') return send(503, { error: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error' } });
+    const promptTokens = tokens(chat.map((message) => message.content).join(''));
+    if (options.contextTokens !== undefined && promptTokens > options.contextTokens) {
+      const message = `This model's maximum context length is ${options.contextTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`;
+      return send(400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
+    }
     if (record.judgement === undefined) {
       return send(400, { error: { message: 'This test server answers only the prompts of agent-credit/judge (no judgement found in the request).', type: 'invalid_request_error' } });
     }
@@ -440,7 +451,6 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     let content = JSON.stringify(reply);
     if (faultName === 'malformed-json' || faultName === 'length') content = content.slice(0, Math.max(1, content.length - 7));
     if (faultName === 'prose' || format === 'text') content = `Here is my judgement.\n\`\`\`json\n${content}\n\`\`\`\nI hope this helps {with the task}.`;
-    const promptTokens = tokens(chat.map((message) => message.content).join(''));
     send(200, {
       id: `chatcmpl-${state.calls}`,
       object: 'chat.completion',
