@@ -131,6 +131,23 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     }
   });
 
+  it('a server that cuts the logs to a 2,048-token context (Ollama\'s way): the run stops at the third long log, saying so, even with --skip-invalid', async () => {
+    const cutting = await startJudgeServer({ knowledge: (task) => knowledge.get(task), cutAt: 2048 });
+    try {
+      const { code, stderr } = await cli('attribute', hiddenFile, '--from', 'whowhen', '--judge', cutting.baseURL, '--model', 'rules', '--concurrency', '1', '--skip-invalid', '-o', join(dir, 'cut.jsonl'));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/the judge failed: judge: labels of episode .*the server counted 2048 prompt tokens for each of 3 prompts of [\d,]+ to [\d,]+ characters: it cuts prompts longer than its context to fit \(Ollama/);
+      // A labels reply from a cut prompt misses the messages cut away (asked again, it still does): such an episode is
+      // skipped until a third prompt of another length, over 6 characters for each token counted, gives the server away.
+      const chars = (request: { body: Record<string, unknown> }) => (request.body.messages as Array<{ content: string }>).reduce((sum, message) => sum + message.content.length, 0);
+      expect(cutting.requests.filter((request) => chars(request) > 6 * 2048).length).toBeLessThanOrEqual(6);
+      expect(stderr.match(/skipped /g)?.length ?? 0).toBeLessThanOrEqual(2);
+      expect(existsSync(join(dir, 'cut.jsonl'))).toBe(false);
+    } finally {
+      await cutting.close();
+    }
+  });
+
   it('bench-whowhen with a judge that cannot be reached: one line naming the judgement and the refusal, no stack trace', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

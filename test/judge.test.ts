@@ -343,6 +343,41 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
   });
 });
 
+describe('a server that cuts long prompts to its context instead of refusing them (Ollama)', () => {
+  /** An episode whose one message runs to `chars` characters: the fact comes first, so a cut prompt loses it. */
+  const long = (id: string, chars: number) => parseEpisode({
+    id, task: 'Where is it?\nFacts: Paris', agents: ['a'],
+    messages: [{ id: 'm', agent: 'a', content: `Paris. ${'Then more words follow here. '.repeat(Math.ceil(chars / 29))}`.slice(0, chars) }],
+    outcome: { score: 1, success: true },
+  });
+  const episodes = [long('e1', 8_000), long('e2', 9_500), long('e3', 11_000), long('e4', 12_500)];
+
+  it('the third prompt of a different length with the same prompt_tokens: a JudgeError naming the cut, and every later long prompt fails too', async () => {
+    const cutting = await startJudgeServer({ cutAt: 1100 });
+    try {
+      const judge = createJudge({ baseURL: cutting.baseURL, model: 'rules', retryDelayMs: 0 });
+      // Answered from the tail, without the fact: 0, where the whole transcript is worth 1.
+      expect(await judge.value(episodes[0]!)).toBe(0);
+      expect(await judge.value(episodes[1]!)).toBe(0);
+      for (const episode of episodes.slice(2)) {
+        const error = await judge.value(episode).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(JudgeError);
+        expect((error as Error).message).toMatch(/the server counted 1100 prompt tokens for each of [34] prompts of [\d,]+ to [\d,]+ characters: it cuts prompts longer than its context to fit \(Ollama .*OLLAMA_CONTEXT_LENGTH/);
+        expect((error as JudgeError).about).toBe('server');
+      }
+      // A prompt within the context is still judged.
+      expect(await judge.value(six)).toBe(1);
+    } finally {
+      await cutting.close();
+    }
+  });
+
+  it('a server that reads the whole prompt is never suspected, whatever the lengths', async () => {
+    const judge = judgeFor();
+    for (const episode of episodes) expect(await judge.value(episode)).toBe(1);
+  });
+});
+
 describe('response formats: json_schema, then json_object, then text', () => {
   it('sends a strict JSON Schema the server accepts, per judgement', async () => {
     const judge = judgeFor();

@@ -5,6 +5,7 @@
 // (HTTP 400), and asks once more, quoting what was wrong, when a reply does
 // not fit its contract.
 import type { ChatOutcome, ChatSend } from './chat-backend.js';
+import { CutPromptWatch } from './cut-prompts.js';
 import { jsonValuesOf } from './json-text.js';
 import { JudgeError, type JudgeFailureScope, type JudgementTarget } from './judge-error.js';
 import type { Limiter } from './limiter.js';
@@ -89,9 +90,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function charactersOf(messages: ChatMessage[]): number {
+  let total = 0;
+  for (const message of messages) total += message.content.length;
+  return total;
+}
+
 export class Asker {
   /** The strongest format the server has not refused; lowered once a weaker one works. */
   private format: ResponseFormat;
+  /** Whether the server has shown that it cuts long prompts to its context (then every long prompt's judgement fails). */
+  private readonly cutPrompts = new CutPromptWatch();
 
   constructor(
     private readonly send: ChatSend,
@@ -138,6 +147,9 @@ export class Asker {
         if (RESPONSE_FORMATS.indexOf(format) > RESPONSE_FORMATS.indexOf(this.format)) this.format = format;
         this.usage.promptTokens += outcome.promptTokens;
         this.usage.completionTokens += outcome.completionTokens;
+        // A reply to a prompt the server cut is not read (nor cached): its value would be a silently wrong number.
+        const cut = this.cutPrompts.observe(charactersOf(messages), outcome.promptTokens);
+        if (cut !== undefined) throw new JudgeError(target, cut, state.attempts, undefined, 'server');
         return outcome;
       }
       if (exceedsContext(outcome)) {

@@ -37,11 +37,14 @@
 // `inject(fault, { times, every, when })` makes the next matching requests
 // (every `every`-th one, `times` of them) fail as real servers do; see Fault.
 // Requests the real API refuses get HTTP 400 with an OpenAI-style error:
-// a prompt over `contextTokens` (context_length_exceeded), no model, no messages, a message without a known role or string content,
-// temperature outside [0, 2], json_object without the word "json" in the
-// messages, a strict json_schema whose objects do not list every property as
-// required with additionalProperties false, and response formats switched
-// off with `supports`.
+// a prompt over `contextTokens` (context_length_exceeded), no model, no
+// messages, a message without a known role or string content, temperature
+// outside [0, 2], json_object without the word "json" in the messages, a
+// strict json_schema whose objects do not list every property as required
+// with additionalProperties false, and response formats switched off with
+// `supports`. With `cutAt`, a prompt over that many tokens is not refused
+// but cut, as Ollama does: answered from its tail, reported as `cutAt`
+// prompt tokens.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -128,6 +131,12 @@ export interface JudgeServerOptions {
    * Default: no limit.
    */
   contextTokens?: number;
+  /**
+   * As Ollama below its context length: a prompt longer than this many
+   * tokens is cut to its last `cutAt` tokens (4 characters each) without an
+   * error, answered from what is left, and reported as `cutAt` prompt tokens.
+   */
+  cutAt?: number;
 }
 
 export interface JudgeServer {
@@ -417,8 +426,11 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     }
     const chat = body.messages as Array<{ role: string; content: string }>;
     const system = chat.filter((message) => message.role === 'system' || message.role === 'developer').map((message) => message.content).join('\n');
-    const user = chat.find((message) => message.role === 'user')?.content ?? '';
+    let user = chat.find((message) => message.role === 'user')?.content ?? '';
     const format = record.format;
+    const fullTokens = tokens(chat.map((message) => message.content).join(''));
+    const cut = options.cutAt !== undefined && fullTokens > options.cutAt;
+    if (cut) user = user.slice(-4 * options.cutAt!);
     const prompt = parsePrompt(user);
     Object.assign(record, { judgement: judgementOf(body, system), task: prompt.task, messages: prompt.messages });
     const fault = pickFault(record);
@@ -438,7 +450,7 @@ export async function startJudgeServer(options: JudgeServerOptions = {}): Promis
     if (faultName === 'server-error') return send(500, { error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
     if (faultName === 'unauthorized') return send(401, { error: { message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', code: 'invalid_api_key' } });
     if (faultName === 'unavailable') return send(503, { error: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error' } });
-    const promptTokens = tokens(chat.map((message) => message.content).join(''));
+    const promptTokens = cut ? options.cutAt! : fullTokens;
     if (options.contextTokens !== undefined && promptTokens > options.contextTokens) {
       const message = `This model's maximum context length is ${options.contextTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`;
       return send(400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } });
