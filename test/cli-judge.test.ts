@@ -466,6 +466,31 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.some((request) => /zeta/.test(request.task ?? ''))).toBe(false);
   });
 
+  it('a bad record stops a judged run before anything after it is judged, in its chunk or a later one', async () => {
+    const [t1, t2, t3] = transcripts();
+    // Each record about 100 KiB: the input spans several 256 KiB chunks, read ahead of the judging.
+    const padded = (t: ReturnType<typeof transcripts>[number], id: string) => ({ ...t, id, messages: [...t.messages, { role: 'user', content: 'padding '.repeat(12_500) }] });
+    const records = [padded(t1, 'a1'), { id: 'bad', messages: [] }, ...Array.from({ length: 6 }, (_, k) => padded([t1, t2, t3][k % 3]!, `a${k + 2}`))];
+    const input = join(dir, 'bad-first.jsonl');
+    writeFileSync(input, records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1'];
+    server.reset();
+    const stopped = await cli(...args, '-o', join(dir, 'bad-first.out.jsonl'));
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/line 2, episode "bad"/);
+    // Only a1 was judged: its requests carry the padding and alpha, beta, gamma.
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.every((request) => /alpha/.test(request.task ?? ''))).toBe(true);
+    const judgedBefore = server.requests.length;
+    expect(lines(readFileSync(join(dir, 'bad-first.out.jsonl.partial'), 'utf8')).map((row) => row.id)).toEqual(['a1']);
+
+    server.reset();
+    const skipped = await cli(...args, '--skip-invalid', '-o', join(dir, 'bad-skipped.out.jsonl'));
+    expect(skipped.code).toBe(0);
+    expect(lines(readFileSync(join(dir, 'bad-skipped.out.jsonl'), 'utf8')).map((row) => row.id)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']);
+    expect(server.requests.length).toBeGreaterThan(judgedBefore);
+  });
+
   it('checks where the run writes before the first request: no file written over another, no cache the next run reads as episodes', async () => {
     const input = join(dir, 'paths.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');

@@ -184,33 +184,69 @@ export class FatalEpisodeError extends EpisodeError {
   readonly fatal = true;
 }
 
-/** Parses, adapts, validates, attributes (all coalition tables in one Wasm call, unless `attribute` says otherwise) and formats one chunk. */
-export async function attributeRows(job: RowsJob, attribute: Attributor = (episodes, sources) => attributeBatch(episodes, {}, sources)): Promise<RowsBatch> {
-  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
+/** A batch of no records. */
+export function emptyRowsBatch(): RowsBatch {
+  return { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
+}
+
+/** A record's outcome: its signals and rows, or its error. */
+type Outcome = { signals: Signals; rows: unknown[] } | EpisodeError;
+
+/** The rows of an attributed episode, or the record's error when they cannot be made as asked. */
+function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): Outcome {
+  if (result instanceof EpisodeError) return result;
+  try {
+    return { signals: result, rows: rowsOf(job.plan, job.source, result, item.episode!) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // An episode whose rows cannot be made as asked (a --prm-max-chars below its shortest row) is that record's error.
+    return new EpisodeError(error.issues.map((issue) => (issue.path === 'options.maxChars' ? { ...issue, path: '--prm-max-chars' } : issue)), item.episode!.id, item.source);
+  }
+}
+
+/** Every record's outcome, the valid episodes attributed together (one Wasm call for all coalition tables). */
+async function allOutcomes(parsed: Parsed[], job: RowsJob, attribute: Attributor): Promise<Outcome[]> {
   const valid = parsed.filter((item) => item.episode);
   const results = await attribute(valid.map((item) => item.episode!), valid.map((item) => item.source));
-  const batch: RowsBatch = { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
+  let next = 0;
+  return parsed.map((item) => (item.episode ? outcomeOf(job, results[next++], item) : item.error!));
+}
+
+/**
+ * Outcomes one record at a time, up to and including the first bad one: a
+ * judged run that will stop there pays the judge for nothing after it.
+ */
+async function outcomesUntilBad(parsed: Parsed[], job: RowsJob, attribute: Attributor): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const item of parsed) {
+    const outcome = item.episode ? outcomeOf(job, (await attribute([item.episode], [item.source]))[0], item) : item.error!;
+    outcomes.push(outcome);
+    if (outcome instanceof EpisodeError) break;
+  }
+  return outcomes;
+}
+
+/**
+ * Parses, adapts, validates, attributes (all coalition tables in one Wasm
+ * call, unless `attribute` says otherwise) and formats one chunk. With
+ * `untilBad` (a paid judge or evaluator, bad records not skipped), the
+ * batch ends at the chunk's first bad record: the run stops there, and the
+ * records after it are neither attributed nor reported.
+ */
+export async function attributeRows(job: RowsJob, attribute: Attributor = (episodes, sources) => attributeBatch(episodes, {}, sources), untilBad = false): Promise<RowsBatch> {
+  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
+  const outcomes = untilBad ? await outcomesUntilBad(parsed, job, attribute) : await allOutcomes(parsed, job, attribute);
+  const batch = emptyRowsBatch();
   const { plan } = job;
   const lines: string[] = [];
   let length = 0;
-  let next = 0;
-  for (const item of parsed) {
-    let result = item.episode ? results[next++] : item.error!;
-    let rows: unknown[] = [];
-    if (!(result instanceof EpisodeError)) {
-      try {
-        rows = rowsOf(plan, job.source, result, item.episode!);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        // An episode whose rows cannot be made as asked (a --prm-max-chars below its shortest row) is that record's error.
-        result = new EpisodeError(error.issues.map((issue) => (issue.path === 'options.maxChars' ? { ...issue, path: '--prm-max-chars' } : issue)), item.episode!.id, item.source);
-      }
-    }
+  outcomes.forEach((outcome, k) => {
+    const item = parsed[k];
     batch.sources.push(item.source);
     batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
-    if (result instanceof EpisodeError) {
-      if (result instanceof FatalEpisodeError) batch.fatal ??= batch.errors.length;
-      batch.errors.push(result.message);
+    if (outcome instanceof EpisodeError) {
+      if (outcome instanceof FatalEpisodeError) batch.fatal ??= batch.errors.length;
+      batch.errors.push(outcome.message);
       batch.warnings.push(null);
       batch.success.push(false);
       batch.disagrees.push(false);
@@ -218,7 +254,8 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       batch.reports.push(null);
       batch.agents.push([]);
     } else {
-      if (plan.agent !== null) rows = rows.filter((row) => (row as RowIdentity).agent === plan.agent);
+      const { signals } = outcome;
+      const rows = plan.agent === null ? outcome.rows : outcome.rows.filter((row) => (row as RowIdentity).agent === plan.agent);
       for (const row of rows) {
         const line = encode(plan.format, row);
         lines.push(line);
@@ -227,14 +264,14 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       }
       batch.agents.push(item.episode!.agents);
       batch.errors.push(null);
-      batch.warnings.push(result.warnings ? result.warnings.join('; ') : null);
-      batch.success.push(result.success);
-      batch.disagrees.push(result.annotationAgreement?.agent === false || result.annotationAgreement?.step === false);
+      batch.warnings.push(signals.warnings ? signals.warnings.join('; ') : null);
+      batch.success.push(signals.success);
+      batch.disagrees.push(signals.annotationAgreement?.agent === false || signals.annotationAgreement?.step === false);
       batch.rows.push(rows.length);
-      batch.reports.push(job.report ? htmlReportEntry(result, item.episode!) : null);
+      batch.reports.push(job.report ? htmlReportEntry(signals, item.episode!) : null);
     }
     batch.ends.push(length);
-  }
+  });
   batch.bytes = new TextEncoder().encode(lines.join(''));
   return batch;
 }

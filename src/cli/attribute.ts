@@ -242,7 +242,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const report = flags.report === undefined ? null : await reportOutput(flags.report, files);
-  const runner = rowsRunner(workers, judged?.attribute);
+  // A paid run (judge, evaluator) that stops at a bad record pays for nothing after it.
+  const runner = rowsRunner(workers, judged?.attribute, {}, !skipInvalid);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0, warnings: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));

@@ -9,7 +9,7 @@
 // thread, whose heap is not capped, and so does a chunk a worker runs out of
 // memory on; that worker is replaced.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { attributeRows, type Attributor, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { attributeRows, emptyRowsBatch, type Attributor, type RowsBatch, type RowsJob } from './attribute-rows.js';
 
 export interface RowsRunner {
   run(job: RowsJob): Promise<RowsBatch>;
@@ -34,13 +34,25 @@ export interface WorkerOptions {
 export const WORKER_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64 };
 export const LARGEST_WORKER_CHUNK = 4 << 20;
 
-/** Runs jobs on `workers` worker threads (or in this thread when there are none, or with `attribute`). */
-export function rowsRunner(workers: number, attribute?: Attributor, options: WorkerOptions = {}): RowsRunner {
+/**
+ * Runs jobs on `workers` worker threads (or in this thread when there are
+ * none, or with `attribute`: a judge or evaluator, paid per call). With
+ * `stopAtBad` (bad records not skipped) a paid run attributes nothing after
+ * the first bad record: the batch ends there, and later chunks, which the
+ * reader may already have handed over, come back empty.
+ */
+export function rowsRunner(workers: number, attribute?: Attributor, options: WorkerOptions = {}, stopAtBad = false): RowsRunner {
   if (attribute) {
     // One chunk after another, so that episodes are judged one at a time (each episode's usage is its own).
     let previous: Promise<unknown> = Promise.resolve();
+    let stopped = false;
     const run = (job: RowsJob) => {
-      const batch = previous.then(() => attributeRows(job, attribute));
+      const batch = previous.then(async () => {
+        if (stopped) return emptyRowsBatch();
+        const made = await attributeRows(job, attribute, stopAtBad);
+        if (stopAtBad && made.errors.some((error) => error !== null)) stopped = true;
+        return made;
+      });
       previous = batch.catch(() => undefined);
       return batch;
     };
