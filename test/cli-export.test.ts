@@ -211,6 +211,8 @@ describe('attribute: bad export options are clear errors before any row is writt
       [['--agent', 'planner'], /--agent applies to --format dpo, kto, prm, rewards, not signals/],
       [['--split-by-agent', join(dir, 'x')], /--split-by-agent applies to --format dpo, kto, prm, rewards, not signals/],
       [['--format', 'dpo', '--split-by-agent', join(dir, 'y'), '-o', join(dir, 'y.jsonl')], /--split-by-agent writes one file per agent; it cannot be combined with -o/],
+      // One agent's split run would remove every other agent's file as stale.
+      [['--format', 'kto', '--agent', 'planner', '--split-by-agent', join(dir, 'z')], /--agent and --split-by-agent: choose one/],
       [['--format', 'dpo', '--system-turn', 'merge'], /--system-turn: expected one of system, fold, got "merge"/],
       [['--format', 'prm', '--system-turn', 'fold'], /--system-turn applies to --format dpo, kto, rewards, not prm/],
       [['--format', 'dpo', '--agent', ''], /--agent: expected an agent name/],
@@ -222,6 +224,7 @@ describe('attribute: bad export options are clear errors before any row is writt
       expect(stderr, flags.join(' ')).toMatch(message);
     }
     expect(existsSync(join(dir, 'x'))).toBe(false);
+    expect(existsSync(join(dir, 'z'))).toBe(false);
   });
 
   it('an unwritable --split-by-agent directory, a file in its place, or one that holds the inputs', async () => {

@@ -87,6 +87,10 @@ function rowsPlan(flags: Record<string, string | boolean | undefined>, format: O
   if (flags['split-by-agent'] !== undefined && !perAgent) throw only('split-by-agent', AGENT_FORMATS.join(', '));
   if (flags.agent === '') throw new InputError('--agent: expected an agent name, got ""');
   if (flags['split-by-agent'] === '') throw new InputError('--split-by-agent: expected a directory, got ""');
+  if (flags['split-by-agent'] !== undefined && flags.agent !== undefined) {
+    // The split run removes the agent files it did not write: one agent's run would delete every other agent's file.
+    throw new InputError(`--agent and --split-by-agent: choose one; --split-by-agent writes every agent's file (and removes the stale ones), --agent ${flags.agent} keeps one agent's rows in one output`);
+  }
   if (flags['split-by-agent'] !== undefined && flags.output !== undefined) {
     throw new InputError('--split-by-agent writes one file per agent; it cannot be combined with -o');
   }
