@@ -7,7 +7,7 @@ import type { Signals } from '../episodes/attribute.js';
 
 /** What the numbers mean, printed once above the episodes. */
 export const REPORT_LEGEND =
-  "credit: each agent's Shapley share of v(whole team) - v(no agent), the shares adding up to it; rewards: each message's share of its agent's credit, after its id\n" +
+  "credit: each agent's Shapley share of v(whole team) - v(no agent), the shares adding up to it; rewards, after each message's id: in a success its share of its agent's credit, in a failure repair-aware (the first error most negative), not a split of credit\n" +
   "first error found by: label = labelled error or harmful, or scored below -0.5; prefixValue = the judge's success estimate fell by more than 0.3; binarySearch = the isRecoverable oracle\n";
 
 const WIDTH = 100;
