@@ -52,6 +52,9 @@ describe('OpenAI chat adapter', () => {
     expect(() => fromOpenAI(messages)).toThrow(/outcome: missing: a transcript needs its evaluation beside it/);
     expect(() => fromOpenAI([{ content: 'x' }], { id: 'x', outcome: failed })).toThrow(/messages\[0\]\.role: expected a non-empty string, got undefined/);
     expect(() => fromOpenAI([{ role: 'user', content: 'x' }], { id: 'x', outcome: failed })).toThrow(/agents: no players: every speaker \(user\) is context/);
+    // An assistant is a player by its role, unless a coalition table beside it names other players (here none).
+    expect(() => fromOpenAI({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', name: 'a', content: 'y' }], coalitions: [{ agents: [], value: 0 }] }, { id: 'x', outcome: failed }))
+      .toThrow(/agents: no players: the coalition table beside the transcript defines the players, and its coalitions name none of the speakers \(user, a\)/);
     expect(() => fromOpenAI('hello')).toThrow(/expected a OpenAI chat transcript/);
   });
 

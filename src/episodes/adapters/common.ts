@@ -98,7 +98,11 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
     players = speakers.filter((speaker) => !contextOnly.has(speaker));
   }
   if (players.length === 0 && speakers.length > 0) {
-    throw new InputError([{ path: 'agents', message: `no players: every speaker (${speakers.join(', ')}) is context (system, developer, user, human, tool output); name the players with agents: [...]` }]);
+    // The coalition table, when there is one, is what cast everyone as context: say so, not that the roles did.
+    const why = Array.isArray(beside.coalitions)
+      ? `the coalition table beside the transcript defines the players, and its coalitions name none of the speakers (${speakers.join(', ')})`
+      : `every speaker (${speakers.join(', ')}) is context (system, developer, user, human, tool output)`;
+    throw new InputError([{ path: 'agents', message: `no players: ${why}; name the players with agents: [...]` }]);
   }
   return { agents: players, context: speakers.filter((speaker) => !players.includes(speaker)) };
 }
