@@ -193,10 +193,6 @@ describe('attribute: bad export options are clear errors before any row is writt
     const piped = await cli('attribute', 'examples/episodes', '--format', 'dpo', '--agent', 'nobody');
     expect(piped.code).toBe(1);
     expect(piped.stdout).toBe('');
-    const split = join(dir, 'unknown-split');
-    const splitRun = await cli('attribute', 'examples/episodes', '--format', 'dpo', '--agent', 'nobody', '--split-by-agent', split);
-    expect(splitRun.code).toBe(1);
-    expect(readdirSync(split)).toEqual([]);
   });
 
   it('--prm-max-steps 0 (and other non-counts), flags that do not apply to the format, and bad combinations', async () => {

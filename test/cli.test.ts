@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './support/cli.js';
+import { cli, root } from './support/cli.js';
 import { tempDir } from './support/temp-dir.js';
 
 const dir = tempDir('agent-credit-cli-');
@@ -92,6 +92,9 @@ describe('agent-credit CLI', () => {
       expect(stderr).toBe('');
       expect(stdout).toMatch(new RegExp(`^Usage:\\n {2}agent-credit ${command} `));
     }
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
     const bare = await cli();
     expect(bare.code).toBe(1);
     expect(bare.stdout).toBe('');
@@ -109,6 +112,13 @@ describe('agent-credit CLI', () => {
       [['shapley', game, '--method', 'guess'], /method: expected one of/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['shapley'], /expected exactly one <game\.json>/],
+      // A misspelled flag names the flag it is likely meant to be; a negative number is the flag's value, checked as such.
+      [['shapley', game, '--budgte', '5'], /^agent-credit: unknown option --budgte \(did you mean --budget\?\); --help lists the options\n$/],
+      [['shapley', game, '--budget', '-5'], /--budget: expected a non-negative integer, got "-5"/],
+      [['interactions', game, '--index', 'banzhaf'], /^agent-credit: unknown option --index; --help lists the options\n$/],
+      [['attribute', 'examples/episodes', '--fromat', 'kto'], /unknown option --fromat \(did you mean --format\?\)/],
+      [['attribute', 'examples/episodes', '--workers', '-1'], /--workers: expected an integer from 0 \(no worker threads\) to 64, got "-1"/],
+      [['attribute', 'examples/episodes', '--format'], /^agent-credit: Option '--format <value>' argument missing\n$/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await cli(...args);

@@ -4,7 +4,7 @@
 // attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
 // memory stays flat; a run stopped by a bad record keeps every row before it.
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.js';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -182,26 +182,22 @@ function renamedReportEntry(entry: string, id: string): string {
 }
 
 export async function attributeCommand(args: string[]): Promise<void> {
-  const { values: flags, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      output: { type: 'string', short: 'o' },
-      format: { type: 'string', default: 'signals' },
-      from: { type: 'string', default: 'auto' },
-      'id-from': { type: 'string', default: 'record' },
-      'skip-invalid': { type: 'boolean', default: false },
-      workers: { type: 'string' },
-      report: { type: 'string' },
-      agent: { type: 'string' },
-      'split-by-agent': { type: 'string' },
-      'system-turn': { type: 'string' },
-      'prm-until-first-error': { type: 'boolean', default: false },
-      'prm-max-steps': { type: 'string' },
-      ...JUDGED_FLAGS,
-      'prm-max-chars': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values: flags, positionals } = parseFlags(args, {
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string', default: 'signals' },
+    from: { type: 'string', default: 'auto' },
+    'id-from': { type: 'string', default: 'record' },
+    'skip-invalid': { type: 'boolean', default: false },
+    workers: { type: 'string' },
+    report: { type: 'string' },
+    agent: { type: 'string' },
+    'split-by-agent': { type: 'string' },
+    'system-turn': { type: 'string' },
+    'prm-until-first-error': { type: 'boolean', default: false },
+    'prm-max-steps': { type: 'string' },
+    ...JUDGED_FLAGS,
+    'prm-max-chars': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (flags.help) {
     process.stdout.write(ATTRIBUTE_HELP + '\n');

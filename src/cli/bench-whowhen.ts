@@ -6,7 +6,7 @@
 // accuracy, step-level accuracy (the same 0-based index into `history`),
 // within +-1 and +-3 steps, and what the judge spent per log.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.js';
 import { basename, dirname, relative } from 'node:path';
 import { fromWhoWhen } from '../episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../episodes/episode.js';
@@ -180,19 +180,15 @@ export function formatTable(rows: BenchRow[]): string {
 }
 
 export async function benchWhoWhenCommand(args: string[], out: (text: string) => void): Promise<void> {
-  const { values: flags, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      judge: { type: 'string' },
-      model: { type: 'string' },
-      'judge-key-env': { type: 'string' },
-      'judge-cache': { type: 'string' },
-      concurrency: { type: 'string' },
-      strategy: { type: 'string', default: 'all' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values: flags, positionals } = parseFlags(args, {
+    judge: { type: 'string' },
+    model: { type: 'string' },
+    'judge-key-env': { type: 'string' },
+    'judge-cache': { type: 'string' },
+    concurrency: { type: 'string' },
+    strategy: { type: 'string', default: 'all' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (flags.help) return out(HELP);
   if (positionals.length !== 1) throw new InputError(`bench-whowhen: expected exactly one directory of Who&When logs, or one log file\nUsage:\n${BENCH_WHOWHEN_USAGE}`);

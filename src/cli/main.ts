@@ -1,7 +1,7 @@
 // The agent-credit command line: reads JSON, prints one JSON object on stdout,
 // reports errors on stderr with exit code 1.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.js';
 import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
 import { SUMMARY_USAGE, summaryCommand } from './summary.js';
 import { BENCH_WHOWHEN_USAGE, benchWhoWhenCommand } from './bench-whowhen.js';
@@ -25,7 +25,7 @@ ${SUMMARY_USAGE}
 ${BENCH_WHOWHEN_USAGE}
 
 ${GAME}
-Run agent-credit <command> --help for a command's options.`;
+Run agent-credit <command> --help for a command's options; agent-credit --version prints the version.`;
 
 /** A failure the user can fix; printed without a stack trace. */
 export class UsageError extends Error {
@@ -70,16 +70,12 @@ const commands: Record<string, Command> = {
   summary: (args) => summaryCommand(args),
   'bench-whowhen': (args, out) => benchWhoWhenCommand(args, out),
   async shapley(args, out) {
-    const { values: flags, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        method: { type: 'string' },
-        index: { type: 'string', default: 'shapley' },
-        budget: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+    const { values: flags, positionals } = parseFlags(args, {
+      method: { type: 'string' },
+      index: { type: 'string', default: 'shapley' },
+      budget: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     });
     if (flags.help) return out(`Usage:\n${SHAPLEY_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
@@ -98,7 +94,7 @@ const commands: Record<string, Command> = {
     await out(JSON.stringify({ index: flags.index, ...plain(result) }));
   },
   async interactions(args, out) {
-    const { values: flags, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+    const { values: flags, positionals } = parseFlags(args, { help: { type: 'boolean', short: 'h', default: false } });
     if (flags.help) return out(`Usage:\n${INTERACTIONS_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
     const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
@@ -112,6 +108,12 @@ export function addCommand(name: string, command: Command): void {
   commands[name] = command;
 }
 
+/** The version in the package.json beside dist/ (the one npm installed). */
+async function packageVersion(): Promise<string> {
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // A reader that goes away (`| head`) ends the output quietly, as for other Unix tools. Rows and
@@ -123,6 +125,10 @@ export async function main(argv: string[]): Promise<number> {
   process.stderr.on('error', () => undefined); // nowhere left to report to
   let [name, ...rest] = argv;
   if (name === 'help' && rest.length > 0 && commands[rest[0]]) [name, rest] = [rest[0], ['--help']];
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${await packageVersion()}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? process.stdout : process.stderr).write(USAGE + '\n');
     return name ? 0 : 1;
