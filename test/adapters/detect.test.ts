@@ -39,6 +39,9 @@ describe('format detection', () => {
     expect(detectFormat([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }])).toBe('openai');
     expect(detectFormat([{ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'HumanMessage'], kwargs: { content: 'hi' } }])).toBe('langchain');
     expect(detectFormat([{ type: 'human', content: 'hi' }])).toBe('langchain');
+    // Python's model_dump of a chunk, and class names as type.
+    expect(detectFormat([{ type: 'ToolMessageChunk', content: 'ok', tool_call_id: 'c' }])).toBe('langchain');
+    expect(detectFormat({ messages: [{ type: 'HumanMessage', content: 'hi' }] })).toBe('langchain');
     expect(detectFormat([{ spanId: 'a', traceId: 'b', name: 'x' }])).toBe('otel');
     expect(detectFormat('Alice: hi')).toBe('text');
   });

@@ -1,3 +1,4 @@
+import { ChatMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { fromLangChain } from '../../src/episodes/adapters/langchain.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
@@ -76,5 +77,33 @@ describe('LangGraph: a MemorySaver checkpoint after a run with @langchain/core f
     const removeAll = { messages: [{ type: 'human', content: 'a' }, { type: 'remove', id: '__remove_all__' }, { type: 'ai', name: 'x', content: 'b' }], outcome };
     expect((fromLangChain(removeAll, { id: 'r' }) as { messages: unknown[] }).messages).toEqual([{ agent: 'x', content: 'b' }]);
     expect(() => fromLangChain({ messages: [{ type: 'remove', id: 'ghost' }], outcome })).toThrow(/messages\[0\]\.id: RemoveMessage for "ghost": no earlier message has that id/);
+  });
+});
+
+describe('LangChain message types as every serialization spells them', () => {
+  const outcome = { score: 1, success: true };
+  const turns = (record: unknown) => (fromLangChain(record, { id: 't' }) as { agents: unknown; context?: unknown; messages: Array<{ agent: string; content: string }> });
+
+  it('Python chunks (model_dump, messages_to_dict) read as their message types: the human is context, the ToolMessageChunk joins its call', () => {
+    const messages = [
+      { type: 'HumanMessageChunk', content: 'Book' },
+      { type: 'AIMessageChunk', content: '', tool_calls: [{ name: 'search', args: {}, id: 'call_1' }] },
+      { type: 'ToolMessageChunk', content: 'TP1', tool_call_id: 'call_1', name: 'search' },
+      { type: 'SystemMessageChunk', content: 'Be brief.' },
+      { type: 'ChatMessageChunk', role: 'critic', content: 'Fine.' },
+    ];
+    const expected = { agents: ['ai', 'critic'], context: ['human', 'system'], messages: [
+      { agent: 'human', content: 'Book' }, { agent: 'ai', content: 'search({})\n[search result] TP1' }, { agent: 'system', content: 'Be brief.' }, { agent: 'critic', content: 'Fine.' },
+    ] };
+    expect(turns({ messages, outcome })).toMatchObject(expected);
+    expect(turns({ messages: messages.map((message) => ({ type: message.type, data: message })), outcome })).toMatchObject(expected);
+  });
+
+  it('class names as type (HumanMessage, AIMessage), any case, and @langchain/core\'s "generic" for a ChatMessage read as their types', () => {
+    const stored = mapChatMessagesToStoredMessages([new HumanMessage('q'), new ChatMessage({ content: 'from critic', role: 'critic' })]);
+    expect(stored[1].type).toBe('generic');
+    const record = { messages: [...stored, { type: 'AIMessage', content: 'x' }, { type: 'HumanMessage', content: 'thanks' }, { type: 'AI', name: 'bot', content: 'y' }], outcome };
+    expect(turns(record)).toMatchObject({ agents: ['critic', 'ai', 'bot'], context: ['human'] });
+    expect(turns(record).messages.map((message) => message.agent)).toEqual(['human', 'critic', 'ai', 'human', 'bot']);
   });
 });

@@ -5,6 +5,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { isRecord } from './common.js';
+import { langChainType } from './langchain.js';
 import { isSpanLike } from './otel-spans.js';
 import { logText } from './text.js';
 
@@ -26,7 +27,7 @@ export const FORMAT_LABELS: Record<RecordFormat, string> = {
   whowhen: 'Who&When log',
 };
 
-const LANGCHAIN_TYPES = new Set(['human', 'ai', 'system', 'tool', 'chat', 'function', 'remove', 'AIMessageChunk', 'HumanMessageChunk']);
+const isLangChainType = (type: unknown) => typeof type === 'string' && langChainType(type) !== undefined;
 const RESPONSES_TYPES = /^(message|function_call|function_call_output|function_call_result|reasoning|item_reference|compaction|[a-z_]+_call(_output|_result)?|[a-z_]+_item)$/;
 
 const objects = (list: unknown[]) => list.filter(isRecord);
@@ -37,8 +38,8 @@ function listFormat(list: unknown[], key: string): RecordFormat | null {
   if (items.length === 0) return null;
   if (items.some((item) => typeof item.agent === 'string' && 'content' in item)) return 'episode';
   if (items.some((item) => typeof item.source === 'string' && 'content' in item)) return 'autogen';
-  if (items.some((item) => isRecord(item.rawItem) || (typeof item.type === 'string' && RESPONSES_TYPES.test(item.type) && !LANGCHAIN_TYPES.has(item.type)))) return 'responses';
-  if (items.some((item) => item.lc === 1 || (typeof item.type === 'string' && LANGCHAIN_TYPES.has(item.type) && !('role' in item)))) return 'langchain';
+  if (items.some((item) => isRecord(item.rawItem) || (typeof item.type === 'string' && RESPONSES_TYPES.test(item.type) && !isLangChainType(item.type)))) return 'responses';
+  if (items.some((item) => item.lc === 1 || (isLangChainType(item.type) && !('role' in item)))) return 'langchain';
   if (items.some((item) => isSpanLike(item))) return 'otel';
   if (items.some((item) => typeof item.role === 'string' || typeof item.name === 'string')) {
     return key === 'chat_history' || items.some((item) => Array.isArray(item.tool_responses)) ? 'ag2' : 'openai';

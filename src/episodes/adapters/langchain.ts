@@ -4,7 +4,8 @@
 // ({ lc: 1, type: "constructor", id: [..., "AIMessage"], kwargs }). Accepted
 // containers: a list, a state { messages }, a LangGraph checkpoint
 // { channel_values: { messages } }, a CheckpointTuple { checkpoint } and a
-// StateSnapshot { values: { messages } }.
+// StateSnapshot { values: { messages } }. A type may be spelled as its class
+// (HumanMessage, and AIMessageChunk as Python dumps a chunk), in any case.
 // The speaker of an AI message is `name`, else "ai"; of a ChatMessage its
 // `role`; human and system messages are context. A RemoveMessage removes the
 // message with its id (REMOVE_ALL_MESSAGES clears the list). A ToolMessage
@@ -17,10 +18,22 @@ import { callIdsIn, callText, joinLines, textOf } from './content.js';
 import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
-const CLASS_TYPES: Record<string, string> = {
-  HumanMessage: 'human', AIMessage: 'ai', SystemMessage: 'system', ToolMessage: 'tool', FunctionMessage: 'function', ChatMessage: 'chat', RemoveMessage: 'remove',
-  HumanMessageChunk: 'human', AIMessageChunk: 'ai', SystemMessageChunk: 'system', ToolMessageChunk: 'tool', FunctionMessageChunk: 'function', ChatMessageChunk: 'chat',
-};
+/**
+ * Message types by every name a serialization gives them: the type itself
+ * (model_dump, messages_to_dict), the class name (dumpd's id, and the type
+ * Python gives a chunk: "AIMessageChunk"), and @langchain/core's "generic"
+ * for a ChatMessage (toDict). Keys in lower case: types match in any case.
+ */
+const MESSAGE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['human', 'human'], ['ai', 'ai'], ['system', 'system'], ['tool', 'tool'], ['function', 'function'], ['chat', 'chat'], ['generic', 'chat'], ['remove', 'remove'],
+  ['humanmessage', 'human'], ['aimessage', 'ai'], ['systemmessage', 'system'], ['toolmessage', 'tool'], ['functionmessage', 'function'], ['chatmessage', 'chat'], ['removemessage', 'remove'],
+  ['humanmessagechunk', 'human'], ['aimessagechunk', 'ai'], ['systemmessagechunk', 'system'], ['toolmessagechunk', 'tool'], ['functionmessagechunk', 'function'], ['chatmessagechunk', 'chat'],
+]);
+
+/** The message type (human, ai, system, tool, function, chat, remove) a serialized type or class name stands for; undefined when it is none. */
+export function langChainType(type: string): string | undefined {
+  return MESSAGE_TYPES.get(type.toLowerCase());
+}
 
 /** LangGraph's id for "remove every message so far". */
 const REMOVE_ALL = '__remove_all__';
@@ -28,7 +41,7 @@ const REMOVE_ALL = '__remove_all__';
 function unwrap(message: Record<string, unknown>): { fields: Record<string, unknown>; type: unknown } {
   if (message.lc === 1 && message.type === 'constructor' && isRecord(message.kwargs)) {
     const className = Array.isArray(message.id) ? String(message.id[message.id.length - 1]) : '';
-    return { fields: message.kwargs, type: message.kwargs.type ?? CLASS_TYPES[className] };
+    return { fields: message.kwargs, type: message.kwargs.type ?? className };
   }
   if (isRecord(message.data) && typeof message.type === 'string') return { fields: message.data, type: message.type };
   return { fields: message, type: message.type };
@@ -61,7 +74,8 @@ function applyRemovals(list: unknown[], path: string): Parsed[] {
     const at = `${path}[${i}]`;
     if (!isRecord(message)) throw new InputError([{ path: at, message: `expected a LangChain message object { type, content }, got ${describe(message)}` }]);
     const { fields, type } = unwrap(message);
-    const name = optionalString(type);
+    const given = optionalString(type);
+    const name = given && (langChainType(given) ?? given);
     if (!name && !optionalString(fields.name)) throw new InputError([{ path: `${at}.type`, message: `expected a message type (human, ai, tool, system, chat, remove) or a name, got ${describe(type)}` }]);
     if (name === 'remove') {
       const id = optionalString(fields.id);
