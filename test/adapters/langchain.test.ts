@@ -1,4 +1,4 @@
-import { ChatMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
+import { AIMessage, ChatMessage, HumanMessage, mapChatMessagesToStoredMessages, ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { fromLangChain } from '../../src/episodes/adapters/langchain.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
@@ -105,5 +105,38 @@ describe('LangChain message types as every serialization spells them', () => {
     const record = { messages: [...stored, { type: 'AIMessage', content: 'x' }, { type: 'HumanMessage', content: 'thanks' }, { type: 'AI', name: 'bot', content: 'y' }], outcome };
     expect(turns(record)).toMatchObject({ agents: ['critic', 'ai', 'bot'], context: ['human'] });
     expect(turns(record).messages.map((message) => message.agent)).toEqual(['human', 'critic', 'ai', 'human', 'bot']);
+  });
+});
+
+describe('LangChain tool calls', () => {
+  const outcome = { score: 0, success: false };
+  const contents = (record: unknown) => (fromLangChain(record, { id: 't' }) as { messages: Array<{ agent: string; content: string }> }).messages.map((message) => [message.agent, message.content]);
+  const error = 'Function publish arguments:\n\n{"title": "untermin\n\nare not valid JSON.';
+
+  it('an invalid tool call (arguments that did not parse) is spelled out like a call, marked invalid with its error; a result for its id joins it', () => {
+    const python = { type: 'ai', name: 'writer', content: '', tool_calls: [], invalid_tool_calls: [{ name: 'publish', args: '{"title": "untermin', id: 'call_bad', error, type: 'invalid_tool_call' }] };
+    const answer = { type: 'tool', name: 'publish', tool_call_id: 'call_bad', content: 'Error: invalid arguments' };
+    const expected = [['writer', `[invalid tool call] publish({"title": "untermin): ${error}\n[publish result] Error: invalid arguments`]];
+    expect(contents({ messages: [python, answer], outcome })).toEqual(expected);
+    // @langchain/core: the same call on an AIMessage, as JSON (dumpd) and as toDict.
+    const js = [
+      new AIMessage({ content: '', name: 'writer', invalid_tool_calls: [{ name: 'publish', args: '{"title": "untermin', id: 'call_bad', error, type: 'invalid_tool_call' }] }),
+      new ToolMessage({ content: 'Error: invalid arguments', tool_call_id: 'call_bad', name: 'publish' }),
+    ];
+    expect(contents({ messages: JSON.parse(JSON.stringify(js)), outcome })).toEqual(expected);
+    expect(contents({ messages: mapChatMessagesToStoredMessages(js), outcome })).toEqual(expected);
+  });
+
+  it('an invalid call without name, arguments or error (all optional in LangChain) still shows', () => {
+    const record = { messages: [{ type: 'ai', name: 'writer', content: 'Publishing.', invalid_tool_calls: [{ name: null, args: null, id: null, error: null }] }], outcome };
+    expect(contents(record)).toEqual([['writer', 'Publishing.\n[invalid tool call] (unnamed)()']]);
+  });
+
+  it('an invalid call a tool_use block spells too is still marked, and takes its result once', () => {
+    const messages = [
+      { type: 'ai', name: 'writer', content: [{ type: 'tool_use', id: 'toolu_1', name: 'publish', input: {} }], invalid_tool_calls: [{ name: 'publish', args: '{"title": "untermin', id: 'toolu_1', error: 'not valid JSON' }] },
+      { type: 'tool', tool_call_id: 'toolu_1', content: 'Error: invalid arguments' },
+    ];
+    expect(contents({ messages, outcome })).toEqual([['writer', 'publish({})\n[invalid tool call] publish({"title": "untermin): not valid JSON\n[publish result] Error: invalid arguments']]);
   });
 });

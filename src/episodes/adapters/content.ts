@@ -1,7 +1,8 @@
 // Message content as text, the same way for every adapter: text parts joined,
 // refusals kept, images, audio and files replaced by a short placeholder that
 // names their type and size (never their bytes), tool calls spelled out as
-// `name(arguments)`, reasoning shown only when asked for.
+// `name(arguments)` (calls whose arguments did not parse marked
+// `[invalid tool call]`, with the error), reasoning shown only when asked for.
 import { InputError } from '../../core/errors.js';
 import { isRecord } from '../../core/validate.js';
 
@@ -35,6 +36,16 @@ export function joinLines(...parts: Array<string | undefined>): string {
 export function callText(name: string, args: unknown): string {
   if (args === undefined || args === null) return `${name}()`;
   return `${name}(${typeof args === 'string' ? args : JSON.stringify(args)})`;
+}
+
+/**
+ * A tool call whose arguments did not parse, spelled out as sent and marked,
+ * with the parser's error: often the decisive mistake of a run, so it must
+ * not read as a good call, nor vanish.
+ */
+export function invalidCallText(name: string, args: unknown, error: string | undefined): string {
+  const call = `[invalid tool call] ${callText(name, args)}`;
+  return error ? `${call}: ${error}` : call;
 }
 
 /** A tool's result, attached to the turn of the agent that called it. */

@@ -11,10 +11,11 @@
 // message with its id (REMOVE_ALL_MESSAGES clears the list). A ToolMessage
 // (and an Anthropic tool_result block) joins the turn of the agent that made
 // the call with its tool_call_id; tool calls are spelled out once even when
-// both a tool_use block and `tool_calls` hold them.
+// both a tool_use block and `tool_calls` hold them. `invalid_tool_calls`
+// (arguments that did not parse) are spelled out too, marked with their error.
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
-import { callIdsIn, callText, joinLines, textOf } from './content.js';
+import { callIdsIn, callText, invalidCallText, joinLines, textOf } from './content.js';
 import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
@@ -45,6 +46,29 @@ function unwrap(message: Record<string, unknown>): { fields: Record<string, unkn
   }
   if (isRecord(message.data) && typeof message.type === 'string') return { fields: message.data, type: message.type };
   return { fields: message, type: message.type };
+}
+
+/** The name shown for an invalid tool call that has none (LangChain's InvalidToolCall may lack every field). */
+const UNNAMED = '(unnamed)';
+
+interface Call {
+  name: string;
+  id?: string;
+  text: string;
+  invalid: boolean;
+}
+
+/** A message's tool calls, valid (`tool_calls`) and invalid (`invalid_tool_calls`), as they are spelled out. */
+function callsOf(fields: Record<string, unknown>): Call[] {
+  const valid = Array.isArray(fields.tool_calls) ? fields.tool_calls.filter(isRecord) : [];
+  const invalid = Array.isArray(fields.invalid_tool_calls) ? fields.invalid_tool_calls.filter(isRecord) : [];
+  return [
+    ...valid.map((call) => ({ name: String(call.name), id: optionalString(call.id), text: callText(String(call.name), call.args ?? {}), invalid: false })),
+    ...invalid.map((call) => {
+      const name = optionalString(call.name) ?? UNNAMED;
+      return { name, id: optionalString(call.id), text: invalidCallText(name, call.args, optionalString(call.error)), invalid: true };
+    }),
+  ];
 }
 
 /** The message list of any accepted container, and the path to it (for errors). */
@@ -106,15 +130,18 @@ export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): 
       : content;
     if (Array.isArray(content) && Array.isArray(parts) && parts.length === 0 && content.length > 0) continue;
     const spelled = callIdsIn(parts);
-    const calls = Array.isArray(fields.tool_calls) ? fields.tool_calls.filter(isRecord).filter((call) => !(typeof call.id === 'string' && spelled.has(call.id))) : [];
-    const text = joinLines(textOf(parts, `${at}.content`, defaults), ...calls.map((call) => callText(String(call.name), call.args ?? {})));
+    const calls = callsOf(fields);
+    const inContent = (call: Call) => call.id !== undefined && spelled.has(call.id);
+    // An invalid call shows even when a content block spells it too: only here is it marked invalid, with its error.
+    const shown = calls.filter((call) => call.invalid || !inContent(call));
+    const text = joinLines(textOf(parts, `${at}.content`, defaults), ...shown.map((call) => call.text));
     const role = type === 'chat' ? optionalString(fields.role) ?? 'chat' : type;
     const speaker = optionalString(fields.name) ?? role;
     const turn: Turn = { agent: speaker, content: text, id: optionalString(fields.id), ...marks };
     if (CONTEXT_ROLES.has(role)) turn.context = true;
     const index = transcript.add(turn);
     if (Array.isArray(parts)) for (const part of parts) if (isRecord(part) && (part.type === 'tool_use' || part.type === 'tool_call')) transcript.call(index, String(part.name), optionalString(part.id));
-    for (const call of calls) transcript.call(index, String(call.name), optionalString(call.id));
+    for (const call of calls) if (!inContent(call)) transcript.call(index, call.name, call.id);
   }
   return episodeRecord(transcript.turns, isRecord(record) ? { ...record, id: record.id ?? threadId(record) } : {}, defaults);
 }
