@@ -106,6 +106,33 @@ describe('LangChain message types as every serialization spells them', () => {
     expect(turns(record)).toMatchObject({ agents: ['critic', 'ai', 'bot'], context: ['human'] });
     expect(turns(record).messages.map((message) => message.agent)).toEqual(['human', 'critic', 'ai', 'human', 'bot']);
   });
+
+  it('the aliases LangChain itself reads (user, assistant, developer) are human, ai and system', () => {
+    const record = { messages: [{ type: 'developer', content: 'Be brief.' }, { type: 'user', content: 'q' }, { type: 'assistant', content: 'a' }], outcome };
+    expect(turns(record).messages.map((message) => message.agent)).toEqual(['system', 'human', 'ai']);
+  });
+
+  it('a type that is none of these is an error naming the field, the value and the types there are', () => {
+    const valid = /expected a LangChain message type: human, ai, system, tool, function, chat or remove \(or user, assistant, developer, generic, a class name such as AIMessage or AIMessageChunk, in any case\)/;
+    for (const [messages, path, value] of [
+      [[{ type: 'ai', content: 'ok' }, { type: 'humman', content: 'y' }], 'messages\\[1\\]\\.type', '"humman"'],
+      [[{ type: 'Aii', name: 'bot', content: 'x' }], 'messages\\[0\\]\\.type', '"Aii"'],
+      [[{ type: 'mystery', data: { content: 'x' } }], 'messages\\[0\\]\\.type', '"mystery"'],
+      [[{ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'AIMessage'], kwargs: { content: 'x', type: 'robot' } }], 'messages\\[0\\]\\.kwargs\\.type', '"robot"'],
+      [[{ lc: 1, type: 'constructor', id: ['my_app', 'Weird'], kwargs: { content: 'x' } }], 'messages\\[0\\]\\.id', '"Weird"'],
+    ] as const) {
+      expect(() => fromLangChain({ messages, outcome })).toThrow(new RegExp(`${path}: ${valid.source}, got ${value}`));
+    }
+    expect(() => fromLangChain({ messages: [{ type: 'humman', content: 'y' }], outcome })).toThrow(/got "humman" \(did you mean human\?\)/);
+    expect(() => fromLangChain({ messages: [{ content: 'x' }], outcome })).toThrow(/messages\[0\]\.type: expected a LangChain message type: .*, or a name \(an AI message\), got undefined/);
+  });
+
+  it('a serialized object that is not a message (no kwargs, not_implemented) is an error, not a player named "constructor"', () => {
+    expect(() => fromLangChain({ messages: [{ lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'AIMessage'] }], outcome }))
+      .toThrow(/messages\[0\]\.kwargs: expected the message's fields \{ content, \.\.\. \} in a LangChain constructor \{ lc: 1, type: "constructor", id, kwargs \}, got undefined/);
+    expect(() => fromLangChain({ messages: [{ type: 'ai', content: 'hi' }, { lc: 1, type: 'not_implemented', id: ['my_app', 'Weird'], repr: 'Weird()' }], outcome }))
+      .toThrow(/messages\[1\]\.type: expected "constructor" \(a serialized message\), got "not_implemented": LangChain could not serialize my_app\.Weird/);
+  });
 });
 
 describe('LangChain tool calls', () => {

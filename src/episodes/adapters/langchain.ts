@@ -5,7 +5,9 @@
 // containers: a list, a state { messages }, a LangGraph checkpoint
 // { channel_values: { messages } }, a CheckpointTuple { checkpoint } and a
 // StateSnapshot { values: { messages } }. A type may be spelled as its class
-// (HumanMessage, and AIMessageChunk as Python dumps a chunk), in any case.
+// (HumanMessage, and AIMessageChunk as Python dumps a chunk) or as the
+// aliases LangChain reads (user, assistant, developer), in any case; any other
+// type is an error.
 // The speaker of an AI message is `name`, else "ai"; of a ChatMessage its
 // `role`; human and system messages are context. A RemoveMessage removes the
 // message with its id (REMOVE_ALL_MESSAGES clears the list). A ToolMessage
@@ -14,7 +16,7 @@
 // both a tool_use block and `tool_calls` hold them. `invalid_tool_calls`
 // (arguments that did not parse) are spelled out too, marked with their error.
 import { InputError } from '../../core/errors.js';
-import { describe } from '../../core/validate.js';
+import { describe, misspelledName } from '../../core/validate.js';
 import { callIdsIn, callText, invalidCallText, joinLines, textOf } from './content.js';
 import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
@@ -29,7 +31,12 @@ const MESSAGE_TYPES: ReadonlyMap<string, string> = new Map([
   ['human', 'human'], ['ai', 'ai'], ['system', 'system'], ['tool', 'tool'], ['function', 'function'], ['chat', 'chat'], ['generic', 'chat'], ['remove', 'remove'],
   ['humanmessage', 'human'], ['aimessage', 'ai'], ['systemmessage', 'system'], ['toolmessage', 'tool'], ['functionmessage', 'function'], ['chatmessage', 'chat'], ['removemessage', 'remove'],
   ['humanmessagechunk', 'human'], ['aimessagechunk', 'ai'], ['systemmessagechunk', 'system'], ['toolmessagechunk', 'tool'], ['functionmessagechunk', 'function'], ['chatmessagechunk', 'chat'],
+  // The aliases langchain_core's convert_to_messages reads.
+  ['user', 'human'], ['assistant', 'ai'], ['developer', 'system'],
 ]);
+
+const TYPES = ['human', 'ai', 'system', 'tool', 'function', 'chat', 'remove'];
+const TYPES_EXPECTED = 'a LangChain message type: human, ai, system, tool, function, chat or remove (or user, assistant, developer, generic, a class name such as AIMessage or AIMessageChunk, in any case)';
 
 /** The message type (human, ai, system, tool, function, chat, remove) a serialized type or class name stands for; undefined when it is none. */
 export function langChainType(type: string): string | undefined {
@@ -39,13 +46,40 @@ export function langChainType(type: string): string | undefined {
 /** LangGraph's id for "remove every message so far". */
 const REMOVE_ALL = '__remove_all__';
 
-function unwrap(message: Record<string, unknown>): { fields: Record<string, unknown>; type: unknown } {
-  if (message.lc === 1 && message.type === 'constructor' && isRecord(message.kwargs)) {
-    const className = Array.isArray(message.id) ? String(message.id[message.id.length - 1]) : '';
-    return { fields: message.kwargs, type: message.kwargs.type ?? className };
+/** A message's fields, its type as serialized, and the path of the field that gives the type (for errors). */
+function unwrap(message: Record<string, unknown>, at: string): { fields: Record<string, unknown>; type: unknown; typePath: string } {
+  if (message.lc === 1) return unwrapSerialized(message, at);
+  if (isRecord(message.data) && typeof message.type === 'string') return { fields: message.data, type: message.type, typePath: `${at}.type` };
+  return { fields: message, type: message.type, typePath: `${at}.type` };
+}
+
+/** dumpd / JSON.stringify of a message: { lc: 1, type: "constructor", id: [..., class name], kwargs }. */
+function unwrapSerialized(message: Record<string, unknown>, at: string): { fields: Record<string, unknown>; type: unknown; typePath: string } {
+  // LangChain writes { lc: 1, type: "not_implemented", id, repr } for what it cannot serialize: there is no message to read.
+  if (message.type !== 'constructor') {
+    const what = message.type === 'not_implemented' ? `: LangChain could not serialize ${Array.isArray(message.id) ? message.id.join('.') : 'it'}` : '';
+    throw new InputError([{ path: `${at}.type`, message: `expected "constructor" (a serialized message), got ${describe(message.type)}${what}` }]);
   }
-  if (isRecord(message.data) && typeof message.type === 'string') return { fields: message.data, type: message.type };
-  return { fields: message, type: message.type };
+  if (!isRecord(message.kwargs)) {
+    throw new InputError([{ path: `${at}.kwargs`, message: `expected the message's fields { content, ... } in a LangChain constructor { lc: 1, type: "constructor", id, kwargs }, got ${describe(message.kwargs)}` }]);
+  }
+  if (message.kwargs.type !== undefined) return { fields: message.kwargs, type: message.kwargs.type, typePath: `${at}.kwargs.type` };
+  return { fields: message.kwargs, type: Array.isArray(message.id) ? message.id[message.id.length - 1] : undefined, typePath: `${at}.id` };
+}
+
+/**
+ * The message type of a message: its serialized type read through
+ * {@link MESSAGE_TYPES}; a message with a name but no type is an AI message.
+ * Any other type is an error: a misspelled "humman" would otherwise become a
+ * player, and a human message a speaker of the game.
+ */
+function messageType(type: unknown, fields: Record<string, unknown>, path: string): string {
+  const absent = type === undefined || type === null || type === '';
+  if (absent && optionalString(fields.name)) return 'ai';
+  const known = typeof type === 'string' ? langChainType(type) : undefined;
+  if (known) return known;
+  const near = typeof type === 'string' ? misspelledName(type, TYPES) : undefined;
+  throw new InputError([{ path, message: `expected ${TYPES_EXPECTED}${absent ? ', or a name (an AI message)' : ''}, got ${describe(type)}${near ? ` (did you mean ${near}?)` : ''}` }]);
 }
 
 /** The name shown for an invalid tool call that has none (LangChain's InvalidToolCall may lack every field). */
@@ -97,10 +131,8 @@ function applyRemovals(list: unknown[], path: string): Parsed[] {
   list.forEach((message, i) => {
     const at = `${path}[${i}]`;
     if (!isRecord(message)) throw new InputError([{ path: at, message: `expected a LangChain message object { type, content }, got ${describe(message)}` }]);
-    const { fields, type } = unwrap(message);
-    const given = optionalString(type);
-    const name = given && (langChainType(given) ?? given);
-    if (!name && !optionalString(fields.name)) throw new InputError([{ path: `${at}.type`, message: `expected a message type (human, ai, tool, system, chat, remove) or a name, got ${describe(type)}` }]);
+    const { fields, type, typePath } = unwrap(message, at);
+    const name = messageType(type, fields, typePath);
     if (name === 'remove') {
       const id = optionalString(fields.id);
       if (id === REMOVE_ALL) kept = [];
@@ -111,7 +143,7 @@ function applyRemovals(list: unknown[], path: string): Parsed[] {
       }
       return;
     }
-    kept.push({ path: at, type: name ?? 'ai', fields, marks: { ...judgeMarks(message), ...judgeMarks(fields) } });
+    kept.push({ path: at, type: name, fields, marks: { ...judgeMarks(message), ...judgeMarks(fields) } });
   });
   return kept;
 }
