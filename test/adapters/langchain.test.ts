@@ -159,6 +159,16 @@ describe('LangChain tool calls', () => {
     expect(contents(record)).toEqual([['writer', 'Publishing.\n[invalid tool call] (unnamed)()']]);
   });
 
+  it('tool calls that are not a list, or a call without a name, are errors naming the field, as in the OpenAI adapter; null is no calls', () => {
+    const ai = (fields: Record<string, unknown>) => ({ messages: [{ type: 'ai', name: 'a', content: 'x', ...fields }], outcome });
+    expect(() => fromLangChain(ai({ tool_calls: { id: 'c', name: 'f' } }))).toThrow(/messages\[0\]\.tool_calls: expected an array of tool calls \{ name, args, id \} \(or null\), got object/);
+    expect(() => fromLangChain(ai({ tool_calls: [{ id: 'c', args: {} }] }))).toThrow(/messages\[0\]\.tool_calls\[0\]: expected a tool call \{ name, args, id \} with a name, got object/);
+    expect(() => fromLangChain(ai({ tool_calls: ['f'] }))).toThrow(/messages\[0\]\.tool_calls\[0\]: expected a tool call \{ name, args, id \} with a name, got "f"/);
+    expect(() => fromLangChain(ai({ invalid_tool_calls: 'oops' }))).toThrow(/messages\[0\]\.invalid_tool_calls: expected an array of invalid tool calls \{ name, args, id, error \} \(or null\), got "oops"/);
+    expect(() => fromLangChain(ai({ invalid_tool_calls: [null] }))).toThrow(/messages\[0\]\.invalid_tool_calls\[0\]: expected an invalid tool call \{ name, args, id, error \}, got null/);
+    expect(contents(ai({ tool_calls: null, invalid_tool_calls: null }))).toEqual([['a', 'x']]);
+  });
+
   it('an invalid call a tool_use block spells too is still marked, and takes its result once', () => {
     const messages = [
       { type: 'ai', name: 'writer', content: [{ type: 'tool_use', id: 'toolu_1', name: 'publish', input: {} }], invalid_tool_calls: [{ name: 'publish', args: '{"title": "untermin', id: 'toolu_1', error: 'not valid JSON' }] },

@@ -92,17 +92,28 @@ interface Call {
   invalid: boolean;
 }
 
+/** A list field of a message; null (what SDKs dump for none) is empty, anything else that is not a list an error (it would lose the calls without a word). */
+function listField(fields: Record<string, unknown>, key: string, path: string, expected: string): unknown[] {
+  const value = fields[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError([{ path: `${path}.${key}`, message: `expected an array of ${expected} (or null), got ${describe(value)}` }]);
+  return value;
+}
+
 /** A message's tool calls, valid (`tool_calls`) and invalid (`invalid_tool_calls`), as they are spelled out. */
-function callsOf(fields: Record<string, unknown>): Call[] {
-  const valid = Array.isArray(fields.tool_calls) ? fields.tool_calls.filter(isRecord) : [];
-  const invalid = Array.isArray(fields.invalid_tool_calls) ? fields.invalid_tool_calls.filter(isRecord) : [];
-  return [
-    ...valid.map((call) => ({ name: String(call.name), id: optionalString(call.id), text: callText(String(call.name), call.args ?? {}), invalid: false })),
-    ...invalid.map((call) => {
-      const name = optionalString(call.name) ?? UNNAMED;
-      return { name, id: optionalString(call.id), text: invalidCallText(name, call.args, optionalString(call.error)), invalid: true };
-    }),
-  ];
+function callsOf(fields: Record<string, unknown>, path: string): Call[] {
+  const valid = listField(fields, 'tool_calls', path, 'tool calls { name, args, id }').map((call, j) => {
+    const name = isRecord(call) ? optionalString(call.name) : undefined;
+    if (!isRecord(call) || name === undefined) throw new InputError([{ path: `${path}.tool_calls[${j}]`, message: `expected a tool call { name, args, id } with a name, got ${describe(call)}` }]);
+    return { name, id: optionalString(call.id), text: callText(name, call.args ?? {}), invalid: false };
+  });
+  // An invalid call may lack every field (LangChain's InvalidToolCall): it is shown all the same.
+  const invalid = listField(fields, 'invalid_tool_calls', path, 'invalid tool calls { name, args, id, error }').map((call, j) => {
+    if (!isRecord(call)) throw new InputError([{ path: `${path}.invalid_tool_calls[${j}]`, message: `expected an invalid tool call { name, args, id, error }, got ${describe(call)}` }]);
+    const name = optionalString(call.name) ?? UNNAMED;
+    return { name, id: optionalString(call.id), text: invalidCallText(name, call.args, optionalString(call.error)), invalid: true };
+  });
+  return [...valid, ...invalid];
 }
 
 /** The message list of any accepted container, and the path to it (for errors). */
@@ -162,7 +173,7 @@ export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): 
       : content;
     if (Array.isArray(content) && Array.isArray(parts) && parts.length === 0 && content.length > 0) continue;
     const spelled = callIdsIn(parts);
-    const calls = callsOf(fields);
+    const calls = callsOf(fields, at);
     const inContent = (call: Call) => call.id !== undefined && spelled.has(call.id);
     // An invalid call shows even when a content block spells it too: only here is it marked invalid, with its error.
     const shown = calls.filter((call) => call.invalid || !inContent(call));
