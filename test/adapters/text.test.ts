@@ -76,6 +76,24 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     expect(parseEpisode(fromText(log, { id: 't', outcome: failed })).agents).toEqual(['Coder', 'Traceback', 'ValueError', 'Note', 'Step 1', 'Critic']);
   });
 
+  it('speaker names in any script (letters, digits and marks of any language); prose, URLs and times still are not speakers', () => {
+    const log = 'Task\nJürgen: plan it\nbob: done\n李雷: checked\nनेहा (critic): ok\nZoë 2: see https://example.com/a\nat 10:30: nothing';
+    const episode = parseEpisode(fromText(log, { id: 'u', outcome: failed }));
+    expect(episode.task).toBe('Task');
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['Jürgen', 'plan it'],
+      ['bob', 'done'],
+      ['李雷', 'checked'],
+      ['नेहा', 'ok'],
+      ['Zoë 2', 'see https://example.com/a\nat 10:30: nothing'],
+    ]);
+    // Decomposed "ü" (u + combining diaeresis) is a name too.
+    expect((fromText('J\u0075\u0308rgen: hi', { id: 'd', outcome: failed }) as { messages: Array<{ agent: string }> }).messages[0].agent).toBe('J\u0075\u0308rgen');
+    for (const prose of ['https://example.com: down', '10:30: meeting', '- item: x', '"Quote": x']) {
+      expect(() => fromText(prose, { id: 'p', outcome: failed })).toThrow(/no speaker lines/);
+    }
+  });
+
   it('says what is missing', () => {
     expect(() => fromText({ foo: 1 })).toThrow(/trajectory: expected a text transcript/);
     expect(() => fromText('no speakers here', { outcome: failed })).toThrow(/text: no speaker lines: expected turns starting with "Name:" or "Name \(role\):"/);

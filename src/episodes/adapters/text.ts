@@ -17,12 +17,18 @@ export interface TextOptions extends AdapterDefaults {
    * A speaker line: group `name` (or the first group) is the speaker, group
    * `role` (or the second) an optional role, the rest of the line after the
    * match starts the turn. Default: `Name:` or `Name (role):` at the start of
-   * a line, the name up to 64 letters, digits, spaces, `_`, `-` or `.`.
+   * a line, the name a letter then up to 63 letters, digits, spaces, `_`, `-`
+   * or `.`, of any script (Jürgen, 李雷), and a space or the line's end after
+   * the colon.
    */
   speaker?: RegExp;
 }
 
-const DEFAULT_SPEAKER = /^(?<name>[A-Za-z][\w .-]{0,63}?)(?:\s*\((?<role>[^()\n]{1,40})\))?:(?:\s|$)/;
+// Letters (\p{L}) with their combining marks (\p{M}: a decomposed "ü", Devanagari
+// vowel signs) and digits (\p{N}) of any script. A name starts with a letter
+// and the colon is followed by a space or the line's end, so times (10:30),
+// URLs (https://...) and list items are not speakers.
+const DEFAULT_SPEAKER = /^(?<name>\p{L}[\p{L}\p{M}\p{N}_ .-]{0,63}?)(?:\s*\((?<role>[^()\n]{1,40})\))?:(?:\s|$)/u;
 
 /** The record fields a text transcript may be in (MAST keeps it in `trajectory`, sometimes under `trace`). */
 const TEXT_FIELDS = ['trajectory', 'transcript', 'text', 'log'] as const;
