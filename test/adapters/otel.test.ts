@@ -6,11 +6,12 @@ import type { Attributes } from '@opentelemetry/api';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { OpenInferenceSpanKind, SemanticConventions as OI } from '@arizeai/openinference-semantic-conventions';
 import { describe, expect, it } from 'vitest';
 import { fromOtel } from '../../src/episodes/adapters/otel.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
-import { genAiTrace, openInferenceTrace } from '../support/ecosystems.js';
+import { genAiTrace, openInferenceTrace, recorder } from '../support/ecosystems.js';
 import { cli } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -143,6 +144,41 @@ describe('fromOtel: OpenInference spans (attribute names from @arizeai/openinfer
       attributes: nested(span.attributes),
     }));
     expect(fromOtel(phoenix)[0].messages).toEqual(fromOtel(r.otlp())[0].messages);
+  });
+  it('a TOOL span with only tool.name answers the call once: the next prompt\'s tool message for that call id adds nothing', () => {
+    const r = recorder();
+    const kind = OI.OPENINFERENCE_SPAN_KIND;
+    const message = (side: string, i: number, field: string) => `${side}.${i}.${field}`;
+    const agent = r.start('calculator', 0, { [kind]: OpenInferenceSpanKind.AGENT, [OI.AGENT_NAME]: 'calculator', [OI.SESSION_ID]: 'calc-1' });
+    const ask = r.start('ChatCompletion', 1, {
+      [kind]: OpenInferenceSpanKind.LLM,
+      [message(OI.LLM_INPUT_MESSAGES, 0, OI.MESSAGE_ROLE)]: 'user',
+      [message(OI.LLM_INPUT_MESSAGES, 0, OI.MESSAGE_CONTENT)]: 'What is 6 * 7?',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, OI.MESSAGE_ROLE)]: 'assistant',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, `${OI.MESSAGE_TOOL_CALLS}.0.${OI.TOOL_CALL_ID}`)]: 'call_1',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, `${OI.MESSAGE_TOOL_CALLS}.0.${OI.TOOL_CALL_FUNCTION_NAME}`)]: 'calc',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, `${OI.MESSAGE_TOOL_CALLS}.0.${OI.TOOL_CALL_FUNCTION_ARGUMENTS_JSON}`)]: '{"x":1}',
+    }, agent);
+    r.end(ask, 2);
+    const calc = r.start('calc', 3, { [kind]: OpenInferenceSpanKind.TOOL, [OI.TOOL_NAME]: 'calc', [OI.OUTPUT_VALUE]: '42' }, agent);
+    r.end(calc, 4);
+    const answer = r.start('ChatCompletion', 5, {
+      [kind]: OpenInferenceSpanKind.LLM,
+      [message(OI.LLM_INPUT_MESSAGES, 0, OI.MESSAGE_ROLE)]: 'user',
+      [message(OI.LLM_INPUT_MESSAGES, 0, OI.MESSAGE_CONTENT)]: 'What is 6 * 7?',
+      [message(OI.LLM_INPUT_MESSAGES, 1, OI.MESSAGE_ROLE)]: 'tool',
+      [message(OI.LLM_INPUT_MESSAGES, 1, OI.MESSAGE_TOOL_CALL_ID)]: 'call_1',
+      [message(OI.LLM_INPUT_MESSAGES, 1, OI.MESSAGE_CONTENT)]: '42',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, OI.MESSAGE_ROLE)]: 'assistant',
+      [message(OI.LLM_OUTPUT_MESSAGES, 0, OI.MESSAGE_CONTENT)]: 'It is 42',
+    }, agent);
+    r.end(answer, 6);
+    r.end(agent, 7);
+    const [record] = fromOtel(r.otlp(), { outcome: { score: 1, success: true } });
+    expect(parseEpisode(record).messages.map((m) => [m.agent, m.content])).toEqual([
+      ['user', 'What is 6 * 7?'],
+      ['calculator', 'calc({"x":1})\n[calc result] 42\nIt is 42'],
+    ]);
   });
 });
 

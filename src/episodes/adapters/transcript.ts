@@ -9,8 +9,12 @@ export class Transcript {
   readonly turns: Turn[] = [];
   /** Call id -> the index of the turn that made the call, and the tool's name. */
   private readonly calls = new Map<string, { turn: number; name: string }>();
-  /** Calls by tool name, oldest first, for formats that link results by name only (OpenAI's legacy `function` role). */
-  private readonly unanswered = new Map<string, number[]>();
+  /**
+   * Open calls by tool name, oldest first, for formats that link results by
+   * name only (OpenAI's legacy `function` role, tool spans without a call id).
+   * Each keeps its id, so that a call answered by name is closed under its id too.
+   */
+  private readonly unanswered = new Map<string, Array<{ turn: number; id?: string }>>();
 
   /** Adds a turn; returns its index. */
   add(turn: Turn): number {
@@ -33,7 +37,7 @@ export class Transcript {
   call(index: number, name: string, id?: string): void {
     if (id) this.calls.set(id, { turn: index, name });
     const pending = this.unanswered.get(name) ?? [];
-    pending.push(index);
+    pending.push({ turn: index, id });
     this.unanswered.set(name, pending);
   }
 
@@ -48,7 +52,7 @@ export class Transcript {
     if (!call) return false;
     this.append(this.turns[call.turn], resultText(name ?? call.name, output));
     this.calls.delete(id!);
-    this.answered(call.name, call.turn);
+    this.answered(call.name, id!);
     return true;
   }
 
@@ -57,18 +61,23 @@ export class Transcript {
     return id !== undefined && this.calls.has(id);
   }
 
-  /** Attaches a result linked by tool name only, to the oldest call of that name not yet answered. */
+  /**
+   * Attaches a result linked by tool name only, to the oldest call of that name
+   * not yet answered. That call is closed under its id too: a trace's tool span
+   * without an id is followed by the next prompt's tool message with one.
+   */
   resultByName(name: string, output: string): boolean {
     const pending = this.unanswered.get(name);
     if (!pending || pending.length === 0) return false;
-    const turn = pending.shift()!;
-    this.append(this.turns[turn], resultText(name, output));
+    const call = pending.shift()!;
+    this.append(this.turns[call.turn], resultText(name, output));
+    if (call.id) this.calls.delete(call.id);
     return true;
   }
 
-  private answered(name: string, turn: number): void {
+  private answered(name: string, id: string): void {
     const pending = this.unanswered.get(name);
-    const at = pending?.indexOf(turn) ?? -1;
+    const at = pending?.findIndex((call) => call.id === id) ?? -1;
     if (at !== -1) pending!.splice(at, 1);
   }
 }
