@@ -85,6 +85,34 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
     expect(() => fromOtel(first, { errors: [{ category: 'x' }] })).toThrow(/errors\[0\]\.location: expected the id of the span the error is in/);
   });
 
+  it('a conversation over several traces, each prompt the history so far: every user turn once, a repeated one too', () => {
+    const r = recorder();
+    const history = (...messages: Array<[string, string]>) => JSON.stringify(messages.map(([role, content]) => ({ role, parts: [{ type: 'text', content }] })));
+    const turn = (at: number, prompt: Array<[string, string]>, answer: string) => {
+      const bot = r.start('invoke_agent bot', at, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'bot', 'gen_ai.conversation.id': 'story' });
+      const chat = r.start('chat', at + 1, { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': history(...prompt), 'gen_ai.output.messages': history(['assistant', answer]) }, bot);
+      r.end(chat, at + 2);
+      r.end(bot, at + 3);
+    };
+    turn(0, [['user', 'Write part 1']], 'Part 1 ...');
+    turn(10, [['user', 'Write part 1'], ['assistant', 'Part 1 ...'], ['user', 'continue']], 'Part 2 ...');
+    turn(20, [['user', 'Write part 1'], ['assistant', 'Part 1 ...'], ['user', 'continue'], ['assistant', 'Part 2 ...'], ['user', 'continue']], 'Part 3 ...');
+    // A prompt that keeps only the last messages (a context window) repeats none of them.
+    turn(30, [['assistant', 'Part 2 ...'], ['user', 'continue'], ['assistant', 'Part 3 ...'], ['user', 'The end?']], 'The end.');
+    const records = fromOtel(r.otlp(), { outcome: { score: 1, success: true } });
+    expect(records).toHaveLength(1);
+    expect(parseEpisode(records[0]).messages.map((m) => [m.agent, m.content])).toEqual([
+      ['user', 'Write part 1'],
+      ['bot', 'Part 1 ...'],
+      ['user', 'continue'],
+      ['bot', 'Part 2 ...'],
+      ['user', 'continue'],
+      ['bot', 'Part 3 ...'],
+      ['user', 'The end?'],
+      ['bot', 'The end.'],
+    ]);
+  });
+
   it('messages recorded on a gen_ai.client.inference.operation.details event read as on the span', () => {
     const attributes = (entries: Record<string, string>) => Object.entries(entries).map(([key, value]) => ({ key, value: { stringValue: value } }));
     const span = (details: boolean) => ({

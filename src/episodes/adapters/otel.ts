@@ -119,12 +119,23 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
   const evaluated = (span: Span) => kinds.get(span.spanId) === 'evaluation' || ancestors(span).some((parent) => kinds.get(parent.spanId) === 'evaluation');
 
   const pieces: Piece[] = [];
-  const seenContext = new Set<string>();
-  const contextPiece = (span: Span, role: string, name: string | undefined, text: string) => {
-    const key = `${role}\u0000${text}`;
-    if (text === '' || seenContext.has(key)) return;
-    seenContext.add(key);
-    pieces.push({ at: span.start, order: span.order - 0.5, key: role, agent: name ?? role, context: true, text, calls: [], results: [], spans: [] });
+  // A prompt holds the conversation so far, so a message in it is new only when the prompt
+  // holds it (same role and text) more often than the transcript does: the second "continue"
+  // of a chat is new, while the task a sub-agent's prompt repeats after its own system
+  // message, or the history a window or summary keeps, is not. A prefix match would take
+  // both of these for new messages.
+  const contextCounts = new Map<string, number>();
+  const contextPieces = (span: Span, messages: Array<{ role: string; name?: string; text: string }>) => {
+    const inPrompt = new Map<string, number>();
+    for (const { role, name, text } of messages) {
+      if (text === '') continue;
+      const key = `${role}\u0000${text}`;
+      const nth = (inPrompt.get(key) ?? 0) + 1;
+      inPrompt.set(key, nth);
+      if (nth <= (contextCounts.get(key) ?? 0)) continue;
+      contextCounts.set(key, nth);
+      pieces.push({ at: span.start, order: span.order - 0.5, key: role, agent: name ?? role, context: true, text, calls: [], results: [], spans: [] });
+    }
   };
   const owner = (span: Span) => {
     const agent = agentOf(span);
@@ -145,11 +156,9 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
     }
     if (evaluated(span)) continue;
     if (kind === 'llm' || ((kind === 'agent' || kind === 'other') && root)) {
-      for (const message of inputMessages(span.attributes, options)) {
-        if (CONTEXT_ROLES.has(message.role) && message.role !== 'tool' && message.role !== 'function') contextPiece(span, message.role, message.name, message.text);
-      }
+      contextPieces(span, inputMessages(span.attributes, options).filter((message) => CONTEXT_ROLES.has(message.role) && message.role !== 'tool' && message.role !== 'function'));
       const input = root && kind !== 'llm' ? plainValue(span.attributes, 'input') : undefined;
-      if (input !== undefined) contextPiece(span, 'user', undefined, input);
+      if (input !== undefined) contextPieces(span, [{ role: 'user', text: input }]);
     }
     if (kind === 'llm') {
       const { key, agent } = owner(span);
