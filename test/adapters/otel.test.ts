@@ -125,6 +125,27 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
     expect(read(true)).toEqual(read(false));
   });
 
+  it('a message attribute the SDK cut at its attribute length limit is an error naming the span, not a span left out', () => {
+    const r = recorder(120);
+    const answer = (content: string) => JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content }] }]);
+    const turn = (name: string, at: number, attributes: Attributes) => {
+      const agent = r.start(`invoke_agent ${name}`, at, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name });
+      r.end(r.start('chat', at + 1, { 'gen_ai.operation.name': 'chat', ...attributes }, agent), at + 2);
+      r.end(agent, at + 3);
+    };
+    turn('a', 0, { 'gen_ai.output.messages': answer('step one') });
+    turn('b', 10, { 'gen_ai.output.messages': answer(`a very long answer ${'that goes on '.repeat(20)}`) });
+    turn('a', 20, { 'gen_ai.output.messages': answer('step three') });
+    const cut = r.spans().find((span) => String(span.attributes['gen_ai.output.messages']).length === 120)!;
+    expect(() => fromOtel(r.otlp(), { outcome: { score: 1, success: true } })).toThrow(
+      new RegExp(`^resourceSpans\\[0\\]\\.scopeSpans\\[0\\]\\.spans\\[2\\]\\.attributes\\["gen_ai\\.output\\.messages"\\]: span "chat" \\(spanId ${cut.spanContext().spanId}\\): expected a JSON list of messages, got text that is not valid JSON \\(cut by an attribute length limit such as OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT\\?\\) ending "`),
+    );
+    // The prompt too, and in a trace of one span: the error, not "expected at least one agent".
+    const alone = recorder(60);
+    alone.end(alone.start('chat', 0, { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'a question longer than the limit' }] }]), 'gen_ai.output.messages': '[]' }), 1);
+    expect(() => fromOtel(alone.otlp(), { outcome: { score: 1, success: true } })).toThrow(/\["gen_ai\.input\.messages"\]: span "chat" \(spanId [0-9a-f]{16}\): expected a JSON list of messages, got text that is not valid JSON/);
+  });
+
   it('names what is wrong with spans that cannot be read', () => {
     expect(() => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', traceId: 'a' }] }] }] })).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
     expect(() => fromOtel({ spans: 3 })).toThrow(/expected OpenTelemetry spans/);

@@ -11,10 +11,13 @@ import { Agent, Runner, tool, Usage, type Model, type ModelProvider, type ModelR
 import { z } from 'zod';
 import { expect } from 'vitest';
 
-/** A tracer whose spans start and end at the times given (ms), so their order never rests on the clock. */
-export function recorder() {
+/**
+ * A tracer whose spans start and end at the times given (ms), so their order never rests on the clock.
+ * `attributeValueLengthLimit` cuts longer string attributes, as OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT makes the SDK do.
+ */
+export function recorder(attributeValueLengthLimit?: number) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)], spanLimits: { attributeValueLengthLimit } });
   const tracer = provider.getTracer('agent-credit-test');
   const base = Date.UTC(2026, 0, 5, 9, 0, 0);
   const start = (name: string, at: number, attributes: Attributes, parent?: Span) =>

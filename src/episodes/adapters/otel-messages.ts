@@ -4,8 +4,10 @@
 // (llm.input_messages.N.message.role, .content, .contents.M.message_content.*,
 // .tool_calls.M.tool_call.*) and OpenLLMetry (gen_ai.prompt.N.role / .content,
 // gen_ai.completion.N.*).
+import { InputError } from '../../core/errors.js';
 import { textOf, type ContentOptions } from './content.js';
 import { isRecord, optionalString } from './common.js';
+import type { Span } from './otel-spans.js';
 
 /** A tool call made in a message. */
 export interface SpanCall {
@@ -34,8 +36,26 @@ function document(value: unknown): unknown {
   }
 }
 
-function genAiMessages(value: unknown, options: ContentOptions): SpanMessage[] {
-  const list = document(value);
+/**
+ * gen_ai.input.messages / gen_ai.output.messages, parsed. Text that is not JSON is an
+ * error, not a span without messages: it is most often a document the SDK cut at its
+ * attribute length limit, and leaving the span out would give another episode in silence.
+ */
+function messagesDocument(span: Span, key: string): unknown {
+  const value = span.attributes[key];
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    const ending = value.length > 40 ? `…${value.slice(-40)}` : value;
+    throw new InputError([{
+      path: `${span.path}.attributes[${JSON.stringify(key)}]`,
+      message: `span ${JSON.stringify(span.name)} (spanId ${span.spanId}): expected a JSON list of messages, got text that is not valid JSON (cut by an attribute length limit such as OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT?) ending ${JSON.stringify(ending)}`,
+    }]);
+  }
+}
+
+function genAiMessages(list: unknown, options: ContentOptions): SpanMessage[] {
   if (!Array.isArray(list)) return [];
   return list.filter(isRecord).map((message) => {
     const parts = Array.isArray(message.parts) ? message.parts : [message.content];
@@ -98,18 +118,20 @@ function openLlmetryMessages(attributes: Record<string, unknown>, prefix: string
 }
 
 /** The input messages of a span (the prompt it was given), in whichever convention it uses. */
-export function inputMessages(attributes: Record<string, unknown>, options: ContentOptions): SpanMessage[] {
+export function inputMessages(span: Span, options: ContentOptions): SpanMessage[] {
+  const attributes = span.attributes;
   const system = attributes['gen_ai.system_instructions'];
   const instructions: SpanMessage[] = system === undefined ? [] : [{ role: 'system', text: textOf(document(system), 'gen_ai.system_instructions', options), calls: [], results: [] }];
-  if (attributes['gen_ai.input.messages'] !== undefined) return [...instructions, ...genAiMessages(attributes['gen_ai.input.messages'], options)];
+  if (attributes['gen_ai.input.messages'] !== undefined) return [...instructions, ...genAiMessages(messagesDocument(span, 'gen_ai.input.messages'), options)];
   const openInference = openInferenceMessages(attributes, 'llm.input_messages', options);
   if (openInference.length > 0) return [...instructions, ...openInference];
   return [...instructions, ...openLlmetryMessages(attributes, 'gen_ai.prompt', options)];
 }
 
 /** The output messages of a span (what the model or agent answered). */
-export function outputMessages(attributes: Record<string, unknown>, options: ContentOptions): SpanMessage[] {
-  if (attributes['gen_ai.output.messages'] !== undefined) return genAiMessages(attributes['gen_ai.output.messages'], options);
+export function outputMessages(span: Span, options: ContentOptions): SpanMessage[] {
+  const attributes = span.attributes;
+  if (attributes['gen_ai.output.messages'] !== undefined) return genAiMessages(messagesDocument(span, 'gen_ai.output.messages'), options);
   const openInference = openInferenceMessages(attributes, 'llm.output_messages', options);
   if (openInference.length > 0) return openInference;
   return openLlmetryMessages(attributes, 'gen_ai.completion', options);

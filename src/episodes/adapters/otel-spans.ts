@@ -23,6 +23,8 @@ export interface Span {
   end: bigint;
   /** Position in the input, to keep spans that start together in input order. */
   order: number;
+  /** Where the span is in the input (resourceSpans[0].scopeSpans[0].spans[3]), for errors. */
+  path: string;
   /** Flat attributes: dotted keys, except the GenAI attributes that hold JSON documents. */
   attributes: Record<string, unknown>;
   /** The status message of a span whose status is ERROR ('' when it has none); undefined otherwise. */
@@ -113,7 +115,7 @@ function normal(span: Record<string, unknown>, order: number, path: string, trac
   const start = nanos(span.startTimeUnixNano ?? span.start_time_unix_nano ?? span.startTime ?? span.start_time ?? span.timestamp) ?? 0n;
   const end = nanos(span.endTimeUnixNano ?? span.end_time_unix_nano ?? span.endTime ?? span.end_time) ?? start;
   const normalSpan: Span = {
-    traceId, spanId, start, end, order,
+    traceId, spanId, start, end, order, path,
     parentId: text(span.parentSpanId) ?? text(span.parent_span_id) ?? text(span.parent_id) ?? text(span.parentId) ?? text(parentContext.spanId) ?? parentFallback,
     name: text(span.name) ?? text(span.span_name) ?? '',
     attributes: attributesOf(span),

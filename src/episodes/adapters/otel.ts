@@ -156,14 +156,14 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
     }
     if (evaluated(span)) continue;
     if (kind === 'llm' || ((kind === 'agent' || kind === 'other') && root)) {
-      contextPieces(span, inputMessages(span.attributes, options).filter((message) => CONTEXT_ROLES.has(message.role) && message.role !== 'tool' && message.role !== 'function'));
+      contextPieces(span, inputMessages(span, options).filter((message) => CONTEXT_ROLES.has(message.role) && message.role !== 'tool' && message.role !== 'function'));
       const input = root && kind !== 'llm' ? plainValue(span.attributes, 'input') : undefined;
       if (input !== undefined) contextPieces(span, [{ role: 'user', text: input }]);
     }
     if (kind === 'llm') {
       const { key, agent } = owner(span);
-      const outputs = outputMessages(span.attributes, options).filter((message) => message.role === 'assistant' || message.role === 'model' || !CONTEXT_ROLES.has(message.role));
-      const fromInput = inputMessages(span.attributes, options).flatMap((message) => message.results);
+      const outputs = outputMessages(span, options).filter((message) => message.role === 'assistant' || message.role === 'model' || !CONTEXT_ROLES.has(message.role));
+      const fromInput = inputMessages(span, options).flatMap((message) => message.results);
       const text = joinLines(...outputs.map((message) => message.text));
       const calls = outputs.flatMap((message) => message.calls);
       pieces.push({ at: span.start, order: span.order, key, agent, text, calls, results: fromInput, spans: [span.spanId] });
@@ -183,7 +183,7 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
   // An agent span whose work no model or tool span recorded speaks through its own output.
   for (const span of spans) {
     if (kinds.get(span.spanId) !== 'agent' || contributed.has(span.spanId) || evaluated(span)) continue;
-    const outputs = outputMessages(span.attributes, options);
+    const outputs = outputMessages(span, options);
     const text = outputs.length > 0 ? joinLines(...outputs.map((message) => message.text)) : (plainValue(span.attributes, 'output') ?? '');
     if (text !== '') pieces.push({ at: span.end, order: span.order, key: span.spanId, agent: agentName(span), text, calls: outputs.flatMap((message) => message.calls), results: [], spans: [span.spanId] });
   }
