@@ -149,6 +149,10 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
   it('names what is wrong with spans that cannot be read', () => {
     expect(() => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', traceId: 'a' }] }] }] })).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
     expect(() => fromOtel({ spans: 3 })).toThrow(/expected OpenTelemetry spans/);
+    // A time that cannot be read would order its span as if at 1970.
+    const timed = (times: Record<string, unknown>) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', name: 'chat', ...times }] }] }] });
+    expect(() => fromOtel(timed({ startTimeUnixNano: 'yesterday' }))).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.startTimeUnixNano: span "chat" \(spanId b\): expected a time \(nanoseconds since the epoch, \[seconds, nanoseconds\] or an ISO 8601 date\), got "yesterday"/);
+    expect(() => fromOtel([{ context: { trace_id: 'a', span_id: 'b' }, name: 'chat', start_time: '2025-03-19T16:44:53Z', end_time: '2025-13-45T00:00:00Z' }])).toThrow(/spans\[0\]\.end_time: span "chat" \(spanId b\): expected a time .*got "2025-13-45T00:00:00Z"/);
     const noEvaluation = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', name: 'chat', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.output.messages', value: { stringValue: '[{"role":"assistant","parts":[{"type":"text","content":"hi"}]}]' } }] }] }] }] };
     expect(() => fromOtel(noEvaluation)).toThrow(/outcome: missing/);
     expect(fromOtel(noEvaluation, { outcome: { score: 1, success: true } })[0]).toMatchObject({ agents: ['assistant'], messages: [{ agent: 'assistant', content: 'hi' }] });

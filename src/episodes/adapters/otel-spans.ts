@@ -89,6 +89,22 @@ function nanos(value: unknown): bigint | undefined {
   return undefined;
 }
 
+const START_FIELDS = ['startTimeUnixNano', 'start_time_unix_nano', 'startTime', 'start_time', 'timestamp'];
+const END_FIELDS = ['endTimeUnixNano', 'end_time_unix_nano', 'endTime', 'end_time'];
+
+/**
+ * A span's time from the first of `fields` it has, undefined when it has none (some
+ * exports carry no times). A time that is there but cannot be read is an error: read
+ * as none, it would order its span as if at 1970.
+ */
+function timeOf(span: Record<string, unknown>, fields: string[], path: string, name: string, spanId: string): bigint | undefined {
+  const field = fields.find((key) => span[key] !== undefined && span[key] !== null && span[key] !== '');
+  if (field === undefined) return undefined;
+  const time = nanos(span[field]);
+  if (time === undefined) throw new InputError([{ path: `${path}.${field}`, message: `span ${JSON.stringify(name)} (spanId ${spanId}): expected a time (nanoseconds since the epoch, [seconds, nanoseconds] or an ISO 8601 date), got ${describe(span[field])}` }]);
+  return time;
+}
+
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined);
 
 /** The status message of a span in ERROR, else undefined. */
@@ -112,12 +128,12 @@ function normal(span: Record<string, unknown>, order: number, path: string, trac
   const traceId = text(span.traceId) ?? text(span.trace_id) ?? text(context.trace_id) ?? text(context.traceId) ?? traceFallback;
   if (!spanId) throw new InputError([{ path: `${path}.spanId`, message: `expected the span's id (spanId, span_id or context.span_id), got ${describe(span.spanId ?? span.span_id)}` }]);
   if (!traceId) throw new InputError([{ path: `${path}.traceId`, message: `expected the span's trace id (traceId, trace_id or context.trace_id), got ${describe(span.traceId ?? span.trace_id)}` }]);
-  const start = nanos(span.startTimeUnixNano ?? span.start_time_unix_nano ?? span.startTime ?? span.start_time ?? span.timestamp) ?? 0n;
-  const end = nanos(span.endTimeUnixNano ?? span.end_time_unix_nano ?? span.endTime ?? span.end_time) ?? start;
+  const name = text(span.name) ?? text(span.span_name) ?? '';
+  const start = timeOf(span, START_FIELDS, path, name, spanId) ?? 0n;
+  const end = timeOf(span, END_FIELDS, path, name, spanId) ?? start;
   const normalSpan: Span = {
-    traceId, spanId, start, end, order, path,
+    traceId, spanId, start, end, order, path, name,
     parentId: text(span.parentSpanId) ?? text(span.parent_span_id) ?? text(span.parent_id) ?? text(span.parentId) ?? text(parentContext.spanId) ?? parentFallback,
-    name: text(span.name) ?? text(span.span_name) ?? '',
     attributes: attributesOf(span),
     events: eventsOf(span),
   };
