@@ -44,6 +44,9 @@ describe('format detection', () => {
     expect(detectFormat({ messages: [{ type: 'HumanMessage', content: 'hi' }] })).toBe('langchain');
     expect(detectFormat([{ spanId: 'a', traceId: 'b', name: 'x' }])).toBe('otel');
     expect(detectFormat('Alice: hi')).toBe('text');
+    // An Agents SDK history whose input was given as { role, content } (the usual way to call run()) is no Who&When log.
+    const sdkHistory = { id: 'x', history: [{ role: 'user', content: 'q' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a' }] }] };
+    expect(detectFormat(sdkHistory)).toBe('responses');
   });
 
   it('episodesFrom(auto) reads each record as its own adapter does', async () => {

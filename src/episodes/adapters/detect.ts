@@ -57,12 +57,14 @@ export function detectFormat(record: unknown): RecordFormat | null {
   if (!isRecord(record)) return null;
   if (Array.isArray(record.resourceSpans)) return 'otel';
   if (Array.isArray(record.spans) && objects(record.spans).some(isSpanLike)) return 'otel';
+  // An Agents SDK history may hold input messages written { role, content } without a type, as a Who&When history does:
+  // its typed items (message, function_call, ...) tell it apart, so they are looked for first.
+  if (Array.isArray(record.history) && listFormat(record.history, 'history') === 'responses') return 'responses';
   if (Array.isArray(record.history) && objects(record.history).some((item) => 'content' in item && !('type' in item))) return 'whowhen';
   for (const key of ['newItems', 'items', 'output']) if (Array.isArray(record[key]) && listFormat(record[key] as unknown[], key) === 'responses') return 'responses';
   // An Agents SDK run saved whole: its RunState, or JSON.stringify(result), which is { state }.
   const state = isRecord(record.state) ? record.state : record;
   if (Array.isArray(state.generatedItems) && listFormat(state.generatedItems, 'generatedItems') === 'responses') return 'responses';
-  if (Array.isArray(record.history) && listFormat(record.history, 'history') === 'responses') return 'responses';
   const checkpoint = isRecord(record.checkpoint) ? record.checkpoint : record;
   if ((isRecord(checkpoint.channel_values) && Array.isArray(checkpoint.channel_values.messages)) || (isRecord(record.values) && Array.isArray(record.values.messages))) return 'langchain';
   if (Array.isArray(record.chat_history)) return listFormat(record.chat_history, 'chat_history') === null ? null : 'ag2';
