@@ -103,6 +103,20 @@ describe('fromOpenAIResponses: Responses API items', () => {
     ]);
   });
 
+  it('computer-use screenshots and SDK images are placeholders, never their base64', () => {
+    const screenshot = `data:image/png;base64,${'A'.repeat(200_000)}`;
+    const items = [
+      { type: 'computer_call', call_id: 'cc1', action: { type: 'click', x: 1, y: 2 } },
+      { type: 'computer_call_output', call_id: 'cc1', output: { type: 'computer_screenshot', image_url: screenshot } },
+      { type: 'message', role: 'user', content: [{ type: 'input_image', image: screenshot }] },
+    ];
+    const episode = fromOpenAIResponses(items, { id: 'computer', outcome: { score: 1, success: true } }) as { messages: Array<{ content: string }> };
+    expect(episode.messages.map((message) => message.content)).toEqual([
+      'computer({"type":"click","x":1,"y":2})\n[computer result] [image: image/png, 150.0 kB]',
+      '[image: image/png, 150.0 kB]',
+    ]);
+  });
+
   it('names the item it cannot read', () => {
     expect(() => fromOpenAIResponses([{ type: 'mystery' }], { outcome: success })).toThrow(/items\[0\]\.type: unknown Responses item type "mystery"/);
     expect(() => fromOpenAIResponses([3], { outcome: success })).toThrow(/items\[0\]: expected a Responses item object/);

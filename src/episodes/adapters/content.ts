@@ -98,7 +98,8 @@ export function mediaPlaceholder(kind: string, fields: { data?: unknown; url?: u
 
 const TEXT_TYPES = new Set(['text', 'input_text', 'output_text', 'summary_text', 'reasoning_text', 'text_delta']);
 const REASONING_TYPES = new Set(['thinking', 'reasoning', 'redacted_thinking']);
-const IMAGE_TYPES = new Set(['image_url', 'image', 'input_image', 'output_image']);
+// computer_screenshot: a computer-use call's result (Responses API, Agents SDK), a screenshot as a data: URL.
+const IMAGE_TYPES = new Set(['image_url', 'image', 'input_image', 'output_image', 'computer_screenshot']);
 const AUDIO_TYPES = new Set(['input_audio', 'audio', 'output_audio']);
 const FILE_TYPES = new Set(['file', 'input_file', 'document']);
 
@@ -106,7 +107,9 @@ function mediaOf(part: Record<string, unknown>, type: string): string | undefine
   const source = isRecord(part.source) ? part.source : undefined; // Anthropic: { source: { type: base64, media_type, data } }
   if (IMAGE_TYPES.has(type)) {
     const imageUrl = isRecord(part.image_url) ? part.image_url.url : part.image_url;
-    return mediaPlaceholder('image', { url: imageUrl ?? part.url ?? source?.url, data: part.data ?? part.base64 ?? source?.data, mime: part.mime_type ?? part.mimeType ?? source?.media_type, id: part.file_id ?? part.id });
+    // The Agents SDK names an image's URL or data: URL `image`.
+    const sdkImage = typeof part.image === 'string' ? part.image : undefined;
+    return mediaPlaceholder('image', { url: imageUrl ?? part.url ?? sdkImage ?? source?.url, data: part.data ?? part.base64 ?? source?.data, mime: part.mime_type ?? part.mimeType ?? source?.media_type, id: part.file_id ?? part.fileId ?? part.id });
   }
   if (AUDIO_TYPES.has(type)) {
     const audio = isRecord(part.input_audio) ? part.input_audio : isRecord(part.audio) ? part.audio : part;
