@@ -94,6 +94,16 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     }
   });
 
+  it('a "Task:" (or "Question:", "Goal:") line heading the log is the task, not a player; later it is an ordinary line', () => {
+    const episode = parseEpisode(fromText('Task: fix the flaky test\nin the parser suite\nplanner: rerun it\ncoder: patched\ncritic: ok', { id: 'fix', outcome: failed }));
+    expect(episode.task).toBe('fix the flaky test\nin the parser suite');
+    expect(episode.agents).toEqual(['planner', 'coder', 'critic']);
+    expect(parseEpisode(fromText('QUESTION: 2 + 2?\nsolver: 4', { id: 'q', outcome: failed })).task).toBe('2 + 2?');
+    // Once a turn has begun, a "Goal:" line is a speaker like any other (without a roster), and a named agent "Task" stays one.
+    expect(parseEpisode(fromText('solver: 4\nGoal: done', { id: 'g', outcome: failed })).agents).toEqual(['solver', 'Goal']);
+    expect(parseEpisode(fromText('Task: plan\nworker: done', { id: 't', agents: ['Task', 'worker'], outcome: failed })).agents).toEqual(['Task', 'worker']);
+  });
+
   it('says what is missing', () => {
     expect(() => fromText({ foo: 1 })).toThrow(/trajectory: expected a text transcript/);
     expect(() => fromText('no speakers here', { outcome: failed })).toThrow(/text: no speaker lines: expected turns starting with "Name:" or "Name \(role\):"/);

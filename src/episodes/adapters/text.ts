@@ -28,6 +28,9 @@ export interface TextOptions extends AdapterDefaults {
 // vowel signs) and digits (\p{N}) of any script. A name starts with a letter
 // and the colon is followed by a space or the line's end, so times (10:30),
 // URLs (https://...) and list items are not speakers.
+/** Headers of the task at the top of a log, which are not speakers (letter case ignored). */
+const TASK_HEADERS = new Set(['task', 'question', 'goal', 'problem', 'query', 'objective', 'instruction', 'instructions', 'prompt']);
+
 const DEFAULT_SPEAKER = /^(?<name>\p{L}[\p{L}\p{M}\p{N}_ .-]{0,63}?)(?:\s*\((?<role>[^()\n]{1,40})\))?:(?:\s|$)/u;
 
 /** The record fields a text transcript may be in (MAST keeps it in `trajectory`, sometimes under `trace`). */
@@ -66,7 +69,8 @@ function speakerRoster(beside: Record<string, unknown>, options: TextOptions): S
  * An episode v1 record from a plain text log (a string, or a record holding
  * it in `trajectory`, `trace.trajectory`, `transcript`, `text` or `log`, with
  * the episode fields beside it). Text before the first speaker line becomes
- * the task when none is given.
+ * the task when none is given; so does a `Task:`, `Question:` or `Goal:`
+ * line there (and the like: TASK_HEADERS), without its header.
  */
 export function fromText(log: unknown, options: TextOptions = {}): Record<string, unknown> {
   const found = logText(log);
@@ -82,6 +86,11 @@ export function fromText(log: unknown, options: TextOptions = {}): Record<string
     const name = match ? optionalString(match.groups?.name ?? match[1])?.trim() : undefined;
     const role = match ? optionalString(match.groups?.role ?? match[2])?.trim() : undefined;
     const isContext = name !== undefined && (CONTEXT_ROLES.has(name.toLowerCase()) || (role !== undefined && CONTEXT_ROLES.has(role.toLowerCase())));
+    // A "Task:" (or "Question:", "Goal:") line before the first turn heads the log: its text is the task, not a speaker's.
+    if (match && name && turns.length === 0 && role === undefined && TASK_HEADERS.has(name.toLowerCase()) && !roster?.has(name)) {
+      preamble.push(line.slice(match.index + match[0].length));
+      continue;
+    }
     // With the cast known, a "Note:" or "ValueError:" line inside a turn is that turn's text, not a new speaker.
     if (match && name && (roster === undefined || roster.has(name) || isContext)) {
       const turn: Turn = { agent: name, content: line.slice(match.index + match[0].length).trim() };
