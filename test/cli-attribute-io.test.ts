@@ -59,6 +59,10 @@ describe('agent-credit attribute: the output', () => {
       expect(await idsOf(input, '--id-from', 'file')).toEqual(['a/runs:1', 'a/runs:2', 'b/runs:1']);
       expect(await idsOf(input)).toEqual([good(1)[0].id, good(2)[1].id, `b/runs:1/${good(1)[0].id}`]);
     }
+    // The elements of a .json list: file[k], the extension dropped as for every file id.
+    const listed = join(home, 'list.json');
+    writeFileSync(listed, JSON.stringify(good(2)));
+    expect(await idsOf(listed, '--id-from', 'both')).toEqual(good(2).map((record, k) => `list[${k}]/${record.id}`));
   });
 
   it('-o - writes the rows to stdout, as no -o does, and creates no file named -', async () => {

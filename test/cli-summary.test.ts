@@ -107,7 +107,8 @@ describe('agent-credit summary', () => {
     expect((await cli('attribute', 'examples/episodes/03-book-flights.json', '--format', 'dpo', '-o', dpo)).code).toBe(0);
     const { code, stdout, stderr } = await cli('summary', dpo);
     expect(code).toBe(1);
-    expect(stdout).toBe(REPORT_LEGEND);
+    // Nothing on stdout, not even the legend: the first row already fails.
+    expect(stdout).toBe('');
     expect(stderr).toMatch(/dpo\.jsonl line 1: \d+ problems\n {2}- id: expected a string, got nothing/);
     expect(stderr).toMatch(/expected a signals row, as agent-credit attribute writes with --format signals/);
   });
@@ -120,6 +121,11 @@ describe('agent-credit summary', () => {
     expect(stderr).toMatch(/broken\.jsonl line 2: not valid JSON/);
     expect((await cli('summary', join(dir, 'missing.jsonl'))).stderr).toMatch(/cannot read .*missing\.jsonl: no such file or directory/);
     expect(await cli('summary')).toMatchObject({ code: 1, stderr: expect.stringMatching(/summary: expected one or more signals files/) });
+    // A directory, and an episode file (pretty-printed JSON): each says what summary reads instead.
+    expect(await cli('summary', 'examples/episodes')).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/summary: examples\/episodes is a directory; give the signals files in it \(JSONL\), e\.g\. examples\/episodes\/\*\.jsonl/) });
+    const episodeFile = await cli('summary', 'examples/episodes/03-book-flights.json');
+    expect(episodeFile).toMatchObject({ code: 1, stdout: '' });
+    expect(episodeFile.stderr).toMatch(/line 1: not valid JSON .*\n {2}summary reads the signals rows agent-credit attribute writes \(JSONL\); to report an episode or transcript file, run agent-credit attribute examples\/episodes\/03-book-flights\.json --format summary/);
     expect(await cli('summary', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/agent-credit summary <signals\.jsonl>/) });
     expect((await cli('--help')).stdout).toMatch(/agent-credit summary <signals\.jsonl>/);
   });

@@ -100,7 +100,10 @@ const encode = (format: OutputFormat, row: unknown): string => (format === 'summ
 /** Transcripts without an id are named after their file (and line). */
 export function defaultId(source: RecordSource): string | undefined {
   if (!source.file) return undefined;
-  const base = fileKind(source.file) ? source.file.slice(0, -extname(source.file).length) : source.file;
+  // Element k of a .json file's list is named file.json[k]: the extension goes all the same (file[k]).
+  const element = /\[\d+\]$/.exec(source.file)?.[0] ?? '';
+  const file = source.file.slice(0, source.file.length - element.length);
+  const base = (fileKind(file) ? file.slice(0, -extname(file).length) : file) + element;
   return source.line === undefined ? base : `${base}:${source.line}`;
 }
 

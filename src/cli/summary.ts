@@ -3,6 +3,8 @@
 // prints. Each row is checked for the fields the report reads, so a file of other rows
 // (dpo, rewards, ...) is an error naming its line and field, not a report of undefined values.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as z from 'zod/mini';
 import type { Signals } from '../episodes/attribute.js';
@@ -45,7 +47,9 @@ async function* reportOf(path: string): AsyncGenerator<string> {
       try {
         row = JSON.parse(line);
       } catch (error) {
-        throw new InputError(`not valid JSON (${(error as Error).message})`, where);
+        // A pretty-printed episode or transcript fails on its first line: say what summary reads, and what reports that file.
+        const hint = number === 1 ? `\n  summary reads the signals rows agent-credit attribute writes (JSONL); to report an episode or transcript file, run agent-credit attribute ${path} --format summary` : '';
+        throw new InputError(`not valid JSON (${(error as Error).message})${hint}`, where);
       }
       try {
         yield reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
@@ -67,15 +71,22 @@ export async function summaryCommand(args: string[]): Promise<void> {
   const unknown = args.find((arg) => arg.startsWith('-'));
   if (unknown) throw new InputError(`summary: unknown option ${unknown}\nUsage:\n${SUMMARY_USAGE}`);
   if (args.length === 0) throw new InputError(`summary: expected one or more signals files (JSONL)\nUsage:\n${SUMMARY_USAGE}`);
+  for (const path of args) {
+    const kind = await stat(path).then((found) => (found.isDirectory() ? 'directory' : 'file'), () => 'file');
+    if (kind === 'directory') throw new InputError(`summary: ${path} is a directory; give the signals files in it (JSONL), e.g. ${join(path, '*.jsonl')}`);
+  }
   const output = stdoutOutput();
   const encoder = new TextEncoder();
-  await output.write(encoder.encode(REPORT_LEGEND));
+  // The legend goes out with the first entry (or at the end of an empty report): a file that fails at once prints nothing.
+  let legend = false;
   for (const path of args) {
     for await (const entry of reportOf(path)) {
       // A reader that went away (`| head`) ends the report quietly.
       if (output.closed) return;
-      await output.write(encoder.encode(entry));
+      await output.write(encoder.encode(legend ? entry : REPORT_LEGEND + entry));
+      legend = true;
     }
   }
+  if (!legend) await output.write(encoder.encode(REPORT_LEGEND));
   await output.commit();
 }
