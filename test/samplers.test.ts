@@ -5,6 +5,8 @@ import { checkWasmMethod, isWasmMethod, SAMPLED_MAX_BUDGET } from '../src/estima
 import { PERMUTATION_MAX_BUDGET, planPermutation } from '../src/estimators/permutation.js';
 import { EVALUATOR_MAX_BUDGET } from '../src/evaluator/evaluator-game.js';
 import { soumGame } from '../src/core/games.js';
+import { binomial, planDesign } from '../src/estimators/design.js';
+import { sizeWeight } from '../src/estimators/design-estimators.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 describe('the Wasm estimators behind shapley()', () => {
@@ -92,5 +94,45 @@ describe('budget caps', () => {
 
   it('the evaluator cap is the same constant', () => {
     expect(EVALUATOR_MAX_BUDGET).toBe(SAMPLED_MAX_BUDGET);
+  });
+});
+
+describe('the paired size-class design (kernel, svarm, msr)', () => {
+  it('never plans a coalition a class pair does not have: full pairs are enumerated, the odd one goes to a pair with room', () => {
+    for (let n = 2; n <= 14; n++) {
+      const budgets = n <= 10 ? Array.from({ length: 2 ** n - 2 }, (_, k) => k + 2) : Array.from({ length: 400 }, (_, k) => 2 + Math.floor(((k + 0.5) / 400) * (2 ** n - 2)));
+      for (const method of ['kernel', 'svarm', 'msr'] as const) {
+        for (const budget of budgets) {
+          const plan = planDesign(n, budget, sizeWeight(method, n));
+          const where = `n = ${n}, ${method}, budget ${budget}`;
+          for (let s = 1; s <= n / 2; s++) {
+            const capacity = 2 * s === n ? binomial(n, s) / 2 : binomial(n, s);
+            expect(plan.units[s], where).toBeLessThanOrEqual(capacity);
+            if (plan.units[s] === capacity) expect(plan.enumerate[s], where).toBe(1);
+          }
+          if (plan.single >= 0) {
+            const capacity = 2 * plan.single === n ? binomial(n, plan.single) / 2 : binomial(n, plan.single);
+            expect(plan.units[plan.single], where).toBeLessThan(capacity);
+          }
+          expect(plan.evaluations, where).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+  });
+
+  it('every budget below 2^n runs to its end (n = 3..8): an odd budget that filled a class by rounding drew forever before', async () => {
+    for (let n = 3; n <= 8; n++) {
+      const players = names(n);
+      const values = randomTable(n, seededRandom(n));
+      for (const method of ['kernel', 'svarm', 'msr'] as const) {
+        for (let budget = 2; budget < 2 ** n; budget++) {
+          const result = await shapley({ players, values }, { method, budget, seed: budget }).catch((error: unknown) => {
+            if (error instanceof InputError) return null; // a budget below the method's minimum, said so
+            throw error;
+          });
+          if (result) expect(result.evaluations, `n = ${n}, ${method}, budget ${budget}`).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
   });
 });

@@ -50,7 +50,7 @@ export function proxySettings(n: number, budget: number): ProxySettings {
  * sqrt(kappa_c) = sqrt(n / (c (n - c))), the Neyman allocation when residual
  * spreads are alike across sizes.
  */
-function sizeWeight(method: DesignMethod, n: number): (s: number) => number {
+export function sizeWeight(method: DesignMethod, n: number): (s: number) => number {
   return method === 'kernel' ? () => 1 : (s) => 1 / Math.sqrt(s * (n - s));
 }
 

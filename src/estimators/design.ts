@@ -72,7 +72,17 @@ export function planDesign(n: number, budget: number, weight: (s: number) => num
     shares.sort((a, b) => (b.share % 1) - (a.share % 1) || a.s - b.s);
     for (let k = 0; given < spend; k++, given++) units[shares[k % shares.length].s]++;
     left -= 2 * spend;
+    // Rounding up can fill a class pair: it is then enumerated, and no longer open to the single coalition below.
+    for (const s of [...open]) {
+      if (units[s] >= pairCapacity(n, s)) {
+        units[s] = pairCapacity(n, s);
+        enumerate[s] = 1;
+        open.delete(s);
+      }
+    }
   }
+  // The odd evaluation: one more coalition of the heaviest size among the pairs with a coalition left (below
+  // 2^n some pair always has one). A full pair would be drawn from forever: the sampler draws until it finds a new mask.
   let single = -1;
   if (left === 1 && open.size > 0) {
     single = [...open].reduce((best, s) => (weight(s) > weight(best) ? s : best));
