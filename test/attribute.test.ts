@@ -5,6 +5,7 @@ import { EpisodeError, parseEpisode } from '../src/episodes/episode.js';
 import { shapley } from '../src/attribution/shapley.js';
 import { randomEpisode, seededRandom } from './support/episodes.js';
 import { nullCreditTolerance } from '../src/episodes/refine.js';
+import { plannedStandardErrors } from '../src/episodes/credit.js';
 
 /** Random success episodes whose labels allow conservation within the default bound. */
 function feasibleSuccess(count: number, offset: number) {
@@ -204,6 +205,34 @@ describe('attributeEpisode', () => {
     const sampled = await attributeEpisode(episode, { evaluate, budget: 5 });
     for (const agent of sampled.agents) expect(agent.stderr).toBeGreaterThan(0);
     expect(sampled.agents.every((agent) => Number.isFinite(agent.stderr))).toBe(true);
+  });
+
+  it('a budget too small for every standard error fails before evaluate is called once', async () => {
+    const episode = { id: 'e', agents: ['a', 'b', 'c'], messages: [{ agent: 'a', content: 'x' }, { agent: 'b', content: 'y' }], outcome: { score: 1, success: true } };
+    let calls = 0;
+    const evaluate = (coalition: string[]) => (calls++, coalition.length / 3);
+    await expect(attributeEpisode(episode, { evaluate, budget: 3 })).rejects.toThrow(/options\.budget: a budget of 3 leaves the standard error/);
+    expect(calls).toBe(0);
+  });
+
+  it('the standard errors planned on a game worth 0 are defined exactly where the real run\'s are (methods, budgets, seeds)', async () => {
+    const random = seededRandom(41);
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 3 + (trial % 6);
+      const players = Array.from({ length: n }, (_, i) => `p${i}`);
+      const weights = players.map(() => random() * 2 - 1);
+      const evaluate = (coalition: string[]) => coalition.reduce((sum, player) => sum + weights[players.indexOf(player)], 0) + random() * 0.1;
+      const method = (['msr', 'kernel', 'svarm', 'permutation'] as const)[trial % 4];
+      const options = { method, budget: 2 + Math.floor(random() * (2 ** n - 2)), seed: trial };
+      const planned = await plannedStandardErrors(players, options).catch((error: Error) => error);
+      const real = await shapley({ players, evaluate }, options).catch((error: Error) => error);
+      // A budget the method cannot run on is refused the same way, before anything is evaluated.
+      if (planned instanceof Error || real instanceof Error) {
+        expect((planned as Error).message, JSON.stringify(options)).toBe((real as Error).message);
+        continue;
+      }
+      expect(planned && Array.from(planned, Number.isFinite), JSON.stringify(options)).toEqual(real.stderr && Array.from(real.stderr, Number.isFinite));
+    }
   });
 
   it('credit that overflows (finite values, infinite sums) is an error naming the field, never null credit', async () => {

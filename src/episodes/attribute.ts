@@ -4,7 +4,7 @@
 // whose coalition tables share one Wasm call per batch; with a judge or an
 // evaluator, episodes are judged one after another).
 import * as z from 'zod/mini';
-import { evaluatorCredit, exactCreditBatch, type AgentCredit, type CoalitionEvaluator } from './credit.js';
+import { evaluatorCredit, exactCreditBatch, plannedStandardErrors, type AgentCredit, type CoalitionEvaluator } from './credit.js';
 import { asEpisode, EpisodeError, type Episode, type RecordSource } from './episode.js';
 import { InputError } from '../core/errors.js';
 import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
@@ -164,8 +164,8 @@ function zeroTolerances(credit: AgentCredit): Float64Array {
  * error: written out it would be null, which reads as exact, and a silent
  * agent's credit could not be told from noise.
  */
-function checkStandardErrors(episode: Episode, credit: AgentCredit, budget: number | undefined): void {
-  const unknown = credit.stderr ? credit.stderr.findIndex((error) => !Number.isFinite(error)) : -1;
+function checkStandardErrors(episode: Episode, stderr: Float64Array | null, budget: number | undefined): void {
+  const unknown = stderr ? stderr.findIndex((error) => !Number.isFinite(error)) : -1;
   if (unknown < 0) return;
   const n = episode.agents.length;
   throw new InputError([{
@@ -315,21 +315,25 @@ async function judgedSignals(
   const { judge, evaluate, teamValue = 'judged', bound = 1 } = options;
   const before = judge?.usage();
   const signal = run.signal;
+  // A judge values the coalitions of successes (their rewards split credit); an evaluator, of any episode.
+  const base: CoalitionEvaluator | undefined = episode.table ? undefined : evaluate ?? (judge && episode.outcome.success ? judge.evaluator(episode) : undefined);
+  const budget = run.budget ?? (judge && !evaluate ? DEFAULT_JUDGED_BUDGET : undefined);
+  // A budget too small for every standard error fails here, before the labels or any coalition is paid for.
+  if (base && budget !== undefined && budget < 2 ** episode.agents.length) {
+    checkStandardErrors(episode, await plannedStandardErrors(episode.agents, { method: run.method, budget, seed: run.seed }), budget);
+  }
   const creditTask = (async (): Promise<{ credit: AgentCredit | null; source: ValueSource | null; team: SignalSources['team'] }> => {
     const outcomeScore = episode.outcome.score;
     if (episode.table) {
       const [credit] = await exactCreditBatch([episode.table]);
       return { credit, source: 'given', team: { value: outcomeScore, source: 'given', outcomeScore } };
     }
-    // A judge values the coalitions of successes (their rewards split credit); an evaluator, of any episode.
-    const base: CoalitionEvaluator | undefined = evaluate ?? (judge && episode.outcome.success ? judge.evaluator(episode) : undefined);
     if (!base) return { credit: null, source: null, team: null };
     const source: ValueSource = evaluate ? 'evaluated' : 'judged';
     const n = episode.agents.length;
     const coalitionValue: CoalitionEvaluator = teamValue === 'outcome' ? (coalition, context) => (coalition.length === n ? outcomeScore : base(coalition, context)) : base;
-    const budget = run.budget ?? (judge && !evaluate ? DEFAULT_JUDGED_BUDGET : undefined);
     const credit = await evaluatorCredit(episode.agents, coalitionValue, { ...run, budget });
-    checkStandardErrors(episode, credit, budget);
+    checkStandardErrors(episode, credit.stderr, budget);
     const team = teamValue === 'outcome'
       ? { value: outcomeScore, source: 'given' as const, outcomeScore }
       : credit.team === undefined ? null : { value: credit.team, source, outcomeScore };

@@ -75,6 +75,18 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
 }
 
 /**
+ * The standard errors a sampled run with these options would report, found
+ * without evaluating anything: the samplers' draws do not depend on the
+ * values, and whether a standard error is defined depends only on how often
+ * each player was drawn, so a run on a game worth 0 everywhere tells. Null
+ * when the budget covers every coalition (exact credit).
+ */
+export async function plannedStandardErrors(players: string[], options: Pick<EvaluatorOptions, 'method' | 'budget' | 'seed'>): Promise<Float64Array | null> {
+  const { stderr } = await shapley({ players, evaluate: () => 0 }, { method: options.method, budget: options.budget, seed: options.seed });
+  return stderr;
+}
+
+/**
  * Credit through an evaluator: shapley()'s evaluator path decides how many
  * coalitions to ask for (exact or sampled with stderr). The values it returns
  * are recorded, so when it evaluated all 2^n coalitions the interactions come
