@@ -217,12 +217,12 @@ describe('attributeEpisode', () => {
 
   it('the standard errors planned on a game worth 0 are defined exactly where the real run\'s are (methods, budgets, seeds)', async () => {
     const random = seededRandom(41);
-    for (let trial = 0; trial < 40; trial++) {
+    for (let trial = 0; trial < 80; trial++) {
       const n = 3 + (trial % 6);
       const players = Array.from({ length: n }, (_, i) => `p${i}`);
       const weights = players.map(() => random() * 2 - 1);
       const evaluate = (coalition: string[]) => coalition.reduce((sum, player) => sum + weights[players.indexOf(player)], 0) + random() * 0.1;
-      const method = (['msr', 'kernel', 'svarm', 'permutation'] as const)[trial % 4];
+      const method = (['msr', 'kernel', 'svarm', 'permutation', 'stratified'] as const)[trial % 5];
       const options = { method, budget: 2 + Math.floor(random() * (2 ** n - 2)), seed: trial };
       const planned = await plannedStandardErrors(players, options).catch((error: Error) => error);
       const real = await shapley({ players, evaluate }, options).catch((error: Error) => error);

@@ -76,10 +76,13 @@ export async function exactCreditBatch(tables: readonly Float64Array[]): Promise
 
 /**
  * The standard errors a sampled run with these options would report, found
- * without evaluating anything: the samplers' draws do not depend on the
- * values, and whether a standard error is defined depends only on how often
- * each player was drawn, so a run on a game worth 0 everywhere tells. Null
- * when the budget covers every coalition (exact credit).
+ * without evaluating anything. Whether a standard error is defined depends
+ * only on how often each player's marginal contributions were drawn; the
+ * permutation and design samplers (msr, kernel, svarm) draw the same
+ * coalitions whatever the values, and stratified's allocation, which reads
+ * them, starts from a unit per stratum that defines every standard error.
+ * So a run on a game worth 0 everywhere tells (a test compares it with real
+ * runs). Null when the budget covers every coalition (exact credit).
  */
 export async function plannedStandardErrors(players: string[], options: Pick<EvaluatorOptions, 'method' | 'budget' | 'seed'>): Promise<Float64Array | null> {
   const { stderr } = await shapley({ players, evaluate: () => 0 }, { method: options.method, budget: options.budget, seed: options.seed });
