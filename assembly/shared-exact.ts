@@ -10,16 +10,27 @@ import { shapleyMembershipWeights } from './exact/weights';
 const INDEX_BANZHAF: i32 = 1;
 const MAX_PLAYERS: i32 = 32;
 
-/** Bytes of scratch one call needs for n players: coefficients, then weight vectors. */
+/**
+ * Bytes of scratch one call needs for n players: a block of zeros,
+ * coefficients, then the weight vectors and two rows of zeros after them
+ * (streams without a block read them; see accumulateBlocks).
+ */
 export function scratchBytes(n: i32): usize {
-  return (<usize>(MAX_PLAYERS + 1) << 3) + weightVectorBytes(n);
+  return (<usize>3 << (lowBitsOf(n) + 3)) + (<usize>(MAX_PLAYERS + 1) << 3) + weightVectorBytes(n);
 }
 
-/** Fills `scratch` with the weight vectors of the Shapley (index 0) pass; the Banzhaf (index 1) pass needs none. */
+/** Where the coefficients start, after the block of zeros. */
+function coefficientsOf(n: i32, scratch: usize): usize {
+  return scratch + (<usize>8 << lowBitsOf(n));
+}
+
+/** Fills `scratch` with zeros and, for the Shapley (index 0) pass, the weight vectors; the Banzhaf (index 1) pass needs none. */
 export function prepareMembership(n: i32, index: i32, scratch: usize): void {
+  memory.fill(scratch, 0, scratchBytes(n));
   if (index == INDEX_BANZHAF) return;
-  shapleyMembershipWeights(n, scratch);
-  prepareWeightVectors(n, scratch, scratch + (<usize>(MAX_PLAYERS + 1) << 3));
+  const coef = coefficientsOf(n, scratch);
+  shapleyMembershipWeights(n, coef);
+  prepareWeightVectors(n, coef, coef + (<usize>(MAX_PLAYERS + 1) << 3));
 }
 
 /**
@@ -32,8 +43,8 @@ export function membershipChunkShared(blocks: usize, n: i32, firstHi: f64, count
   const credit = out + 8;
   const lows = credit + (<usize>n << 3);
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
-  const vectors: usize = index == INDEX_BANZHAF ? 0 : scratch + (<usize>(MAX_PLAYERS + 1) << 3);
-  store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors));
+  const vectors: usize = index == INDEX_BANZHAF ? 0 : coefficientsOf(n, scratch) + (<usize>(MAX_PLAYERS + 1) << 3);
+  store<f64>(out, accumulateBlocks(blocks, n, <u64>firstHi, <u64>count, credit, lows, vectors, scratch));
 }
 
 /** The floor for benchmarks: reads `count` entries at `values` once, as the pass must (tableSum). */

@@ -5,10 +5,13 @@
 
 import { accumulateBlocks, accumulateCachedBlocks, lowBitsOf } from './membership';
 import { shapleyWeightVectors } from './exact';
+import { LOW_SIZE } from './blocks';
 
 const MAX_PLAYERS: i32 = 32;
 const INDEX_BANZHAF: i32 = 1;
 const chunkCoefficients = memory.data((MAX_PLAYERS + 1) << 3, 16);
+/** A block of zeros, read by the streams accumulateBlocks has no block for (tables of 1 or 2 blocks). */
+const zeroBlock = memory.data(LOW_SIZE << 3, 16);
 
 /**
  * Partial sums over the blocks [firstHi, firstHi + count) whose entries
@@ -35,6 +38,6 @@ export function membershipChunk(chunk: usize, n: i32, firstHi: f64, count: i32, 
   memory.fill(credit, 0, <usize>(n + lowSize) << 3);
   const sum = blockSums != 0 && vectors != 0
     ? accumulateCachedBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors, blockSums)
-    : accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors);
+    : accumulateBlocks(chunk, n, <u64>firstHi, <u64>count, credit, lows, vectors, zeroBlock);
   store<f64>(out, sum);
 }

@@ -14,7 +14,7 @@
 // beside the table's. The cost per entry is independent of n.
 
 import { at, increments, lanes, LOW_BITS, LOW_SIZE, lowShare, prepareReference, RECORD_DOUBLES, referenceOf, scanBlock } from './blocks';
-import { lowBitsOf, prepareWeightVectors } from './membership';
+import { creditBlock, lowBitsOf, prepareWeightVectors } from './membership';
 import { membershipChunk } from './exact-chunks';
 import { shapleyMembershipWeights } from './weights';
 
@@ -43,15 +43,8 @@ function membershipSums(table: usize, n: i32, coef: usize, out: usize): f64 {
   for (let hi: u64 = 0; hi < blocks; hi++) {
     const vector = weightVectors + <usize>(<i32>popcnt(hi) * LOW_SIZE) * 8;
     scanBlock(table + (<usize>(hi << <u64>LOW_BITS) << 3), vector, patternSums, referenceOf(hi, LOW_BITS), record);
-    const sum = lanes(record, 0);
-    total += sum;
     for (let i = 0; i < LOW_BITS; i++) store<f64>(at(out, i), load<f64>(at(out, i)) + lowShare(record, i));
-    let bits = hi;
-    while (bits != 0) {
-      const slot = at(out, LOW_BITS + <i32>ctz(bits));
-      store<f64>(slot, load<f64>(slot) + sum);
-      bits &= bits - 1;
-    }
+    total += creditBlock(out, LOW_BITS, hi, lanes(record, 0));
   }
   return total;
 }

@@ -34,58 +34,69 @@ export function prepareWeightVectors(n: i32, coef: usize, vectors: usize): void 
  * Adds the blocks [firstHi, firstHi + count), whose entries start at
  * `blocks`, to `out` (credit of each high player) and `lows` (weighted sum
  * per low pattern), weighting by `vectors` (see prepareWeightVectors), or
- * by 1 when `vectors` is 0 (Banzhaf: the loop then only adds, and reads the
- * table about as fast as a plain sum does). Returns the weighted sum.
+ * by 1 when `vectors` is 0 (Banzhaf: the loop then only adds). Returns the
+ * weighted sum.
+ *
+ * Four blocks a quarter of the range apart are read at a time: four streams
+ * keep more of the table in flight from memory than one does, and the
+ * pattern sums are read and written once for four blocks instead of for
+ * each (on a table in memory at n = 22: 1.1-1.3x the floor, against
+ * 1.3-1.5x block by block). `count` is a power of two (a chunk, or a whole
+ * table); below 4 blocks the streams without a block read `zeros`, a block
+ * of zeros the caller keeps.
  */
-export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize, vectors: usize): f64 {
+export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize, vectors: usize, zeros: usize): f64 {
   const lowBits = lowBitsOf(n);
-  const lowSize = 1 << lowBits;
+  const rowBytes = <usize>8 << lowBits;
+  const q = count < 4 ? 1 : count >> 2;
+  const qBytes = <usize>q * rowBytes;
   let total: f64 = 0;
-  for (let b: u64 = 0; b < count; b++) {
-    const hi = firstHi + b;
-    const vector = vectors + <usize>(<i32>popcnt(hi) * lowSize) * 8;
-    const block = blocks + (<usize>(b << <u64>lowBits) << 3);
-    let blockSum: f64 = 0;
-    if (lowSize >= 8) {
-      // Four vectors a step: the loop's own work (index, compare, branch) is
-      // a fair share of a step this short. (The test for weights is
-      // predicted and costs less than a second copy of the loop would.)
-      let acc0 = f64x2.splat(0);
-      let acc1 = f64x2.splat(0);
-      for (let offset: usize = 0; offset < <usize>lowSize << 3; offset += 64) {
-        const x = block + offset;
-        const l = lows + offset;
-        let p0 = v128.load(x);
-        let p1 = v128.load(x, 16);
-        let p2 = v128.load(x, 32);
-        let p3 = v128.load(x, 48);
-        if (vectors != 0) {
-          const w = vector + offset;
-          p0 = f64x2.mul(p0, v128.load(w));
-          p1 = f64x2.mul(p1, v128.load(w, 16));
-          p2 = f64x2.mul(p2, v128.load(w, 32));
-          p3 = f64x2.mul(p3, v128.load(w, 48));
-        }
-        v128.store(l, f64x2.add(v128.load(l), p0));
-        v128.store(l, f64x2.add(v128.load(l, 16), p1), 16);
-        v128.store(l, f64x2.add(v128.load(l, 32), p2), 32);
-        v128.store(l, f64x2.add(v128.load(l, 48), p3), 48);
-        acc0 = f64x2.add(acc0, f64x2.add(p0, p2));
-        acc1 = f64x2.add(acc1, f64x2.add(p1, p3));
+  for (let b: u64 = 0; b < q; b++) {
+    const h0 = firstHi + b;
+    const x0 = blocks + <usize>b * rowBytes;
+    const x1 = count > 1 ? x0 + qBytes : zeros;
+    const x2 = count > 2 ? x0 + 2 * qBytes : zeros;
+    const x3 = count > 2 ? x0 + 3 * qBytes : zeros;
+    // The weight rows go up to popcount n - lowBits, which a stream without a block may pass; its zeros are weighed
+    // by whatever row it finds there, which callers keep finite (see weightVectorBytes).
+    const w0 = vectors + <usize>popcnt(h0) * rowBytes;
+    const w1 = vectors + <usize>popcnt(h0 + q) * rowBytes;
+    const w2 = vectors + <usize>popcnt(h0 + 2 * q) * rowBytes;
+    const w3 = vectors + <usize>popcnt(h0 + 3 * q) * rowBytes;
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    for (let offset: usize = 0; offset < rowBytes; offset += 16) {
+      let p0 = v128.load(x0 + offset);
+      let p1 = v128.load(x1 + offset);
+      let p2 = v128.load(x2 + offset);
+      let p3 = v128.load(x3 + offset);
+      // (The test for weights is predicted and costs less than a second copy of the loop would.)
+      if (vectors != 0) {
+        p0 = f64x2.mul(p0, v128.load(w0 + offset));
+        p1 = f64x2.mul(p1, v128.load(w1 + offset));
+        p2 = f64x2.mul(p2, v128.load(w2 + offset));
+        p3 = f64x2.mul(p3, v128.load(w3 + offset));
       }
-      const acc = f64x2.add(acc0, acc1);
-      blockSum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    } else {
-      for (let lo = 0; lo < lowSize; lo++) {
-        const offset = <usize>lo << 3;
-        const p = load<f64>(block + offset) * (vectors != 0 ? load<f64>(vector + offset) : 1);
-        store<f64>(lows + offset, load<f64>(lows + offset) + p);
-        blockSum += p;
-      }
+      const l = lows + offset;
+      v128.store(l, f64x2.add(v128.load(l), f64x2.add(f64x2.add(p0, p1), f64x2.add(p2, p3))));
+      s0 = f64x2.add(s0, p0);
+      s1 = f64x2.add(s1, p1);
+      s2 = f64x2.add(s2, p2);
+      s3 = f64x2.add(s3, p3);
     }
-    total += creditBlock(out, lowBits, hi, blockSum);
+    total += creditBlock(out, lowBits, h0, laneSum(s0));
+    // A stream without a block summed zeros: adding its 0 to the slots of h0 + k q changes no value.
+    total += creditBlock(out, lowBits, h0 + q, laneSum(s1));
+    total += creditBlock(out, lowBits, h0 + 2 * q, laneSum(s2));
+    total += creditBlock(out, lowBits, h0 + 3 * q, laneSum(s3));
   }
   return total;
+}
+
+function laneSum(sums: v128): f64 {
+  return f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
 }
 
 /**
@@ -142,7 +153,7 @@ export function accumulateCachedBlocks(blocks: usize, n: i32, firstHi: u64, coun
 }
 
 /** Adds a block's weighted sum to each of its high players; returns the sum. */
-function creditBlock(out: usize, lowBits: i32, hi: u64, blockSum: f64): f64 {
+export function creditBlock(out: usize, lowBits: i32, hi: u64, blockSum: f64): f64 {
   let bits = hi;
   while (bits != 0) {
     const slot = out + (<usize>(lowBits + <i32>ctz(bits)) << 3);
