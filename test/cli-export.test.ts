@@ -189,6 +189,9 @@ describe('attribute: bad export options are clear errors before any row is writt
     const { code, stdout, stderr } = await cli('attribute', 'examples/episodes', '--format', 'dpo', '--agent', 'nobody', '-o', out);
     expect(code).toBe(1);
     expect(stderr).toMatch(/--agent nobody: no episode has an agent "nobody"; the agents are .*booking_agent.*planner/);
+    // Letter case or a typo: the likely agent is named.
+    const cased = await cli('attribute', 'examples/episodes', '--format', 'dpo', '--agent', 'Planer');
+    expect(cased.stderr).toMatch(/--agent Planer: no episode has an agent "Planer" \(did you mean "planner"\?\); the agents are/);
     expect(existsSync(out)).toBe(false);
     const piped = await cli('attribute', 'examples/episodes', '--format', 'dpo', '--agent', 'nobody');
     expect(piped.code).toBe(1);

@@ -112,6 +112,7 @@ describe('agent-credit CLI', () => {
       [['shapley', game, '--method', 'guess'], /method: expected one of/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['shapley'], /expected exactly one <game\.json>/],
+      [['shapley', gameFile('vals.json', { players: ['a', 'b'], vals: [0, 1, 1, 2] })], /game: expected \{ players, values \} .*got object \(it has "vals": did you mean "values"\?\)/],
       // A misspelled flag names the flag it is likely meant to be; a negative number is the flag's value, checked as such.
       [['shapley', game, '--budgte', '5'], /^agent-credit: unknown option --budgte \(did you mean --budget\?\); --help lists the options\n$/],
       [['shapley', game, '--budget', '-5'], /--budget: expected a non-negative integer, got "-5"/],

@@ -12,7 +12,7 @@ import { scaleGameParams, unscaleEstimate } from '../estimators/value-scale.js';
 import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
 import type { IndexKind } from '../core/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
-import { checkKnownOptions, describe, finiteSums, parseOrThrow } from '../core/validate.js';
+import { checkKnownOptions, describe, finiteSums, nearestName, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 import { liveValues, wasmTableOf, type WasmTableRecord } from '../core/wasm-table.js';
 
@@ -108,7 +108,11 @@ export function checkGame(game: unknown): CheckedGame {
     if (inPlace) return { kind: 'table', players, values: liveValues(inPlace), unscanned: true, inPlace };
     return unscanned ? { kind: 'table', players, values, unscanned } : { kind: 'table', players, values };
   }
-  throw new InputError(`game: expected { players, values } (a value table) or a built-in game, got ${describe(game)}`);
+  // An object with a misspelled `values` ("vals", "value") says which key it likely meant.
+  const keys = game && typeof game === 'object' ? Object.keys(game) : [];
+  const near = keys.find((key) => nearestName(key, ['values']) !== undefined);
+  const hint = near === undefined ? '' : ` (it has ${JSON.stringify(near)}: did you mean "values"?)`;
+  throw new InputError(`game: expected { players, values } (a value table) or a built-in game, got ${describe(game)}${hint}`);
 }
 
 /** The table's values as they are now (a fresh view for a table from createTable). */

@@ -17,6 +17,7 @@ import { splitOutput, type SplitOutput } from './split-output.js';
 import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import { misspelledName } from '../core/validate.js';
 import { EpisodeIdSet } from './id-set.js';
 import { rowsRunner } from './rows-runner.js';
 import { fileOutput, reasonOf, stdoutOutput, type Output } from './output.js';
@@ -349,7 +350,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
     }
     // No row of an agent that no episode has was written; say so rather than leave an empty output.
     if (!stop && plan.agent !== null && agentsSeen.size > 0 && !agentsSeen.has(plan.agent)) {
-      throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}; the agents are ${agentList(agentsSeen)}`);
+      // Among hundreds of agents the list shows 20: the likely one (letter case, a typo) is named first.
+      const near = misspelledName(plan.agent, [...agentsSeen]);
+      const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : '';
+      throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}${hint}; the agents are ${agentList(agentsSeen)}`);
     }
     finished = true;
   } finally {

@@ -68,7 +68,7 @@ export function checkKnownOptions(options: unknown, known: readonly string[]): v
 }
 
 /** The name nearest to `key` (letter case ignored) within 2 edits, the first in `names` on a tie; undefined when none is that near. */
-function nearestName(key: string, names: readonly string[]): string | undefined {
+export function nearestName(key: string, names: readonly string[]): string | undefined {
   return closestName(key, names, () => 2);
 }
 
