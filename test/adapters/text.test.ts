@@ -94,6 +94,15 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     }
   });
 
+  it('full-width colons and parentheses, as Chinese and Japanese logs write them, start turns without a space', () => {
+    const episode = parseEpisode(fromText('任务：检查代码\n李雷：我来写\n韩梅梅（审查）：没问题', { id: 'zh', outcome: failed }));
+    expect(episode.task).toBe('检查代码');
+    expect(episode.messages.map((message) => [message.agent, message.content])).toEqual([
+      ['李雷', '我来写'],
+      ['韩梅梅', '没问题'],
+    ]);
+  });
+
   it('a "Task:" (or "Question:", "Goal:") line heading the log is the task, not a player; later it is an ordinary line', () => {
     const episode = parseEpisode(fromText('Task: fix the flaky test\nin the parser suite\nplanner: rerun it\ncoder: patched\ncritic: ok', { id: 'fix', outcome: failed }));
     expect(episode.task).toBe('fix the flaky test\nin the parser suite');

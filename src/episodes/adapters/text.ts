@@ -29,9 +29,14 @@ export interface TextOptions extends AdapterDefaults {
 // and the colon is followed by a space or the line's end, so times (10:30),
 // URLs (https://...) and list items are not speakers.
 /** Headers of the task at the top of a log, which are not speakers (letter case ignored). */
-const TASK_HEADERS = new Set(['task', 'question', 'goal', 'problem', 'query', 'objective', 'instruction', 'instructions', 'prompt']);
+const TASK_HEADERS = new Set([
+  'task', 'question', 'goal', 'problem', 'query', 'objective', 'instruction', 'instructions', 'prompt',
+  // The same in the logs the full-width colon comes from (Chinese, Japanese).
+  '任务', '任務', '问题', '問題', '目标', '目標', '课题', '課題', 'タスク', '質問',
+]);
 
-const DEFAULT_SPEAKER = /^(?<name>\p{L}[\p{L}\p{M}\p{N}_ .-]{0,63}?)(?:\s*\((?<role>[^()\n]{1,40})\))?:(?:\s|$)/u;
+// A full-width colon (Chinese and Japanese logs: 李雷：…) needs no space after it: no URL or time is written with one.
+const DEFAULT_SPEAKER = /^(?<name>\p{L}[\p{L}\p{M}\p{N}_ .-]{0,63}?)(?:\s*[(（](?<role>[^()（）\n]{1,40})[)）])?(?::(?:\s|$)|：)/u;
 
 /** The record fields a text transcript may be in (MAST keeps it in `trajectory`, sometimes under `trace`). */
 const TEXT_FIELDS = ['trajectory', 'transcript', 'text', 'log'] as const;
