@@ -55,7 +55,9 @@ describe('OpenAI chat adapter', () => {
     // An assistant is a player by its role, unless a coalition table beside it names other players (here none).
     expect(() => fromOpenAI({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', name: 'a', content: 'y' }], coalitions: [{ agents: [], value: 0 }] }, { id: 'x', outcome: failed }))
       .toThrow(/agents: no players: the coalition table beside the transcript defines the players, and its coalitions name none of the speakers \(user, a\)/);
-    expect(() => fromOpenAI('hello')).toThrow(/expected a OpenAI chat transcript/);
+    expect(() => fromOpenAI('hello')).toThrow(/expected an OpenAI chat transcript/);
+    // The key is there, holding something else: named, with what it holds.
+    expect(() => fromOpenAI({ messages: 'hello' }, { id: 'x', outcome: failed })).toThrow(/messages: expected the OpenAI chat transcript's messages as an array, got "hello"/);
   });
 
   it('keeps refusals, shows audio, images and files as placeholders (never base64), spells each tool call once', () => {

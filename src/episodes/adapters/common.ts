@@ -67,8 +67,11 @@ export function messageList(record: unknown, keys: readonly string[], format: st
   if (Array.isArray(record)) return { list: record, key: '' };
   if (isRecord(record)) {
     for (const key of keys) if (Array.isArray(record[key])) return { list: record[key] as unknown[], key };
+    // The key is there but holds no list: name it and what it holds.
+    const present = keys.find((key) => record[key] !== undefined);
+    if (present !== undefined) throw new InputError([{ path: present, message: `expected the ${format} transcript's messages as an array, got ${describe(record[present])}` }]);
   }
-  throw new InputError(`expected a ${format} transcript: an array of messages or an object with ${keys.map((key) => `"${key}"`).join(' or ')}, got ${describe(record)}`);
+  throw new InputError(`expected ${/^[aeiou]/i.test(format) ? 'an' : 'a'} ${format} transcript: an array of messages or an object with ${keys.map((key) => `"${key}"`).join(' or ')}, got ${describe(record)}`);
 }
 
 /** The id of an `agents` entry: the entry itself, or the `id` of `{ id, role }`. */
