@@ -57,8 +57,9 @@ export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64
     const x1 = count > 1 ? x0 + qBytes : zeros;
     const x2 = count > 2 ? x0 + 2 * qBytes : zeros;
     const x3 = count > 2 ? x0 + 3 * qBytes : zeros;
-    // The weight rows go up to popcount n - lowBits, which a stream without a block may pass; its zeros are weighed
-    // by whatever row it finds there, which callers keep finite (see weightVectorBytes).
+    // The weight rows go up to popcount n - lowBits, which a stream without a block may pass by two; its zeros are
+    // weighed by whatever rows lie there, which callers keep finite: the module's 33 static rows (exact.ts), two
+    // zero rows after a pool worker's vectors (scratchBytes in shared-exact.ts). A NaN there would make 0 * NaN.
     const w0 = vectors + <usize>popcnt(h0) * rowBytes;
     const w1 = vectors + <usize>popcnt(h0 + q) * rowBytes;
     const w2 = vectors + <usize>popcnt(h0 + 2 * q) * rowBytes;
