@@ -146,6 +146,19 @@ describe('fromOtel: OpenTelemetry GenAI spans (SDK in-memory exporter, OTLP JSON
     expect(() => fromOtel(alone.otlp(), { outcome: { score: 1, success: true } })).toThrow(/\["gen_ai\.input\.messages"\]: span "chat" \(spanId [0-9a-f]{16}\): expected a JSON list of messages, got text that is not valid JSON/);
   });
 
+  it('a message attribute holding one message, not a list, is that message; JSON of another kind is an error, not a span left out', () => {
+    const chat = (output: string) => {
+      const r = recorder();
+      r.end(r.start('chat', 0, { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': output }), 1);
+      return r.otlp();
+    };
+    const one = fromOtel(chat('{"role":"assistant","parts":[{"type":"text","content":"hi"}]}'), { outcome: { score: 1, success: true } })[0];
+    expect(one.messages).toEqual([{ agent: 'assistant', content: 'hi' }]);
+    for (const [output, got] of [['{}', 'object'], ['42', '42'], ['"hi"', '"hi"']] as const) {
+      expect(() => fromOtel(chat(output), { outcome: { score: 1, success: true } })).toThrow(new RegExp(`\\["gen_ai\\.output\\.messages"\\]: span "chat" \\(spanId [0-9a-f]{16}\\): expected a JSON list of messages, got ${got}`));
+    }
+  });
+
   it('names what is wrong with spans that cannot be read', () => {
     expect(() => fromOtel({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x', traceId: 'a' }] }] }] })).toThrow(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.spanId: expected the span's id/);
     expect(() => fromOtel({ spans: 3 })).toThrow(/expected OpenTelemetry spans/);

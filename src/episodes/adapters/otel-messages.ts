@@ -5,6 +5,7 @@
 // .tool_calls.M.tool_call.*) and OpenLLMetry (gen_ai.prompt.N.role / .content,
 // gen_ai.completion.N.*).
 import { InputError } from '../../core/errors.js';
+import { describe } from '../../core/validate.js';
 import { textOf, type ContentOptions } from './content.js';
 import { isRecord, optionalString } from './common.js';
 import type { Span } from './otel-spans.js';
@@ -41,18 +42,26 @@ function document(value: unknown): unknown {
  * error, not a span without messages: it is most often a document the SDK cut at its
  * attribute length limit, and leaving the span out would give another episode in silence.
  */
-function messagesDocument(span: Span, key: string): unknown {
+function messagesDocument(span: Span, key: string): unknown[] {
   const value = span.attributes[key];
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    const ending = value.length > 40 ? `…${value.slice(-40)}` : value;
-    throw new InputError([{
-      path: `${span.path}.attributes[${JSON.stringify(key)}]`,
-      message: `span ${JSON.stringify(span.name)} (spanId ${span.spanId}): expected a JSON list of messages, got text that is not valid JSON (cut by an attribute length limit such as OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT?) ending ${JSON.stringify(ending)}`,
-    }]);
+  const path = `${span.path}.attributes[${JSON.stringify(key)}]`;
+  const where = `span ${JSON.stringify(span.name)} (spanId ${span.spanId})`;
+  let document: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      document = JSON.parse(value);
+    } catch {
+      const ending = value.length > 40 ? `…${value.slice(-40)}` : value;
+      throw new InputError([{
+        path,
+        message: `${where}: expected a JSON list of messages, got text that is not valid JSON (cut by an attribute length limit such as OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT?) ending ${JSON.stringify(ending)}`,
+      }]);
+    }
   }
+  if (Array.isArray(document)) return document;
+  // One message written alone, not in a list, is that message; anything else would drop the span's messages in silence.
+  if (isRecord(document) && ('role' in document || 'parts' in document)) return [document];
+  throw new InputError([{ path, message: `${where}: expected a JSON list of messages, got ${describe(document)}` }]);
 }
 
 function genAiMessages(list: unknown, options: ContentOptions): SpanMessage[] {
