@@ -19,15 +19,11 @@ export interface TextOptions extends AdapterDefaults {
    * match starts the turn. Default: `Name:` or `Name (role):` at the start of
    * a line, the name a letter then up to 63 letters, digits, spaces, `_`, `-`
    * or `.`, of any script (Jürgen, 李雷), and a space or the line's end after
-   * the colon.
+   * the colon (or a full-width colon, `：`, with nothing required after it).
    */
   speaker?: RegExp;
 }
 
-// Letters (\p{L}) with their combining marks (\p{M}: a decomposed "ü", Devanagari
-// vowel signs) and digits (\p{N}) of any script. A name starts with a letter
-// and the colon is followed by a space or the line's end, so times (10:30),
-// URLs (https://...) and list items are not speakers.
 /** Headers of the task at the top of a log, which are not speakers (letter case ignored). */
 const TASK_HEADERS = new Set([
   'task', 'question', 'goal', 'problem', 'query', 'objective', 'instruction', 'instructions', 'prompt',
@@ -35,7 +31,12 @@ const TASK_HEADERS = new Set([
   '任务', '任務', '问题', '問題', '目标', '目標', '课题', '課題', 'タスク', '質問',
 ]);
 
-// A full-width colon (Chinese and Japanese logs: 李雷：…) needs no space after it: no URL or time is written with one.
+// Letters (\p{L}) with their combining marks (\p{M}: a decomposed "ü", Devanagari
+// vowel signs) and digits (\p{N}) of any script. A name starts with a letter
+// and the colon is followed by a space or the line's end, so times (10:30),
+// URLs (https://...) and list items are not speakers; a full-width colon
+// (Chinese and Japanese logs: 李雷：…) needs no space after it, since no URL or
+// time is written with one, and a role may be in full-width parentheses.
 const DEFAULT_SPEAKER = /^(?<name>\p{L}[\p{L}\p{M}\p{N}_ .-]{0,63}?)(?:\s*[(（](?<role>[^()（）\n]{1,40})[)）])?(?::(?:\s|$)|：)/u;
 
 /** The record fields a text transcript may be in (MAST keeps it in `trajectory`, sometimes under `trace`). */
