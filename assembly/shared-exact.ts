@@ -11,12 +11,12 @@ const INDEX_BANZHAF: i32 = 1;
 const MAX_PLAYERS: i32 = 32;
 
 /**
- * Bytes of scratch one call needs for n players: a block of zeros,
- * coefficients, then the weight vectors and two rows of zeros after them
- * (streams without a block read them; see accumulateBlocks).
+ * Bytes of scratch one call needs for n players: a block of zeros (streams
+ * without a block read it; see accumulateBlocks), coefficients, then the
+ * weight vectors.
  */
 export function scratchBytes(n: i32): usize {
-  return (<usize>3 << (lowBitsOf(n) + 3)) + (<usize>(MAX_PLAYERS + 1) << 3) + weightVectorBytes(n);
+  return (<usize>8 << lowBitsOf(n)) + (<usize>(MAX_PLAYERS + 1) << 3) + weightVectorBytes(n);
 }
 
 /** Where the coefficients start, after the block of zeros. */

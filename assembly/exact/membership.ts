@@ -12,20 +12,23 @@ export function lowBitsOf(n: i32): i32 {
 
 /** Bytes of weight vectors for n players: see prepareWeightVectors. */
 export function weightVectorBytes(n: i32): usize {
-  return <usize>((n - lowBitsOf(n) + 1) << lowBitsOf(n)) << 3;
+  return <usize>((n - lowBitsOf(n) + 3) << lowBitsOf(n)) << 3;
 }
 
 /**
- * One weight vector per popcount of the high bits into `vectors`: vector h,
- * entry lo = coef[h + popcount(lo)].
+ * One weight vector per popcount h of the high bits into `vectors`: vector
+ * h, entry lo = coef[h + popcount(lo)], and 0 past coef[n]. Two rows past
+ * the last popcount (n - lowBits): accumulateBlocks reads row h + 2 to make
+ * row h + 1, and weighs the zeros of streams without a block by them.
  */
 export function prepareWeightVectors(n: i32, coef: usize, vectors: usize): void {
   const lowBits = lowBitsOf(n);
   const lowSize = 1 << lowBits;
-  for (let h = 0; h <= n - lowBits; h++) {
+  for (let h = 0; h <= n - lowBits + 2; h++) {
     const vector = vectors + <usize>(h * lowSize) * 8;
     for (let lo = 0; lo < lowSize; lo++) {
-      store<f64>(vector + (<usize>lo << 3), load<f64>(coef + (<usize>(h + popcnt(lo)) << 3)));
+      const k = h + popcnt(lo);
+      store<f64>(vector + (<usize>lo << 3), k <= n ? load<f64>(coef + (<usize>k << 3)) : 0);
     }
   }
 }
@@ -41,9 +44,12 @@ export function prepareWeightVectors(n: i32, coef: usize, vectors: usize): void 
  * keep more of the table in flight from memory than one does, and the
  * pattern sums are read and written once for four blocks instead of for
  * each (on a table in memory at n = 22: 1.1-1.3x the floor, against
- * 1.3-1.5x block by block). `count` is a power of two (a chunk, or a whole
- * table); below 4 blocks the streams without a block read `zeros`, a block
- * of zeros the caller keeps.
+ * 1.3-1.5x block by block). Their weight rows are h, h + 1, h + 1 and
+ * h + 2, and row h + 1 is made from the other two, so each step loads two
+ * weight vectors, not four (1.1-1.3x the floor through shapley() at
+ * n = 22-24, against 1.3-1.6x). `count` is a power of two and `firstHi` a
+ * multiple of it (a chunk, or a whole table); below 4 blocks the streams
+ * without a block read `zeros`, a block of zeros the caller keeps.
  */
 export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64, out: usize, lows: usize, vectors: usize, zeros: usize): f64 {
   const lowBits = lowBitsOf(n);
@@ -57,13 +63,11 @@ export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64
     const x1 = count > 1 ? x0 + qBytes : zeros;
     const x2 = count > 2 ? x0 + 2 * qBytes : zeros;
     const x3 = count > 2 ? x0 + 3 * qBytes : zeros;
-    // The weight rows go up to popcount n - lowBits, which a stream without a block may pass by two; its zeros are
-    // weighed by whatever rows lie there, which callers keep finite: the module's 33 static rows (exact.ts), two
-    // zero rows after a pool worker's vectors (scratchBytes in shared-exact.ts). A NaN there would make 0 * NaN.
+    // firstHi is a multiple of count (a chunk, or the whole table), so block h0 + k q has popcount(h0) + popcount(k):
+    // the streams take weight rows h, h + 1, h + 1 and h + 2 (streams without a block weigh their zeros by rows up to
+    // two past the last popcount, which prepareWeightVectors fills).
     const w0 = vectors + <usize>popcnt(h0) * rowBytes;
-    const w1 = vectors + <usize>popcnt(h0 + q) * rowBytes;
-    const w2 = vectors + <usize>popcnt(h0 + 2 * q) * rowBytes;
-    const w3 = vectors + <usize>popcnt(h0 + 3 * q) * rowBytes;
+    const w2 = w0 + 2 * rowBytes;
     let s0 = f64x2.splat(0);
     let s1 = f64x2.splat(0);
     let s2 = f64x2.splat(0);
@@ -75,10 +79,15 @@ export function accumulateBlocks(blocks: usize, n: i32, firstHi: u64, count: u64
       let p3 = v128.load(x3 + offset);
       // (The test for weights is predicted and costs less than a second copy of the loop would.)
       if (vectors != 0) {
-        p0 = f64x2.mul(p0, v128.load(w0 + offset));
-        p1 = f64x2.mul(p1, v128.load(w1 + offset));
-        p2 = f64x2.mul(p2, v128.load(w2 + offset));
-        p3 = f64x2.mul(p3, v128.load(w3 + offset));
+        // Row h + 1 is not loaded: a pair of patterns (even, odd) differs by one in popcount, so its weights are
+        // row h's second lane and row h + 2's first. Two weight loads instead of four.
+        const a = v128.load(w0 + offset);
+        const c = v128.load(w2 + offset);
+        const b = v128.shuffle<f64>(a, c, 1, 2);
+        p0 = f64x2.mul(p0, a);
+        p1 = f64x2.mul(p1, b);
+        p2 = f64x2.mul(p2, b);
+        p3 = f64x2.mul(p3, c);
       }
       const l = lows + offset;
       v128.store(l, f64x2.add(v128.load(l), f64x2.add(f64x2.add(p0, p1), f64x2.add(p2, p3))));
