@@ -4,7 +4,7 @@
 // the entries to the page in small batches while gathering the downloads.
 import { InputError, interactions, shapley } from 'agent-credit';
 import { createJudge } from 'agent-credit/judge';
-import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
+import { detectFormat, episodeFrom, episodesFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
 import { arrayElementLines } from './json-locate.js';
 import { problemsOf } from './problems.js';
@@ -91,13 +91,15 @@ function formatOf(value: unknown, options: RunOptions): InputFormat | 'table' {
 }
 
 /**
- * The episode of one record with the setup applied. The setup's outcome is the
- * user's explicit choice: the adapters take it only as a default for a record
+ * The episodes of one record (most hold one; an OpenTelemetry trace holds one
+ * per conversation) with the setup applied. The setup's outcome is the user's
+ * explicit choice: the adapters take it only as a default for a record
  * without one, so it is set here over what the record says.
  */
-function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode {
-  const episode = episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
-  if (setup.outcome) {
+function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode[] {
+  const episodes = episodesFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  if (!setup.outcome) return episodes;
+  for (const episode of episodes) {
     // A coalition table fixes v(team): a different score would contradict the credit computed from it.
     const team = episode.table?.[episode.table.length - 1];
     if (team !== undefined && Math.abs(team - setup.outcome.score) > 1e-9 * Math.max(1, Math.abs(team))) {
@@ -105,7 +107,17 @@ function adapt(format: InputFormat, value: unknown, id: string, file: string, li
     }
     episode.outcome = { ...setup.outcome };
   }
-  return episode;
+  return episodes;
+}
+
+/**
+ * The id the CLI gives a record that has none: its file's name without the
+ * extension, element k of a JSON list as name[k], a JSON Lines record as
+ * name:line. Rows then name their episodes as the CLI's rows do.
+ */
+function defaultId(source: string, unit: Unit, jsonLines: boolean): string {
+  const base = source.replace(/^.*[\\/]/, '').replace(/\.(json|jsonl|ndjson)$/i, '');
+  return `${base}${unit.prefix}${jsonLines ? `:${unit.line}` : ''}`;
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
@@ -144,6 +156,17 @@ export async function attributeSource(
   preferenceRows = [];
   let pending: ResultEntry[] = [];
   let count = 0;
+  /** Each attributed episode's id, and where it was read. */
+  const seen = new Map<string, string>();
+  const keep = (entry: ResultEntry) => {
+    count++;
+    pending.push(entry);
+    if (kept.length < 1000) kept.push(entry);
+    if (pending.length >= ENTRIES_PER_MESSAGE) {
+      send(pending);
+      pending = [];
+    }
+  };
   let lastYield = performance.now();
   for (const [index, unit] of units.entries()) {
     if (performance.now() - lastYield >= YIELD_MS) {
@@ -154,31 +177,39 @@ export async function attributeSource(
       lastRows = null;
       throw new AttributionStopped();
     }
-    const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
+    const fallbackId = defaultId(source.name, unit, jsonLines);
+    const unitSetup = units.length === 1 ? setup : {};
+    let episodes: Episode[] = [];
     try {
       const format = formatOf(unit.value, options);
-      let entry: ResultEntry;
       if (format === 'table') {
         formats.add(FORMAT_LABELS_WITH_TABLE.table);
-        entry = await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options);
+        keep(await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options));
       } else {
         const detected = format === 'auto' ? detectFormat(unit.value) : format;
         if (detected) formats.add(FORMAT_LABELS_WITH_TABLE[detected]);
-        const episode = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, units.length === 1 ? setup : {});
-        const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
-        entry = { ...attributed.entry, index: count };
-        preferenceRows[count] = attributed.preferences;
-        for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
-      }
-      count++;
-      pending.push(entry);
-      if (kept.length < 1000) kept.push(entry);
-      if (pending.length >= ENTRIES_PER_MESSAGE) {
-        send(pending);
-        pending = [];
+        episodes = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, unitSetup);
       }
     } catch (error) {
       problems.push(...problemsOf(error, unit.record, unit.prefix));
+    }
+    for (const episode of episodes) {
+      try {
+        // A repeated id (two subsets of one dataset, say) is told apart by its file and line, as the CLI does.
+        const earlier = seen.get(episode.id);
+        if (earlier !== undefined) {
+          const renamed = `${fallbackId}/${episode.id}`;
+          if (seen.has(renamed)) throw new InputError([{ path: 'id', message: `duplicate episode id ${JSON.stringify(episode.id)} (also at ${earlier})` }]);
+          episode.id = renamed;
+        }
+        const attributed = await attributeOne(episode, episodes.length === 1 ? unitSetup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
+        seen.set(episode.id, `line ${unit.line}`);
+        preferenceRows[count] = attributed.preferences;
+        for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
+        keep({ ...attributed.entry, index: count });
+      } catch (error) {
+        problems.push(...problemsOf(error, unit.record, unit.prefix));
+      }
     }
     progress(index + 1, units.length);
   }
@@ -229,15 +260,16 @@ export function inspectSource(source: ReadSource, options: RunOptions): Draft | 
   const value = units[0].value;
   const format = formatOf(value, options);
   if (format === 'table') return null;
+  const id = defaultId(source.name, units[0], jsonLines);
   let episode: Episode;
   let outcome: Draft['outcome'];
   try {
-    episode = episodeFrom(format, value, { file: source.name }, { id: source.name });
+    episode = episodeFrom(format, value, { file: source.name }, { id });
     outcome = episode.outcome;
   } catch {
     // Without its outcome a transcript still has speakers and messages to set up.
     try {
-      episode = episodeFrom(format, value, { file: source.name }, { id: source.name, outcome: { score: 0, success: false } });
+      episode = episodeFrom(format, value, { file: source.name }, { id, outcome: { score: 0, success: false } });
       outcome = null;
     } catch {
       return null;

@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attributeSource, inspectSource } from '../../demo/src/attribute.js';
-import type { EpisodeEntry, ResultEntry, RunOptions, Setup } from '../../demo/src/protocol.js';
+import { attributeSource, exportText, inspectSource } from '../../demo/src/attribute.js';
+import type { EpisodeEntry, ExportKind, ResultEntry, RunOptions, Setup } from '../../demo/src/protocol.js';
+import { cli } from '../support/cli.js';
+import { genAiTrace } from '../support/ecosystems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const OPTIONS: RunOptions = { format: 'auto', method: 'auto', budget: 1000, seed: 0 };
 
@@ -53,5 +58,50 @@ describe('a JSON array of episodes', () => {
     const started = performance.now();
     expect(inspectSource({ name: 'many.json', text: JSON.stringify(episodes, null, 2) }, OPTIONS)).toBeNull();
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+/** What the page's downloads hold for `text` loaded as `name`, per kind, and what the CLI writes for the same file. */
+async function downloadsBesideCli(name: string, text: string, kinds: ExportKind[] = ['signals', 'rewards']) {
+  const dir = tempDir('demo-ids-');
+  writeFileSync(join(dir, name), text);
+  await attributeSource({ name, text }, OPTIONS, {}, null, () => undefined, () => undefined);
+  const page: Record<string, string> = {};
+  const written: Record<string, string> = {};
+  for (const kind of kinds) {
+    page[kind] = exportText(kind);
+    written[kind] = (await cli('attribute', join(dir, name), '--format', kind, '--skip-invalid')).stdout;
+  }
+  return { page, cli: written };
+}
+
+describe('episode ids, as the CLI names them', () => {
+  const transcript = { messages: [{ role: 'user', content: 'Plan a trip.' }, { role: 'assistant', name: 'scout', content: 'Lisbon.' }, { role: 'assistant', name: 'booker', content: 'Booked.' }], outcome: { score: 1, success: true }, coalitions: [{ agents: [], value: 0 }, { agents: ['scout'], value: 0.5 }, { agents: ['booker'], value: 0.2 }, { agents: ['scout', 'booker'], value: 1 }] };
+
+  it('a transcript without an id is named by its file without the extension, and in JSON Lines by file:line', async () => {
+    for (const [name, text] of [['trip.json', JSON.stringify(transcript)], ['trips.jsonl', `${JSON.stringify(transcript)}\n${JSON.stringify(transcript)}\n`], ['trips.json', JSON.stringify([transcript, transcript], null, 2)]]) {
+      const { page, cli } = await downloadsBesideCli(name, text);
+      expect(page, name).toEqual(cli);
+    }
+  });
+
+  it('a repeated record id becomes file:line/id, as the CLI renames it', async () => {
+    const episode = { ...failedEpisode(true), id: 'twice' };
+    const { page, cli } = await downloadsBesideCli('runs.jsonl', `${JSON.stringify(episode)}\n${JSON.stringify(episode)}\n`);
+    expect(page.signals).toContain('"id":"runs:2/twice"');
+    expect(page).toEqual(cli);
+  });
+
+  it('a record that holds several episodes (an OTel trace of two conversations) gives each of them', async () => {
+    const first = genAiTrace('conv-a').otlp() as { resourceSpans: unknown[] };
+    const second = genAiTrace('conv-b', 100).otlp() as { resourceSpans: unknown[] };
+    const text = JSON.stringify({ resourceSpans: [...first.resourceSpans, ...second.resourceSpans] });
+    const entries: ResultEntry[] = [];
+    const result = await attributeSource({ name: 'trace.json', text }, OPTIONS, {}, null, () => undefined, (batch) => entries.push(...batch));
+    expect(result.problems).toEqual([]);
+    expect(entries.map((entry) => (entry as EpisodeEntry).episode.id)).toEqual(['conv-a', 'conv-b']);
+    const { page, cli } = await downloadsBesideCli('trace.json', text, ['signals', 'kto', 'prm', 'rewards']);
+    expect(page).toEqual(cli);
+    expect(inspectSource({ name: 'trace.json', text }, OPTIONS)).toBeNull();
   });
 });
