@@ -3,8 +3,8 @@
 // shape), attribute it through the library with the user's setup, and stream
 // the entries to the page in small batches while gathering the downloads.
 import { InputError, interactions, shapley } from 'agent-credit';
-import { createJudge } from 'agent-credit/judge';
-import { detectFormat, episodeFrom, episodesFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
+import { createJudge, JudgeError } from 'agent-credit/judge';
+import { detectFormat, episodeFrom, episodesFrom, FORMAT_LABELS, toJsonl, type Episode, type EpisodeJudge, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
 import { arrayElementLines } from './json-locate.js';
 import { problemsOf } from './problems.js';
@@ -133,6 +133,23 @@ function missingParts(entries: ResultEntry[]): string[] {
   return [...missing];
 }
 
+/** One judge for the run (its cache spares repeated questions across episodes); a URL it cannot use is the judge's problem. */
+function judgeOf(connection: JudgeConnection): EpisodeJudge {
+  try {
+    return createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) });
+  } catch (error) {
+    throw new InputProblems([{ line: null, field: 'judge', message: error instanceof Error ? error.message : String(error) }]);
+  }
+}
+
+/** The judge's failure inside `error` (an evaluate error wraps it), unless it is about its episode alone. */
+function serverFailure(error: unknown): JudgeError | undefined {
+  for (let depth = 0; depth < 4 && error instanceof Error; depth++, error = error.cause) {
+    if (error instanceof JudgeError) return error.about === 'episode' ? undefined : error;
+  }
+  return undefined;
+}
+
 /** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
 export async function attributeSource(
   source: ReadSource,
@@ -144,8 +161,7 @@ export async function attributeSource(
   /** True once the page cancelled the run (read after yielding, so its message can arrive). */
   stopped: () => boolean = () => false,
 ): Promise<AttributionResult> {
-  // One judge for the run: its cache spares repeated questions across episodes.
-  const judge = connection ? createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) }) : null;
+  const judge = connection ? judgeOf(connection) : null;
   const started = performance.now();
   const { records, jsonLines, problems: unreadable } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
@@ -168,7 +184,7 @@ export async function attributeSource(
     }
   };
   let lastYield = performance.now();
-  for (const [index, unit] of units.entries()) {
+  units: for (const [index, unit] of units.entries()) {
     if (performance.now() - lastYield >= YIELD_MS) {
       await nextTask();
       lastYield = performance.now();
@@ -208,6 +224,13 @@ export async function attributeSource(
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
         keep({ ...attributed.entry, index: count });
       } catch (error) {
+        // A judge that fails (unreachable, a wrong key) would fail every record after this one too, each
+        // after its retries: the run stops here, as the CLI's does, and says so once.
+        const failure = serverFailure(error);
+        if (failure) {
+          problems.push({ line: null, field: 'judge', message: `the judge failed at line ${unit.line}, so the run stopped there: ${failure.message}` });
+          break units;
+        }
         problems.push(...problemsOf(error, unit.record, unit.prefix));
       }
     }

@@ -5,6 +5,7 @@ import { attributeSource, exportText, inspectSource } from '../../demo/src/attri
 import type { EpisodeEntry, ExportKind, ResultEntry, RunOptions, Setup } from '../../demo/src/protocol.js';
 import { cli } from '../support/cli.js';
 import { genAiTrace } from '../support/ecosystems.js';
+import { startJudgeServer } from '../support/judge-server.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const OPTIONS: RunOptions = { format: 'auto', method: 'auto', budget: 1000, seed: 0 };
@@ -103,5 +104,33 @@ describe('episode ids, as the CLI names them', () => {
     const { page, cli } = await downloadsBesideCli('trace.json', text, ['signals', 'kto', 'prm', 'rewards']);
     expect(page).toEqual(cli);
     expect(inspectSource({ name: 'trace.json', text }, OPTIONS)).toBeNull();
+  });
+});
+
+describe('a connected judge that fails', () => {
+  const unlabelled = (k: number) => ({ id: `run-${k}`, messages: [{ role: 'user', content: 'Name the capital. Facts: Paris' }, { role: 'assistant', name: 'writer', content: `Lyon, says record ${k}.` }], outcome: { score: 0, success: false } });
+  const lines = [0, 1, 2].map((k) => JSON.stringify(unlabelled(k))).join('\n');
+
+  it('stops the run at the first record it fails, said once as the judge’s problem, not as each record’s', async () => {
+    const server = await startJudgeServer();
+    try {
+      server.inject('unauthorized', { times: 1000 });
+      const run = attributeSource({ name: 'runs.jsonl', text: lines }, OPTIONS, {}, { baseURL: server.baseURL, model: 'rules', apiKey: 'sk-wrong' }, () => undefined, () => undefined);
+      const error = await run.then(() => null, (failure: unknown) => failure);
+      expect(error).toMatchObject({ problems: [{ line: null, field: 'judge', message: expect.stringMatching(/^the judge failed at line 1, so the run stopped there: judge: .*401/) }] });
+      // The first record's requests only: the records after it were not sent to a judge known to fail.
+      expect(server.requests.every((request) => JSON.stringify(request.body).includes('Lyon, says record 0.'))).toBe(true);
+      const firstRecordCalls = server.calls;
+      expect(firstRecordCalls).toBeGreaterThan(0);
+      expect(firstRecordCalls).toBeLessThanOrEqual(4);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an endpoint URL that is not http(s) is the judge’s problem, not the input’s', async () => {
+    await expect(attributeSource({ name: 'runs.jsonl', text: lines }, OPTIONS, {}, { baseURL: '127.0.0.1:8000/v1', model: 'rules' }, () => undefined, () => undefined)).rejects.toMatchObject({
+      problems: [{ line: null, field: 'judge', message: expect.stringContaining('"127.0.0.1:8000/v1"') }],
+    });
   });
 });
