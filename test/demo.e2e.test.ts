@@ -301,6 +301,17 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('names downloads without the bidi controls of the input’s file name: no .exe.jsonl spoof in a save dialog or tooltip', async () => {
+    const { page, problems } = await openDemo();
+    const name = 'evil\u202Elnosj.exe\u2066.json';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hostileEpisode())) }))).toBe('done');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-signals').click()]);
+    expect(download.suggestedFilename()).toBe('evillnosj.exe.signals.jsonl');
+    expect(await page.getByTestId('export-signals').getAttribute('title')).toBe('evillnosj.exe.signals.jsonl: 1 row');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('runs a file dropped on the page', async () => {
     const { page, problems } = await openDemo();
     const episode = { ...hostileEpisode(), id: 'dropped' };
