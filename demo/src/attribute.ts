@@ -121,13 +121,15 @@ function defaultId(source: string, unit: Unit, jsonLines: boolean): string {
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
-function missingParts(entries: ResultEntry[]): string[] {
+function missingParts(entries: ResultEntry[], judged: boolean): string[] {
   const missing = new Set<string>();
   for (const entry of entries) {
     if (entry.kind !== 'episode') continue;
     for (const warning of entry.signals.warnings ?? []) missing.add(warning);
     if (!entry.signals.success && !entry.signals.firstError) {
-      missing.add('The run failed and no message is marked as its first error: mark one in the setup step, or connect a judge to find it.');
+      missing.add(judged
+        ? 'The run failed and neither its labels nor the judge located its first error: mark it in the setup step.'
+        : 'The run failed and no message is marked as its first error: mark one in the setup step, or connect a judge to find it.');
     }
   }
   return [...missing];
@@ -251,7 +253,7 @@ export async function attributeSource(
     entries: count,
     exports,
     problems,
-    missing: rows.signals.length && !exportable ? missingParts(kept) : [],
+    missing: rows.signals.length && !exportable ? missingParts(kept, judge !== null) : [],
     elapsedMs: performance.now() - started,
   };
 }

@@ -134,3 +134,18 @@ describe('a connected judge that fails', () => {
     });
   });
 });
+
+describe('what is missing', () => {
+  it('with a judge connected that found no first error, it does not ask to connect one', async () => {
+    const server = await startJudgeServer();
+    try {
+      const record = { id: 'calm', messages: [{ role: 'user', content: 'Convert 3 miles to km.' }, { role: 'assistant', name: 'converter', content: '3 miles is 4.8 km.' }], outcome: { score: 0, success: false } };
+      const result = await attributeSource({ name: 'calm.json', text: JSON.stringify(record) }, OPTIONS, {}, { baseURL: server.baseURL, model: 'rules' }, () => undefined, () => undefined);
+      expect(server.calls).toBeGreaterThan(0);
+      expect(result.missing.join('\n')).not.toContain('connect a judge');
+      expect(result.missing).toContain('The run failed and neither its labels nor the judge located its first error: mark it in the setup step.');
+    } finally {
+      await server.close();
+    }
+  });
+});
