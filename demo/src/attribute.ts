@@ -239,6 +239,8 @@ export async function attributeSource(
     progress(index + 1, units.length);
   }
   if (pending.length) send(pending);
+  // Lines that are not JSON were found first; in line order they read as the file does (the judge's, lineless, first).
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (!count) throw new InputProblems(problems);
   const exportable = rows.rewards.length > 0 || rows.dpo.length > 0 || rows.kto.length > 0;
   const exports: AttributionResult['exports'] = {};

@@ -149,3 +149,12 @@ describe('what is missing', () => {
     }
   });
 });
+
+describe('problems', () => {
+  it('are listed in the order of their lines, a line that is not JSON among the others', async () => {
+    const good = JSON.stringify(failedEpisode(true));
+    const text = [JSON.stringify({ a: 1 }), '{broken', good.replace('"e1"', '"e2"'), JSON.stringify({ b: 2 })].join('\n');
+    const result = await attributeSource({ name: 'set.jsonl', text }, OPTIONS, {}, null, () => undefined, () => undefined);
+    expect(result.problems.map((problem) => problem.line)).toEqual([1, 2, 4]);
+  });
+});
