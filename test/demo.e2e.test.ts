@@ -677,6 +677,30 @@ describe('demo page: setup step, datasets, accessibility', () => {
     }
   });
 
+  it('a judge that refuses the key stops the run at the first record, said once under the settings', async () => {
+    const server = await startJudgeServer();
+    try {
+      server.inject('unauthorized', { times: 1000 });
+      const { page, problems } = await openDemo(undefined, [server.origin]);
+      await page.locator('#judge-panel summary').click();
+      await page.locator('#judge-url').fill(server.baseURL);
+      await page.locator('#judge-model').fill('rules');
+      await page.locator('#judge-key').fill('sk-wrong');
+      await page.locator('#judge-use').check();
+      const record = (k: number) => JSON.stringify({ id: `run-${k}`, messages: [{ role: 'user', content: 'Name the capital. Facts: Paris' }, { role: 'assistant', name: 'writer', content: `Lyon (${k}).` }], outcome: { score: 0, success: false } });
+      const text = [0, 1, 2, 3].map(record).join('\n');
+      expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'runs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text) }))).toBe('error');
+      expect(await page.locator('#problems h3').textContent()).toBe('The settings have a problem');
+      expect(await page.getByTestId('input-problem').getAttribute('data-field')).toBe('judge');
+      expect(await page.getByTestId('input-problem').textContent()).toMatch(/^judgethe judge failed at line 1, so the run stopped there: .*401/);
+      expect(server.requests.every((request) => JSON.stringify(request.body).includes('Lyon (0).'))).toBe(true);
+      expect(problems.filter((problem) => !problem.includes('401'))).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reconciles credit and blame per agent with the library’s numbers', async () => {
     const { page, problems } = await openDemo();
     const example = episodeExamples.find((file) => file.path.includes('book-flights'))!;
