@@ -701,6 +701,36 @@ describe('demo page: setup step, datasets, accessibility', () => {
     }
   });
 
+  it('a judged run replaced by a new input while its judge answers leaves the new input’s downloads and pairs alone', async () => {
+    const server = await startJudgeServer({ delayMs: 700 });
+    try {
+      const { page, problems } = await openDemo(undefined, [server.origin]);
+      await page.locator('#judge-panel summary').click();
+      await page.locator('#judge-url').fill(server.baseURL);
+      await page.locator('#judge-model').fill('rules');
+      await page.locator('#judge-use').check();
+      const judged = { id: 'judged-run', messages: [{ role: 'user', content: 'Name the capital. Facts: Paris' }, { role: 'assistant', name: 'writer', content: 'WRONG: Lyon.' }], outcome: { score: 0, success: false } };
+      await page.getByTestId('file-input').setInputFiles({ name: 'judged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(judged)) });
+      await expect.poll(() => server.inFlight, { timeout: 10_000 }).toBeGreaterThan(0);
+      // The judge still answers the first run: the next input goes without it.
+      await page.locator('#judge-use').uncheck();
+      const example = episodeExamples.find((file) => file.path.includes('book-flights'))!;
+      expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+      // The replaced run gets its answer and would finish now.
+      await expect.poll(() => server.inFlight, { timeout: 10_000 }).toBe(0);
+      await page.waitForTimeout(300);
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-signals').click()]);
+      const cli = execFileSync(process.execPath, [join(root, 'dist', 'bin.js'), 'attribute', join(root, example.path), '--format', 'signals', '--workers', '0'], { encoding: 'utf8' });
+      expect(readFileSync(await file.path(), 'utf8')).toBe(cli);
+      await page.getByTestId('show-preferences').click();
+      await expect.poll(() => page.locator('.preference.dpo').count()).toBe(toDpo(await signalsOf(example.records[0])).length);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reconciles credit and blame per agent with the library’s numbers', async () => {
     const { page, problems } = await openDemo();
     const example = episodeExamples.find((file) => file.path.includes('book-flights'))!;

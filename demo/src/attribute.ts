@@ -171,7 +171,11 @@ export async function attributeSource(
   const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
   const formats = new Set<string>();
   const kept: ResultEntry[] = [];
+  // This run owns the rows kept for the page from here on; a run it replaced, still waiting on its judge, no longer writes them.
+  const run = ++newestRun;
+  const replaced = () => run !== newestRun;
   preferenceRows = [];
+  lastRows = null;
   let pending: ResultEntry[] = [];
   let count = 0;
   /** Each attributed episode's id, and where it was read. */
@@ -191,10 +195,7 @@ export async function attributeSource(
       await nextTask();
       lastYield = performance.now();
     }
-    if (stopped()) {
-      lastRows = null;
-      throw new AttributionStopped();
-    }
+    if (stopped() || replaced()) throw new AttributionStopped();
     const fallbackId = defaultId(source.name, unit, jsonLines);
     const unitSetup = units.length === 1 ? setup : {};
     let episodes: Episode[] = [];
@@ -221,11 +222,13 @@ export async function attributeSource(
           episode.id = renamed;
         }
         const attributed = await attributeOne(episode, episodes.length === 1 ? unitSetup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
+        if (replaced()) throw new AttributionStopped();
         seen.set(episode.id, `line ${unit.line}`);
         preferenceRows[count] = attributed.preferences;
         for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
         keep({ ...attributed.entry, index: count });
       } catch (error) {
+        if (error instanceof AttributionStopped) throw error;
         // A judge that fails (unreachable, a wrong key) would fail every record after this one too, each
         // after its retries: the run stops here, as the CLI's does, and says so once.
         const failure = serverFailure(error);
@@ -244,7 +247,7 @@ export async function attributeSource(
   if (!count) throw new InputProblems(problems);
   const exportable = rows.rewards.length > 0 || rows.dpo.length > 0 || rows.kto.length > 0;
   const exports: AttributionResult['exports'] = {};
-  lastRows = null;
+  if (replaced()) throw new AttributionStopped();
   if (rows.signals.length && exportable) {
     lastRows = rows;
     for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].length;
@@ -259,6 +262,9 @@ export async function attributeSource(
     elapsedMs: performance.now() - started,
   };
 }
+
+/** Counts the attribution runs started: only the newest keeps its rows here. */
+let newestRun = 0;
 
 /** Each episode's preference rows of the last run, by entry index: sent only when the page shows them. */
 let preferenceRows: PreferenceRows[] = [];
