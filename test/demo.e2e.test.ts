@@ -640,6 +640,24 @@ describe('demo page: setup step, datasets, accessibility', () => {
     await page.context().close();
   });
 
+  it('opens a plain text log (speaker lines in a .txt file) as a transcript to set up', async () => {
+    const { page, problems } = await openDemo();
+    const log = 'Task: Find the capital of France.\nplanner: Ask the researcher.\nresearcher: The capital is Lyon.\nwriter: Final answer: Lyon.\n';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'run.txt', mimeType: 'text/plain', buffer: Buffer.from(log) }))).toBe('error');
+    expect(await page.getByTestId('setup-format').textContent()).toBe('Read as plain text transcript.');
+    expect(await page.getByTestId('input-problem').first().getAttribute('data-field')).toBe('outcome');
+    await page.getByTestId('setup-outcome').selectOption('failure');
+    const episode = episodeFrom('text', log, { file: 'run.txt' }, { id: 'run.txt', outcome: { success: false, score: 0 } });
+    const marked = episode.messages.find((message) => message.agent === 'researcher')!;
+    await page.locator('.first-error-picker summary').click();
+    await page.locator(`.mark-message[data-id="${marked.id}"]`).click();
+    expect(await runAndWait(page, () => page.getByTestId('run-button').click())).toBe('done');
+    expect(await page.locator('[data-testid=message-row]:has([data-testid=first-error])').getAttribute('data-id')).toBe(marked.id);
+    expect(await page.getByTestId('export-rewards').isEnabled()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('connects a judge (URL, model, key in memory only) that finds the first error of a transcript without labels', async () => {
     const server = await startJudgeServer();
     try {

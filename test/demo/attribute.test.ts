@@ -158,3 +158,24 @@ describe('problems', () => {
     expect(result.problems.map((problem) => problem.line)).toEqual([1, 2, 4]);
   });
 });
+
+describe('a plain text log', () => {
+  const log = 'Task: Find the capital of France.\nplanner: Ask the researcher.\nresearcher: The capital is Lyon.\nwriter: Final answer: Lyon.\n';
+
+  it('is set up as a transcript: its speakers and messages, no outcome', () => {
+    const draft = inspectSource({ name: 'run.txt', text: log }, OPTIONS);
+    expect(draft).toMatchObject({ format: 'plain text transcript', outcome: null, speakers: [{ name: 'planner' }, { name: 'researcher' }, { name: 'writer' }] });
+  });
+
+  it('runs with the outcome and the first error set up', async () => {
+    const draft = inspectSource({ name: 'run.txt', text: log }, OPTIONS)!;
+    const { episode } = await runText(log, { outcome: { success: false, score: 0 }, firstError: draft.messages[1].id });
+    expect(episode!.signals.firstError).toMatchObject({ agent: 'researcher' });
+  });
+
+  async function runText(text: string, setup: Setup) {
+    const entries: ResultEntry[] = [];
+    await attributeSource({ name: 'run.txt', text }, OPTIONS, setup, null, () => undefined, (batch) => entries.push(...batch));
+    return { episode: entries[0] as EpisodeEntry | undefined };
+  }
+});
