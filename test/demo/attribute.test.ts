@@ -151,6 +151,14 @@ describe('what is missing', () => {
 });
 
 describe('problems', () => {
+  it('of an unknown format point to the page’s format choice, not to the CLI’s --from', async () => {
+    const error = await attributeSource({ name: 'odd.json', text: '{"turns": []}' }, OPTIONS, {}, null, () => undefined, () => undefined).then(() => null, (failure: unknown) => failure);
+    const [problem] = (error as { problems: { message: string }[] }).problems;
+    expect(problem.message).toMatch(/^not a known format \(an object with "turns"\);/);
+    expect(problem.message).toMatch(/Choose the format under "Input format and method" to see every field at fault\.$/);
+    expect(problem.message).not.toContain('--from');
+  });
+
   it('are listed in the order of their lines, a line that is not JSON among the others', async () => {
     const good = JSON.stringify(failedEpisode(true));
     const text = [JSON.stringify({ a: 1 }), '{broken', good.replace('"e1"', '"e2"'), JSON.stringify({ b: 2 })].join('\n');
