@@ -301,6 +301,17 @@ describe('demo page (built with Vite, served statically, in headless Chromium)',
     await page.context().close();
   });
 
+  it('names downloads without the bidi controls of the input’s file name: no .exe.jsonl spoof in a save dialog or tooltip', async () => {
+    const { page, problems } = await openDemo();
+    const name = 'evil\u202Elnosj.exe\u2066.json';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hostileEpisode())) }))).toBe('done');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-signals').click()]);
+    expect(download.suggestedFilename()).toBe('evillnosj.exe.signals.jsonl');
+    expect(await page.getByTestId('export-signals').getAttribute('title')).toBe('evillnosj.exe.signals.jsonl: 1 row');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('runs a file dropped on the page', async () => {
     const { page, problems } = await openDemo();
     const episode = { ...hostileEpisode(), id: 'dropped' };
@@ -629,6 +640,24 @@ describe('demo page: setup step, datasets, accessibility', () => {
     await page.context().close();
   });
 
+  it('opens a plain text log (speaker lines in a .txt file) as a transcript to set up', async () => {
+    const { page, problems } = await openDemo();
+    const log = 'Task: Find the capital of France.\nplanner: Ask the researcher.\nresearcher: The capital is Lyon.\nwriter: Final answer: Lyon.\n';
+    expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'run.txt', mimeType: 'text/plain', buffer: Buffer.from(log) }))).toBe('error');
+    expect(await page.getByTestId('setup-format').textContent()).toBe('Read as plain text transcript.');
+    expect(await page.getByTestId('input-problem').first().getAttribute('data-field')).toBe('outcome');
+    await page.getByTestId('setup-outcome').selectOption('failure');
+    const episode = episodeFrom('text', log, { file: 'run.txt' }, { id: 'run.txt', outcome: { success: false, score: 0 } });
+    const marked = episode.messages.find((message) => message.agent === 'researcher')!;
+    await page.locator('.first-error-picker summary').click();
+    await page.locator(`.mark-message[data-id="${marked.id}"]`).click();
+    expect(await runAndWait(page, () => page.getByTestId('run-button').click())).toBe('done');
+    expect(await page.locator('[data-testid=message-row]:has([data-testid=first-error])').getAttribute('data-id')).toBe(marked.id);
+    expect(await page.getByTestId('export-rewards').isEnabled()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('connects a judge (URL, model, key in memory only) that finds the first error of a transcript without labels', async () => {
     const server = await startJudgeServer();
     try {
@@ -659,6 +688,60 @@ describe('demo page: setup step, datasets, accessibility', () => {
       expect(rewards).toEqual(signals.messages.map((m) => [m.id, m.reward]));
       // The key is in no storage of the page.
       expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)).not.toContain('sk-test');
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a judge that refuses the key stops the run at the first record, said once under the settings', async () => {
+    const server = await startJudgeServer();
+    try {
+      server.inject('unauthorized', { times: 1000 });
+      const { page, problems } = await openDemo(undefined, [server.origin]);
+      await page.locator('#judge-panel summary').click();
+      await page.locator('#judge-url').fill(server.baseURL);
+      await page.locator('#judge-model').fill('rules');
+      await page.locator('#judge-key').fill('sk-wrong');
+      await page.locator('#judge-use').check();
+      const record = (k: number) => JSON.stringify({ id: `run-${k}`, messages: [{ role: 'user', content: 'Name the capital. Facts: Paris' }, { role: 'assistant', name: 'writer', content: `Lyon (${k}).` }], outcome: { score: 0, success: false } });
+      const text = [0, 1, 2, 3].map(record).join('\n');
+      expect(await runAndWait(page, () => page.getByTestId('file-input').setInputFiles({ name: 'runs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text) }))).toBe('error');
+      expect(await page.locator('#problems h3').textContent()).toBe('The settings have a problem');
+      expect(await page.getByTestId('input-problem').getAttribute('data-field')).toBe('judge');
+      expect(await page.getByTestId('input-problem').textContent()).toMatch(/^judgethe judge failed at line 1, so the run stopped there: .*401/);
+      expect(server.requests.every((request) => JSON.stringify(request.body).includes('Lyon (0).'))).toBe(true);
+      expect(problems.filter((problem) => !problem.includes('401'))).toEqual([]);
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a judged run replaced by a new input while its judge answers leaves the new input’s downloads and pairs alone', async () => {
+    const server = await startJudgeServer({ delayMs: 700 });
+    try {
+      const { page, problems } = await openDemo(undefined, [server.origin]);
+      await page.locator('#judge-panel summary').click();
+      await page.locator('#judge-url').fill(server.baseURL);
+      await page.locator('#judge-model').fill('rules');
+      await page.locator('#judge-use').check();
+      const judged = { id: 'judged-run', messages: [{ role: 'user', content: 'Name the capital. Facts: Paris' }, { role: 'assistant', name: 'writer', content: 'WRONG: Lyon.' }], outcome: { score: 0, success: false } };
+      await page.getByTestId('file-input').setInputFiles({ name: 'judged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(judged)) });
+      await expect.poll(() => server.inFlight, { timeout: 10_000 }).toBeGreaterThan(0);
+      // The judge still answers the first run: the next input goes without it.
+      await page.locator('#judge-use').uncheck();
+      const example = episodeExamples.find((file) => file.path.includes('book-flights'))!;
+      expect(await runAndWait(page, () => page.getByTestId('example-picker').selectOption(example.path))).toBe('done');
+      // The replaced run gets its answer and would finish now.
+      await expect.poll(() => server.inFlight, { timeout: 10_000 }).toBe(0);
+      await page.waitForTimeout(300);
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-signals').click()]);
+      const cli = execFileSync(process.execPath, [join(root, 'dist', 'bin.js'), 'attribute', join(root, example.path), '--format', 'signals', '--workers', '0'], { encoding: 'utf8' });
+      expect(readFileSync(await file.path(), 'utf8')).toBe(cli);
+      await page.getByTestId('show-preferences').click();
+      await expect.poll(() => page.locator('.preference.dpo').count()).toBe(toDpo(await signalsOf(example.records[0])).length);
       expect(problems).toEqual([]);
       await page.context().close();
     } finally {

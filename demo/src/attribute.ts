@@ -3,8 +3,8 @@
 // shape), attribute it through the library with the user's setup, and stream
 // the entries to the page in small batches while gathering the downloads.
 import { InputError, interactions, shapley } from 'agent-credit';
-import { createJudge } from 'agent-credit/judge';
-import { detectFormat, episodeFrom, FORMAT_LABELS, toJsonl, type Episode, type InputFormat } from 'agent-credit/episodes';
+import { createJudge, JudgeError } from 'agent-credit/judge';
+import { detectFormat, episodeFrom, episodesFrom, FORMAT_LABELS, toJsonl, type Episode, type EpisodeJudge, type InputFormat } from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
 import { arrayElementLines } from './json-locate.js';
 import { problemsOf } from './problems.js';
@@ -91,13 +91,15 @@ function formatOf(value: unknown, options: RunOptions): InputFormat | 'table' {
 }
 
 /**
- * The episode of one record with the setup applied. The setup's outcome is the
- * user's explicit choice: the adapters take it only as a default for a record
+ * The episodes of one record (most hold one; an OpenTelemetry trace holds one
+ * per conversation) with the setup applied. The setup's outcome is the user's
+ * explicit choice: the adapters take it only as a default for a record
  * without one, so it is set here over what the record says.
  */
-function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode {
-  const episode = episodeFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
-  if (setup.outcome) {
+function adapt(format: InputFormat, value: unknown, id: string, file: string, line: number | undefined, setup: Setup): Episode[] {
+  const episodes = episodesFrom(format, value, { file, line }, { id, ...(setup.outcome ? { outcome: setup.outcome } : {}), ...(setup.agents ? { agents: setup.agents } : {}) });
+  if (!setup.outcome) return episodes;
+  for (const episode of episodes) {
     // A coalition table fixes v(team): a different score would contradict the credit computed from it.
     const team = episode.table?.[episode.table.length - 1];
     if (team !== undefined && Math.abs(team - setup.outcome.score) > 1e-9 * Math.max(1, Math.abs(team))) {
@@ -105,20 +107,49 @@ function adapt(format: InputFormat, value: unknown, id: string, file: string, li
     }
     episode.outcome = { ...setup.outcome };
   }
-  return episode;
+  return episodes;
+}
+
+/**
+ * The id the CLI gives a record that has none: its file's name without the
+ * extension, element k of a JSON list as name[k], a JSON Lines record as
+ * name:line. Rows then name their episodes as the CLI's rows do.
+ */
+function defaultId(source: string, unit: Unit, jsonLines: boolean): string {
+  const base = source.replace(/^.*[\\/]/, '').replace(/\.(json|jsonl|ndjson)$/i, '');
+  return `${base}${unit.prefix}${jsonLines ? `:${unit.line}` : ''}`;
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
-function missingParts(entries: ResultEntry[]): string[] {
+function missingParts(entries: ResultEntry[], judged: boolean): string[] {
   const missing = new Set<string>();
   for (const entry of entries) {
     if (entry.kind !== 'episode') continue;
     for (const warning of entry.signals.warnings ?? []) missing.add(warning);
     if (!entry.signals.success && !entry.signals.firstError) {
-      missing.add('The run failed and no message is marked as its first error: mark one in the setup step, or connect a judge to find it.');
+      missing.add(judged
+        ? 'The run failed and neither its labels nor the judge located its first error: mark it in the setup step.'
+        : 'The run failed and no message is marked as its first error: mark one in the setup step, or connect a judge to find it.');
     }
   }
   return [...missing];
+}
+
+/** One judge for the run (its cache spares repeated questions across episodes); a URL it cannot use is the judge's problem. */
+function judgeOf(connection: JudgeConnection): EpisodeJudge {
+  try {
+    return createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) });
+  } catch (error) {
+    throw new InputProblems([{ line: null, field: 'judge', message: error instanceof Error ? error.message : String(error) }]);
+  }
+}
+
+/** The judge's failure inside `error` (an evaluate error wraps it), unless it is about its episode alone. */
+function serverFailure(error: unknown): JudgeError | undefined {
+  for (let depth = 0; depth < 4 && error instanceof Error; depth++, error = error.cause) {
+    if (error instanceof JudgeError) return error.about === 'episode' ? undefined : error;
+  }
+  return undefined;
 }
 
 /** Attributes every record of `source`. Records at fault are reported with line and field; the others still show. */
@@ -132,8 +163,7 @@ export async function attributeSource(
   /** True once the page cancelled the run (read after yielding, so its message can arrive). */
   stopped: () => boolean = () => false,
 ): Promise<AttributionResult> {
-  // One judge for the run: its cache spares repeated questions across episodes.
-  const judge = connection ? createJudge({ baseURL: connection.baseURL, model: connection.model, ...(connection.apiKey ? { apiKey: connection.apiKey } : {}) }) : null;
+  const judge = connection ? judgeOf(connection) : null;
   const started = performance.now();
   const { records, jsonLines, problems: unreadable } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
@@ -141,52 +171,83 @@ export async function attributeSource(
   const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
   const formats = new Set<string>();
   const kept: ResultEntry[] = [];
+  // This run owns the rows kept for the page from here on; a run it replaced, still waiting on its judge, no longer writes them.
+  const run = ++newestRun;
+  const replaced = () => run !== newestRun;
   preferenceRows = [];
+  lastRows = null;
   let pending: ResultEntry[] = [];
   let count = 0;
+  /** Each attributed episode's id, and where it was read. */
+  const seen = new Map<string, string>();
+  const keep = (entry: ResultEntry) => {
+    count++;
+    pending.push(entry);
+    if (kept.length < 1000) kept.push(entry);
+    if (pending.length >= ENTRIES_PER_MESSAGE) {
+      send(pending);
+      pending = [];
+    }
+  };
   let lastYield = performance.now();
-  for (const [index, unit] of units.entries()) {
+  units: for (const [index, unit] of units.entries()) {
     if (performance.now() - lastYield >= YIELD_MS) {
       await nextTask();
       lastYield = performance.now();
     }
-    if (stopped()) {
-      lastRows = null;
-      throw new AttributionStopped();
-    }
-    const fallbackId = units.length === 1 ? source.name : `${source.name}:${unit.line}`;
+    if (stopped() || replaced()) throw new AttributionStopped();
+    const fallbackId = defaultId(source.name, unit, jsonLines);
+    const unitSetup = units.length === 1 ? setup : {};
+    let episodes: Episode[] = [];
     try {
       const format = formatOf(unit.value, options);
-      let entry: ResultEntry;
       if (format === 'table') {
         formats.add(FORMAT_LABELS_WITH_TABLE.table);
-        entry = await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options);
+        keep(await attributeTable(unit.value as { players: string[]; values: number[] }, fallbackId, options));
       } else {
         const detected = format === 'auto' ? detectFormat(unit.value) : format;
         if (detected) formats.add(FORMAT_LABELS_WITH_TABLE[detected]);
-        const episode = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, units.length === 1 ? setup : {});
-        const attributed = await attributeOne(episode, units.length === 1 ? setup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
-        entry = { ...attributed.entry, index: count };
-        preferenceRows[count] = attributed.preferences;
-        for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
-      }
-      count++;
-      pending.push(entry);
-      if (kept.length < 1000) kept.push(entry);
-      if (pending.length >= ENTRIES_PER_MESSAGE) {
-        send(pending);
-        pending = [];
+        episodes = adapt(format, unit.value, fallbackId, source.name, jsonLines ? unit.line : undefined, unitSetup);
       }
     } catch (error) {
       problems.push(...problemsOf(error, unit.record, unit.prefix));
     }
+    for (const episode of episodes) {
+      try {
+        // A repeated id (two subsets of one dataset, say) is told apart by its file and line, as the CLI does.
+        const earlier = seen.get(episode.id);
+        if (earlier !== undefined) {
+          const renamed = `${fallbackId}/${episode.id}`;
+          if (seen.has(renamed)) throw new InputError([{ path: 'id', message: `duplicate episode id ${JSON.stringify(episode.id)} (also at ${earlier})` }]);
+          episode.id = renamed;
+        }
+        const attributed = await attributeOne(episode, episodes.length === 1 ? unitSetup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
+        if (replaced()) throw new AttributionStopped();
+        seen.set(episode.id, `line ${unit.line}`);
+        preferenceRows[count] = attributed.preferences;
+        for (const kind of EXPORT_KINDS) rows[kind].push(...attributed.rows[kind]);
+        keep({ ...attributed.entry, index: count });
+      } catch (error) {
+        if (error instanceof AttributionStopped) throw error;
+        // A judge that fails (unreachable, a wrong key) would fail every record after this one too, each
+        // after its retries: the run stops here, as the CLI's does, and says so once.
+        const failure = serverFailure(error);
+        if (failure) {
+          problems.push({ line: null, field: 'judge', message: `the judge failed at line ${unit.line}, so the run stopped there: ${failure.message}` });
+          break units;
+        }
+        problems.push(...problemsOf(error, unit.record, unit.prefix));
+      }
+    }
     progress(index + 1, units.length);
   }
   if (pending.length) send(pending);
+  // Lines that are not JSON were found first; in line order they read as the file does (the judge's, lineless, first).
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (!count) throw new InputProblems(problems);
   const exportable = rows.rewards.length > 0 || rows.dpo.length > 0 || rows.kto.length > 0;
   const exports: AttributionResult['exports'] = {};
-  lastRows = null;
+  if (replaced()) throw new AttributionStopped();
   if (rows.signals.length && exportable) {
     lastRows = rows;
     for (const kind of EXPORT_KINDS) exports[kind] = rows[kind].length;
@@ -197,10 +258,13 @@ export async function attributeSource(
     entries: count,
     exports,
     problems,
-    missing: rows.signals.length && !exportable ? missingParts(kept) : [],
+    missing: rows.signals.length && !exportable ? missingParts(kept, judge !== null) : [],
     elapsedMs: performance.now() - started,
   };
 }
+
+/** Counts the attribution runs started: only the newest keeps its rows here. */
+let newestRun = 0;
 
 /** Each episode's preference rows of the last run, by entry index: sent only when the page shows them. */
 let preferenceRows: PreferenceRows[] = [];
@@ -229,15 +293,16 @@ export function inspectSource(source: ReadSource, options: RunOptions): Draft | 
   const value = units[0].value;
   const format = formatOf(value, options);
   if (format === 'table') return null;
+  const id = defaultId(source.name, units[0], jsonLines);
   let episode: Episode;
   let outcome: Draft['outcome'];
   try {
-    episode = episodeFrom(format, value, { file: source.name }, { id: source.name });
+    episode = episodeFrom(format, value, { file: source.name }, { id });
     outcome = episode.outcome;
   } catch {
     // Without its outcome a transcript still has speakers and messages to set up.
     try {
-      episode = episodeFrom(format, value, { file: source.name }, { id: source.name, outcome: { score: 0, success: false } });
+      episode = episodeFrom(format, value, { file: source.name }, { id, outcome: { score: 0, success: false } });
       outcome = null;
     } catch {
       return null;

@@ -11,8 +11,13 @@ const LABELS: Record<ExportKind, string> = {
   rewards: 'Rewards',
 };
 
+/**
+ * The input's name without its folder and extension, and without bidi and
+ * other invisible format characters: a tooltip is not isolated, so
+ * `evil\u202Elnosj.exe` would read as ending in `.exe.json`.
+ */
 function baseName(source: string): string {
-  return source.replace(/^.*[\\/]/, '').replace(/\.(jsonl?|ndjson|txt)$/i, '') || 'episodes';
+  return source.replace(/^.*[\\/]/, '').replace(/\p{Cf}/gu, '').replace(/\.(jsonl?|ndjson|txt)$/i, '') || 'episodes';
 }
 
 function download(fileName: string, text: string): void {
@@ -36,7 +41,7 @@ export function downloadButtons(result: AttributionResult, textOf: (kind: Export
         class: 'download',
         'data-testid': `export-${kind}`,
         disabled: rows === undefined || rows === 0,
-        title: rows === undefined ? `${LABELS[kind]} does not apply to this input` : `${fileName}: ${rows} rows`,
+        title: rows === undefined ? `${LABELS[kind]} does not apply to this input` : `${fileName}: ${rows} ${rows === 1 ? 'row' : 'rows'}`,
       },
       `${LABELS[kind]}`,
       h('span', { class: 'rows' }, rows === undefined ? 'n/a' : `${rows} ${rows === 1 ? 'row' : 'rows'}`),

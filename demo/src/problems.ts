@@ -10,13 +10,18 @@ export function lineOfField(record: JsonRecord, field: string): number {
   return record.line + (position ? position.line - 1 : 0);
 }
 
+/** The detector's advice names the CLI's flag; on this page the format is chosen in a menu. */
+function forThePage(message: string): string {
+  return message.replace(/Name the format with --from (to see every field at fault\.)$/, 'Choose the format under "Input format and method" $1');
+}
+
 /** Problems for an error raised while attributing `record`; `prefix` places the record inside its document. */
 export function problemsOf(error: unknown, record: JsonRecord, prefix = ''): InputProblem[] {
   if (error instanceof InputError) {
     return error.issues.map((issue) => {
       const { path, message } = issue.path ? issue : splitLeadingField(issue.message);
       const field = joinPath(prefix, path);
-      return { line: lineOfField(record, field), field, message };
+      return { line: lineOfField(record, field), field, message: forThePage(message) };
     });
   }
   const message = error instanceof Error ? error.message : String(error);

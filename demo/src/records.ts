@@ -56,7 +56,8 @@ export function holdsSeveralRecords(name: string, text: string): boolean {
 }
 
 /**
- * Parses `text`. A JSON document that does not parse is an error; in JSON
+ * Parses `text`. A JSON document that does not parse is an error, and text
+ * that does not set out as JSON is one text transcript; in JSON
  * Lines each line that does not parse is reported with its line number and
  * the other lines are kept (as the CLI's --skip-invalid does).
  */
@@ -66,6 +67,8 @@ export function readRecords(name: string, text: string): { records: JsonRecord[]
     try {
       return { records: [{ line: 1, value: JSON.parse(text), text }], jsonLines: false, problems: [] };
     } catch {
+      // Text that does not set out as JSON is a log (speaker lines): the library's text adapter reads it as a string.
+      if (!/^\s*[{["]/.test(text)) return { records: [{ line: 1, value: text, text }], jsonLines: false, problems: [] };
       throw new InputProblems([syntaxProblem(text, 1)]);
     }
   }

@@ -50,6 +50,15 @@ describe('readRecords', () => {
     expect(problemsOf('x.jsonl', '{"id": \n{"id" "d"}').map((p) => p.line)).toEqual([1, 2]);
   });
 
+  it('reads text that is not JSON (a speaker-line log, opened or pasted) as one text transcript', () => {
+    const log = 'Task: Find the capital of France.\nplanner: Ask the researcher.\nresearcher: It is Lyon.\n';
+    for (const name of ['run.txt', 'pasted.json', 'run.log']) {
+      expect(readRecords(name, log), name).toEqual({ records: [{ line: 1, value: log, text: log }], jsonLines: false, problems: [] });
+    }
+    // Text that sets out as JSON is broken JSON, reported where it breaks.
+    expect(problemsOf('run.txt', '{"messages": [\n  {"role": "user"\n}')).toEqual([expect.objectContaining({ line: 3, message: expect.stringMatching(/^not valid JSON/) })]);
+  });
+
   it('places a syntax error inside a JSON document on its line', () => {
     expect(problemsOf('x.json', '{\n  "a": 1,\n  "b": [1, 2,\n}')).toEqual([
       { line: 4, field: '', message: expect.stringContaining('not valid JSON: expected a JSON value') },
