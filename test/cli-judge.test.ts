@@ -37,6 +37,15 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, done };
 }
 
+/** The CLI under a file-size limit of `blocks` 512-byte blocks (POSIX sh): Node ignores SIGXFSZ, so a write past it fails with EFBIG, as on a full disk. */
+function limitedCli(blocks: number, args: string[]) {
+  const quoted = [process.execPath, bin, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('/bin/sh', ['-c', `ulimit -f ${blocks} && exec ${quoted}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
 describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
   let server: JudgeServer;
   let dir: string;
@@ -412,6 +421,43 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(resumed.code).toBe(0);
     // Only t2's judgements are asked for: t1's 8 values and labels come from the cache.
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
+  });
+
+  it('a judge cache that cannot be appended to (a full disk) is named, with what to do; after making room the same command resumes', async () => {
+    const input = join(dir, 'full-cache.jsonl');
+    writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const cache = join(dir, 'full-cache.cache.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', '/dev/null'];
+    server.reset();
+    // 2 KiB hold a few replies; -o /dev/null is a device, which the limit does not touch.
+    const full = await limitedCli(4, args);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/episode "t1": the judge failed: .*judge: value of episode "t1" \(coalition \{/);
+    expect(full.stderr).toContain(`cannot append to the judge cache ${cache}: EFBIG`);
+    expect(full.stderr).toContain(`(the replies before it are kept in ${cache}; make room for it, or copy it where there is room and pass that path, then run the same command again`);
+    const paid = server.calls;
+    const kept = readFileSync(cache, 'utf8').split('\n').filter((line) => line.endsWith('}')).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(paid);
+    server.reset();
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    // Every reply that reached the file is a cache hit: 2 x (8 values + 1 labels) judgements in all.
+    expect(resumed.stderr).toMatch(new RegExp(`judge: ${18 - kept} calls, ${kept} cache hits`));
+  });
+
+  it('a judge cache that is not one (signals rows given as the cache) is an error naming --judge-cache before any request', async () => {
+    const input = join(dir, 'not-cache.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const rows = join(dir, 'not-cache.signals.jsonl');
+    writeFileSync(rows, JSON.stringify({ id: 't3', success: false, agents: [] }) + '\n');
+    server.reset();
+    const wrong = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', rows);
+    expect(wrong).toMatchObject({ code: 1, stdout: '' });
+    expect(wrong.stderr).toBe(`agent-credit: --judge-cache ${rows}: line 1: expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object (the file is not a judge cache, or was edited: delete that line, and its reply is asked again; or give another cache file)\n`);
+    expect(server.calls).toBe(0);
+    const empty = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', '');
+    expect(empty.stderr).toBe('agent-credit: --judge-cache: expected the path of the cache file (JSON Lines, created when missing), got ""\n');
   });
 
   it('an episode over the model\'s context: --skip-invalid skips it and judges the rest; without, the run stops saying how to go on', async () => {

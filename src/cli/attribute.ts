@@ -237,6 +237,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     input: positionals[0],
     inputs: files,
   });
+  await judged?.openCache();
   // Opened only now that every input file is known: -o must not be one of them.
   const split: SplitOutput | null = plan.split ? await splitOutput(flags['split-by-agent']!, format, files) : null;
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();

@@ -3,13 +3,15 @@
 // --strategy, --team-value, --agents), checked before any input is read, and
 // the judge or evaluator they make.
 import { createJudge, type Judge } from '../judge/create-judge.js';
-import { createJsonlStore } from '../judge/jsonl-store.js';
+import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
+import type { JudgeStore } from '../judge/store.js';
 import type { EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
 import type { Attributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { judgedAttributor } from './judged-rows.js';
+import { reasonOf } from './output.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -70,6 +72,28 @@ export interface JudgedRun {
   attribute: Attributor;
   /** Episodes judged so far. */
   episodes: number;
+  /** Reads the --judge-cache file, once the run's paths are checked and before the first request (see readJudgeCache). */
+  openCache(): Promise<void>;
+}
+
+/** The --judge-cache store, not yet read. */
+export function judgeCache(path: string): JsonlStore {
+  if (path === '') throw new InputError('--judge-cache: expected the path of the cache file (JSON Lines, created when missing), got ""');
+  return createJsonlStore(path);
+}
+
+/**
+ * Reads the judge cache before anything is paid for: a file that is not a
+ * judge cache (an output given as the cache, an edited line) would
+ * otherwise fail the first judgement, reported as the judge failing on
+ * whichever episode came first.
+ */
+export async function readJudgeCache(cache: JsonlStore, path: string): Promise<void> {
+  try {
+    await cache.load();
+  } catch (error) {
+    throw new InputError(`--judge-cache ${error instanceof InputError ? error.message : `${path}: cannot be read (${reasonOf(error)})`}`);
+  }
 }
 
 export function positiveInteger(flag: string, text: string | undefined, limit: number): number | undefined {
@@ -89,7 +113,7 @@ export function agentsFlag(text: string | undefined): string[] | undefined {
 }
 
 /** The judge's settings from --judge, --model, --judge-key-env, --judge-cache and --concurrency. */
-export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Judge | undefined {
+export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env, cache?: JudgeStore): Judge | undefined {
   if (flags.judge === undefined) {
     for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms'] as const) {
       if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL`);
@@ -110,7 +134,7 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
     ...(apiKey ? { apiKey } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(flags['judge-cache'] === undefined ? {} : { cache: createJsonlStore(flags['judge-cache']) }),
+    ...(flags['judge-cache'] === undefined ? {} : { cache: cache ?? judgeCache(flags['judge-cache']) }),
   });
 }
 
@@ -147,7 +171,8 @@ export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { 
  * record.
  */
 export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false): Promise<JudgedRun | undefined> {
-  const judge = judgeFromFlags(flags);
+  const cache = flags['judge-cache'] === undefined ? undefined : judgeCache(flags['judge-cache']);
+  const judge = judgeFromFlags(flags, process.env, cache);
   const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
   if (!judge && !evaluate) {
     for (const flag of ['budget', 'concurrency', 'strategy', 'team-value'] as const) {
@@ -165,7 +190,10 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   }
   const teamValue = flags['team-value'];
   if (teamValue !== undefined && teamValue !== 'judged' && teamValue !== 'outcome') throw new InputError(`--team-value: expected judged or outcome, got ${JSON.stringify(teamValue)}`);
-  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor };
+  const openCache = async () => {
+    if (cache) await readJudgeCache(cache, flags['judge-cache']!);
+  };
+  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor, openCache };
   run.attribute = judgedAttributor({
     judge,
     evaluate,
