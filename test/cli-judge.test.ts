@@ -414,6 +414,8 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const failed = await cli(...args);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/episode "t2".*the judge failed: evaluate failed for coalition \{[a-z, ]*\}.*the replies so far are kept in .*fail-cache\.jsonl; run the same command again to resume/);
+    // The record is fine: the summary line says what stopped the run, not "a bad record".
+    expect(failed.stderr).toMatch(/\nattribute: stopped at a judge failure after 1 episode \(1 success, 0 failure\) -> 1 signals row in .*fail\.out\.jsonl\.partial, .*; judge: .*fail\.out\.jsonl was left as it was\n$/);
     // The first episode's rows are kept (in <out>.partial, as for a bad record); its replies are in the cache.
     expect(lines(readFileSync(join(dir, 'fail.out.jsonl.partial'), 'utf8')).map((row) => row.id)).toEqual(['t1']);
     server.reset();

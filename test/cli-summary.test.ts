@@ -147,7 +147,7 @@ describe('the line that ends an attribute run', () => {
 
   it('reports a rate only for a run long enough to measure one, with singular and plural counts', () => {
     const counts = { episodes: 1, success: 1, failure: 0, skipped: 0, rows: 1 };
-    const line = (seconds: number, more = {}) => runSummaryLine({ counts, format: 'rewards', seconds, skipInvalid: false, stopped: false, ...more });
+    const line = (seconds: number, more = {}) => runSummaryLine({ counts, format: 'rewards', seconds, skipInvalid: false, stoppedAt: null, ...more });
     expect(line(0.12)).toBe('attribute: 1 episode (1 success, 0 failure) -> 1 rewards row, 0.12 s');
     expect(line(MIN_SECONDS_FOR_RATE - 0.01)).not.toMatch(/episodes\/s/);
     // One episode that took long (a loaded machine): still no rate; enough episodes: a rate, to two digits when slow.
@@ -156,7 +156,7 @@ describe('the line that ends an attribute run', () => {
     expect(line(12, { counts: judged })).toBe('attribute: 10 episodes (10 success, 0 failure) -> 40 rewards rows, 12.00 s (0.83 episodes/s)');
     expect(line(MIN_SECONDS_FOR_RATE - 0.01, { counts: judged })).not.toMatch(/episodes\/s/);
     const many = { episodes: 25_000, success: 20_000, failure: 4_000, skipped: 1, rows: 80_000 };
-    expect(runSummaryLine({ counts: many, format: 'dpo', output: 'out.jsonl', seconds: 2, skipInvalid: true, stopped: false })).toBe(
+    expect(runSummaryLine({ counts: many, format: 'dpo', output: 'out.jsonl', seconds: 2, skipInvalid: true, stoppedAt: null })).toBe(
       'attribute: 25000 episodes (20000 success, 4000 failure, 1 skipped) -> 80000 dpo rows in out.jsonl, 2.00 s (12500 episodes/s)',
     );
   });

@@ -14,7 +14,7 @@ import {
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
-import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
+import { agentsFlag, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { misspelledName } from '../core/validate.js';
@@ -251,6 +251,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
   let bytesRead = 0;
   let stop: InputError | undefined;
+  // A judge that fails for good is not the record's fault: the summary line must not call it a bad record.
+  let stoppedAt: string | null = null;
   // Batches in flight, oldest first; their rows are written in this order.
   const inFlight: Array<Promise<RowsBatch>> = [];
   // Every episode id so far, across files, and where it was first seen (past 262,144 ids, on disk: memory stays near flat).
@@ -309,6 +311,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       if (!skipInvalid || batch.fatal === k) {
         report?.problems.push(error);
         stop = new InputError(error);
+        stoppedAt = batch.fatal === k ? judgedFailure(judged!) : 'a bad record';
         break;
       }
       counts.skipped++;
@@ -377,7 +380,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const splitSummary = `${splitWritten.length} ${splitWritten.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}${staleRemoved}`;
   const written = split ? (stop ? undefined : splitSummary) : (kept ?? flags.output);
   const summary = () =>
-    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
+    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stoppedAt }) +
     (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
     (judged ? judgeSummary(judged) : '');
   // The summary line ends this run too: printed under the bad record's error.

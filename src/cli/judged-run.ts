@@ -206,6 +206,11 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   return run;
 }
 
+/** What a judged run stopped at when its judge (or, without one, its evaluator) failed for good, as the summary line says it. */
+export function judgedFailure(run: JudgedRun): string {
+  return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
+}
+
 /** The summary line's judge part: calls, cache hits, tokens. */
 export function judgeSummary(run: JudgedRun): string {
   if (!run.judge) return '';
