@@ -6,7 +6,7 @@
 // not fit its contract.
 import type { ChatOutcome, ChatSend } from './chat-backend.js';
 import { CutPromptWatch } from './cut-prompts.js';
-import { jsonValuesOf } from './json-text.js';
+import { hasUnclosedObject, jsonValuesOf } from './json-text.js';
 import { JudgeError, type JudgeFailureScope, type JudgementTarget } from './judge-error.js';
 import type { Limiter } from './limiter.js';
 import type { ChatMessage } from './prompts/template.js';
@@ -126,7 +126,9 @@ export class Asker {
         ? { ok: false as const, issues: ['the reply is empty (no text: only reasoning, tool calls or nothing)'] }
         : readAnswer(jsonValuesOf(reply.content), contract, view);
       if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
-      issues = reply.truncated ? [...check.issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'] : check.issues;
+      // A reply cut off mid-JSON: its inner objects' issues ("messages: expected an array" of one label) would mislead.
+      issues = hasUnclosedObject(reply.content) ? ['the reply\'s JSON is cut off: an object opens and never closes'] : check.issues;
+      if (reply.truncated) issues = [...issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'];
       chat = [
         ...messages,
         { role: 'assistant', content: reply.content },
