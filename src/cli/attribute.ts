@@ -391,7 +391,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
     process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
   }
-  if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} episode${counts.disagreements === 1 ? '' : 's'}' first error disagree${counts.disagreements === 1 ? 's' : ''} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
+  if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(summary() + '\n');
 }
