@@ -448,6 +448,40 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(resumed.stderr).toMatch(new RegExp(`judge: ${18 - kept} calls, ${kept} cache hits`));
   });
 
+  it('Ctrl-C (SIGINT) mid-run: it says what it kept, dies of the signal, leaves -o as it was, and the same command resumes', async () => {
+    const slow = await startJudgeServer({ delayMs: 150 });
+    try {
+      const input = join(dir, 'interrupted.jsonl');
+      writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const cache = join(dir, 'interrupted-cache.jsonl');
+      const out = join(dir, 'interrupted.out.jsonl');
+      const args = ['attribute', input, '--from', 'openai', '--judge', slow.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', out];
+      const run = spawnCli(args);
+      while (slow.requests.filter((request) => request.end > 0).length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      run.child.kill('SIGINT');
+      const ended = await run.done;
+      expect(ended.signal).toBe('SIGINT');
+      expect(ended.stderr).toBe(`agent-credit: stopped by SIGINT after judging 0 episodes; the judge's replies so far are kept in ${cache}: run the same command again to resume without paying for them\n`);
+      expect(readdirSync(dir).filter((name) => name.includes('interrupted.out'))).toEqual([]);
+      const paid = slow.calls;
+      const resumed = await cli(...args);
+      expect(resumed.code).toBe(0);
+      // 2 x (8 values + 1 labels) + 1 labels in all; of those paid before, at most the one in flight is asked again.
+      expect(slow.calls - paid).toBeLessThanOrEqual(19 - paid + 1);
+      expect(lines(readFileSync(out, 'utf8')).map((row) => row.id)).toEqual(['t1', 't2', 't3']);
+      // Without a cache it says nothing was kept.
+      const bare = spawnCli(args.filter((arg, k) => arg !== '--judge-cache' && args[k - 1] !== '--judge-cache').map((arg) => (arg === out ? join(dir, 'bare.out.jsonl') : arg)));
+      slow.reset();
+      while (slow.calls < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      bare.child.kill('SIGTERM');
+      const bareEnd = await bare.done;
+      expect(bareEnd.signal).toBe('SIGTERM');
+      expect(bareEnd.stderr).toMatch(/^agent-credit: stopped by SIGTERM after judging 0 episodes; no --judge-cache was given, so the judge's replies were not kept/);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a judge cache that is not one (signals rows given as the cache) is an error naming --judge-cache before any request', async () => {
     const input = join(dir, 'not-cache.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');

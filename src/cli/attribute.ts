@@ -14,7 +14,8 @@ import {
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
-import { agentsFlag, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
+import { agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
+import { onInterrupt } from './interrupt-notice.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { misspelledName } from '../core/validate.js';
@@ -332,6 +333,11 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const halted = () => stop !== undefined || output.closed;
   let finished = false;
   let kept: string | undefined;
+  // A paid run that is interrupted says what it kept; the signal still ends it as before.
+  const stopListening = judged ? onInterrupt((signal) => {
+    bar.clear();
+    return interruptNotice(judged, signal, flags['judge-cache']);
+  }) : undefined;
   try {
     for (const file of files) {
       // OTLP export requests, one per line, are one record: a trace's spans come in several batches.
@@ -361,6 +367,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     }
     finished = true;
   } finally {
+    stopListening?.();
     bar.clear();
     seen.close();
     await runner.close();

@@ -211,6 +211,17 @@ export function judgedFailure(run: JudgedRun): string {
   return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
 }
 
+/** What a judged run stopped by `signal` says on its way out: how far it got, and what it kept for the next run. */
+export function interruptNotice(run: JudgedRun, signal: string, cachePath: string | undefined): string {
+  const judged = `${run.episodes} episode${run.episodes === 1 ? '' : 's'}`;
+  const kept = !run.judge
+    ? ''
+    : cachePath === undefined
+      ? '; no --judge-cache was given, so the judge\'s replies were not kept (add --judge-cache FILE to keep them for a rerun)'
+      : `; the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
+  return `agent-credit: stopped by ${signal} after judging ${judged}${kept}`;
+}
+
 /** The summary line's judge part: calls, cache hits, tokens. */
 export function judgeSummary(run: JudgedRun): string {
   if (!run.judge) return '';
