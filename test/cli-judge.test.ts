@@ -668,6 +668,10 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
       [['--budget', '10'], /--budget: only with --judge URL --model NAME or --evaluator/],
       [['--judge', server.baseURL], /--model: --judge needs the model/],
       [['--judge', 'localhost:8000', '--model', 'm'], /--judge: expected the API root of an OpenAI-compatible server as an http\(s\) URL/],
+      // Named by the flag, not createJudge's baseURL option; a key in the query is never echoed.
+      [['--judge', 'http://127.0.0.1:8000/v1?key=sk-in-query-123', '--model', 'm'], /^agent-credit: --judge: expected baseURL without a \?query or #fragment [^\n]*\n$/],
+      [['--judge', `${server.baseURL}/chat/completions`, '--model', 'm'], /^agent-credit: --judge: expected baseURL as the API root, such as http:\/\/127\.0\.0\.1:8000\/v1, not the endpoint/],
+      [['--judge', 'http://me:pw-secret-1@127.0.0.1:8000/v1', '--model', 'm'], /^agent-credit: --judge: expected baseURL without credentials/],
       [['--judge', server.baseURL, '--model', 'm', '--strategy', 'first'], /--strategy: expected labels, prefix or binary/],
       [['--judge', server.baseURL, '--model', 'm', '--workers', '2'], /--workers: a judged run .* runs on the main thread/],
       [['--agents', 'planner,,coder'], /--agents: expected agent names separated by commas/],
@@ -675,6 +679,7 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
       const { code, stderr } = await cli('attribute', input, '--from', 'openai', ...args);
       expect(code).toBe(1);
       expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/sk-in-query|pw-secret/);
     }
   });
 });

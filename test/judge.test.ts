@@ -479,6 +479,9 @@ describe('options', () => {
     expect(() => createJudge({ baseURL: 'localhost:8000', model: 'm' })).toThrow(/baseURL: expected baseURL as an http\(s\) URL/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: '' })).toThrow(/model: expected model as a non-empty string/);
     expect(() => createJudge({ baseURL: 'https://me:sk-secret@api.example/v1', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL without credentials \(user:password@ would travel into error messages and logs\); pass apiKey or headers instead$/);
+    expect(() => createJudge({ baseURL: 'https://api.example/v1?key=sk-in-query', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL without a \?query or #fragment \(requests go to baseURL \+ \/chat\/completions, and a key in the query would travel into error messages\); pass apiKey or headers/);
+    expect(() => createJudge({ baseURL: 'https://api.example/v1?key=sk-in-query', model: 'm' })).not.toThrow(/sk-in-query/);
+    expect(() => createJudge({ baseURL: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL as the API root, such as http:\/\/127\.0\.0\.1:8000\/v1, not the endpoint: \/chat\/completions is added to it$/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', concurrency: 0 })).toThrow(/concurrency: expected concurrency as a positive integer, got 0/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', temperature: 3 })).toThrow(/temperature: expected temperature from 0 to 2, got 3/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', timeout: 5 } as never)).toThrow(/options\.timeout: unknown option \(did you mean timeoutMs\?\)/);

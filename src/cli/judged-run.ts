@@ -3,6 +3,7 @@
 // --strategy, --team-value, --agents), checked before any input is read, and
 // the judge or evaluator they make.
 import { createJudge, type Judge } from '../judge/create-judge.js';
+import type { JudgeOptions } from '../judge/options.js';
 import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
 import type { JudgeStore } from '../judge/store.js';
 import type { EpisodeEvaluator } from '../episodes/attribute.js';
@@ -128,15 +129,26 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   const { apiKey } = judgeKey(flags, env);
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   const timeoutMs = positiveInteger('judge-timeout-ms', flags['judge-timeout-ms'], 2 ** 31 - 1);
-  return createJudge({
+  const options: JudgeOptions = {
     baseURL: flags.judge,
     model: flags.model,
     ...(apiKey ? { apiKey } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(flags['judge-cache'] === undefined ? {} : { cache: cache ?? judgeCache(flags['judge-cache']) }),
-  });
+  };
+  try {
+    return createJudge(options);
+  } catch (error) {
+    // createJudge names its options (baseURL); on the command line the user typed a flag.
+    const issues = error instanceof InputError ? error.issues : [];
+    if (issues.length === 0 || !issues.every((issue) => FLAG_OF_OPTION[issue.path])) throw error;
+    throw new InputError(issues.map((issue) => ({ path: FLAG_OF_OPTION[issue.path]!, message: issue.message })));
+  }
 }
+
+/** The flag that sets each createJudge option, for its errors. */
+const FLAG_OF_OPTION: Record<string, string | undefined> = { baseURL: '--judge', model: '--model', concurrency: '--concurrency', timeoutMs: '--judge-timeout-ms' };
 
 /** Whether a key sent to `url` stays between this machine and the server: over https, or to this machine. */
 function keyTravelsSafely(url: string): boolean {
