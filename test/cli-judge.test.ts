@@ -476,10 +476,33 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
       bare.child.kill('SIGTERM');
       const bareEnd = await bare.done;
       expect(bareEnd.signal).toBe('SIGTERM');
-      expect(bareEnd.stderr).toMatch(/^agent-credit: stopped by SIGTERM after judging 0 episodes; no --judge-cache was given, so the judge's replies were not kept/);
+      expect(bareEnd.stderr).toBe("agent-credit: stopped by SIGTERM after judging 0 episodes; no --judge-cache was given, so the judge's replies were not kept; add --judge-cache FILE to keep them for a rerun\n");
     } finally {
       await slow.close();
     }
+  });
+
+  it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
+    const input = join(dir, 'full-out.jsonl');
+    // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.
+    const [t1] = transcripts();
+    const padded = { ...t1, messages: t1.messages.map((message) => (message.name === 'planner' ? { ...message, content: `alpha first ${'and so on '.repeat(600)}` } : message)) };
+    writeFileSync(input, JSON.stringify(padded) + '\n');
+    const cache = join(dir, 'full-out.cache.jsonl');
+    const out = join(dir, 'full-out.out.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--format', 'rewards', '-o', out];
+    server.reset();
+    const full = await limitedCli(16, args);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(new RegExp(`^agent-credit: cannot write ${out}: file too large \\(the judge's replies so far are kept in ${cache}: run the same command again to resume without paying for them\\)\n$`));
+    expect(existsSync(out)).toBe(false);
+    const paid = server.calls;
+    expect(paid).toBeGreaterThan(0);
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    expect(server.calls).toBe(paid);
+    const bare = await limitedCli(16, args.filter((arg, k) => arg !== '--judge-cache' && args[k - 1] !== '--judge-cache'));
+    expect(bare.stderr).toMatch(/file too large \(no --judge-cache was given, so the judge's replies were not kept; add --judge-cache FILE to keep them for a rerun\)\n$/);
   });
 
   it('a judge cache that is not one (signals rows given as the cache) is an error naming --judge-cache before any request', async () => {

@@ -14,7 +14,9 @@ import {
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
-import { agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
+import {
+  agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, withKeptReplies, type JudgedRun,
+} from './judged-run.js';
 import { onInterrupt } from './interrupt-notice.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
@@ -366,6 +368,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}${hint}; the agents are ${agentList(agentsSeen)}`);
     }
     finished = true;
+  } catch (error) {
+    throw withKeptReplies(error, judged, flags['judge-cache']);
   } finally {
     stopListening?.();
     bar.clear();
@@ -373,7 +377,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     await runner.close();
     // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
     if (stop) kept = await output.keep();
-    else if (finished) await output.commit();
+    else if (finished) await output.commit().catch((error: unknown) => Promise.reject(withKeptReplies(error, judged, flags['judge-cache'])));
     else await output.abort();
     // Agent files are replaced only by a run that finished: a stopped run leaves the directory as it was.
     if (split && finished && !stop) splitFiles = await split.commit();

@@ -223,15 +223,29 @@ export function judgedFailure(run: JudgedRun): string {
   return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
 }
 
+/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept. */
+function keptReplies(run: JudgedRun, cachePath: string | undefined): string {
+  if (!run.judge) return '';
+  return cachePath === undefined
+    ? 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun'
+    : `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
+}
+
 /** What a judged run stopped by `signal` says on its way out: how far it got, and what it kept for the next run. */
 export function interruptNotice(run: JudgedRun, signal: string, cachePath: string | undefined): string {
-  const judged = `${run.episodes} episode${run.episodes === 1 ? '' : 's'}`;
-  const kept = !run.judge
-    ? ''
-    : cachePath === undefined
-      ? '; no --judge-cache was given, so the judge\'s replies were not kept (add --judge-cache FILE to keep them for a rerun)'
-      : `; the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
-  return `agent-credit: stopped by ${signal} after judging ${judged}${kept}`;
+  const kept = keptReplies(run, cachePath);
+  return `agent-credit: stopped by ${signal} after judging ${run.episodes} episode${run.episodes === 1 ? '' : 's'}${kept ? `; ${kept}` : ''}`;
+}
+
+/**
+ * A judged run's failure that is not the judge's own (a full disk under -o,
+ * an input that cannot be read, --agent matching no one after every episode
+ * was judged), with what the run kept: the user should not have to wonder
+ * whether the replies paid for are lost.
+ */
+export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cachePath: string | undefined): unknown {
+  const kept = run ? keptReplies(run, cachePath) : '';
+  return kept && error instanceof InputError ? new InputError(`${error.message} (${kept})`) : error;
 }
 
 /** The summary line's judge part: calls, cache hits, tokens. */
