@@ -99,6 +99,27 @@ describe('the summary report', () => {
     const { stdout } = await cli('attribute', 'examples/episodes/04-revenue-report.json', '--format', 'summary');
     expect(stdout).toMatch(/^ {2}preferences {2}0 DPO pairs, 1 unpaired KTO row$/m);
   });
+
+  it('names from the transcript cannot forge lines, colour the terminal or reverse a reward: controls and bidi overrides are escaped', async () => {
+    const hostile = {
+      id: 'run\u202e-1',
+      agents: ['Web\u202eSurfer', 'coder\n  first error  message x by nobody', '\u001b[2Jwiper'],
+      messages: [
+        { id: 'm1', agent: 'Web\u202eSurfer', content: 'wrong', label: 'error' },
+        { id: 'm\u20282', agent: 'coder\n  first error  message x by nobody', content: 'ok' },
+        { id: 'm3', agent: '\u001b[2Jwiper', content: 'ok' },
+      ],
+      outcome: { score: 0, success: false },
+    };
+    const { code, stdout } = await cli('attribute', file('hostile.json', JSON.stringify(hostile)), '--format', 'summary');
+    expect(code).toBe(0);
+    const report = body(stdout);
+    expect(report).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2028]/);
+    expect(report.split('\n').filter((line) => line.startsWith('  first error'))).toEqual(['  first error  message m1 (#0) by Web\\u202eSurfer, found by label']);
+    expect(report).toContain('run\\u202e-1  FAILURE');
+    expect(report).toContain('m\\u20282: coder\\u000a  first error  message x by nobody');
+    expect(report).toContain('m3: \\u001b[2Jwiper');
+  });
 });
 
 describe('agent-credit summary', () => {
