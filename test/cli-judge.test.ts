@@ -168,6 +168,16 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('bench-whowhen with a file that is not a judge cache: named by --judge-cache before any request', async () => {
+    const notCache = join(dir, 'bench-not-a-cache.jsonl');
+    writeFileSync(notCache, '{"id":"x"}\n');
+    const before = server.calls;
+    const { code, stderr } = await cli('bench-whowhen', join(WHOWHEN_RELEASE, 'Hand-Crafted', '6.json'), '--judge', server.baseURL, '--model', 'rules', '--judge-cache', notCache);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^agent-credit: --judge-cache ${notCache}: line 1: expected a stored judge reply`));
+    expect(server.calls).toBe(before);
+  });
+
   it('bench-whowhen prints the accuracy table of each strategy with the annotations hidden from the judge', async () => {
     const before = server.calls;
     const cache = join(dir, 'bench-cache.jsonl');
