@@ -122,8 +122,11 @@ export class Asker {
       const reply = await this.complete(chat, contract, target, signal, state);
       promptTokens += reply.promptTokens;
       completionTokens += reply.completionTokens;
+      const empty = reply.refusal === undefined
+        ? 'the reply is empty (no text: only reasoning, tool calls or nothing)'
+        : `the model refused instead of answering: ${JSON.stringify(reply.refusal.length > 300 ? `${reply.refusal.slice(0, 300)}...` : reply.refusal)}`;
       const check = reply.content.trim() === ''
-        ? { ok: false as const, issues: ['the reply is empty (no text: only reasoning, tool calls or nothing)'] }
+        ? { ok: false as const, issues: [empty] }
         : readAnswer(jsonValuesOf(reply.content), contract, view);
       if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
       // A reply cut off mid-JSON: its inner objects' issues ("messages: expected an array" of one label) would mislead.
