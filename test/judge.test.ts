@@ -260,6 +260,15 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     expect(retried!.start - limited!.end).toBeGreaterThanOrEqual(1000 - 5);
   });
 
+  it('a 429 with Retry-After: 0, again and again: backed off like a 503, so the retries are not spent within milliseconds', async () => {
+    server.inject({ kind: 'rate-limit', retryAfter: 0 }, { times: 2 });
+    expect(await judgeFor({ retryDelayMs: 100 }).value(six)).toBe(1);
+    const [first, second, third] = server.requests;
+    expect([first!.status, second!.status, third!.status]).toEqual([429, 429, 200]);
+    expect(second!.start - first!.end).toBeGreaterThanOrEqual(100 - 5);
+    expect(third!.start - second!.end).toBeGreaterThanOrEqual(200 - 5);
+  });
+
   it('a Retry-After longer than timeoutMs fails at once, saying so, instead of waiting in silence', async () => {
     server.inject({ kind: 'rate-limit', retryAfter: 3600 });
     await expect(judgeFor({ timeoutMs: 5000 }).value(six)).rejects.toThrow(/HTTP 429: .*\(the server asks to retry after 3600 s, longer than timeoutMs \(5000 ms\): try again later\)/);

@@ -172,7 +172,8 @@ export class Asker {
         const wait = `the server asks to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than timeoutMs (${this.settings.timeoutMs} ms): try again later`;
         throw this.failure(target, final(outcome, wait), retry, refused, state.attempts);
       }
-      await sleep(outcome.retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry, signal);
+      // A Retry-After of 0 (gateways that send it with every 429) would spend every retry within milliseconds: it counts as none.
+      await sleep(outcome.retryAfterMs || this.settings.retryDelayMs * 2 ** retry, signal);
       retry++;
     }
   }
