@@ -664,6 +664,25 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('--judge-max-tokens: a reply cut off at the token limit names the flag; the flag sets max_tokens, and a bad value is refused', async () => {
+    const input = join(dir, 'max-tokens.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'];
+    server.reset();
+    server.inject('length', { times: Infinity });
+    const cut = await cli('attribute', input, ...judged);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain('the reply was cut off at the token limit (finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N)');
+    server.reset();
+    const raised = await cli('attribute', input, ...judged, '--judge-max-tokens', '4096');
+    expect(raised.code).toBe(0);
+    expect(server.requests.map((request) => request.body.max_tokens)).toEqual([4096]);
+    const bad = await cli('attribute', input, ...judged, '--judge-max-tokens', '0');
+    expect(bad.stderr).toMatch(/--judge-max-tokens: expected an integer from 1 to 10000000, got "0"/);
+    const alone = await cli('attribute', input, '--judge-max-tokens', '100');
+    expect(alone.stderr).toMatch(/--judge-max-tokens: only with --judge URL/);
+  });
+
   it('--evaluator: a module that re-runs the team gives v(S)', async () => {
     const module = join(dir, 'evaluate.mjs');
     writeFileSync(module, `export async function evaluate(episode, agents, { signal }) {

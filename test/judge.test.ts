@@ -225,7 +225,7 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     ['missing-messages', () => judgeFor().labels(six), /^judge: labels of episode "six": the reply did not fit, asked twice: message 6 missing: cover every message from 1 to 6$/],
     ['invented-message', () => judgeFor().prefixValues(six), /^judge: prefixValues of episode "six": the reply did not fit, asked twice: message 7 does not exist: the transcript has messages 1 to 6$/],
     ['out-of-range', () => judgeFor().value(six), /^judge: value of episode "six": the reply did not fit, asked twice: value: expected value from 0 to 1$/],
-    ['length', () => judgeFor({ maxTokens: 20 }).value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply's JSON is cut off: an object opens and never closes; the reply was cut off at the token limit \(finish_reason "length"; raise maxTokens\)$/],
+    ['length', () => judgeFor({ maxTokens: 20 }).value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply's JSON is cut off: an object opens and never closes; the reply was cut off at the token limit \(finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N\)$/],
     ['missing-messages', () => judgeFor().recoverable(six, 3), /^judge: recoverable of episode "six" \(first 3 messages\): the reply did not fit, asked twice: recoverable: expected true or false$/],
   ] as const)('%s every time: a JudgeError after two requests', async (fault, run, message) => {
     server.inject(fault, { times: Infinity });

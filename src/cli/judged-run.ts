@@ -1,7 +1,7 @@
 // The flags of a judged `agent-credit attribute` run (--judge, --model,
-// --judge-key-env, --judge-cache, --evaluator, --budget, --concurrency,
-// --strategy, --team-value, --agents), checked before any input is read, and
-// the judge or evaluator they make.
+// --judge-key-env, --judge-cache, --judge-timeout-ms, --judge-max-tokens,
+// --evaluator, --budget, --concurrency, --strategy, --team-value, --agents),
+// checked before any input is read, and the judge or evaluator they make.
 import { createJudge, type Judge } from '../judge/create-judge.js';
 import type { JudgeOptions } from '../judge/options.js';
 import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
@@ -18,7 +18,7 @@ import { reasonOf } from './output.js';
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
 
 export const JUDGED_USAGE =
-  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE] [--judge-timeout-ms MS]]\n' +
+  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE] [--judge-timeout-ms MS] [--judge-max-tokens N]]\n' +
   '                         [--evaluator ./evaluate.mjs]\n' +
   '                         [--budget N] [--concurrency N] [--strategy labels|prefix|binary] [--team-value judged|outcome] [--agents a,b,c]';
 
@@ -35,6 +35,9 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
                    pays nothing twice and a killed run resumes with only the missing calls
   --judge-timeout-ms MS  a judge request without a reply after MS ms is abandoned and retried (default
                    120000; raise it for slow local models)
+  --judge-max-tokens N  the most tokens a judge reply may take (max_tokens; default: the server's own
+                   limit); raise it when replies are cut off at the token limit (labels take about 30
+                   tokens per message)
   --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
                    the team (the faithful value; a judge of the ablated transcript approximates it)
   --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
@@ -55,6 +58,7 @@ export const JUDGED_FLAGS = {
   'judge-key-env': { type: 'string' },
   'judge-cache': { type: 'string' },
   'judge-timeout-ms': { type: 'string' },
+  'judge-max-tokens': { type: 'string' },
   evaluator: { type: 'string' },
   budget: { type: 'string' },
   concurrency: { type: 'string' },
@@ -113,10 +117,10 @@ export function agentsFlag(text: string | undefined): string[] | undefined {
   return agents;
 }
 
-/** The judge's settings from --judge, --model, --judge-key-env, --judge-cache and --concurrency. */
+/** The judge's settings from --judge, --model, --judge-key-env, --judge-cache, --judge-timeout-ms, --judge-max-tokens and --concurrency. */
 export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env, cache?: JudgeStore): Judge | undefined {
   if (flags.judge === undefined) {
-    for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms'] as const) {
+    for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms', 'judge-max-tokens'] as const) {
       if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL`);
     }
     return undefined;
@@ -129,12 +133,14 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   const { apiKey } = judgeKey(flags, env);
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   const timeoutMs = positiveInteger('judge-timeout-ms', flags['judge-timeout-ms'], 2 ** 31 - 1);
+  const maxTokens = positiveInteger('judge-max-tokens', flags['judge-max-tokens'], 10_000_000);
   const options: JudgeOptions = {
     baseURL: flags.judge,
     model: flags.model,
     ...(apiKey ? { apiKey } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(maxTokens === undefined ? {} : { maxTokens }),
     ...(flags['judge-cache'] === undefined ? {} : { cache: cache ?? judgeCache(flags['judge-cache']) }),
   };
   try {
@@ -148,7 +154,7 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
 }
 
 /** The flag that sets each createJudge option, for its errors. */
-const FLAG_OF_OPTION: Record<string, string | undefined> = { baseURL: '--judge', model: '--model', concurrency: '--concurrency', timeoutMs: '--judge-timeout-ms' };
+const FLAG_OF_OPTION: Record<string, string | undefined> = { baseURL: '--judge', model: '--model', concurrency: '--concurrency', timeoutMs: '--judge-timeout-ms', maxTokens: '--judge-max-tokens' };
 
 /** Whether a key sent to `url` stays between this machine and the server: over https, or to this machine. */
 function keyTravelsSafely(url: string): boolean {

@@ -131,7 +131,7 @@ export class Asker {
       if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
       // A reply cut off mid-JSON: its inner objects' issues ("messages: expected an array" of one label) would mislead.
       issues = hasUnclosedObject(reply.content) ? ['the reply\'s JSON is cut off: an object opens and never closes'] : check.issues;
-      if (reply.truncated) issues = [...issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'];
+      if (reply.truncated) issues = [...issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N)'];
       chat = [
         ...messages,
         { role: 'assistant', content: reply.content },
