@@ -4,5 +4,5 @@
 export { createPool } from './pool/start-node.js';
 export { canShareWasmMemory, createSharedTable } from './pool/shared-table.js';
 export type { Pool, PoolOptions } from './pool/contract.js';
-export { createJsonlStore } from './judge/jsonl-store.js';
+export { createJsonlStore, type JsonlStore } from './judge/jsonl-store.js';
 export type { JudgeStore, StoredReply } from './judge/store.js';

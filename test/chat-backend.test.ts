@@ -29,6 +29,13 @@ describe('fetchBackend', () => {
     expect(await send(new Response(JSON.stringify({ choices: [{ message: { content: null } }] })))).toEqual({ ok: true, content: '', promptTokens: 0, completionTokens: 0, truncated: false });
   });
 
+  it('reads content sent as a list of text parts, and keeps a refusal', async () => {
+    const parts = { choices: [{ message: { content: [{ type: 'text', text: '{"value":' }, { type: 'text', text: '0.5}' }] }, finish_reason: 'stop' }] };
+    expect(await send(new Response(JSON.stringify(parts)))).toMatchObject({ ok: true, content: '{"value":0.5}' });
+    const refused = { choices: [{ message: { content: null, refusal: 'I cannot help with that.' }, finish_reason: 'stop' }] };
+    expect(await send(new Response(JSON.stringify(refused)))).toEqual({ ok: true, content: '', promptTokens: 0, completionTokens: 0, truncated: false, refusal: 'I cannot help with that.' });
+  });
+
   it('says whether a failure is worth retrying, with the server\'s own words', async () => {
     expect(await send(new Response(JSON.stringify({ error: { message: 'slow down' } }), { status: 429, headers: { 'retry-after': '3' } }))).toEqual({ ok: false, status: 429, message: 'HTTP 429: slow down', retryable: true, retryAfterMs: 3000 });
     expect(await send(new Response('model "x" not found', { status: 404 }))).toMatchObject({ ok: false, status: 404, message: 'HTTP 404: model "x" not found (POST http://127.0.0.1:1/v1/chat/completions)', retryable: false });

@@ -37,6 +37,15 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, done };
 }
 
+/** The CLI under a file-size limit of `blocks` 512-byte blocks (POSIX sh): Node ignores SIGXFSZ, so a write past it fails with EFBIG, as on a full disk. */
+function limitedCli(blocks: number, args: string[]) {
+  const quoted = [process.execPath, bin, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('/bin/sh', ['-c', `ulimit -f ${blocks} && exec ${quoted}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
 describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
   let server: JudgeServer;
   let dir: string;
@@ -157,6 +166,16 @@ describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step 
     expect(code).toBe(1);
     expect(stderr).toMatch(/^agent-credit: judge: \w+ of episode .*no response from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: fetch failed: .*ECONNREFUSED/m);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bench-whowhen with a file that is not a judge cache: named by --judge-cache before any request', async () => {
+    const notCache = join(dir, 'bench-not-a-cache.jsonl');
+    writeFileSync(notCache, '{"id":"x"}\n');
+    const before = server.calls;
+    const { code, stderr } = await cli('bench-whowhen', join(WHOWHEN_RELEASE, 'Hand-Crafted', '6.json'), '--judge', server.baseURL, '--model', 'rules', '--judge-cache', notCache);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^agent-credit: --judge-cache ${notCache}: line 1: expected a stored judge reply`));
+    expect(server.calls).toBe(before);
   });
 
   it('bench-whowhen prints the accuracy table of each strategy with the annotations hidden from the judge', async () => {
@@ -405,6 +424,8 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const failed = await cli(...args);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/episode "t2".*the judge failed: evaluate failed for coalition \{[a-z, ]*\}.*the replies so far are kept in .*fail-cache\.jsonl; run the same command again to resume/);
+    // The record is fine: the summary line says what stopped the run, not "a bad record".
+    expect(failed.stderr).toMatch(/\nattribute: stopped at a judge failure after 1 episode \(1 success, 0 failure\) -> 1 signals row in .*fail\.out\.jsonl\.partial, .*; judge: .*fail\.out\.jsonl was left as it was\n$/);
     // The first episode's rows are kept (in <out>.partial, as for a bad record); its replies are in the cache.
     expect(lines(readFileSync(join(dir, 'fail.out.jsonl.partial'), 'utf8')).map((row) => row.id)).toEqual(['t1']);
     server.reset();
@@ -412,6 +433,100 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(resumed.code).toBe(0);
     // Only t2's judgements are asked for: t1's 8 values and labels come from the cache.
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
+  });
+
+  it('a judge cache that cannot be appended to (a full disk) is named, with what to do; after making room the same command resumes', async () => {
+    const input = join(dir, 'full-cache.jsonl');
+    writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const cache = join(dir, 'full-cache.cache.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', '/dev/null'];
+    server.reset();
+    // 2 KiB hold a few replies; -o /dev/null is a device, which the limit does not touch.
+    const full = await limitedCli(4, args);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/episode "t1": the judge failed: .*judge: value of episode "t1" \(coalition \{/);
+    expect(full.stderr).toContain(`cannot append to the judge cache ${cache}: EFBIG`);
+    expect(full.stderr).toContain(`(the replies before it are kept in ${cache}; make room for it, or copy it where there is room and pass that path, then run the same command again`);
+    const paid = server.calls;
+    const kept = readFileSync(cache, 'utf8').split('\n').filter((line) => line.endsWith('}')).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(paid);
+    server.reset();
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    // Every reply that reached the file is a cache hit: 2 x (8 values + 1 labels) judgements in all.
+    expect(resumed.stderr).toMatch(new RegExp(`judge: ${18 - kept} calls, ${kept} cache hits`));
+  });
+
+  it('Ctrl-C (SIGINT) mid-run: it says what it kept, dies of the signal, leaves -o as it was, and the same command resumes', async () => {
+    const slow = await startJudgeServer({ delayMs: 150 });
+    try {
+      const input = join(dir, 'interrupted.jsonl');
+      writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const cache = join(dir, 'interrupted-cache.jsonl');
+      const out = join(dir, 'interrupted.out.jsonl');
+      const args = ['attribute', input, '--from', 'openai', '--judge', slow.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--concurrency', '1', '-o', out];
+      const run = spawnCli(args);
+      while (slow.requests.filter((request) => request.end > 0).length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      run.child.kill('SIGINT');
+      const ended = await run.done;
+      expect(ended.signal).toBe('SIGINT');
+      expect(ended.stderr).toBe(`agent-credit: stopped by SIGINT after judging 0 episodes; the judge's replies so far are kept in ${cache}: run the same command again to resume without paying for them\n`);
+      expect(readdirSync(dir).filter((name) => name.includes('interrupted.out'))).toEqual([]);
+      const paid = slow.calls;
+      const resumed = await cli(...args);
+      expect(resumed.code).toBe(0);
+      // 2 x (8 values + 1 labels) + 1 labels in all; of those paid before, at most the one in flight is asked again.
+      expect(slow.calls - paid).toBeLessThanOrEqual(19 - paid + 1);
+      expect(lines(readFileSync(out, 'utf8')).map((row) => row.id)).toEqual(['t1', 't2', 't3']);
+      // Without a cache it says nothing was kept.
+      const bare = spawnCli(args.filter((arg, k) => arg !== '--judge-cache' && args[k - 1] !== '--judge-cache').map((arg) => (arg === out ? join(dir, 'bare.out.jsonl') : arg)));
+      slow.reset();
+      while (slow.calls < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      bare.child.kill('SIGTERM');
+      const bareEnd = await bare.done;
+      expect(bareEnd.signal).toBe('SIGTERM');
+      expect(bareEnd.stderr).toBe("agent-credit: stopped by SIGTERM after judging 0 episodes; no --judge-cache was given, so the judge's replies were not kept; add --judge-cache FILE to keep them for a rerun\n");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
+    const input = join(dir, 'full-out.jsonl');
+    // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.
+    const [t1] = transcripts();
+    const padded = { ...t1, messages: t1.messages.map((message) => (message.name === 'planner' ? { ...message, content: `alpha first ${'and so on '.repeat(600)}` } : message)) };
+    writeFileSync(input, JSON.stringify(padded) + '\n');
+    const cache = join(dir, 'full-out.cache.jsonl');
+    const out = join(dir, 'full-out.out.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--judge-cache', cache, '--format', 'rewards', '-o', out];
+    server.reset();
+    const full = await limitedCli(16, args);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(new RegExp(`^agent-credit: cannot write ${out}: file too large \\(the judge's replies so far are kept in ${cache}: run the same command again to resume without paying for them\\)\n$`));
+    expect(existsSync(out)).toBe(false);
+    const paid = server.calls;
+    expect(paid).toBeGreaterThan(0);
+    const resumed = await cli(...args);
+    expect(resumed.code).toBe(0);
+    expect(server.calls).toBe(paid);
+    const bare = await limitedCli(16, args.filter((arg, k) => arg !== '--judge-cache' && args[k - 1] !== '--judge-cache'));
+    expect(bare.stderr).toMatch(/file too large \(no --judge-cache was given, so the judge's replies were not kept; add --judge-cache FILE to keep them for a rerun\)\n$/);
+  });
+
+  it('a judge cache that is not one (signals rows given as the cache) is an error naming --judge-cache before any request', async () => {
+    const input = join(dir, 'not-cache.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const rows = join(dir, 'not-cache.signals.jsonl');
+    writeFileSync(rows, JSON.stringify({ id: 't3', success: false, agents: [] }) + '\n');
+    server.reset();
+    const wrong = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', rows);
+    expect(wrong).toMatchObject({ code: 1, stdout: '' });
+    expect(wrong.stderr).toBe(`agent-credit: --judge-cache ${rows}: line 1: expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object (the file is not a judge cache, or was edited: delete that line, and its reply is asked again; or give another cache file)\n`);
+    expect(server.calls).toBe(0);
+    const empty = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', '');
+    expect(empty.stderr).toBe('agent-credit: --judge-cache: expected the path of the cache file (JSON Lines, created when missing), got ""\n');
   });
 
   it('an episode over the model\'s context: --skip-invalid skips it and judges the rest; without, the run stops saying how to go on', async () => {
@@ -549,6 +664,25 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('--judge-max-tokens: a reply cut off at the token limit names the flag; the flag sets max_tokens, and a bad value is refused', async () => {
+    const input = join(dir, 'max-tokens.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[2]) + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'];
+    server.reset();
+    server.inject('length', { times: Infinity });
+    const cut = await cli('attribute', input, ...judged);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain('the reply was cut off at the token limit (finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N)');
+    server.reset();
+    const raised = await cli('attribute', input, ...judged, '--judge-max-tokens', '4096');
+    expect(raised.code).toBe(0);
+    expect(server.requests.map((request) => request.body.max_tokens)).toEqual([4096]);
+    const bad = await cli('attribute', input, ...judged, '--judge-max-tokens', '0');
+    expect(bad.stderr).toMatch(/--judge-max-tokens: expected an integer from 1 to 10000000, got "0"/);
+    const alone = await cli('attribute', input, '--judge-max-tokens', '100');
+    expect(alone.stderr).toMatch(/--judge-max-tokens: only with --judge URL/);
+  });
+
   it('--evaluator: a module that re-runs the team gives v(S)', async () => {
     const module = join(dir, 'evaluate.mjs');
     writeFileSync(module, `export async function evaluate(episode, agents, { signal }) {
@@ -586,6 +720,10 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
       [['--budget', '10'], /--budget: only with --judge URL --model NAME or --evaluator/],
       [['--judge', server.baseURL], /--model: --judge needs the model/],
       [['--judge', 'localhost:8000', '--model', 'm'], /--judge: expected the API root of an OpenAI-compatible server as an http\(s\) URL/],
+      // Named by the flag, not createJudge's baseURL option; a key in the query is never echoed.
+      [['--judge', 'http://127.0.0.1:8000/v1?key=sk-in-query-123', '--model', 'm'], /^agent-credit: --judge: expected baseURL without a \?query or #fragment [^\n]*\n$/],
+      [['--judge', `${server.baseURL}/chat/completions`, '--model', 'm'], /^agent-credit: --judge: expected baseURL as the API root, such as http:\/\/127\.0\.0\.1:8000\/v1, not the endpoint/],
+      [['--judge', 'http://me:pw-secret-1@127.0.0.1:8000/v1', '--model', 'm'], /^agent-credit: --judge: expected baseURL without credentials/],
       [['--judge', server.baseURL, '--model', 'm', '--strategy', 'first'], /--strategy: expected labels, prefix or binary/],
       [['--judge', server.baseURL, '--model', 'm', '--workers', '2'], /--workers: a judged run .* runs on the main thread/],
       [['--agents', 'planner,,coder'], /--agents: expected agent names separated by commas/],
@@ -593,6 +731,7 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
       const { code, stderr } = await cli('attribute', input, '--from', 'openai', ...args);
       expect(code).toBe(1);
       expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/sk-in-query|pw-secret/);
     }
   });
 });

@@ -99,6 +99,27 @@ describe('the summary report', () => {
     const { stdout } = await cli('attribute', 'examples/episodes/04-revenue-report.json', '--format', 'summary');
     expect(stdout).toMatch(/^ {2}preferences {2}0 DPO pairs, 1 unpaired KTO row$/m);
   });
+
+  it('names from the transcript cannot forge lines, colour the terminal or reverse a reward: controls and bidi overrides are escaped', async () => {
+    const hostile = {
+      id: 'run\u202e-1',
+      agents: ['Web\u202eSurfer', 'coder\n  first error  message x by nobody', '\u001b[2Jwiper'],
+      messages: [
+        { id: 'm1', agent: 'Web\u202eSurfer', content: 'wrong', label: 'error' },
+        { id: 'm\u20282', agent: 'coder\n  first error  message x by nobody', content: 'ok' },
+        { id: 'm3', agent: '\u001b[2Jwiper', content: 'ok' },
+      ],
+      outcome: { score: 0, success: false },
+    };
+    const { code, stdout } = await cli('attribute', file('hostile.json', JSON.stringify(hostile)), '--format', 'summary');
+    expect(code).toBe(0);
+    const report = body(stdout);
+    expect(report).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2028]/);
+    expect(report.split('\n').filter((line) => line.startsWith('  first error'))).toEqual(['  first error  message m1 (#0) by Web\\u202eSurfer, found by label']);
+    expect(report).toContain('run\\u202e-1  FAILURE');
+    expect(report).toContain('m\\u20282: coder\\u000a  first error  message x by nobody');
+    expect(report).toContain('m3: \\u001b[2Jwiper');
+  });
 });
 
 describe('agent-credit summary', () => {
@@ -147,7 +168,7 @@ describe('the line that ends an attribute run', () => {
 
   it('reports a rate only for a run long enough to measure one, with singular and plural counts', () => {
     const counts = { episodes: 1, success: 1, failure: 0, skipped: 0, rows: 1 };
-    const line = (seconds: number, more = {}) => runSummaryLine({ counts, format: 'rewards', seconds, skipInvalid: false, stopped: false, ...more });
+    const line = (seconds: number, more = {}) => runSummaryLine({ counts, format: 'rewards', seconds, skipInvalid: false, stoppedAt: null, ...more });
     expect(line(0.12)).toBe('attribute: 1 episode (1 success, 0 failure) -> 1 rewards row, 0.12 s');
     expect(line(MIN_SECONDS_FOR_RATE - 0.01)).not.toMatch(/episodes\/s/);
     // One episode that took long (a loaded machine): still no rate; enough episodes: a rate, to two digits when slow.
@@ -156,7 +177,7 @@ describe('the line that ends an attribute run', () => {
     expect(line(12, { counts: judged })).toBe('attribute: 10 episodes (10 success, 0 failure) -> 40 rewards rows, 12.00 s (0.83 episodes/s)');
     expect(line(MIN_SECONDS_FOR_RATE - 0.01, { counts: judged })).not.toMatch(/episodes\/s/);
     const many = { episodes: 25_000, success: 20_000, failure: 4_000, skipped: 1, rows: 80_000 };
-    expect(runSummaryLine({ counts: many, format: 'dpo', output: 'out.jsonl', seconds: 2, skipInvalid: true, stopped: false })).toBe(
+    expect(runSummaryLine({ counts: many, format: 'dpo', output: 'out.jsonl', seconds: 2, skipInvalid: true, stoppedAt: null })).toBe(
       'attribute: 25000 episodes (20000 success, 4000 failure, 1 skipped) -> 80000 dpo rows in out.jsonl, 2.00 s (12500 episodes/s)',
     );
   });

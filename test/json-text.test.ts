@@ -1,6 +1,6 @@
 // Reading a reply's JSON: whole, or the first balanced object inside prose.
 import { describe, expect, it } from 'vitest';
-import { jsonOf, jsonValuesOf } from '../src/judge/json-text.js';
+import { hasUnclosedObject, jsonOf, jsonValuesOf } from '../src/judge/json-text.js';
 
 describe('jsonOf', () => {
   it('parses a reply that is JSON', () => {
@@ -46,5 +46,16 @@ describe('jsonValuesOf', () => {
     expect(jsonValuesOf('I weigh {this} then {"value": 0.25}')).toEqual([{ value: 0.25 }]);
     expect(jsonValuesOf('<think>{"value": 1}</think> {"value": 0.5}')).toEqual([{ value: 0.5 }]);
     expect(jsonValuesOf('nothing')).toEqual([]);
+  });
+});
+
+describe('hasUnclosedObject', () => {
+  it('tells a reply cut off mid-JSON from one whose objects all close, braces in strings and reasoning aside', () => {
+    expect(hasUnclosedObject('{"messages": [{"message": 1, "label": "error"}, {"message": 2, "lab')).toBe(true);
+    expect(hasUnclosedObject('Here: {"value": 0.5} and then {"value"')).toBe(true);
+    expect(hasUnclosedObject('{"reason": "a { inside", "value": 1}')).toBe(false);
+    expect(hasUnclosedObject('I weigh {this} then {"value": 0.25}')).toBe(false);
+    expect(hasUnclosedObject('<think>{"value": </think>{"value": 1}')).toBe(false);
+    expect(hasUnclosedObject('no JSON at all')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // The JSON-lines reply store: what survives a killed run, and what is an error.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,27 @@ describe('createJsonlStore', () => {
     const path = fresh();
     writeFileSync(path, `${JSON.stringify(entry('a'))}\nnot json\n${JSON.stringify(entry('b'))}\n`);
     await expect(createJsonlStore(path).get('a')).rejects.toThrow(`${path}: line 2: expected a stored judge reply { key, judgement, model, prompt, reply, ... } as one JSON object (the file is not a judge cache, or was edited: delete that line, and its reply is asked again; or give another cache file)`);
+  });
+
+  it('load() reads the file at once, so a file that is not a judge cache fails before the first get', async () => {
+    const path = fresh();
+    writeFileSync(path, '{"id":"t1","agents":[]}\n');
+    await expect(createJsonlStore(path).load()).rejects.toThrow(`${path}: line 1: expected a stored judge reply`);
+    const missing = createJsonlStore(fresh());
+    await missing.load();
+    expect(await missing.get('a')).toBeUndefined();
+  });
+
+  it('an append that fails (a full disk) names the cache file, and every later append fails with it instead of writing behind a cut line', async () => {
+    const path = fresh();
+    const store = createJsonlStore(path);
+    await store.load();
+    // Where the file should be, a directory: appending fails as a full disk would (EISDIR here, ENOSPC there), even as root.
+    mkdirSync(path);
+    await expect(store.set(entry('a'))).rejects.toThrow(new RegExp(`^cannot append to the judge cache ${path}: EISDIR`));
+    rmSync(path, { recursive: true });
+    await expect(store.set(entry('b'))).rejects.toThrow(`cannot append to the judge cache ${path}: EISDIR`);
+    expect(() => readFileSync(path)).toThrow(/ENOENT/);
   });
 
   it('names a bad path', () => {

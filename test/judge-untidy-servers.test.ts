@@ -179,6 +179,20 @@ describe('a transcript longer than the model\'s context', () => {
   });
 });
 
+describe('a reply that is not a plain string', () => {
+  it('content as a list of text parts (some gateways): the parts make the reply', async () => {
+    handler = (_, response) => json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text: '{"value": ' }, { type: 'text', text: '0.75}' }] }, finish_reason: 'stop' }] });
+    expect(await judgeFor().value(episode)).toBe(0.75);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a refusal (message.refusal, content null): asked again, then a JudgeError that quotes it, not "empty"', async () => {
+    handler = (_, response) => json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I can\'t assist with grading this.' }, finish_reason: 'stop' }] });
+    await expect(judgeFor().value(episode)).rejects.toThrow(/the reply did not fit, asked twice: the model refused instead of answering: "I can't assist with grading this\."$/);
+    expect(requests).toHaveLength(2);
+  });
+});
+
 describe('an empty reply', () => {
   it('only reasoning_content or only tool_calls: asked again as empty, then a JudgeError that says it was empty', async () => {
     handler = (_, response) => json(response, 200, { choices: [{ index: 0, message: { role: 'assistant', content: null, reasoning_content: 'thinking {"value": 1}', tool_calls: [] }, finish_reason: 'stop' }] });

@@ -219,11 +219,13 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
   });
 
   it.each([
-    ['malformed-json', () => judgeFor().value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply holds no JSON object$/],
+    ['malformed-json', () => judgeFor().value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply's JSON is cut off: an object opens and never closes$/],
+    // Not what one message's complete inner object lacks ("messages: expected messages as an array"): the reply is cut off.
+    ['malformed-json', () => judgeFor().labels(six), /^judge: labels of episode "six": the reply did not fit, asked twice: the reply's JSON is cut off: an object opens and never closes$/],
     ['missing-messages', () => judgeFor().labels(six), /^judge: labels of episode "six": the reply did not fit, asked twice: message 6 missing: cover every message from 1 to 6$/],
     ['invented-message', () => judgeFor().prefixValues(six), /^judge: prefixValues of episode "six": the reply did not fit, asked twice: message 7 does not exist: the transcript has messages 1 to 6$/],
     ['out-of-range', () => judgeFor().value(six), /^judge: value of episode "six": the reply did not fit, asked twice: value: expected value from 0 to 1$/],
-    ['length', () => judgeFor({ maxTokens: 20 }).value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply holds no JSON object; the reply was cut off at the token limit \(finish_reason "length"; raise maxTokens\)$/],
+    ['length', () => judgeFor({ maxTokens: 20 }).value(six), /^judge: value of episode "six": the reply did not fit, asked twice: the reply's JSON is cut off: an object opens and never closes; the reply was cut off at the token limit \(finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N\)$/],
     ['missing-messages', () => judgeFor().recoverable(six, 3), /^judge: recoverable of episode "six" \(first 3 messages\): the reply did not fit, asked twice: recoverable: expected true or false$/],
   ] as const)('%s every time: a JudgeError after two requests', async (fault, run, message) => {
     server.inject(fault, { times: Infinity });
@@ -256,6 +258,15 @@ describe('faults end in a retry or in a JudgeError naming the episode and the ju
     const [limited, retried] = server.requests;
     expect(limited!.status).toBe(429);
     expect(retried!.start - limited!.end).toBeGreaterThanOrEqual(1000 - 5);
+  });
+
+  it('a 429 with Retry-After: 0, again and again: backed off like a 503, so the retries are not spent within milliseconds', async () => {
+    server.inject({ kind: 'rate-limit', retryAfter: 0 }, { times: 2 });
+    expect(await judgeFor({ retryDelayMs: 100 }).value(six)).toBe(1);
+    const [first, second, third] = server.requests;
+    expect([first!.status, second!.status, third!.status]).toEqual([429, 429, 200]);
+    expect(second!.start - first!.end).toBeGreaterThanOrEqual(100 - 5);
+    expect(third!.start - second!.end).toBeGreaterThanOrEqual(200 - 5);
   });
 
   it('a Retry-After longer than timeoutMs fails at once, saying so, instead of waiting in silence', async () => {
@@ -477,6 +488,9 @@ describe('options', () => {
     expect(() => createJudge({ baseURL: 'localhost:8000', model: 'm' })).toThrow(/baseURL: expected baseURL as an http\(s\) URL/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: '' })).toThrow(/model: expected model as a non-empty string/);
     expect(() => createJudge({ baseURL: 'https://me:sk-secret@api.example/v1', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL without credentials \(user:password@ would travel into error messages and logs\); pass apiKey or headers instead$/);
+    expect(() => createJudge({ baseURL: 'https://api.example/v1?key=sk-in-query', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL without a \?query or #fragment \(requests go to baseURL \+ \/chat\/completions, and a key in the query would travel into error messages\); pass apiKey or headers/);
+    expect(() => createJudge({ baseURL: 'https://api.example/v1?key=sk-in-query', model: 'm' })).not.toThrow(/sk-in-query/);
+    expect(() => createJudge({ baseURL: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm' })).toThrow(/^createJudge: baseURL: expected baseURL as the API root, such as http:\/\/127\.0\.0\.1:8000\/v1, not the endpoint: \/chat\/completions is added to it$/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', concurrency: 0 })).toThrow(/concurrency: expected concurrency as a positive integer, got 0/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', temperature: 3 })).toThrow(/temperature: expected temperature from 0 to 2, got 3/);
     expect(() => createJudge({ baseURL: 'http://x/v1', model: 'm', timeout: 5 } as never)).toThrow(/options\.timeout: unknown option \(did you mean timeoutMs\?\)/);

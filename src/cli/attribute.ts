@@ -14,7 +14,10 @@ import {
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
-import { agentsFlag, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, type JudgedRun } from './judged-run.js';
+import {
+  agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, withKeptReplies, type JudgedRun,
+} from './judged-run.js';
+import { onInterrupt } from './interrupt-notice.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { misspelledName } from '../core/validate.js';
@@ -237,6 +240,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     input: positionals[0],
     inputs: files,
   });
+  await judged?.openCache();
   // Opened only now that every input file is known: -o must not be one of them.
   const split: SplitOutput | null = plan.split ? await splitOutput(flags['split-by-agent']!, format, files) : null;
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
@@ -250,6 +254,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
   let bytesRead = 0;
   let stop: InputError | undefined;
+  // A judge that fails for good is not the record's fault: the summary line must not call it a bad record.
+  let stoppedAt: string | null = null;
   // Batches in flight, oldest first; their rows are written in this order.
   const inFlight: Array<Promise<RowsBatch>> = [];
   // Every episode id so far, across files, and where it was first seen (past 262,144 ids, on disk: memory stays near flat).
@@ -308,6 +314,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       if (!skipInvalid || batch.fatal === k) {
         report?.problems.push(error);
         stop = new InputError(error);
+        stoppedAt = batch.fatal === k ? judgedFailure(judged!) : 'a bad record';
         break;
       }
       counts.skipped++;
@@ -328,6 +335,11 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const halted = () => stop !== undefined || output.closed;
   let finished = false;
   let kept: string | undefined;
+  // A paid run that is interrupted says what it kept; the signal still ends it as before.
+  const stopListening = judged ? onInterrupt((signal) => {
+    bar.clear();
+    return interruptNotice(judged, signal, flags['judge-cache']);
+  }) : undefined;
   try {
     for (const file of files) {
       // OTLP export requests, one per line, are one record: a trace's spans come in several batches.
@@ -356,13 +368,16 @@ export async function attributeCommand(args: string[]): Promise<void> {
       throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}${hint}; the agents are ${agentList(agentsSeen)}`);
     }
     finished = true;
+  } catch (error) {
+    throw withKeptReplies(error, judged, flags['judge-cache']);
   } finally {
+    stopListening?.();
     bar.clear();
     seen.close();
     await runner.close();
     // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
     if (stop) kept = await output.keep();
-    else if (finished) await output.commit();
+    else if (finished) await output.commit().catch((error: unknown) => Promise.reject(withKeptReplies(error, judged, flags['judge-cache'])));
     else await output.abort();
     // Agent files are replaced only by a run that finished: a stopped run leaves the directory as it was.
     if (split && finished && !stop) splitFiles = await split.commit();
@@ -376,7 +391,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const splitSummary = `${splitWritten.length} ${splitWritten.length === 1 ? 'file' : 'files'} under ${flags['split-by-agent']}${staleRemoved}`;
   const written = split ? (stop ? undefined : splitSummary) : (kept ?? flags.output);
   const summary = () =>
-    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stopped: stop !== undefined }) +
+    runSummaryLine({ counts, format, agent: plan.agent ?? undefined, output: written, seconds: (performance.now() - started) / 1000, skipInvalid, stoppedAt }) +
     (counts.warnings > 0 ? `, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}` : '') +
     (judged ? judgeSummary(judged) : '');
   // The summary line ends this run too: printed under the bad record's error.
@@ -387,7 +402,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
     process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
   }
-  if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} episode${counts.disagreements === 1 ? '' : 's'}' first error disagree${counts.disagreements === 1 ? 's' : ''} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
+  if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(summary() + '\n');
 }

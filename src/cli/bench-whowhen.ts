@@ -16,7 +16,7 @@ import type { EpisodeJudge, JudgeUsage } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
 import { describe as describeValue, isRecord } from '../core/validate.js';
 import { inputFiles } from './records.js';
-import { judgeFromFlags, positiveInteger } from './judged-run.js';
+import { judgeCache, judgeFromFlags, positiveInteger, readJudgeCache } from './judged-run.js';
 
 export const BENCH_WHOWHEN_USAGE =
   '  agent-credit bench-whowhen <dir|file.json> --judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]\n' +
@@ -195,7 +195,10 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
   if (flags.judge === undefined) throw new InputError('--judge: bench-whowhen needs a judge: --judge URL --model NAME');
   const strategies = flags.strategy === 'all' ? Object.values(STRATEGIES) : [STRATEGIES[flags.strategy!]];
   if (strategies[0] === undefined) throw new InputError(`--strategy: expected labels, prefix, binary or all, got ${JSON.stringify(flags.strategy)}`);
-  const judge = judgeFromFlags(flags)!;
+  const cache = flags['judge-cache'] === undefined ? undefined : judgeCache(flags['judge-cache']);
+  const judge = judgeFromFlags(flags, process.env, cache)!;
+  // A file that is not a judge cache is named before the first request, not as the first log's judge failure.
+  if (cache) await readJudgeCache(cache, flags['judge-cache']!);
   const dir = positionals[0];
   let files;
   try {

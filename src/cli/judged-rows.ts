@@ -45,8 +45,10 @@ function resumeHint(setup: JudgedSetup, reasonText: string): string {
     return ` (the judge refused its credentials: set ${variable} to a key it accepts${none}, or name another variable with --judge-key-env${kept})`;
   }
   if (setup.cachePath === undefined) return ' (no --judge-cache was given, so the replies so far are not kept: add --judge-cache FILE to keep them and resume from there)';
-  // The cache itself failing keeps what reached it before, but "resume" would meet the same failure.
-  if (reasonText.includes(setup.cachePath)) return '';
+  // The cache itself failing (a full disk) keeps what reached it before, but a rerun as it is would meet the same failure.
+  if (reasonText.includes(`the judge cache ${setup.cachePath}:`)) {
+    return ` (the replies before it are kept in ${setup.cachePath}; make room for it, or copy it where there is room and pass that path, then run the same command again to resume without paying for them)`;
+  }
   return ` (the replies so far are kept in ${setup.cachePath}; run the same command again to resume without paying for them)`;
 }
 

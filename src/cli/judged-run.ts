@@ -1,21 +1,24 @@
 // The flags of a judged `agent-credit attribute` run (--judge, --model,
-// --judge-key-env, --judge-cache, --evaluator, --budget, --concurrency,
-// --strategy, --team-value, --agents), checked before any input is read, and
-// the judge or evaluator they make.
+// --judge-key-env, --judge-cache, --judge-timeout-ms, --judge-max-tokens,
+// --evaluator, --budget, --concurrency, --strategy, --team-value, --agents),
+// checked before any input is read, and the judge or evaluator they make.
 import { createJudge, type Judge } from '../judge/create-judge.js';
-import { createJsonlStore } from '../judge/jsonl-store.js';
+import type { JudgeOptions } from '../judge/options.js';
+import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
+import type { JudgeStore } from '../judge/store.js';
 import type { EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
 import type { Attributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { judgedAttributor } from './judged-rows.js';
+import { reasonOf } from './output.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
 
 export const JUDGED_USAGE =
-  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE] [--judge-timeout-ms MS]]\n' +
+  '                         [--judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE] [--judge-timeout-ms MS] [--judge-max-tokens N]]\n' +
   '                         [--evaluator ./evaluate.mjs]\n' +
   '                         [--budget N] [--concurrency N] [--strategy labels|prefix|binary] [--team-value judged|outcome] [--agents a,b,c]';
 
@@ -32,6 +35,9 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
                    pays nothing twice and a killed run resumes with only the missing calls
   --judge-timeout-ms MS  a judge request without a reply after MS ms is abandoned and retried (default
                    120000; raise it for slow local models)
+  --judge-max-tokens N  the most tokens a judge reply may take (max_tokens; default: the server's own
+                   limit); raise it when replies are cut off at the token limit (labels take about 30
+                   tokens per message)
   --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
                    the team (the faithful value; a judge of the ablated transcript approximates it)
   --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
@@ -52,6 +58,7 @@ export const JUDGED_FLAGS = {
   'judge-key-env': { type: 'string' },
   'judge-cache': { type: 'string' },
   'judge-timeout-ms': { type: 'string' },
+  'judge-max-tokens': { type: 'string' },
   evaluator: { type: 'string' },
   budget: { type: 'string' },
   concurrency: { type: 'string' },
@@ -70,6 +77,28 @@ export interface JudgedRun {
   attribute: Attributor;
   /** Episodes judged so far. */
   episodes: number;
+  /** Reads the --judge-cache file, once the run's paths are checked and before the first request (see readJudgeCache). */
+  openCache(): Promise<void>;
+}
+
+/** The --judge-cache store, not yet read. */
+export function judgeCache(path: string): JsonlStore {
+  if (path === '') throw new InputError('--judge-cache: expected the path of the cache file (JSON Lines, created when missing), got ""');
+  return createJsonlStore(path);
+}
+
+/**
+ * Reads the judge cache before anything is paid for: a file that is not a
+ * judge cache (an output given as the cache, an edited line) would
+ * otherwise fail the first judgement, reported as the judge failing on
+ * whichever episode came first.
+ */
+export async function readJudgeCache(cache: JsonlStore, path: string): Promise<void> {
+  try {
+    await cache.load();
+  } catch (error) {
+    throw new InputError(`--judge-cache ${error instanceof InputError ? error.message : `${path}: cannot be read (${reasonOf(error)})`}`);
+  }
 }
 
 export function positiveInteger(flag: string, text: string | undefined, limit: number): number | undefined {
@@ -88,10 +117,10 @@ export function agentsFlag(text: string | undefined): string[] | undefined {
   return agents;
 }
 
-/** The judge's settings from --judge, --model, --judge-key-env, --judge-cache and --concurrency. */
-export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Judge | undefined {
+/** The judge's settings from --judge, --model, --judge-key-env, --judge-cache, --judge-timeout-ms, --judge-max-tokens and --concurrency. */
+export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env, cache?: JudgeStore): Judge | undefined {
   if (flags.judge === undefined) {
-    for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms'] as const) {
+    for (const flag of ['model', 'judge-key-env', 'judge-cache', 'judge-timeout-ms', 'judge-max-tokens'] as const) {
       if (flags[flag] !== undefined) throw new InputError(`--${flag}: only with --judge URL`);
     }
     return undefined;
@@ -104,15 +133,28 @@ export function judgeFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.en
   const { apiKey } = judgeKey(flags, env);
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   const timeoutMs = positiveInteger('judge-timeout-ms', flags['judge-timeout-ms'], 2 ** 31 - 1);
-  return createJudge({
+  const maxTokens = positiveInteger('judge-max-tokens', flags['judge-max-tokens'], 10_000_000);
+  const options: JudgeOptions = {
     baseURL: flags.judge,
     model: flags.model,
     ...(apiKey ? { apiKey } : {}),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(flags['judge-cache'] === undefined ? {} : { cache: createJsonlStore(flags['judge-cache']) }),
-  });
+    ...(maxTokens === undefined ? {} : { maxTokens }),
+    ...(flags['judge-cache'] === undefined ? {} : { cache: cache ?? judgeCache(flags['judge-cache']) }),
+  };
+  try {
+    return createJudge(options);
+  } catch (error) {
+    // createJudge names its options (baseURL); on the command line the user typed a flag.
+    const issues = error instanceof InputError ? error.issues : [];
+    if (issues.length === 0 || !issues.every((issue) => FLAG_OF_OPTION[issue.path])) throw error;
+    throw new InputError(issues.map((issue) => ({ path: FLAG_OF_OPTION[issue.path]!, message: issue.message })));
+  }
 }
+
+/** The flag that sets each createJudge option, for its errors. */
+const FLAG_OF_OPTION: Record<string, string | undefined> = { baseURL: '--judge', model: '--model', concurrency: '--concurrency', timeoutMs: '--judge-timeout-ms', maxTokens: '--judge-max-tokens' };
 
 /** Whether a key sent to `url` stays between this machine and the server: over https, or to this machine. */
 function keyTravelsSafely(url: string): boolean {
@@ -147,7 +189,8 @@ export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { 
  * record.
  */
 export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false): Promise<JudgedRun | undefined> {
-  const judge = judgeFromFlags(flags);
+  const cache = flags['judge-cache'] === undefined ? undefined : judgeCache(flags['judge-cache']);
+  const judge = judgeFromFlags(flags, process.env, cache);
   const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
   if (!judge && !evaluate) {
     for (const flag of ['budget', 'concurrency', 'strategy', 'team-value'] as const) {
@@ -165,7 +208,10 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   }
   const teamValue = flags['team-value'];
   if (teamValue !== undefined && teamValue !== 'judged' && teamValue !== 'outcome') throw new InputError(`--team-value: expected judged or outcome, got ${JSON.stringify(teamValue)}`);
-  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor };
+  const openCache = async () => {
+    if (cache) await readJudgeCache(cache, flags['judge-cache']!);
+  };
+  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor, openCache };
   run.attribute = judgedAttributor({
     judge,
     evaluate,
@@ -176,6 +222,36 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     onEpisode: () => onEpisode(++run.episodes),
   });
   return run;
+}
+
+/** What a judged run stopped at when its judge (or, without one, its evaluator) failed for good, as the summary line says it. */
+export function judgedFailure(run: JudgedRun): string {
+  return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
+}
+
+/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept. */
+function keptReplies(run: JudgedRun, cachePath: string | undefined): string {
+  if (!run.judge) return '';
+  return cachePath === undefined
+    ? 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun'
+    : `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
+}
+
+/** What a judged run stopped by `signal` says on its way out: how far it got, and what it kept for the next run. */
+export function interruptNotice(run: JudgedRun, signal: string, cachePath: string | undefined): string {
+  const kept = keptReplies(run, cachePath);
+  return `agent-credit: stopped by ${signal} after judging ${run.episodes} episode${run.episodes === 1 ? '' : 's'}${kept ? `; ${kept}` : ''}`;
+}
+
+/**
+ * A judged run's failure that is not the judge's own (a full disk under -o,
+ * an input that cannot be read, --agent matching no one after every episode
+ * was judged), with what the run kept: the user should not have to wonder
+ * whether the replies paid for are lost.
+ */
+export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cachePath: string | undefined): unknown {
+  const kept = run ? keptReplies(run, cachePath) : '';
+  return kept && error instanceof InputError ? new InputError(`${error.message} (${kept})`) : error;
 }
 
 /** The summary line's judge part: calls, cache hits, tokens. */

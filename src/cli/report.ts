@@ -2,8 +2,10 @@
 // `agent-credit summary`: a two-line legend, then one block per episode
 // (credit, strongest interaction, first error, message rewards, preferences).
 // Lines wrap between items at a fixed width, so names are never cut and the
-// report is the same on a terminal, in a pipe and in a file.
+// report is the same on a terminal, in a pipe and in a file; names come from
+// transcripts and are shown through terminalText.
 import type { Signals } from '../episodes/attribute.js';
+import { terminalText } from './terminal-text.js';
 
 /** What the numbers mean, printed once above the episodes. */
 export const REPORT_LEGEND =
@@ -43,16 +45,16 @@ function strongestPair(signals: Signals): string | null {
     for (let j = i + 1; j < matrix[i].length; j++) if (Math.abs(matrix[i][j]) > Math.abs(best.value)) best = { i, j, value: matrix[i][j] };
   }
   if (Math.abs(best.value) < 1e-9) return null;
-  const names = `${signals.agents[best.i].agent} + ${signals.agents[best.j].agent}`;
+  const names = `${terminalText(signals.agents[best.i].agent)} + ${terminalText(signals.agents[best.j].agent)}`;
   return `${best.value > 0 ? 'synergy' : 'redundancy'} ${names} (${signed(best.value)})`;
 }
 
 /** One episode's block, ending with a newline. */
 export function episodeReport(signals: Signals): string {
-  const lines = [`${signals.id}  ${signals.success ? 'SUCCESS' : 'FAILURE'}`];
+  const lines = [`${terminalText(signals.id)}  ${signals.success ? 'SUCCESS' : 'FAILURE'}`];
   const credited = signals.agents.filter((agent) => agent.credit !== null).sort((a, b) => b.credit! - a.credit!);
   if (credited.length > 0) {
-    const credit = (agent: Signals['agents'][number]) => `${agent.agent} ${signed(agent.credit!)}${agent.stderr ? ` ±${agent.stderr.toFixed(2)}` : ''}`;
+    const credit = (agent: Signals['agents'][number]) => `${terminalText(agent.agent)} ${signed(agent.credit!)}${agent.stderr ? ` ±${agent.stderr.toFixed(2)}` : ''}`;
     lines.push(...field('credit', credited.map(credit)));
   } else {
     lines.push(...field('credit', ['none (no coalition values)']));
@@ -61,9 +63,9 @@ export function episodeReport(signals: Signals): string {
   if (pair) lines.push(...field('interaction', [pair]));
   if (signals.firstError) {
     const { id, index, agent, strategy } = signals.firstError;
-    lines.push(...field('first error', [`message ${id} (#${index}) by ${agent}, found by ${strategy}`]));
+    lines.push(...field('first error', [`message ${terminalText(id)} (#${index}) by ${terminalText(agent)}, found by ${strategy}`]));
   }
-  if (signals.messages.length > 0) lines.push(...field('rewards', signals.messages.map((m) => `${m.id}: ${m.agent} ${signed(m.reward)}`), ' | '));
+  if (signals.messages.length > 0) lines.push(...field('rewards', signals.messages.map((m) => `${terminalText(m.id)}: ${terminalText(m.agent)} ${signed(m.reward)}`), ' | '));
   if (signals.preferences.length > 0) {
     const pairs = signals.preferences.filter((preference) => preference.type === 'pair').length;
     const unpaired = signals.preferences.length - pairs;

@@ -6,7 +6,7 @@
 // not fit its contract.
 import type { ChatOutcome, ChatSend } from './chat-backend.js';
 import { CutPromptWatch } from './cut-prompts.js';
-import { jsonValuesOf } from './json-text.js';
+import { hasUnclosedObject, jsonValuesOf } from './json-text.js';
 import { JudgeError, type JudgeFailureScope, type JudgementTarget } from './judge-error.js';
 import type { Limiter } from './limiter.js';
 import type { ChatMessage } from './prompts/template.js';
@@ -122,11 +122,16 @@ export class Asker {
       const reply = await this.complete(chat, contract, target, signal, state);
       promptTokens += reply.promptTokens;
       completionTokens += reply.completionTokens;
+      const empty = reply.refusal === undefined
+        ? 'the reply is empty (no text: only reasoning, tool calls or nothing)'
+        : `the model refused instead of answering: ${JSON.stringify(reply.refusal.length > 300 ? `${reply.refusal.slice(0, 300)}...` : reply.refusal)}`;
       const check = reply.content.trim() === ''
-        ? { ok: false as const, issues: ['the reply is empty (no text: only reasoning, tool calls or nothing)'] }
+        ? { ok: false as const, issues: [empty] }
         : readAnswer(jsonValuesOf(reply.content), contract, view);
       if (check.ok) return { reply: check.json, value: check.value, promptTokens, completionTokens };
-      issues = reply.truncated ? [...check.issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens)'] : check.issues;
+      // A reply cut off mid-JSON: its inner objects' issues ("messages: expected an array" of one label) would mislead.
+      issues = hasUnclosedObject(reply.content) ? ['the reply\'s JSON is cut off: an object opens and never closes'] : check.issues;
+      if (reply.truncated) issues = [...issues, 'the reply was cut off at the token limit (finish_reason "length"; raise maxTokens, on the command line --judge-max-tokens N)'];
       chat = [
         ...messages,
         { role: 'assistant', content: reply.content },
@@ -167,7 +172,8 @@ export class Asker {
         const wait = `the server asks to retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than timeoutMs (${this.settings.timeoutMs} ms): try again later`;
         throw this.failure(target, final(outcome, wait), retry, refused, state.attempts);
       }
-      await sleep(outcome.retryAfterMs ?? this.settings.retryDelayMs * 2 ** retry, signal);
+      // A Retry-After of 0 (gateways that send it with every 429) would spend every retry within milliseconds: it counts as none.
+      await sleep(outcome.retryAfterMs || this.settings.retryDelayMs * 2 ** retry, signal);
       retry++;
     }
   }

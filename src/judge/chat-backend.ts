@@ -21,6 +21,8 @@ export type ChatOutcome =
       completionTokens: number;
       /** The server stopped at the token limit (finish_reason "length"). */
       truncated: boolean;
+      /** What the model said instead of answering (OpenAI's `message.refusal`), when it refused. */
+      refusal?: string;
     }
   | {
       ok: false;
@@ -51,22 +53,33 @@ export function retryAfterMs(header: (name: string) => string | null | undefined
 
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
 
+/**
+ * The text of a message's content: a string, or (as some servers and
+ * gateways send it) a list of content parts whose text parts make the reply.
+ */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (typeof (part as { text?: unknown })?.text === 'string' ? (part as { text: string }).text : '')).join('');
+}
+
 /** The reply text and token counts of a Chat Completions response body. */
 function completionOf(body: unknown): ChatOutcome {
-  const choice = (body as { choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0];
+  const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0];
   if (!choice) {
     // Some servers and proxies answer an error with 200: their words say what went wrong.
     const said = saidIn(body);
     return { ok: false, status: 200, message: `the response has no choices${said ? `: ${clipped(said)}` : ''}`, retryable: true };
   }
-  const content = choice.message?.content;
+  const refusal = choice.message?.refusal;
   const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
   return {
     ok: true,
-    content: typeof content === 'string' ? content : '',
+    content: contentText(choice.message?.content),
     promptTokens: count(usage?.prompt_tokens),
     completionTokens: count(usage?.completion_tokens),
     truncated: choice.finish_reason === 'length',
+    ...(typeof refusal === 'string' && refusal.trim() !== '' ? { refusal } : {}),
   };
 }
 

@@ -30,6 +30,22 @@ export function jsonValuesOf(text: string): unknown[] {
   }
 }
 
+/**
+ * Whether the answer (outside the reasoning) opens a JSON object that never
+ * closes, as a reply cut off mid-JSON does. Its complete inner objects (one
+ * message's label, say) are then fragments, and what they lack is not what
+ * is wrong with the reply.
+ */
+export function hasUnclosedObject(text: string): boolean {
+  const answer = withoutReasoning(text);
+  for (let start = answer.indexOf('{'); start !== -1; ) {
+    const end = objectEnd(answer, start);
+    if (end === -1) return true;
+    start = answer.indexOf('{', end + 1);
+  }
+  return false;
+}
+
 const CLOSING = /<\/think(?:ing)?>/gi;
 const OPENING = /^\s*<think(?:ing)?>/i;
 

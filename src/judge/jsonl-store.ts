@@ -16,6 +16,16 @@ function entryOf(line: string): StoredReply | undefined {
   }
 }
 
+/** A JudgeStore in a JSON-lines file. */
+export interface JsonlStore extends JudgeStore {
+  /**
+   * Reads the file now instead of at the first `get`, so that a file that is
+   * not a judge cache is an error before anything is paid for; reads it once
+   * however often it is called.
+   */
+  load(): Promise<void>;
+}
+
 /**
  * A JudgeStore in the JSON-lines file at `path` (created on the first reply).
  * A line that is not a stored reply is an error naming it, except a last line
@@ -24,12 +34,19 @@ function entryOf(line: string): StoredReply | undefined {
  * @example
  * const judge = createJudge({ baseURL, model, cache: createJsonlStore('judge-cache.jsonl') });
  */
-export function createJsonlStore(path: string): JudgeStore {
+export function createJsonlStore(path: string): JsonlStore {
   if (typeof path !== 'string' || path === '') throw new InputError([{ path: 'path', message: `expected the cache file's path as a non-empty string, got ${String(path)}` }], 'createJsonlStore');
   let loaded: Promise<Map<string, StoredReply>> | undefined;
   /** Whether the file's last byte is a newline (or the file is empty): where the next line may start. */
   let atLineStart = true;
   let writing: Promise<void> = Promise.resolve();
+  /**
+   * The first append that failed (a full disk, a file-size limit). It may
+   * have left part of a line, which the next run's load cuts off; a later
+   * line appended behind it would be a corrupt line in the middle, so every
+   * later set fails with it.
+   */
+  let appendFailure: Error | undefined;
 
   async function load(): Promise<Map<string, StoredReply>> {
     const entries = new Map<string, StoredReply>();
@@ -64,6 +81,9 @@ export function createJsonlStore(path: string): JudgeStore {
   const entries = () => (loaded ??= load());
 
   return {
+    async load() {
+      await entries();
+    },
     async get(key) {
       return (await entries()).get(key);
     },
@@ -72,8 +92,18 @@ export function createJsonlStore(path: string): JudgeStore {
       map.set(entry.key, entry);
       const line = `${atLineStart ? '' : '\n'}${JSON.stringify(entry)}\n`;
       atLineStart = true;
-      writing = writing.then(() => appendFile(path, line, 'utf8'));
-      await writing;
+      const appended = writing.then(async () => {
+        if (appendFailure) throw appendFailure;
+        try {
+          await appendFile(path, line, 'utf8');
+        } catch (error) {
+          // Named by path: the error reaches a user as the judgement's failure, and ENOSPC alone does not say which file.
+          appendFailure = new Error(`cannot append to the judge cache ${path}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+          throw appendFailure;
+        }
+      });
+      writing = appended.catch(() => undefined);
+      await appended;
     },
   };
 }

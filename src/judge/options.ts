@@ -77,6 +77,9 @@ const optionsSchema = z.object({
   baseURL: z.optional(text('baseURL').check(
     z.refine((url) => /^https?:\/\/[^/]/i.test(url), { error: (issue) => `expected baseURL as an http(s) URL such as http://127.0.0.1:8000/v1, ${got(issue)}`, abort: true }),
     z.refine((url) => !/^https?:\/\/[^/]*@/i.test(url), { error: 'expected baseURL without credentials (user:password@ would travel into error messages and logs); pass apiKey or headers instead' }),
+    // The request goes to baseURL + /chat/completions: after a query it would land inside the query, and a key there would travel into error messages.
+    z.refine((url) => !/[?#]/.test(url), { error: 'expected baseURL without a ?query or #fragment (requests go to baseURL + /chat/completions, and a key in the query would travel into error messages); pass apiKey or headers, or a client such as the OpenAI SDK\'s for a server that needs query parameters' }),
+    z.refine((url) => !/\/chat\/completions\/*$/i.test(url), { error: 'expected baseURL as the API root, such as http://127.0.0.1:8000/v1, not the endpoint: /chat/completions is added to it' }),
   )),
   client: z.optional(z.custom<ChatClient>((value) => hasMethod(value, 'chat', 'completions', 'create'), { error: 'expected client as an object with chat.completions.create (the OpenAI SDK client, a WebLLM engine)' })),
   model: text('model').check(z.minLength(1, { error: 'expected model as a non-empty string' })),

@@ -129,6 +129,8 @@ describe('Who&When: the 184 logs of the public release', () => {
     expect(stderr).toMatch(/45 episode ids repeated an earlier one and became file:line\/id/);
     expect(stderr).toMatch(/8 episodes' first error disagree with the annotated mistake agent or step/);
     expect(stderr).toMatch(/attribute: 184 episodes \(0 success, 184 failure\)/);
+    const one = await cli('attribute', join(WHOWHEN_RELEASE, 'Hand-Crafted', '11.json'), '-o', join(dir, 'one.jsonl'));
+    expect(one.stderr).toMatch(/^agent-credit: 1 episode's first error disagrees with the annotated mistake agent or step/m);
     // The directory form: --from auto detects every log; --id-from file names each by its path.
     const byFile = await cli('attribute', WHOWHEN_RELEASE, '--id-from', 'file');
     expect(byFile.code, byFile.stderr).toBe(0);
