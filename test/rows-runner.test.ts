@@ -6,13 +6,14 @@ import type { RowsJob } from '../src/cli/attribute-rows.js';
 
 const plan = { format: 'signals', systemTurn: 'agent', prmUntilFirstError: false, prmMaxSteps: Infinity, prmMaxChars: Infinity, agent: null, split: false } as const;
 
-/** A JSONL chunk of `count` episodes, each with `messages` messages of ~100 characters. */
-function job(count: number, messages: number): RowsJob {
+/** A JSONL chunk of `count` episodes, each with `messages` messages of ~`characters` characters (message 1 labelled an error, if `failed`). */
+function job(count: number, messages: number, characters = 100, failed = false): RowsJob {
   const lines: string[] = [];
   for (let k = 0; k < count; k++) {
-    const turns = Array.from({ length: messages }, (_, m) => ({ id: `m${m}`, agent: m % 2 ? 'coder' : 'planner', content: `step ${m}: ${'x'.repeat(90)}` }));
+    const turns = Array.from({ length: messages }, (_, m) => ({ id: `m${m}`, agent: m % 2 ? 'coder' : 'planner', content: `step ${m}: ${'x'.repeat(characters - 10)}`, ...(failed && m === 1 ? { label: 'error' } : {}) }));
     lines.push(JSON.stringify({ id: `ep-${k}`, task: 't', agents: ['planner', 'coder'], messages: turns, outcome: { score: 1, success: true },
-      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.4 }, { agents: ['coder'], value: 0.3 }, { agents: ['planner', 'coder'], value: 1 }] }));
+      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.4 }, { agents: ['coder'], value: 0.3 }, { agents: ['planner', 'coder'], value: failed ? 0 : 1 }],
+      ...(failed ? { outcome: { score: 0, success: false } } : {}) }));
   }
   const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
   return { chunk: { file: 'runs.jsonl', bytes, firstLine: 1 }, from: 'episode', plan: { ...plan }, idFrom: 'record', report: false, source: 'runs.jsonl' };
@@ -36,6 +37,25 @@ describe('rowsRunner', () => {
       const after = await runner.run(job(3, 4));
       expect(after.ids).toEqual(['ep-0', 'ep-1', 'ep-2']);
       expect(runner.ranHere.outOfMemory).toBe(1);
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
+
+  it('a chunk whose rows outgrow a worker\'s heap (rewards rows repeat each history) is written by the worker, not run again here', async () => {
+    // 2 episodes of 200 messages of 1,000 characters: 400 kB in, 42 MB of rewards rows out. Held as strings, that
+    // took a 32 MB old generation past its cap mid-encode (at the CLI's 64 MB, 184 Who&When logs did), where V8
+    // either ends the worker or aborts the whole process. Encoded row by row into a buffer outside the heap, each
+    // row let go once written, the heap peaks near 17 MB.
+    const rewards = (): RowsJob => ({ ...job(2, 200, 1_000, true), plan: { ...plan, format: 'rewards', systemTurn: 'system' } });
+    const expected = await rowsRunner(0).run(rewards());
+    expect(expected.bytes.length).toBeGreaterThan(40e6);
+    const runner = rowsRunner(1, undefined, { heap: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }, largestChunk: Infinity });
+    try {
+      const batch = await runner.run(rewards());
+      expect(runner.ranHere).toEqual({ tooLarge: 0, outOfMemory: 0 });
+      expect(Buffer.from(batch.bytes).equals(Buffer.from(expected.bytes))).toBe(true);
+      expect(batch.ends).toEqual(expected.ends);
     } finally {
       await runner.close();
     }

@@ -12,6 +12,7 @@ import type { SystemTurn } from '../episodes/agent-view.js';
 import { reportEntry } from './report.js';
 import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
 import { htmlReportEntry } from './html-report.js';
+import { ByteSink } from './byte-sink.js';
 
 export const OUTPUT_FORMATS = ['signals', 'dpo', 'kto', 'prm', 'rewards', 'summary'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -241,8 +242,7 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
   const outcomes = untilBad ? await outcomesUntilBad(parsed, job, attribute) : await allOutcomes(parsed, job, attribute);
   const batch = emptyRowsBatch();
   const { plan } = job;
-  const lines: string[] = [];
-  let length = 0;
+  const out = new ByteSink();
   outcomes.forEach((outcome, k) => {
     const item = parsed[k];
     batch.sources.push(item.source);
@@ -258,11 +258,15 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       batch.agents.push([]);
     } else {
       const { signals } = outcome;
-      const rows = plan.agent === null ? outcome.rows : outcome.rows.filter((row) => (row as RowIdentity).agent === plan.agent);
-      for (const row of rows) {
-        const line = encode(plan.format, row);
-        lines.push(line);
-        length += Buffer.byteLength(line);
+      let written = 0;
+      for (let r = 0; r < outcome.rows.length; r++) {
+        const row = outcome.rows[r];
+        // Let go of each row once written: writing flattens its prompt's joined turns, and a long transcript's
+        // rows, each holding its history flat, would otherwise stay in memory together (messages^2 in size).
+        outcome.rows[r] = null;
+        if (plan.agent !== null && (row as RowIdentity).agent !== plan.agent) continue;
+        out.append(encode(plan.format, row));
+        written++;
         if (plan.split) batch.rowAgents.push((row as RowIdentity).agent);
       }
       batch.agents.push(item.episode!.agents);
@@ -270,11 +274,11 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       batch.warnings.push(signals.warnings ? signals.warnings.join('; ') : null);
       batch.success.push(signals.success);
       batch.disagrees.push(signals.annotationAgreement?.agent === false || signals.annotationAgreement?.step === false);
-      batch.rows.push(rows.length);
+      batch.rows.push(written);
       batch.reports.push(job.report ? htmlReportEntry(signals, item.episode!) : null);
     }
-    batch.ends.push(length);
+    batch.ends.push(out.length);
   });
-  batch.bytes = new TextEncoder().encode(lines.join(''));
+  batch.bytes = out.take();
   return batch;
 }
