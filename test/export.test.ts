@@ -397,4 +397,17 @@ describe('toJsonl and floatJson', () => {
     expect(toJsonl(row)).toBe('{"prompt":"p\\u2028","reward":-1.0,"label":0,"nested":{"reward":2}}\n');
     expect(JSON.parse(toJsonl(row))).toEqual(JSON.parse(JSON.stringify(row)));
   });
+
+  it('writes an array of rows as one line per row, the way toJsonl(toRewards(...)) reads', async () => {
+    const episode = parseEpisode(flights());
+    const rows = toRewards(await attributeEpisode(episode), episode);
+    expect(toJsonl(rows)).toBe(rows.map((row) => toJsonl(row)).join(''));
+    expect(toJsonl(rows).split('\n').filter(Boolean).map((line) => JSON.parse(line).reward)).toEqual([0.375, -1, -0.6875, 0.4375, 0]);
+    expect(toJsonl([])).toBe('');
+  });
+
+  it('names a row it cannot write instead of failing on undefined', () => {
+    expect(() => toJsonl(undefined)).toThrow(/^toJsonl: row: expected a row \(an object, such as toDpo's rows\), got undefined$/);
+    expect(() => toJsonl([{ a: 1 }, () => 1])).toThrow(/^toJsonl: rows\[1\]: expected a row .*got function$/);
+  });
 });

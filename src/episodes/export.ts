@@ -289,14 +289,22 @@ export function floatJson(value: number): string {
 const FLOAT_FIELDS = new Set(['reward']);
 
 /**
- * One row as a JSONL line (with its "\n"): JSON, with a top-level `reward`
- * written with a fraction (floatJson), and U+2028 and U+2029 escaped as
- * `\u2028` / `\u2029`. Both are valid raw in JSON strings, but line-splitting
- * readers (Python's `str.splitlines()`, some JSONL loaders) cut rows at them;
- * escaped, the line parses to the same value.
+ * One row as a JSONL line (with its "\n"), or an array of rows as one line
+ * per row (`toJsonl(toDpo(signals))`; no rows, no text): JSON, with a
+ * top-level `reward` written with a fraction (floatJson), and U+2028 and
+ * U+2029 escaped as `\u2028` / `\u2029`. Both are valid raw in JSON strings,
+ * but line-splitting readers (Python's `str.splitlines()`, some JSONL
+ * loaders) cut rows at them; escaped, the line parses to the same value.
  */
-export function toJsonl(row: unknown): string {
-  let text: string;
+export function toJsonl(rows: unknown): string {
+  // An array is a list of rows: written as one JSON array on one line, a
+  // dataset of rows would load as a single row.
+  if (Array.isArray(rows)) return Array.from(rows, (row: unknown, index) => jsonlLine(row, `rows[${index}]`)).join('');
+  return jsonlLine(rows, 'row');
+}
+
+function jsonlLine(row: unknown, path: string): string {
+  let text: string | undefined;
   if (row !== null && typeof row === 'object' && !Array.isArray(row) && Object.keys(row).some((key) => FLOAT_FIELDS.has(key))) {
     const fields = Object.entries(row as Record<string, unknown>)
       .filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol')
@@ -305,5 +313,6 @@ export function toJsonl(row: unknown): string {
   } else {
     text = JSON.stringify(row);
   }
+  if (text === undefined) throw new InputError(`toJsonl: ${path}: expected a row (an object, such as toDpo's rows), got ${describe(row)}`);
   return text.replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029')) + '\n';
 }
