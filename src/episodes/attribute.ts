@@ -421,7 +421,7 @@ function uniqueIds(episodes: Episode[]): Episode[] {
  *
  * @example
  * const signals = await attributeEpisode(episode);
- * const rows = toDpo(signals); // also toKto(signals), toRewards(signals), toPrm(signals, episode)
+ * const rows = toDpo(signals); // also toKto(signals), toRewards(signals, episode), toPrm(signals, episode)
  * const judged = await attributeEpisode(transcript, { judge: createJudge({ baseURL, model }) });
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {
