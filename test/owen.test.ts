@@ -157,6 +157,8 @@ describe('owen()', () => {
   });
 
   it('bad groups: a clear error naming the group and the player', async () => {
+    await expect(owen({ players: ['a', 'b'], values: [0, 1, 1, 2], evaluate: () => 1 } as never, { groups: [['a', 'b']] }))
+      .rejects.toThrow(/^game: values: a game holds either evaluate or values/);
     const game = { players: ['a', 'b', 'c'], values: [0, 1, 1, 2, 1, 2, 2, 3] };
     const cases: [unknown, RegExp][] = [
       [[['a', 'b']], /missing "c"/],

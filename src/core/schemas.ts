@@ -77,7 +77,17 @@ export const evaluatorGameSchema = z.object({
   evaluate: z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
     error: 'expected a function (coalition: string[]) => number | Promise<number>',
   }),
+  // A game with a table or a built-in kind beside evaluate would be run on
+  // evaluate alone, the table ignored in silence.
+  values: z.optional(notBeside('values (a value table)')),
+  builtin: z.optional(notBeside('builtin (a built-in game)')),
 });
+
+function notBeside(what: string) {
+  return z.custom<never>(() => false, {
+    error: `a game holds either evaluate or ${what}, not both; expected one of { players, evaluate } and { players, values }`,
+  });
+}
 
 /** Options of shapley() for evaluator games, on top of method, budget and seed. */
 export const evaluatorOptionsSchema = z.extend(shapleyOptionsSchema, {
