@@ -70,6 +70,15 @@ describe('built-in games: tabulated in Wasm, exact values equal their closed for
     expect(() => soumGame(65, [])).toThrow(/at most 64|between 1 and 64/);
   });
 
+  it('closed forms refuse what is not a built-in game, where they returned undefined', () => {
+    const table = { players: ['a', 'b'], values: [0, 1, 1, 3] };
+    expect(() => closedFormShapley(table as never)).toThrow(/^closedFormShapley\(game\): expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame, got a value table \(for its values use shapley\(game\) or banzhaf\(game\)\)$/);
+    expect(() => closedFormBanzhaf(table as never)).toThrow(/^closedFormBanzhaf\(game\): expected a built-in game .*got a value table/);
+    expect(() => closedFormShapley(null as never)).toThrow(/got null$/);
+    expect(() => closedFormShapley({ ...airportGame([1, 2]), builtin: 'table' } as never)).toThrow(InputError);
+    expect(() => closedFormShapley({ ...airportGame([1, 2]), params: Float64Array.of(1) })).toThrow(InputError);
+  });
+
   it('randomSoumGame refuses counts, sizes and generators it would read as something else', () => {
     const random = seededRandom(1);
     // Before: 1.5 made 2 terms, NaN none, sizes out of order or past n a game of garbage or a misleading error.

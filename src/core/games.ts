@@ -228,6 +228,16 @@ function soumTerms(game: BuiltinGame): { coefficient: number; members: number[] 
   });
 }
 
+const BUILTIN_KINDS: readonly string[] = ['soum', 'quadratic', 'airport', 'voting'];
+
+/** Throws unless `game` is a built-in game: a value table would fall through every case and return undefined. */
+function checkClosedForm(game: unknown, what: string): asserts game is BuiltinGame {
+  const { builtin, players, params } = (game !== null && typeof game === 'object' ? game : {}) as Partial<BuiltinGame>;
+  if (typeof builtin === 'string' && BUILTIN_KINDS.includes(builtin) && Array.isArray(players) && params instanceof Float64Array && paramsFit(builtin, players.length, params)) return;
+  const got = game !== null && typeof game === 'object' && 'values' in game ? 'a value table (for its values use shapley(game) or banzhaf(game))' : describe(game);
+  throw new InputError(`${what}(game): expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame, got ${got}`);
+}
+
 /**
  * Exact Shapley values from each game's closed form (no enumeration):
  * SOUM: each term's coefficient split evenly over its members; quadratic:
@@ -235,6 +245,7 @@ function soumTerms(game: BuiltinGame): { coefficient: number; members: number[] 
  * Voting games have no closed form and are computed by counting (O(n^2 W)).
  */
 export function closedFormShapley(game: BuiltinGame): Float64Array {
+  checkClosedForm(game, 'closedFormShapley');
   const n = game.players.length;
   const phi = new Float64Array(n);
   switch (game.builtin) {
@@ -270,6 +281,7 @@ export function closedFormShapley(game: BuiltinGame): Float64Array {
 
 /** Exact Banzhaf values: SOUM terms give c / 2^(|T|-1) to each member; airport by sorted costs. */
 export function closedFormBanzhaf(game: BuiltinGame): Float64Array {
+  checkClosedForm(game, 'closedFormBanzhaf');
   const n = game.players.length;
   const beta = new Float64Array(n);
   switch (game.builtin) {
