@@ -337,6 +337,15 @@ describe('PRM rows', () => {
     expect(() => toKto(signals, { sytemTurn: 'fold' } as never)).toThrow(/did you mean systemTurn/);
   });
 
+  it('null options are the defaults, as for shapley(), never a TypeError', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    expect(toDpo(signals, null as never)).toEqual(toDpo(signals));
+    expect(toKto(signals, null as never)).toEqual(toKto(signals));
+    expect(toRewards(signals, episode, null as never)).toEqual(toRewards(signals, episode));
+    expect(toPrm(signals, episode, null as never)).toEqual(toPrm(signals, episode));
+  });
+
   it('refuses what is not signals with an InputError naming it, never a TypeError', async () => {
     const episode = parseEpisode(flights());
     const signals = await attributeEpisode(episode);

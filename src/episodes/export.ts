@@ -88,9 +88,10 @@ function checkSource(source: unknown): string | undefined {
   throw new InputError([{ path: 'options.source', message: `expected the input file's name as a string, got ${describe(source)}` }]);
 }
 
-function checkExportOptions(options: ExportOptions): Checked {
+// null options mean the defaults, as they do for shapley().
+function checkExportOptions(options: ExportOptions | null): Checked {
   checkKnownOptions(options, EXPORT_OPTIONS);
-  return { systemTurn: checkSystemTurn(options.systemTurn), source: checkSource(options.source) };
+  return { systemTurn: checkSystemTurn(options?.systemTurn), source: checkSource(options?.source) };
 }
 
 function identity(agent: string, episode: string, message: string, source: string | undefined): RowIdentity {
@@ -175,9 +176,9 @@ export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
   return rows;
 }
 
-function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
+function checkPrmOptions(options: PrmOptions | null): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
   checkKnownOptions(options, PRM_OPTIONS);
-  const { untilFirstError = false, maxSteps = Infinity, maxChars = Infinity } = options;
+  const { untilFirstError = false, maxSteps = Infinity, maxChars = Infinity } = options ?? {};
   if (typeof untilFirstError !== 'boolean') {
     throw new InputError([{ path: 'options.untilFirstError', message: `expected true or false, got ${describe(untilFirstError)}` }]);
   }
@@ -187,7 +188,7 @@ function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSt
   if (maxChars !== Infinity && !(Number.isInteger(maxChars) && maxChars >= 1)) {
     throw new InputError([{ path: 'options.maxChars', message: `expected a whole number of characters, at least 1, got ${describe(maxChars)}` }]);
   }
-  return { untilFirstError, maxSteps, maxChars, source: checkSource(options.source) };
+  return { untilFirstError, maxSteps, maxChars, source: checkSource(options?.source) };
 }
 
 /**
