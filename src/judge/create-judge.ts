@@ -48,15 +48,6 @@ function renderChecked(template: PromptTemplate, name: JudgementName, view: Tran
 }
 
 /**
- * A judge speaking the OpenAI Chat Completions API (or through a client
- * object with `chat.completions.create`).
- *
- * @example
- * const judge = createJudge({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b' });
- * const signals = await attributeEpisode(episode, { judge });   // from agent-credit/episodes
- * await shapley({ players: episode.agents, evaluate: judge.evaluator(episode) });
- */
-/**
  * The signal of a judgement's options, checked inside the judgement's promise
  * (a call that returns a promise rejects, never throws): a misspelled
  * `signal` would otherwise leave the judgement unabortable without a word.
@@ -72,6 +63,15 @@ function signalOf(options: unknown, kind: 'options' | 'context' = 'options'): Ab
   return signal;
 }
 
+/**
+ * A judge speaking the OpenAI Chat Completions API (or through a client
+ * object with `chat.completions.create`).
+ *
+ * @example
+ * const judge = createJudge({ baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b' });
+ * const signals = await attributeEpisode(episode, { judge });   // from agent-credit/episodes
+ * await shapley({ players: episode.agents, evaluate: judge.evaluator(episode) });
+ */
 export function createJudge(options: JudgeOptions): Judge {
   const plan = judgePlan(options);
   const prompts: JudgePrompts = { ...DEFAULT_PROMPTS, ...plan.prompts };
