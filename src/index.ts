@@ -21,7 +21,7 @@ export type { CoalitionCacheJSON } from './evaluator/coalition-cache.js';
 export { EvaluatorError } from './evaluator/evaluator-error.js';
 export type { Progress, StopReason } from './evaluator/driver.js';
 export { evaluatorGameSchema, evaluatorOptionsSchema } from './core/schemas.js';
-export type { Pool, PoolOptions } from './pool/contract.js';
+export type { Pool, PoolHandle, PoolOptions } from './pool/contract.js';
 export { WorkerError } from './core/errors.js';
 export { owen } from './attribution/owen.js';
 export type { OwenOptions, OwenResult } from './attribution/owen.js';

@@ -4,7 +4,7 @@
 import type { IndexKind } from '../core/exact-chunks.js';
 import { hasPoolBrand, POOL_BRAND } from '../core/pool-brand.js';
 
-/** What every pool has, disposable or not (see Pool). */
+/** What every pool has, disposable or not: its size and terminate() (see Pool). */
 export interface PoolHandle {
   /** Number of workers. */
   readonly size: number;
