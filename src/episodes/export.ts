@@ -7,7 +7,7 @@
 // says whose it is: `agent`, `episode`, `message` (and `source`, when given);
 // TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
-import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
+import { checkSystemTurn, viewBefore, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
 import { InputError, type InputIssue } from '../core/errors.js';
@@ -268,7 +268,7 @@ export function toRewards(signals: Signals, episode: Episode | unknown, options:
     if (m === undefined) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
     if (!isPlayer(checked, agent)) continue;
     rows.push({
-      prompt: agentView(checked, m, agent, systemTurn),
+      prompt: viewBefore(checked, m, agent, systemTurn),
       completion: ownTurn(agent, checked.messages[m].content),
       reward,
       ...identity(agent, checked.id, id, source),
