@@ -13,6 +13,7 @@ export type { TableGame } from './core/table.js';
 export { InputError } from './core/errors.js';
 export type { InputIssue } from './core/errors.js';
 export { playersSchema, tableGameSchema, shapleyOptionsSchema } from './core/schemas.js';
+export type { Method } from './core/schemas.js';
 export type { EvaluatorGame, EvaluatorOptions, EvaluatorResult } from './evaluator/evaluator-game.js';
 export { EVALUATOR_MAX_PLAYERS, EVALUATOR_EXACT_MAX_PLAYERS } from './evaluator/evaluator-game.js';
 export type { Evaluate, EvaluateContext } from './evaluator/calls.js';

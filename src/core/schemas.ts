@@ -59,6 +59,7 @@ export const shapleyOptionsSchema = z.looseObject({
   seed: z.optional(integerAtLeast(0, 'the seed')),
 });
 
+/** How shapley() computes: 'exact', a sampler ('permutation', 'stratified', 'kernel', 'svarm', 'msr') or 'auto'; results report the one that ran (never 'auto'). */
 export type Method = z.infer<typeof methodSchema>;
 
 /** A finite number > 0 (or >= 0 with `zeroAllowed`). */
