@@ -38,7 +38,11 @@ export const tableGameSchema = z.object({
   values: valuesSchema,
 });
 
-const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
+/** How shapley() computes: 'exact', a sampler ('permutation', 'stratified', 'kernel', 'svarm', 'msr') or 'auto'; results report the one that ran (never 'auto'). */
+export type Method = 'exact' | 'permutation' | 'stratified' | 'kernel' | 'svarm' | 'msr' | 'auto';
+
+// Spelled out above (not inferred from the schema) so the reference documents it on its own.
+const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const satisfies readonly Method[];
 
 export const methodSchema = z.enum(METHODS, {
   error: (issue) => `expected one of ${METHODS.join(', ')}; got ${describe(issue.input)}${hasPoolBrand(issue.input) ? ' (a worker pool: pass it as { pool })' : ''}`,
@@ -59,8 +63,6 @@ export const shapleyOptionsSchema = z.looseObject({
   seed: z.optional(integerAtLeast(0, 'the seed')),
 });
 
-/** How shapley() computes: 'exact', a sampler ('permutation', 'stratified', 'kernel', 'svarm', 'msr') or 'auto'; results report the one that ran (never 'auto'). */
-export type Method = z.infer<typeof methodSchema>;
 
 /** A finite number > 0 (or >= 0 with `zeroAllowed`). */
 function positiveNumber(what: string, zeroAllowed = false) {
