@@ -2,4 +2,4 @@
 // Workers. Kept apart from the main entry, which stays small without it.
 export { createPool } from './pool/start-browser.js';
 export { canShareWasmMemory, createSharedTable } from './pool/shared-table.js';
-export type { Pool, PoolOptions } from './pool/contract.js';
+export type { Pool, PoolHandle, PoolOptions } from './pool/contract.js';

@@ -3,6 +3,6 @@
 // entry, 'agent-credit', and its subpaths.
 export { createPool } from './pool/start-node.js';
 export { canShareWasmMemory, createSharedTable } from './pool/shared-table.js';
-export type { Pool, PoolOptions } from './pool/contract.js';
+export type { Pool, PoolHandle, PoolOptions } from './pool/contract.js';
 export { createJsonlStore, type JsonlStore } from './judge/jsonl-store.js';
 export type { JudgeStore, StoredReply } from './judge/store.js';

@@ -87,4 +87,17 @@ describe('agentView', () => {
     expect(checkSystemTurn('fold')).toBe('fold');
     expect(() => checkSystemTurn('merge')).toThrow(/options\.systemTurn: expected 'system' \(a system turn\) or 'fold' \(into the first user turn\), got "merge"/);
   });
+
+  it('refuses an index past the end, a speaker off the team and an unknown systemTurn by name', () => {
+    expect(agentView(run, 7, 'planner').at(-1)!.content).toMatch(/ship it$/);
+    // Before: a TypeError past the end; the user (context) and a stranger got prompts as team members; 'merge' folded.
+    expect(() => agentView(run, 8, 'planner')).toThrow(/^agentView: index: expected a message index, an integer from 0 to 7 \(the episode's messages\), got 8$/);
+    expect(() => agentView(run, -1, 'planner')).toThrow(/index: .*got -1$/);
+    expect(() => agentView(run, 1.5, 'planner')).toThrow(/index: .*got 1\.5$/);
+    expect(() => agentView(run, 2, 'user')).toThrow(/^agentView: agent: expected one of the episode's agents \(planner, coder, critic\), got "user"$/);
+    expect(() => agentView(run, 2, 'nobody')).toThrow(/agent: .*got "nobody"$/);
+    expect(() => agentView(run, 2, 'coder', 'merge' as never)).toThrow(/^systemTurn: expected 'system' \(a system turn\) or 'fold'/);
+    // A raw record is read as ablate reads one.
+    expect(agentView({ id: 'r', agents: ['a'], messages: [{ agent: 'a', content: 'hi' }], outcome: { score: 1, success: true } }, 1, 'a').map((turn) => turn.role)).toEqual(['system', 'user']);
+  });
 });

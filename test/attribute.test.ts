@@ -3,6 +3,7 @@ import { attributeEpisode, attributeEpisodes, type Signals } from '../src/episod
 import { ablate } from '../src/episodes/ablate.js';
 import { EpisodeError, parseEpisode } from '../src/episodes/episode.js';
 import { shapley } from '../src/attribution/shapley.js';
+import { EvaluatorError } from '../src/evaluator/evaluator-error.js';
 import { randomEpisode, seededRandom } from './support/episodes.js';
 import { nullCreditTolerance } from '../src/episodes/refine.js';
 import { plannedStandardErrors } from '../src/episodes/credit.js';
@@ -260,5 +261,22 @@ describe('attributeEpisodes', () => {
     const records = Array.from({ length: 40 }, (_, seed) => randomEpisode(500 + seed, { harmful: false }));
     const together = await attributeEpisodes(records);
     for (let k = 0; k < records.length; k++) expect(together[k]).toEqual(await attributeEpisode(records[k]));
+  });
+
+  it('an evaluate call that fails names the episode it was for, and keeps its cache to resume', async () => {
+    const records = [0, 1, 2].map((seed) => {
+      const { coalitions: _, ...record } = randomEpisode(700 + seed, { success: true, agents: 3, harmful: false });
+      return record;
+    });
+    const failing = records[1]!.id as string;
+    const error = await attributeEpisodes(records, {
+      evaluate: (episode, coalition) => {
+        if (episode.id === failing && coalition.length === 3) throw new Error('HTTP 503');
+        return coalition.length;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvaluatorError);
+    expect((error as EvaluatorError).message).toMatch(new RegExp(`^episodes\\[1\\], episode "${failing}": evaluate failed for coalition \\{[a-z0-9_, ]+\\}: HTTP 503$`, 'i'));
+    expect((error as EvaluatorError).cache.size).toBeGreaterThan(0);
   });
 });

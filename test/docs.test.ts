@@ -60,9 +60,9 @@ describe('API reference', () => {
 });
 
 describe('examples in doc comments', () => {
-  it('call the exporters with their signatures: toDpo/toKto/toRewards(signals), toPrm(signals, episode)', async () => {
+  it('call the exporters with their signatures: toDpo/toKto(signals), toRewards/toPrm(signals, episode)', async () => {
     const { readdirSync } = await import('node:fs');
-    const arity: Record<string, number> = { toDpo: 1, toKto: 1, toRewards: 1, toPrm: 2 };
+    const arity: Record<string, number> = { toDpo: 1, toKto: 1, toRewards: 2, toPrm: 2 };
     const wrong: string[] = [];
     for (const file of readdirSync(join(root, 'src'), { recursive: true }) as string[]) {
       if (!file.endsWith('.ts')) continue;

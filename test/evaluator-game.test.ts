@@ -308,6 +308,9 @@ describe('shapley() on evaluator games', () => {
       [{ players, evaluate }, { method: 'permutation', budget: 5 }, /budget: permutation sampling of 3 players needs at least 10/],
       [{ players: names(21), evaluate }, { method: 'exact' }, /up to 20 players. Use method 'permutation'/],
       [{ players, evaluate }, { cache: new CoalitionCache(['x']) }, /recorded for players \[x\]/],
+      // Run on evaluate alone, the table was ignored in silence.
+      [{ players, evaluate, values: [0, 1, 1, 2, 1, 2, 2, 3] }, {}, /^game: values: a game holds either evaluate or values \(a value table\), not both; expected one of \{ players, evaluate \} and \{ players, values \}$/],
+      [{ players, evaluate, builtin: 'soum', params: [0] }, {}, /^game: builtin: a game holds either evaluate or builtin \(a built-in game\), not both/],
     ];
     for (const [game, options, message] of bad) {
       const error = await shapley(game as never, options as never).catch((e) => e);

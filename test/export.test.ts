@@ -337,6 +337,15 @@ describe('PRM rows', () => {
     expect(() => toKto(signals, { sytemTurn: 'fold' } as never)).toThrow(/did you mean systemTurn/);
   });
 
+  it('null options are the defaults, as for shapley(), never a TypeError', async () => {
+    const episode = parseEpisode(flights());
+    const signals = await attributeEpisode(episode);
+    expect(toDpo(signals, null as never)).toEqual(toDpo(signals));
+    expect(toKto(signals, null as never)).toEqual(toKto(signals));
+    expect(toRewards(signals, episode, null as never)).toEqual(toRewards(signals, episode));
+    expect(toPrm(signals, episode, null as never)).toEqual(toPrm(signals, episode));
+  });
+
   it('refuses what is not signals with an InputError naming it, never a TypeError', async () => {
     const episode = parseEpisode(flights());
     const signals = await attributeEpisode(episode);
@@ -396,5 +405,18 @@ describe('toJsonl and floatJson', () => {
     const row = { prompt: 'p\u2028', reward: -1, label: 0, nested: { reward: 2 }, skipped: undefined };
     expect(toJsonl(row)).toBe('{"prompt":"p\\u2028","reward":-1.0,"label":0,"nested":{"reward":2}}\n');
     expect(JSON.parse(toJsonl(row))).toEqual(JSON.parse(JSON.stringify(row)));
+  });
+
+  it('writes an array of rows as one line per row, the way toJsonl(toRewards(...)) reads', async () => {
+    const episode = parseEpisode(flights());
+    const rows = toRewards(await attributeEpisode(episode), episode);
+    expect(toJsonl(rows)).toBe(rows.map((row) => toJsonl(row)).join(''));
+    expect(toJsonl(rows).split('\n').filter(Boolean).map((line) => JSON.parse(line).reward)).toEqual([0.375, -1, -0.6875, 0.4375, 0]);
+    expect(toJsonl([])).toBe('');
+  });
+
+  it('names a row it cannot write instead of failing on undefined', () => {
+    expect(() => toJsonl(undefined)).toThrow(/^toJsonl: row: expected a row \(an object, such as toDpo's rows\), got undefined$/);
+    expect(() => toJsonl([{ a: 1 }, () => 1])).toThrow(/^toJsonl: rows\[1\]: expected a row .*got function$/);
   });
 });

@@ -69,6 +69,32 @@ describe('built-in games: tabulated in Wasm, exact values equal their closed for
     expect(() => votingGame([1, 2], Number.POSITIVE_INFINITY)).toThrow(/quota/);
     expect(() => soumGame(65, [])).toThrow(/at most 64|between 1 and 64/);
   });
+
+  it('closed forms refuse what is not a built-in game, where they returned undefined', () => {
+    const table = { players: ['a', 'b'], values: [0, 1, 1, 3] };
+    expect(() => closedFormShapley(table as never)).toThrow(/^closedFormShapley\(game\): expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame, got a value table \(for its values use shapley\(game\) or banzhaf\(game\)\)$/);
+    expect(() => closedFormBanzhaf(table as never)).toThrow(/^closedFormBanzhaf\(game\): expected a built-in game .*got a value table/);
+    expect(() => closedFormShapley(null as never)).toThrow(/got null$/);
+    expect(() => closedFormShapley({ ...airportGame([1, 2]), builtin: 'table' } as never)).toThrow(InputError);
+    expect(() => closedFormShapley({ ...airportGame([1, 2]), params: Float64Array.of(1) })).toThrow(InputError);
+  });
+
+  it('randomSoumGame refuses counts, sizes and generators it would read as something else', () => {
+    const random = seededRandom(1);
+    // Before: 1.5 made 2 terms, NaN none, sizes out of order or past n a game of garbage or a misleading error.
+    expect(() => randomSoumGame(3, 1.5, 1, 2, random)).toThrow(/^randomSoumGame: termCount: expected a number of terms, an integer >= 0, got 1\.5$/);
+    expect(() => randomSoumGame(3, Number.NaN, 1, 2, random)).toThrow(/termCount: .*got NaN$/);
+    expect(() => randomSoumGame(3, -1, 1, 2, random)).toThrow(/termCount: .*got -1$/);
+    expect(() => randomSoumGame(3, 2, 0, 2, random)).toThrow(/^randomSoumGame: minSize: expected the smallest term size, an integer from 1 to n = 3, got 0$/);
+    expect(() => randomSoumGame(3, 2, 3, 1, random)).toThrow(/^randomSoumGame: maxSize: expected the largest term size, an integer from minSize = 3 to n = 3, got 1$/);
+    expect(() => randomSoumGame(3, 2, 1, 5, random)).toThrow(/maxSize: .*got 5$/);
+    expect(() => randomSoumGame(3, 2, 1, 2, 5 as unknown as () => number)).toThrow(/^randomSoumGame: random: expected a generator of numbers in \[0, 1\)/);
+    expect(() => randomSoumGame(3, 2, 1, 2, () => 7)).toThrow(/^randomSoumGame: random\(\) returned 7; expected a number in \[0, 1\)$/);
+    expect(() => randomSoumGame(2.5, 2, 1, 2, random)).toThrow(/^randomSoumGame: expected between 1 and 64 players, got 2\.5$/);
+    const game = randomSoumGame(3, 0, 1, 3, random);
+    expect(game.params[0]).toBe(0);
+    expect(randomSoumGame(5, 4, 2, 5, seededRandom(9))).toEqual(randomSoumGame(5, 4, 2, 5, seededRandom(9)));
+  });
 });
 
 describe('voting closed form at scale', () => {

@@ -513,6 +513,27 @@ describe('options', () => {
     expect(server.calls).toBe(0);
   });
 
+  it("a judgement's options are checked inside its promise: rejected by name, never thrown, never ignored", async () => {
+    const judge = judgeFor();
+    const calls = [
+      (options: unknown) => judge.value(six, options as never),
+      (options: unknown) => judge.labels(six, options as never),
+      (options: unknown) => judge.prefixValues(six, options as never),
+      (options: unknown) => judge.recoverable(six, 2, options as never),
+    ];
+    for (const call of calls) {
+      // A misspelled signal left the judgement unabortable; null threw a TypeError before any promise.
+      await expect(call({ signl: new AbortController().signal })).rejects.toThrow(/^options\.signl: unknown option \(did you mean signal\?\); expected one of signal$/);
+      await expect(call({ signal: 'stop' })).rejects.toThrow(/^options\.signal: expected an AbortSignal \(from new AbortController\(\)\.signal\), got "stop"$/);
+      let settled: Promise<unknown> | undefined;
+      expect(() => { settled = call(null).catch((error: unknown) => error); }).not.toThrow();
+      expect(await settled).not.toBeInstanceOf(TypeError);
+    }
+    await expect(judge.evaluator(six)(['planner'], { signal: 5 } as never)).rejects.toThrow(/^context\.signal: expected an AbortSignal/);
+    // The evaluator's context is shapley's: keys beyond signal are not refused.
+    expect(await judge.evaluator(six)(['planner'], { ...noSignal(), attempt: 1 } as never)).toBeTypeOf('number');
+  });
+
   it('sends the API key and headers; a replaced prompt is used and cached under its own version', async () => {
     const judge = judgeFor({
       apiKey: 'sk-test-123',

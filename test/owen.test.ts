@@ -127,6 +127,15 @@ describe('owen()', () => {
     expect(total).toBeCloseTo(shapleyTotal, 9);
   });
 
+  it('samples with any seed the options take: those from 2^31 on fold to a 32-bit state too', async () => {
+    const game = { players: names(6), values: randomTable(6, seededRandom(3)) };
+    const groups = [game.players.slice(0, 3), game.players.slice(3)];
+    for (const seed of [2 ** 31 + 5, 2 ** 32 - 1, 2 ** 40 + 1]) {
+      const r = await owen(game, { groups, method: 'permutation', budget: 40, seed });
+      expect(r.values.every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('evaluator games: exact calls evaluate 2^n times; sampled never exceeds the budget', async () => {
     const n = 6;
     const values = randomTable(n, seededRandom(8));
@@ -148,6 +157,8 @@ describe('owen()', () => {
   });
 
   it('bad groups: a clear error naming the group and the player', async () => {
+    await expect(owen({ players: ['a', 'b'], values: [0, 1, 1, 2], evaluate: () => 1 } as never, { groups: [['a', 'b']] }))
+      .rejects.toThrow(/^game: values: a game holds either evaluate or values/);
     const game = { players: ['a', 'b', 'c'], values: [0, 1, 1, 2, 1, 2, 2, 3] };
     const cases: [unknown, RegExp][] = [
       [[['a', 'b']], /missing "c"/],

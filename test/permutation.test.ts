@@ -124,4 +124,18 @@ describe('permutation sampling', () => {
     expect(sampled.evaluations).toBe(planPermutation(14, 2 ** 14 - 1).evaluations);
     expect(Math.max(...sampled.stderr!)).toBeGreaterThan(0);
   });
+
+  it('a budget below two pairs names 2^n as well when 2^n is the smaller budget that works', async () => {
+    const table = { players: names(3), values: [0, 1, 1, 2, 1, 2, 2, 3] };
+    const smaller = /^budget: permutation sampling of 3 players needs at least 10 evaluations \(2 antithetic permutation pairs\), or 8 \(2\^3: every coalition, exact values\), got 6$/;
+    await expect(shapley(table, { method: 'permutation', budget: 6 })).rejects.toThrow(smaller);
+    await expect(shapley({ players: names(3), evaluate: (s: string[]) => s.length }, { method: 'permutation', budget: 6 })).rejects.toThrow(smaller);
+    expect((await shapley(table, { method: 'permutation', budget: 8 })).evaluations).toBe(8);
+    // With a tolerance an evaluator run samples even at 2^n, so 8 would not do.
+    await expect(shapley({ players: names(3), evaluate: (s: string[]) => s.length }, { method: 'permutation', budget: 8, tolerance: 0.1 }))
+      .rejects.toThrow(/needs at least 10 evaluations \(2 antithetic permutation pairs\), got 8$/);
+    // From 4 players two pairs (14) cost less than 2^4, which needs no mention.
+    await expect(shapley({ players: names(4), values: new Array(16).fill(0) }, { method: 'permutation', budget: 12 }))
+      .rejects.toThrow(/needs at least 14 evaluations \(2 antithetic permutation pairs\), got 12$/);
+  });
 });

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { banzhaf, InputError, randomSoumGame, shapley, WorkerError } from '../dist/index.js';
+import { banzhaf, InputError, randomSoumGame, shapley, WorkerError, type Pool } from '../dist/index.js';
 import { createPool as createBrowserPool } from '../dist/browser.js';
 import { createPool } from '../dist/node.js';
 import { WorkerPool } from '../dist/pool/pool.js';
@@ -126,6 +126,18 @@ describe('worker pool (Node worker_threads)', () => {
     await pool.terminate();
     expect((await call).message).toMatch(/the pool was terminated during a call/);
     await expect(shapley({ players: ['a'], values: [0, 1] }, { pool })).rejects.toThrow(/the pool was terminated; create a new one/);
+  });
+
+  it('await using terminates the pool at the end of its block, as terminate() does', async () => {
+    let kept: Pool;
+    {
+      await using pool = createPool({ workers: 1 });
+      kept = pool;
+      expect((await shapley({ players: ['a', 'b'], values: [0, 1, 1, 3] }, { pool })).values).toEqual(Float64Array.of(1.5, 1.5));
+      expect(JSON.parse(JSON.stringify(pool)).terminated).toBe(false);
+    }
+    expect(JSON.parse(JSON.stringify(kept)).terminated).toBe(true);
+    await expect(shapley({ players: ['a'], values: [0, 1] }, { pool: kept })).rejects.toThrow(/the pool was terminated; create a new one/);
   });
 
   it('validates before anything reaches a worker', async () => {

@@ -9,7 +9,8 @@ export const PLAYGROUND_MAX_PLAYERS = 24;
 
 /** The game a request describes; the same seed builds the same game. */
 export function playgroundGame({ game, n, seed }: PlaygroundRequest): BuiltinGame {
-  const random = seededRandom(seed + 1);
+  // The generator keeps 32 bits of state; the sampler's seed takes larger ones.
+  const random = seededRandom((seed + 1) % 2 ** 32);
   switch (game) {
     case 'soum':
       // As in the estimator literature: 2n terms of random size and sign.

@@ -5,6 +5,7 @@ import { finiteSums } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 import { describe } from '../core/validate.js';
 import { MAX_BLOCK_BYTES } from '../core/wasm/window.js';
+import { liveValues, wasmTableOf } from '../core/wasm-table.js';
 
 /**
  * Exact Shapley values of many small value tables in one Wasm call, so that
@@ -20,11 +21,16 @@ export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]
   // A plain loop: map() would skip the holes of a sparse array and hand them on as tables.
   const checked: Float64Array[] = [];
   for (let k = 0; k < tables.length; k++) {
-    const table: unknown = tables[k];
-    if (!(table instanceof Float64Array) && !Array.isArray(table)) {
-      const given = k in tables ? describe(table) : 'a hole (the array is sparse)';
-      throw new InputError(`tables[${k}]: expected a Float64Array or an array of numbers, got ${given}`);
+    const given: unknown = tables[k];
+    if (!(given instanceof Float64Array) && !Array.isArray(given)) {
+      const what = k in tables ? describe(given) : 'a hole (the array is sparse)';
+      throw new InputError(`tables[${k}]: expected a Float64Array or an array of numbers, got ${what}`);
     }
+    // A table from createTable is read where it is now (a detached view reads
+    // as empty) and copied out: packing the batch may grow the Wasm memory
+    // and detach it mid-call. Freed tables and partial views are refused.
+    const record = wasmTableOf(given, `tables[${k}]`);
+    const table = record ? liveValues(record).slice() : given;
     const n = Math.log2(table.length);
     if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_PLAYERS) {
       throw new InputError(`tables[${k}]: expected 2^n values for 1 <= n <= ${EXACT_MAX_PLAYERS} players, got ${table.length}`);

@@ -146,7 +146,7 @@ export class OwenSampler implements CoalitionSampler {
   constructor(readonly players: number, private readonly groups: number[][], private readonly totalPairs: number, seed: number) {
     this.words = maskWords(players);
     // seededRandom keeps 32 bits: fold the high half of a larger seed in (seeds below 2^32 are unchanged).
-    this.random = seededRandom((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b9));
+    this.random = seededRandom(((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b9)) >>> 0);
     this.sums = new Float64Array(players);
     this.squares = new Float64Array(players);
   }

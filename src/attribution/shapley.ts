@@ -281,14 +281,16 @@ export function scanValues(game: CheckedGame): void {
 
 async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {
   const n = game.players.length;
+  // Planned before the pool takes over, so that a budget below two pairs is
+  // refused the same way on both. One player: a budget of 2 already bought
+  // the exact branch, so a smaller one is refused here.
+  const plan = planPermutation(n, budget, n <= EXACT_MAX_PLAYERS ? 2 ** n : undefined);
   const { kindId, params, exponent } = sampledParams(game);
   if (pool && n > 1) {
     const scaled: PoolGame | undefined = exponent === 0 ? undefined : game.kind === 'table' ? { kind: 'table', values: params, players: game.players } : { kind: 'builtin', kindId, params };
     const { values, stderr, evaluations } = unscaleEstimate(await pool.permutation(scaled ?? poolGameOf(game, false), n, budget, seed), exponent);
     return { players: game.players, values: finiteSums(values), stderr, method: 'permutation', evaluations };
   }
-  // One player: a budget of 2 already bought the exact branch, so a smaller one is refused here.
-  const plan = planPermutation(n, budget);
   const core = await kernelExports();
   const stats = runPermutationBlocks(core, kindId, params, n, seed, 0, plan.blocks, plan.pairs);
   const { values, stderr } = unscaleEstimate(mergeBlockStats(stats, n, plan.pairs), exponent);

@@ -179,17 +179,41 @@ export function votingGame(weights: ArrayLike<number>, quota: number, players = 
   return { players: fitPlayers(players, weights.length), builtin: 'voting', params };
 }
 
-/** Random SOUM as in the estimator literature: coefficients in [-1, 1], sizes uniform in [minSize, maxSize]. */
+/**
+ * Random SOUM as in the estimator literature: `termCount` unanimity terms
+ * (an integer >= 0), coefficients in [-1, 1], sizes uniform in
+ * [minSize, maxSize] (integers, 1 <= minSize <= maxSize <= n), drawn with
+ * `random` (values in [0, 1): seededRandom(seed) reproduces a game).
+ */
 export function randomSoumGame(n: number, termCount: number, minSize: number, maxSize: number, random: () => number): BuiltinGame {
+  checkPlayerCount(n, 'randomSoumGame');
+  // Each would otherwise pass in silence: a count of 1.5 makes 2 terms, NaN none, sizes out of order a game of garbage.
+  if (!Number.isInteger(termCount) || termCount < 0) {
+    throw new InputError(`randomSoumGame: termCount: expected a number of terms, an integer >= 0, got ${describe(termCount)}`);
+  }
+  if (!Number.isInteger(minSize) || minSize < 1 || minSize > n) {
+    throw new InputError(`randomSoumGame: minSize: expected the smallest term size, an integer from 1 to n = ${n}, got ${describe(minSize)}`);
+  }
+  if (!Number.isInteger(maxSize) || maxSize < minSize || maxSize > n) {
+    throw new InputError(`randomSoumGame: maxSize: expected the largest term size, an integer from minSize = ${minSize} to n = ${n}, got ${describe(maxSize)}`);
+  }
+  if (typeof random !== 'function') {
+    throw new InputError(`randomSoumGame: random: expected a generator of numbers in [0, 1) such as seededRandom(seed) or Math.random, got ${describe(random)}`);
+  }
+  const uniform = (): number => {
+    const u = random();
+    if (typeof u !== 'number' || !(u >= 0 && u < 1)) throw new InputError(`randomSoumGame: random() returned ${describe(u)}; expected a number in [0, 1)`);
+    return u;
+  };
   const terms: UnanimityTerm[] = [];
   for (let t = 0; t < termCount; t++) {
-    const size = minSize + Math.floor(random() * (maxSize - minSize + 1));
+    const size = minSize + Math.floor(uniform() * (maxSize - minSize + 1));
     const pool = Array.from({ length: n }, (_, i) => i);
     for (let i = 0; i < size; i++) {
-      const j = i + Math.floor(random() * (n - i));
+      const j = i + Math.floor(uniform() * (n - i));
       [pool[i], pool[j]] = [pool[j], pool[i]];
     }
-    terms.push({ members: pool.slice(0, size), coefficient: 2 * random() - 1 });
+    terms.push({ members: pool.slice(0, size), coefficient: 2 * uniform() - 1 });
   }
   return soumGame(n, terms);
 }
@@ -204,6 +228,16 @@ function soumTerms(game: BuiltinGame): { coefficient: number; members: number[] 
   });
 }
 
+const BUILTIN_KINDS: readonly string[] = ['soum', 'quadratic', 'airport', 'voting'];
+
+/** Throws unless `game` is a built-in game: a value table would fall through every case and return undefined. */
+function checkClosedForm(game: unknown, what: string): asserts game is BuiltinGame {
+  const { builtin, players, params } = (game !== null && typeof game === 'object' ? game : {}) as Partial<BuiltinGame>;
+  if (typeof builtin === 'string' && BUILTIN_KINDS.includes(builtin) && Array.isArray(players) && params instanceof Float64Array && paramsFit(builtin, players.length, params)) return;
+  const got = game !== null && typeof game === 'object' && 'values' in game ? 'a value table (for its values use shapley(game) or banzhaf(game))' : describe(game);
+  throw new InputError(`${what}(game): expected a built-in game made by soumGame, quadraticGame, airportGame or votingGame, got ${got}`);
+}
+
 /**
  * Exact Shapley values from each game's closed form (no enumeration):
  * SOUM: each term's coefficient split evenly over its members; quadratic:
@@ -211,6 +245,7 @@ function soumTerms(game: BuiltinGame): { coefficient: number; members: number[] 
  * Voting games have no closed form and are computed by counting (O(n^2 W)).
  */
 export function closedFormShapley(game: BuiltinGame): Float64Array {
+  checkClosedForm(game, 'closedFormShapley');
   const n = game.players.length;
   const phi = new Float64Array(n);
   switch (game.builtin) {
@@ -246,6 +281,7 @@ export function closedFormShapley(game: BuiltinGame): Float64Array {
 
 /** Exact Banzhaf values: SOUM terms give c / 2^(|T|-1) to each member; airport by sorted costs. */
 export function closedFormBanzhaf(game: BuiltinGame): Float64Array {
+  checkClosedForm(game, 'closedFormBanzhaf');
   const n = game.players.length;
   const beta = new Float64Array(n);
   switch (game.builtin) {

@@ -38,7 +38,11 @@ export const tableGameSchema = z.object({
   values: valuesSchema,
 });
 
-const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const;
+/** How shapley() computes: 'exact', a sampler ('permutation', 'stratified', 'kernel', 'svarm', 'msr') or 'auto'; results report the one that ran (never 'auto'). */
+export type Method = 'exact' | 'permutation' | 'stratified' | 'kernel' | 'svarm' | 'msr' | 'auto';
+
+// Spelled out above (not inferred from the schema) so the reference documents it on its own.
+const METHODS = ['exact', 'permutation', 'stratified', 'kernel', 'svarm', 'msr', 'auto'] as const satisfies readonly Method[];
 
 export const methodSchema = z.enum(METHODS, {
   error: (issue) => `expected one of ${METHODS.join(', ')}; got ${describe(issue.input)}${hasPoolBrand(issue.input) ? ' (a worker pool: pass it as { pool })' : ''}`,
@@ -59,7 +63,6 @@ export const shapleyOptionsSchema = z.looseObject({
   seed: z.optional(integerAtLeast(0, 'the seed')),
 });
 
-export type Method = z.infer<typeof methodSchema>;
 
 /** A finite number > 0 (or >= 0 with `zeroAllowed`). */
 function positiveNumber(what: string, zeroAllowed = false) {
@@ -77,7 +80,17 @@ export const evaluatorGameSchema = z.object({
   evaluate: z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
     error: 'expected a function (coalition: string[]) => number | Promise<number>',
   }),
+  // A game with a table or a built-in kind beside evaluate would be run on
+  // evaluate alone, the table ignored in silence.
+  values: z.optional(notBeside('values (a value table)')),
+  builtin: z.optional(notBeside('builtin (a built-in game)')),
 });
+
+function notBeside(what: string) {
+  return z.custom<never>(() => false, {
+    error: `a game holds either evaluate or ${what}, not both; expected one of { players, evaluate } and { players, values }`,
+  });
+}
 
 /** Options of shapley() for evaluator games, on top of method, budget and seed. */
 export const evaluatorOptionsSchema = z.extend(shapleyOptionsSchema, {

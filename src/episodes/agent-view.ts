@@ -16,7 +16,7 @@
 //    completion are quoted in that user turn, prefixed with its name too.
 import { InputError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
-import type { Episode } from './episode.js';
+import { asEpisode, type Episode } from './episode.js';
 
 /** One conversational turn in TRL's form. */
 export interface Turn {
@@ -86,9 +86,26 @@ export function shownTask(episode: Episode): string | undefined {
 /**
  * The conversation before message `index`, seen by `agent`, as a prompt: a
  * system turn, then user/assistant turns alternating from a user turn and
- * ending with a user turn (see the module comment).
+ * ending with a user turn (see the module comment). `index` runs from 0 to
+ * the number of messages (the whole conversation), `agent` is one of the
+ * episode's agents; anything else is an InputError.
  */
-export function agentView(episode: Episode, index: number, agent: string, systemTurn: SystemTurn = 'system'): Turn[] {
+export function agentView(episode: Episode | unknown, index: number, agent: string, systemTurn: SystemTurn = 'system'): Turn[] {
+  const checked = asEpisode(episode);
+  const total = checked.messages.length;
+  // Unchecked, an index past the end failed with a TypeError and a context
+  // speaker or a stranger got a prompt as if they were on the team.
+  if (!Number.isInteger(index) || index < 0 || index > total) {
+    throw new InputError([{ path: 'index', message: `expected a message index, an integer from 0 to ${total} (the episode's messages), got ${describe(index)}` }], 'agentView');
+  }
+  if (typeof agent !== 'string' || !isPlayer(checked, agent)) {
+    throw new InputError([{ path: 'agent', message: `expected one of the episode's agents (${checked.agents.join(', ')}), got ${describe(agent)}` }], 'agentView');
+  }
+  return viewBefore(checked, index, agent, checkSystemTurn(systemTurn, 'systemTurn'));
+}
+
+/** agentView for arguments already checked (the exporters' rows). */
+export function viewBefore(episode: Episode, index: number, agent: string, systemTurn: SystemTurn = 'system'): Turn[] {
   const { messages } = episode;
   // The agent's messages right before `index` are quoted in the last user turn.
   let quotedFrom = index;

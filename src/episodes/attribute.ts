@@ -15,6 +15,7 @@ import { nullCreditTolerance, successRewards } from './refine.js';
 import { failureRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
+import { EvaluatorError } from '../evaluator/evaluator-error.js';
 import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { annotationAgreement, type AnnotationAgreement } from './annotations.js';
 
@@ -384,6 +385,9 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: A
     try {
       results.push(await judgedSignals(episode, { ...options, evaluate: perEpisode }, run));
     } catch (error) {
+      // Which of many episodes an evaluate call failed on: its coalition alone does not say.
+      // The error itself is kept (its cache resumes the run), its message told where.
+      if (error instanceof EvaluatorError) error.message = `episodes[${k}], episode ${JSON.stringify(episode.id)}: ${error.message}`;
       throw asEpisodeError(error, episode, { file: `episodes[${k}]` });
     }
     onEpisode?.(k, results[k]);
@@ -421,7 +425,7 @@ function uniqueIds(episodes: Episode[]): Episode[] {
  *
  * @example
  * const signals = await attributeEpisode(episode);
- * const rows = toDpo(signals); // also toKto(signals), toRewards(signals), toPrm(signals, episode)
+ * const rows = toDpo(signals); // also toKto(signals), toRewards(signals, episode), toPrm(signals, episode)
  * const judged = await attributeEpisode(transcript, { judge: createJudge({ baseURL, model }) });
  */
 export async function attributeEpisode(episode: Episode | unknown, options: AttributeOptions = {}): Promise<Signals> {

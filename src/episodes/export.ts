@@ -7,7 +7,7 @@
 // says whose it is: `agent`, `episode`, `message` (and `source`, when given);
 // TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
-import { agentView, checkSystemTurn, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
+import { checkSystemTurn, viewBefore, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
 import { InputError, type InputIssue } from '../core/errors.js';
@@ -88,9 +88,10 @@ function checkSource(source: unknown): string | undefined {
   throw new InputError([{ path: 'options.source', message: `expected the input file's name as a string, got ${describe(source)}` }]);
 }
 
-function checkExportOptions(options: ExportOptions): Checked {
+// null options mean the defaults, as they do for shapley().
+function checkExportOptions(options: ExportOptions | null): Checked {
   checkKnownOptions(options, EXPORT_OPTIONS);
-  return { systemTurn: checkSystemTurn(options.systemTurn), source: checkSource(options.source) };
+  return { systemTurn: checkSystemTurn(options?.systemTurn), source: checkSource(options?.source) };
 }
 
 function identity(agent: string, episode: string, message: string, source: string | undefined): RowIdentity {
@@ -175,9 +176,9 @@ export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
   return rows;
 }
 
-function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
+function checkPrmOptions(options: PrmOptions | null): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
   checkKnownOptions(options, PRM_OPTIONS);
-  const { untilFirstError = false, maxSteps = Infinity, maxChars = Infinity } = options;
+  const { untilFirstError = false, maxSteps = Infinity, maxChars = Infinity } = options ?? {};
   if (typeof untilFirstError !== 'boolean') {
     throw new InputError([{ path: 'options.untilFirstError', message: `expected true or false, got ${describe(untilFirstError)}` }]);
   }
@@ -187,7 +188,7 @@ function checkPrmOptions(options: PrmOptions): { untilFirstError: boolean; maxSt
   if (maxChars !== Infinity && !(Number.isInteger(maxChars) && maxChars >= 1)) {
     throw new InputError([{ path: 'options.maxChars', message: `expected a whole number of characters, at least 1, got ${describe(maxChars)}` }]);
   }
-  return { untilFirstError, maxSteps, maxChars, source: checkSource(options.source) };
+  return { untilFirstError, maxSteps, maxChars, source: checkSource(options?.source) };
 }
 
 /**
@@ -267,7 +268,7 @@ export function toRewards(signals: Signals, episode: Episode | unknown, options:
     if (m === undefined) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
     if (!isPlayer(checked, agent)) continue;
     rows.push({
-      prompt: agentView(checked, m, agent, systemTurn),
+      prompt: viewBefore(checked, m, agent, systemTurn),
       completion: ownTurn(agent, checked.messages[m].content),
       reward,
       ...identity(agent, checked.id, id, source),
@@ -289,14 +290,22 @@ export function floatJson(value: number): string {
 const FLOAT_FIELDS = new Set(['reward']);
 
 /**
- * One row as a JSONL line (with its "\n"): JSON, with a top-level `reward`
- * written with a fraction (floatJson), and U+2028 and U+2029 escaped as
- * `\u2028` / `\u2029`. Both are valid raw in JSON strings, but line-splitting
- * readers (Python's `str.splitlines()`, some JSONL loaders) cut rows at them;
- * escaped, the line parses to the same value.
+ * One row as a JSONL line (with its "\n"), or an array of rows as one line
+ * per row (`toJsonl(toDpo(signals))`; no rows, no text): JSON, with a
+ * top-level `reward` written with a fraction (floatJson), and U+2028 and
+ * U+2029 escaped as `\u2028` / `\u2029`. Both are valid raw in JSON strings,
+ * but line-splitting readers (Python's `str.splitlines()`, some JSONL
+ * loaders) cut rows at them; escaped, the line parses to the same value.
  */
-export function toJsonl(row: unknown): string {
-  let text: string;
+export function toJsonl(rows: unknown): string {
+  // An array is a list of rows: written as one JSON array on one line, a
+  // dataset of rows would load as a single row.
+  if (Array.isArray(rows)) return Array.from(rows, (row: unknown, index) => jsonlLine(row, `rows[${index}]`)).join('');
+  return jsonlLine(rows, 'row');
+}
+
+function jsonlLine(row: unknown, path: string): string {
+  let text: string | undefined;
   if (row !== null && typeof row === 'object' && !Array.isArray(row) && Object.keys(row).some((key) => FLOAT_FIELDS.has(key))) {
     const fields = Object.entries(row as Record<string, unknown>)
       .filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol')
@@ -305,6 +314,7 @@ export function toJsonl(row: unknown): string {
   } else {
     text = JSON.stringify(row);
   }
+  if (text === undefined) throw new InputError(`toJsonl: ${path}: expected a row (an object, such as toDpo's rows), got ${describe(row)}`);
   // Looked for before replacing: on a row with any character past U+00FF (a two-byte string) the regular
   // expression scans 20x slower than includes(), and most rows hold neither separator.
   if (!text.includes('\u2028') && !text.includes('\u2029')) return text + '\n';

@@ -12,7 +12,7 @@
 // subject of a row. A pair whose two sides say the same (up to whitespace at
 // either end, which chat templates often trim) is no preference and is left
 // out: a repair that repeats its message is no repair.
-import { agentView, isPlayer, ownTurn, type Turn } from './agent-view.js';
+import { isPlayer, ownTurn, viewBefore, type Turn } from './agent-view.js';
 import type { Episode } from './episode.js';
 import { isDamaging } from './refine.js';
 
@@ -49,7 +49,7 @@ export type Preference = PreferencePair | UnpairedPreference;
  * its system turn): the prompt of every preference row.
  */
 export function promptBefore(episode: Episode, index: number, speaker: string): Turn[] {
-  return agentView(episode, index, speaker);
+  return viewBefore(episode, index, speaker);
 }
 
 /** Whether two messages say the same, as a chat template that trims content renders them. */

@@ -30,8 +30,11 @@ export const PERMUTATION_MAX_BUDGET = 1_000_000_000;
 /**
  * How many antithetic pairs a budget of evaluations buys. Two pairs at least,
  * so the standard error can be estimated; at most PERMUTATION_MAX_BUDGET evaluations.
+ * `exactFrom`: the budget from which the caller enumerates every coalition
+ * instead (2^n), named in the error when it is below the two pairs: for 2 or
+ * 3 players the smallest budget that works.
  */
-export function planPermutation(n: number, budget: number): PermutationPlan {
+export function planPermutation(n: number, budget: number, exactFrom?: number): PermutationPlan {
   if (budget > PERMUTATION_MAX_BUDGET) {
     throw new InputError(
       `options.budget: method 'permutation' takes at most ${PERMUTATION_MAX_BUDGET} evaluations (its per-block statistics are kept in Wasm memory), got ${budget}`,
@@ -41,7 +44,9 @@ export function planPermutation(n: number, budget: number): PermutationPlan {
   const minimum = 2 + 2 * perPair;
   if (budget < minimum) {
     throw new InputError(
-      `budget: permutation sampling of ${n} players needs at least ${minimum} evaluations (2 antithetic permutation pairs), got ${budget}`,
+      `budget: permutation sampling of ${n} players needs at least ${minimum} evaluations (2 antithetic permutation pairs)` +
+        (exactFrom !== undefined && exactFrom < minimum ? `, or ${exactFrom} (2^${n}: every coalition, exact values)` : '') +
+        `, got ${budget}`,
     );
   }
   const pairs = Math.floor((budget - 2) / perPair);

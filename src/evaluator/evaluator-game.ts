@@ -175,7 +175,7 @@ export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, 
     const run = await runOnEvaluator(players, evaluate, withValueScale(sampler), cache, { ...plan, budget });
     return { ...run, method };
   }
-  const permutation = planPermutation(n, budget);
+  const permutation = planPermutation(n, budget, n <= EVALUATOR_EXACT_MAX_PLAYERS && plan.tolerance === undefined ? 2 ** n : undefined);
   const concurrency = plan.concurrency ?? DEFAULT_CONCURRENCY;
   const pairsPerAsk = Math.max(1, Math.ceil(Math.max(64, 4 * concurrency) / evaluationsPerPair(n)));
   const sampler = createPermutationSampler(core, n, { pairs: permutation.pairs, seed: plan.seed, pairsPerAsk });

@@ -5,6 +5,7 @@ import { asEpisode } from '../episodes/episode.js';
 import type { Episode } from '../episodes/vocabulary.js';
 import type { EpisodeJudge, JudgementOptions, JudgeUsage, MessageJudgement } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
+import { checkKnownOptions, describe } from '../core/validate.js';
 import { Asker } from './asker.js';
 import { clientBackend, fetchBackend } from './chat-backend.js';
 import { JudgeError, type JudgementName, type JudgementTarget } from './judge-error.js';
@@ -44,6 +45,22 @@ function renderChecked(template: PromptTemplate, name: JudgementName, view: Tran
   if (bad === -1) return messages as ChatMessage[];
   const what = typeof bad === 'string' ? `expected ${bad} of chat messages` : `messages[${bad}]: expected { role: 'system' | 'user' | 'assistant', content: string }`;
   throw new Error(`prompts.${name} (version ${template.version}).render: ${what}`);
+}
+
+/**
+ * The signal of a judgement's options, checked inside the judgement's promise
+ * (a call that returns a promise rejects, never throws): a misspelled
+ * `signal` would otherwise leave the judgement unabortable without a word.
+ * An evaluator's context is the caller's (shapley's), not options: its other
+ * keys are not ours to refuse.
+ */
+function signalOf(options: unknown, kind: 'options' | 'context' = 'options'): AbortSignal | undefined {
+  if (kind === 'options') checkKnownOptions(options, ['signal']);
+  const signal = (options as JudgementOptions | null | undefined)?.signal;
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+    throw new InputError(`${kind}.signal: expected an AbortSignal (from new AbortController().signal), got ${describe(signal)}`);
+  }
+  return signal;
 }
 
 /**
@@ -104,34 +121,37 @@ export function createJudge(options: JudgeOptions): Judge {
   }
 
   return {
-    value(episode, { signal } = {}) {
-      return usage.time(async () => valueOf(judgedEpisode(episode), undefined, signal));
+    value(episode, options) {
+      return usage.time(async () => valueOf(judgedEpisode(episode), undefined, signalOf(options)));
     },
 
     evaluator(episode) {
       // Validated once here, so that each of the 2^n coalitions costs only its ablation.
       const full = asEpisode(episode);
-      return (agents, { signal } = { signal: undefined as unknown as AbortSignal }) =>
-        usage.time(async () => valueOf(judgedEpisode(ablate(full, agents)), `coalition {${agents.join(', ')}}`, signal));
+      return (agents, context) =>
+        usage.time(async () => valueOf(judgedEpisode(ablate(full, agents)), `coalition {${agents.join(', ')}}`, signalOf(context, 'context')));
     },
 
-    labels(episode, { signal } = {}) {
+    labels(episode, options) {
       return usage.time(async () => {
+        const signal = signalOf(options);
         const checked = judgedEpisode(episode);
         const labels = await judgement('labels', labelsReply, transcriptView(checked), target(checked, 'labels'), signal);
         return labels.map((label, i): MessageJudgement => ({ message: checked.messages[i]!.id, ...label }));
       });
     },
 
-    prefixValues(episode, { signal } = {}) {
+    prefixValues(episode, options) {
       return usage.time(async () => {
+        const signal = signalOf(options);
         const checked = judgedEpisode(episode);
         return judgement('prefixValues', prefixValuesReply, transcriptView(checked), target(checked, 'prefixValues'), signal);
       });
     },
 
-    recoverable(episode, prefixLength, { signal } = {}) {
+    recoverable(episode, prefixLength, options) {
       return usage.time(async () => {
+        const signal = signalOf(options);
         const checked = judgedEpisode(episode);
         const total = checked.messages.length;
         if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > total) {

@@ -1,5 +1,7 @@
 // A JudgeStore in the browser's IndexedDB: replies survive reloads, so a
 // page that judges the same transcripts again pays nothing twice.
+import { InputError } from '../core/errors.js';
+import { checkKnownOptions, describe } from '../core/validate.js';
 import type { JudgeStore, StoredReply } from './store.js';
 
 /** The part of an IndexedDB factory the store calls (declared here so Node projects without DOM types can use the options type). */
@@ -37,7 +39,16 @@ function done<T>(request: IDBRequest<T>): Promise<T> {
  * @example
  * const judge = createJudge({ baseURL, model, cache: createIndexedDBStore() });
  */
-export function createIndexedDBStore({ name = 'agent-credit-judge', indexedDB = globalThis.indexedDB }: IndexedDBStoreOptions = {}): IndexedDBStore {
+export function createIndexedDBStore(options: IndexedDBStoreOptions = {}): IndexedDBStore {
+  // A misspelled name would keep the replies in the default database without a word.
+  checkKnownOptions(options, ['name', 'indexedDB']);
+  const { name = 'agent-credit-judge', indexedDB = globalThis.indexedDB } = options ?? {};
+  if (typeof name !== 'string' || name === '') {
+    throw new InputError([{ path: 'options.name', message: `expected the database name as a non-empty string, got ${describe(name)}` }], 'createIndexedDBStore');
+  }
+  if (indexedDB !== undefined && typeof (indexedDB as { open?: unknown }).open !== 'function') {
+    throw new InputError([{ path: 'options.indexedDB', message: `expected an IndexedDB factory (with open(name, version)), got ${describe(indexedDB)}` }], 'createIndexedDBStore');
+  }
   const factory = indexedDB as IDBFactory | undefined;
   if (!factory) throw new Error('createIndexedDBStore: this environment has no IndexedDB; in Node use createJsonlStore from agent-credit/node');
   let opened: Promise<IDBDatabase> | undefined;

@@ -4,13 +4,23 @@
 import type { IndexKind } from '../core/exact-chunks.js';
 import { hasPoolBrand, POOL_BRAND } from '../core/pool-brand.js';
 
-/** Workers for shapley(game, { pool }) and banzhaf(game, { pool }), from createPool(). */
-export interface Pool {
+/** What every pool has, disposable or not: its size and terminate() (see Pool). */
+export interface PoolHandle {
   /** Number of workers. */
   readonly size: number;
   /** Stops every worker (resolves once they have stopped); calls in flight reject with WorkerError, later calls too. */
   terminate(): Promise<void>;
 }
+
+/**
+ * Workers for shapley(game, { pool }) and banzhaf(game, { pool }), from
+ * createPool(). Async-disposable (`[Symbol.asyncDispose]` is `terminate`, for
+ * `await using`) where the TypeScript lib knows Symbol.asyncDispose
+ * (esnext.disposable, @types/node): named only then, so that declarations
+ * type-check without that lib.
+ */
+export type Pool = PoolHandle &
+  (SymbolConstructor extends { readonly asyncDispose: infer D extends symbol } ? { readonly [K in D]: () => Promise<void> } : unknown);
 
 /** Options of createPool(). */
 export interface PoolOptions {
@@ -25,7 +35,7 @@ export type PoolGame =
   | { kind: 'builtin'; kindId: number; params: Float64Array };
 
 /** The pool's side of shapley() and banzhaf(). */
-export interface PoolRunner extends Pool {
+export interface PoolRunner extends PoolHandle {
   readonly [POOL_BRAND]: true;
   exact(game: PoolGame, n: number, index: IndexKind): Promise<Float64Array>;
   /**

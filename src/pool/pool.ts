@@ -276,6 +276,11 @@ export class WorkerPool implements PoolRunner {
   }
 }
 
+// `await using pool = createPool()` terminates the pool at the end of the
+// block; defined only where the runtime has the symbol (older browsers lack it).
+const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+if (asyncDispose) Object.defineProperty(WorkerPool.prototype, asyncDispose, { value: WorkerPool.prototype.terminate, writable: true, configurable: true });
+
 /** The table where every worker can read it without a copy each, when the platform allows. */
 function shareable(values: Float64Array): Float64Array {
   if (!canShare() || values.buffer instanceof SharedArrayBuffer) return values;

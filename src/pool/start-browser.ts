@@ -67,5 +67,6 @@ export function createPool(options: PoolOptions = {}): Pool {
     throw new InputError("createPool: this environment has no Web Workers; in Node use: import { createPool } from 'agent-credit/node'");
   }
   const fallback = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 4;
-  return new WorkerPool(spawnWebWorker, checkPoolOptions(options, fallback));
+  // Disposable through its prototype where the runtime has Symbol.asyncDispose (pool.ts).
+  return new WorkerPool(spawnWebWorker, checkPoolOptions(options, fallback)) as WorkerPool & Pool;
 }

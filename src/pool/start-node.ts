@@ -93,5 +93,6 @@ export function nodeWorkerHandle(worker: Worker): WorkerHandle {
  * await pool.terminate();
  */
 export function createPool(options: PoolOptions = {}): Pool {
-  return new WorkerPool(spawnNodeWorker, checkPoolOptions(options, availableParallelism()));
+  // Disposable through its prototype where the runtime has Symbol.asyncDispose (pool.ts).
+  return new WorkerPool(spawnNodeWorker, checkPoolOptions(options, availableParallelism())) as WorkerPool & Pool;
 }
