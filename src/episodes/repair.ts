@@ -8,7 +8,7 @@
 // q is the message quality of refine.ts (label band placed by score), so
 // every reward rises with the message's score.
 import type { EpisodeMessage } from './episode.js';
-import { isDamaging, messageQuality } from './refine.js';
+import { isDamaging, quality } from './refine.js';
 
 /**
  * Repair-aware rewards of a failed episode's messages, given the index of its
@@ -23,7 +23,7 @@ export function failureRewards(messages: readonly EpisodeMessage[], firstError: 
   for (let m = 0; m < messages.length; m++) {
     const message = messages[m];
     if (isPlayer && !isPlayer.has(message.agent)) continue;
-    const q = messageQuality(message);
+    const q = quality(message);
     if (m === firstError) {
       rewards[m] = -bound;
       standing = true;
