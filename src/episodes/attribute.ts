@@ -12,7 +12,7 @@ import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalS
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
 import { preferencesOf, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
-import { failureRewards } from './repair.js';
+import { repairRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { EvaluatorError } from '../evaluator/evaluator-error.js';
@@ -207,7 +207,7 @@ function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: Fir
     }
     return null;
   }
-  return failureRewards(episode.messages, firstError.index, bound, episode.agents);
+  return repairRewards(episode.messages, firstError.index, bound, episode.agents);
 }
 
 /** What a judge or evaluator added to an episode's signals. */
