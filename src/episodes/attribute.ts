@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.js';
 import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
 import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalSources, type ValueSource } from './fill.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
-import { preferencesOf, type Preference } from './preferences.js';
+import { episodePreferences, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
 import { repairRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
@@ -256,7 +256,7 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
     // Context messages (user, system, tools) are no one's work: no reward rows.
     messages: rewards ? playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })) : [],
     firstError,
-    preferences: preferencesOf(episode, firstError ? firstError.index : -1),
+    preferences: episodePreferences(episode, firstError ? firstError.index : -1),
     ...(episode.annotations ? { annotations: episode.annotations, annotationAgreement: annotationAgreement(episode, firstError) } : {}),
   };
   if (extras.sources) signals.sources = extras.sources;
