@@ -100,4 +100,13 @@ describe('agentView', () => {
     // A raw record is read as ablate reads one.
     expect(agentView({ id: 'r', agents: ['a'], messages: [{ agent: 'a', content: 'hi' }], outcome: { score: 1, success: true } }, 1, 'a').map((turn) => turn.role)).toEqual(['system', 'user']);
   });
+
+  it('foldSystemTurn takes any list of turns and names one that is not', () => {
+    expect(foldSystemTurn([{ role: 'system', content: 'You are a.' }])).toEqual([{ role: 'user', content: 'You are a.' }]);
+    expect(foldSystemTurn([{ role: 'system', content: 'S' }, { role: 'assistant', content: 'A' }])).toEqual([{ role: 'user', content: 'S' }, { role: 'assistant', content: 'A' }]);
+    expect(foldSystemTurn([])).toEqual([]);
+    expect(() => foldSystemTurn(null as never)).toThrow(/^foldSystemTurn: prompt: expected a list of turns \{ role: 'system' \| 'user' \| 'assistant', content: string \}, got null/);
+    expect(() => foldSystemTurn([{ role: 'system' } as never])).toThrow(/foldSystemTurn: prompt\[0\]: expected a turn .*got object/);
+  });
 });
+

@@ -97,3 +97,31 @@ describe('first error by binary search', () => {
     await expect(searchFirstError(8, silent, undefined, { timeoutMs: -1 })).rejects.toThrow(/options\.timeoutMs: expected a finite number of ms > 0, got -1/);
   });
 });
+
+describe('first error: arguments a caller without types can pass', () => {
+  it('findFirstError names a misspelled option or strategy, a bad threshold and bad messages instead of running the defaults', async () => {
+    const run = messages([{}, { label: 'error' }]);
+    await expect(findFirstError(run, { strategy: 'labels' as never })).rejects.toThrow(/findFirstError: options\.strategy: expected 'label', 'prefixValue' or 'binarySearch', got "labels"/);
+    await expect(findFirstError(run, { scoreTreshold: -0.2 } as never)).rejects.toThrow(/options\.scoreTreshold: unknown option \(did you mean scoreThreshold\?\)/);
+    await expect(findFirstError(run, { scoreThreshold: 'x' as never })).rejects.toThrow(/options\.scoreThreshold: expected a finite number, got "x"/);
+    await expect(findFirstError(run, { dropThreshold: NaN })).rejects.toThrow(/options\.dropThreshold: expected a finite number, got NaN/);
+    await expect(findFirstError(run, { isRecoverable: true as never })).rejects.toThrow(/options\.isRecoverable: expected isRecoverable\(prefixLength\) as a function, got boolean/);
+    await expect(findFirstError(run, { players: 'b' as never })).rejects.toThrow(/options\.players: expected the players' names as an array, got "b"/);
+    await expect(findFirstError(null as never)).rejects.toThrow(/findFirstError: messages: expected an array of messages, got null/);
+    await expect(findFirstError(messages([{ prefixValue: 5 }]))).rejects.toThrow(/messages\[0\]\.prefixValue: expected the success probability after this message in \[0, 1\], got 5/);
+    expect(await findFirstError(run, null as never)).toMatchObject({ index: 1, strategy: 'label' });
+  });
+
+  it('searchFirstError refuses a length or candidates that are no message indices instead of answering with one', async () => {
+    const oracle = (p: number) => p < 2;
+    for (const length of [-1, 2.5, NaN, Infinity, '3']) {
+      await expect(searchFirstError(length as number, oracle)).rejects.toThrow(/^searchFirstError: length: expected a number of messages, an integer >= 0, got /);
+    }
+    await expect(searchFirstError(3, null as never)).rejects.toThrow(/searchFirstError: oracle: expected isRecoverable\(prefixLength\) as a function, got null/);
+    await expect(searchFirstError(3, oracle, [2, 0, 1])).rejects.toThrow(/candidates\[1\]: expected ascending message indices, integers from 0 to 2, got 0 after 2/);
+    await expect(searchFirstError(3, oracle, [0, 3])).rejects.toThrow(/candidates\[1\]: expected ascending message indices/);
+    await expect(searchFirstError(3, oracle, undefined, { timeout: 5 } as never)).rejects.toThrow(/options\.timeout: unknown option \(did you mean timeoutMs\?\)/);
+    expect(await searchFirstError(3, oracle, [0, 2])).toEqual({ index: 2, calls: 2 });
+  });
+});
+

@@ -97,3 +97,16 @@ describe('preferences', () => {
     ]);
   });
 });
+
+describe('preferencesOf: arguments a caller without types can pass', () => {
+  it('a first error that is no message index is an InputError; a raw record is parsed as ablate parses it', () => {
+    for (const firstError of [4, 1.5, -2, NaN, undefined, '1']) {
+      expect(() => preferencesOf(episode(), firstError as number)).toThrow(/^preferencesOf: firstError: expected the index of the first error, an integer from 0 to 3, or -1 for none, got /);
+    }
+    expect(() => preferencesOf(null, 1)).toThrow(/expected an episode object/);
+    const raw = JSON.parse(JSON.stringify({ ...episode(), table: undefined }));
+    expect(summary(preferencesOf(raw, 1))).toEqual(summary(preferencesOf(episode(), 1)));
+    expect(preferencesOf(episode(), -1)).toEqual([]);
+  });
+});
+

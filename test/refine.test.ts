@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
 import { MESSAGE_LABELS, type EpisodeMessage } from '../src/episodes/episode.js';
-import { DAMAGE_MARGIN, splitCredit, successRewards } from '../src/episodes/refine.js';
+import { DAMAGE_MARGIN, messageQuality, splitCredit, successRewards } from '../src/episodes/refine.js';
 import { seededRandom } from './support/episodes.js';
 
 function randomMessages(random: () => number, count: number, labelled = 0.7): EpisodeMessage[] {
@@ -139,5 +139,27 @@ describe('splitCredit (message rewards in a success episode)', () => {
       { id: '0', agent: 'a', content: '' }, { id: '1', agent: 'b', content: '' }, { id: '2', agent: 'a', content: '' },
     ];
     expect(Array.from(successRewards(['a', 'b'], [0.6, 0.4], messages, 1))).toEqual([0.3, 0.4, 0.3].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('refuses arguments a caller without types can pass: a missing bound, scores outside [-1, 1], unknown labels', () => {
+    const one: EpisodeMessage[] = [{ id: 'a', agent: 'x', content: '' }, { id: 'b', agent: 'x', content: '' }];
+    expect(() => (splitCredit as (...args: unknown[]) => unknown)(1, one)).toThrow(/splitCredit: bound: expected the largest \|reward\| as a finite number > 0, got undefined/);
+    for (const bound of [0, -1, NaN, Infinity, '1']) expect(() => splitCredit(0.5, one, bound as number)).toThrow(/^splitCredit: bound: /);
+    expect(() => splitCredit(0.5, [{ ...one[0], score: 5 }, one[1]], 1)).toThrow(/splitCredit: messages\[0\]\.score: expected the judge's helpfulness score in \[-1, 1\], got 5/);
+    expect(() => splitCredit(0.5, [one[0], { ...one[1], label: 'good' as never }], 1)).toThrow(/messages\[1\]\.label: expected one of helpful, .*; got "good"/);
+    expect(() => splitCredit(0.5, null as never, 1)).toThrow(/messages: expected an array of messages, got null/);
+    expect(() => splitCredit(0.5, [null as never], 1)).toThrow(/messages\[0\]: expected a message/);
+    expect(() => splitCredit(0, [], 1, 'x', -1)).toThrow(/tolerance: expected a finite number >= 0, got -1/);
+    expect(() => splitCredit(0, [], 1, 'x', NaN)).toThrow(/tolerance: expected a finite number >= 0, got NaN/);
+  });
+
+  it('messageQuality stays in [-1, 1] or says which field is wrong', () => {
+    expect(messageQuality({ label: 'helpful', score: 1 })).toBe(1);
+    expect(messageQuality({})).toBe(0);
+    expect(() => messageQuality({ label: 'helpful', score: 5 })).toThrow(/messageQuality: message\.score: expected the judge's helpfulness score in \[-1, 1\], got 5/);
+    expect(() => messageQuality({ score: NaN })).toThrow(/message\.score: expected the judge's helpfulness score as a finite number in \[-1, 1\], got NaN/);
+    expect(() => messageQuality({ score: '0.5' as never })).toThrow(/message\.score: .*got "0.5"/);
+    expect(() => messageQuality({ label: 'good' as never })).toThrow(/message\.label: expected one of helpful/);
+    expect(() => messageQuality(null as never)).toThrow(/messageQuality: message: expected a message \{ label\?, score\?, prefixValue\?, ... \}, got null/);
   });
 });

@@ -73,4 +73,16 @@ describe('repair-aware rewards of a failed episode', () => {
     ];
     expect(Array.from(failureRewards(run, 1, 1))).toEqual([0.5, -1, -0.5, 0.5, 0, -0.75, -0.25]);
   });
+
+  it('refuses a first error that is no message, a missing bound and scores outside [-1, 1]', () => {
+    const run: EpisodeMessage[] = [{ id: '0', agent: 'a', content: '' }, { id: '1', agent: 'b', content: '', label: 'error' }];
+    for (const firstError of [2, -1, 1.5, NaN, '1']) {
+      expect(() => failureRewards(run, firstError as number, 1)).toThrow(/^failureRewards: firstError: expected the index of the first error, an integer from 0 to 1, got /);
+    }
+    expect(() => (failureRewards as (...args: unknown[]) => unknown)(run, 1)).toThrow(/failureRewards: bound: expected the largest \|reward\| as a finite number > 0, got undefined/);
+    expect(() => failureRewards(run, 1, '1' as never)).toThrow(/bound: .*got "1"/);
+    expect(() => failureRewards([{ ...run[0], score: 5 }, run[1]], 1, 1)).toThrow(/messages\[0\]\.score: expected the judge's helpfulness score in \[-1, 1\], got 5/);
+    expect(() => failureRewards(null as never, 0, 1)).toThrow(/messages: expected an array of messages, got null/);
+    expect(() => failureRewards(run, 1, 1, 'a' as never)).toThrow(/players: expected the players' names as an array of strings, got "a"/);
+  });
 });

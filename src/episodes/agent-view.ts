@@ -150,9 +150,28 @@ function withSystemTurn(text: string, turns: Turn[], systemTurn: SystemTurn): Tu
   return [folded, ...rest];
 }
 
-/** A prompt with its system turn folded into the first user turn (a prompt without a system turn is returned as is). */
+/**
+ * A prompt with its system turn folded into the first user turn (a prompt
+ * without a system turn is returned as is; one that is only a system turn
+ * becomes a user turn). A prompt that is not a list of turns is an InputError.
+ */
 export function foldSystemTurn(prompt: readonly Turn[]): Turn[] {
+  // Unchecked, null or a turn without content failed with a TypeError.
+  const bad = Array.isArray(prompt)
+    ? prompt.findIndex((turn) => !(typeof turn === 'object' && turn !== null && ['system', 'user', 'assistant'].includes(turn.role) && typeof turn.content === 'string'))
+    : -1;
+  if (!Array.isArray(prompt) || bad >= 0) {
+    const [path, value] = Array.isArray(prompt) ? [`prompt[${bad}]`, prompt[bad]] : ['prompt', prompt];
+    throw new InputError([{ path, message: `expected ${path === 'prompt' ? 'a list of turns' : 'a turn'} { role: 'system' | 'user' | 'assistant', content: string }, got ${describe(value)}` }], 'foldSystemTurn');
+  }
+  return foldedPrompt(prompt);
+}
+
+/** foldSystemTurn of a prompt the library built. */
+export function foldedPrompt(prompt: readonly Turn[]): Turn[] {
   if (prompt[0]?.role !== 'system') return [...prompt];
+  // Only a user turn can take the text: an assistant turn folded would put the system's words in the model's mouth.
+  if (prompt[1]?.role !== 'user') return [{ role: 'user', content: prompt[0].content }, ...prompt.slice(1).map((turn) => ({ ...turn }))];
   return withSystemTurn(prompt[0].content, prompt.slice(1).map((turn) => ({ ...turn })), 'fold');
 }
 

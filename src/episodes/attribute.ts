@@ -10,9 +10,9 @@ import { InputError } from '../core/errors.js';
 import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
 import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalSources, type ValueSource } from './fill.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
-import { preferencesOf, type Preference } from './preferences.js';
+import { episodePreferences, type Preference } from './preferences.js';
 import { nullCreditTolerance, successRewards } from './refine.js';
-import { failureRewards } from './repair.js';
+import { repairRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { EvaluatorError } from '../evaluator/evaluator-error.js';
@@ -207,7 +207,7 @@ function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: Fir
     }
     return null;
   }
-  return failureRewards(episode.messages, firstError.index, bound, episode.agents);
+  return repairRewards(episode.messages, firstError.index, bound, episode.agents);
 }
 
 /** What a judge or evaluator added to an episode's signals. */
@@ -256,7 +256,7 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
     // Context messages (user, system, tools) are no one's work: no reward rows.
     messages: rewards ? playerMessageIndices(episode).map((m) => ({ id: episode.messages[m].id, agent: episode.messages[m].agent, reward: rewards[m] })) : [],
     firstError,
-    preferences: preferencesOf(episode, firstError ? firstError.index : -1),
+    preferences: episodePreferences(episode, firstError ? firstError.index : -1),
     ...(episode.annotations ? { annotations: episode.annotations, annotationAgreement: annotationAgreement(episode, firstError) } : {}),
   };
   if (extras.sources) signals.sources = extras.sources;

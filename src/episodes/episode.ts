@@ -54,6 +54,29 @@ export const messageSchema = z.looseObject({
   prefixValue: z.optional(numberIn(0, 1, 'the success probability after this message')),
 }, objectError('a message { agent, content, id?, label?, score?, prefixValue? }'));
 
+/** The fields of a message its quality, reward and first error are read from. */
+const messageMarksSchema = z.looseObject({
+  label: z.optional(messageLabelSchema),
+  score: z.optional(numberIn(-1, 1, "the judge's helpfulness score")),
+  prefixValue: z.optional(numberIn(0, 1, 'the success probability after this message')),
+}, objectError('a message { label?, score?, prefixValue?, ... }'));
+
+const messageMarksListSchema = z.array(messageMarksSchema, { error: (issue) => `expected an array of messages, got ${describe(issue.input)}` });
+const messageListSchema = z.array(messageSchema, { error: (issue) => `expected an array of messages, got ${describe(issue.input)}` });
+
+/**
+ * For the functions that take messages outside an episode: throws an
+ * InputError (headed by `context`) naming every field at fault unless
+ * `value` is a message, or with `list` an array of messages, whose label,
+ * score and prefixValue are valid; with `full`, agent and content too.
+ */
+export function checkMessages(value: unknown, path: string, context: string, { list = true, full = false } = {}): void {
+  const schema = list ? (full ? messageListSchema : messageMarksListSchema) : full ? messageSchema : messageMarksSchema;
+  const result = schema.safeParse(value);
+  if (result.success) return;
+  throw new InputError(result.error.issues.map((issue) => ({ path: formatPath([path, ...issue.path]), message: issue.message })), context);
+}
+
 export const outcomeSchema = z.looseObject({
   score: z.number({ error: (issue) => `expected outcome.score (v of the whole team) as a finite number, got ${describe(issue.input)}` }),
   success: z.boolean({ error: (issue) => `expected outcome.success as true or false, got ${describe(issue.input)}` }),

@@ -7,7 +7,7 @@
 // says whose it is: `agent`, `episode`, `message` (and `source`, when given);
 // TRL ignores columns it does not read.
 import type { Signals } from './attribute.js';
-import { checkSystemTurn, viewBefore, foldSystemTurn, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
+import { checkSystemTurn, viewBefore, foldedPrompt, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
 import { InputError, type InputIssue } from '../core/errors.js';
@@ -133,7 +133,7 @@ function checkPair(signals: Signals, episode: Episode | unknown): Episode {
   return checked;
 }
 
-const prompted = (prompt: Turn[], systemTurn: SystemTurn) => (systemTurn === 'fold' ? foldSystemTurn(prompt) : prompt);
+const prompted = (prompt: Turn[], systemTurn: SystemTurn) => (systemTurn === 'fold' ? foldedPrompt(prompt) : prompt);
 
 /** DPO pairs: each repair against the message it repairs, each agent's own correction against its error. */
 export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {

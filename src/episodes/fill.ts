@@ -4,7 +4,7 @@
 // remembering whether the record gave it or the judge did.
 import { InputError } from '../core/errors.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
-import { annotatedFirstError, DEFAULT_DROP_THRESHOLD, DEFAULT_SCORE_THRESHOLD, findFirstError, firstLabelledError, firstValueDrop, type FirstError, type FirstErrorOptions, type RecoverableOracle } from './first-error.js';
+import { annotatedFirstError, DEFAULT_DROP_THRESHOLD, DEFAULT_SCORE_THRESHOLD, firstErrorOf, firstLabelledError, firstValueDrop, type FirstError, type FirstErrorOptions, type RecoverableOracle } from './first-error.js';
 import { isDamaging } from './refine.js';
 import { playerMessageIndices, type Episode, type EpisodeMessage, type MessageLabel } from './vocabulary.js';
 
@@ -147,7 +147,7 @@ export async function locateFirstError(
     let oracle: RecoverableOracle | undefined = isRecoverable;
     if (!oracle && judge) oracle = (prefixLength) => judge.recoverable(episode, prefixLength, { signal });
     if (!oracle) throw new InputError("options.strategy: 'binarySearch' needs an oracle: isRecoverable or a judge");
-    const firstError = await findFirstError(messages, { strategy: 'binarySearch', isRecoverable: oracle, players, timeoutMs });
+    const firstError = await firstErrorOf(messages, { strategy: 'binarySearch', isRecoverable: oracle, players, timeoutMs });
     return { firstError, source: firstError ? (isRecoverable ? 'evaluated' : 'judged') : null, prefixValues: null };
   }
   if (strategy === 'prefixValue') {

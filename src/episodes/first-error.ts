@@ -7,9 +7,10 @@
 // success probability at one is blamed on the next player message (the first
 // to act on it), and binary search only tries prefixes that end with a
 // player's message (so it blames that same message).
+import * as z from 'zod/mini';
 import { InputError } from '../core/errors.js';
-import { describe } from '../core/validate.js';
-import type { EpisodeMessage } from './episode.js';
+import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
+import { checkMessages, type EpisodeMessage } from './episode.js';
 import { isDamaging } from './refine.js';
 
 /** How the first error was found. */
@@ -115,22 +116,67 @@ async function ask(oracle: RecoverableOracle, prefixLength: number, timeoutMs?: 
   return answer;
 }
 
+const timeoutMsSchema = z.optional(z.number({ error: (issue) => `expected a finite number of ms > 0, got ${describe(issue.input)}` }).check(
+  z.refine((x) => x > 0, { error: (issue) => `expected a finite number of ms > 0, got ${describe(issue.input)}` }),
+));
+
+const firstErrorOptionsSchema = z.looseObject({
+  scoreThreshold: z.optional(z.number({ error: (issue) => `expected a finite number, got ${describe(issue.input)}` })),
+  dropThreshold: z.optional(z.number({ error: (issue) => `expected a finite number, got ${describe(issue.input)}` }).check(
+    z.refine((x) => x >= 0 && x <= 1, { error: (issue) => `expected a fall of the success probability in [0, 1], got ${describe(issue.input)}` }),
+  )),
+  isRecoverable: z.optional(z.custom<RecoverableOracle>((value) => typeof value === 'function', { error: (issue) => `expected isRecoverable(prefixLength) as a function, got ${describe(issue.input)}` })),
+  timeoutMs: timeoutMsSchema,
+  strategy: z.optional(z.enum(['label', 'prefixValue', 'binarySearch'], { error: (issue) => `expected 'label', 'prefixValue' or 'binarySearch', got ${describe(issue.input)}` })),
+  players: z.optional(z.array(z.string({ error: (issue) => `expected a player's name as a string, got ${describe(issue.input)}` }), { error: (issue) => `expected the players' names as an array, got ${describe(issue.input)}` })),
+});
+
+const FIRST_ERROR_OPTIONS = ['scoreThreshold', 'dropThreshold', 'isRecoverable', 'timeoutMs', 'strategy', 'players'];
+
+/** `options` of a public call checked once: null is the defaults; an unknown name or a bad value is an InputError naming it. */
+function checkedOptions<T extends object>(options: T | null | undefined, known: readonly string[], context: string): T {
+  if (options === undefined || options === null) return {} as T;
+  checkKnownOptions(options, known);
+  parseOrThrow(z.object({ options: firstErrorOptionsSchema }), { options }, context);
+  return options;
+}
+
 /**
  * Binary search for the shortest unrecoverable prefix of `length` messages.
  * Returns the index of its last message (the first error) or -1 when even
  * the whole run is recoverable, with the number of oracle calls: at most
  * ceil(log2(length)) + 1 (one to confirm the whole run is lost, then a
  * bisection of the `length` candidates). With `candidates` (ascending message
- * indices), only prefixes ending at those messages are tried, and the index
- * returned is one of them.
+ * indices below `length`), only prefixes ending at those messages are tried,
+ * and the index returned is one of them. Arguments that are not so are an
+ * InputError naming them.
  */
-export async function searchFirstError(
+export function searchFirstError(
   length: number, oracle: RecoverableOracle, candidates?: readonly number[], options: Pick<FirstErrorOptions, 'timeoutMs'> = {},
 ): Promise<{ index: number; calls: number }> {
+  // Async, so a bad argument rejects as a failing oracle would.
+  return Promise.resolve().then(() => {
+    // Unchecked, a length of -1 gave index -2, NaN null, Infinity -1 after two calls, and unsorted candidates a wrong message.
+    const issues = [];
+    if (!Number.isSafeInteger(length) || length < 0) issues.push({ path: 'length', message: `expected a number of messages, an integer >= 0, got ${describe(length)}` });
+    if (typeof oracle !== 'function') issues.push({ path: 'oracle', message: `expected isRecoverable(prefixLength) as a function, got ${describe(oracle)}` });
+    if (candidates !== undefined) {
+      if (!Array.isArray(candidates)) issues.push({ path: 'candidates', message: `expected an array of message indices, got ${describe(candidates)}` });
+      else {
+        const bad = candidates.findIndex((k, i) => !Number.isInteger(k) || k < 0 || k >= length || (i > 0 && k <= candidates[i - 1]));
+        if (bad >= 0) issues.push({ path: `candidates[${bad}]`, message: `expected ascending message indices, integers from 0 to ${length - 1}, got ${describe(candidates[bad])}${bad > 0 ? ` after ${describe(candidates[bad - 1])}` : ''}` });
+      }
+    }
+    if (issues.length > 0) throw new InputError(issues, 'searchFirstError');
+    return bisect(length, oracle, candidates, checkedOptions(options, ['timeoutMs'], 'searchFirstError'));
+  });
+}
+
+/** searchFirstError of checked arguments. */
+async function bisect(
+  length: number, oracle: RecoverableOracle, candidates: readonly number[] | undefined, options: Pick<FirstErrorOptions, 'timeoutMs'>,
+): Promise<{ index: number; calls: number }> {
   const { timeoutMs } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new InputError(`options.timeoutMs: expected a finite number of ms > 0, got ${describe(timeoutMs)}`);
-  }
   const count = candidates ? candidates.length : length;
   // Candidate k (1-based) is the prefix that ends with message end(k - 1).
   const end = (k: number) => (candidates ? candidates[k] : k);
@@ -165,8 +211,19 @@ export function annotatedFirstError(messages: readonly EpisodeMessage[], options
   return byLabel() ?? byValue();
 }
 
-/** Runs the chosen (or first applicable) strategy; null when none finds an error. */
+/**
+ * Runs the chosen (or first applicable) strategy; null when none finds an
+ * error. Messages or options that are not what they should be (an unknown
+ * option or strategy, a score outside [-1, 1]) reject with an InputError.
+ */
 export async function findFirstError(messages: readonly EpisodeMessage[], options: FirstErrorOptions = {}): Promise<FirstError | null> {
+  // Unchecked, a misspelled strategy or threshold ran the defaults in silence.
+  checkMessages(messages, 'messages', 'findFirstError', { full: true });
+  return firstErrorOf(messages, checkedOptions(options, FIRST_ERROR_OPTIONS, 'findFirstError'));
+}
+
+/** findFirstError of checked messages and options (an episode's). */
+export async function firstErrorOf(messages: readonly EpisodeMessage[], options: FirstErrorOptions): Promise<FirstError | null> {
   const strategy = options.strategy ?? (options.isRecoverable ? 'binarySearch' : undefined);
   if (strategy !== 'binarySearch') return annotatedFirstError(messages, options);
   const oracle = options.isRecoverable;
@@ -177,6 +234,6 @@ export async function findFirstError(messages: readonly EpisodeMessage[], option
   messages.forEach((message, m) => {
     if (isPlayer(message)) ends.push(m);
   });
-  const { index, calls } = await searchFirstError(messages.length, oracle, ends, options);
+  const { index, calls } = await bisect(messages.length, oracle, ends, options);
   return located(messages, index, 'binarySearch', calls);
 }

@@ -12,8 +12,10 @@
 // subject of a row. A pair whose two sides say the same (up to whitespace at
 // either end, which chat templates often trim) is no preference and is left
 // out: a repair that repeats its message is no repair.
+import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import { isPlayer, ownTurn, viewBefore, type Turn } from './agent-view.js';
-import type { Episode } from './episode.js';
+import { asEpisode, type Episode } from './episode.js';
 import { isDamaging } from './refine.js';
 
 export type { Turn } from './agent-view.js';
@@ -55,8 +57,23 @@ export function promptBefore(episode: Episode, index: number, speaker: string): 
 /** Whether two messages say the same, as a chat template that trims content renders them. */
 const sameText = (a: string, b: string) => a.trim() === b.trim();
 
-/** Preferences of one episode; `firstError` is the index of the first error (-1 if none or a success). */
-export function preferencesOf(episode: Episode, firstError: number): Preference[] {
+/**
+ * Preferences of one episode (a parsed episode or a raw record);
+ * `firstError` is the index of the first error (-1 if none or a success).
+ * A first error that is not -1 or the index of a message is an InputError.
+ */
+export function preferencesOf(episode: Episode | unknown, firstError: number): Preference[] {
+  const checked = asEpisode(episode);
+  const count = checked.messages.length;
+  // Unchecked, a first error past the end or at 1.5 failed with a TypeError.
+  if (!Number.isInteger(firstError) || firstError < -1 || firstError >= count) {
+    throw new InputError([{ path: 'firstError', message: `expected the index of the first error, an integer from 0 to ${count - 1}, or -1 for none, got ${describe(firstError)}` }], 'preferencesOf');
+  }
+  return episodePreferences(checked, firstError);
+}
+
+/** preferencesOf of a parsed episode and a checked first error. */
+export function episodePreferences(episode: Episode, firstError: number): Preference[] {
   const { messages } = episode;
   if (episode.repairs.length === 0 && (firstError < 0 || episode.outcome.success)) return [];
   const indexOf = new Map(messages.map((message, m) => [message.id, m]));

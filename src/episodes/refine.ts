@@ -9,8 +9,9 @@
 // It is the closest point to the quality targets that conserves the credit
 // and respects the bounds; clip(. + mu) is monotone, which gives the order
 // and monotonicity properties.
-import { InputError } from '../core/errors.js';
-import type { EpisodeMessage, MessageLabel } from './episode.js';
+import { InputError, type InputIssue } from '../core/errors.js';
+import { describe } from '../core/validate.js';
+import { checkMessages, type EpisodeMessage, type MessageLabel } from './episode.js';
 
 /** The quality band [low, high] of each label; unlabeled messages span the whole range. */
 const QUALITY_BANDS: Record<MessageLabel | 'unlabeled', readonly [number, number]> = {
@@ -30,9 +31,17 @@ export function isDamaging(label: MessageLabel | undefined): boolean {
 
 /**
  * A message's quality in [-1, 1]: its label's band, placed by the judge's
- * score (score -1 = bottom of the band, +1 = top, none = middle).
+ * score (score -1 = bottom of the band, +1 = top, none = middle). A label
+ * outside MESSAGE_LABELS or a score outside [-1, 1] is an InputError.
  */
 export function messageQuality(message: Pick<EpisodeMessage, 'label' | 'score'>): number {
+  // Unchecked, a score of 5 gave a quality of 2 and an unknown label a TypeError.
+  checkMessages(message, 'message', 'messageQuality', { list: false });
+  return quality(message);
+}
+
+/** messageQuality of a message already checked (an episode's). */
+export function quality(message: Pick<EpisodeMessage, 'label' | 'score'>): number {
   const [low, high] = QUALITY_BANDS[message.label ?? 'unlabeled'];
   const place = message.score === undefined ? 0.5 : (message.score + 1) / 2;
   return low + place * (high - low);
@@ -54,7 +63,7 @@ interface Box {
 function boxes(messages: readonly EpisodeMessage[], bound: number): Box[] {
   const alpha = bound / 2;
   return messages.map((message) => {
-    const target = alpha * messageQuality(message);
+    const target = alpha * quality(message);
     return { target, low: -bound, high: isDamaging(message.label) ? -bound * DAMAGE_MARGIN : bound };
   });
 }
@@ -106,14 +115,32 @@ export function nullCreditTolerance(n: number, scale: number): number {
 }
 
 /**
- * Splits one agent's credit over its messages (see the module comment).
- * `agent` only names the agent in errors. Throws when the credit is not a
- * finite number or cannot be conserved within the bounds. An agent without
- * messages must have credit 0, within `tolerance` (default 1e-9; attribution
- * passes the rounding bound of its table, nullCreditTolerance, plus the
- * estimator's noise when credit was sampled).
+ * Splits one agent's credit over its messages (see the module comment):
+ * rewards that sum to `credit`, each within [-bound, bound]. `agent` only
+ * names the agent in errors. Throws an InputError when an argument is not
+ * what it should be (a message with an unknown label or a score outside
+ * [-1, 1], a bound that is not a positive finite number, a negative
+ * tolerance) or the credit cannot be conserved within the bounds. An agent
+ * without messages must have credit 0, within `tolerance` (default 1e-9).
  */
 export function splitCredit(credit: number, messages: readonly EpisodeMessage[], bound: number, agent = 'agent', tolerance = 1e-9): Float64Array {
+  // Unchecked, a missing bound gave NaN rewards and a score past 1 rewards outside the bound.
+  checkMessages(messages, 'messages', 'splitCredit');
+  const issues: InputIssue[] = [];
+  if (typeof bound !== 'number' || !(bound > 0) || !Number.isFinite(bound)) issues.push({ path: 'bound', message: `expected the largest |reward| as a finite number > 0, got ${describe(bound)}` });
+  if (typeof agent !== 'string') issues.push({ path: 'agent', message: `expected the agent's name (for errors) as a string, got ${describe(agent)}` });
+  if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) issues.push({ path: 'tolerance', message: `expected a finite number >= 0, got ${describe(tolerance)}` });
+  if (issues.length > 0) throw new InputError(issues, 'splitCredit');
+  return split(credit, messages, bound, agent, tolerance);
+}
+
+/**
+ * splitCredit of checked messages and bound (an episode's). Throws when the
+ * credit is not a finite number or cannot be conserved within the bounds;
+ * attribution passes as `tolerance` the rounding bound of its table,
+ * nullCreditTolerance, plus the estimator's noise when credit was sampled.
+ */
+function split(credit: number, messages: readonly EpisodeMessage[], bound: number, agent = 'agent', tolerance = 1e-9): Float64Array {
   if (typeof credit !== 'number' || !Number.isFinite(credit)) {
     throw new InputError(`agent ${JSON.stringify(agent)}: credit ${credit} is not a finite number; the coalition values overflow the Shapley sums (or are not finite): rescale them`);
   }
@@ -177,8 +204,8 @@ export function successRewards(
   const rewards = new Float64Array(messages.length);
   agents.forEach((agent, i) => {
     const indices = byAgent.get(agent)!;
-    const split = splitCredit(credits[i], indices.map((m) => messages[m]), bound, agent, tolerances?.[i]);
-    indices.forEach((m, k) => (rewards[m] = split[k]));
+    const shares = split(credits[i], indices.map((m) => messages[m]), bound, agent, tolerances?.[i]);
+    indices.forEach((m, k) => (rewards[m] = shares[k]));
   });
   return rewards;
 }

@@ -118,4 +118,15 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     expect(() => fromText('no speakers here', { outcome: failed })).toThrow(/text: no speaker lines: expected turns starting with "Name:" or "Name \(role\):"/);
     expect(() => fromText('User: hi', { id: 'u', outcome: failed })).toThrow(/agents: no players/);
   });
+
+  it('a speaker pattern with the g or y flag matches every line, and is left as it was given', () => {
+    for (const flags of ['g', 'y', 'gm']) {
+      const speaker = new RegExp('^(\\w+):', flags);
+      expect(fromText('a: hi\nb: yo\na: ok', { outcome: failed, speaker }).messages).toEqual([
+        { agent: 'a', content: 'hi' }, { agent: 'b', content: 'yo' }, { agent: 'a', content: 'ok' },
+      ]);
+      expect(speaker.lastIndex).toBe(0);
+    }
+  });
 });
+

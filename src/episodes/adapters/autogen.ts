@@ -6,7 +6,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { callText, joinLines, mediaPlaceholder, reasoningText, textOf, type ContentOptions } from './content.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, messageList, optionalString, stringField, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, messageList, optionalString, stringField, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
 /** AgentChat content: a string, or a list of strings, images ({ data }) and FunctionCall / FunctionExecutionResult objects. */
@@ -22,7 +22,8 @@ function addTurn(transcript: Transcript, message: Record<string, unknown>, agent
 }
 
 /** An episode v1 record from a TaskResult (or its `messages` list), episode fields beside it. */
-export function fromAutoGen(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
+export function fromAutoGen(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
+  const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   const { list } = messageList(record, ['messages'], 'AutoGen TaskResult');
   const transcript = new Transcript();
   list.forEach((message, i) => {

@@ -3,8 +3,10 @@
 // coalitions, repairs, annotations) and the split of its speakers into
 // players (`agents`) and context (the user, system prompts, unlinked tool
 // output: part of every transcript, never players).
+import * as z from 'zod/mini';
 import { InputError } from '../../core/errors.js';
-import { describe, isRecord } from '../../core/validate.js';
+import { checkKnownOptions, describe, isRecord, parseOrThrow } from '../../core/validate.js';
+import { agentSchema, outcomeSchema } from '../episode.js';
 import type { ContentOptions } from './content.js';
 
 export { textOf, MAX_CONTENT_DEPTH } from './content.js';
@@ -32,6 +34,39 @@ export interface AdapterDefaults extends ContentOptions {
    * results), or the agents a coalition table names.
    */
   agents?: string[];
+}
+
+/** The options every adapter takes (AdapterDefaults). */
+export const ADAPTER_OPTIONS = ['id', 'task', 'outcome', 'agents', 'includeReasoning'] as const;
+
+const expected = (what: string) => ({ error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}` });
+
+/** Every adapter's options, each checked when present (an adapter lists the names it takes). */
+const adapterOptionsSchema = z.object({
+  options: z.looseObject({
+    id: z.optional(z.string(expected('the episode id as a non-empty string')).check(z.minLength(1, expected('the episode id as a non-empty string')))),
+    task: z.optional(z.string(expected('the task as a string'))),
+    outcome: z.optional(outcomeSchema),
+    agents: z.optional(z.array(agentSchema, expected('the players as an array of agent ids'))),
+    includeReasoning: z.optional(z.boolean(expected('true or false'))),
+    agent: z.optional(z.string(expected('an agent name as a non-empty string')).check(z.minLength(1, expected('an agent name as a non-empty string')))),
+    speaker: z.optional(z.custom<RegExp>((value) => value instanceof RegExp, expected('a RegExp for speaker lines'))),
+    groupBy: z.optional(z.enum(['trace', 'conversation'], expected("'trace' or 'conversation'"))),
+    evaluation: z.optional(z.string(expected('the name of an evaluation as a string'))),
+  }),
+});
+
+/**
+ * An adapter's options, checked once where they come in: null is the
+ * defaults; an unknown name (with the nearest known one) or a value of the
+ * wrong kind is an InputError naming `options.<name>`, where it would
+ * otherwise be ignored or surface later as a fault of the record.
+ */
+export function adapterOptions<T extends object>(options: T | null | undefined, names: readonly string[]): T {
+  if (options === undefined || options === null) return {} as T;
+  checkKnownOptions(options, names);
+  parseOrThrow(adapterOptionsSchema, { options });
+  return options;
 }
 
 /** Roles whose turns are context by default, in every format that has roles. */

@@ -1,16 +1,16 @@
 // The adapters by input format name (the CLI's --from), and format detection for --from auto.
 import { EpisodeError, parseEpisode, type Episode, type RecordSource } from '../episode.js';
 import { InputError } from '../../core/errors.js';
-import { describe, misspelledName } from '../../core/validate.js';
-import { isRecord, type AdapterDefaults } from './common.js';
+import { checkKnownOptions, describe, misspelledName } from '../../core/validate.js';
+import { ADAPTER_OPTIONS, isRecord, type AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
 import { FORMAT_LABELS, RECORD_FORMATS, formatOf, type RecordFormat } from './detect.js';
 import { fromLangChain } from './langchain.js';
 import { fromOpenAI } from './openai.js';
-import { fromOtel } from './otel.js';
-import { fromOpenAIResponses } from './responses.js';
-import { fromText } from './text.js';
+import { fromOtel, OTEL_OPTIONS } from './otel.js';
+import { fromOpenAIResponses, RESPONSES_OPTIONS } from './responses.js';
+import { fromText, TEXT_OPTIONS } from './text.js';
 import { fromWhoWhen } from './whowhen.js';
 
 export type { AdapterDefaults } from './common.js';
@@ -64,6 +64,28 @@ const ADAPTERS: Record<RecordFormat, Adapter> = {
   whowhen: fromWhoWhen,
 };
 
+/** The options each format's adapter takes; `auto` takes them all, passing each adapter its own. */
+const OPTION_NAMES: Record<RecordFormat, readonly string[]> = {
+  episode: ['agents'],
+  openai: ADAPTER_OPTIONS,
+  responses: RESPONSES_OPTIONS,
+  ag2: ADAPTER_OPTIONS,
+  autogen: ADAPTER_OPTIONS,
+  langchain: ADAPTER_OPTIONS,
+  otel: OTEL_OPTIONS,
+  text: TEXT_OPTIONS,
+  whowhen: ADAPTER_OPTIONS,
+};
+const ALL_OPTION_NAMES = [...new Set(Object.values(OPTION_NAMES).flat())];
+
+/** The defaults `format`'s adapter takes (with `auto`, any adapter's options may be given). */
+function defaultsFor(format: RecordFormat, defaults: AdapterDefaults): AdapterDefaults {
+  const names = OPTION_NAMES[format];
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defaults)) if (names.includes(key)) own[key] = value;
+  return own;
+}
+
 function idOf(record: unknown): string | undefined {
   const id = record && typeof record === 'object' && 'id' in record ? (record as { id: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
@@ -85,12 +107,13 @@ function checkFormat(format: unknown): InputFormat {
  */
 export function episodesFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode[] {
   checkFormat(format);
+  checkKnownOptions(defaults, format === 'auto' ? ALL_OPTION_NAMES : [...ADAPTER_OPTIONS, ...OPTION_NAMES[format]]);
   let where = source;
   let adapted: unknown;
   try {
     const concrete = format === 'auto' ? formatOf(record) : format;
     if (format === 'auto') where = { ...source, format: FORMAT_LABELS[concrete] };
-    adapted = ADAPTERS[concrete](record, defaults);
+    adapted = ADAPTERS[concrete](record, defaultsFor(concrete, defaults ?? {}));
   } catch (error) {
     if (error instanceof InputError) throw new EpisodeError(error.issues, idOf(record) ?? defaults.id, where);
     throw error;

@@ -18,7 +18,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe, misspelledName } from '../../core/validate.js';
 import { callIdsIn, callText, invalidCallText, joinLines, textOf } from './content.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
 /**
@@ -160,7 +160,8 @@ function applyRemovals(list: unknown[], path: string): Parsed[] {
 }
 
 /** An episode v1 record from LangChain messages, a LangGraph state, checkpoint or snapshot. */
-export function fromLangChain(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
+export function fromLangChain(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
+  const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   const { list, path } = messagesOf(record);
   const transcript = new Transcript();
   for (const { path: at, type, fields, marks } of applyRemovals(list, path)) {

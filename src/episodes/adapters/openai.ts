@@ -7,7 +7,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { callText, joinLines, mediaPlaceholder, textOf, type ContentOptions } from './content.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, messageList, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, messageList, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
 /** How a chat format names its speakers: OpenAI by role (name optional), AG2 by name (roles are the receiver's view). */
@@ -81,7 +81,8 @@ export function chatTurns(list: unknown[], prefix: string, options: ContentOptio
  * `messages` and the episode fields (id, task, agents, outcome, coalitions,
  * repairs) beside it.
  */
-export function fromOpenAI(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
+export function fromOpenAI(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
+  const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   const { list, key } = messageList(record, ['messages'], 'OpenAI chat');
   return episodeRecord(chatTurns(list, key || 'messages', defaults), record, defaults);
 }

@@ -12,7 +12,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { callText, joinLines, resultText, textOf } from './content.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { inputMessages, outputMessages, plainValue, type SpanCall } from './otel-messages.js';
 import { spansOf, type Span } from './otel-spans.js';
 import { Transcript } from './transcript.js';
@@ -30,6 +30,9 @@ export interface OtelOptions extends AdapterDefaults {
   /** The evaluation (gen_ai.evaluation.name / evaluation.name) that gives the outcome, when a trace has several. */
   evaluation?: string;
 }
+
+/** The option names fromOtel takes. */
+export const OTEL_OPTIONS = [...ADAPTER_OPTIONS, 'errors', 'groupBy', 'evaluation'];
 
 type Kind = 'agent' | 'llm' | 'tool' | 'evaluation' | 'other';
 
@@ -297,7 +300,8 @@ function errorIndex(errors: unknown): Map<string, unknown[]> {
  * and the evaluation may travel beside the spans ({ resourceSpans, errors,
  * outcome }) or come in the options.
  */
-export function fromOtel(input: unknown, options: OtelOptions = {}): Array<Record<string, unknown>> {
+export function fromOtel(input: unknown, given: OtelOptions | null = {}): Array<Record<string, unknown>> {
+  const options = adapterOptions(given, OTEL_OPTIONS);
   const beside = isRecord(input) ? input : {};
   const errors = errorIndex(options.errors ?? beside.errors);
   const spans = spansOf(input);

@@ -9,7 +9,7 @@
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
 import { callText, mediaPlaceholder, reasoningText, resultText, textOf } from './content.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
 
 /** Options of fromOpenAIResponses. */
@@ -17,6 +17,9 @@ export interface ResponsesOptions extends AdapterDefaults {
   /** The agent of assistant items that carry no agent name (plain Responses items, SDK history before the first handoff). Default "assistant". */
   agent?: string;
 }
+
+/** The option names fromOpenAIResponses takes. */
+export const RESPONSES_OPTIONS = [...ADAPTER_OPTIONS, 'agent'];
 
 const SKIPPED = new Set(['item_reference', 'compaction', 'tool_approval_item', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response', 'tool_search_output']);
 
@@ -59,7 +62,8 @@ function handoffTarget(output: string): string | undefined {
 const callIdOf = (raw: Record<string, unknown>) => optionalString(raw.call_id) ?? optionalString(raw.callId);
 
 /** An episode v1 record from Responses API / Agents SDK items, episode fields beside them. */
-export function fromOpenAIResponses(record: unknown, options: ResponsesOptions = {}): Record<string, unknown> {
+export function fromOpenAIResponses(record: unknown, given: ResponsesOptions | null = {}): Record<string, unknown> {
+  const options = adapterOptions(given, RESPONSES_OPTIONS);
   const { items, path } = itemsOf(record);
   const transcript = new Transcript();
   let current = options.agent ?? 'assistant';

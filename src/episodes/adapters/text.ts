@@ -9,7 +9,7 @@
 // players (or, beside named agents, context kept in every counterfactual).
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
-import { agentIdOf, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, agentIdOf, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
 
 /** Options of fromText. */
 export interface TextOptions extends AdapterDefaults {
@@ -23,6 +23,9 @@ export interface TextOptions extends AdapterDefaults {
    */
   speaker?: RegExp;
 }
+
+/** The option names fromText takes. */
+export const TEXT_OPTIONS = [...ADAPTER_OPTIONS, 'speaker'];
 
 /** Headers of the task at the top of a log, which are not speakers (letter case ignored). */
 const TASK_HEADERS = new Set([
@@ -78,16 +81,18 @@ function speakerRoster(beside: Record<string, unknown>, options: TextOptions): S
  * the task when none is given; so does a `Task:`, `Question:` or `Goal:`
  * line there (and the like: TASK_HEADERS), without its header.
  */
-export function fromText(log: unknown, options: TextOptions = {}): Record<string, unknown> {
+export function fromText(log: unknown, given: TextOptions | null = {}): Record<string, unknown> {
+  const options = adapterOptions(given, TEXT_OPTIONS);
   const found = logText(log);
   if (!found) throw new InputError([{ path: 'trajectory', message: `expected a text transcript: a string, or a record with ${TEXT_FIELDS.join(', ')} or trace.trajectory as a string; got ${describe(log)}` }]);
-  const pattern = options.speaker ?? DEFAULT_SPEAKER;
-  if (!(pattern instanceof RegExp)) throw new InputError([{ path: 'speaker', message: `expected a RegExp for speaker lines, got ${describe(pattern)}` }]);
+  // A copy, reset before each line: a caller's /g or /y pattern would carry lastIndex from line to line (and be left changed).
+  const pattern = options.speaker ? new RegExp(options.speaker) : DEFAULT_SPEAKER;
   const beside = isRecord(log) ? log : {};
   const roster = speakerRoster(beside, options);
   const turns: Turn[] = [];
   const preamble: string[] = [];
   for (const line of found.text.split(/\r?\n/)) {
+    pattern.lastIndex = 0;
     const match = pattern.exec(line);
     const name = match ? optionalString(match.groups?.name ?? match[1])?.trim() : undefined;
     const role = match ? optionalString(match.groups?.role ?? match[2])?.trim() : undefined;

@@ -10,7 +10,7 @@
 // adapter. The human's turns are context.
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
-import { CONTEXT_ROLES, episodeRecord, isRecord, optionalString, stringField, textOf, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, stringField, textOf, type AdapterDefaults, type Turn } from './common.js';
 
 /** "Orchestrator (thought)" -> "Orchestrator", "Orchestrator (-> WebSurfer)" -> "Orchestrator". */
 export function whoWhenAgent(role: string): string {
@@ -56,7 +56,8 @@ function correctFlag(record: Record<string, unknown>): boolean | undefined {
  * `task`, `agents`, `outcome`, `coalitions`, `repairs`, `annotations`) are
  * kept, and win over what the log implies.
  */
-export function fromWhoWhen(record: unknown, defaults: AdapterDefaults = {}): Record<string, unknown> {
+export function fromWhoWhen(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
+  const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   if (!isRecord(record) || !Array.isArray(record.history)) throw new InputError([{ path: 'history', message: `expected a Who&When log with a "history" array, got ${describe(record)}` }]);
   const history = record.history;
   const step = mistakeStep(record.mistake_step, history.length);

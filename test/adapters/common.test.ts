@@ -1,0 +1,43 @@
+// The options every adapter takes, checked where they come in.
+import { describe, expect, it } from 'vitest';
+import { episodesFrom } from '../../src/episodes/adapters/index.js';
+import { fromAG2, fromAutoGen, fromLangChain, fromOpenAI, fromOpenAIResponses, fromOtel, fromText, fromWhoWhen } from '../../src/episodes/adapters/index.js';
+
+const outcome = { score: 1, success: true };
+const chat = [{ role: 'assistant', name: 'a', content: 'x' }];
+
+describe('adapter options', () => {
+  it('a misspelled option is an InputError naming the nearest one, in every adapter', () => {
+    const cases: Array<[string, () => unknown]> = [
+      ['fromOpenAI', () => fromOpenAI(chat, { outcome, agnets: ['a'] } as never)],
+      ['fromAG2', () => fromAG2(chat, { outcome, agnets: ['a'] } as never)],
+      ['fromAutoGen', () => fromAutoGen({ messages: [{ source: 'a', content: 'x', type: 'TextMessage' }] }, { outcome, agnets: ['a'] } as never)],
+      ['fromLangChain', () => fromLangChain([{ type: 'ai', name: 'a', content: 'x' }], { outcome, agnets: ['a'] } as never)],
+      ['fromWhoWhen', () => fromWhoWhen({ history: [{ name: 'a', content: 'x' }], is_correct: true }, { agnets: ['a'] } as never)],
+      ['fromText', () => fromText('a: hi', { outcome, agnets: ['a'] } as never)],
+      ['fromOpenAIResponses', () => fromOpenAIResponses([{ type: 'message', role: 'assistant', content: 'x' }], { outcome, agnets: ['a'] } as never)],
+      ['fromOtel', () => fromOtel({ resourceSpans: [] }, { outcome, agnets: ['a'] } as never)],
+    ];
+    for (const [, adapt] of cases) expect(adapt).toThrow(/^options\.agnets: unknown option \(did you mean agents\?\); expected one of id, task, outcome, agents, includeReasoning/);
+    expect(() => fromOtel({ resourceSpans: [] }, { outcome, gropBy: 'trace' } as never)).toThrow(/options\.gropBy: unknown option \(did you mean groupBy\?\)/);
+    expect(() => fromOpenAIResponses(chat, { outcome, agnt: 'x' } as never)).toThrow(/options\.agnt: unknown option \(did you mean agent\?\)/);
+  });
+
+  it('an option of the wrong kind is named where it comes in, not ignored or blamed on the record', () => {
+    expect(() => fromOpenAI(chat, { outcome, includeReasoning: 'yes' } as never)).toThrow(/options\.includeReasoning: expected true or false, got "yes"/);
+    expect(() => fromOpenAI(chat, { outcome: { score: 'x', success: true } } as never)).toThrow(/options\.outcome\.score: expected outcome\.score/);
+    expect(() => fromOpenAI(chat, { outcome, agents: 'a' } as never)).toThrow(/options\.agents: expected the players as an array of agent ids, got "a"/);
+    expect(() => fromOpenAI(chat, { outcome, id: 5 } as never)).toThrow(/options\.id: expected the episode id as a non-empty string, got 5/);
+    expect(() => fromOpenAIResponses(chat, { outcome, agent: 5 } as never)).toThrow(/options\.agent: expected an agent name as a non-empty string, got 5/);
+    expect(() => fromOtel({ resourceSpans: [] }, { outcome, groupBy: 'span' } as never)).toThrow(/options\.groupBy: expected 'trace' or 'conversation', got "span"/);
+    expect(() => fromText('a: hi', { outcome, speaker: 'a' } as never)).toThrow(/options\.speaker: expected a RegExp for speaker lines, got "a"/);
+    expect(() => fromOpenAI(chat, 5 as never)).toThrow(/^options: expected an object of options \(id, task, outcome, agents, includeReasoning\), got 5/);
+    expect(fromOpenAI({ messages: chat, outcome }, null)).toMatchObject({ agents: ['a'] });
+  });
+
+  it('episodesFrom checks names against the format, and with auto passes each adapter its own', () => {
+    expect(() => episodesFrom('auto', chat, {}, { outcom: outcome } as never)).toThrow(/options\.outcom: unknown option \(did you mean outcome\?\)/);
+    expect(() => episodesFrom('openai', chat, {}, { outcome, speaker: /x/ } as never)).toThrow(/options\.speaker: unknown option/);
+    expect(episodesFrom('auto', chat, {}, { id: 'e', outcome, speaker: /^(\w+):/ })[0].agents).toEqual(['a']);
+  });
+});
