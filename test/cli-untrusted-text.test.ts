@@ -41,4 +41,30 @@ describe('untrusted text on stderr', () => {
     expect(stopped.stderr).not.toMatch(UNSAFE_BUT_NEWLINE);
     expect(stopped.stderr).toContain('/evil\\u202eexe.txt.jsonl line 1, episode "ep\\u001b[2J\\u009b31m\\u202eid"');
   });
+
+  it('a newline in a file name, an agent name or a key cannot forge a line; names in every script stay readable', async () => {
+    const dir = tempDir('agent-credit-untrusted-');
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    const [planner, booking, verifier] = ['编排者', 'وكيل_الحجز', 'מאמת\u200dב'];
+    const renamed = JSON.parse(JSON.stringify(flights).replaceAll('"planner"', JSON.stringify(planner)).replaceAll('"booking_agent"', JSON.stringify(booking)).replaceAll('"verifier"', JSON.stringify(verifier)));
+    const forgedAgent = { ...renamed, id: 'forged-agent', agents: [...renamed.agents, FORGED], messages: [{ ...renamed.messages[0], agent: 'nobody' }, ...renamed.messages.slice(1)] };
+    const forgedKey = { ...renamed, id: 'forged-key', [FORGED]: 1 };
+    write(inputs, `${FORGED}.jsonl`, ['{broken', forgedAgent, forgedKey, renamed]);
+    const { code, stderr } = await cli('attribute', inputs, '--skip-invalid', '-o', join(dir, 'out.jsonl'));
+    expect(code).toBe(0);
+    const lines = stderr.split('\n').filter(Boolean);
+    // Two skipped records, one warning, the summary line: nothing else starts a line.
+    expect(lines.map((line) => line.slice(0, 22))).toEqual(['agent-credit: skipped ', 'agent-credit: skipped ', 'agent-credit: warning:', 'attribute: 2 episodes ']);
+    expect(lines[0]).toContain('a\\u000aattribute: 999 episodes.jsonl line 1');
+    expect(lines[1]).toContain(`expected one of ${planner}, ${booking}, ${verifier}, a\\u000aattribute: 999 episodes`);
+    expect(lines[2]).toContain('ignored a field that episode v1 does not read: a\\u000aattribute: 999 episodes');
+
+    // The summary command names a file of signals rows the same way.
+    const signals = write(dir, `${FORGED}.signals.jsonl`, ['{"id": 1}']);
+    const summary = await cli('summary', signals);
+    expect(summary.code).toBe(1);
+    expect(summary.stderr.split('\n').filter(Boolean).every((line) => line.startsWith('agent-credit: ') || line.startsWith('  '))).toBe(true);
+    expect(summary.stderr).toContain('a\\u000aattribute: 999 episodes.signals.jsonl line 1');
+  });
 });

@@ -20,7 +20,7 @@ import {
 import { onInterrupt } from './interrupt-notice.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
-import { terminalLines } from '../core/terminal-text.js';
+import { terminalLines, terminalText } from '../core/terminal-text.js';
 import { misspelledName } from '../core/validate.js';
 import { EpisodeIdSet } from './id-set.js';
 import { rowsRunner } from './rows-runner.js';
@@ -121,7 +121,7 @@ function sourceNamer(input: string, isDirectory: boolean): (file: string) => str
 
 /** The agents a message names, the first few. */
 function agentList(agents: Set<string>): string {
-  const names = [...agents].sort().slice(0, 20);
+  const names = [...agents].sort().slice(0, 20).map(terminalText);
   return agents.size > 20 ? `${names.join(', ')} and ${agents.size - 20} more` : names.join(', ');
 }
 
@@ -164,7 +164,7 @@ function progressBar(totalBytes: number) {
 
 /** The input files, named in a message (the first few). */
 function listed(files: InputFile[]): string {
-  const names = files.slice(0, 3).map((file) => file.path);
+  const names = files.slice(0, 3).map((file) => terminalText(file.path));
   return files.length > 3 ? `${names.join(', ')} and ${files.length - 3} more` : names.join(', ');
 }
 
@@ -351,7 +351,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         try {
           next = await chunks.next();
         } catch (error) {
-          throw new InputError(`cannot read ${file.path}: ${reasonOf(error)}`);
+          throw new InputError(`cannot read ${terminalText(file.path)}: ${reasonOf(error)}`);
         }
         if (next.done) break;
         await dispatch(next.value);

@@ -17,6 +17,7 @@ import { InputError } from '../core/errors.js';
 import { describe as describeValue, isRecord } from '../core/validate.js';
 import { inputFiles } from './records.js';
 import { judgeCache, judgeFromFlags, positiveInteger, readJudgeCache } from './judged-run.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export const BENCH_WHOWHEN_USAGE =
   '  agent-credit bench-whowhen <dir|file.json> --judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]\n' +
@@ -60,7 +61,7 @@ const HIDDEN = ['mistake_step', 'mistake_agent', 'mistake_reason'];
 /** A Who&When log read for the benchmark; an InputError names the file and the field at fault. */
 export function benchLog(record: unknown, file: string): BenchLog {
   const fail = (path: string, message: string): never => {
-    throw new InputError([{ path, message }], file);
+    throw new InputError([{ path, message }], terminalText(file));
   };
   if (!isRecord(record)) return fail('', `expected a Who&When log object, got ${describeValue(record)}`);
   const stepText = record.mistake_step;
@@ -214,7 +215,7 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
     try {
       record = JSON.parse(await readFile(file.path, 'utf8'));
     } catch (error) {
-      throw new InputError(`${file.path}: cannot be read as JSON (${(error as Error).message})`);
+      throw new InputError(`${terminalText(file.path)}: cannot be read as JSON (${(error as Error).message})`);
     }
     // A single log given as the input is its own path: relative() is '' there, which is no id.
     logs.push(benchLog(record, relative(dir, file.path) || basename(file.path)));
