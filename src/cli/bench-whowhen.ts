@@ -171,8 +171,9 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** The table as text: one line per strategy and subset. */
 export function formatTable(rows: BenchRow[]): string {
   const header = ['strategy', 'subset', 'logs', 'located', 'agent', 'step', '+-1', '+-3', 'calls/log', 'tokens/log'];
+  // A subset is a folder of the dataset: its name is shown as terminalText shows it, so it cannot break the table's lines.
   const lines = rows.map((row) => [
-    row.strategy, row.subset, String(row.logs), String(row.located), percent(row.agentAccuracy), percent(row.stepAccuracy),
+    row.strategy, terminalText(row.subset), String(row.logs), String(row.located), percent(row.agentAccuracy), percent(row.stepAccuracy),
     percent(row.within1), percent(row.within3), row.callsPerLog.toFixed(2), row.tokensPerLog.toFixed(0),
   ]);
   const widths = header.map((title, c) => Math.max(title.length, ...lines.map((line) => line[c].length)));
