@@ -48,6 +48,16 @@ describe('bench-whowhen scoring', () => {
     expect(formatTable([row])).toMatch(/^labels\s+all\s+4\s+3\s+50\.0%\s+25\.0%\s+50\.0%\s+75\.0%\s+2\.00\s+300$/m);
   });
 
+  it('shows a subset (a folder of the dataset) with its newlines, escape sequences and bidi controls as \\uXXXX, in its column', () => {
+    const usage = { calls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, wallMs: 0 };
+    const logs = [benchLog(log('1'), 'x/1.json')];
+    const rows = ['Hand\nlabels  all  999', 'Algo\u001b[2J\u202e', '手作り'].map((subset) => scoreFindings('labels', subset, logs, [{ index: 1, agent: 'Coder' }], usage));
+    const lines = formatTable(rows).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines.slice(1, 4).map((line) => line.slice(0, 37).trimEnd())).toEqual(['labels    Hand\\u000alabels  all  999', 'labels    Algo\\u001b[2J\\u202e', 'labels    手作り']);
+    expect(new Set(lines.slice(1, 4).map((line) => line.length)).size).toBe(1);
+  });
+
   it('refuses a log without its annotation, naming the file and the field', () => {
     expect(() => benchLog({ ...log('1'), mistake_step: 'x' }, 'b/7.json')).toThrow(/b\/7\.json: mistake_step: expected the annotated 0-based index into history \(0 to 5\)/);
     expect(() => benchLog({ ...log('1'), mistake_agent: '' }, 'b/8.json')).toThrow(/b\/8\.json: mistake_agent/);

@@ -43,4 +43,12 @@ describe('fetchBackend', () => {
     expect(await send(new Response('not json', { status: 200 }))).toMatchObject({ ok: false, status: 200, message: 'the response is not JSON: not json', retryable: true });
     expect(await send(new Response('{}', { status: 200 }))).toMatchObject({ ok: false, message: 'the response has no choices', retryable: true });
   });
+
+  it('shows a server\'s newlines, escape sequences and bidi controls as \\uXXXX: its words cannot start a line of their own', async () => {
+    const page = '<html>\n<body>bad gateway</body>\r\nattribute: 999 episodes\u001b[2J\u202e</html>';
+    expect(await send(new Response(page, { status: 502 }))).toMatchObject({ message: 'HTTP 502: <html>\\u000a<body>bad gateway</body>\\u000d\\u000aattribute: 999 episodes\\u001b[2J\\u202e</html>' });
+    expect(await send(new Response(JSON.stringify({ error: { message: 'down\nattribute: 5 episodes' } }), { status: 500 }))).toMatchObject({ message: 'HTTP 500: down\\u000aattribute: 5 episodes' });
+    expect(await send(new Response(JSON.stringify({ error: 'slow\u0085down' }), { status: 200 }))).toMatchObject({ message: 'the response has no choices: slow\\u0085down' });
+    expect(await send(new Response('回答できません\nلا', { status: 503 }))).toMatchObject({ message: 'HTTP 503: 回答できません\\u000aلا' });
+  });
 });

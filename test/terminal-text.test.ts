@@ -1,6 +1,6 @@
 // Untrusted names on a terminal: controls, escapes and bidi overrides shown as \uXXXX, every script kept.
 import { describe, expect, it } from 'vitest';
-import { terminalText } from '../src/cli/terminal-text.js';
+import { terminalText } from '../src/core/terminal-text.js';
 
 describe('terminalText', () => {
   it('escapes newlines, escape sequences, DEL, C1 controls, line separators and bidi controls', () => {

@@ -57,9 +57,13 @@ interface Unit {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isTable = (value: unknown) => isObject(value) && 'players' in value && 'values' in value;
 
-/** A JSON document holding a list of records (episode files), rather than one transcript that is a list itself. */
+/**
+ * A JSON document holding a list of records (episode files), rather than one
+ * transcript that is a list itself. An empty list holds no records, as the
+ * CLI reads it: there is no transcript in it to detect a format of.
+ */
 function isRecordList(value: unknown): value is unknown[] {
-  return Array.isArray(value) && value.some((item) => isObject(item) && (Array.isArray(item.messages) || Array.isArray(item.history) || 'values' in item));
+  return Array.isArray(value) && (value.length === 0 || value.some((item) => isObject(item) && (Array.isArray(item.messages) || Array.isArray(item.history) || 'values' in item)));
 }
 
 function unitsOf(records: JsonRecord[], jsonLines: boolean): Unit[] {
@@ -167,6 +171,7 @@ export async function attributeSource(
   const started = performance.now();
   const { records, jsonLines, problems: unreadable } = readRecords(source.name, source.text);
   const units = unitsOf(records, jsonLines);
+  if (units.length === 0) throw new InputProblems([{ line: null, field: '', message: 'no records: the input is an empty JSON list; nothing to attribute' }]);
   const problems: InputProblem[] = [...unreadable];
   const rows: Record<ExportKind, unknown[]> = { signals: [], dpo: [], kto: [], prm: [], rewards: [] };
   const formats = new Set<string>();

@@ -20,6 +20,7 @@ import {
 import { onInterrupt } from './interrupt-notice.js';
 import { recordContext } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import { terminalLines, terminalText } from '../core/terminal-text.js';
 import { misspelledName } from '../core/validate.js';
 import { EpisodeIdSet } from './id-set.js';
 import { rowsRunner } from './rows-runner.js';
@@ -120,7 +121,7 @@ function sourceNamer(input: string, isDirectory: boolean): (file: string) => str
 
 /** The agents a message names, the first few. */
 function agentList(agents: Set<string>): string {
-  const names = [...agents].sort().slice(0, 20);
+  const names = [...agents].sort().slice(0, 20).map(terminalText);
   return agents.size > 20 ? `${names.join(', ')} and ${agents.size - 20} more` : names.join(', ');
 }
 
@@ -163,7 +164,7 @@ function progressBar(totalBytes: number) {
 
 /** The input files, named in a message (the first few). */
 function listed(files: InputFile[]): string {
-  const names = files.slice(0, 3).map((file) => file.path);
+  const names = files.slice(0, 3).map((file) => terminalText(file.path));
   return files.length > 3 ? `${names.join(', ')} and ${files.length - 3} more` : names.join(', ');
 }
 
@@ -292,13 +293,13 @@ export async function attributeCommand(args: string[]): Promise<void> {
         } else seen.add(id, source);
         if (seen.inMemoryBecause !== null && !idsInMemoryTold) {
           idsInMemoryTold = true;
-          process.stderr.write(`agent-credit: warning: episode ids are kept in memory, which grows with the run (about 8 bytes more than each id): ${seen.inMemoryBecause}\n`);
+          process.stderr.write(terminalLines(`agent-credit: warning: episode ids are kept in memory, which grows with the run (about 8 bytes more than each id): ${seen.inMemoryBecause}\n`));
         }
       }
       if (error === null) {
         if (batch.warnings[k] !== null) {
           counts.warnings++;
-          process.stderr.write(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`);
+          process.stderr.write(terminalLines(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`));
         }
         counts.episodes++;
         counts.rows += batch.rows[k];
@@ -319,7 +320,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       }
       counts.skipped++;
       report?.problems.push(error);
-      process.stderr.write(`agent-credit: skipped ${error}\n`);
+      process.stderr.write(terminalLines(`agent-credit: skipped ${error}\n`));
     }
     if (kept.length > 0) await output.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
   };
@@ -350,7 +351,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         try {
           next = await chunks.next();
         } catch (error) {
-          throw new InputError(`cannot read ${file.path}: ${reasonOf(error)}`);
+          throw new InputError(`cannot read ${terminalText(file.path)}: ${reasonOf(error)}`);
         }
         if (next.done) break;
         await dispatch(next.value);
@@ -400,9 +401,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   if (output.closed) return;
   if (counts.episodes + counts.skipped === 0) {
     const what = files.length === 0 ? `${positionals[0]}: no .jsonl, .ndjson or .json files` : `no records in ${listed(files)}`;
-    process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
+    process.stderr.write(terminalLines(`agent-credit: warning: ${what}; nothing to attribute\n`));
   }
   if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
-  process.stderr.write(summary() + '\n');
+  process.stderr.write(terminalLines(summary() + '\n'));
 }

@@ -17,6 +17,7 @@ import { InputError } from '../core/errors.js';
 import { describe as describeValue, isRecord } from '../core/validate.js';
 import { inputFiles } from './records.js';
 import { judgeCache, judgeFromFlags, positiveInteger, readJudgeCache } from './judged-run.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export const BENCH_WHOWHEN_USAGE =
   '  agent-credit bench-whowhen <dir|file.json> --judge URL --model NAME [--judge-key-env VAR] [--judge-cache FILE]\n' +
@@ -60,7 +61,7 @@ const HIDDEN = ['mistake_step', 'mistake_agent', 'mistake_reason'];
 /** A Who&When log read for the benchmark; an InputError names the file and the field at fault. */
 export function benchLog(record: unknown, file: string): BenchLog {
   const fail = (path: string, message: string): never => {
-    throw new InputError([{ path, message }], file);
+    throw new InputError([{ path, message }], terminalText(file));
   };
   if (!isRecord(record)) return fail('', `expected a Who&When log object, got ${describeValue(record)}`);
   const stepText = record.mistake_step;
@@ -170,8 +171,9 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** The table as text: one line per strategy and subset. */
 export function formatTable(rows: BenchRow[]): string {
   const header = ['strategy', 'subset', 'logs', 'located', 'agent', 'step', '+-1', '+-3', 'calls/log', 'tokens/log'];
+  // A subset is a folder of the dataset: its name is shown as terminalText shows it, so it cannot break the table's lines.
   const lines = rows.map((row) => [
-    row.strategy, row.subset, String(row.logs), String(row.located), percent(row.agentAccuracy), percent(row.stepAccuracy),
+    row.strategy, terminalText(row.subset), String(row.logs), String(row.located), percent(row.agentAccuracy), percent(row.stepAccuracy),
     percent(row.within1), percent(row.within3), row.callsPerLog.toFixed(2), row.tokensPerLog.toFixed(0),
   ]);
   const widths = header.map((title, c) => Math.max(title.length, ...lines.map((line) => line[c].length)));
@@ -214,7 +216,7 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
     try {
       record = JSON.parse(await readFile(file.path, 'utf8'));
     } catch (error) {
-      throw new InputError(`${file.path}: cannot be read as JSON (${(error as Error).message})`);
+      throw new InputError(`${terminalText(file.path)}: cannot be read as JSON (${(error as Error).message})`);
     }
     // A single log given as the input is its own path: relative() is '' there, which is no id.
     logs.push(benchLog(record, relative(dir, file.path) || basename(file.path)));

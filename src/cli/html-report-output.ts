@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { fileOutput } from './output.js';
 import type { InputFile } from './records.js';
 import { reportHtml } from './html-report.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export interface ReportOutput {
   /** htmlReportEntry() texts of the attributed episodes, in input order. */
@@ -20,7 +21,7 @@ export interface ReportOutput {
 export async function reportOutput(path: string, inputs: InputFile[]): Promise<ReportOutput> {
   const existing = await stat(path).catch(() => undefined);
   const clash = existing && inputs.find((file) => file.dev === existing.dev && file.ino === existing.ino);
-  if (clash) throw new InputError(`--report ${path} is also an input (${clash.path}); choose a report file outside the inputs`);
+  if (clash) throw new InputError(`--report ${path} is also an input (${terminalText(clash.path)}); choose a report file outside the inputs`);
   const file = await fileOutput(path, inputs, '--report');
   const entries: string[] = [];
   const problems: string[] = [];

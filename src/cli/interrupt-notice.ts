@@ -2,6 +2,7 @@
 // what it kept and how to go on. A judged run can take hours and money, and
 // exiting in silence leaves the user to guess whether the replies paid for
 // are lost and whether -o was cut.
+import { terminalLines } from '../core/terminal-text.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -17,7 +18,7 @@ export function onInterrupt(notice: (signal: NodeJS.Signals) => string): () => v
   };
   function listener(signal: NodeJS.Signals) {
     release();
-    process.stderr.write(`${notice(signal)}\n`);
+    process.stderr.write(terminalLines(`${notice(signal)}\n`));
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   }
   for (const name of SIGNALS) process.on(name, listener);

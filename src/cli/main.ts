@@ -6,6 +6,7 @@ import { ATTRIBUTE_USAGE, attributeCommand } from './attribute.js';
 import { SUMMARY_USAGE, summaryCommand } from './summary.js';
 import { BENCH_WHOWHEN_USAGE, benchWhoWhenCommand } from './bench-whowhen.js';
 import { InputError } from '../core/errors.js';
+import { terminalLines } from '../core/terminal-text.js';
 import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import { decodeUtf8 } from './records.js';
@@ -150,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // A judge that failed for good is not a bug: its message names the episode, the judgement and why.
     const known = error instanceof InputError || error instanceof UsageError || error instanceof JudgeError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`agent-credit: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(terminalLines(`agent-credit: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`));
     return 1;
   }
 }

@@ -9,6 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { InputError } from '../core/errors.js';
 import { fileKind, type InputFile } from './records.js';
 import { reasonOf } from './output.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** A file the run writes, with the flag that names it (as the user wrote it, for messages). */
 export interface Destination {
@@ -83,7 +84,7 @@ export async function checkRunPaths(paths: RunPaths): Promise<void> {
 async function checkJudgeCache(cache: Destination, real: string, paths: RunPaths): Promise<void> {
   const info = await stat(cache.path).catch(() => undefined);
   const clash = info && paths.inputs.find((file) => file.dev === info.dev && file.ino === info.ino);
-  if (clash) throw new InputError(`--judge-cache ${cache.path} is also an input (${clash.path}); keep the cache outside the inputs`);
+  if (clash) throw new InputError(`--judge-cache ${cache.path} is also an input (${terminalText(clash.path)}); keep the cache outside the inputs`);
   const inputInfo = await stat(paths.input).catch(() => undefined);
   if (inputInfo?.isDirectory() && fileKind(cache.path) !== null) {
     const inputDirectory = await realpath(paths.input);

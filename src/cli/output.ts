@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import type { InputFile } from './records.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** The reason of a system error without its code and syscall: "no such file or directory". */
 export function reasonOf(error: unknown): string {
@@ -243,7 +244,7 @@ export async function fileOutput(path: string, inputs: InputFile[], flag = '-o')
   const shownPartial = partialPath(target === named ? path : target);
   const partialClash = inputAt(await statOrNothing(partialPath(target)));
   if (partialClash) {
-    throw new InputError(`${flag} ${path}: a run stopped by a bad record would keep its rows in ${shownPartial}, which is an input (${partialClash.path}); choose another output`);
+    throw new InputError(`${flag} ${path}: a run stopped by a bad record would keep its rows in ${shownPartial}, which is an input (${terminalText(partialClash.path)}); choose another output`);
   }
   await removeStaleTemporaries(target);
   const temporary = temporaryPath(target);

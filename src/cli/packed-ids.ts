@@ -6,6 +6,7 @@
 // ids live here; id-set.ts moves them to disk once there are many.
 import type { RecordSource } from '../episodes/episode.js';
 import { Utf8Scratch } from './utf8-scratch.js';
+import { terminalText } from '../core/terminal-text.js';
 
 const BLOCK_BYTES = 1 << 24;
 /** Ids longer than this (in UTF-8) go to a plain Map: rare, and they would waste the blocks' tails. */
@@ -212,7 +213,7 @@ export class PackedIds {
 
 export function describeSource(source: RecordSource): string {
   if (!source.file) return '';
-  return source.line === undefined ? source.file : `${source.file} line ${source.line}`;
+  return source.line === undefined ? terminalText(source.file) : `${terminalText(source.file)} line ${source.line}`;
 }
 
 /** FNV-1a over the bytes, then murmur3's finalizer so the low bits (the slot) mix well. */

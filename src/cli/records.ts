@@ -7,6 +7,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** The text of one record (a JSONL line or a whole .json file) and where it came from. */
 export interface RecordText {
@@ -78,7 +79,7 @@ export async function inputFiles(path: string): Promise<InputFile[]> {
           target = await stat(child);
         } catch (error) {
           // A broken link named like an episode file was meant to be read; anything else is not ours.
-          if (kind !== null) throw new InputError(`${child}: broken symbolic link (${(error as Error).message})`);
+          if (kind !== null) throw new InputError(`${terminalText(child)}: broken symbolic link (${(error as Error).message})`);
           continue;
         }
         isDirectory = target.isDirectory();

@@ -5,7 +5,7 @@
 // report is the same on a terminal, in a pipe and in a file; names come from
 // transcripts and are shown through terminalText.
 import type { Signals } from '../episodes/attribute.js';
-import { terminalText } from './terminal-text.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** What the numbers mean, printed once above the episodes. */
 export const REPORT_LEGEND =

@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.js';
 import { reasonOf } from './output.js';
 import { isInside } from './output-paths.js';
 import type { InputFile } from './records.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export interface SplitOutput {
   /** Appends one agent's rows to its file (opened on its first rows); one call at a time. */
@@ -72,7 +73,7 @@ export async function splitOutput(directory: string, format: string, inputs: Inp
   const real = await realpath(directory);
   for (const input of inputs) {
     if (isInside(real, await realpath(input.path).catch(() => input.path))) {
-      throw new InputError(`--split-by-agent ${directory} holds an input (${input.path}); choose a directory outside the inputs`);
+      throw new InputError(`--split-by-agent ${directory} holds an input (${terminalText(input.path)}); choose a directory outside the inputs`);
     }
   }
   const probe = join(directory, `.agent-credit.${process.pid}.probe`);

@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.js';
 import { parseOrThrow } from '../core/validate.js';
 import { reasonOf, stdoutOutput } from './output.js';
 import { REPORT_LEGEND, reportEntry } from './report.js';
+import { terminalText } from '../core/terminal-text.js';
 
 export const SUMMARY_USAGE = '  agent-credit summary <signals.jsonl> [...]';
 
@@ -42,13 +43,13 @@ async function* reportOf(path: string): AsyncGenerator<string> {
     for await (const line of lines) {
       number++;
       if (line.trim() === '') continue;
-      const where = `${path} line ${number}`;
+      const where = `${terminalText(path)} line ${number}`;
       let row: unknown;
       try {
         row = JSON.parse(line);
       } catch (error) {
         // A pretty-printed episode or transcript fails on its first line: say what summary reads, and what reports that file.
-        const hint = number === 1 ? `\n  summary reads the signals rows agent-credit attribute writes (JSONL); to report an episode or transcript file, run agent-credit attribute ${path} --format summary` : '';
+        const hint = number === 1 ? `\n  summary reads the signals rows agent-credit attribute writes (JSONL); to report an episode or transcript file, run agent-credit attribute ${terminalText(path)} --format summary` : '';
         throw new InputError(`not valid JSON (${(error as Error).message})${hint}`, where);
       }
       try {
@@ -60,7 +61,7 @@ async function* reportOf(path: string): AsyncGenerator<string> {
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read ${path}: ${reasonOf(error)}`);
+    throw new InputError(`cannot read ${terminalText(path)}: ${reasonOf(error)}`);
   } finally {
     lines.close();
   }
@@ -73,7 +74,7 @@ export async function summaryCommand(args: string[]): Promise<void> {
   if (args.length === 0) throw new InputError(`summary: expected one or more signals files (JSONL)\nUsage:\n${SUMMARY_USAGE}`);
   for (const path of args) {
     const kind = await stat(path).then((found) => (found.isDirectory() ? 'directory' : 'file'), () => 'file');
-    if (kind === 'directory') throw new InputError(`summary: ${path} is a directory; give the signals files in it (JSONL), e.g. ${join(path, '*.jsonl')}`);
+    if (kind === 'directory') throw new InputError(`summary: ${terminalText(path)} is a directory; give the signals files in it (JSONL), e.g. ${terminalText(join(path, '*.jsonl'))}`);
   }
   const output = stdoutOutput();
   const encoder = new TextEncoder();

@@ -2,6 +2,7 @@
 import { InputError } from './errors.js';
 import { playersSchema, tableGameSchema } from './schemas.js';
 import { describe, parseOrThrow } from './validate.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * The largest table exact methods accept: 2^26 values (512 MiB). The Wasm
@@ -35,7 +36,7 @@ export interface CheckedTable {
 /** The members of a coalition mask, for error messages. */
 export function describeMask(mask: number, players: string[]): string {
   const members = players.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
-  return `mask ${mask} = {${members.join(', ')}}`;
+  return `mask ${mask} = {${members.map(terminalText).join(', ')}}`;
 }
 
 export function checkPlayers(players: unknown): string[] {

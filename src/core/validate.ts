@@ -1,12 +1,14 @@
 // Runs a zod schema and turns its issues into one InputError naming each path.
 import type * as z from 'zod/mini';
 import { InputError, type InputIssue } from './errors.js';
+import { terminalText } from './terminal-text.js';
 
+/** A field's path for a message, e.g. `messages[2].agent`; a key from the record is shown as terminalText shows it. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
-    else text += text ? `.${String(key)}` : String(key);
+    else text += text ? `.${terminalText(String(key))}` : terminalText(String(key));
   }
   return text;
 }

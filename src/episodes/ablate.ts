@@ -2,6 +2,7 @@
 // some agents speak. Users feed these to their judge inside `evaluate`.
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { InputError } from '../core/errors.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** The part of an episode a judge sees: no outcome, no coalition table. */
 export interface CounterfactualEpisode {
@@ -32,7 +33,7 @@ export function ablate(episode: Episode | unknown, agents: readonly string[]): C
   agents.forEach((agent, i) => {
     if (!known.has(agent)) {
       const what = context.has(agent) ? `${JSON.stringify(agent)} is context, not a player (context messages are always kept)` : `unknown agent ${JSON.stringify(agent)}`;
-      throw new InputError(`agents[${i}]: ${what}; episode ${JSON.stringify(full.id)} has ${full.agents.join(', ')}`);
+      throw new InputError(`agents[${i}]: ${what}; episode ${JSON.stringify(full.id)} has ${full.agents.map(terminalText).join(', ')}`);
     }
     keep.add(agent);
   });

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { InputError, type InputIssue } from '../core/errors.js';
 import { describe, formatPath, isRecord, misspelledName } from '../core/validate.js';
+import { terminalText } from '../core/terminal-text.js';
 import { validEpisode } from './fast-validation.js';
 import { EPISODE_FIELDS, EPISODE_MAX_TABLE_AGENTS, MESSAGE_LABELS, type Episode, type EpisodeMessage } from './vocabulary.js';
 
@@ -180,14 +181,16 @@ export class EpisodeError extends InputError {
 }
 
 export function recordContext(episode: string | undefined, source: RecordSource): string {
-  const where = [source.file, source.line === undefined ? undefined : `line ${source.line}`].filter(Boolean).join(' ');
+  const where = [source.file === undefined ? undefined : terminalText(source.file), source.line === undefined ? undefined : `line ${source.line}`].filter(Boolean).join(' ');
   const which = episode === undefined ? 'episode (no id)' : `episode ${JSON.stringify(episode)}`;
   const read = source.format === undefined ? '' : ` (read as ${source.format})`;
   return where ? `${where}, ${which}${read}` : `${which}${read}`;
 }
 
 const agentId = (agent: EpisodeInput['agents'][number]) => (typeof agent === 'string' ? agent : agent.id);
-const setText = (members: string[]) => `{${members.join(', ')}}`;
+// Names come from the record: shown as terminalText shows them, a newline in one cannot start a line of the message.
+const nameList = (names: string[]) => names.map(terminalText).join(', ');
+const setText = (members: string[]) => `{${nameList(members)}}`;
 
 type PathIssue = { path: Array<string | number>; message: string };
 
@@ -210,7 +213,7 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
   });
   // An agent list that is itself at fault (empty, or an empty id) says nothing about the messages' agents.
   const agentsValid = agents.length > 0 && agents.every((agent) => typeof agent === 'string' && agent !== '');
-  const expected = context.length > 0 ? `${agents.join(', ')} (players) or ${context.join(', ')} (context)` : agents.join(', ');
+  const expected = context.length > 0 ? `${nameList(agents)} (players) or ${nameList(context)} (context)` : nameList(agents);
   const messageIndex = new Map<string, number>();
   episode.messages.forEach((message, i) => {
     if (agentsValid && !agentIndex.has(message.agent) && !contextIndex.has(message.agent)) {
@@ -249,8 +252,8 @@ function coalitionIssues(episode: EpisodeInput, agents: string[], agentIndex: Ma
       const i = agentIndex.get(agent);
       if (i === undefined) {
         const message = contextIndex.has(agent)
-          ? `${JSON.stringify(agent)} is context, not a player; coalitions list players (agents) only: ${agents.join(', ')}`
-          : `unknown agent ${JSON.stringify(agent)}; expected one of ${agents.join(', ')}`;
+          ? `${JSON.stringify(agent)} is context, not a player; coalitions list players (agents) only: ${nameList(agents)}`
+          : `unknown agent ${JSON.stringify(agent)}; expected one of ${nameList(agents)}`;
         issues.push({ path: ['coalitions', c, 'agents', j], message });
       }
       else if (mask & (1 << i)) issues.push({ path: ['coalitions', c, 'agents', j], message: `agent ${JSON.stringify(agent)} listed twice` });

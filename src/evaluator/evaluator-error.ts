@@ -1,4 +1,5 @@
 import type { CoalitionCache } from './coalition-cache.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * Thrown when an evaluator fails on a coalition: it threw, rejected, timed out
@@ -19,7 +20,7 @@ export class EvaluatorError extends Error {
   ) {
     const reason = reasonOf(cause);
     const tries = attempts === 1 ? '' : ` (${attempts} attempts)`;
-    super(`evaluate failed for coalition {${coalition.join(', ')}}${tries}: ${reason}`);
+    super(`evaluate failed for coalition {${coalition.map(terminalText).join(', ')}}${tries}: ${reason}`);
   }
 }
 

@@ -2,6 +2,7 @@
 // OpenAI, vLLM, llama.cpp, Ollama, LM Studio, LiteLLM) or through a client
 // object with `chat.completions.create` (the OpenAI SDK, WebLLM's engine).
 // Every failure comes back as a value saying whether retrying can help.
+import { terminalText } from '../core/terminal-text.js';
 
 /** An object with the OpenAI SDK's `chat.completions.create`. */
 export interface ChatClient {
@@ -122,7 +123,7 @@ function streamedCompletion(text: string, status: number): ChatOutcome {
 function errorMessage(text: string): string {
   try {
     const said = saidIn(JSON.parse(text));
-    if (said !== undefined) return said;
+    if (said !== undefined) return terminalText(said);
   } catch {
     // Not JSON: the text itself says what happened.
   }
@@ -138,7 +139,8 @@ function saidIn(body: unknown): string | undefined {
 
 /** A server's text, cut to 300 characters for an error message. */
 function clipped(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+  // A server's words go into messages a terminal shows: an HTML error page's newlines must not start lines of their own.
+  return terminalText(text.length > 300 ? `${text.slice(0, 300)}...` : text);
 }
 
 export interface FetchBackendOptions {

@@ -18,6 +18,7 @@ import { ReplyCache } from './reply-cache.js';
 import { replyKey, type StoredReply } from './store.js';
 import { judgedEpisode, transcriptView, type JudgedEpisode, type TranscriptView } from './transcript.js';
 import { UsageMeter } from './usage-meter.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * A judge: the episode layer's EpisodeJudge, over an LLM. Besides episodes,
@@ -129,7 +130,7 @@ export function createJudge(options: JudgeOptions): Judge {
       // Validated once here, so that each of the 2^n coalitions costs only its ablation.
       const full = asEpisode(episode);
       return (agents, context) =>
-        usage.time(async () => valueOf(judgedEpisode(ablate(full, agents)), `coalition {${agents.join(', ')}}`, signalOf(context, 'context')));
+        usage.time(async () => valueOf(judgedEpisode(ablate(full, agents)), `coalition {${agents.map(terminalText).join(', ')}}`, signalOf(context, 'context')));
     },
 
     labels(episode, options) {

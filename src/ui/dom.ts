@@ -3,6 +3,7 @@
 // string sits in a <bdi> so a right-to-left override inside it cannot reorder
 // the text around it. Styles are set through the CSSOM, which a strict
 // Content-Security-Policy allows (style attributes written as text it does not).
+import { terminalText } from '../core/terminal-text.js';
 
 type Child = Node | string | number | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | undefined>;
@@ -24,6 +25,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: At
 /** Untrusted text, isolated for bidi and set as text. */
 export function untrusted(text: string, attributes: Attributes = {}): HTMLElement {
   return el('bdi', attributes, text);
+}
+
+/**
+ * Untrusted text inside an attribute (a tooltip): with no element to isolate
+ * it, it goes between FSI and PDI, and its own bidi controls, which could
+ * close that isolate early or leave an override open, are shown as \uXXXX.
+ */
+export function isolatedText(text: string): string {
+  return `\u2068${terminalText(text)}\u2069`;
 }
 
 /** Sets CSS properties through the CSSOM (allowed under a strict style-src). */

@@ -4,7 +4,7 @@
 // rounded once, and written into both cells. With credits known, the diagonal
 // holds each agent's main effect, φᵢ − ½ Σⱼ Iᵢⱼ: the main effect plus half of
 // each interaction in its row is the agent's Shapley credit. The table is its own text alternative.
-import { defineElement, el, styled, untrusted } from './dom.js';
+import { defineElement, el, isolatedText, styled, untrusted } from './dom.js';
 import { divergingColour, divergingRgb, extentOf, formatValue, textColourOn } from './format.js';
 import { creditsOf, interactionsOf, type InteractionResult, type ShapleyResult, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
@@ -110,11 +110,11 @@ export class InteractionHeatmapElement extends ComponentElement {
         ...players.map((colPlayer, j) => {
           if (i === j) {
             if (!main) return el('td', { class: 'diagonal unknown', 'data-i': i, 'data-j': j }, '—');
-            return cell(main[i], i, j, `${rowPlayer}: main effect ${formatValue(main[i], true)}`, 'diagonal');
+            return cell(main[i], i, j, `${isolatedText(rowPlayer)}: main effect ${formatValue(main[i], true)}`, 'diagonal');
           }
           const value = pair[i * n + j];
           const kind = value > 0 ? 'synergy' : value < 0 ? 'redundancy' : 'no interaction';
-          return cell(value, i, j, `${rowPlayer} × ${colPlayer}: ${formatValue(value, true)} (${kind})`);
+          return cell(value, i, j, `${isolatedText(rowPlayer)} × ${isolatedText(colPlayer)}: ${formatValue(value, true)} (${kind})`);
         }),
       ),
     );

@@ -159,6 +159,17 @@ describe('problems', () => {
     expect(problem.message).not.toContain('--from');
   });
 
+  it('of an empty JSON list say there are no records, as the CLI does, not that the format is unknown', async () => {
+    for (const text of ['[]', '[\n]\n']) {
+      const error = await attributeSource({ name: 'empty.json', text }, OPTIONS, {}, null, () => undefined, () => undefined).then(() => null, (failure: unknown) => failure);
+      expect((error as { problems: unknown[] }).problems).toEqual([{ line: null, field: '', message: 'no records: the input is an empty JSON list; nothing to attribute' }]);
+    }
+    expect(inspectSource({ name: 'empty.json', text: '[]' }, OPTIONS)).toBeNull();
+    const dir = tempDir('demo-empty-');
+    writeFileSync(join(dir, 'empty.json'), '[]');
+    expect((await cli('attribute', join(dir, 'empty.json'))).stderr).toMatch(/no records in .*empty\.json; nothing to attribute\nattribute: 0 episodes/);
+  });
+
   it('are listed in the order of their lines, a line that is not JSON among the others', async () => {
     const good = JSON.stringify(failedEpisode(true));
     const text = [JSON.stringify({ a: 1 }), '{broken', good.replace('"e1"', '"e2"'), JSON.stringify({ b: 2 })].join('\n');

@@ -261,6 +261,18 @@ describe('<ac-interaction-heatmap>', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('isolates each name in a cell\'s title: a tooltip has no element to isolate it in, so an override in a name cannot reverse the value after it', async () => {
+    const { page, problems } = await openPage();
+    const players = ['plan\u202Ener', 'وكيل\u2066', 'מאמת\u200dב'];
+    const values = [0, 0.1, 0.2, 0.4, 0.3, 0.5, 0.6, 1];
+    const index = await mount(page, 'ac-interaction-heatmap', { result: await interactions({ players, values }), credits: await shapley({ players, values }) });
+    const titles = await shadow(page, index, 'td[data-i]').evaluateAll((all) => all.map((cell) => cell.getAttribute('title')!));
+    const [rtl, arabic, hebrew] = ['\u2068plan\\u202ener\u2069', '\u2068وكيل\\u2066\u2069', '\u2068מאמת\u200dב\u2069'];
+    expect(titles.map((title) => title.replace(/:.*/, ''))).toEqual([rtl, `${rtl} × ${arabic}`, `${rtl} × ${hebrew}`, `${arabic} × ${rtl}`, arabic, `${arabic} × ${hebrew}`, `${hebrew} × ${rtl}`, `${hebrew} × ${arabic}`, hebrew]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('<ac-reward-timeline>', () => {

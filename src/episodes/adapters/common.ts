@@ -8,6 +8,7 @@ import { InputError } from '../../core/errors.js';
 import { checkKnownOptions, describe, isRecord, parseOrThrow } from '../../core/validate.js';
 import { agentSchema, outcomeSchema } from '../episode.js';
 import type { ContentOptions } from './content.js';
+import { terminalText } from '../../core/terminal-text.js';
 
 export { textOf, MAX_CONTENT_DEPTH } from './content.js';
 
@@ -138,8 +139,8 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
   if (players.length === 0 && speakers.length > 0) {
     // The coalition table, when there is one, is what cast everyone as context: say so, not that the roles did.
     const why = Array.isArray(beside.coalitions)
-      ? `the coalition table beside the transcript defines the players, and its coalitions name none of the speakers (${speakers.join(', ')})`
-      : `every speaker (${speakers.join(', ')}) is context (system, developer, user, human, tool output)`;
+      ? `the coalition table beside the transcript defines the players, and its coalitions name none of the speakers (${speakers.map(terminalText).join(', ')})`
+      : `every speaker (${speakers.map(terminalText).join(', ')}) is context (system, developer, user, human, tool output)`;
     throw new InputError([{ path: 'agents', message: `no players: ${why}; name the players with agents: [...]` }]);
   }
   return { agents: players, context: speakers.filter((speaker) => !players.includes(speaker)) };

@@ -124,6 +124,6 @@ export function episodesFrom(format: InputFormat, record: unknown, source: Recor
 /** Adapts and validates one record that holds one episode; errors name the episode, the line and the field. */
 export function episodeFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode {
   const episodes = episodesFrom(format, record, source, defaults);
-  if (episodes.length !== 1) throw new EpisodeError(`holds ${episodes.length} episodes (${episodes.map((episode) => episode.id).join(', ')}); read it with episodesFrom`, undefined, source);
+  if (episodes.length !== 1) throw new EpisodeError(`holds ${episodes.length} episodes (${episodes.map((episode) => JSON.stringify(episode.id)).join(', ')}); read it with episodesFrom`, undefined, source);
   return episodes[0];
 }

@@ -11,6 +11,7 @@ import { describe } from '../../core/validate.js';
 import { callText, mediaPlaceholder, reasoningText, resultText, textOf } from './content.js';
 import { ADAPTER_OPTIONS, adapterOptions, CONTEXT_ROLES, episodeRecord, isRecord, judgeMarks, optionalString, type AdapterDefaults, type Turn } from './common.js';
 import { Transcript } from './transcript.js';
+import { terminalText } from '../../core/terminal-text.js';
 
 /** Options of fromOpenAIResponses. */
 export interface ResponsesOptions extends AdapterDefaults {
@@ -44,7 +45,7 @@ function itemsOf(record: unknown): { items: unknown[]; path: string } {
     for (const key of ['items', 'history']) if (Array.isArray(record[key])) return { items: record[key] as unknown[], path: key };
     if (Array.isArray(record.output)) return { items: [...input, ...record.output], path: 'output' };
   }
-  const keys = isRecord(record) ? ` with keys ${Object.keys(record).slice(0, 8).join(', ') || '(none)'}` : '';
+  const keys = isRecord(record) ? ` with keys ${Object.keys(record).slice(0, 8).map(terminalText).join(', ') || '(none)'}` : '';
   throw new InputError(`expected Responses / Agents SDK items: a list, { items }, { history }, { newItems }, a Response { output } or a saved run ({ state } or a RunState { originalInput, generatedItems }); got ${describe(record)}${keys}`);
 }
 
