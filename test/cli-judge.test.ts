@@ -492,6 +492,37 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     }
   });
 
+  it('each episode\'s rows are written once it is judged, to stdout and to -o alike: Ctrl-C loses none that were paid for', async () => {
+    const slow = await startJudgeServer({ delayMs: 100 });
+    try {
+      const input = join(dir, 'streamed.jsonl');
+      // Three small episodes: one chunk of input, which used to be written only once all three were judged.
+      writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const args = ['attribute', input, '--from', 'openai', '--judge', slow.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1'];
+      const judging = (text: RegExp) => slow.requests.some((request) => text.test(request.task ?? ''));
+      const run = spawnCli(args);
+      while (!judging(/delta/)) await new Promise((resolve) => setTimeout(resolve, 10));
+      run.child.kill('SIGINT');
+      const ended = await run.done;
+      expect(ended.signal).toBe('SIGINT');
+      expect(lines(ended.stdout).map((row) => row.id)).toEqual(['t1']);
+
+      // -o: the temporary file holds t1's row while t2 is judged (and a finished run renames it into place).
+      slow.reset();
+      const out = join(dir, 'streamed.out.jsonl');
+      const toFile = spawnCli([...args, '-o', out]);
+      while (!judging(/delta/)) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const temporary = readdirSync(dir).filter((name) => name.startsWith('.streamed.out.jsonl.') && name.endsWith('.tmp'));
+      expect(temporary).toHaveLength(1);
+      expect(lines(readFileSync(join(dir, temporary[0]!), 'utf8')).map((row) => row.id)).toEqual(['t1']);
+      expect((await toFile.done).code).toBe(0);
+      expect(lines(readFileSync(out, 'utf8')).map((row) => row.id)).toEqual(['t1', 't2', 't3']);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
     const input = join(dir, 'full-out.jsonl');
     // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.

@@ -2,15 +2,16 @@
 // The main thread reads the input in chunks of about 256 KiB (whole lines) and
 // writes rows in input order; each chunk's records are parsed, validated,
 // attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
-// memory stays flat; a run stopped by a bad record keeps every row before it.
+// memory stays flat; a run stopped by a bad record keeps every row before it. A judged run goes one record at a
+// time on this thread, each episode's rows written before the next episode is paid for.
 import { availableParallelism } from 'node:os';
 import { parseFlags } from './flags.js';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
-  AGENT_FORMATS, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
-  type IdSource, type OutputFormat, type RowsBatch, type RowsPlan,
+  AGENT_FORMATS, attributeEachRecord, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
+  type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
@@ -215,7 +216,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
-  // The bar counts episodes as they are judged (rows are written a chunk at a time) and the judge's calls.
+  // The bar counts episodes as they are judged and the judge's calls.
   const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls), skipInvalid);
   if (judged && flags.workers !== undefined) {
     throw new InputError('--workers: a judged run (--judge, --evaluator) runs on the main thread, with one judge cache and one limit on requests in flight; drop --workers');
@@ -247,8 +248,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const report = flags.report === undefined ? null : await reportOutput(flags.report, files);
-  // A paid run (judge, evaluator) that stops at a bad record pays for nothing after it.
-  const runner = rowsRunner(workers, judged?.attribute, {}, !skipInvalid);
+  // A paid run (judge, evaluator) goes one record at a time on this thread instead (attributeEachRecord).
+  const runner = judged ? undefined : rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0, warnings: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
@@ -325,7 +326,16 @@ export async function attributeCommand(args: string[]): Promise<void> {
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) });
+    const job: RowsJob = { chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) };
+    if (!runner) {
+      // Each episode's rows are written before the next one is paid for; a bad record or a failed judge stops it there.
+      await attributeEachRecord(job, judged!.attribute, async (batch) => {
+        await settle(batch);
+        return !halted();
+      });
+      return;
+    }
+    const batch = runner.run(job);
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
@@ -374,7 +384,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     stopListening?.();
     bar.clear();
     seen.close();
-    await runner.close();
+    await runner?.close();
     // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
     if (stop) kept = await output.keep();
     else if (finished) await output.commit().catch((error: unknown) => Promise.reject(withKeptReplies(error, judged, flags['judge-cache'])));

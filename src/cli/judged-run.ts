@@ -9,7 +9,7 @@ import type { JudgeStore } from '../judge/store.js';
 import type { EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
-import type { Attributor } from './attribute-rows.js';
+import type { EpisodeAttributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { judgedAttributor } from './judged-rows.js';
 import { reasonOf } from './output.js';
@@ -74,7 +74,7 @@ const STRATEGIES: Record<string, FirstErrorStrategy> = { labels: 'label', prefix
 export interface JudgedRun {
   judge?: Judge;
   evaluate?: EpisodeEvaluator;
-  attribute: Attributor;
+  attribute: EpisodeAttributor;
   /** Episodes judged so far. */
   episodes: number;
   /** Reads the --judge-cache file, once the run's paths are checked and before the first request (see readJudgeCache). */
@@ -211,7 +211,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   const openCache = async () => {
     if (cache) await readJudgeCache(cache, flags['judge-cache']!);
   };
-  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor, openCache };
+  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as EpisodeAttributor, openCache };
   run.attribute = judgedAttributor({
     judge,
     evaluate,
