@@ -523,6 +523,31 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     }
   });
 
+  it('--agent NAME: an episode NAME is not an agent of is not judged, and a misspelled NAME is named at the first episode, with nothing paid', async () => {
+    const [t1, t2, t3] = transcripts();
+    // t2's third speaker is a reviewer, not a critic.
+    const reviewed = { ...t2, messages: t2.messages.map((message) => (message.name === 'critic' ? { ...message, name: 'reviewer' } : message)) };
+    const input = join(dir, 'agent.jsonl');
+    writeFileSync(input, [t1, reviewed, t3].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--format', 'rewards'];
+    server.reset();
+    const typo = await cli('attribute', input, ...judged, '--agent', 'critc');
+    expect(typo.code).toBe(1);
+    expect(server.calls).toBe(0);
+    expect(typo.stderr).toMatch(/^agent-credit: warning: \S*agent\.jsonl line 1, episode "t1" has no agent "critc" \(its agents: coder, critic, planner; did you mean "critic"\?\); episodes without it give no rows for --agent and are not judged\n/);
+    // Nothing was asked of the judge, so nothing is said about keeping its replies.
+    expect(typo.stderr).toMatch(/\nagent-credit: --agent critc: no episode has an agent "critc" \(did you mean "critic"\?\); the agents are coder, critic, planner, reviewer\n$/);
+
+    server.reset();
+    const some = await cli('attribute', input, ...judged, '--agent', 'critic');
+    expect(some.code).toBe(0);
+    expect(some.stderr).toMatch(/episode "t2" has no agent "critic" \(its agents: coder, planner, reviewer\)/);
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.some((request) => /delta/.test(request.task ?? ''))).toBe(false);
+    expect(lines(some.stdout).map((row) => [row.episode, row.agent])).toEqual([['t1', 'critic'], ['t3', 'critic']]);
+    expect(some.stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
+  });
+
   it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
     const input = join(dir, 'full-out.jsonl');
     // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.

@@ -193,8 +193,8 @@ function emptyRowsBatch(): RowsBatch {
   return { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
 }
 
-/** A record's outcome: its signals and rows, or its error. */
-type Outcome = { signals: Signals; rows: unknown[] } | EpisodeError;
+/** A record's outcome: its signals and rows, an episode left unattributed (none of its rows wanted), or its error. */
+type Outcome = { signals: Signals; rows: unknown[] } | { unattributed: Episode } | EpisodeError;
 
 /** The rows of an attributed episode, or the record's error when they cannot be made as asked. */
 function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): Outcome {
@@ -233,10 +233,15 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
  * rows, before the next one is paid for. Rows paid for reach the output at
  * once (Ctrl-C loses none), and a run that `take` stops (a bad record, a
  * judge that failed for good: it returns false) pays for nothing after it.
+ * An episode `wanted` turns down (no row of it would be kept) is not
+ * attributed, and counts with no rows.
  */
-export async function attributeEachRecord(job: RowsJob, attribute: EpisodeAttributor, take: (batch: RowsBatch) => Promise<boolean>): Promise<void> {
+export async function attributeEachRecord(
+  job: RowsJob, attribute: EpisodeAttributor, take: (batch: RowsBatch) => Promise<boolean>, wanted: (episode: Episode, source: RecordSource) => boolean = () => true,
+): Promise<void> {
   for (const item of parseChunk(job)) {
-    const outcome = item.episode ? outcomeOf(job, await attribute(item.episode, item.source), item) : item.error!;
+    const episode = item.episode;
+    const outcome = !episode ? item.error! : wanted(episode, item.source) ? outcomeOf(job, await attribute(episode, item.source), item) : { unattributed: episode };
     if (!(await take(batchOf(job, [item], [outcome])))) return;
   }
 }
@@ -259,6 +264,14 @@ function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[]): RowsBatch
       batch.rows.push(0);
       batch.reports.push(null);
       batch.agents.push([]);
+    } else if ('unattributed' in outcome) {
+      batch.agents.push(outcome.unattributed.agents);
+      batch.errors.push(null);
+      batch.warnings.push(null);
+      batch.success.push(outcome.unattributed.outcome.success);
+      batch.disagrees.push(false);
+      batch.rows.push(0);
+      batch.reports.push(null);
     } else {
       const { signals } = outcome;
       let written = 0;

@@ -19,7 +19,7 @@ import {
   agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, withKeptReplies, type JudgedRun,
 } from './judged-run.js';
 import { onInterrupt } from './interrupt-notice.js';
-import { recordContext } from '../episodes/episode.js';
+import { recordContext, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { misspelledName } from '../core/validate.js';
 import { EpisodeIdSet } from './id-set.js';
@@ -57,6 +57,7 @@ Episodes in, one JSON line per output row out.
   --skip-invalid   report and skip bad records instead of stopping at the first one (and, when judged,
                    episodes the judge cannot judge: over the model's context, replies that never fit)
   --agent NAME     keep only this agent's rows (dpo, kto, prm, rewards); an agent no episode has is an error
+                   (a judged run judges only the episodes it is an agent of)
   --split-by-agent DIR
                    write DIR/<agent>.<format>.jsonl, one file per agent, instead of one output
   --system-turn    system (default): rows open with a system turn naming the agent and its role;
@@ -332,7 +333,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       await attributeEachRecord(job, judged!.attribute, async (batch) => {
         await settle(batch);
         return !halted();
-      });
+      }, hasAgent);
       return;
     }
     const batch = runner.run(job);
@@ -340,6 +341,22 @@ export async function attributeCommand(args: string[]): Promise<void> {
     batch.catch(() => undefined);
     inFlight.push(batch);
     if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
+  };
+
+  /**
+   * With --agent NAME, a judged run pays only for episodes NAME is an agent of: the others would give no row.
+   * The first one passed over is named at once, before anything is paid for it, so a misspelled NAME shows
+   * on the first episode, not after the whole dataset was judged. The report (--report) shows every episode.
+   */
+  let passedOver = 0;
+  const hasAgent = (episode: Episode, source: RecordSource) => {
+    if (plan.agent === null || report !== null || episode.agents.includes(plan.agent)) return true;
+    if (passedOver++ === 0) {
+      const near = misspelledName(plan.agent, episode.agents);
+      const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
+      process.stderr.write(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and are not judged\n`);
+    }
+    return false;
   };
 
   const halted = () => stop !== undefined || output.closed;
@@ -413,6 +430,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     process.stderr.write(`agent-credit: warning: ${what}; nothing to attribute\n`);
   }
   if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
+  if (passedOver > 1) process.stderr.write(`agent-credit: ${passedOver} episodes without agent ${JSON.stringify(plan.agent)} were not judged (no rows for --agent ${plan.agent})\n`);
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(summary() + '\n');
 }

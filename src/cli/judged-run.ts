@@ -229,9 +229,9 @@ export function judgedFailure(run: JudgedRun): string {
   return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
 }
 
-/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept. */
+/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept (nothing, when none was asked for). */
 function keptReplies(run: JudgedRun, cachePath: string | undefined): string {
-  if (!run.judge) return '';
+  if (!run.judge || run.judge.usage().calls === 0) return '';
   return cachePath === undefined
     ? 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun'
     : `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
@@ -245,9 +245,8 @@ export function interruptNotice(run: JudgedRun, signal: string, cachePath: strin
 
 /**
  * A judged run's failure that is not the judge's own (a full disk under -o,
- * an input that cannot be read, --agent matching no one after every episode
- * was judged), with what the run kept: the user should not have to wonder
- * whether the replies paid for are lost.
+ * an input that cannot be read), with what the run kept: the user should
+ * not have to wonder whether the replies paid for are lost.
  */
 export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cachePath: string | undefined): unknown {
   const kept = run ? keptReplies(run, cachePath) : '';
