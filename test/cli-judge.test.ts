@@ -548,6 +548,27 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(some.stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
   });
 
+  it('a rerun with another --format, --agent, --id-from or --judge-max-tokens, or with the cache file moved, pays for nothing judged before', async () => {
+    const input = join(dir, 'rerun.jsonl');
+    writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const cache = join(dir, 'rerun-cache.jsonl');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'];
+    server.reset();
+    expect((await cli('attribute', input, ...judged, '--judge-cache', cache)).code).toBe(0);
+    expect(server.calls).toBeGreaterThan(0);
+    server.reset();
+    const moved = join(dir, 'rerun-moved', 'cache.jsonl');
+    mkdirSync(join(dir, 'rerun-moved'));
+    writeFileSync(moved, readFileSync(cache));
+    rmSync(cache);
+    for (const more of [['--format', 'rewards', '--agent', 'coder'], ['--format', 'dpo', '--id-from', 'file'], ['--format', 'summary', '--judge-max-tokens', '4096']]) {
+      const rerun = await cli('attribute', input, ...judged, '--judge-cache', moved, ...more);
+      expect(rerun.code).toBe(0);
+      expect(rerun.stderr).toMatch(/judge: 0 calls, \d+ cache hits/);
+    }
+    expect(server.calls).toBe(0);
+  });
+
   it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
     const input = join(dir, 'full-out.jsonl');
     // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.
