@@ -546,6 +546,13 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.some((request) => /delta/.test(request.task ?? ''))).toBe(false);
     expect(lines(some.stdout).map((row) => [row.episode, row.agent])).toEqual([['t1', 'critic'], ['t3', 'critic']]);
     expect(some.stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
+
+    // The report shows every episode, so all are judged, and the warning says so.
+    server.reset();
+    const reported = await cli('attribute', input, ...judged, '--agent', 'critic', '--report', join(dir, 'agent-report.html'));
+    expect(reported.code).toBe(0);
+    expect(reported.stderr).toMatch(/episode "t2" has no agent "critic" .*; episodes without it give no rows for --agent and are judged all the same for --report\n/);
+    expect(server.requests.some((request) => /delta/.test(request.task ?? ''))).toBe(true);
   });
 
   it('a rerun with another --format, --agent, --id-from or --judge-max-tokens, or with the cache file moved, pays for nothing judged before', async () => {

@@ -345,17 +345,23 @@ export async function attributeCommand(args: string[]): Promise<void> {
 
   /**
    * With --agent NAME, a judged run pays only for episodes NAME is an agent of: the others would give no row.
-   * The first one passed over is named at once, before anything is paid for it, so a misspelled NAME shows
-   * on the first episode, not after the whole dataset was judged. The report (--report) shows every episode.
+   * The first one without NAME is named at once, before anything is paid for it, so a misspelled NAME shows
+   * on the first episode, not after the whole dataset was judged. The report (--report) shows every episode,
+   * so it has them judged all the same.
    */
   let passedOver = 0;
+  let withoutAgentTold = false;
   const hasAgent = (episode: Episode, source: RecordSource) => {
-    if (plan.agent === null || report !== null || episode.agents.includes(plan.agent)) return true;
-    if (passedOver++ === 0) {
+    if (plan.agent === null || episode.agents.includes(plan.agent)) return true;
+    if (!withoutAgentTold) {
+      withoutAgentTold = true;
       const near = misspelledName(plan.agent, episode.agents);
       const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
-      process.stderr.write(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and are not judged\n`);
+      const judgedAnyway = report ? 'are judged all the same for --report' : 'are not judged';
+      process.stderr.write(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and ${judgedAnyway}\n`);
     }
+    if (report) return true;
+    passedOver++;
     return false;
   };
 
