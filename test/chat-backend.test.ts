@@ -59,7 +59,7 @@ describe('fetchBackend', () => {
       return port;
     };
     // Fail the same way every time: a port fetch blocks, nothing listening, an unknown host, https to a plain-http server.
-    expect(await request('http://127.0.0.1:1/v1/chat/completions')).toMatchObject({ ok: false, retryable: false, message: expect.stringMatching(/bad port .*a port the Fetch standard blocks/) });
+    expect(await request('http://127.0.0.1:1/v1/chat/completions')).toMatchObject({ ok: false, retryable: false, message: expect.stringMatching(/bad port \(fetch never connects to this port, one the Fetch standard blocks/) });
     expect(await request(`http://127.0.0.1:${await closedPort()}/v1/chat/completions`)).toMatchObject({ retryable: false, message: expect.stringMatching(/ECONNREFUSED.*no server answers there/) });
     expect(await request('http://judge.example/v1/chat/completions', failing('ENOTFOUND', 'getaddrinfo ENOTFOUND judge.example'))).toMatchObject({ retryable: false, message: expect.stringContaining('no such host') });
     const plain = createHttpServer((_, response) => response.end('{}'));

@@ -222,7 +222,7 @@ function transportFailure(error: unknown, answered: boolean): { retryable: boole
   const codes = codesOf(error);
   if (codes.includes('ENOTFOUND')) return { retryable: false, why: 'no such host: check the URL' };
   if (codes.some(isTlsCode)) return { retryable: false, why: 'a TLS failure: check the URL (http or https?) and the server\'s certificate' };
-  if (/\bbad port\b/.test(failureText(error))) return { retryable: false, why: 'fetch never connects to this port (a port the Fetch standard blocks): serve the judge on another port' };
+  if (/\bbad port\b/.test(failureText(error))) return { retryable: false, why: 'fetch never connects to this port, one the Fetch standard blocks: serve the judge on another port' };
   if (codes.some((code) => code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')) {
     return answered ? { retryable: true } : { retryable: false, why: 'no server answers there: check the URL and that the server is running' };
   }
