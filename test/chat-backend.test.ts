@@ -1,5 +1,7 @@
 // One Chat Completions request: Retry-After in its three forms, and what a
 // reply or an error body says.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchBackend, retryAfterMs } from '../src/judge/chat-backend.js';
 
@@ -50,5 +52,41 @@ describe('fetchBackend', () => {
     expect(await send(new Response(JSON.stringify({ error: { message: 'down\nattribute: 5 episodes' } }), { status: 500 }))).toMatchObject({ message: 'HTTP 500: down\\u000aattribute: 5 episodes' });
     expect(await send(new Response(JSON.stringify({ error: 'slow\u0085down' }), { status: 200 }))).toMatchObject({ message: 'the response has no choices: slow\\u0085down' });
     expect(await send(new Response('回答できません\nلا', { status: 503 }))).toMatchObject({ message: 'HTTP 503: 回答できません\\u000aلا' });
+  });
+
+  it('retries a connection failure only when it can work the next time', async () => {
+    const request = (url: string, fetcher: typeof fetch = fetch) => fetchBackend({ url, headers: {}, fetch: fetcher })({}, new AbortController().signal);
+    const failing = (code: string, message: string): typeof fetch => async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
+    };
+    const closedPort = async () => {
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const { port } = probe.address() as AddressInfo;
+      await new Promise((resolve) => probe.close(resolve));
+      return port;
+    };
+    // Fail the same way every time: a port fetch blocks, nothing listening, an unknown host, https to a plain-http server.
+    expect(await request('http://127.0.0.1:1/v1/chat/completions')).toMatchObject({ ok: false, retryable: false, message: expect.stringMatching(/bad port \(fetch never connects to this port, one the Fetch standard blocks/) });
+    expect(await request(`http://127.0.0.1:${await closedPort()}/v1/chat/completions`)).toMatchObject({ retryable: false, message: expect.stringMatching(/ECONNREFUSED.*no server answers there/) });
+    expect(await request('http://judge.example/v1/chat/completions', failing('ENOTFOUND', 'getaddrinfo ENOTFOUND judge.example'))).toMatchObject({ retryable: false, message: expect.stringContaining('no such host') });
+    const plain = createHttpServer((_, response) => response.end('{}'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const { port } = plain.address() as AddressInfo;
+    const answered = fetchBackend({ url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: {}, fetch });
+    try {
+      expect(await request(`https://127.0.0.1:${port}/v1/chat/completions`)).toMatchObject({ retryable: false, message: expect.stringContaining('a TLS failure') });
+      // Can work the next time: a dropped connection, a name that failed to resolve for now.
+      expect(await request('http://judge.example/v1/chat/completions', failing('UND_ERR_SOCKET', 'other side closed'))).toMatchObject({ retryable: true });
+      expect(await request('http://judge.example/v1/chat/completions', failing('EAI_AGAIN', 'getaddrinfo EAI_AGAIN judge.example'))).toMatchObject({ retryable: true });
+      // A server that answered and then refuses connections is restarting: that is retried.
+      expect(await answered({}, new AbortController().signal)).toMatchObject({ ok: false, status: 200 });
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+    expect(await answered({}, new AbortController().signal)).toMatchObject({ retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+    // A judge that never had an answer from there is told at once.
+    expect(await request(`http://127.0.0.1:${port}/v1/chat/completions`)).toMatchObject({ retryable: false });
   });
 });

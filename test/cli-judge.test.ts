@@ -492,6 +492,90 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     }
   });
 
+  it('each episode\'s rows are written once it is judged, to stdout and to -o alike: Ctrl-C loses none that were paid for', async () => {
+    const slow = await startJudgeServer({ delayMs: 100 });
+    try {
+      const input = join(dir, 'streamed.jsonl');
+      // Three small episodes: one chunk of input, which used to be written only once all three were judged.
+      writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const args = ['attribute', input, '--from', 'openai', '--judge', slow.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic', '--concurrency', '1'];
+      const judging = (text: RegExp) => slow.requests.some((request) => text.test(request.task ?? ''));
+      const run = spawnCli(args);
+      while (!judging(/delta/)) await new Promise((resolve) => setTimeout(resolve, 10));
+      run.child.kill('SIGINT');
+      const ended = await run.done;
+      expect(ended.signal).toBe('SIGINT');
+      expect(lines(ended.stdout).map((row) => row.id)).toEqual(['t1']);
+
+      // -o: the temporary file holds t1's row while t2 is judged (and a finished run renames it into place).
+      slow.reset();
+      const out = join(dir, 'streamed.out.jsonl');
+      const toFile = spawnCli([...args, '-o', out]);
+      while (!judging(/delta/)) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const temporary = readdirSync(dir).filter((name) => name.startsWith('.streamed.out.jsonl.') && name.endsWith('.tmp'));
+      expect(temporary).toHaveLength(1);
+      expect(lines(readFileSync(join(dir, temporary[0]!), 'utf8')).map((row) => row.id)).toEqual(['t1']);
+      expect((await toFile.done).code).toBe(0);
+      expect(lines(readFileSync(out, 'utf8')).map((row) => row.id)).toEqual(['t1', 't2', 't3']);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('--agent NAME: an episode NAME is not an agent of is not judged, and a misspelled NAME is named at the first episode, with nothing paid', async () => {
+    const [t1, t2, t3] = transcripts();
+    // t2's third speaker is a reviewer, not a critic.
+    const reviewed = { ...t2, messages: t2.messages.map((message) => (message.name === 'critic' ? { ...message, name: 'reviewer' } : message)) };
+    const input = join(dir, 'agent.jsonl');
+    writeFileSync(input, [t1, reviewed, t3].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--format', 'rewards'];
+    server.reset();
+    const typo = await cli('attribute', input, ...judged, '--agent', 'critc');
+    expect(typo.code).toBe(1);
+    expect(server.calls).toBe(0);
+    expect(typo.stderr).toMatch(/^agent-credit: warning: \S*agent\.jsonl line 1, episode "t1" has no agent "critc" \(its agents: coder, critic, planner; did you mean "critic"\?\); episodes without it give no rows for --agent and are not judged\n/);
+    // Nothing was asked of the judge, so nothing is said about keeping its replies.
+    expect(typo.stderr).toMatch(/\nagent-credit: --agent critc: no episode has an agent "critc" \(did you mean "critic"\?\); the agents are coder, critic, planner, reviewer\n$/);
+
+    server.reset();
+    const some = await cli('attribute', input, ...judged, '--agent', 'critic');
+    expect(some.code).toBe(0);
+    expect(some.stderr).toMatch(/episode "t2" has no agent "critic" \(its agents: coder, planner, reviewer\)/);
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.some((request) => /delta/.test(request.task ?? ''))).toBe(false);
+    expect(lines(some.stdout).map((row) => [row.episode, row.agent])).toEqual([['t1', 'critic'], ['t3', 'critic']]);
+    expect(some.stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
+
+    // The report shows every episode, so all are judged, and the warning says so.
+    server.reset();
+    const reported = await cli('attribute', input, ...judged, '--agent', 'critic', '--report', join(dir, 'agent-report.html'));
+    expect(reported.code).toBe(0);
+    expect(reported.stderr).toMatch(/episode "t2" has no agent "critic" .*; episodes without it give no rows for --agent and are judged all the same for --report\n/);
+    expect(server.requests.some((request) => /delta/.test(request.task ?? ''))).toBe(true);
+  });
+
+  it('a rerun with another --format, --agent, --id-from or --judge-max-tokens, or with the cache file moved, pays for nothing judged before', async () => {
+    const input = join(dir, 'rerun.jsonl');
+    writeFileSync(input, transcripts().map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const cache = join(dir, 'rerun-cache.jsonl');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--agents', 'planner,coder,critic'];
+    server.reset();
+    expect((await cli('attribute', input, ...judged, '--judge-cache', cache)).code).toBe(0);
+    expect(server.calls).toBeGreaterThan(0);
+    server.reset();
+    const moved = join(dir, 'rerun-moved', 'cache.jsonl');
+    mkdirSync(join(dir, 'rerun-moved'));
+    writeFileSync(moved, readFileSync(cache));
+    rmSync(cache);
+    for (const more of [['--format', 'rewards', '--agent', 'coder'], ['--format', 'dpo', '--id-from', 'file'], ['--format', 'summary', '--judge-max-tokens', '4096']]) {
+      const rerun = await cli('attribute', input, ...judged, '--judge-cache', moved, ...more);
+      expect(rerun.code).toBe(0);
+      expect(rerun.stderr).toMatch(/judge: 0 calls, \d+ cache hits/);
+    }
+    expect(server.calls).toBe(0);
+  });
+
   it('-o on a full disk in a judged run: the write error says where the judge\'s replies are, and the same command resumes from them', async () => {
     const input = join(dir, 'full-out.jsonl');
     // Reward rows carry the transcript, the cache only short replies: 8 KiB hold the cache but not the rows.

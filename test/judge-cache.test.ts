@@ -59,14 +59,23 @@ describe('judge cache', () => {
     await createJudge({ baseURL: server.baseURL, model: 'other-model', cache }).value(episode);
     await createJudge({ baseURL: server.baseURL, model: 'rules', seed: 1, cache }).value(episode);
     await createJudge({ baseURL: server.baseURL, model: 'rules', temperature: 0.7, cache }).value(episode);
-    await createJudge({ baseURL: server.baseURL, model: 'rules', maxTokens: 100, cache }).value(episode);
     const reworded = { version: 'value-custom', render: () => [{ role: 'user' as const, content: `Task: ${JSON.stringify(episode.task)}\n${JSON.stringify({ n: 1, from: 'a', as: 'agent', text: episode.messages[0]!.content })}\nReply with JSON only: {"value": <0..1>}` }] };
     await createJudge({ baseURL: server.baseURL, model: 'rules', cache, prompts: { value: reworded } }).value(episode);
-    expect(server.calls).toBe(6);
+    expect(server.calls).toBe(5);
     const text = readFileSync(path, 'utf8');
     expect(text).not.toMatch(/sk-secret/);
-    expect(lines(path).map((line) => Object.keys(JSON.parse(line)).sort())).toEqual(Array(6).fill(['completionTokens', 'judgement', 'key', 'model', 'prompt', 'promptTokens', 'reply']));
-    expect(lines(path).map((line) => JSON.parse(line).prompt)).toEqual(['value-1', 'value-1', 'value-1', 'value-1', 'value-1', 'value-custom']);
+    expect(lines(path).map((line) => Object.keys(JSON.parse(line)).sort())).toEqual(Array(5).fill(['completionTokens', 'judgement', 'key', 'model', 'prompt', 'promptTokens', 'reply']));
+    expect(lines(path).map((line) => JSON.parse(line).prompt)).toEqual(['value-1', 'value-1', 'value-1', 'value-1', 'value-custom']);
+  });
+
+  it('maxTokens only cuts a reply short: a reply that fit under one limit is not asked again under another', async () => {
+    const path = join(folder, 'max-tokens.jsonl');
+    const episode = episodes[0]!;
+    await createJudge({ baseURL: server.baseURL, model: 'rules', cache: createJsonlStore(path) }).value(episode);
+    // Raised after a reply was cut off at the limit, as the error advises: what was judged before is not paid again.
+    expect(await createJudge({ baseURL: server.baseURL, model: 'rules', maxTokens: 4096, cache: createJsonlStore(path) }).value(episode)).toBe(1);
+    expect(await createJudge({ baseURL: server.baseURL, model: 'rules', maxTokens: 100, cache: createJsonlStore(path) }).value(episode)).toBe(1);
+    expect(server.calls).toBe(1);
   });
 
   it('a judgement that fails for good loses nothing else: the others are stored, and the rerun asks only for the failed one', async () => {

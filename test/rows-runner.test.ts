@@ -25,7 +25,7 @@ describe('rowsRunner', () => {
   it('a chunk that exhausts a worker\'s heap runs on this thread, with the rows it would have had; the worker is replaced', async () => {
     const expected = await rowsRunner(0).run(job(40, 2_000));
     // 40 episodes of 2,000 messages (9 MB of text): far beyond a 16 MB old generation once parsed.
-    const runner = rowsRunner(1, undefined, { heap: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }, largestChunk: Infinity });
+    const runner = rowsRunner(1, { heap: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }, largestChunk: Infinity });
     try {
       const small = await runner.run(job(3, 4));
       expect(small.ids).toEqual(['ep-0', 'ep-1', 'ep-2']);
@@ -50,7 +50,7 @@ describe('rowsRunner', () => {
     const rewards = (): RowsJob => ({ ...job(2, 200, 1_000, true), plan: { ...plan, format: 'rewards', systemTurn: 'system' } });
     const expected = await rowsRunner(0).run(rewards());
     expect(expected.bytes.length).toBeGreaterThan(40e6);
-    const runner = rowsRunner(1, undefined, { heap: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }, largestChunk: Infinity });
+    const runner = rowsRunner(1, { heap: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 }, largestChunk: Infinity });
     try {
       const batch = await runner.run(rewards());
       expect(runner.ranHere).toEqual({ tooLarge: 0, outOfMemory: 0 });
@@ -62,7 +62,7 @@ describe('rowsRunner', () => {
   }, 60_000);
 
   it('a chunk larger than largestChunk runs on this thread without being offered to a worker', async () => {
-    const runner = rowsRunner(1, undefined, { largestChunk: 1_000 });
+    const runner = rowsRunner(1, { largestChunk: 1_000 });
     try {
       const batch = await runner.run(job(20, 4));
       expect(batch.ids).toHaveLength(20);

@@ -210,8 +210,8 @@ function renameEpisodeField(bytes: Uint8Array, from: string, to: string): Uint8A
   return Buffer.concat(parts);
 }
 
-/** Signals (or the error) of each valid episode of a chunk, in order. */
-export type Attributor = (episodes: Episode[], sources: RecordSource[]) => Promise<Array<Signals | EpisodeError>>;
+/** Signals (or the error) of one episode: a paid run's, which judges or re-runs one episode at a time. */
+export type EpisodeAttributor = (episode: Episode, source: RecordSource) => Promise<Signals | EpisodeError>;
 
 /** An episode's error that must stop the run, --skip-invalid or not: the judge or evaluator failed for good. */
 export class FatalEpisodeError extends EpisodeError {
@@ -219,12 +219,12 @@ export class FatalEpisodeError extends EpisodeError {
 }
 
 /** A batch of no records. */
-export function emptyRowsBatch(): RowsBatch {
+function emptyRowsBatch(): RowsBatch {
   return { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
 }
 
-/** A record's outcome: its signals and rows, or its error. */
-type Outcome = { signals: Signals; rows: unknown[] } | EpisodeError;
+/** A record's outcome: its signals and rows, an episode left unattributed (none of its rows wanted), or its error. */
+type Outcome = { signals: Signals; rows: unknown[] } | { unattributed: Episode } | EpisodeError;
 
 /** The rows of an attributed episode, or the record's error when they cannot be made as asked. */
 function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): Outcome {
@@ -239,37 +239,45 @@ function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): 
 }
 
 /** Every record's outcome, the valid episodes attributed together (one Wasm call for all coalition tables). */
-async function allOutcomes(parsed: Parsed[], job: RowsJob, attribute: Attributor): Promise<Outcome[]> {
+async function allOutcomes(parsed: Parsed[], job: RowsJob): Promise<Outcome[]> {
   const valid = parsed.filter((item) => item.episode);
-  const results = await attribute(valid.map((item) => item.episode!), valid.map((item) => item.source));
+  const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
   let next = 0;
   return parsed.map((item) => (item.episode ? outcomeOf(job, results[next++], item) : item.error!));
 }
 
-/**
- * Outcomes one record at a time, up to and including the first bad one: a
- * judged run that will stop there pays the judge for nothing after it.
- */
-async function outcomesUntilBad(parsed: Parsed[], job: RowsJob, attribute: Attributor): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  for (const item of parsed) {
-    const outcome = item.episode ? outcomeOf(job, (await attribute([item.episode], [item.source]))[0], item) : item.error!;
-    outcomes.push(outcome);
-    if (outcome instanceof EpisodeError) break;
-  }
-  return outcomes;
+/** The chunk's records, parsed and adapted: episodes, or each record's error. */
+function parseChunk(job: RowsJob): Parsed[] {
+  return recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
+}
+
+/** Parses, adapts, validates, attributes (all coalition tables in one Wasm call) and formats one chunk. */
+export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
+  const parsed = parseChunk(job);
+  return batchOf(job, parsed, await allOutcomes(parsed, job));
 }
 
 /**
- * Parses, adapts, validates, attributes (all coalition tables in one Wasm
- * call, unless `attribute` says otherwise) and formats one chunk. With
- * `untilBad` (a paid judge or evaluator, bad records not skipped), the
- * batch ends at the chunk's first bad record: the run stops there, and the
- * records after it are neither attributed nor reported.
+ * A paid run's chunk (a judge, an evaluator), one record at a time: each
+ * episode is attributed and its batch handed to `take`, which writes its
+ * rows, before the next one is paid for. Rows paid for reach the output at
+ * once (Ctrl-C loses none), and a run that `take` stops (a bad record, a
+ * judge that failed for good: it returns false) pays for nothing after it.
+ * An episode `wanted` turns down (no row of it would be kept) is not
+ * attributed, and counts with no rows.
  */
-export async function attributeRows(job: RowsJob, attribute: Attributor = (episodes, sources) => attributeBatch(episodes, {}, sources), untilBad = false): Promise<RowsBatch> {
-  const parsed = recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
-  const outcomes = untilBad ? await outcomesUntilBad(parsed, job, attribute) : await allOutcomes(parsed, job, attribute);
+export async function attributeEachRecord(
+  job: RowsJob, attribute: EpisodeAttributor, take: (batch: RowsBatch) => Promise<boolean>, wanted: (episode: Episode, source: RecordSource) => boolean = () => true,
+): Promise<void> {
+  for (const item of parseChunk(job)) {
+    const episode = item.episode;
+    const outcome = !episode ? item.error! : wanted(episode, item.source) ? outcomeOf(job, await attribute(episode, item.source), item) : { unattributed: episode };
+    if (!(await take(batchOf(job, [item], [outcome])))) return;
+  }
+}
+
+/** The rows and bookkeeping of records and their outcomes, in order. */
+function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[]): RowsBatch {
   const batch = emptyRowsBatch();
   const { plan } = job;
   const out = new ByteSink();
@@ -286,6 +294,14 @@ export async function attributeRows(job: RowsJob, attribute: Attributor = (episo
       batch.rows.push(0);
       batch.reports.push(null);
       batch.agents.push([]);
+    } else if ('unattributed' in outcome) {
+      batch.agents.push(outcome.unattributed.agents);
+      batch.errors.push(null);
+      batch.warnings.push(null);
+      batch.success.push(outcome.unattributed.outcome.success);
+      batch.disagrees.push(false);
+      batch.rows.push(0);
+      batch.reports.push(null);
     } else {
       const { signals } = outcome;
       let written = 0;

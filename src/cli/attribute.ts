@@ -2,15 +2,16 @@
 // The main thread reads the input in chunks of about 256 KiB (whole lines) and
 // writes rows in input order; each chunk's records are parsed, validated,
 // attributed (one Wasm call per chunk) and formatted in worker threads. A fixed number of batches is in flight, so
-// memory stays flat; a run stopped by a bad record keeps every row before it.
+// memory stays flat; a run stopped by a bad record keeps every row before it. A judged run goes one record at a
+// time on this thread, each episode's rows written before the next episode is paid for.
 import { availableParallelism } from 'node:os';
 import { parseFlags } from './flags.js';
 import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
-  AGENT_FORMATS, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
-  type IdSource, type OutputFormat, type RowsBatch, type RowsPlan,
+  AGENT_FORMATS, attributeEachRecord, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
+  type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
 import { splitOutput, type SplitOutput } from './split-output.js';
@@ -18,7 +19,7 @@ import {
   agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, withKeptReplies, type JudgedRun,
 } from './judged-run.js';
 import { onInterrupt } from './interrupt-notice.js';
-import { recordContext } from '../episodes/episode.js';
+import { recordContext, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { terminalLines, terminalText } from '../core/terminal-text.js';
 import { misspelledName } from '../core/validate.js';
@@ -57,6 +58,7 @@ Episodes in, one JSON line per output row out.
   --skip-invalid   report and skip bad records instead of stopping at the first one (and, when judged,
                    episodes the judge cannot judge: over the model's context, replies that never fit)
   --agent NAME     keep only this agent's rows (dpo, kto, prm, rewards); an agent no episode has is an error
+                   (a judged run judges only the episodes it is an agent of)
   --split-by-agent DIR
                    write DIR/<agent>.<format>.jsonl, one file per agent, instead of one output
   --system-turn    system (default): rows open with a system turn naming the agent and its role;
@@ -216,7 +218,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
-  // The bar counts episodes as they are judged (rows are written a chunk at a time) and the judge's calls.
+  // The bar counts episodes as they are judged and the judge's calls.
   const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls), skipInvalid);
   if (judged && flags.workers !== undefined) {
     throw new InputError('--workers: a judged run (--judge, --evaluator) runs on the main thread, with one judge cache and one limit on requests in flight; drop --workers');
@@ -248,8 +250,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // The report's legend comes first; each episode's entry follows as its rows.
   if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
   const report = flags.report === undefined ? null : await reportOutput(flags.report, files);
-  // A paid run (judge, evaluator) that stops at a bad record pays for nothing after it.
-  const runner = rowsRunner(workers, judged?.attribute, {}, !skipInvalid);
+  // A paid run (judge, evaluator) goes one record at a time on this thread instead (attributeEachRecord).
+  const runner = judged ? undefined : rowsRunner(workers);
   const started = performance.now();
   const counts = { episodes: 0, success: 0, failure: 0, skipped: 0, rows: 0, disagreements: 0, warnings: 0 };
   const bar = progressBar(files.reduce((sum, file) => sum + file.bytes, 0));
@@ -326,11 +328,42 @@ export async function attributeCommand(args: string[]): Promise<void> {
   };
 
   const dispatch = async (chunk: RecordChunk) => {
-    const batch = runner.run({ chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) });
+    const job: RowsJob = { chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) };
+    if (!runner) {
+      // Each episode's rows are written before the next one is paid for; a bad record or a failed judge stops it there.
+      await attributeEachRecord(job, judged!.attribute, async (batch) => {
+        await settle(batch);
+        return !halted();
+      }, hasAgent);
+      return;
+    }
+    const batch = runner.run(job);
     // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
     batch.catch(() => undefined);
     inFlight.push(batch);
     if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
+  };
+
+  /**
+   * With --agent NAME, a judged run pays only for episodes NAME is an agent of: the others would give no row.
+   * The first one without NAME is named at once, before anything is paid for it, so a misspelled NAME shows
+   * on the first episode, not after the whole dataset was judged. The report (--report) shows every episode,
+   * so it has them judged all the same.
+   */
+  let passedOver = 0;
+  let withoutAgentTold = false;
+  const hasAgent = (episode: Episode, source: RecordSource) => {
+    if (plan.agent === null || episode.agents.includes(plan.agent)) return true;
+    if (!withoutAgentTold) {
+      withoutAgentTold = true;
+      const near = misspelledName(plan.agent, episode.agents);
+      const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
+      const judgedAnyway = report ? 'are judged all the same for --report' : 'are not judged';
+      process.stderr.write(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and ${judgedAnyway}\n`);
+    }
+    if (report) return true;
+    passedOver++;
+    return false;
   };
 
   const halted = () => stop !== undefined || output.closed;
@@ -375,7 +408,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     stopListening?.();
     bar.clear();
     seen.close();
-    await runner.close();
+    await runner?.close();
     // A run stopped by a bad record keeps the rows before it (for -o in <out>.partial); any other failure leaves no output behind.
     if (stop) kept = await output.keep();
     else if (finished) await output.commit().catch((error: unknown) => Promise.reject(withKeptReplies(error, judged, flags['judge-cache'])));
@@ -404,6 +437,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     process.stderr.write(terminalLines(`agent-credit: warning: ${what}; nothing to attribute\n`));
   }
   if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
+  if (passedOver > 1) process.stderr.write(`agent-credit: ${passedOver} episodes without agent ${JSON.stringify(plan.agent)} were not judged (no rows for --agent ${plan.agent})\n`);
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(terminalLines(summary() + '\n'));
 }

@@ -1,17 +1,18 @@
 // Judged runs of `agent-credit attribute` (--judge, --evaluator): episodes
 // whose coalition values, labels or first errors come from an LLM judge or a
 // re-run of the team. These run on the main thread, one episode after
-// another, each episode's judgements in parallel up to --concurrency: the
+// another (each one's rows written before the next is judged), each
+// episode's judgements in parallel up to --concurrency: the
 // judge (its reply cache, its cache file, its limit on requests in flight)
 // is one object shared by every episode, and each episode's `usage` is its
 // own. Worker threads would each need a judge of their own, splitting the
 // cache and multiplying the requests in flight.
-import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator, type Signals } from '../episodes/attribute.js';
+import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import type { EpisodeJudge } from '../episodes/judge-contract.js';
 import { InputError } from '../core/errors.js';
 import { JudgeError } from '../judge/judge-error.js';
-import { FatalEpisodeError, type Attributor } from './attribute-rows.js';
+import { FatalEpisodeError, type EpisodeAttributor } from './attribute-rows.js';
 
 /** What a judged run fills in, and with what. */
 export interface JudgedSetup {
@@ -63,48 +64,37 @@ function judgeErrorIn(error: unknown): JudgeError | undefined {
 }
 
 /**
- * An Attributor that judges the episodes of a chunk one after another. A
- * record that is not a valid episode is that record's error (skippable); so
- * is, with skipUnjudgeable, an episode whose judgement failed for reasons of
- * its own (JudgeError.about 'episode'). Any other failure of the judge or the
- * evaluator stops the run at that episode (its error names the coalition or
- * judgement), and the episodes after it in the chunk are not judged.
+ * An EpisodeAttributor that judges (or re-runs) one episode. A record that
+ * is not a valid episode is that record's error (skippable); so is, with
+ * skipUnjudgeable, an episode whose judgement failed for reasons of its own
+ * (JudgeError.about 'episode'). Any other failure of the judge or the
+ * evaluator is a FatalEpisodeError, which stops the run at that episode (its
+ * error names the coalition or judgement).
  */
-export function judgedAttributor(setup: JudgedSetup): Attributor {
-  return async (episodes: Episode[], sources: RecordSource[]) => {
-    const results: Array<Signals | EpisodeError> = [];
-    let failed = false;
-    for (let k = 0; k < episodes.length; k++) {
-      const episode = episodes[k];
-      if (failed) {
-        results.push(new FatalEpisodeError([{ path: '', message: 'not judged: the run stopped at an earlier episode' }], episode.id, sources[k]));
-        continue;
+export function judgedAttributor(setup: JudgedSetup): EpisodeAttributor {
+  return async (episode: Episode, source: RecordSource) => {
+    const evaluate = setup.evaluate;
+    try {
+      return await attributeEpisode(episode, {
+        ...setup.options,
+        judge: setup.judge,
+        evaluate: evaluate ? (agents, context) => evaluate(episode, agents, context) : undefined,
+      });
+    } catch (error) {
+      const judgeError = judgeErrorIn(error);
+      const episodeOnly = judgeError?.about === 'episode';
+      // EpisodeErrors are InputErrors: a record that cannot be attributed, skippable like any bad record.
+      if (error instanceof InputError) return new EpisodeError(error.issues, episode.id, source);
+      if (episodeOnly && setup.skipUnjudgeable) {
+        return new EpisodeError([{ path: '', message: `the judge could not judge it: ${judgeError!.message}` }], episode.id, source);
       }
-      const evaluate = setup.evaluate;
-      try {
-        results.push(await attributeEpisode(episode, {
-          ...setup.options,
-          judge: setup.judge,
-          evaluate: evaluate ? (agents, context) => evaluate(episode, agents, context) : undefined,
-        }));
-      } catch (error) {
-        const judgeError = judgeErrorIn(error);
-        const episodeOnly = judgeError?.about === 'episode';
-        // EpisodeErrors are InputErrors: a record that cannot be attributed, skippable like any bad record.
-        if (error instanceof InputError) results.push(new EpisodeError(error.issues, episode.id, sources[k]));
-        else if (episodeOnly && setup.skipUnjudgeable) {
-          results.push(new EpisodeError([{ path: '', message: `the judge could not judge it: ${judgeError!.message}` }], episode.id, sources[k]));
-        } else {
-          failed = true;
-          const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
-          // An episode the judge cannot judge need not stop the others; a failing server would fail them all.
-          const skip = episodeOnly ? '; --skip-invalid skips such episodes and judges the rest' : '';
-          const message = `${what} failed: ${reason(error)}${skip}${resumeHint(setup, reason(error))}`;
-          results.push(new FatalEpisodeError([{ path: '', message }], episode.id, sources[k]));
-        }
-      }
+      const what = setup.evaluate && !setup.judge ? 'the evaluator' : 'the judge';
+      // An episode the judge cannot judge need not stop the others; a failing server would fail them all.
+      const skip = episodeOnly ? '; --skip-invalid skips such episodes and judges the rest' : '';
+      const message = `${what} failed: ${reason(error)}${skip}${resumeHint(setup, reason(error))}`;
+      return new FatalEpisodeError([{ path: '', message }], episode.id, source);
+    } finally {
       setup.onEpisode?.();
     }
-    return results;
   };
 }

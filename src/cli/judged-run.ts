@@ -9,7 +9,7 @@ import type { JudgeStore } from '../judge/store.js';
 import type { EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
-import type { Attributor } from './attribute-rows.js';
+import type { EpisodeAttributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { judgedAttributor } from './judged-rows.js';
 import { reasonOf } from './output.js';
@@ -74,7 +74,7 @@ const STRATEGIES: Record<string, FirstErrorStrategy> = { labels: 'label', prefix
 export interface JudgedRun {
   judge?: Judge;
   evaluate?: EpisodeEvaluator;
-  attribute: Attributor;
+  attribute: EpisodeAttributor;
   /** Episodes judged so far. */
   episodes: number;
   /** Reads the --judge-cache file, once the run's paths are checked and before the first request (see readJudgeCache). */
@@ -211,7 +211,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
   const openCache = async () => {
     if (cache) await readJudgeCache(cache, flags['judge-cache']!);
   };
-  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as Attributor, openCache };
+  const run: JudgedRun = { judge, evaluate, episodes: 0, attribute: undefined as unknown as EpisodeAttributor, openCache };
   run.attribute = judgedAttributor({
     judge,
     evaluate,
@@ -229,9 +229,9 @@ export function judgedFailure(run: JudgedRun): string {
   return run.evaluate && !run.judge ? 'an evaluator failure' : 'a judge failure';
 }
 
-/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept. */
+/** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept (nothing, when none was asked for). */
 function keptReplies(run: JudgedRun, cachePath: string | undefined): string {
-  if (!run.judge) return '';
+  if (!run.judge || run.judge.usage().calls === 0) return '';
   return cachePath === undefined
     ? 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun'
     : `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
@@ -245,9 +245,8 @@ export function interruptNotice(run: JudgedRun, signal: string, cachePath: strin
 
 /**
  * A judged run's failure that is not the judge's own (a full disk under -o,
- * an input that cannot be read, --agent matching no one after every episode
- * was judged), with what the run kept: the user should not have to wonder
- * whether the replies paid for are lost.
+ * an input that cannot be read), with what the run kept: the user should
+ * not have to wonder whether the replies paid for are lost.
  */
 export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cachePath: string | undefined): unknown {
   const kept = run ? keptReplies(run, cachePath) : '';

@@ -1,6 +1,7 @@
 // Where `agent-credit attribute` turns chunks of records into rows: worker
-// threads, one chunk per idle worker, or this thread (no workers, a judged
-// run, or a chunk too large for a worker).
+// threads, one chunk per idle worker, or this thread (no workers, or a chunk
+// too large for a worker). Judged runs do not come here: they go one record
+// at a time on this thread (attributeEachRecord).
 //
 // Each worker's V8 heap is capped. Uncapped, V8 lets garbage pile up further
 // between full collections the longer a run lasts, so peak memory grew with
@@ -9,7 +10,7 @@
 // thread, whose heap is not capped, and so does a chunk a worker runs out of
 // memory on; that worker is replaced.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { attributeRows, emptyRowsBatch, type Attributor, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { attributeRows, type RowsBatch, type RowsJob } from './attribute-rows.js';
 
 export interface RowsRunner {
   run(job: RowsJob): Promise<RowsBatch>;
@@ -34,30 +35,8 @@ export interface WorkerOptions {
 export const WORKER_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64 };
 export const LARGEST_WORKER_CHUNK = 4 << 20;
 
-/**
- * Runs jobs on `workers` worker threads (or in this thread when there are
- * none, or with `attribute`: a judge or evaluator, paid per call). With
- * `stopAtBad` (bad records not skipped) a paid run attributes nothing after
- * the first bad record: the batch ends there, and later chunks, which the
- * reader may already have handed over, come back empty.
- */
-export function rowsRunner(workers: number, attribute?: Attributor, options: WorkerOptions = {}, stopAtBad = false): RowsRunner {
-  if (attribute) {
-    // One chunk after another, so that episodes are judged one at a time (each episode's usage is its own).
-    let previous: Promise<unknown> = Promise.resolve();
-    let stopped = false;
-    const run = (job: RowsJob) => {
-      const batch = previous.then(async () => {
-        if (stopped) return emptyRowsBatch();
-        const made = await attributeRows(job, attribute, stopAtBad);
-        if (stopAtBad && made.errors.some((error) => error !== null)) stopped = true;
-        return made;
-      });
-      previous = batch.catch(() => undefined);
-      return batch;
-    };
-    return { run, close: async () => {}, ranHere: { tooLarge: 0, outOfMemory: 0 } };
-  }
+/** Runs jobs on `workers` worker threads, or in this thread when there are none. */
+export function rowsRunner(workers: number, options: WorkerOptions = {}): RowsRunner {
   if (workers === 0) return { run: (job: RowsJob) => attributeRows(job), close: async () => {}, ranHere: { tooLarge: 0, outOfMemory: 0 } };
   return workerRunner(workers, options);
 }

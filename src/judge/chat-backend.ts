@@ -191,6 +191,46 @@ function whereAsked(url: string): string {
   return /\/v1$/.test(root) ? `POST ${url}` : `POST ${url}: is ${root} the API root, usually ending in /v1?`;
 }
 
+/** The error codes along an error's causes (and an AggregateError's errors: Node tries each address of a name). */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (at: unknown, depth: number) => {
+    if (at === null || typeof at !== 'object' || depth > 4) return;
+    const { code, cause, errors } = at as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (Array.isArray(errors)) for (const each of errors) visit(each, depth + 1);
+    visit(cause, depth + 1);
+  };
+  visit(error, 0);
+  return codes;
+}
+
+/** A TLS failure: a certificate the client rejects, or https to a server that speaks plain http. */
+const isTlsCode = (code: string) => /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/.test(code);
+
+/**
+ * Whether a request that got no response is worth another attempt, and if
+ * not, why. A connection that was dropped, reset or timed out, or a name
+ * that failed to resolve for now (EAI_AGAIN), can work the next time. A
+ * host that does not exist (ENOTFOUND), a TLS failure, and a port fetch
+ * refuses to connect to (the Fetch standard's blocked ports, "bad port")
+ * fail the same way every time. A refused connection (nothing listens at
+ * the address; or the host or network cannot be reached) is a wrong URL or
+ * a server not started when no request has had a response yet, and is
+ * reported at once; once the server has answered, it is a server
+ * restarting, and retried with the rest.
+ */
+function transportFailure(error: unknown, answered: boolean): { retryable: boolean; why?: string } {
+  const codes = codesOf(error);
+  if (codes.includes('ENOTFOUND')) return { retryable: false, why: 'no such host: check the URL' };
+  if (codes.some(isTlsCode)) return { retryable: false, why: 'a TLS failure: check the URL (http or https?) and the server\'s certificate' };
+  if (/\bbad port\b/.test(failureText(error))) return { retryable: false, why: 'fetch never connects to this port, one the Fetch standard blocks: serve the judge on another port' };
+  if (codes.some((code) => code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')) {
+    return answered ? { retryable: true } : { retryable: false, why: 'no server answers there: check the URL and that the server is running' };
+  }
+  return { retryable: true };
+}
+
 export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions): ChatSend {
   const redact = redactor(headers);
   const request = fetchRequest(url, headers, send);
@@ -201,14 +241,18 @@ export function fetchBackend({ url, headers, fetch: send }: FetchBackendOptions)
 }
 
 function fetchRequest(url: string, headers: Record<string, string>, send: typeof fetch): ChatSend {
+  // Whether the server has answered any request yet (with any status): then a refused connection is a restart.
+  let answered = false;
   return async (body, signal) => {
     let response: Response;
     try {
       response = await send(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
     } catch (error) {
       signal.throwIfAborted();
-      return { ok: false, status: undefined, message: `no response from ${url}: ${failureText(error)}`, retryable: true };
+      const { retryable, why } = transportFailure(error, answered);
+      return { ok: false, status: undefined, message: `no response from ${url}: ${failureText(error)}${why ? ` (${why})` : ''}`, retryable };
     }
+    answered = true;
     let text: string;
     try {
       text = await response.text();

@@ -80,7 +80,7 @@ export function createJudge(options: JudgeOptions): Judge {
   const cache = new ReplyCache(plan.cache);
   const send = plan.send.kind === 'client' ? clientBackend(plan.send.client) : fetchBackend(plan.send);
   const asker = new Asker(send, new Limiter(plan.concurrency), usage, plan, plan.responseFormat);
-  const parameters = { temperature: plan.temperature, seed: plan.seed, maxTokens: plan.maxTokens };
+  const parameters = { temperature: plan.temperature, seed: plan.seed };
 
   async function judgement<T>(name: JudgementName, contract: ReplyContract<T>, view: TranscriptView, target: JudgementTarget, signal: AbortSignal | undefined): Promise<T> {
     const template = prompts[name];

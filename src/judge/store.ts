@@ -1,7 +1,11 @@
 // Where judged replies persist between runs: any object with get and set.
 // Keys are SHA-256 hashes of what decides a reply (model, prompt version,
 // rendered messages, sampling parameters), never of credentials, and
-// entries hold no credentials either.
+// entries hold no credentials either. The reply's token limit (maxTokens)
+// is not among them: it only cuts a reply short, and a reply that passed
+// the checks under one limit is the answer under any other, so raising the
+// limit after a reply was cut off (as that error advises) pays for nothing
+// judged before.
 import type { JudgementName } from './judge-error.js';
 import type { ChatMessage } from './prompts/template.js';
 
@@ -35,7 +39,7 @@ export interface ReplyIdentity {
   model: string;
   prompt: string;
   messages: ChatMessage[];
-  parameters: { temperature: number; seed?: number; maxTokens?: number };
+  parameters: { temperature: number; seed?: number };
 }
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
@@ -43,7 +47,8 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
 /** SHA-256 (hex) of the identity's JSON, through Web Crypto (Node 20 and browsers on secure pages). */
 export async function replyKey(identity: ReplyIdentity): Promise<string> {
   const { model, prompt, messages, parameters } = identity;
-  const text = JSON.stringify([model, prompt, messages.map((message) => [message.role, message.content]), parameters.temperature, parameters.seed ?? null, parameters.maxTokens ?? null]);
+  // The last slot held maxTokens and stays null, so cache files written without a limit keep their keys.
+  const text = JSON.stringify([model, prompt, messages.map((message) => [message.role, message.content]), parameters.temperature, parameters.seed ?? null, null]);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   let hex = '';
   for (const byte of digest) hex += HEX[byte];
