@@ -269,6 +269,15 @@ describe('fromOtel on big and malformed span trees', () => {
     expect(messages[19_999]).toMatchObject({ agent: 'coder', content: 'step 19999', label: 'error' });
   });
 
+  it('a span with 150,000 children below a span in ERROR: the search for an error below it does not overflow the stack', () => {
+    // The children were pushed as one spread of arguments: a RangeError past about 120,000.
+    const spans: object[] = [{ traceId: 't', spanId: 'run', name: 'run', attributes: {}, status: { code: 2, message: 'crashed' } }, agentSpan('a', 'run', 'planner'), agentSpan('b', 'a', 'worker')];
+    spans.push(chatSpan('c', 'b', 'working'));
+    for (let i = 0; i < 150_000; i++) spans.push({ traceId: 't', spanId: `s${i}`, parentId: 'b', name: 'step' });
+    const [record] = fromOtel(spans, { outcome: failed });
+    expect(record.messages).toEqual([{ agent: 'worker', content: 'working', label: 'error' }]);
+  });
+
   it('a parent chain that loops (a malformed export) ends: an error located on it labels its turn instead of hanging', () => {
     // a and b are each other's parent; the walk below the annotated span a went round them forever.
     const spans = [agentSpan('a', 'b', 'planner'), agentSpan('b', 'a', 'coder'), chatSpan('c', 'a', 'hi')];

@@ -281,6 +281,8 @@ function* descendants(span: Span, children: Map<string, Span[]>): Generator<Span
   }
 }
 
+const PENDING = Symbol('pending');
+
 /**
  * For a span, the value `own` gives for the nearest of itself and its
  * ancestors that has one (undefined when none has). Memoized along the
@@ -289,13 +291,15 @@ function* descendants(span: Span, children: Map<string, Span[]>): Generator<Span
  * chain that loops ends where it comes back to a span.
  */
 function nearestUp<T>(byId: Map<string, Span>, own: (span: Span) => T | undefined): (span: Span) => T | undefined {
-  const memo = new Map<Span, T | undefined>();
+  // PENDING marks the spans of the walk under way: meeting one again closes a loop.
+  const memo = new Map<Span, T | undefined | typeof PENDING>();
   return (start) => {
-    const path = new Set<Span>();
+    const path: Span[] = [];
     let found: T | undefined;
-    for (let at: Span | undefined = start; at && !path.has(at); at = at.parentId ? byId.get(at.parentId) : undefined) {
+    for (let at: Span | undefined = start; at; at = at.parentId ? byId.get(at.parentId) : undefined) {
       if (memo.has(at)) {
-        found = memo.get(at);
+        const known = memo.get(at);
+        if (known !== PENDING) found = known;
         break;
       }
       found = own(at);
@@ -303,7 +307,8 @@ function nearestUp<T>(byId: Map<string, Span>, own: (span: Span) => T | undefine
         memo.set(at, found);
         break;
       }
-      path.add(at);
+      memo.set(at, PENDING);
+      path.push(at);
     }
     for (const span of path) memo.set(span, found);
     return found;
