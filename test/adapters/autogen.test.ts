@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromAutoGen } from '../../src/episodes/adapters/autogen.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
 import { parseEpisode } from '../../src/episodes/episode.js';
@@ -47,5 +47,24 @@ describe('AutoGen AgentChat TaskResult adapter', () => {
 
   it('names the message without a source', () => {
     expect(() => fromAutoGen({ messages: [{ content: 'x', type: 'TextMessage' }], outcome: { score: 0, success: false } })).toThrow(/messages\[0\]\.source: expected a non-empty string/);
+  });
+});
+
+describe('fromAutoGen on long runs', () => {
+  it('a tool call request that continues its agent turn does not search the turns for it (quadratic in runs of thousands of turns)', () => {
+    const messages: object[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      messages.push({ source: 'user', type: 'TextMessage', content: `question ${i}` }, { source: 'coder', type: 'TextMessage', content: `running the tests ${i}` });
+      messages.push({ source: 'coder', type: 'ToolCallRequestEvent', content: [{ id: `c${i}`, name: 'run', arguments: '{}' }] });
+      messages.push({ source: 'coder', type: 'ToolCallExecutionEvent', content: [{ call_id: `c${i}`, name: 'run', content: 'ok' }] });
+    }
+    const indexOf = vi.spyOn(Array.prototype, 'indexOf');
+    try {
+      const record = fromAutoGen({ messages, outcome: { score: 0, success: false } });
+      expect((record.messages as unknown[]).length).toBe(4_000);
+      expect(indexOf.mock.contexts.filter((array) => Array.isArray(array) && array.length > 100)).toHaveLength(0);
+    } finally {
+      indexOf.mockRestore();
+    }
   });
 });

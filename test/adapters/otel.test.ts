@@ -248,6 +248,44 @@ describe('fromOtel: OpenInference spans (attribute names from @arizeai/openinfer
   });
 });
 
+describe('fromOtel on big and malformed span trees', () => {
+  const failed = { score: 0, success: false };
+  const agentSpan = (spanId: string, parentId: string | undefined, name: string) => ({ traceId: 't', spanId, parentId, name: `invoke_agent ${name}`, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name } });
+  const chatSpan = (spanId: string, parentId: string, text: string) => ({
+    traceId: 't', spanId, parentId, name: 'chat',
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }] }]) },
+  });
+
+  it('agents nested 20,000 deep (each hands off to a sub-agent) read in linear time', () => {
+    // Each span's agent was found by a walk up its whole parent chain: 8,000 spans took 4 s, these 40,000 about 100 s.
+    const spans: object[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      spans.push(agentSpan(`a${i}`, i === 0 ? undefined : `a${i - 1}`, i % 2 === 0 ? 'planner' : 'coder'));
+      spans.push(chatSpan(`c${i}`, `a${i}`, `step ${i}`));
+    }
+    const [record] = fromOtel(spans, { outcome: failed, errors: [{ location: 'a19999' }] });
+    const messages = parseEpisode(record).messages;
+    expect(messages).toHaveLength(20_000);
+    expect(messages[19_999]).toMatchObject({ agent: 'coder', content: 'step 19999', label: 'error' });
+  });
+
+  it('a span with 150,000 children below a span in ERROR: the search for an error below it does not overflow the stack', () => {
+    // The children were pushed as one spread of arguments: a RangeError past about 120,000.
+    const spans: object[] = [{ traceId: 't', spanId: 'run', name: 'run', attributes: {}, status: { code: 2, message: 'crashed' } }, agentSpan('a', 'run', 'planner'), agentSpan('b', 'a', 'worker')];
+    spans.push(chatSpan('c', 'b', 'working'));
+    for (let i = 0; i < 150_000; i++) spans.push({ traceId: 't', spanId: `s${i}`, parentId: 'b', name: 'step' });
+    const [record] = fromOtel(spans, { outcome: failed });
+    expect(record.messages).toEqual([{ agent: 'worker', content: 'working', label: 'error' }]);
+  });
+
+  it('a parent chain that loops (a malformed export) ends: an error located on it labels its turn instead of hanging', () => {
+    // a and b are each other's parent; the walk below the annotated span a went round them forever.
+    const spans = [agentSpan('a', 'b', 'planner'), agentSpan('b', 'a', 'coder'), chatSpan('c', 'a', 'hi')];
+    const [record] = fromOtel({ spans, errors: [{ location: 'a' }] }, { outcome: failed });
+    expect(parseEpisode(record).messages.map(({ agent, content, label }) => ({ agent, content, label }))).toEqual([{ agent: 'planner', content: 'hi', label: 'error' }]);
+  });
+});
+
 describe('agent-credit attribute on OTLP JSONL (one export request per line, as the collector file exporter writes)', () => {
   it('a trace whose spans are spread over lines, two traces interleaved, gives one whole episode per conversation', async () => {
     const first = genAiTrace('conv-a');

@@ -2,7 +2,7 @@
 // to a weather agent, which calls a tool and answers. The model is a scripted
 // provider (no network); the run's items and history are serialized as users
 // save them (JSON.stringify of RunResult.newItems, RunResult.history).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromOpenAIResponses } from '../../src/episodes/adapters/responses.js';
 import { detectFormat } from '../../src/episodes/adapters/detect.js';
 import { attributeEpisode } from '../../src/episodes/attribute.js';
@@ -121,5 +121,24 @@ describe('fromOpenAIResponses: Responses API items', () => {
     expect(() => fromOpenAIResponses([{ type: 'mystery' }], { outcome: success })).toThrow(/items\[0\]\.type: unknown Responses item type "mystery"/);
     expect(() => fromOpenAIResponses([3], { outcome: success })).toThrow(/items\[0\]: expected a Responses item object/);
     expect(() => fromOpenAIResponses({ foo: 1 })).toThrow(/expected Responses \/ Agents SDK items/);
+  });
+});
+
+describe('fromOpenAIResponses on long runs', () => {
+  it('an item that continues the current turn does not search the turns for it (quadratic in runs of thousands of turns)', () => {
+    const items: object[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      items.push({ type: 'message', role: 'user', content: `question ${i}` }, { type: 'function_call', call_id: `c${i}`, name: 'run', arguments: '{}' });
+      items.push({ type: 'function_call_output', call_id: `c${i}`, output: 'ok' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `answer ${i}` }] });
+    }
+    const indexOf = vi.spyOn(Array.prototype, 'indexOf');
+    try {
+      const record = fromOpenAIResponses(items, { outcome: success });
+      expect((record.messages as unknown[]).length).toBe(4_000);
+      expect((record.messages as Array<{ content: string }>)[3_999].content).toBe('run({})\n[run result] ok\nanswer 1999');
+      expect(indexOf.mock.contexts.filter((array) => Array.isArray(array) && array.length > 100)).toHaveLength(0);
+    } finally {
+      indexOf.mockRestore();
+    }
   });
 });

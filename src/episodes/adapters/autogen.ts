@@ -35,8 +35,8 @@ export function fromAutoGen(record: unknown, given: AdapterDefaults | null = {})
     if (type === 'ToolCallRequestEvent' && Array.isArray(message.content)) {
       const calls = message.content.filter(isRecord);
       const text = joinLines(...calls.map((call) => callText(String(call.name), call.arguments)));
-      const last = transcript.lastOf(agent);
-      const index = last ? transcript.turns.indexOf(last) : addTurn(transcript, message, agent, '');
+      // The last turn's index is known: a search of the turns per call was quadratic in long runs.
+      const index = transcript.lastOf(agent) ? transcript.turns.length - 1 : addTurn(transcript, message, agent, '');
       transcript.append(transcript.turns[index], text);
       for (const call of calls) transcript.call(index, String(call.name), optionalString(call.id));
       return;

@@ -131,10 +131,12 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
     // A coalition table defines the game: its members are the players.
     const named = new Set<string>();
     for (const coalition of beside.coalitions) if (isRecord(coalition) && Array.isArray(coalition.agents)) for (const agent of coalition.agents) if (typeof agent === 'string') named.add(agent);
-    players = [...speakers.filter((speaker) => named.has(speaker)), ...[...named].filter((agent) => !speakers.includes(agent))];
+    const speaking = new Set(speakers);
+    players = [...speakers.filter((speaker) => named.has(speaker)), ...[...named].filter((agent) => !speaking.has(agent))];
   } else {
-    const contextOnly = new Set(speakers.filter((speaker) => turns.every((turn) => turn.agent !== speaker || turn.context)));
-    players = speakers.filter((speaker) => !contextOnly.has(speaker));
+    // Sets, not a scan of the turns per speaker: a log read without a roster may have thousands ("Step 1:", "Step 2:", ...).
+    const playing = new Set(turns.filter((turn) => !turn.context).map((turn) => turn.agent));
+    players = speakers.filter((speaker) => playing.has(speaker));
   }
   if (players.length === 0 && speakers.length > 0) {
     // The coalition table, when there is one, is what cast everyone as context: say so, not that the roles did.
@@ -143,7 +145,8 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
       : `every speaker (${speakers.map(terminalText).join(', ')}) is context (system, developer, user, human, tool output)`;
     throw new InputError([{ path: 'agents', message: `no players: ${why}; name the players with agents: [...]` }]);
   }
-  return { agents: players, context: speakers.filter((speaker) => !players.includes(speaker)) };
+  const cast = new Set(players);
+  return { agents: players, context: speakers.filter((speaker) => !cast.has(speaker)) };
 }
 
 /** Builds the episode v1 record: turns plus the episode fields beside the transcript (or the defaults). */

@@ -109,17 +109,9 @@ interface Piece {
 function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpans: Map<string, unknown[]>): { record: Record<string, unknown>; located: Set<string> } {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const kinds = new Map(spans.map((span) => [span.spanId, kindOf(span)]));
-  const ancestors = (span: Span): Span[] => {
-    const chain: Span[] = [];
-    const seen = new Set<string>([span.spanId]);
-    for (let parent = span.parentId ? byId.get(span.parentId) : undefined; parent && !seen.has(parent.spanId); parent = parent.parentId ? byId.get(parent.parentId) : undefined) {
-      seen.add(parent.spanId);
-      chain.push(parent);
-    }
-    return chain;
-  };
-  const agentOf = (span: Span): Span | undefined => (kinds.get(span.spanId) === 'agent' ? span : ancestors(span).find((parent) => kinds.get(parent.spanId) === 'agent'));
-  const evaluated = (span: Span) => kinds.get(span.spanId) === 'evaluation' || ancestors(span).some((parent) => kinds.get(parent.spanId) === 'evaluation');
+  const agentOf = nearestUp(byId, (span) => (kinds.get(span.spanId) === 'agent' ? span : undefined));
+  const inEvaluation = nearestUp(byId, (span) => (kinds.get(span.spanId) === 'evaluation' ? true : undefined));
+  const evaluated = (span: Span) => inEvaluation(span) === true;
 
   const pieces: Piece[] = [];
   // A prompt holds the conversation so far, so a message in it is new only when the prompt
@@ -226,20 +218,16 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
   // Where a span's error shows: its own turn, else the last turn of its descendants, else its nearest ancestor's.
   const children = new Map<string, Span[]>();
   for (const span of spans) if (span.parentId) (children.get(span.parentId) ?? children.set(span.parentId, []).get(span.parentId)!).push(span);
+  const turnAbove = nearestUp(byId, (span) => turnOfSpan.get(span.spanId));
   const turnOf = (span: Span): number | undefined => {
     const own = turnOfSpan.get(span.spanId);
     if (own !== undefined) return own;
     let last: number | undefined;
-    const stack = [...(children.get(span.spanId) ?? [])];
-    while (stack.length > 0) {
-      const child = stack.pop()!;
-      const turn = turnOfSpan.get(child.spanId);
+    for (const below of descendants(span, children)) {
+      const turn = turnOfSpan.get(below.spanId);
       if (turn !== undefined && (last === undefined || turn > last)) last = turn;
-      stack.push(...(children.get(child.spanId) ?? []));
     }
-    if (last !== undefined) return last;
-    for (const parent of ancestors(span)) if (turnOfSpan.has(parent.spanId)) return turnOfSpan.get(parent.spanId);
-    return undefined;
+    return last ?? turnAbove(span);
   };
   const chosen = options.evaluation !== undefined ? evaluations.filter((evaluation) => evaluation.name === options.evaluation) : evaluations;
   const evaluation = chosen.find((item) => item.root) ?? chosen[chosen.length - 1];
@@ -271,13 +259,60 @@ function traceEpisode(spans: Span[], id: string, options: OtelOptions, errorSpan
 }
 
 function hasErrorBelow(span: Span, children: Map<string, Span[]>, inError: Set<string>): boolean {
-  const stack = [...(children.get(span.spanId) ?? [])];
-  while (stack.length > 0) {
-    const child = stack.pop()!;
-    if (inError.has(child.spanId)) return true;
-    stack.push(...(children.get(child.spanId) ?? []));
-  }
+  for (const below of descendants(span, children)) if (inError.has(below.spanId)) return true;
   return false;
+}
+
+/**
+ * The spans below a span, each once: a parent chain that loops (a malformed
+ * export) would otherwise be walked round forever. Pushed one by one, as a
+ * spread of a span's children overflows the stack past about 100,000.
+ */
+function* descendants(span: Span, children: Map<string, Span[]>): Generator<Span> {
+  const seen = new Set<Span>([span]);
+  const stack: Span[] = [span];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!.spanId) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      stack.push(child);
+      yield child;
+    }
+  }
+}
+
+const PENDING = Symbol('pending');
+
+/**
+ * For a span, the value `own` gives for the nearest of itself and its
+ * ancestors that has one (undefined when none has). Memoized along the
+ * parent chains, so that a trace costs time linear in its spans where a walk
+ * up from every span was quadratic in deep traces (agents calling agents); a
+ * chain that loops ends where it comes back to a span.
+ */
+function nearestUp<T>(byId: Map<string, Span>, own: (span: Span) => T | undefined): (span: Span) => T | undefined {
+  // PENDING marks the spans of the walk under way: meeting one again closes a loop.
+  const memo = new Map<Span, T | undefined | typeof PENDING>();
+  return (start) => {
+    const path: Span[] = [];
+    let found: T | undefined;
+    for (let at: Span | undefined = start; at; at = at.parentId ? byId.get(at.parentId) : undefined) {
+      if (memo.has(at)) {
+        const known = memo.get(at);
+        if (known !== PENDING) found = known;
+        break;
+      }
+      found = own(at);
+      if (found !== undefined) {
+        memo.set(at, found);
+        break;
+      }
+      memo.set(at, PENDING);
+      path.push(at);
+    }
+    for (const span of path) memo.set(span, found);
+    return found;
+  };
 }
 
 /** TRAIL-style error annotations by span id. */

@@ -71,8 +71,8 @@ export function fromOpenAIResponses(record: unknown, given: ResponsesOptions | n
   let task: string | undefined;
   /** The current agent's open turn, or a new one. */
   const agentTurn = (marks: Record<string, unknown> = {}, id?: string): number => {
-    const last = transcript.lastOf(current);
-    if (last) return transcript.turns.indexOf(last);
+    // lastOf gives the last turn, whose index is known: a search of the turns per item was quadratic in long runs.
+    if (transcript.lastOf(current)) return transcript.turns.length - 1;
     return transcript.add({ agent: current, content: '', id, ...judgeMarks(marks) });
   };
   items.forEach((item, i) => {

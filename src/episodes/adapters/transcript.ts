@@ -2,7 +2,7 @@
 // they made, so that a tool result linked to its call (tool_call_id, call_id,
 // tool_use_id) joins the turn of the agent that called the tool instead of
 // becoming a speaker of its own.
-import { joinLines, resultText } from './content.js';
+import { resultText } from './content.js';
 import type { Turn } from './common.js';
 
 export class Transcript {
@@ -28,9 +28,15 @@ export class Transcript {
     return last && last.agent === agent && !last.context ? last : undefined;
   }
 
-  /** Appends text to a turn (a new line). */
+  /**
+   * Appends text to a turn (a new line). By `+`, not by joining a list: the
+   * engine links the two strings and copies once, when the text is read,
+   * where a join copied the whole turn at every append (quadratic in a turn
+   * of thousands of tool calls).
+   */
   append(turn: Turn, text: string): void {
-    turn.content = joinLines(turn.content, text);
+    if (text === '') return;
+    turn.content = turn.content === '' ? text : turn.content + '\n' + text;
   }
 
   /** Records that the turn at `index` called tool `name` (with `id` when the format has one). */
