@@ -547,6 +547,15 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(lines(some.stdout).map((row) => [row.episode, row.agent])).toEqual([['t1', 'critic'], ['t3', 'critic']]);
     expect(some.stderr).toMatch(/attribute: 3 episodes \(2 success, 1 failure\)/);
 
+    // An episode's agents are its own text: the warning shows them escaped, never as terminal controls.
+    const hostile = { ...t2, messages: t2.messages.map((message) => (message.name === 'critic' ? { ...message, name: 'rev\u202eiewer\u001b[2J' } : message)) };
+    const hostileInput = join(dir, 'agent-hostile.jsonl');
+    writeFileSync(hostileInput, [t1, hostile].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    server.reset();
+    const escaped = await cli('attribute', hostileInput, ...judged, '--agent', 'critic');
+    expect(escaped.stderr).toContain('rev\\u202eiewer\\u001b[2J');
+    expect(escaped.stderr).not.toMatch(/[\u001b\u202e]/);
+
     // The report shows every episode, so all are judged, and the warning says so.
     server.reset();
     const reported = await cli('attribute', input, ...judged, '--agent', 'critic', '--report', join(dir, 'agent-report.html'));

@@ -359,7 +359,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       const near = misspelledName(plan.agent, episode.agents);
       const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
       const judgedAnyway = report ? 'are judged all the same for --report' : 'are not judged';
-      process.stderr.write(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and ${judgedAnyway}\n`);
+      process.stderr.write(terminalLines(`agent-credit: warning: ${recordContext(episode.id, source)} has no agent ${JSON.stringify(plan.agent)} (its agents: ${agentList(new Set(episode.agents))}${hint}); episodes without it give no rows for --agent and ${judgedAnyway}\n`));
     }
     if (report) return true;
     passedOver++;
@@ -437,7 +437,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     process.stderr.write(terminalLines(`agent-credit: warning: ${what}; nothing to attribute\n`));
   }
   if (counts.disagreements > 0) process.stderr.write(`agent-credit: ${counts.disagreements} ${counts.disagreements === 1 ? "episode's first error disagrees" : "episodes' first error disagree"} with the annotated mistake agent or step (annotationAgreement in the signals)\n`);
-  if (passedOver > 1) process.stderr.write(`agent-credit: ${passedOver} episodes without agent ${JSON.stringify(plan.agent)} were not judged (no rows for --agent ${plan.agent})\n`);
+  if (passedOver > 1) process.stderr.write(terminalLines(`agent-credit: ${passedOver} episodes without agent ${JSON.stringify(plan.agent)} were not judged (no rows for --agent ${plan.agent})\n`));
   if (renamed > 0) process.stderr.write(`agent-credit: ${renamed} episode id${renamed === 1 ? '' : 's'} repeated an earlier one and became file:line/id (--id-from file or both names every episode by its file)\n`);
   process.stderr.write(terminalLines(summary() + '\n'));
 }
