@@ -3,6 +3,8 @@ import { adoptCache, CoalitionCache, membersOf } from '../src/evaluator/coalitio
 import { InputError } from '../src/core/errors.js';
 import { names } from './support/random.js';
 import { shapley } from '../src/attribution/shapley.js';
+import { popcount32 } from '../src/core/bits.js';
+import { seededRandom } from '../src/core/seeded-random.js';
 
 function maskOf(members: number[], words: number): Uint32Array {
   const mask = new Uint32Array(words);
@@ -20,6 +22,34 @@ describe('CoalitionCache', () => {
     expect(cache.get(members.map((i) => players[i]))).toBe(1.5);
     expect(cache.get([players[0]])).toBeUndefined();
     expect(membersOf(mask, 0, players).sort()).toEqual(members.map((i) => players[i]).sort());
+  });
+
+  it.each([1, 20, 32, 33, 64, 70])('membersOf names every member, lowest bit first, of each coalition in a batch (%i players)', (n) => {
+    const players = names(n);
+    const words = Math.ceil(n / 32);
+    const random = seededRandom(n);
+    const batch = new Uint32Array(40 * words);
+    // Bits past the last player are never set in a sampler's batch.
+    const used = (w: number) => (n - 32 * w >= 32 ? 0xffffffff : 2 ** (n - 32 * w) - 1);
+    for (let i = 0; i < batch.length; i++) batch[i] = ((random() * 2 ** 32) >>> 0) & used(i % words);
+    // The empty and the full coalition, and the top player of each word alone.
+    batch.fill(0, 0, words);
+    for (let i = 0; i < n; i++) batch[words + (i >> 5)] |= 1 << (i & 31);
+    for (let w = 0; w < words; w++) batch[2 * words + w] = (used(w) >>> 0) - (used(w) >>> 1);
+    for (let k = 0; k < 40; k++) {
+      const expected = players.filter((_, i) => (batch[k * words + (i >> 5)] >>> (i & 31)) & 1);
+      expect(membersOf(batch, k, players)).toEqual(expected);
+    }
+  });
+
+  it('popcount32 counts the set bits of any 32-bit word', () => {
+    const random = seededRandom(3);
+    const words = [0, 1, 0x80000000, 0xffffffff, 0x7fffffff, 0x55555555, ...Array.from({ length: 1000 }, () => (random() * 2 ** 32) >>> 0)];
+    for (const word of words) {
+      let count = 0;
+      for (let i = 0; i < 32; i++) count += (word >>> i) & 1;
+      expect(popcount32(word)).toBe(count);
+    }
   });
 
   it.each([5, 40, 70])('JSON round trip keeps every value (%i players)', (n) => {

@@ -9,6 +9,7 @@ import { evaluatorGameSchema, evaluatorOptionsSchema } from '../core/schemas.js'
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from '../estimators/ask-tell.js';
 import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
+import { popcount32 } from '../core/bits.js';
 import { checkGame, finiteSums, scanValues, stableGame, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
@@ -84,12 +85,6 @@ function orderWeights(n: number): Float64Array {
   return w;
 }
 
-function popcount(mask: number): number {
-  let count = 0;
-  for (let m = mask; m; m &= m - 1) count++;
-  return count;
-}
-
 /** Exact Owen values from a value table (values[mask], bit i = player i). */
 export function exactOwen(table: Float64Array, groups: number[][]): Float64Array {
   const n = Math.log2(table.length);
@@ -102,12 +97,12 @@ export function exactOwen(table: Float64Array, groups: number[][]): Float64Array
     for (let r = 0; r < 2 ** others.length; r++) {
       let base = 0;
       for (let j = 0; j < others.length; j++) if ((r >>> j) & 1) base |= others[j];
-      const groupWeight = outer[popcount(r)];
+      const groupWeight = outer[popcount32(r)];
       for (let t = 0; t < 2 ** group.length; t++) {
         let inside = 0;
         for (let j = 0; j < group.length; j++) if ((t >>> j) & 1) inside |= 1 << group[j];
         const before = table[(base | inside) >>> 0];
-        const weight = groupWeight * inner[popcount(t)];
+        const weight = groupWeight * inner[popcount32(t)];
         for (let j = 0; j < group.length; j++) {
           if ((t >>> j) & 1) continue;
           phi[group[j]] += weight * (table[(base | inside | (1 << group[j])) >>> 0] - before);

@@ -6,6 +6,7 @@ import { maskWords, type MaskBatch } from '../estimators/ask-tell.js';
 import { describe, isRecord, parseOrThrow } from '../core/validate.js';
 import { playersSchema } from '../core/schemas.js';
 import { MaskValues } from './mask-values.js';
+import { popcount32 } from '../core/bits.js';
 
 /** The JSON form of a cache: `coalitions` maps a hex bitmask (bit i = players[i]) to v(S). */
 export interface CoalitionCacheJSON {
@@ -198,15 +199,23 @@ export function adoptCache(input: unknown, players: readonly string[]): Coalitio
   return renumbered;
 }
 
-/** Names of the members of coalition `index` of a mask batch. */
+/**
+ * Names of the members of coalition `index` of a mask batch, lowest bit first.
+ * The array is made at its final length: this runs once per evaluate call, and
+ * growing it by push cost a quarter more (npm run bench -- estimators).
+ */
 export function membersOf(masks: MaskBatch, index: number, players: readonly string[]): string[] {
   const words = maskWords(players.length);
-  const members: string[] = [];
+  const base = index * words;
+  let count = 0;
+  for (let w = 0; w < words; w++) count += popcount32(masks[base + w]);
+  const members = new Array<string>(count);
+  let k = 0;
   for (let w = 0; w < words; w++) {
-    let bits = masks[index * words + w];
+    let bits = masks[base + w];
     while (bits !== 0) {
       const low = bits & -bits;
-      members.push(players[w * 32 + 31 - Math.clz32(low)]);
+      members[k++] = players[w * 32 + 31 - Math.clz32(low)];
       bits ^= low;
     }
   }
