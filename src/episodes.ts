@@ -3,6 +3,7 @@
 // keep the main entry within its size budget.
 export { episodeSchema, messageSchema, parseEpisode, EpisodeError, MESSAGE_LABELS } from './episodes/episode.js';
 export type { Episode, EpisodeMessage, EpisodeRecord, MessageLabel, RecordSource } from './episodes/episode.js';
+export { fileEpisodeId, distinctEpisodeId } from './episodes/episode-ids.js';
 export { ablate } from './episodes/ablate.js';
 export type { CounterfactualEpisode } from './episodes/ablate.js';
 export {

@@ -8,7 +8,7 @@ describe('agent-credit/episodes entry', () => {
     const episodes = await import('agent-credit/episodes');
     expect(Object.keys(episodes).sort()).toEqual([
       'EpisodeError', 'FORMAT_LABELS', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'RECORD_FORMATS', 'ablate', 'agentView', 'annotationAgreement', 'attributeEpisode',
-      'attributeEpisodes', 'detectFormat', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'findFirstError', 'foldSystemTurn', 'formatOf',
+      'attributeEpisodes', 'detectFormat', 'distinctEpisodeId', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'fileEpisodeId', 'findFirstError', 'foldSystemTurn', 'formatOf',
       'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromOpenAIResponses', 'fromOtel', 'fromText', 'fromWhoWhen', 'messageQuality',
       'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toJsonl', 'toKto', 'toPrm', 'toRewards',
     ]);

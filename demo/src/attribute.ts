@@ -4,7 +4,9 @@
 // the entries to the page in small batches while gathering the downloads.
 import { InputError, interactions, shapley } from 'agent-credit';
 import { createJudge, JudgeError } from 'agent-credit/judge';
-import { detectFormat, episodeFrom, episodesFrom, FORMAT_LABELS, toJsonl, type Episode, type EpisodeJudge, type InputFormat } from 'agent-credit/episodes';
+import {
+  detectFormat, distinctEpisodeId, episodeFrom, episodesFrom, fileEpisodeId, FORMAT_LABELS, toJsonl, type Episode, type EpisodeJudge, type InputFormat,
+} from 'agent-credit/episodes';
 import { attributeOne } from './episodes.js';
 import { arrayElementLines } from './json-locate.js';
 import { problemsOf } from './problems.js';
@@ -114,14 +116,16 @@ function adapt(format: InputFormat, value: unknown, id: string, file: string, li
   return episodes;
 }
 
+/** A loaded source's file name without its directories (an example's path), as the CLI names a file input in rows. */
+const fileName = (source: string) => source.replace(/^.*[\\/]/, '');
+
 /**
- * The id the CLI gives a record that has none: its file's name without the
- * extension, element k of a JSON list as name[k], a JSON Lines record as
- * name:line. Rows then name their episodes as the CLI's rows do.
+ * The id a record that has none gets, by the CLI's rule (fileEpisodeId):
+ * its file's name without the extension, element k of a JSON list as
+ * name[k], a JSON Lines record as name:line.
  */
 function defaultId(source: string, unit: Unit, jsonLines: boolean): string {
-  const base = source.replace(/^.*[\\/]/, '').replace(/\.(json|jsonl|ndjson)$/i, '');
-  return `${base}${unit.prefix}${jsonLines ? `:${unit.line}` : ''}`;
+  return fileEpisodeId({ file: `${fileName(source)}${unit.prefix}`, ...(jsonLines ? { line: unit.line } : {}) });
 }
 
 /** What the library could not compute, said plainly, when no episode gave an exportable signal. */
@@ -220,13 +224,10 @@ export async function attributeSource(
     for (const episode of episodes) {
       try {
         // A repeated id (two subsets of one dataset, say) is told apart by its file and line, as the CLI does.
-        const earlier = seen.get(episode.id);
-        if (earlier !== undefined) {
-          const renamed = `${fallbackId}/${episode.id}`;
-          if (seen.has(renamed)) throw new InputError([{ path: 'id', message: `duplicate episode id ${JSON.stringify(episode.id)} (also at ${earlier})` }]);
-          episode.id = renamed;
-        }
-        const attributed = await attributeOne(episode, episodes.length === 1 ? unitSetup : {}, source.name.replace(/^.*[\\/]/, ''), judge);
+        const id = distinctEpisodeId(episode.id, fallbackId, seen);
+        if (id === undefined) throw new InputError([{ path: 'id', message: `duplicate episode id ${JSON.stringify(episode.id)} (also at ${seen.get(episode.id)})` }]);
+        episode.id = id;
+        const attributed = await attributeOne(episode, episodes.length === 1 ? unitSetup : {}, fileName(source.name), judge);
         if (replaced()) throw new AttributionStopped();
         seen.set(episode.id, `line ${unit.line}`);
         preferenceRows[count] = attributed.preferences;

@@ -2,15 +2,15 @@
 // (all coalition tables of the batch in one Wasm call), format. Runs in the
 // CLI's worker threads, or in the main thread when there are none. The result
 // keeps per-record boundaries so the caller can stop exactly at a bad record.
-import { extname } from 'node:path';
 import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import { fileEpisodeId, placedEpisodeId } from '../episodes/episode-ids.js';
 import { toDpo, toJsonl, toKto, toPrm, toRewards, type RowIdentity } from '../episodes/export.js';
 import type { SystemTurn } from '../episodes/agent-view.js';
 import { reportEntry } from './report.js';
-import { fileKind, recordTexts, type RecordChunk, type RecordText } from './records.js';
+import { recordTexts, type RecordChunk, type RecordText } from './records.js';
 import { htmlReportEntry } from './html-report.js';
 import { ByteSink } from './byte-sink.js';
 
@@ -98,16 +98,6 @@ function rowsOf(plan: RowsPlan, source: string, signals: Signals, episode: Episo
 /** Rows as JSON lines; the summary as the readable report's text (src/cli/report.ts). */
 const encode = (format: OutputFormat, row: unknown): string => (format === 'summary' ? reportEntry(row as Signals) : toJsonl(row));
 
-/** Transcripts without an id are named after their file (and line). */
-export function defaultId(source: RecordSource): string | undefined {
-  if (!source.file) return undefined;
-  // Element k of a .json file's list is named file.json[k]: the extension goes all the same (file[k]).
-  const element = /\[\d+\]$/.exec(source.file)?.[0] ?? '';
-  const file = source.file.slice(0, source.file.length - element.length);
-  const base = (fileKind(file) ? file.slice(0, -extname(file).length) : file) + element;
-  return source.line === undefined ? base : `${base}:${source.line}`;
-}
-
 function idOf(record: unknown): string | undefined {
   const id = record !== null && typeof record === 'object' && 'id' in record ? (record as { id: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
@@ -116,10 +106,10 @@ function idOf(record: unknown): string | undefined {
 type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
 
 /** The episode's id as --id-from asks: the record's, the file's (and line's), or file/record. */
-function idFrom(episode: Episode, source: RecordSource, idSource: IdSource, k: number, count: number): void {
-  const fileId = defaultId(source);
-  if (idSource === 'record' || fileId === undefined) return;
-  episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : `${fileId}/${episode.id}`;
+function idFrom(episode: Episode, source: { file: string; line?: number }, idSource: IdSource, k: number, count: number): void {
+  if (idSource === 'record') return;
+  const fileId = fileEpisodeId(source);
+  episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : placedEpisodeId(fileId, episode.id);
 }
 
 /**
@@ -139,12 +129,12 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
   // A .json file may hold a list of records, whatever --from says; a list that is itself a transcript (chat messages,
   // spans, items: detected as one, in any format) is one record.
   const listed = record.source.line === undefined && Array.isArray(value) && (from === 'episode' || detectFormat(value) === null);
-  const items: Array<[unknown, RecordSource, RecordSource]> = listed
+  const items: Array<[unknown, RecordSource, { file: string; line?: number }]> = listed
     ? (value as unknown[]).map((item, k) => [item, { file: `${record.source.file}[${k}]` }, { file: `${named}[${k}]` }])
     : [[value, record.source, { ...record.source, file: named }]];
   return items.flatMap(([item, source, idSourceOf]): Parsed[] => {
     try {
-      const defaults: AdapterDefaults = agents ? { id: defaultId(idSourceOf), agents } : { id: defaultId(idSourceOf) };
+      const defaults: AdapterDefaults = agents ? { id: fileEpisodeId(idSourceOf), agents } : { id: fileEpisodeId(idSourceOf) };
       const episodes = episodesFrom(from, item, source, defaults);
       episodes.forEach((episode, k) => idFrom(episode, idSourceOf, idSource, k, episodes.length));
       return episodes.map((episode) => ({ source, episode }));

@@ -10,7 +10,7 @@ import { INPUT_FORMATS, type InputFormat } from '../episodes/adapters/index.js';
 import { basename, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
-  AGENT_FORMATS, attributeEachRecord, defaultId, ID_SOURCES, OUTPUT_FORMATS, renameRows,
+  AGENT_FORMATS, attributeEachRecord, ID_SOURCES, OUTPUT_FORMATS, renameRows,
   type IdSource, type OutputFormat, type RowsBatch, type RowsJob, type RowsPlan,
 } from './attribute-rows.js';
 import { SYSTEM_TURNS, type SystemTurn } from '../episodes/agent-view.js';
@@ -20,6 +20,7 @@ import {
 } from './judged-run.js';
 import { onInterrupt } from './interrupt-notice.js';
 import { recordContext, type Episode, type RecordSource } from '../episodes/episode.js';
+import { distinctEpisodeId, fileEpisodeId } from '../episodes/episode-ids.js';
 import { InputError } from '../core/errors.js';
 import { terminalLines, terminalText } from '../core/terminal-text.js';
 import { misspelledName } from '../core/validate.js';
@@ -281,18 +282,19 @@ export async function attributeCommand(args: string[]): Promise<void> {
       let error = batch.errors[k];
       let rows = rowsOf(k);
       if (error === null && id !== null) {
-        const earlier = seen.where(id);
-        // Named by the file as the source column names it (relative to the input directory), as --id-from file ids are.
-        const prefixed = `${defaultId({ ...source, file: source.file === undefined ? undefined : sourceOf(source.file) })}/${id}`;
-        if (earlier !== undefined && idFrom === 'record' && source.file !== undefined && !seen.has(prefixed)) {
-          // A repeated record id (two subsets of one dataset, say) is told apart by its file and line.
-          rows = renameRows(rows, format, id, prefixed);
-          id = prefixed;
-          renamed++;
+        // A repeated record id (two subsets of one dataset, say) is told apart by its file and line, the file named as
+        // the source column names it (relative to the input directory), as --id-from file ids are.
+        const place = idFrom === 'record' && source.file !== undefined ? fileEpisodeId({ ...source, file: sourceOf(source.file) }) : undefined;
+        const distinct = distinctEpisodeId(id, place, seen);
+        if (distinct === undefined) error = `${recordContext(id, source)}: id: duplicate episode id (also at ${seen.where(id)})`;
+        else {
+          if (distinct !== id) {
+            rows = renameRows(rows, format, id, distinct);
+            id = distinct;
+            renamed++;
+          }
           seen.add(id, source);
-        } else if (earlier !== undefined) {
-          error = `${recordContext(id, source)}: id: duplicate episode id (also at ${earlier})`;
-        } else seen.add(id, source);
+        }
         if (seen.inMemoryBecause !== null && !idsInMemoryTold) {
           idsInMemoryTold = true;
           process.stderr.write(terminalLines(`agent-credit: warning: episode ids are kept in memory, which grows with the run (about 8 bytes more than each id): ${seen.inMemoryBecause}\n`));

@@ -8,6 +8,7 @@ import { extname, join } from 'node:path';
 import type { RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
+import { JSON_EXTENSIONS, JSONL_EXTENSIONS } from '../episodes/episode-ids.js';
 
 /** The text of one record (a JSONL line or a whole .json file) and where it came from. */
 export interface RecordText {
@@ -31,12 +32,13 @@ export interface InputFile {
 
 const BLANK = /^\s*$/;
 
-/** The extensions read as JSONL and as one JSON text, in any letter case. */
-export const JSONL_EXTENSIONS = ['.jsonl', '.ndjson'] as const;
-export const JSON_EXTENSIONS = ['.json'] as const;
 const ACCEPTED = [...JSONL_EXTENSIONS, ...JSON_EXTENSIONS].join(', ');
 
-/** How a file name is read, or null when its extension is not one of the accepted ones. */
+/**
+ * How a file is read, or null when its extension is not one of the accepted
+ * ones. `name` is a path of this platform (node:path); ids are named from the
+ * portable form the rows' `source` column gives it (episode-ids.ts).
+ */
 export function fileKind(name: string): FileKind | null {
   const extension = extname(name).toLowerCase();
   if ((JSONL_EXTENSIONS as readonly string[]).includes(extension)) return 'jsonl';

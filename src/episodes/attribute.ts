@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { evaluatorCredit, exactCreditBatch, plannedStandardErrors, type AgentCredit, type CoalitionEvaluator } from './credit.js';
 import { asEpisode, EpisodeError, type Episode, type RecordSource } from './episode.js';
+import { distinctEpisodeId, placedEpisodeId } from './episode-ids.js';
 import { InputError } from '../core/errors.js';
 import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './first-error.js';
 import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalSources, type ValueSource } from './fill.js';
@@ -397,23 +398,20 @@ export async function attributeEpisodes(episodes: readonly unknown[], options: A
 
 /**
  * Ids join signals to their rows and exports, so two episodes must not share
- * one. As the CLI does with its file and line, an id that repeats an earlier
- * one is prefixed with where it is: `episodes[k]/<id>`; an id that is still
- * taken after that is an InputError naming both places.
+ * one. By the rule the CLI and the demo follow with file and line
+ * (distinctEpisodeId), an id that repeats an earlier one is prefixed with
+ * where it is: `episodes[k]/<id>`; an id that is still taken after that is
+ * an InputError naming both places.
  */
 function uniqueIds(episodes: Episode[]): Episode[] {
   const first = new Map<string, number>();
   return episodes.map((episode, k) => {
-    let unique = episode;
-    if (first.has(episode.id)) {
-      const prefixed = `episodes[${k}]/${episode.id}`;
-      if (first.has(prefixed)) {
-        throw new InputError(`episodes[${k}].id: duplicate episode id ${JSON.stringify(episode.id)} (also episodes[${first.get(episode.id)}].id), and ${JSON.stringify(prefixed)} is taken too; give each episode its own id`);
-      }
-      unique = { ...episode, id: prefixed };
+    const id = distinctEpisodeId(episode.id, `episodes[${k}]`, first);
+    if (id === undefined) {
+      throw new InputError(`episodes[${k}].id: duplicate episode id ${JSON.stringify(episode.id)} (also episodes[${first.get(episode.id)}].id), and ${JSON.stringify(placedEpisodeId(`episodes[${k}]`, episode.id))} is taken too; give each episode its own id`);
     }
-    first.set(unique.id, k);
-    return unique;
+    first.set(id, k);
+    return id === episode.id ? episode : { ...episode, id };
   });
 }
 

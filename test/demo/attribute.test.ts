@@ -1,12 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { attributeCommand } from '../../dist/cli/attribute.js';
+import { distinctEpisodeId, fileEpisodeId } from '../../dist/episodes/episode-ids.js';
 import { attributeSource, exportText, inspectSource } from '../../demo/src/attribute.js';
 import type { EpisodeEntry, ExportKind, ResultEntry, RunOptions, Setup } from '../../demo/src/protocol.js';
 import { cli } from '../support/cli.js';
 import { genAiTrace } from '../support/ecosystems.js';
 import { startJudgeServer } from '../support/judge-server.js';
 import { tempDir } from '../support/temp-dir.js';
+
+// The naming functions, watched: the page and the CLI must both call these, not copies of them.
+vi.mock('../../dist/episodes/episode-ids.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../dist/episodes/episode-ids.js')>();
+  return { ...original, fileEpisodeId: vi.fn(original.fileEpisodeId), distinctEpisodeId: vi.fn(original.distinctEpisodeId) };
+});
 
 const OPTIONS: RunOptions = { format: 'auto', method: 'auto', budget: 1000, seed: 0 };
 
@@ -76,21 +84,39 @@ async function downloadsBesideCli(name: string, text: string, kinds: ExportKind[
   return { page, cli: written };
 }
 
-describe('episode ids, as the CLI names them', () => {
+describe('episode ids', () => {
   const transcript = { messages: [{ role: 'user', content: 'Plan a trip.' }, { role: 'assistant', name: 'scout', content: 'Lisbon.' }, { role: 'assistant', name: 'booker', content: 'Booked.' }], outcome: { score: 1, success: true }, coalitions: [{ agents: [], value: 0 }, { agents: ['scout'], value: 0.5 }, { agents: ['booker'], value: 0.2 }, { agents: ['scout', 'booker'], value: 1 }] };
 
-  it('a transcript without an id is named by its file without the extension, and in JSON Lines by file:line', async () => {
-    for (const [name, text] of [['trip.json', JSON.stringify(transcript)], ['trips.jsonl', `${JSON.stringify(transcript)}\n${JSON.stringify(transcript)}\n`], ['trips.json', JSON.stringify([transcript, transcript], null, 2)]]) {
-      const { page, cli } = await downloadsBesideCli(name, text);
-      expect(page, name).toEqual(cli);
-    }
-  });
+  it('are made by the functions the CLI makes them with (agent-credit/episodes: fileEpisodeId, distinctEpisodeId), with the same results', async () => {
+    // Without an id, with one, and that one again: a default id, a kept id and a renamed one.
+    const text = [transcript, { ...transcript, id: 'twice' }, { ...transcript, id: 'twice' }].map((record) => JSON.stringify(record)).join('\n');
+    const named = () => ({
+      file: vi.mocked(fileEpisodeId).mock.results.map((result) => result.value as string),
+      distinct: vi.mocked(distinctEpisodeId).mock.results.map((result) => result.value as string | undefined),
+    });
+    vi.mocked(fileEpisodeId).mockClear();
+    vi.mocked(distinctEpisodeId).mockClear();
+    const entries: ResultEntry[] = [];
+    await attributeSource({ name: 'examples/runs.jsonl', text }, OPTIONS, {}, null, () => undefined, (batch) => entries.push(...batch));
+    const page = named();
+    expect(page).toEqual({ file: ['runs:1', 'runs:2', 'runs:3'], distinct: ['runs:1', 'twice', 'runs:3/twice'] });
+    expect(entries.map((entry) => (entry as EpisodeEntry).episode.id)).toEqual(page.distinct);
 
-  it('a repeated record id becomes file:line/id, as the CLI renames it', async () => {
-    const episode = { ...failedEpisode(true), id: 'twice' };
-    const { page, cli } = await downloadsBesideCli('runs.jsonl', `${JSON.stringify(episode)}\n${JSON.stringify(episode)}\n`);
-    expect(page.signals).toContain('"id":"runs:2/twice"');
-    expect(page).toEqual(cli);
+    const dir = tempDir('demo-ids-');
+    writeFileSync(join(dir, 'runs.jsonl'), text);
+    vi.mocked(fileEpisodeId).mockClear();
+    vi.mocked(distinctEpisodeId).mockClear();
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await attributeCommand([join(dir, 'runs.jsonl'), '-o', join(dir, 'signals.jsonl'), '--workers', '0']);
+    } finally {
+      stderr.mockRestore();
+    }
+    // The CLI names each record's file twice: for its default id (where it is parsed), and as the place of a repeated id (where ids are checked).
+    expect(new Set(named().file)).toEqual(new Set(page.file));
+    expect(named().distinct).toEqual(page.distinct);
+    const rows = readFileSync(join(dir, 'signals.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(rows).toEqual(page.distinct);
   });
 
   it('a record that holds several episodes (an OTel trace of two conversations) gives each of them', async () => {
