@@ -402,6 +402,30 @@ describe('agent-credit attribute: a full disk', () => {
     }
   });
 
+  it('--split-by-agent under a file-size limit that only the last row of a file crosses: cannot write that file, exit code 1, DIR as it was', async () => {
+    const home = fresh('full-split');
+    const args = ['attribute', join(root, 'examples', 'whowhen'), '--from', 'whowhen', '--format', 'rewards', '--workers', '0'];
+    const complete = join(home, 'complete');
+    expect((await cli(...args, '--split-by-agent', complete)).code).toBe(0);
+    const files = readdirSync(complete).map((name) => {
+      const bytes = readFileSync(join(complete, name));
+      return { name, size: bytes.length, beforeLastRow: bytes.lastIndexOf(10, bytes.length - 2) + 1 };
+    });
+    const largest = files.reduce((a, b) => (b.size > a.size ? b : a));
+    // The write of that last row starts under the limit and stops short at it; no other write reaches it, so
+    // nothing fails unless the short write is noticed (before, the run said it wrote every row).
+    const blocks = Math.ceil((largest.beforeLastRow + 1) / 512);
+    expect(blocks * 512).toBeLessThan(largest.size);
+    expect(files.every((file) => file === largest || file.size <= blocks * 512)).toBe(true);
+    const split = fresh('full-split/out');
+    writeFileSync(join(split, 'Earlier.rewards.jsonl'), 'an earlier run\n');
+    const { code, stderr } = await limited(blocks, '/dev/null', ...args, '--split-by-agent', split);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toBe(`agent-credit: cannot write ${join(split, largest.name)}: file too large\n`);
+    expect(readdirSync(split)).toEqual(['Earlier.rewards.jsonl']);
+    expect(readFileSync(join(split, 'Earlier.rewards.jsonl'), 'utf8')).toBe('an earlier run\n');
+  });
+
   it('stdout on a device that fails with ENOSPC (/dev/full): cannot write stdout, exit code 1, no stack trace', async () => {
     const input = write(join(fresh('dev-full'), 'runs.jsonl'), good(3000));
     for (const workers of ['0', '2']) {

@@ -273,6 +273,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const settle = async (batch: RowsBatch) => {
     if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
+    // Rows are counted once written, so the summary line's count is what the output holds.
+    let keptRows = 0;
     const rowsOf = (k: number) => batch.bytes.subarray(k === 0 ? 0 : batch.ends[k - 1], batch.ends[k]);
     // With --split-by-agent, the agent of each row: record k's rows are rowAgents[firstRow, firstRow + rows[k]).
     let firstRow = 0;
@@ -306,13 +308,17 @@ export async function attributeCommand(args: string[]): Promise<void> {
           process.stderr.write(terminalLines(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`));
         }
         counts.episodes++;
-        counts.rows += batch.rows[k];
         if (batch.success[k]) counts.success++;
         else counts.failure++;
         if (batch.disagrees[k]) counts.disagreements++;
         for (const agent of batch.agents[k]) agentsSeen.add(agent);
-        if (split) await writeByAgent(split, rows, batch.rowAgents.slice(firstRow, firstRow + batch.rows[k]));
-        else if (rows.length > 0) kept.push(rows);
+        if (split) {
+          await writeByAgent(split, rows, batch.rowAgents.slice(firstRow, firstRow + batch.rows[k]));
+          counts.rows += batch.rows[k];
+        } else {
+          if (rows.length > 0) kept.push(rows);
+          keptRows += batch.rows[k];
+        }
         if (report) report.entries.push(id === batch.ids[k] ? batch.reports[k]! : renamedReportEntry(batch.reports[k]!, id!));
         continue;
       }
@@ -327,6 +333,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       process.stderr.write(terminalLines(`agent-credit: skipped ${error}\n`));
     }
     if (kept.length > 0) await output.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
+    // Rows a reader that went away (`| head`) may not have taken are not counted as written.
+    if (!output.closed) counts.rows += keptRows;
   };
 
   const dispatch = async (chunk: RecordChunk) => {

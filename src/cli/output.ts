@@ -4,14 +4,15 @@
 // over it when the run succeeds, so a run that fails never leaves a cut-off
 // file; a run stopped by a bad record keeps its rows in `<out>.partial`.
 // A closed stdout (`| head`) is a quiet stop, as for other Unix tools.
-import { constants, createWriteStream, fstatSync, unlinkSync, write as writeFd, type WriteStream } from 'node:fs';
-import { chmod, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { createWriteStream, fstatSync, unlinkSync, write as writeFd, type WriteStream } from 'node:fs';
+import { chmod, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import type { InputFile } from './records.js';
 import { terminalText } from '../core/terminal-text.js';
+import { LARGEST_WRITE, writeAll, type ByteWriter } from './write-all.js';
 
 /** The reason of a system error without its code and syscall: "no such file or directory". */
 export function reasonOf(error: unknown): string {
@@ -22,7 +23,7 @@ export function reasonOf(error: unknown): string {
 }
 
 export interface Output {
-  /** Writes bytes, waiting when the stream is full; throws InputError when the output fails. */
+  /** Writes every byte, waiting when the stream is full; throws InputError when the output fails. One call at a time. */
   write(bytes: Uint8Array): Promise<void>;
   /** True once the reader went away (EPIPE): stop quietly. */
   readonly closed: boolean;
@@ -68,17 +69,21 @@ function sink(stream: Writable, name: string) {
       check();
       if (closed) return;
       if (stream.destroyed) throw new InputError(`cannot write ${name}: the stream was closed`);
-      if (stream.write(bytes)) return;
-      await new Promise<void>((done) => {
-        const resume = () => {
-          stream.off('drain', resume);
-          waiters.delete(resume);
-          done();
-        };
-        waiters.add(resume);
-        stream.once('drain', resume);
-      });
-      check();
+      // In pieces a single write(2) can take: a file stream hands each chunk to one write call.
+      for (let from = 0; from < bytes.length; from += LARGEST_WRITE) {
+        if (stream.write(bytes.subarray(from, from + LARGEST_WRITE))) continue;
+        await new Promise<void>((done) => {
+          const resume = () => {
+            stream.off('drain', resume);
+            waiters.delete(resume);
+            done();
+          };
+          waiters.add(resume);
+          stream.once('drain', resume);
+        });
+        check();
+        if (closed) return;
+      }
     },
     check,
     detach: () => stream.off('error', onError),
@@ -91,13 +96,15 @@ function sink(stream: Writable, name: string) {
  * limit) without a word.
  */
 function descriptorSink(fd: number, name: string) {
-  const once = (bytes: Uint8Array, from: number) =>
-    new Promise<number>((done, fail) => writeFd(fd, bytes, from, bytes.length - from, null, (error, written) => (error ? fail(error) : done(written))));
+  const descriptor: ByteWriter = {
+    write: (buffer, offset, length, position) =>
+      new Promise((done, fail) => writeFd(fd, buffer, offset, length, position, (error, bytesWritten) => (error ? fail(error) : done({ bytesWritten })))),
+  };
   return {
     closed: false,
     async write(bytes: Uint8Array) {
       try {
-        for (let from = 0; from < bytes.length; ) from += await once(bytes, from);
+        await writeAll(descriptor, bytes);
       } catch (error) {
         throw new InputError(`cannot write ${name}: ${reasonOf(error)}`);
       }
@@ -266,9 +273,9 @@ export async function fileOutput(path: string, inputs: InputFile[], flag = '-o')
     for (const name of SIGNALS) process.off(name, onSignal);
   };
   for (const name of SIGNALS) process.on(name, onSignal);
-  const stream = createWriteStream(temporary, { flags: 'wx', mode: existing ? Number(existing.mode) & 0o7777 : 0o666 });
+  let file: FileHandle;
   try {
-    await opened(stream);
+    file = await open(temporary, 'wx', existing ? Number(existing.mode) & 0o7777 : 0o666);
     created = true;
   } catch (error) {
     release();
@@ -276,26 +283,26 @@ export async function fileOutput(path: string, inputs: InputFile[], flag = '-o')
     throw cannot(`cannot create a temporary file in ${dirname(target)} (${reasonOf(error)}); ${flag} needs a directory the run may create files in`);
   }
   if (existing) await chmod(temporary, Number(existing.mode) & 0o7777).catch(() => undefined);
-  const out = sink(stream, path);
+  // The first write that failed: the file lacks bytes from there on, so it is neither committed nor kept as .partial.
+  let failure: unknown;
+  let fileClosed = false;
+  const closeFile = async () => {
+    if (fileClosed) return;
+    fileClosed = true;
+    await file.close();
+  };
   const abort = async () => {
     release();
-    out.detach();
-    stream.on('error', () => undefined);
-    stream.destroy();
+    await closeFile().catch(() => undefined);
     if (created) await unlink(temporary).catch(() => undefined);
     created = false;
   };
-  /** Ends the temporary file, flushes it to disk and renames it to `to`. */
+  /** Flushes the temporary file to disk and renames it to `to`. */
   const finish = async (to: string, what: string) => {
     try {
-      await ended(stream);
-      out.check();
-      const handle = await open(temporary, constants.O_RDWR);
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      if (failure !== undefined) throw cannot(reasonOf(failure));
+      await file.sync();
+      await closeFile();
       await rename(temporary, to);
       created = false;
     } catch (error) {
@@ -306,10 +313,17 @@ export async function fileOutput(path: string, inputs: InputFile[], flag = '-o')
     }
   };
   return {
-    write: out.write,
-    get closed() {
-      return out.closed;
+    async write(bytes: Uint8Array) {
+      if (failure !== undefined) throw cannot(reasonOf(failure));
+      try {
+        await writeAll(file, bytes);
+      } catch (error) {
+        failure = error;
+        throw cannot(reasonOf(error));
+      }
     },
+    // A regular file has no reader to go away.
+    closed: false,
     abort,
     commit: () => finish(target, path),
     async keep() {

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { reasonOf } from './output.js';
 import { isInside } from './output-paths.js';
+import { writeAll } from './write-all.js';
 import type { InputFile } from './records.js';
 import { terminalText } from '../core/terminal-text.js';
 
@@ -138,7 +139,7 @@ export async function splitOutput(directory: string, format: string, inputs: Inp
     async write(agent, bytes) {
       const file = await fileOf(agent);
       try {
-        await file.handle.write(bytes);
+        await writeAll(file.handle, bytes);
       } catch (error) {
         throw new InputError(`cannot write ${file.path}: ${reasonOf(error)}`);
       }
