@@ -674,6 +674,37 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.some((request) => /zeta/.test(request.task ?? ''))).toBe(false);
   });
 
+  it('--prm-max-chars below an episode\'s shortest PRM row: that record\'s error, found before the judge is asked anything about it', async () => {
+    const [t1, , t3] = transcripts();
+    const input = join(dir, 'prm-short.jsonl');
+    writeFileSync(input, [t1, t3].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--format', 'prm'];
+    const tooShort = /episode "t1": --prm-max-chars: expected at least (\d+) characters for the PRM rows of episode "t1", got 50: the row of "\w+" from message "\d+" cannot be shorter/;
+    server.reset();
+    const stopped = await cli('attribute', input, ...judged, '--prm-max-chars', '50');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(tooShort);
+    expect(server.calls).toBe(0);
+    const smallest = Number(tooShort.exec(stopped.stderr)![1]);
+
+    // With --prm-until-first-error a failure's rows end at its judged first error; even each agent's first step alone does not fit.
+    server.reset();
+    const skipped = await cli('attribute', input, ...judged, '--prm-max-chars', '50', '--prm-until-first-error', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipped .*episode "t1": --prm-max-chars: expected at least/);
+    expect(skipped.stderr).toMatch(/skipped .*episode "t3": --prm-max-chars: expected at least \d+ characters for the PRM rows of episode "t3", got 50/);
+    expect(server.calls).toBe(0);
+
+    // The smallest N named for the success is enough for it: it is judged, and each of its rows fits.
+    server.reset();
+    const fitted = await cli('attribute', input, ...judged, '--prm-max-chars', String(smallest), '--skip-invalid');
+    expect(fitted.code).toBe(0);
+    expect(server.calls).toBeGreaterThan(0);
+    const t1Rows = lines(fitted.stdout).filter((row) => row.episode === 't1');
+    expect(t1Rows.length).toBeGreaterThan(0);
+    for (const row of t1Rows) expect((row.completions as string[]).reduce((sum, step) => sum + step.length + 1, (row.prompt as string).length)).toBeLessThanOrEqual(smallest);
+  });
+
   it('a bad record stops a judged run before anything after it is judged, in its chunk or a later one', async () => {
     const [t1, t2, t3] = transcripts();
     // Each record about 100 KiB: the input spans several 256 KiB chunks, read ahead of the judging.
