@@ -435,6 +435,52 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
   });
 
+  it('says replies are kept in the --judge-cache file only once it holds one; before the first reply, that nothing is kept', async () => {
+    const input = join(dir, 'nothing-kept.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const cache = join(dir, 'nothing-kept-cache.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', cache, '--judge-timeout-ms', '50', '--concurrency', '1'];
+    const nothingKept = new RegExp(`no reply had reached ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} yet, so nothing is kept for a rerun`);
+
+    // A judge that fails for good at the first request.
+    server.reset();
+    server.inject('server-error', { times: Infinity });
+    const failed = await cli(...args);
+    expect(failed.code).toBe(1);
+    expect(existsSync(cache)).toBe(false);
+    expect(failed.stderr).toMatch(/the judge failed: /);
+    expect(failed.stderr).not.toContain('kept in');
+    expect(failed.stderr).toMatch(nothingKept);
+
+    // A key refused at the first request: the hint is the key, and no cache file is named as keeping anything.
+    server.reset();
+    server.inject('unauthorized', { times: Infinity });
+    const refused = await spawnCli(args, { OPENAI_API_KEY: 'sk-wrong' }).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the judge refused its credentials');
+    expect(refused.stderr).not.toContain('kept in');
+
+    // Stopped by a signal while the first request is still out.
+    server.reset();
+    server.inject('hang', { times: Infinity });
+    const run = spawnCli(args.map((arg) => (arg === '50' ? '60000' : arg)));
+    while (server.calls < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    run.child.kill('SIGINT');
+    const ended = await run.done;
+    expect(ended.signal).toBe('SIGINT');
+    expect(ended.stderr).not.toContain('kept in');
+    expect(ended.stderr).toMatch(nothingKept);
+
+    // A cache file that cannot take its first reply (a file-size limit of 0).
+    server.reset();
+    const full = await limitedCli(0, [...args, '-o', '/dev/null']);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain(`cannot append to the judge cache ${cache}: EFBIG`);
+    expect(full.stderr).not.toContain('kept in');
+    expect(full.stderr).toContain(`(nothing could be written to ${cache}: make room for it, or pass another path where there is room, then run the same command again)`);
+    server.reset();
+  });
+
   it('a judge cache that cannot be appended to (a full disk) is named, with what to do; after making room the same command resumes', async () => {
     const input = join(dir, 'full-cache.jsonl');
     writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');
