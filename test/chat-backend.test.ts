@@ -3,7 +3,9 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { fetchBackend, retryAfterMs } from '../src/judge/chat-backend.js';
+import OpenAI from 'openai';
+import { clientBackend, fetchBackend, retryAfterMs } from '../src/judge/chat-backend.js';
+import { createJudge, JudgeError } from '../src/judge.js';
 
 const headers = (entries: Record<string, string>) => (name: string) => entries[name];
 
@@ -88,5 +90,55 @@ describe('fetchBackend', () => {
     expect(await answered({}, new AbortController().signal)).toMatchObject({ retryable: true, message: expect.stringContaining('ECONNREFUSED') });
     // A judge that never had an answer from there is told at once.
     expect(await request(`http://127.0.0.1:${port}/v1/chat/completions`)).toMatchObject({ retryable: false });
+  });
+});
+
+describe('clientBackend', () => {
+  const closedPort = async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  };
+  const body = { model: 'rules', messages: [{ role: 'user', content: 'hi' }] };
+
+  it('retries a connection failure of the OpenAI SDK only when it can work the next time, as fetchBackend does', async () => {
+    const sdk = (baseURL: string) => clientBackend(new OpenAI({ baseURL, apiKey: 'sk-test', maxRetries: 0 }));
+    // Nothing listens there, and nothing ever answered: a wrong URL or a server not started, told at once.
+    const port = await closedPort();
+    expect(await sdk(`http://127.0.0.1:${port}/v1`)(body, new AbortController().signal)).toMatchObject({
+      ok: false, status: undefined, retryable: false, message: expect.stringMatching(/^the client failed: Connection error\..*ECONNREFUSED.*\(no server answers there: check the URL and that the server is running\)$/),
+    });
+
+    // A server that answered and then refuses connections is restarting: that is retried.
+    const plain = createHttpServer((_, response) => response.end('{}'));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const answered = sdk(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/v1`);
+    try {
+      expect(await answered(body, new AbortController().signal)).toMatchObject({ ok: false, status: 200 });
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+    expect(await answered(body, new AbortController().signal)).toMatchObject({ retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('reads the codes along any client\'s error causes: an unknown host is told at once, a name that failed for now is retried', async () => {
+    const failing = (code: string, message: string) => clientBackend({
+      chat: { completions: { create: async () => { throw new Error('Connection error.', { cause: new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) }) }); } } },
+    });
+    expect(await failing('ENOTFOUND', 'getaddrinfo ENOTFOUND judge.example')(body, new AbortController().signal)).toMatchObject({ retryable: false, message: expect.stringContaining('no such host') });
+    expect(await failing('EAI_AGAIN', 'getaddrinfo EAI_AGAIN judge.example')(body, new AbortController().signal)).toMatchObject({ retryable: true });
+    expect(await failing('ECONNRESET', 'read ECONNRESET')(body, new AbortController().signal)).toMatchObject({ retryable: true });
+  });
+
+  it('a judge over the OpenAI SDK pointed where nothing listens fails after one attempt, not after every retry', async () => {
+    const port = await closedPort();
+    const judge = createJudge({ client: new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-test', maxRetries: 0 }), model: 'rules', retries: 3, retryDelayMs: 0 });
+    const error = await judge.value({ id: 'e', agents: ['a'], messages: [{ agent: 'a', content: 'hi' }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JudgeError);
+    expect(error).toMatchObject({ attempts: 1 });
+    expect((error as Error).message).toMatch(/ECONNREFUSED.*no server answers there/);
   });
 });

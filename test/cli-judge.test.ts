@@ -435,6 +435,52 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(server.requests.every((request) => /delta/.test(request.task ?? ''))).toBe(true);
   });
 
+  it('says replies are kept in the --judge-cache file only once it holds one; before the first reply, that nothing is kept', async () => {
+    const input = join(dir, 'nothing-kept.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const cache = join(dir, 'nothing-kept-cache.jsonl');
+    const args = ['attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--judge-cache', cache, '--judge-timeout-ms', '50', '--concurrency', '1'];
+    const nothingKept = new RegExp(`no reply had reached ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} yet, so nothing is kept for a rerun`);
+
+    // A judge that fails for good at the first request.
+    server.reset();
+    server.inject('server-error', { times: Infinity });
+    const failed = await cli(...args);
+    expect(failed.code).toBe(1);
+    expect(existsSync(cache)).toBe(false);
+    expect(failed.stderr).toMatch(/the judge failed: /);
+    expect(failed.stderr).not.toContain('kept in');
+    expect(failed.stderr).toMatch(nothingKept);
+
+    // A key refused at the first request: the hint is the key, and no cache file is named as keeping anything.
+    server.reset();
+    server.inject('unauthorized', { times: Infinity });
+    const refused = await spawnCli(args, { OPENAI_API_KEY: 'sk-wrong' }).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the judge refused its credentials');
+    expect(refused.stderr).not.toContain('kept in');
+
+    // Stopped by a signal while the first request is still out.
+    server.reset();
+    server.inject('hang', { times: Infinity });
+    const run = spawnCli(args.map((arg) => (arg === '50' ? '60000' : arg)));
+    while (server.calls < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    run.child.kill('SIGINT');
+    const ended = await run.done;
+    expect(ended.signal).toBe('SIGINT');
+    expect(ended.stderr).not.toContain('kept in');
+    expect(ended.stderr).toMatch(nothingKept);
+
+    // A cache file that cannot take its first reply (a file-size limit of 0).
+    server.reset();
+    const full = await limitedCli(0, [...args, '-o', '/dev/null']);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain(`cannot append to the judge cache ${cache}: EFBIG`);
+    expect(full.stderr).not.toContain('kept in');
+    expect(full.stderr).toContain(`(nothing could be written to ${cache}: make room for it, or pass another path where there is room, then run the same command again)`);
+    server.reset();
+  });
+
   it('a judge cache that cannot be appended to (a full disk) is named, with what to do; after making room the same command resumes', async () => {
     const input = join(dir, 'full-cache.jsonl');
     writeFileSync(input, transcripts().slice(0, 2).map((t) => JSON.stringify(t)).join('\n') + '\n');
@@ -672,6 +718,37 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(down.stderr).toMatch(/episode "t2".*the judge failed: .*HTTP 500/);
     expect(down.stderr).not.toContain('--skip-invalid skips');
     expect(server.requests.some((request) => /zeta/.test(request.task ?? ''))).toBe(false);
+  });
+
+  it('--prm-max-chars below an episode\'s shortest PRM row: that record\'s error, found before the judge is asked anything about it', async () => {
+    const [t1, , t3] = transcripts();
+    const input = join(dir, 'prm-short.jsonl');
+    writeFileSync(input, [t1, t3].map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const judged = ['--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--format', 'prm'];
+    const tooShort = /episode "t1": --prm-max-chars: expected at least (\d+) characters for the PRM rows of episode "t1", got 50: the row of "\w+" from message "\d+" cannot be shorter/;
+    server.reset();
+    const stopped = await cli('attribute', input, ...judged, '--prm-max-chars', '50');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(tooShort);
+    expect(server.calls).toBe(0);
+    const smallest = Number(tooShort.exec(stopped.stderr)![1]);
+
+    // With --prm-until-first-error a failure's rows end at its judged first error; even each agent's first step alone does not fit.
+    server.reset();
+    const skipped = await cli('attribute', input, ...judged, '--prm-max-chars', '50', '--prm-until-first-error', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipped .*episode "t1": --prm-max-chars: expected at least/);
+    expect(skipped.stderr).toMatch(/skipped .*episode "t3": --prm-max-chars: expected at least \d+ characters for the PRM rows of episode "t3", got 50/);
+    expect(server.calls).toBe(0);
+
+    // The smallest N named for the success is enough for it: it is judged, and each of its rows fits.
+    server.reset();
+    const fitted = await cli('attribute', input, ...judged, '--prm-max-chars', String(smallest), '--skip-invalid');
+    expect(fitted.code).toBe(0);
+    expect(server.calls).toBeGreaterThan(0);
+    const t1Rows = lines(fitted.stdout).filter((row) => row.episode === 't1');
+    expect(t1Rows.length).toBeGreaterThan(0);
+    for (const row of t1Rows) expect((row.completions as string[]).reduce((sum, step) => sum + step.length + 1, (row.prompt as string).length)).toBeLessThanOrEqual(smallest);
   });
 
   it('a bad record stops a judged run before anything after it is judged, in its chunk or a later one', async () => {

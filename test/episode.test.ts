@@ -95,7 +95,7 @@ describe('episode format v1', () => {
       [(r) => void (r.repairs = [7]), 'repairs[0]: expected a repair { message, content }, got 7'],
       [(r) => void (r.agents = [{ id: 'planner', role: 5 }, 'coder']), "agents[0]: expected the agent's role as a string, got 5"],
       [(r) => void (r.agents = [{ id: 3 }, 'coder']), "agents[0]: expected the agent's id as a non-empty string, got 3"],
-      [(r) => void (r.agents = [true, 'coder']), 'agents[0]: expected an agent id (string) or { id, role }, got boolean'],
+      [(r) => void (r.agents = [true, 'coder']), 'agents[0]: expected an agent id (string) or { id, role }, got true'],
       [(r) => void (r.id = 5), 'id: expected the episode id as a string, got 5'],
       [(r) => void (r.agents = 'planner'), 'agents: expected agents as an array, got "planner"'],
       [(r) => void (r.task = 5), 'task: expected the task as a string, got 5'],

@@ -5,7 +5,7 @@ import { InputError } from '../src/core/errors.js';
 import { attributeEpisode, type Signals } from '../src/episodes/attribute.js';
 import { episodeFrom } from '../src/episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../src/episodes/episode.js';
-import { floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from '../src/episodes/export.js';
+import { checkPrmLength, floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from '../src/episodes/export.js';
 import { alternationProblem, conversationalRowProblems } from './support/chat-rows.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode, randomRun } from './support/episodes.js';
@@ -323,6 +323,51 @@ describe('PRM rows', () => {
     const lengths = rows.map((row) => row.completions.reduce((sum, step) => sum + step.length + 1, row.prompt.length));
     for (const length of lengths) expect(length).toBeLessThanOrEqual(smallest);
     expect(lengths).toContain(smallest);
+  });
+
+  it('checkPrmLength, from the episode alone, refuses a maxChars only where toPrm would refuse it once the signals are known', async () => {
+    let refused = 0;
+    let passed = 0;
+    for (let seed = 1; seed <= 80; seed++) {
+      const episode = parseEpisode(randomRun(seed));
+      // Some generated runs give credit to an agent that never speaks: not attributable, not this test's concern.
+      const signals = await attributeEpisode(episode).catch(() => null);
+      if (!signals) continue;
+      for (const options of [{}, { untilFirstError: true }, { maxSteps: 2 }, { untilFirstError: true, maxSteps: 2 }]) {
+        for (const maxChars of [60, 120, 200, 320, 500]) {
+          const early = (() => {
+            try {
+              checkPrmLength(episode, { ...options, maxChars });
+              return null;
+            } catch (error) {
+              return error as Error;
+            }
+          })();
+          const late = (() => {
+            try {
+              toPrm(signals, episode, { ...options, maxChars });
+              return null;
+            } catch (error) {
+              return error as Error;
+            }
+          })();
+          if (early) {
+            refused++;
+            expect(early).toBeInstanceOf(InputError);
+            // A failure without a located first error gets no rows, so nothing to refuse; every other refusal is toPrm's.
+            if (signals.success || signals.firstError) expect(late?.message).toMatch(/^options\.maxChars: expected at least \d+ characters/);
+            // Its rows known from the messages alone, the refusal is the very one toPrm gives.
+            if (signals.success || (signals.firstError && !('untilFirstError' in options))) expect(early.message).toBe(late!.message);
+          } else {
+            passed++;
+            // Only a failure's rows cut at its first error can still be too long for a maxChars the check let through.
+            if (signals.success || !('untilFirstError' in options)) expect(late).toBeNull();
+          }
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(50);
+    expect(passed).toBeGreaterThan(50);
   });
 
   it('refuses mismatched signals and episode, and bad options', async () => {

@@ -82,7 +82,8 @@ describe('first error by binary search', () => {
   it('rejects an oracle that fails or does not answer true/false, naming the prefix', async () => {
     const run = messages([{}, {}]);
     await expect(findFirstError(run, { isRecoverable: () => { throw new Error('judge timed out'); } })).rejects.toThrow(/isRecoverable\(2\) failed: judge timed out/);
-    await expect(findFirstError(run, { isRecoverable: () => 'yes' as unknown as boolean })).rejects.toThrow(/isRecoverable\(2\): expected true or false, got yes/);
+    await expect(findFirstError(run, { isRecoverable: () => 'yes' as unknown as boolean })).rejects.toThrow(/isRecoverable\(2\): expected true or false, got "yes"$/);
+    await expect(findFirstError(run, { isRecoverable: () => Object.create(null) })).rejects.toThrow(/isRecoverable\(2\): expected true or false, got object$/);
     await expect(findFirstError(run, { strategy: 'binarySearch' })).rejects.toThrow(/needs an isRecoverable/);
   });
 
@@ -105,7 +106,7 @@ describe('first error: arguments a caller without types can pass', () => {
     await expect(findFirstError(run, { scoreTreshold: -0.2 } as never)).rejects.toThrow(/options\.scoreTreshold: unknown option \(did you mean scoreThreshold\?\)/);
     await expect(findFirstError(run, { scoreThreshold: 'x' as never })).rejects.toThrow(/options\.scoreThreshold: expected a finite number, got "x"/);
     await expect(findFirstError(run, { dropThreshold: NaN })).rejects.toThrow(/options\.dropThreshold: expected a finite number, got NaN/);
-    await expect(findFirstError(run, { isRecoverable: true as never })).rejects.toThrow(/options\.isRecoverable: expected isRecoverable\(prefixLength\) as a function, got boolean/);
+    await expect(findFirstError(run, { isRecoverable: true as never })).rejects.toThrow(/options\.isRecoverable: expected isRecoverable\(prefixLength\) as a function, got true/);
     await expect(findFirstError(run, { players: 'b' as never })).rejects.toThrow(/options\.players: expected the players' names as an array, got "b"/);
     await expect(findFirstError(null as never)).rejects.toThrow(/findFirstError: messages: expected an array of messages, got null/);
     await expect(findFirstError(messages([{ prefixValue: 5 }]))).rejects.toThrow(/messages\[0\]\.prefixValue: expected the success probability after this message in \[0, 1\], got 5/);

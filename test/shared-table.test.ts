@@ -35,6 +35,8 @@ describe('createSharedTable', () => {
       expect(() => createSharedTable(bad as number)).toThrow(InputError);
       expect(() => createSharedTable(bad as number)).toThrow(/createSharedTable\(n\): expected a number of players, an integer from 1 to 26/);
     }
+    expect(() => createSharedTable('8' as never)).toThrow(/, got "8"$/);
+    expect(() => createSharedTable(Object.create(null))).toThrow(/, got object$/);
   });
 
   it('exact Shapley and Banzhaf read in place: bit-identical to the copied table for 1, 2 and 4 workers, equal to the single thread (1e-12)', async () => {

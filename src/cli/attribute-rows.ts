@@ -7,7 +7,7 @@ import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileEpisodeId, placedEpisodeId } from '../episodes/episode-ids.js';
-import { toDpo, toJsonl, toKto, toPrm, toRewards, type RowIdentity } from '../episodes/export.js';
+import { checkPrmLength, toDpo, toJsonl, toKto, toPrm, toRewards, type RowIdentity } from '../episodes/export.js';
 import type { SystemTurn } from '../episodes/agent-view.js';
 import { reportEntry } from './report.js';
 import { recordTexts, type RecordChunk, type RecordText } from './records.js';
@@ -222,9 +222,29 @@ function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): 
   try {
     return { signals: result, rows: rowsOf(job.plan, job.source, result, item.episode!) };
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    // An episode whose rows cannot be made as asked (a --prm-max-chars below its shortest row) is that record's error.
-    return new EpisodeError(error.issues.map((issue) => (issue.path === 'options.maxChars' ? { ...issue, path: '--prm-max-chars' } : issue)), item.episode!.id, item.source);
+    return rowsError(error, item);
+  }
+}
+
+/** An episode whose rows cannot be made as asked (a --prm-max-chars below its shortest row) is that record's error. */
+function rowsError(error: unknown, item: Parsed): EpisodeError {
+  if (!(error instanceof InputError)) throw error;
+  return new EpisodeError(error.issues.map((issue) => (issue.path === 'options.maxChars' ? { ...issue, path: '--prm-max-chars' } : issue)), item.episode!.id, item.source);
+}
+
+/**
+ * What a paid run can tell of an episode's rows before paying for its
+ * signals: the record's error when they cannot be made as asked whatever
+ * the judge says (a --prm-max-chars below the shortest its PRM rows can be),
+ * else null.
+ */
+function rowsErrorBeforePaying(plan: RowsPlan, item: Parsed): EpisodeError | null {
+  if (plan.format !== 'prm' || plan.prmMaxChars === Infinity) return null;
+  try {
+    checkPrmLength(item.episode!, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, maxChars: plan.prmMaxChars });
+    return null;
+  } catch (error) {
+    return rowsError(error, item);
   }
 }
 
@@ -254,14 +274,16 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
  * once (Ctrl-C loses none), and a run that `take` stops (a bad record, a
  * judge that failed for good: it returns false) pays for nothing after it.
  * An episode `wanted` turns down (no row of it would be kept) is not
- * attributed, and counts with no rows.
+ * attributed, and counts with no rows; one whose rows cannot be made as
+ * asked, whatever its signals, is its record's error before anything is
+ * paid for it.
  */
 export async function attributeEachRecord(
   job: RowsJob, attribute: EpisodeAttributor, take: (batch: RowsBatch) => Promise<boolean>, wanted: (episode: Episode, source: RecordSource) => boolean = () => true,
 ): Promise<void> {
   for (const item of parseChunk(job)) {
     const episode = item.episode;
-    const outcome = !episode ? item.error! : wanted(episode, item.source) ? outcomeOf(job, await attribute(episode, item.source), item) : { unattributed: episode };
+    const outcome = !episode ? item.error! : !wanted(episode, item.source) ? { unattributed: episode } : rowsErrorBeforePaying(job.plan, item) ?? outcomeOf(job, await attribute(episode, item.source), item);
     if (!(await take(batchOf(job, [item], [outcome])))) return;
   }
 }

@@ -7,6 +7,7 @@
 // is one object shared by every episode, and each episode's `usage` is its
 // own. Worker threads would each need a judge of their own, splitting the
 // cache and multiplying the requests in flight.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { attributeEpisode, type AttributeOptions, type EpisodeEvaluator } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import type { EpisodeJudge } from '../episodes/judge-contract.js';
@@ -33,23 +34,62 @@ export interface JudgedSetup {
   key?: { variable: string; sent: boolean; withheld?: boolean };
 }
 
+/**
+ * Whether the --judge-cache file holds a reply: a complete line, as the
+ * store appends them. Before the first reply comes back (or when the first
+ * append fails) it is missing, empty or holds part of a line, and a hint
+ * that replies are kept in it would send the user to resume from nothing.
+ */
+export function cacheHoldsReplies(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    let content = false;
+    for (let position = 0; ; ) {
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read === 0) return false;
+      for (let i = 0; i < read; i++) {
+        const byte = buffer[i]!;
+        if (byte === 0x0a && content) return true;
+        if (byte !== 0x0a && byte !== 0x0d && byte !== 0x20 && byte !== 0x09) content = true;
+      }
+      position += read;
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a hint says of a --judge-cache file that holds no reply yet. */
+export const nothingKept = (path: string) => `no reply had reached ${path} yet, so nothing is kept for a rerun`;
+
 /** What a judged run that failed keeps for the next one: the cache's replies, or nothing. */
 function resumeHint(setup: JudgedSetup, reasonText: string): string {
   if (!setup.judge) return '';
+  const holds = setup.cachePath !== undefined && cacheHoldsReplies(setup.cachePath);
   // A refused key fails every request the same way: the fix is the key, not a rerun.
   if (setup.key && /\bHTTP 40[13]\b/.test(reasonText)) {
     const { variable, sent, withheld } = setup.key;
     const none = sent ? '' : withheld
       ? ` (no key was sent: ${variable} goes by default only over https or to this machine; pass --judge-key-env ${variable} to send it to this server over plain http)`
       : ` (no key was sent: ${variable} is not set)`;
-    const kept = setup.cachePath === undefined ? '' : `; the replies so far are kept in ${setup.cachePath}`;
+    const kept = holds ? `; the replies so far are kept in ${setup.cachePath}` : '';
     return ` (the judge refused its credentials: set ${variable} to a key it accepts${none}, or name another variable with --judge-key-env${kept})`;
   }
   if (setup.cachePath === undefined) return ' (no --judge-cache was given, so the replies so far are not kept: add --judge-cache FILE to keep them and resume from there)';
   // The cache itself failing (a full disk) keeps what reached it before, but a rerun as it is would meet the same failure.
   if (reasonText.includes(`the judge cache ${setup.cachePath}:`)) {
+    if (!holds) return ` (nothing could be written to ${setup.cachePath}: make room for it, or pass another path where there is room, then run the same command again)`;
     return ` (the replies before it are kept in ${setup.cachePath}; make room for it, or copy it where there is room and pass that path, then run the same command again to resume without paying for them)`;
   }
+  if (!holds) return ` (${nothingKept(setup.cachePath)})`;
   return ` (the replies so far are kept in ${setup.cachePath}; run the same command again to resume without paying for them)`;
 }
 

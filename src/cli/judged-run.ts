@@ -11,7 +11,7 @@ import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
 import type { EpisodeAttributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
-import { judgedAttributor } from './judged-rows.js';
+import { cacheHoldsReplies, judgedAttributor, nothingKept } from './judged-rows.js';
 import { reasonOf } from './output.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
@@ -232,9 +232,10 @@ export function judgedFailure(run: JudgedRun): string {
 /** What a judged run that ends early keeps for the next one: where the judge's replies are, or that they were not kept (nothing, when none was asked for). */
 function keptReplies(run: JudgedRun, cachePath: string | undefined): string {
   if (!run.judge || run.judge.usage().calls === 0) return '';
-  return cachePath === undefined
-    ? 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun'
-    : `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`;
+  if (cachePath === undefined) return 'no --judge-cache was given, so the judge\'s replies were not kept; add --judge-cache FILE to keep them for a rerun';
+  return cacheHoldsReplies(cachePath)
+    ? `the judge's replies so far are kept in ${cachePath}: run the same command again to resume without paying for them`
+    : nothingKept(cachePath);
 }
 
 /** What a judged run stopped by `signal` says on its way out: how far it got, and what it kept for the next run. */

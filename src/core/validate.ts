@@ -41,14 +41,55 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Describes a value for an error message without dumping large objects. */
+/** The most characters of a string (or a symbol's description) an error message shows. */
+const SHOWN_CHARS = 40;
+
+/**
+ * A value as an error message shows it, on one line: numbers, booleans, null
+ * and undefined as written, strings quoted (JSON escapes, then terminalText's)
+ * and cut after about 40 characters with their length; arrays by length, and
+ * objects and functions, which would not fit in a line, by their type.
+ */
 export function describe(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value);
-  if (value === null || value === undefined) return String(value);
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return `the BigInt ${value}n`;
+    case 'string': {
+      const shown = shortened(value);
+      return shown === value ? terminalText(JSON.stringify(value)) : `${terminalText(JSON.stringify(shown))}... (${codePoints(value)} characters)`;
+    }
+    case 'symbol': {
+      const description = value.description ?? '';
+      const shown = shortened(description);
+      return `Symbol(${terminalText(shown)}${shown === description ? '' : '...'})`;
+    }
+  }
+  if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'bigint') return `the BigInt ${value}n`;
   return typeof value;
+}
+
+/** `text` itself when it is short enough to show, else its first SHOWN_CHARS - 3 UTF-16 units, never ending in half a surrogate pair. */
+function shortened(text: string): string {
+  if (text.length <= SHOWN_CHARS) return text;
+  const end = SHOWN_CHARS - 3;
+  const last = text.charCodeAt(end - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+}
+
+/** Characters as a reader counts them: a surrogate pair is one. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff) count--;
+  }
+  return count;
 }
 
 /**

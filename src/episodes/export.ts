@@ -214,7 +214,58 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
   const errorAt = signals.firstError ? signals.firstError.index : messages.length;
   const rows: PrmRow[] = [];
   // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
-  let tooShort: { chars: number; agent: string; message: string } | undefined;
+  let tooShort: TooShortRow | undefined;
+  for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+    const text = prmText(parts, maxChars);
+    if (text === null) {
+      tooShort = longerNeed(tooShort, { chars: prmMinChars(parts), agent, message: messages[window[0]].id });
+      continue;
+    }
+    rows.push({
+      ...text,
+      labels: window.map((m) => m < errorAt),
+      ...identity(agent, checked.id, messages[window[0]].id, source),
+    });
+  }
+  if (tooShort) throw tooShortError(checked, tooShort, maxChars);
+  return rows;
+}
+
+/**
+ * Throws the InputError toPrm throws when `maxChars` is below the shortest
+ * some PRM row of the episode can be, from the episode alone: before its
+ * signals are computed, by a judge paid per call. A success's rows are known
+ * from its messages, and so are a failure's, but with `untilFirstError`,
+ * where they end at the first error the signals will locate: then each
+ * agent's first step alone, the shortest row it can have, is checked. A
+ * failure whose first error is never located gets no rows from toPrm; this
+ * check assumes it will be located.
+ */
+export function checkPrmLength(episode: Episode | unknown, options: PrmOptions = {}): void {
+  const checked = asEpisode(episode);
+  const { untilFirstError, maxSteps, maxChars } = checkPrmOptions(options);
+  if (maxChars === Infinity) return;
+  const errorAt = untilFirstError && !checked.outcome.success ? 0 : checked.messages.length;
+  let tooShort: TooShortRow | undefined;
+  for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+    const chars = prmMinChars(parts);
+    if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: checked.messages[window[0]].id });
+  }
+  if (tooShort) throw tooShortError(checked, tooShort, maxChars);
+}
+
+/** One PRM row before its text: the agent, the message indices of its steps, and what its text is made of. */
+interface PrmWindow {
+  agent: string;
+  window: number[];
+  parts: PrmParts;
+}
+
+/** The episode's PRM rows before their text, agent by agent, for a first error at `errorAt` (the message count when there is none). */
+function* prmWindows(checked: Episode, errorAt: number, untilFirstError: boolean, maxSteps: number): Generator<PrmWindow> {
+  const { messages } = checked;
+  const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
+  const task = shownTask(checked);
   for (const agent of checked.agents) {
     let steps: number[] = [];
     messages.forEach((message, m) => {
@@ -226,34 +277,35 @@ export function toPrm(signals: Signals, episode: Episode | unknown, options: Prm
     }
     for (let start = 0; start < steps.length; start += maxSteps) {
       const window = steps.slice(start, start + maxSteps);
-      const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
-      const task = shownTask(checked);
-      const parts: PrmParts = {
-        header: task !== undefined ? [systemText(checked, agent, 'text'), task] : [systemText(checked, agent, 'text')],
-        context: messages.slice(0, window[0]).map(said),
-        // A row's first step is the agent's message alone: what came before it is in the prompt.
-        steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
+      yield {
+        agent,
+        window,
+        parts: {
+          header: task !== undefined ? [systemText(checked, agent, 'text'), task] : [systemText(checked, agent, 'text')],
+          context: messages.slice(0, window[0]).map(said),
+          // A row's first step is the agent's message alone: what came before it is in the prompt.
+          steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
+        },
       };
-      const text = prmText(parts, maxChars);
-      if (text === null) {
-        const chars = prmMinChars(parts);
-        if (!tooShort || chars > tooShort.chars) tooShort = { chars, agent, message: messages[window[0]].id };
-        continue;
-      }
-      rows.push({
-        ...text,
-        labels: window.map((m) => m < errorAt),
-        ...identity(agent, checked.id, messages[window[0]].id, source),
-      });
     }
   }
-  // A row longer than maxChars would lose its last labels to the trainer's cut, which maxChars is there to prevent: refuse, do not exceed.
-  if (tooShort) {
-    const row = `the row of ${JSON.stringify(tooShort.agent)} from message ${JSON.stringify(tooShort.message)}`;
-    const message = `expected at least ${tooShort.chars} characters for the PRM rows of episode ${JSON.stringify(checked.id)}, got ${maxChars}: ${row} cannot be shorter (its system text and speaker names are never cut, and each message keeps at least "[…]")`;
-    throw new InputError([{ path: 'options.maxChars', message }]);
-  }
-  return rows;
+}
+
+/** A row that cannot be made within maxChars: the fewest characters it takes, its agent and its first message. */
+interface TooShortRow {
+  chars: number;
+  agent: string;
+  message: string;
+}
+
+/** Of two rows too long for maxChars, the one that needs more: the error names the smallest maxChars that works for them all. */
+const longerNeed = (known: TooShortRow | undefined, row: TooShortRow): TooShortRow => (!known || row.chars > known.chars ? row : known);
+
+/** A row longer than maxChars would lose its last labels to the trainer's cut, which maxChars is there to prevent: refuse, do not exceed. */
+function tooShortError(checked: Episode, tooShort: TooShortRow, maxChars: number): InputError {
+  const row = `the row of ${JSON.stringify(tooShort.agent)} from message ${JSON.stringify(tooShort.message)}`;
+  const message = `expected at least ${tooShort.chars} characters for the PRM rows of episode ${JSON.stringify(checked.id)}, got ${maxChars}: ${row} cannot be shorter (its system text and speaker names are never cut, and each message keeps at least "[…]")`;
+  return new InputError([{ path: 'options.maxChars', message }]);
 }
 
 /** One row per agent's message: the agent's view before it as `prompt`, the message as `completion`, its `reward`. */

@@ -3,6 +3,7 @@
 // prefix values or binary search with the judge as oracle), each value
 // remembering whether the record gave it or the judge did.
 import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
 import { annotatedFirstError, DEFAULT_DROP_THRESHOLD, DEFAULT_SCORE_THRESHOLD, firstErrorOf, firstLabelledError, firstValueDrop, type FirstError, type FirstErrorOptions, type RecoverableOracle } from './first-error.js';
 import { isDamaging } from './refine.js';
@@ -83,7 +84,7 @@ export async function fillLabels(episode: Episode, judge: EpisodeJudge | undefin
   if (!judge || !players.some((m) => needsLabel(messages[m]))) return { messages, sources };
   const verdicts = await judge.labels(episode, { signal });
   if (!Array.isArray(verdicts) || verdicts.length !== messages.length) {
-    throw new InputError(`judge.labels of episode ${JSON.stringify(episode.id)}: expected one verdict per message (${messages.length}), got ${Array.isArray(verdicts) ? verdicts.length : typeof verdicts}`);
+    throw new InputError(`judge.labels of episode ${JSON.stringify(episode.id)}: expected one verdict per message (${messages.length}), got ${Array.isArray(verdicts) ? verdicts.length : describe(verdicts)}`);
   }
   const isPlayer = new Set(players);
   const contextVerdicts = new Map<number, { label: MessageLabel; score: number }>();
@@ -113,7 +114,7 @@ async function fillPrefixValues(episode: Episode, messages: EpisodeMessage[], ju
   if (!judge || messages.every((message) => message.prefixValue !== undefined)) return given ? 'given' : null;
   const values = await judge.prefixValues(episode, { signal });
   if (!Array.isArray(values) || values.length !== messages.length) {
-    throw new InputError(`judge.prefixValues of episode ${JSON.stringify(episode.id)}: expected one value per message (${messages.length}), got ${Array.isArray(values) ? values.length : typeof values}`);
+    throw new InputError(`judge.prefixValues of episode ${JSON.stringify(episode.id)}: expected one value per message (${messages.length}), got ${Array.isArray(values) ? values.length : describe(values)}`);
   }
   messages.forEach((message, m) => {
     if (message.prefixValue === undefined) message.prefixValue = values[m];

@@ -112,7 +112,7 @@ async function ask(oracle: RecoverableOracle, prefixLength: number, timeoutMs?: 
   } catch (error) {
     throw new InputError(`isRecoverable(${prefixLength}) failed: ${(error as Error)?.message ?? String(error)}`);
   }
-  if (typeof answer !== 'boolean') throw new InputError(`isRecoverable(${prefixLength}): expected true or false, got ${String(answer)}`);
+  if (typeof answer !== 'boolean') throw new InputError(`isRecoverable(${prefixLength}): expected true or false, got ${describe(answer)}`);
   return answer;
 }
 

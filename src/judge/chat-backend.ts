@@ -280,8 +280,14 @@ function fetchRequest(url: string, headers: Record<string, string>, send: typeof
   };
 }
 
-/** The status and headers the OpenAI SDK's APIError (and similar clients' errors) carry. */
-function clientFailure(error: unknown): ChatOutcome {
+/**
+ * The status and headers the OpenAI SDK's APIError (and similar clients'
+ * errors) carry. An error without a status got no response: the SDK's
+ * APIConnectionError keeps fetch's failure in its cause, and whether another
+ * attempt can help is decided as for fetchBackend (transportFailure), given
+ * whether the server has answered this client before.
+ */
+function clientFailure(error: unknown, answered: boolean): Extract<ChatOutcome, { ok: false }> {
   const { status, headers, message } = (error ?? {}) as { status?: unknown; headers?: unknown; message?: unknown };
   const header = (name: string): string | null | undefined => {
     if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
@@ -289,16 +295,22 @@ function clientFailure(error: unknown): ChatOutcome {
     return typeof value === 'string' ? value : undefined;
   };
   const code = typeof status === 'number' ? status : undefined;
+  if (code === undefined) {
+    const { retryable, why } = transportFailure(error, answered);
+    return { ok: false, status: undefined, message: `the client failed: ${failureText(error)}${why ? ` (${why})` : ''}`, retryable };
+  }
   return {
     ok: false,
     status: code,
-    message: `the client failed${code ? ` with HTTP ${code}` : ''}: ${typeof message === 'string' ? message : String(error)}`,
-    retryable: code === undefined || isRetryableStatus(code),
+    message: `the client failed with HTTP ${code}: ${typeof message === 'string' ? message : String(error)}`,
+    retryable: isRetryableStatus(code),
     retryAfterMs: headers ? retryAfterMs(header) : undefined,
   };
 }
 
 export function clientBackend(client: ChatClient): ChatSend {
+  // Whether the server has answered any request yet (a completion or an HTTP error): then a refused connection is a restart.
+  let answered = false;
   return async (body, signal) => {
     // Clients that ignore the signal (WebLLM) still give up when it aborts.
     const aborted = new Promise<never>((_, reject) => {
@@ -306,11 +318,16 @@ export function clientBackend(client: ChatClient): ChatSend {
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
     aborted.catch(() => undefined);
+    let completion: unknown;
     try {
-      return completionOf(await Promise.race([client.chat.completions.create(body, { signal }), aborted]));
+      completion = await Promise.race([client.chat.completions.create(body, { signal }), aborted]);
     } catch (error) {
       signal.throwIfAborted();
-      return clientFailure(error);
+      const failure = clientFailure(error, answered);
+      if (failure.status !== undefined) answered = true;
+      return failure;
     }
+    answered = true;
+    return completionOf(completion);
   };
 }

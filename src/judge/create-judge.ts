@@ -16,7 +16,7 @@ import type { ChatMessage, JudgePrompts, PromptTemplate } from './prompts/templa
 import { labelsReply, prefixValuesReply, recoverableReply, valueReply, type ReplyContract } from './replies.js';
 import { ReplyCache } from './reply-cache.js';
 import { replyKey, type StoredReply } from './store.js';
-import { judgedEpisode, transcriptView, type JudgedEpisode, type TranscriptView } from './transcript.js';
+import { judgedEpisode, viewOf, type CheckedEpisode, type JudgedEpisode, type TranscriptView } from './transcript.js';
 import { UsageMeter } from './usage-meter.js';
 import { terminalText } from '../core/terminal-text.js';
 
@@ -114,8 +114,8 @@ export function createJudge(options: JudgeOptions): Judge {
 
   const target = (episode: JudgedEpisode, name: JudgementName, detail?: string): JudgementTarget => ({ episode: episode.id, judgement: name, detail });
 
-  function valueOf(episode: JudgedEpisode, detail: string | undefined, signal: AbortSignal | undefined): Promise<number> {
-    const view = transcriptView(episode);
+  function valueOf(episode: CheckedEpisode, detail: string | undefined, signal: AbortSignal | undefined): Promise<number> {
+    const view = viewOf(episode);
     // Nothing said accomplishes nothing: the empty coalition without context costs no call.
     if (view.messages.length === 0) return Promise.resolve(0);
     return judgement('value', valueReply, view, target(episode, 'value', detail), signal);
@@ -137,7 +137,7 @@ export function createJudge(options: JudgeOptions): Judge {
       return usage.time(async () => {
         const signal = signalOf(options);
         const checked = judgedEpisode(episode);
-        const labels = await judgement('labels', labelsReply, transcriptView(checked), target(checked, 'labels'), signal);
+        const labels = await judgement('labels', labelsReply, viewOf(checked), target(checked, 'labels'), signal);
         return labels.map((label, i): MessageJudgement => ({ message: checked.messages[i]!.id, ...label }));
       });
     },
@@ -146,7 +146,7 @@ export function createJudge(options: JudgeOptions): Judge {
       return usage.time(async () => {
         const signal = signalOf(options);
         const checked = judgedEpisode(episode);
-        return judgement('prefixValues', prefixValuesReply, transcriptView(checked), target(checked, 'prefixValues'), signal);
+        return judgement('prefixValues', prefixValuesReply, viewOf(checked), target(checked, 'prefixValues'), signal);
       });
     },
 
@@ -160,7 +160,7 @@ export function createJudge(options: JudgeOptions): Judge {
         }
         // Before anyone has spoken, nothing can have gone wrong.
         if (prefixLength === 0) return true;
-        return judgement('recoverable', recoverableReply, transcriptView(checked, prefixLength), target(checked, 'recoverable', `first ${prefixLength} messages`), signal);
+        return judgement('recoverable', recoverableReply, viewOf(checked, prefixLength), target(checked, 'recoverable', `first ${prefixLength} messages`), signal);
       });
     },
 

@@ -2,7 +2,7 @@
 // marked as coming from an agent of the team or from the context (the user,
 // the system prompt, a tool). Outcomes, labels, scores, prefix values and
 // coalition tables are never shown.
-import { InputError } from '../core/errors.js';
+import { InputError, type InputIssue } from '../core/errors.js';
 import { describe, isRecord } from '../core/validate.js';
 
 /** One message as prompts show it; `n` counts from 1. */
@@ -38,9 +38,16 @@ export interface JudgedEpisode {
 /** A JudgedEpisode whose messages all have their ids. */
 export type CheckedEpisode = Omit<JudgedEpisode, 'messages'> & { messages: ReadonlyArray<{ id: string; agent: string; content: string }> };
 
-/** The episode, checked for the fields a judge reads, message ids filled in; an InputError names the first field at fault. */
-export function judgedEpisode(episode: unknown): CheckedEpisode {
+/**
+ * The episode, checked for the fields a judge reads, message ids filled in;
+ * an InputError names the first field at fault. Given the public function
+ * it was passed to (`caller`), the error names that function and the
+ * argument (`transcriptView: episode.messages[0].content: ...`), else the
+ * episode by its id.
+ */
+export function judgedEpisode(episode: unknown, caller?: string): CheckedEpisode {
   const fail = (path: string, message: string): never => {
+    if (caller !== undefined) throw new InputError([{ path: path ? `episode.${path}` : 'episode', message }], caller);
     throw new InputError([{ path, message }], isRecord(episode) && typeof episode.id === 'string' ? `episode ${JSON.stringify(episode.id)}` : undefined);
   };
   if (!isRecord(episode)) return fail('', `expected an episode { id, agents, messages, task? }, got ${describe(episode)}`);
@@ -63,8 +70,22 @@ export function judgedEpisode(episode: unknown): CheckedEpisode {
   return { ...given, messages: given.messages.map((message, i) => ({ ...message, id: message.id ?? String(i) })) };
 }
 
-/** The view of the episode's first `shown` messages (all by default). */
-export function transcriptView(episode: JudgedEpisode, shown = episode.messages.length): TranscriptView {
+/**
+ * The view of the episode's first `shown` messages (all by default), as the
+ * judge gives it to a prompt template. An episode without the fields a judge
+ * reads, or a `shown` that is not a count of its messages, is an InputError.
+ */
+export function transcriptView(episode: JudgedEpisode, shown?: number): TranscriptView {
+  const checked = judgedEpisode(episode, 'transcriptView');
+  const total = checked.messages.length;
+  if (shown !== undefined && !(Number.isInteger(shown) && shown >= 0 && shown <= total)) {
+    throw new InputError([{ path: 'shown', message: `expected the number of messages shown, an integer from 0 to ${total}, got ${describe(shown)}` }], 'transcriptView');
+  }
+  return viewOf(checked, shown);
+}
+
+/** transcriptView of an episode judgedEpisode has checked, `shown` within its messages: the judge's own calls, checked where they came in. */
+export function viewOf(episode: CheckedEpisode, shown = episode.messages.length): TranscriptView {
   const team = new Set(episode.agents);
   const context = new Set(episode.context ?? []);
   const messages = episode.messages.slice(0, shown).map((message, i): TranscriptMessage => ({
@@ -83,6 +104,54 @@ export function transcriptView(episode: JudgedEpisode, shown = episode.messages.
  * a model, or a test server, read the transcript without ambiguity.
  */
 export function renderTranscript(view: TranscriptView): string {
+  return transcriptText(checkedView(view, 'renderTranscript'));
+}
+
+const VIEW_EXPECTED = 'a transcript view { task, team, messages, total } (from transcriptView)';
+
+/**
+ * `view`, checked for what the default prompts read of it; an InputError
+ * names `caller`, the field and the value. Views come from the judge, but
+ * also from users who call a template or renderTranscript themselves.
+ */
+export function checkedView(view: unknown, caller: string): TranscriptView {
+  if (!isRecord(view)) throw new InputError([{ path: 'view', message: `expected ${VIEW_EXPECTED}, got ${describe(view)}` }], caller);
+  const issues: InputIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ path: `view.${path}`, message });
+  if (view.task !== undefined && typeof view.task !== 'string') issue('task', `expected the task as a string (or undefined), got ${describe(view.task)}`);
+  if (!Array.isArray(view.team) || !view.team.every((agent) => typeof agent === 'string')) issue('team', `expected the team's agent ids as an array of strings, got ${describe(view.team)}`);
+  const { messages } = view;
+  if (!Array.isArray(messages)) issue('messages', `expected the messages shown as an array, got ${describe(messages)}`);
+  else {
+    // The first message at fault is enough to find the mistake; a transcript of thousands would list thousands.
+    const bad = messages.findIndex((message) => !isShownMessage(message));
+    if (bad >= 0) {
+      const message: unknown = messages[bad];
+      const path = `messages[${bad}]`;
+      if (!isRecord(message)) issue(path, `expected a message { n, from, as, text }, got ${describe(message)}`);
+      else {
+        if (!(Number.isInteger(message.n) && (message.n as number) >= 1)) issue(`${path}.n`, `expected the message's number, an integer from 1, got ${describe(message.n)}`);
+        if (typeof message.from !== 'string') issue(`${path}.from`, `expected the speaker as a string, got ${describe(message.from)}`);
+        if (message.as !== 'agent' && message.as !== 'context') issue(`${path}.as`, `expected 'agent' or 'context', got ${describe(message.as)}`);
+        if (typeof message.text !== 'string') issue(`${path}.text`, `expected the message's text as a string, got ${describe(message.text)}`);
+      }
+    }
+  }
+  const shown = Array.isArray(messages) ? messages.length : 0;
+  if (!(Number.isInteger(view.total) && (view.total as number) >= shown)) {
+    issue('total', `expected the number of messages in the run, an integer of at least ${shown} (the messages shown), got ${describe(view.total)}`);
+  }
+  if (issues.length > 0) throw new InputError(issues, caller);
+  return view as unknown as TranscriptView;
+}
+
+function isShownMessage(message: unknown): boolean {
+  return isRecord(message) && Number.isInteger(message.n) && (message.n as number) >= 1 && typeof message.from === 'string'
+    && (message.as === 'agent' || message.as === 'context') && typeof message.text === 'string';
+}
+
+/** renderTranscript of a checked view: what the default prompts show, once they have checked the view. */
+export function transcriptText(view: TranscriptView): string {
   const lines = [
     view.task === undefined ? 'Task: (none given; judge by what the team set out to do)' : `Task: ${JSON.stringify(view.task)}`,
     `Team: ${JSON.stringify(view.team)}`,

@@ -3,6 +3,7 @@
 // out and handed out). This module's declarations name no WebAssembly types,
 // so apps type-checked without the DOM lib can import it.
 import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import { newSharedTable } from './shared-memory.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 
@@ -31,7 +32,7 @@ export function canShareWasmMemory(): boolean {
  */
 export function createSharedTable(n: number): Float64Array {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > EXACT_MAX_PLAYERS) {
-    throw new InputError(`createSharedTable(n): expected a number of players, an integer from 1 to ${EXACT_MAX_PLAYERS} (exact tables), got ${String(n)}`);
+    throw new InputError(`createSharedTable(n): expected a number of players, an integer from 1 to ${EXACT_MAX_PLAYERS} (exact tables), got ${describe(n)}`);
   }
   return canShareWasmMemory() ? newSharedTable(n) : new Float64Array(2 ** n);
 }

@@ -2,6 +2,8 @@
 // characters, then UNFOLD_STEP more per click, so even a megabyte-long
 // message never costs one long layout. Shared by <ac-transcript> and any page
 // that shows messages or exported rows itself (the demo's preference cards).
+import { InputError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import { el } from './dom.js';
 
 /** Characters shown before a text is folded, and added per "show more". */
@@ -15,6 +17,9 @@ const UNFOLD_STEP = 10_000;
  * Returns the element, and the button when there is one.
  */
 export function foldedText(text: string, tag: 'p' | 'pre' = 'p', className = 'content'): HTMLElement[] {
+  if (typeof text !== 'string') throw new InputError([{ path: 'text', message: `expected the text to show as a string, got ${describe(text)}` }], 'foldedText');
+  if (tag !== 'p' && tag !== 'pre') throw new InputError([{ path: 'tag', message: `expected 'p' or 'pre', got ${describe(tag)}` }], 'foldedText');
+  if (typeof className !== 'string') throw new InputError([{ path: 'className', message: `expected a class name as a string, got ${describe(className)}` }], 'foldedText');
   const block = el(tag, { class: className, dir: 'auto' });
   if (text.length <= FOLDED_LENGTH) {
     block.textContent = text;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Signals } from '../../src/episodes.js';
 import { summarize } from '../../src/ui/dataset.js';
+import { InputError } from '../../src/index.js';
 
 function signals(id: string, success: boolean, credits: Record<string, number | null>, firstError?: { agent: string; index: number }): Signals {
   return {
@@ -34,5 +35,22 @@ describe('summarize', () => {
     expect(summary.agents.map((a) => a.agent)).toEqual(['x', 'y']);
     expect(summary.firstErrorsByAgent).toEqual([{ agent: 'y', count: 2 }]);
     expect(summary.firstErrorsByStep).toEqual([{ index: 0, count: 1 }, { index: 2, count: 1 }]);
+  });
+});
+
+describe('summarize of what is not a list of Signals: an InputError naming the item and field, not a TypeError or a NaN', () => {
+  it('names the argument when it is not an array', () => {
+    for (const bad of [null, undefined, 5, signals('a', true, { x: 1 })]) expect(() => summarize(bad as never)).toThrow(InputError);
+    expect(() => summarize(null as never)).toThrow(/^summarize: all: expected an array of Signals \(what attributeEpisodes returns\), got null$/);
+  });
+
+  it('names the first item at fault and its field', () => {
+    const good = signals('a', true, { x: 0.5 });
+    expect(() => summarize([good, null] as never)).toThrow(/^summarize: all\[1\]: expected the Signals of an episode \{ success, agents, firstError \}, got null$/);
+    expect(() => summarize([good, { ...good, agents: undefined }] as never)).toThrow(/^summarize: all\[1\]\.agents: expected an array of \{ agent, credit \}, got undefined$/);
+    // A credit read from text would be concatenated into the mean: "0.5" + ... is a silent wrong number.
+    expect(() => summarize([good, signals('b', true, { x: '0.5' as never })])).toThrow(/^summarize: all\[1\]\.agents\[0\]\.credit: expected a finite number or null, got "0\.5"$/);
+    expect(() => summarize([good, { ...good, success: 'yes' }] as never)).toThrow(/^summarize: all\[1\]\.success: expected true or false, got "yes"$/);
+    expect(() => summarize([{ ...good, success: false, firstError: { agent: 'x' } }] as never)).toThrow(/^summarize: all\[0\]\.firstError\.index: expected the message index, an integer from 0, got undefined$/);
   });
 });

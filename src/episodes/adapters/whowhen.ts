@@ -23,7 +23,7 @@ function mistakeStep(value: unknown, length: number): number | undefined {
   const step = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(Number.isInteger(step) && step >= 0 && step < length)) {
     const range = length > 0 ? `0..${length - 1}` : 'history is empty';
-    throw new InputError([{ path: 'mistake_step', message: `expected a 0-based index into history (${range}) as an integer or a string of digits, got ${typeof value === 'boolean' ? value : describe(value)}` }]);
+    throw new InputError([{ path: 'mistake_step', message: `expected a 0-based index into history (${range}) as an integer or a string of digits, got ${describe(value)}` }]);
   }
   return step;
 }

@@ -1,21 +1,24 @@
 // prefixValues(episode): the judged probability of success after each message.
-import { renderTranscript } from '../transcript.js';
+import { checkedView, transcriptText } from '../transcript.js';
 import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
 
 /** The default prompt of `prefixValues`: the probability of success after each message. */
 export const prefixValuesPrompt: PromptTemplate = {
   version: 'prefix-values-1',
-  render: (view) => [
-    {
-      role: 'system',
-      content: [
-        TRANSCRIPT_GUIDE,
-        'For each message, estimate the probability (from 0 to 1) that the team accomplishes the task if the run goes on from right after that message, knowing only the messages up to it.',
-        'A mistake that nobody has corrected yet lowers the probability; progress raises it.',
-        `Cover every message number from 1 to ${view.messages.length} exactly once, in order.`,
-        'Reply with JSON only: {"messages": [{"message": 1, "success": 0.7}, ...]}',
-      ].join('\n'),
-    },
-    { role: 'user', content: renderTranscript(view) },
-  ],
+  render: (given) => {
+    const view = checkedView(given, 'prefixValuesPrompt.render');
+    return [
+      {
+        role: 'system',
+        content: [
+          TRANSCRIPT_GUIDE,
+          'For each message, estimate the probability (from 0 to 1) that the team accomplishes the task if the run goes on from right after that message, knowing only the messages up to it.',
+          'A mistake that nobody has corrected yet lowers the probability; progress raises it.',
+          `Cover every message number from 1 to ${view.messages.length} exactly once, in order.`,
+          'Reply with JSON only: {"messages": [{"message": 1, "success": 0.7}, ...]}',
+        ].join('\n'),
+      },
+      { role: 'user', content: transcriptText(view) },
+    ];
+  },
 };
