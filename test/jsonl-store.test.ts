@@ -71,6 +71,9 @@ describe('createJsonlStore', () => {
   });
 
   it('names a bad path', () => {
-    expect(() => createJsonlStore('')).toThrow(/createJsonlStore: path: expected the cache file's path as a non-empty string/);
+    expect(() => createJsonlStore('')).toThrow(/createJsonlStore: path: expected the cache file's path as a non-empty string, got ""/);
+    // String() of an object without a prototype throws a TypeError of its own.
+    expect(() => createJsonlStore(Object.create(null) as string)).toThrow(/createJsonlStore: path: expected the cache file's path as a non-empty string, got object/);
+    expect(() => createJsonlStore(undefined as unknown as string)).toThrow(/got undefined/);
   });
 });

@@ -4,7 +4,7 @@
 // resumes with only the missing calls.
 import { appendFile, readFile, truncate } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
-import { isRecord } from '../core/validate.js';
+import { describe, isRecord } from '../core/validate.js';
 import type { JudgeStore, StoredReply } from './store.js';
 
 function entryOf(line: string): StoredReply | undefined {
@@ -35,7 +35,7 @@ export interface JsonlStore extends JudgeStore {
  * const judge = createJudge({ baseURL, model, cache: createJsonlStore('judge-cache.jsonl') });
  */
 export function createJsonlStore(path: string): JsonlStore {
-  if (typeof path !== 'string' || path === '') throw new InputError([{ path: 'path', message: `expected the cache file's path as a non-empty string, got ${String(path)}` }], 'createJsonlStore');
+  if (typeof path !== 'string' || path === '') throw new InputError([{ path: 'path', message: `expected the cache file's path as a non-empty string, got ${describe(path)}` }], 'createJsonlStore');
   let loaded: Promise<Map<string, StoredReply>> | undefined;
   /** Whether the file's last byte is a newline (or the file is empty): where the next line may start. */
   let atLineStart = true;
