@@ -509,6 +509,8 @@ describe('options', () => {
     const judge = judgeFor();
     await expect(judge.value({ id: 'x', agents: ['a'], messages: [{ id: '0', agent: 'a' }] } as never)).rejects.toThrow(/^episode "x": messages\[0\]\.content: expected the content as a string, got undefined$/);
     await expect(judge.recoverable(six, 7)).rejects.toThrow(/^episode "six": prefixLength: expected an integer from 0 to 6 \(the episode's messages\), got 7$/);
+    await expect(judge.recoverable(six, '2' as unknown as number)).rejects.toThrow(/prefixLength: expected an integer from 0 to 6 \(the episode's messages\), got "2"$/);
+    await expect(judge.recoverable(six, Object.create(null))).rejects.toThrow(/prefixLength: expected an integer from 0 to 6 \(the episode's messages\), got object$/);
     expect(() => judge.evaluator(six)(['zed'], noSignal())).rejects.toThrow(/agents\[0\]: unknown agent "zed"/);
     expect(server.calls).toBe(0);
   });

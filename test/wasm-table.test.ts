@@ -105,9 +105,12 @@ describe('createTable', () => {
   });
 
   it('refuses sizes outside 1..26', async () => {
-    for (const bad of [0, -1, 27, 2.5, Number.NaN, '8', undefined]) {
+    for (const bad of [0, -1, 27, 2.5, Number.NaN, '8', undefined, Object.create(null)]) {
       await expect(createTable(bad as number)).rejects.toThrow(/createTable\(n\): expected a number of players, an integer from 1 to 26/);
     }
+    // The value as every check shows it: a string quoted, an object by its type (String() of one without a prototype throws).
+    await expect(createTable('8' as unknown as number)).rejects.toThrow(/, got "8"$/);
+    await expect(createTable(Object.create(null))).rejects.toThrow(/, got object$/);
   });
 
   it('after the memory grows, a detached table is still read right, and view() gives its values back', async () => {

@@ -8,6 +8,7 @@
 // its views: the library reads a table through its record, detached or not,
 // and `table.view()` gives the caller a fresh view of the same values.
 import { InputError } from './errors.js';
+import { describe } from './validate.js';
 import { EXACT_MAX_PLAYERS } from './table.js';
 import { kernelExports, loadedKernel, type KernelExports } from './wasm/module.js';
 import { keptBlock } from './wasm/kept-blocks.js';
@@ -121,7 +122,7 @@ function freedError(what: string): InputError {
  */
 export async function createTable(n: number): Promise<WasmTable> {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > EXACT_MAX_PLAYERS) {
-    throw new InputError(`createTable(n): expected a number of players, an integer from 1 to ${EXACT_MAX_PLAYERS} (exact tables), got ${String(n)}`);
+    throw new InputError(`createTable(n): expected a number of players, an integer from 1 to ${EXACT_MAX_PLAYERS} (exact tables), got ${describe(n)}`);
   }
   const core = await kernelExports();
   // The results block first: exact calls on the table then allocate nothing.

@@ -156,7 +156,7 @@ export function createJudge(options: JudgeOptions): Judge {
         const checked = judgedEpisode(episode);
         const total = checked.messages.length;
         if (!Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > total) {
-          throw new InputError([{ path: 'prefixLength', message: `expected an integer from 0 to ${total} (the episode's messages), got ${String(prefixLength)}` }], `episode ${JSON.stringify(checked.id)}`);
+          throw new InputError([{ path: 'prefixLength', message: `expected an integer from 0 to ${total} (the episode's messages), got ${describe(prefixLength)}` }], `episode ${JSON.stringify(checked.id)}`);
         }
         // Before anyone has spoken, nothing can have gone wrong.
         if (prefixLength === 0) return true;
