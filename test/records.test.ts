@@ -37,6 +37,13 @@ describe('UTF-8 checks of records', () => {
     expect(decodeUtf8(Uint8Array.of(0xef, 0xbb, 0xbf, 0x7b, 0x7d))).toEqual({ text: '{}' });
     expect(decodeUtf8(Uint8Array.of(0x61, 0x62, 0xe9, 0x63))).toEqual({ unreadable: 'not valid UTF-8: bytes e9 63 at byte 2; save the file as UTF-8' });
   });
+
+  it('decodeUtf8 names UTF-16 by its byte order mark, as Windows tools write it', () => {
+    const utf16le = Uint8Array.from([0xff, 0xfe, ...Buffer.from('{}', 'utf16le')]);
+    const utf16be = Uint8Array.from([0xfe, 0xff, ...Buffer.from('{}', 'utf16le').swap16()]);
+    expect(decodeUtf8(utf16le)).toEqual({ unreadable: 'not UTF-8 but UTF-16: it starts with the byte order mark ff fe, UTF-16 little-endian; save the file as UTF-8' });
+    expect(decodeUtf8(utf16be)).toEqual({ unreadable: 'not UTF-8 but UTF-16: it starts with the byte order mark fe ff, UTF-16 big-endian; save the file as UTF-8' });
+  });
 });
 
 describe('reading records out of files', () => {

@@ -210,6 +210,9 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { unreadable: 
   try {
     return { text: strictUtf8.decode(bytes) };
   } catch {
+    // Windows tools (PowerShell's > and Out-File, Notepad's "Unicode") write UTF-16 with a byte order mark.
+    const bom = bytes[0] === 0xff && bytes[1] === 0xfe ? 'ff fe, UTF-16 little-endian' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'fe ff, UTF-16 big-endian' : null;
+    if (bom) return { unreadable: `not UTF-8 but UTF-16: it starts with the byte order mark ${bom}; save the file as UTF-8` };
     const at = invalidUtf8Offset(bytes);
     const shown = Array.from(bytes.subarray(at, at + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
     return { unreadable: `not valid UTF-8: bytes ${shown} at byte ${at}; save the file as UTF-8` };
