@@ -113,7 +113,8 @@ export function episodesFrom(format: InputFormat, record: unknown, source: Recor
   } catch (error) {
     // A record of another format than the one named fails on some field of the named one (an episode read as
     // OpenAI chat lacks messages[0].role): say which format it looks like, the likelier mistake.
-    const looksLike = format === 'auto' || !(error instanceof EpisodeError) ? null : detectFormat(record);
+    if (format === 'auto' || !(error instanceof EpisodeError)) throw error;
+    const looksLike = detectFormat(record);
     if (looksLike === null || looksLike === format) throw error;
     const read = `${FORMAT_LABELS[format]} as asked; it looks like ${FORMAT_LABELS[looksLike]}, which format "${looksLike}" (--from ${looksLike}) or "auto" reads`;
     throw new EpisodeError(error.issues, error.episode, { ...error.source, format: read });
