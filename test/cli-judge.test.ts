@@ -796,6 +796,25 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(bad.stderr).toMatch(/--evaluator .*fail\.jsonl: cannot load the module/);
   });
 
+  it('--evaluator without --budget re-runs the team at most 256 times per episode, as with --judge (not 2^n up to 16 agents)', async () => {
+    const calls = join(dir, 'evaluator-calls.txt');
+    const module = join(dir, 'count-calls.mjs');
+    writeFileSync(module, `import { appendFileSync } from 'node:fs';
+export async function evaluate(episode, agents) {
+  appendFileSync(${JSON.stringify(calls)}, '.');
+  return agents.length / episode.agents.length;
+}\n`);
+    const agents = Array.from({ length: 9 }, (_, k) => `agent${k}`);
+    const input = join(dir, 'nine-agents.jsonl');
+    writeFileSync(input, JSON.stringify({ id: 'nine', agents, messages: agents.map((agent) => ({ agent, content: `${agent} did its part` })), outcome: { score: 1, success: true } }) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--evaluator', module);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8').length).toBeLessThanOrEqual(256);
+    const [row] = lines(stdout);
+    expect(row.sources.credit).toBe('evaluated');
+    expect(row.agents.every((agent: { stderr: number | null }) => agent.stderr !== null)).toBe(true);
+  });
+
   it('without a judge: a success without coalitions names --judge and --evaluator; a failure without a located error warns and gets no rewards', async () => {
     const input = join(dir, 'nojudge.jsonl');
     writeFileSync(input, [transcripts()[0], { ...transcripts()[2], messages: transcripts()[2].messages.slice(0, 3) }].map((t) => JSON.stringify(t)).join('\n') + '\n');

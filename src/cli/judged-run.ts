@@ -6,7 +6,7 @@ import { createJudge, type Judge } from '../judge/create-judge.js';
 import type { JudgeOptions } from '../judge/options.js';
 import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
 import type { JudgeStore } from '../judge/store.js';
-import type { EpisodeEvaluator } from '../episodes/attribute.js';
+import { DEFAULT_JUDGED_BUDGET, type EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
 import type { EpisodeAttributor } from './attribute-rows.js';
@@ -41,7 +41,7 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
   --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
                    the team (the faithful value; a judge of the ablated transcript approximates it)
   --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
-                   sampled with standard errors (default 256 with --judge)
+                   sampled with standard errors (default 256)
   --concurrency N  judge requests (or evaluate calls) in flight at most (default 4)
   --strategy S     how a failure's first error is found: labels (default; judged labels), prefix (judged
                    success probability after each message) or binary (binary search over the judge's
@@ -198,7 +198,8 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     }
     return undefined;
   }
-  const budget = positiveInteger('budget', flags.budget, 10_000_000);
+  // A re-run of the team costs more than a judgement: --evaluator gets the judge's default budget, not shapley()'s 100,000.
+  const budget = positiveInteger('budget', flags.budget, 10_000_000) ?? DEFAULT_JUDGED_BUDGET;
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   let strategy: FirstErrorStrategy | undefined;
   if (flags.strategy !== undefined) {
