@@ -13,6 +13,7 @@ import type { EpisodeAttributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { judgedAttributor } from './judged-rows.js';
 import { reasonOf } from './output.js';
+import { counted } from './run-summary.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -258,5 +259,5 @@ export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cach
 export function judgeSummary(run: JudgedRun): string {
   if (!run.judge) return '';
   const usage = run.judge.usage();
-  return `; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
+  return `; judge: ${counted(usage.calls, 'call')}, ${counted(usage.cacheHits, 'cache hit')}, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
 }
