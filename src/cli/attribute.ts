@@ -130,8 +130,9 @@ function agentList(agents: Set<string>): string {
 }
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const near = misspelledName(value, allowed);
+  throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
 /**
