@@ -299,6 +299,16 @@ describe('agent-credit attribute: what is read', () => {
     expect(other.stderr).toBe(`agent-credit: ${join(home, 'notes.txt')}: not an episode file; expected a directory or a file ending in .jsonl, .ndjson, .json (any letter case)\n`);
   });
 
+  it('a .json file of JSON lines is a bad record that says to name it .jsonl, not a parser position', async () => {
+    const home = fresh('lines-in-json');
+    const input = write(join(home, 'runs.json'), good(2));
+    const { code, stderr } = await cli('attribute', input);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`runs.json, episode (no id): not one JSON text but one per line (JSON Lines): name the file .jsonl or .ndjson to read each line as a record\n`);
+    writeFileSync(input, JSON.stringify(good(1)[0]).slice(0, -1));
+    expect((await cli('attribute', input)).stderr).toMatch(/runs\.json, episode \(no id\): not valid JSON \(.*\); a truncated or broken line\?/);
+  });
+
   it('transcripts without an id are named after their file, whatever its extension', async () => {
     const home = fresh('names');
     write(join(home, 'chats.NDJSON'), [{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello', label: 'error' }], outcome: { score: 0, success: false } }]);

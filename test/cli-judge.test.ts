@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWhoWhen } from '../src/episodes/adapters/index.js';
 import { parseEpisode } from '../src/episodes/episode.js';
 import { bin, cli, root } from './support/cli.js';
-import { judgeKey } from '../src/cli/judged-run.js';
+import { judgeKey, judgeSummary, type JudgedRun } from '../src/cli/judged-run.js';
 import { labelsOf, rulesFor, startJudgeServer, type JudgeServer, type TaskKnowledge } from './support/judge-server.js';
 import { WHOWHEN_RELEASE, whoWhenLogs } from './support/whowhen-release.js';
 
@@ -45,6 +45,14 @@ function limitedCli(blocks: number, args: string[]) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
+
+describe("the summary line's judge part", () => {
+  it('counts one call and one cache hit in the singular', () => {
+    const run = (calls: number, cacheHits: number) => ({ judge: { usage: () => ({ calls, cacheHits, promptTokens: 608, completionTokens: 139 }) } }) as unknown as JudgedRun;
+    expect(judgeSummary(run(1, 1))).toBe('; judge: 1 call, 1 cache hit, 608 prompt + 139 completion tokens');
+    expect(judgeSummary(run(0, 184))).toBe('; judge: 0 calls, 184 cache hits, 608 prompt + 139 completion tokens');
+  });
+});
 
 describe('agent-credit attribute --judge on the 184 Who&When logs (mistake_step hidden)', () => {
   let server: JudgeServer;
@@ -501,7 +509,8 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const resumed = await cli(...args);
     expect(resumed.code).toBe(0);
     // Every reply that reached the file is a cache hit: 2 x (8 values + 1 labels) judgements in all.
-    expect(resumed.stderr).toMatch(new RegExp(`judge: ${18 - kept} calls, ${kept} cache hits`));
+    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+    expect(resumed.stderr).toContain(`judge: ${count(18 - kept, 'call')}, ${count(kept, 'cache hit')}`);
   });
 
   it('Ctrl-C (SIGINT) mid-run: it says what it kept, dies of the signal, leaves -o as it was, and the same command resumes', async () => {
@@ -626,7 +635,7 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     for (const more of [['--format', 'rewards', '--agent', 'coder'], ['--format', 'dpo', '--id-from', 'file'], ['--format', 'summary', '--judge-max-tokens', '4096']]) {
       const rerun = await cli('attribute', input, ...judged, '--judge-cache', moved, ...more);
       expect(rerun.code).toBe(0);
-      expect(rerun.stderr).toMatch(/judge: 0 calls, \d+ cache hits/);
+      expect(rerun.stderr).toMatch(/judge: 0 calls, \d+ cache hits?,/);
     }
     expect(server.calls).toBe(0);
   });
@@ -871,6 +880,25 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const bad = await cli('attribute', input, '--from', 'openai', '--evaluator', join(dir, 'fail.jsonl'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--evaluator .*fail\.jsonl: cannot load the module/);
+  });
+
+  it('--evaluator without --budget re-runs the team at most 256 times per episode, as with --judge (not 2^n up to 16 agents)', async () => {
+    const calls = join(dir, 'evaluator-calls.txt');
+    const module = join(dir, 'count-calls.mjs');
+    writeFileSync(module, `import { appendFileSync } from 'node:fs';
+export async function evaluate(episode, agents) {
+  appendFileSync(${JSON.stringify(calls)}, '.');
+  return agents.length / episode.agents.length;
+}\n`);
+    const agents = Array.from({ length: 9 }, (_, k) => `agent${k}`);
+    const input = join(dir, 'nine-agents.jsonl');
+    writeFileSync(input, JSON.stringify({ id: 'nine', agents, messages: agents.map((agent) => ({ agent, content: `${agent} did its part` })), outcome: { score: 1, success: true } }) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--evaluator', module);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8').length).toBeLessThanOrEqual(256);
+    const [row] = lines(stdout);
+    expect(row.sources.credit).toBe('evaluated');
+    expect(row.agents.every((agent: { stderr: number | null }) => agent.stderr !== null)).toBe(true);
   });
 
   it('without a judge: a success without coalitions names --judge and --evaluator; a failure without a located error warns and gets no rewards', async () => {

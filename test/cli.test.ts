@@ -110,7 +110,10 @@ describe('agent-credit CLI', () => {
       [['shapley', game, '--index', 'owen'], /--index: expected shapley or banzhaf/],
       [['shapley', game, '--index', 'banzhaf', '--method', 'permutation'], /--index banzhaf: Banzhaf values are computed exactly; drop --method, --budget and --seed/],
       [['shapley', game, '--method', 'guess'], /method: expected one of/],
-      [['frobnicate'], /unknown command "frobnicate"/],
+      [['frobnicate'], /unknown command "frobnicate"\n/],
+      [['atribute', 'examples/episodes'], /^agent-credit: unknown command "atribute" \(did you mean attribute\?\)\nUsage:/],
+      [['attribute', 'examples/episodes', '--from', 'opanai'], /--from: expected one of auto, episode, openai, .*, got "opanai" \(did you mean openai\?\)\n$/],
+      [['attribute', 'examples/episodes', '--format', 'DPO'], /--format: expected one of signals, dpo, .*, got "DPO" \(did you mean dpo\?\)\n$/],
       [['shapley'], /expected exactly one <game\.json>/],
       [['shapley', gameFile('vals.json', { players: ['a', 'b'], vals: [0, 1, 1, 2] })], /game: expected \{ players, values \} .*got object \(it has "vals": did you mean "values"\?\)/],
       // A misspelled flag names the flag it is likely meant to be; a negative number is the flag's value, checked as such.

@@ -103,6 +103,19 @@ function idOf(record: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** Whether the text of a .json file that is not one JSON text holds one per line: its first two lines parse alone. */
+function isJsonLines(text: string): boolean {
+  const lines = text.split('\n', 64).filter((line) => line.trim() !== '').slice(0, 2);
+  return lines.length === 2 && lines.every((line) => {
+    try {
+      JSON.parse(line);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 type Parsed = { source: RecordSource; episode?: Episode; error?: EpisodeError };
 
 /** The episode's id as --id-from asks: the record's, the file's (and line's), or file/record. */
@@ -123,7 +136,9 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
   try {
     value = JSON.parse(record.text);
   } catch (error) {
-    const reason = `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
+    const reason = record.source.line === undefined && isJsonLines(record.text)
+      ? `not one JSON text but one per line (JSON Lines): name the file .jsonl or .ndjson to read each line as a record`
+      : `not valid JSON (${(error as Error).message}); a truncated or broken line?`;
     return [{ source: record.source, error: new EpisodeError([{ path: '', message: reason }], undefined, record.source) }];
   }
   // A .json file may hold a list of records, whatever --from says; a list that is itself a transcript (chat messages,

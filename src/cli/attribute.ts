@@ -44,9 +44,10 @@ const ATTRIBUTE_HELP = `Usage:
 ${ATTRIBUTE_USAGE}
 
 Episodes in, one JSON line per output row out.
-  input            a .jsonl/.ndjson file (one record per line), a .json file (one record; for
-                   --from episode also an array of episodes), or a directory: its .jsonl, .ndjson
-                   and .json files (any letter case), links followed, in path order
+  input            a .jsonl/.ndjson file (one record per line), a .json file (one record, or an array
+                   of records unless the array is itself a transcript: chat messages, items, spans), or
+                   a directory: its .jsonl, .ndjson and .json files (any letter case), links followed,
+                   in path order
   -o, --output     write the rows to this file (default, and with -o -: stdout); it must not be one of the inputs
   --format         signals (default), dpo, kto, prm, rewards, or summary: a readable report
                    (the same as agent-credit summary on the signals rows)
@@ -129,8 +130,9 @@ function agentList(agents: Set<string>): string {
 }
 
 function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const near = misspelledName(value, allowed);
+  throw new InputError(`--${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}${near ? ` (did you mean ${near}?)` : ''}`);
 }
 
 /**

@@ -17,6 +17,7 @@ import { InputError } from '../core/errors.js';
 import { describe as describeValue, isRecord } from '../core/validate.js';
 import { inputFiles } from './records.js';
 import { judgeCache, judgeFromFlags, positiveInteger, readJudgeCache } from './judged-run.js';
+import { counted } from './run-summary.js';
 import { terminalText } from '../core/terminal-text.js';
 
 export const BENCH_WHOWHEN_USAGE =
@@ -231,6 +232,5 @@ export async function benchWhoWhenCommand(args: string[], out: (text: string) =>
   if (tty) process.stderr.write('\r\x1b[K');
   out(flags.json ? JSON.stringify({ logs: logs.length, rows }) : formatTable(rows));
   const usage = judge.usage();
-  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  process.stderr.write(`bench-whowhen: ${count(logs.length, 'log', 'logs')}, ${count(strategies.length, 'strategy', 'strategies')}; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens\n`);
+  process.stderr.write(`bench-whowhen: ${counted(logs.length, 'log')}, ${counted(strategies.length, 'strategy', 'strategies')}; judge: ${counted(usage.calls, 'call')}, ${counted(usage.cacheHits, 'cache hit')}, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens\n`);
 }

@@ -6,13 +6,14 @@ import { createJudge, type Judge } from '../judge/create-judge.js';
 import type { JudgeOptions } from '../judge/options.js';
 import { createJsonlStore, type JsonlStore } from '../judge/jsonl-store.js';
 import type { JudgeStore } from '../judge/store.js';
-import type { EpisodeEvaluator } from '../episodes/attribute.js';
+import { DEFAULT_JUDGED_BUDGET, type EpisodeEvaluator } from '../episodes/attribute.js';
 import type { FirstErrorStrategy } from '../episodes/first-error.js';
 import { InputError } from '../core/errors.js';
 import type { EpisodeAttributor } from './attribute-rows.js';
 import { loadEvaluator } from './evaluator-module.js';
 import { cacheHoldsReplies, judgedAttributor, nothingKept } from './judged-rows.js';
 import { reasonOf } from './output.js';
+import { counted } from './run-summary.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -41,7 +42,7 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
   --evaluator M    a module exporting evaluate(episode, agents, { signal }): v(agents) from a re-run of
                    the team (the faithful value; a judge of the ablated transcript approximates it)
   --budget N       coalition values per episode (judge or evaluator calls): exact when 2^n <= N, else
-                   sampled with standard errors (default 256 with --judge)
+                   sampled with standard errors (default 256)
   --concurrency N  judge requests (or evaluate calls) in flight at most (default 4)
   --strategy S     how a failure's first error is found: labels (default; judged labels), prefix (judged
                    success probability after each message) or binary (binary search over the judge's
@@ -198,7 +199,8 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     }
     return undefined;
   }
-  const budget = positiveInteger('budget', flags.budget, 10_000_000);
+  // A re-run of the team costs more than a judgement: --evaluator gets the judge's default budget, not shapley()'s 100,000.
+  const budget = positiveInteger('budget', flags.budget, 10_000_000) ?? DEFAULT_JUDGED_BUDGET;
   const concurrency = positiveInteger('concurrency', flags.concurrency, 1024);
   let strategy: FirstErrorStrategy | undefined;
   if (flags.strategy !== undefined) {
@@ -258,5 +260,5 @@ export function withKeptReplies(error: unknown, run: JudgedRun | undefined, cach
 export function judgeSummary(run: JudgedRun): string {
   if (!run.judge) return '';
   const usage = run.judge.usage();
-  return `; judge: ${usage.calls} calls, ${usage.cacheHits} cache hits, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
+  return `; judge: ${counted(usage.calls, 'call')}, ${counted(usage.cacheHits, 'cache hit')}, ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`;
 }

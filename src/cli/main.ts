@@ -10,6 +10,7 @@ import { terminalLines } from '../core/terminal-text.js';
 import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import { decodeUtf8 } from './records.js';
+import { misspelledName } from '../core/validate.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
 
@@ -141,7 +142,10 @@ export async function main(argv: string[]): Promise<number> {
     await stdout.write(new TextEncoder().encode(text + '\n'));
   };
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    if (!command) {
+      const near = misspelledName(name, Object.keys(commands));
+      throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}\n${USAGE}`);
+    }
     await command(rest, out);
     await stdout?.commit();
     // Writes to a file or device report their failure on a later tick.

@@ -124,19 +124,25 @@ export async function* readChunks(file: string, kind: FileKind, onBytes: (bytes:
     yield { file, bytes, firstLine: null };
     return;
   }
-  let rest: Buffer = Buffer.alloc(0);
+  // The reads since the last line end: joined once that end arrives, since joining each read onto the rest made
+  // a line of many reads (a long transcript on one line) cost time in the square of its length.
+  let rest: Buffer[] = [];
   let line = 1;
   // 256 KiB: a chunk's objects mostly die young in a worker (1 MiB chunks ran slower and peaked higher).
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 })) {
-    onBytes((chunk as Buffer).length);
-    const data = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-    const cut = data.lastIndexOf(NEWLINE) + 1;
-    rest = Buffer.from(data.subarray(cut));
-    if (cut === 0) continue;
-    yield { file, bytes: new Uint8Array(data.subarray(0, cut)), firstLine: line };
-    line += countLines(data, cut);
+  for await (const read of createReadStream(file, { highWaterMark: 1 << 18 })) {
+    const chunk = read as Buffer;
+    onBytes(chunk.length);
+    const cut = chunk.lastIndexOf(NEWLINE) + 1;
+    if (cut === 0) {
+      rest.push(chunk);
+      continue;
+    }
+    // new Uint8Array copies: the chunk gets a buffer of its own.
+    yield { file, bytes: new Uint8Array(Buffer.concat([...rest, chunk.subarray(0, cut)])), firstLine: line };
+    line += countLines(chunk, cut);
+    rest = cut < chunk.length ? [chunk.subarray(cut)] : [];
   }
-  if (rest.length > 0) yield { file, bytes: new Uint8Array(rest), firstLine: line };
+  if (rest.length > 0) yield { file, bytes: new Uint8Array(Buffer.concat(rest)), firstLine: line };
 }
 
 function countLines(data: Buffer, end: number): number {
@@ -204,6 +210,9 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { unreadable: 
   try {
     return { text: strictUtf8.decode(bytes) };
   } catch {
+    // Windows tools (PowerShell's > and Out-File, Notepad's "Unicode") write UTF-16 with a byte order mark.
+    const bom = bytes[0] === 0xff && bytes[1] === 0xfe ? 'ff fe, UTF-16 little-endian' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'fe ff, UTF-16 big-endian' : null;
+    if (bom) return { unreadable: `not UTF-8 but UTF-16: it starts with the byte order mark ${bom}; save the file as UTF-8` };
     const at = invalidUtf8Offset(bytes);
     const shown = Array.from(bytes.subarray(at, at + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
     return { unreadable: `not valid UTF-8: bytes ${shown} at byte ${at}; save the file as UTF-8` };
@@ -214,7 +223,8 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { unreadable: 
 export function recordTexts(chunk: RecordChunk): RecordText[] {
   const { file } = chunk;
   const decoded = decodeUtf8(chunk.bytes);
-  if (chunk.firstLine === null) return [{ text: 'text' in decoded ? decoded.text : '', source: { file }, ...decoded }];
+  // A .json file of white space only holds no record, as an empty .jsonl file does.
+  if (chunk.firstLine === null) return 'text' in decoded && BLANK.test(decoded.text) ? [] : [{ text: 'text' in decoded ? decoded.text : '', source: { file }, ...decoded }];
   if (!('text' in decoded)) return linesOneByOne(chunk);
   const text = decoded.text;
   const records: RecordText[] = [];

@@ -29,7 +29,7 @@ export const MIN_SECONDS_FOR_RATE = 1;
 /** ...and attributed at least this many episodes. */
 export const MIN_EPISODES_FOR_RATE = 10;
 
-const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+export const counted = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export function runSummaryLine({ counts, format, agent, output, seconds, skipInvalid, stoppedAt }: RunSummary): string {
   const read = `${counted(counts.episodes, 'episode')} (${counts.success} success, ${counts.failure} failure${skipInvalid ? `, ${counts.skipped} skipped` : ''})`;

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { detectFormat, episodeFrom, episodesFrom, formatOf, RECORD_FORMATS, type RecordFormat } from '../../src/episodes/adapters/index.js';
+import { detectFormat, episodeFrom, episodesFrom, formatOf, FORMAT_LABELS, RECORD_FORMATS, type RecordFormat } from '../../src/episodes/adapters/index.js';
 import { cli, root } from '../support/cli.js';
 import { genAiTrace, langGraphCheckpoint, weatherRun } from '../support/ecosystems.js';
 import { readJson } from '../support/fixtures.js';
@@ -66,6 +66,26 @@ describe('format detection', () => {
       // Names of Object's own methods are not adapters either.
       expect(() => read('constructor' as never, record)).toThrow(/format: unknown input format "constructor"/);
       expect(() => read(undefined as never, record)).toThrow(`format: expected an input format name (${formats}), got undefined`);
+    }
+  });
+
+  it('a record read as another format than its own: the error says which format it looks like', async () => {
+    const records = await recordsOfEveryFormat();
+    const episode = records.episode as { id: string };
+    expect(() => episodesFrom('openai', episode, { file: 'runs.jsonl', line: 3 })).toThrow(
+      `runs.jsonl line 3, episode "${episode.id}" (read as OpenAI chat messages as asked; it looks like episode v1, which format "episode" (--from episode) or "auto" reads): messages[0].role: expected a non-empty string, got undefined`,
+    );
+    for (const format of RECORD_FORMATS) {
+      for (const asked of RECORD_FORMATS.filter((other) => other !== format)) {
+        let message = '';
+        try {
+          episodesFrom(asked, records[format], {}, { id: 'fallback' });
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        // Some records also fit a format they are not (a Who&When history is a list of chat messages); those are read.
+        if (message !== '') expect(message, `${format} read as ${asked}`).toContain(`it looks like ${FORMAT_LABELS[format]}, which format "${format}" (--from ${format})`);
+      }
     }
   });
 

@@ -5,7 +5,7 @@ import { checkKnownOptions, describe, misspelledName } from '../../core/validate
 import { ADAPTER_OPTIONS, isRecord, type AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
-import { FORMAT_LABELS, RECORD_FORMATS, formatOf, type RecordFormat } from './detect.js';
+import { FORMAT_LABELS, RECORD_FORMATS, detectFormat, formatOf, type RecordFormat } from './detect.js';
 import { fromLangChain } from './langchain.js';
 import { fromOpenAI } from './openai.js';
 import { fromOtel, OTEL_OPTIONS } from './otel.js';
@@ -108,6 +108,20 @@ function checkFormat(format: unknown): InputFormat {
 export function episodesFrom(format: InputFormat, record: unknown, source: RecordSource = {}, defaults: AdapterDefaults = {}): Episode[] {
   checkFormat(format);
   checkKnownOptions(defaults, format === 'auto' ? ALL_OPTION_NAMES : [...ADAPTER_OPTIONS, ...OPTION_NAMES[format]]);
+  try {
+    return adaptedEpisodes(format, record, source, defaults);
+  } catch (error) {
+    // A record of another format than the one named fails on some field of the named one (an episode read as
+    // OpenAI chat lacks messages[0].role): say which format it looks like, the likelier mistake.
+    if (format === 'auto' || !(error instanceof EpisodeError)) throw error;
+    const looksLike = detectFormat(record);
+    if (looksLike === null || looksLike === format) throw error;
+    const read = `${FORMAT_LABELS[format]} as asked; it looks like ${FORMAT_LABELS[looksLike]}, which format "${looksLike}" (--from ${looksLike}) or "auto" reads`;
+    throw new EpisodeError(error.issues, error.episode, { ...error.source, format: read });
+  }
+}
+
+function adaptedEpisodes(format: InputFormat, record: unknown, source: RecordSource, defaults: AdapterDefaults): Episode[] {
   let where = source;
   let adapted: unknown;
   try {
