@@ -41,6 +41,22 @@ describe('agent-credit CLI', () => {
     expect(stderr).toMatch(/expected one of exact, permutation, stratified, kernel, svarm, msr, auto; got "fast"/);
   });
 
+  it('shapley and interactions given an episode, a transcript or JSON Lines point to attribute', async () => {
+    const episode = join(root, 'examples/episodes/03-book-flights.json');
+    const one = await cli('shapley', episode);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain(`${episode}: holds an episode or a transcript, not a game table: shapley takes a game table {"players": [...], "values": [...]}; for the agents of an episode or a transcript, run: agent-credit attribute ${episode}`);
+    const chat = gameFile('chat.json', [{ messages: [{ role: 'user', content: 'hi' }] }]);
+    expect((await cli('interactions', chat)).stderr).toContain(`${chat}: holds a list of episodes or transcripts, not a game table: interactions takes a game table`);
+    const lines = gameFile('runs.jsonl', '{"id":"a","messages":[]}\n{"id":"b","messages":[]}\n');
+    const jsonl = await cli('shapley', lines);
+    expect(jsonl.code).toBe(1);
+    expect(jsonl.stderr).toContain(`${lines} looks like JSON Lines (episodes or a log, one record per line): shapley takes a game table`);
+    // A game table with a stray field of the same name is still a game.
+    const tagged = gameFile('tagged.json', { players: ['a', 'b'], values: [0, 1, 1, 2], outcome: 'kept' });
+    expect((await cli('shapley', tagged)).code).toBe(0);
+  });
+
   it('shapley writes a standard error that cannot be estimated (Infinity) as null', async () => {
     const twelve = gameFile('twelve.json', {
       players: Array.from({ length: 12 }, (_, i) => `p${i}`),

@@ -10,7 +10,7 @@ import { terminalLines } from '../core/terminal-text.js';
 import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import { decodeUtf8 } from './records.js';
-import { misspelledName } from '../core/validate.js';
+import { isRecord, misspelledName } from '../core/validate.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
 
@@ -61,6 +61,31 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+/** Fields a transcript or episode record has and a game table does not. */
+const EPISODE_FIELDS = ['messages', 'agents', 'history', 'outcome', 'resourceSpans', 'spans'];
+
+/**
+ * The game file of `shapley` or `interactions`. An episode, a transcript or a
+ * JSON Lines file given here instead (the commands sit side by side in
+ * --help) is named as such, with the command that reads it, rather than
+ * failing on its missing `players`.
+ */
+async function readGame(path: string, command: string): Promise<unknown> {
+  const toAttribute = `${command} takes a game table {"players": [...], "values": [...]}; for the agents of an episode or a transcript, run: agent-credit attribute ${path}`;
+  let json: unknown;
+  try {
+    json = await readJson(path);
+  } catch (error) {
+    if (error instanceof UsageError && /\.(jsonl|ndjson)$/i.test(path)) throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
+    throw error;
+  }
+  const record = Array.isArray(json) ? json[0] : json;
+  if (isRecord(record) && !('players' in record) && EPISODE_FIELDS.some((field) => field in record)) {
+    throw new UsageError(`${path}: holds ${Array.isArray(json) ? 'a list of episodes or transcripts' : 'an episode or a transcript'}, not a game table: ${toAttribute}`);
+  }
+  return json;
+}
+
 function plain(result: ShapleyResult): object {
   return { ...result, values: Array.from(result.values), stderr: result.stderr && Array.from(result.stderr) };
 }
@@ -81,7 +106,7 @@ const commands: Record<string, Command> = {
     });
     if (flags.help) return out(`Usage:\n${SHAPLEY_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('shapley: expected exactly one <game.json>');
-    const game = (await readJson(positionals[0])) as Game;
+    const game = (await readGame(positionals[0], 'shapley')) as Game;
     if (flags.index !== 'shapley' && flags.index !== 'banzhaf') {
       throw new UsageError(`--index: expected shapley or banzhaf, got ${JSON.stringify(flags.index)}`);
     }
@@ -99,7 +124,7 @@ const commands: Record<string, Command> = {
     const { values: flags, positionals } = parseFlags(args, { help: { type: 'boolean', short: 'h', default: false } });
     if (flags.help) return out(`Usage:\n${INTERACTIONS_USAGE}\n\n${GAME}`);
     if (positionals.length !== 1) throw new UsageError('interactions: expected exactly one <game.json>');
-    const game = (await readJson(positionals[0])) as Parameters<typeof interactions>[0];
+    const game = (await readGame(positionals[0], 'interactions')) as Parameters<typeof interactions>[0];
     const { players, matrix } = await interactions(game);
     await out(JSON.stringify({ players, matrix: Array.from(matrix) }));
   },
