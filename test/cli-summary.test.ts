@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPORT_LEGEND } from '../src/cli/report.js';
+import { episodeReport, REPORT_LEGEND } from '../src/cli/report.js';
+import { attributeEpisode } from '../src/episodes/attribute.js';
 import { MIN_EPISODES_FOR_RATE, MIN_SECONDS_FOR_RATE, runSummaryLine } from '../src/cli/run-summary.js';
 import { cli, root } from './support/cli.js';
 import { tempDir } from './support/temp-dir.js';
@@ -180,5 +181,31 @@ describe('the line that ends an attribute run', () => {
     expect(runSummaryLine({ counts: many, format: 'dpo', output: 'out.jsonl', seconds: 2, skipInvalid: true, stoppedAt: null })).toBe(
       'attribute: 25000 episodes (20000 success, 4000 failure, 1 skipped) -> 80000 dpo rows in out.jsonl, 2.00 s (12500 episodes/s)',
     );
+  });
+});
+
+describe('the report of an episode whose v(team) was judged or re-run', () => {
+  const episode = {
+    id: 'calibration',
+    agents: ['planner', 'coder'],
+    messages: [
+      { id: 'm1', agent: 'planner', content: 'Plan it.' },
+      { id: 'm2', agent: 'coder', content: 'Done.' },
+    ],
+    outcome: { score: 0.8, success: true },
+  };
+  // A re-run of the team scores it 1 where the record says 0.8: the credits split 1.
+  const evaluate = (agents: string[]) => agents.length / 2;
+
+  it('shows v(team), where it came from, outcome.score and their gap', async () => {
+    const report = episodeReport(await attributeEpisode(episode, { evaluate }));
+    expect(report).toContain('  v(team)      1.00 evaluated, outcome.score 0.80 (gap +0.20)\n');
+  });
+
+  it('says nothing of it when v(team) is the given score', async () => {
+    const pinned = episodeReport(await attributeEpisode(episode, { evaluate, teamValue: 'outcome' }));
+    expect(pinned).not.toContain('v(team)');
+    const given = episodeReport(await attributeEpisode({ ...episode, coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.3 }, { agents: ['coder'], value: 0.4 }] }));
+    expect(given).not.toContain('v(team)');
   });
 });

@@ -59,6 +59,12 @@ export function episodeReport(signals: Signals): string {
   } else {
     lines.push(...field('credit', ['none (no coalition values)']));
   }
+  // A judged or re-run v(team) is what the credits split; beside the recorded score, its gap is the calibration to check.
+  const team = signals.sources?.team;
+  if (team && team.source !== 'given') {
+    const gap = team.value - team.outcomeScore;
+    lines.push(...field('v(team)', [`${team.value.toFixed(2)} ${team.source}, outcome.score ${team.outcomeScore.toFixed(2)} (gap ${signed(gap)})`]));
+  }
   const pair = strongestPair(signals);
   if (pair) lines.push(...field('interaction', [pair]));
   if (signals.firstError) {
