@@ -8,6 +8,7 @@ import { defineElement, el, isolatedText, styled, untrusted } from './dom.js';
 import { divergingColour, divergingRgb, extentOf, formatValue, textColourOn } from './format.js';
 import { creditsOf, interactionsOf, type InteractionResult, type ShapleyResult, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, interactionResultIssues, shapleyResultIssues, signalsIssues } from './property-checks.js';
 
 const CSS = `
 table { font-variant-numeric: tabular-nums; font-size: 0.875em; }
@@ -20,6 +21,8 @@ td.diagonal.unknown { background: #f3f4f6; color: #374151; }
 .legend { display: flex; align-items: center; gap: 0.5rem; font-size: 0.8125em; flex-wrap: wrap; margin-top: 0.4rem; }
 .ramp { width: 8rem; height: 0.8rem; border: 1px solid #6b7280; }
 `;
+
+const TAG = 'ac-interaction-heatmap';
 
 /** `<ac-interaction-heatmap>`: pairwise interactions, symmetric, main effects on the diagonal. Set `signals`, or `result` (from interactions()) with `credits`. */
 export class InteractionHeatmapElement extends ComponentElement {
@@ -35,7 +38,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** The episode's Signals (interactions and credits); replaces `result`. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.#result = null;
     this.requestRender();
   }
@@ -46,7 +49,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** An InteractionResult (from interactions()); replaces `signals`. */
   set result(value: InteractionResult | null) {
-    this.#result = value;
+    this.#result = checked(TAG, 'result', value, interactionResultIssues, null);
     this.#signals = null;
     this.requestRender();
   }
@@ -57,7 +60,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** The game's ShapleyResult, for main effects on the diagonal beside an InteractionResult. */
   set credits(value: ShapleyResult | null) {
-    this.#credits = value;
+    this.#credits = checked(TAG, 'credits', value, shapleyResultIssues, null);
     this.requestRender();
   }
 
@@ -147,7 +150,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
 }
 
-defineElement('ac-interaction-heatmap', InteractionHeatmapElement);
+defineElement(TAG, InteractionHeatmapElement);
 
 declare global {
   interface HTMLElementTagNameMap {
