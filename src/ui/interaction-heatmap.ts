@@ -89,9 +89,11 @@ export class InteractionHeatmapElement extends ComponentElement {
     const credits = creditsOf(this.#signals, this.#credits);
     // A main effect is a difference of sums; what is left below this is the sums' rounding, shown as 0.
     const noise = 1e-12 * Math.max(1, extentOf(pair), extentOf(credits?.rows.map((r) => r.credit) ?? []));
-    const main = credits && credits.rows.length === n
-      ? credits.rows.map((row, i) => {
-          const effect = row.credit - pair.subarray(i * n, i * n + n).reduce((s, v, j) => (j === i ? s : s + v / 2), 0);
+    // Each player's credit by name: `credits` is set apart from `result` and may list the players in another order, or other players.
+    const creditOf = new Map(credits?.rows.map((row) => [row.agent, row.credit]));
+    const main = creditOf.size === n && new Set(players).size === n && players.every((player) => creditOf.has(player))
+      ? players.map((player, i) => {
+          const effect = creditOf.get(player)! - pair.subarray(i * n, i * n + n).reduce((s, v, j) => (j === i ? s : s + v / 2), 0);
           return Math.abs(effect) < noise ? 0 : effect;
         })
       : null;

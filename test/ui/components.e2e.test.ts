@@ -273,6 +273,25 @@ describe('<ac-interaction-heatmap>', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+  it('matches `credits` to the players by name: a ShapleyResult listing them in another order gives each agent its own main effect', async () => {
+    const { page, problems } = await openPage();
+    const players = ['a', 'b', 'c'];
+    const values = [0, 0.1, 0.2, 0.45, 0.3, 0.5, 0.6, 1];
+    const result = await interactions({ players, values });
+    const credits = await shapley({ players, values });
+    // The same game with its players listed c, b, a: the table's bits follow that order.
+    const reordered = await shapley({ players: ['c', 'b', 'a'], values: values.map((_, mask) => values[((mask & 1) << 2) | (mask & 2) | ((mask >> 2) & 1)]) });
+    expect(Array.from(reordered.values)).not.toEqual(Array.from(credits.values));
+    const drawn: number[][] = [];
+    for (const given of [credits, reordered]) {
+      const index = await mount(page, 'ac-interaction-heatmap', { result, credits: given });
+      drawn.push(await shadow(page, index, 'td.diagonal').evaluateAll((all) => all.map((cell) => Number(cell.getAttribute('data-value')))));
+    }
+    const main = players.map((_, i) => credits.values[i] - players.reduce((s, __, j) => (j === i ? s : s + result.matrix[i * 3 + j] / 2), 0));
+    for (const diagonal of drawn) diagonal.forEach((value, i) => expect(value).toBeCloseTo(main[i], 12));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('<ac-reward-timeline>', () => {
