@@ -6,6 +6,7 @@ import { formatEstimate, formatValue } from './format.js';
 import { axisRow, scaleOver, segment, zeroLine } from './scale.js';
 import { byCredit, creditsOf, type Credits, type ShapleyResult, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, shapleyResultIssues, signalsIssues } from './property-checks.js';
 import { AXIS_END_CSS } from './styles.js';
 
 const CSS = `${AXIS_END_CSS}
@@ -13,6 +14,8 @@ const CSS = `${AXIS_END_CSS}
 .whisker::before, .whisker::after { content: ''; position: absolute; top: -0.35rem; height: 0.6rem; border-left: 2px solid #111827; }
 .whisker::before { left: -1px; } .whisker::after { right: -1px; }
 `;
+
+const TAG = 'ac-credit-bars';
 
 function creditTable(credits: Credits, rows: Credits['rows']): HTMLTableElement {
   return el(
@@ -48,7 +51,7 @@ export class CreditBarsElement extends ComponentElement {
   }
   /** The episode's Signals (from attributeEpisode); replaces `result`. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.#result = null;
     this.requestRender();
   }
@@ -59,7 +62,7 @@ export class CreditBarsElement extends ComponentElement {
   }
   /** A ShapleyResult (from shapley()); replaces `signals`. */
   set result(value: ShapleyResult | null) {
-    this.#result = value;
+    this.#result = checked(TAG, 'result', value, shapleyResultIssues, null);
     this.#signals = null;
     this.requestRender();
   }
@@ -103,7 +106,7 @@ export class CreditBarsElement extends ComponentElement {
   }
 }
 
-defineElement('ac-credit-bars', CreditBarsElement);
+defineElement(TAG, CreditBarsElement);
 
 declare global {
   interface HTMLElementTagNameMap {

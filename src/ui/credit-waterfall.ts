@@ -7,12 +7,15 @@ import { formatValue } from './format.js';
 import { axisRow, scaleOver, segment, zeroLine } from './scale.js';
 import { byCredit, creditsOf, emptyValueOf, type EpisodeLike, type ShapleyResult, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, episodeIssues, finiteIssues, shapleyResultIssues, signalsIssues } from './property-checks.js';
 import { AXIS_END_CSS } from './styles.js';
 
 const CSS = `${AXIS_END_CSS}
 .row.total .name { font-weight: 600; }
 .bar.residual { background: repeating-linear-gradient(45deg, #6b7280 0 3px, #fff 3px 6px); border: 1px solid #6b7280; }
 `;
+
+const TAG = 'ac-credit-waterfall';
 
 interface Step {
   kind: 'start' | 'agent' | 'residual' | 'end';
@@ -36,7 +39,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
   /** The episode's Signals; replaces `result`. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.#result = null;
     this.requestRender();
   }
@@ -47,7 +50,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
   /** A ShapleyResult; replaces `signals`. */
   set result(value: ShapleyResult | null) {
-    this.#result = value;
+    this.#result = checked(TAG, 'result', value, shapleyResultIssues, null);
     this.#signals = null;
     this.requestRender();
   }
@@ -58,7 +61,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
   /** The episode: v(∅) from its coalition table, v(team) from its outcome score. */
   set episode(value: EpisodeLike | null) {
-    this.#episode = value;
+    this.#episode = checked(TAG, 'episode', value, episodeIssues, null);
     this.requestRender();
   }
 
@@ -68,7 +71,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
   /** v(∅), when there is no episode to read it from (default 0). */
   set emptyValue(value: number | null) {
-    this.#emptyValue = value;
+    this.#emptyValue = checked(TAG, 'emptyValue', value, finiteIssues, null);
     this.requestRender();
   }
 
@@ -78,7 +81,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
   /** v(team), when there is no episode to read it from (default: v(∅) plus the credits). */
   set teamValue(value: number | null) {
-    this.#teamValue = value;
+    this.#teamValue = checked(TAG, 'teamValue', value, finiteIssues, null);
     this.requestRender();
   }
 
@@ -154,7 +157,7 @@ export class CreditWaterfallElement extends ComponentElement {
   }
 }
 
-defineElement('ac-credit-waterfall', CreditWaterfallElement);
+defineElement(TAG, CreditWaterfallElement);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -5,9 +5,10 @@
 import { defineElement, el, screenReaderTable, styled, untrusted } from './dom.js';
 import { formatValue } from './format.js';
 import { axisRow, scaleOver, segment, zeroLine } from './scale.js';
-import { summarize, type DatasetSummary } from './dataset.js';
+import { summarizeChecked, type DatasetSummary } from './dataset.js';
 import type { Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, signalsListIssues } from './property-checks.js';
 import { AXIS_END_CSS } from './styles.js';
 
 const CSS = `${AXIS_END_CSS}
@@ -22,6 +23,8 @@ h3 { font-size: 1em; margin: 1rem 0 0.4rem; }
 .meter { display: inline-block; height: 0.7rem; background: rgb(185, 28, 28); vertical-align: middle; margin-inline-end: 0.4rem; }
 .columns { display: flex; flex-wrap: wrap; gap: 0 2rem; }
 `;
+
+const TAG = 'ac-dataset-overview';
 
 function percent(part: number, whole: number): string {
   return whole ? `${((part / whole) * 100).toFixed(1)}%` : '—';
@@ -81,12 +84,12 @@ export class DatasetOverviewElement extends ComponentElement {
   }
   /** The Signals of every episode of the dataset. */
   set signals(value: readonly Signals[]) {
-    this.#signals = value;
+    this.#signals = checked<readonly Signals[]>(TAG, 'signals', value, signalsListIssues, []);
     this.requestRender();
   }
 
   protected render(): Node[] {
-    const summary = summarize(this.#signals);
+    const summary = summarizeChecked(this.#signals);
     if (!summary.episodes) return [el('p', { class: 'empty' }, 'No episodes.')];
     const fact = (term: string, value: string, testid: string) => el('div', {}, el('dt', {}, term), el('dd', { 'data-testid': testid }, value));
     const facts = el(
@@ -109,7 +112,7 @@ export class DatasetOverviewElement extends ComponentElement {
   }
 }
 
-defineElement('ac-dataset-overview', DatasetOverviewElement);
+defineElement(TAG, DatasetOverviewElement);
 
 declare global {
   interface HTMLElementTagNameMap {

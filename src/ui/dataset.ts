@@ -1,8 +1,8 @@
 // A dataset of attributed episodes, summed up: how many, how many succeeded,
 // each agent's credit across the episodes that have credit (mean, spread,
 // range), and where the first errors fall, per agent and per message index.
-import { InputError, type InputIssue } from '../core/errors.js';
-import { describe, isRecord } from '../core/validate.js';
+import { InputError } from '../core/errors.js';
+import { signalsListIssues } from './property-checks.js';
 import type { Signals } from './sources.js';
 
 /** One agent's credit across the episodes in which it has credit. */
@@ -31,9 +31,21 @@ export interface DatasetSummary {
   firstErrorsByStep: Array<{ index: number; count: number }>;
 }
 
-/** Sums up a dataset's Signals: outcomes, credit per agent (mean, sd, range), first errors per agent and per message index. */
+/**
+ * Sums up a dataset's Signals: outcomes, credit per agent (mean, sd, range),
+ * first errors per agent and per message index. An item that is not Signals
+ * is an InputError naming it and its field: plain JavaScript callers can pass
+ * anything, and a credit read as text ("0.5") would turn the means into
+ * string concatenations in silence.
+ */
 export function summarize(all: readonly Signals[]): DatasetSummary {
-  checkSignalsList(all);
+  const issues = signalsListIssues(all, 'all');
+  if (issues.length > 0) throw new InputError(issues, 'summarize');
+  return summarizeChecked(all);
+}
+
+/** summarize of Signals already checked (the overview checks them when they are set). */
+export function summarizeChecked(all: readonly Signals[]): DatasetSummary {
   const credit = new Map<string, { n: number; mean: number; m2: number; min: number; max: number }>();
   const byAgent = new Map<string, number>();
   const byStep = new Map<number, number>();
@@ -69,44 +81,4 @@ export function summarize(all: readonly Signals[]): DatasetSummary {
     firstErrorsByAgent: [...byAgent].map(([agent, count]) => ({ agent, count })).sort((a, b) => b.count - a.count || (a.agent < b.agent ? -1 : 1)),
     firstErrorsByStep: [...byStep].map(([index, count]) => ({ index, count })).sort((a, b) => a.index - b.index),
   };
-}
-
-/**
- * Throws an InputError naming the first item of `all` at fault and its
- * fields: plain JavaScript callers can pass anything, and a credit read as
- * text ("0.5") would turn the means into string concatenations in silence.
- */
-function checkSignalsList(all: unknown): void {
-  if (!Array.isArray(all)) throw new InputError([{ path: 'all', message: `expected an array of Signals (what attributeEpisodes returns), got ${describe(all)}` }], 'summarize');
-  for (let k = 0; k < all.length; k++) {
-    const issues = signalsIssues(all[k], `all[${k}]`);
-    if (issues.length > 0) throw new InputError(issues, 'summarize');
-  }
-}
-
-/** What summarize reads of one episode's Signals, and where it is wrong. */
-function signalsIssues(signals: unknown, path: string): InputIssue[] {
-  if (!isRecord(signals)) return [{ path, message: `expected the Signals of an episode { success, agents, firstError }, got ${describe(signals)}` }];
-  const issues: InputIssue[] = [];
-  if (typeof signals.success !== 'boolean') issues.push({ path: `${path}.success`, message: `expected true or false, got ${describe(signals.success)}` });
-  const { agents, firstError } = signals;
-  if (!Array.isArray(agents)) issues.push({ path: `${path}.agents`, message: `expected an array of { agent, credit }, got ${describe(agents)}` });
-  else {
-    agents.forEach((entry: unknown, i) => {
-      const at = `${path}.agents[${i}]`;
-      if (!isRecord(entry)) issues.push({ path: at, message: `expected { agent, credit }, got ${describe(entry)}` });
-      else {
-        if (typeof entry.agent !== 'string') issues.push({ path: `${at}.agent`, message: `expected the agent's name as a string, got ${describe(entry.agent)}` });
-        if (entry.credit !== null && !Number.isFinite(entry.credit)) issues.push({ path: `${at}.credit`, message: `expected a finite number or null, got ${describe(entry.credit)}` });
-      }
-    });
-  }
-  if (firstError !== null && firstError !== undefined) {
-    if (!isRecord(firstError)) issues.push({ path: `${path}.firstError`, message: `expected null or the first error { agent, index }, got ${describe(firstError)}` });
-    else {
-      if (typeof firstError.agent !== 'string') issues.push({ path: `${path}.firstError.agent`, message: `expected the agent's name as a string, got ${describe(firstError.agent)}` });
-      if (!(Number.isInteger(firstError.index) && (firstError.index as number) >= 0)) issues.push({ path: `${path}.firstError.index`, message: `expected the message index, an integer from 0, got ${describe(firstError.index)}` });
-    }
-  }
-  return issues;
 }

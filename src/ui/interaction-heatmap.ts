@@ -8,6 +8,7 @@ import { defineElement, el, isolatedText, styled, untrusted } from './dom.js';
 import { divergingColour, divergingRgb, extentOf, formatValue, textColourOn } from './format.js';
 import { creditsOf, interactionsOf, type InteractionResult, type ShapleyResult, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, interactionResultIssues, shapleyResultIssues, signalsIssues } from './property-checks.js';
 
 const CSS = `
 table { font-variant-numeric: tabular-nums; font-size: 0.875em; }
@@ -20,6 +21,8 @@ td.diagonal.unknown { background: #f3f4f6; color: #374151; }
 .legend { display: flex; align-items: center; gap: 0.5rem; font-size: 0.8125em; flex-wrap: wrap; margin-top: 0.4rem; }
 .ramp { width: 8rem; height: 0.8rem; border: 1px solid #6b7280; }
 `;
+
+const TAG = 'ac-interaction-heatmap';
 
 /** `<ac-interaction-heatmap>`: pairwise interactions, symmetric, main effects on the diagonal. Set `signals`, or `result` (from interactions()) with `credits`. */
 export class InteractionHeatmapElement extends ComponentElement {
@@ -35,7 +38,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** The episode's Signals (interactions and credits); replaces `result`. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.#result = null;
     this.requestRender();
   }
@@ -46,7 +49,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** An InteractionResult (from interactions()); replaces `signals`. */
   set result(value: InteractionResult | null) {
-    this.#result = value;
+    this.#result = checked(TAG, 'result', value, interactionResultIssues, null);
     this.#signals = null;
     this.requestRender();
   }
@@ -57,7 +60,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
   /** The game's ShapleyResult, for main effects on the diagonal beside an InteractionResult. */
   set credits(value: ShapleyResult | null) {
-    this.#credits = value;
+    this.#credits = checked(TAG, 'credits', value, shapleyResultIssues, null);
     this.requestRender();
   }
 
@@ -86,9 +89,11 @@ export class InteractionHeatmapElement extends ComponentElement {
     const credits = creditsOf(this.#signals, this.#credits);
     // A main effect is a difference of sums; what is left below this is the sums' rounding, shown as 0.
     const noise = 1e-12 * Math.max(1, extentOf(pair), extentOf(credits?.rows.map((r) => r.credit) ?? []));
-    const main = credits && credits.rows.length === n
-      ? credits.rows.map((row, i) => {
-          const effect = row.credit - pair.subarray(i * n, i * n + n).reduce((s, v, j) => (j === i ? s : s + v / 2), 0);
+    // Each player's credit by name: `credits` is set apart from `result` and may list the players in another order, or other players.
+    const creditOf = new Map(credits?.rows.map((row) => [row.agent, row.credit]));
+    const main = creditOf.size === n && new Set(players).size === n && players.every((player) => creditOf.has(player))
+      ? players.map((player, i) => {
+          const effect = creditOf.get(player)! - pair.subarray(i * n, i * n + n).reduce((s, v, j) => (j === i ? s : s + v / 2), 0);
           return Math.abs(effect) < noise ? 0 : effect;
         })
       : null;
@@ -147,7 +152,7 @@ export class InteractionHeatmapElement extends ComponentElement {
   }
 }
 
-defineElement('ac-interaction-heatmap', InteractionHeatmapElement);
+defineElement(TAG, InteractionHeatmapElement);
 
 declare global {
   interface HTMLElementTagNameMap {

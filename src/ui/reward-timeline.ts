@@ -7,6 +7,7 @@ import { defineElement, el, screenReaderTable, styled, untrusted } from './dom.j
 import { extentOf, formatValue } from './format.js';
 import { messagesOf, type EpisodeLike, type ShownMessage, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
+import { checked, episodeIssues, signalsIssues } from './property-checks.js';
 
 const CSS = `
 .lanes { display: grid; column-gap: 1px; row-gap: 0; align-items: stretch; min-width: min-content; }
@@ -28,6 +29,8 @@ const CSS = `
 .swatch.positive { background: rgb(21, 112, 61); } .swatch.negative { background: rgb(185, 28, 28); }
 .legend .first-error { color: rgb(185, 28, 28); font-weight: 700; } .legend .corrective { color: #6d28d9; font-weight: 700; }
 `;
+
+const TAG = 'ac-reward-timeline';
 
 /** Column labels every `step` messages: about one per 2.5rem of width. */
 const LABEL_EVERY = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -56,7 +59,7 @@ export class RewardTimelineElement extends ComponentElement {
   }
   /** The episode's Signals: rewards, agents and the first error. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.requestRender();
   }
 
@@ -66,7 +69,7 @@ export class RewardTimelineElement extends ComponentElement {
   }
   /** The episode, for its full transcript (context speakers too) and its corrective labels. */
   set episode(value: EpisodeLike | null) {
-    this.#episode = value;
+    this.#episode = checked(TAG, 'episode', value, episodeIssues, null);
     this.requestRender();
   }
 
@@ -140,7 +143,7 @@ export class RewardTimelineElement extends ComponentElement {
   }
 }
 
-defineElement('ac-reward-timeline', RewardTimelineElement);
+defineElement(TAG, RewardTimelineElement);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -32,7 +32,8 @@ export function creditsOf(signals: Signals | null, result: ShapleyResult | null)
     return { rows, method: result.method, exact: result.stderr === null || covered };
   }
   if (!signals || signals.agents.some((a) => a.credit === null)) return null;
-  const rows = signals.agents.map((a) => ({ agent: a.agent, credit: a.credit as number, stderr: a.stderr }));
+  // A stderr left out (a record written by hand) is an exact credit, not a column of "undefined".
+  const rows = signals.agents.map((a) => ({ agent: a.agent, credit: a.credit as number, stderr: a.stderr ?? null }));
   const exact = rows.every((row) => row.stderr === null);
   return { rows, method: exact ? 'exact' : 'sampled', exact };
 }

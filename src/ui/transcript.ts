@@ -8,7 +8,7 @@ import { divergingColour, divergingRgb, extentOf, formatValue, textColourOn } fr
 import { messagesOf, type EpisodeLike, type MessageJudgement, type ShownMessage, type Signals } from './sources.js';
 import { ComponentElement } from './element.js';
 import { foldedText } from './folded-text.js';
-
+import { checked, episodeIssues, judgementsIssues, signalsIssues } from './property-checks.js';
 
 const CSS = `
 ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
@@ -31,6 +31,7 @@ button { font: inherit; font-size: 0.8125em; margin-top: 0.3rem; color: #1d4ed8;
 .task { margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 `;
 
+const TAG = 'ac-transcript';
 
 /** `<ac-transcript>`: the messages with reward, label, the judge's reason, the first error highlighted. Set `episode`, `signals` and optionally `judgements`. */
 export class TranscriptElement extends ComponentElement {
@@ -45,7 +46,7 @@ export class TranscriptElement extends ComponentElement {
   }
   /** The episode (validated or as a record): messages, task, repairs. */
   set episode(value: EpisodeLike | null) {
-    this.#episode = value;
+    this.#episode = checked(TAG, 'episode', value, episodeIssues, null);
     this.requestRender();
   }
 
@@ -55,7 +56,7 @@ export class TranscriptElement extends ComponentElement {
   }
   /** The episode's Signals: each message's reward and the first error. */
   set signals(value: Signals | null) {
-    this.#signals = value;
+    this.#signals = checked(TAG, 'signals', value, signalsIssues, null);
     this.requestRender();
   }
 
@@ -65,7 +66,7 @@ export class TranscriptElement extends ComponentElement {
   }
   /** A judge's verdicts (label, score, reason per message id), shown beside each message. */
   set judgements(value: MessageJudgement[] | null) {
-    this.#judgements = value;
+    this.#judgements = checked(TAG, 'judgements', value, judgementsIssues, null);
     this.requestRender();
   }
 
@@ -114,7 +115,7 @@ export class TranscriptElement extends ComponentElement {
   }
 }
 
-defineElement('ac-transcript', TranscriptElement);
+defineElement(TAG, TranscriptElement);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -273,6 +273,25 @@ describe('<ac-interaction-heatmap>', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+  it('matches `credits` to the players by name: a ShapleyResult listing them in another order gives each agent its own main effect', async () => {
+    const { page, problems } = await openPage();
+    const players = ['a', 'b', 'c'];
+    const values = [0, 0.1, 0.2, 0.45, 0.3, 0.5, 0.6, 1];
+    const result = await interactions({ players, values });
+    const credits = await shapley({ players, values });
+    // The same game with its players listed c, b, a: the table's bits follow that order.
+    const reordered = await shapley({ players: ['c', 'b', 'a'], values: values.map((_, mask) => values[((mask & 1) << 2) | (mask & 2) | ((mask >> 2) & 1)]) });
+    expect(Array.from(reordered.values)).not.toEqual(Array.from(credits.values));
+    const drawn: number[][] = [];
+    for (const given of [credits, reordered]) {
+      const index = await mount(page, 'ac-interaction-heatmap', { result, credits: given });
+      drawn.push(await shadow(page, index, 'td.diagonal').evaluateAll((all) => all.map((cell) => Number(cell.getAttribute('data-value')))));
+    }
+    const main = players.map((_, i) => credits.values[i] - players.reduce((s, __, j) => (j === i ? s : s + result.matrix[i * 3 + j] / 2), 0));
+    for (const diagonal of drawn) diagonal.forEach((value, i) => expect(value).toBeCloseTo(main[i], 12));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe('<ac-reward-timeline>', () => {
@@ -444,4 +463,102 @@ describe('accessibility', () => {
       await page.context().close();
     });
   }
+});
+
+describe('property setters', () => {
+  // Each setter with a value of the wrong shape: the assignment itself throws an InputError naming
+  // the element, the field and the value; the element keeps every property and its drawing.
+  it('throw an InputError at the assignment naming the element, the field and the value, and keep showing the previous value', async () => {
+    const { page, problems } = await openPage();
+    const example = examples.find((e) => e.episode.repairs.length && e.signals.interactions)!;
+    const game = JSON.parse(readFileSync(join(root, 'examples', 'three-agents.json'), 'utf8'));
+    const result = await shapley(game);
+    const pairs = await interactions(game);
+    const { signals, episode } = example;
+    const textCredit = { ...signals, agents: signals.agents.map((a, i) => (i === 1 ? { ...a, credit: String(a.credit) } : a)) };
+    const textReward = { ...signals, messages: signals.messages.map((m, i) => (i === 0 ? { ...m, reward: String(m.reward) } : m)) };
+    const cases: Array<{ tag: string; good: Record<string, unknown>; property: string; bad: unknown; message: string }> = [
+      { tag: 'ac-credit-bars', good: { signals }, property: 'signals', bad: 5, message: '<ac-credit-bars>.signals: expected the Signals of an episode { success, agents, interactions, messages, firstError } (what attributeEpisode returns), got 5' },
+      { tag: 'ac-credit-bars', good: { signals }, property: 'signals', bad: textCredit, message: `<ac-credit-bars>.signals.agents[1].credit: expected a finite number or null, got ${JSON.stringify(String(signals.agents[1].credit))}` },
+      { tag: 'ac-credit-bars', good: { result }, property: 'signals', bad: { ...signals, success: 'yes' }, message: '<ac-credit-bars>.signals.success: expected true or false, got "yes"' },
+      { tag: 'ac-credit-bars', good: { signals }, property: 'result', bad: { ...result, values: [0.1, 0.2] }, message: '<ac-credit-bars>.result.values: expected 3 numbers (one per player), got 2' },
+      { tag: 'ac-credit-waterfall', good: { signals, episode }, property: 'signals', bad: textCredit, message: `<ac-credit-waterfall>.signals.agents[1].credit: expected a finite number or null, got ${JSON.stringify(String(signals.agents[1].credit))}` },
+      { tag: 'ac-credit-waterfall', good: { result }, property: 'result', bad: [result], message: '<ac-credit-waterfall>.result: expected a ShapleyResult { players, values, stderr, method, evaluations } (what shapley() returns), got an array of 1' },
+      { tag: 'ac-credit-waterfall', good: { signals, episode }, property: 'episode', bad: { messages: 'x' }, message: '<ac-credit-waterfall>.episode.messages: expected the messages as an array of { id, agent, content }, got "x"' },
+      { tag: 'ac-credit-waterfall', good: { signals, episode }, property: 'emptyValue', bad: '3', message: '<ac-credit-waterfall>.emptyValue: expected a finite number or null, got "3"' },
+      { tag: 'ac-credit-waterfall', good: { signals, episode }, property: 'teamValue', bad: true, message: '<ac-credit-waterfall>.teamValue: expected a finite number or null, got true' },
+      { tag: 'ac-interaction-heatmap', good: { signals }, property: 'signals', bad: { ...signals, interactions: signals.interactions!.slice(1) }, message: `<ac-interaction-heatmap>.signals.interactions: expected null or one row of ${signals.agents.length} numbers per agent, got an array of ${signals.agents.length - 1}` },
+      { tag: 'ac-interaction-heatmap', good: { result: pairs, credits: result }, property: 'result', bad: { players: pairs.players, matrix: [...pairs.matrix].map((v, i) => (i === 1 ? '1' : v)) }, message: '<ac-interaction-heatmap>.result.matrix[1]: expected a finite number, got "1"' },
+      { tag: 'ac-interaction-heatmap', good: { result: pairs, credits: result }, property: 'credits', bad: { ...result, players: ['a', 2, 'c'] }, message: '<ac-interaction-heatmap>.credits.players[1]: expected the player\'s name as a string, got 2' },
+      { tag: 'ac-reward-timeline', good: { signals, episode }, property: 'signals', bad: textReward, message: `<ac-reward-timeline>.signals.messages[0].reward: expected the message's reward as a finite number, got ${JSON.stringify(String(signals.messages[0].reward))}` },
+      { tag: 'ac-reward-timeline', good: { signals, episode }, property: 'episode', bad: { ...episode, messages: [{ agent: 'a' }] }, message: '<ac-reward-timeline>.episode.messages[0].content: expected the content as a string, got undefined' },
+      { tag: 'ac-transcript', good: { signals, episode }, property: 'episode', bad: { messages: 'x' }, message: '<ac-transcript>.episode.messages: expected the messages as an array of { id, agent, content }, got "x"' },
+      { tag: 'ac-transcript', good: { signals, episode }, property: 'signals', bad: { ...signals, firstError: { id: 7, index: 0, agent: signals.agents[0].agent, strategy: 'label' } }, message: '<ac-transcript>.signals.firstError.id: expected the message id as a string, got 7' },
+      { tag: 'ac-transcript', good: { signals, episode }, property: 'judgements', bad: [null], message: '<ac-transcript>.judgements[0]: expected a judgement { message, label, score, reason }, got null' },
+      { tag: 'ac-dataset-overview', good: { signals: examples.map((e) => e.signals) }, property: 'signals', bad: null, message: '<ac-dataset-overview>.signals: expected an array of Signals (what attributeEpisodes returns), got null' },
+      { tag: 'ac-dataset-overview', good: { signals: examples.map((e) => e.signals) }, property: 'signals', bad: [signals, textCredit], message: `<ac-dataset-overview>.signals[1].agents[1].credit: expected a finite number or null, got ${JSON.stringify(String(signals.agents[1].credit))}` },
+    ];
+    for (const { tag, good, property, bad, message } of cases) {
+      const index = await mount(page, tag, good);
+      await store(page, { bad });
+      const outcome = await page.evaluate(async ({ index, property, names }) => {
+        const element = document.querySelector(`#stage > :nth-child(${index + 1})`) as unknown as Record<string, unknown> & HTMLElement;
+        const before = { drawing: element.shadowRoot!.innerHTML, values: [...names, property].map((name) => element[name]) };
+        let thrown: { name: string; message: string; paths: string[] } | null = null;
+        try {
+          element[property] = (window as unknown as { stored: { bad: unknown } }).stored.bad;
+        } catch (error) {
+          const { name, message, issues } = error as { name: string; message: string; issues?: Array<{ path: string }> };
+          thrown = { name, message, paths: (issues ?? []).map((issue) => issue.path) };
+        }
+        // Past the microtask a render would have run in, and a frame.
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 20)));
+        const kept = [...names, property].every((name, k) => element[name] === before.values[k]);
+        return { thrown, kept, redrawn: element.shadowRoot!.innerHTML !== before.drawing, drawn: before.drawing.length > 0 };
+      }, { index, property, names: Object.keys(good) });
+      const at = `${tag}.${property} = ${JSON.stringify(bad)?.slice(0, 60)}`;
+      expect(outcome.thrown, at).toEqual({ name: 'InputError', message, paths: [message.slice(0, message.indexOf(': '))] });
+      expect(outcome.kept, at).toBe(true);
+      expect(outcome.drawn, at).toBe(true);
+      expect(outcome.redrawn, at).toBe(false);
+    }
+    // An object with none of a ShapleyResult's fields: one issue per field, each named.
+    const index = await mount(page, 'ac-credit-bars', { result });
+    await store(page, { bad: {} });
+    const paths = await page.evaluate((index) => {
+      const element = document.querySelector(`#stage > :nth-child(${index + 1})`) as unknown as Record<string, unknown>;
+      try {
+        element.result = (window as unknown as { stored: { bad: unknown } }).stored.bad;
+      } catch (error) {
+        return (error as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path);
+      }
+      return null;
+    }, index);
+    expect(paths).toEqual(['players', 'values', 'stderr', 'method', 'evaluations'].map((field) => `<ac-credit-bars>.result.${field}`));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('take null, and undefined (how frameworks unset a property), as no value', async () => {
+    const { page, problems } = await openPage();
+    const example = withCredit[0];
+    const index = await mount(page, 'ac-credit-bars', { signals: example.signals });
+    const texts = await page.evaluate(async (index) => {
+      const element = document.querySelector(`#stage > :nth-child(${index + 1})`) as unknown as Record<string, unknown> & HTMLElement;
+      const out: string[] = [];
+      for (const value of [null, undefined]) {
+        const drawn = new Promise((resolve) => element.addEventListener('ac-render', resolve, { once: true }));
+        element.signals = value;
+        await drawn;
+        out.push(`${element.signals} ${element.shadowRoot!.textContent}`);
+      }
+      const overview = document.createElement('ac-dataset-overview') as unknown as Record<string, unknown>;
+      overview.signals = undefined;
+      out.push(JSON.stringify(overview.signals));
+      return out;
+    }, index);
+    expect(texts).toEqual(['null No credit to show.', 'null No credit to show.', '[]']);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });

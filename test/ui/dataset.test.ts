@@ -46,11 +46,11 @@ describe('summarize of what is not a list of Signals: an InputError naming the i
 
   it('names the first item at fault and its field', () => {
     const good = signals('a', true, { x: 0.5 });
-    expect(() => summarize([good, null] as never)).toThrow(/^summarize: all\[1\]: expected the Signals of an episode \{ success, agents, firstError \}, got null$/);
-    expect(() => summarize([good, { ...good, agents: undefined }] as never)).toThrow(/^summarize: all\[1\]\.agents: expected an array of \{ agent, credit \}, got undefined$/);
+    expect(() => summarize([good, null] as never)).toThrow(/^summarize: all\[1\]: expected the Signals of an episode \{ success, agents, interactions, messages, firstError \} \(what attributeEpisode returns\), got null$/);
+    expect(() => summarize([good, { ...good, agents: undefined }] as never)).toThrow(/^summarize: all\[1\]\.agents: expected an array of \{ agent, credit, stderr \}, got undefined$/);
     // A credit read from text would be concatenated into the mean: "0.5" + ... is a silent wrong number.
     expect(() => summarize([good, signals('b', true, { x: '0.5' as never })])).toThrow(/^summarize: all\[1\]\.agents\[0\]\.credit: expected a finite number or null, got "0\.5"$/);
     expect(() => summarize([good, { ...good, success: 'yes' }] as never)).toThrow(/^summarize: all\[1\]\.success: expected true or false, got "yes"$/);
-    expect(() => summarize([{ ...good, success: false, firstError: { agent: 'x' } }] as never)).toThrow(/^summarize: all\[0\]\.firstError\.index: expected the message index, an integer from 0, got undefined$/);
+    expect(() => summarize([{ ...good, success: false, firstError: { id: 'm0', agent: 'x', strategy: 'label' } }] as never)).toThrow(/^summarize: all\[0\]\.firstError\.index: expected the message index, an integer from 0, got undefined$/);
   });
 });
