@@ -135,6 +135,23 @@ describe('agent-credit summary', () => {
     expect(stderr).toMatch(/expected a signals row, as agent-credit attribute writes with --format signals/);
   });
 
+  it('shows v(team) from a signals row, refuses one it cannot read, and warns of a file without rows', async () => {
+    const row = JSON.parse(readFileSync(join(dir, 'episodes.signals.jsonl'), 'utf8').split('\n')[0]);
+    const judged = file('judged.jsonl', JSON.stringify({ ...row, sources: { credit: 'judged', team: { value: 0.9, source: 'judged', outcomeScore: 1 } } }) + '\n');
+    const shown = await cli('summary', judged);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('  v(team)      0.90 judged, outcome.score 1.00 (gap -0.10)\n');
+    const bad = file('bad-team.jsonl', JSON.stringify({ ...row, sources: { team: { value: '0.9', source: 'judged', outcomeScore: 1 } } }) + '\n');
+    const refused = await cli('summary', bad);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/bad-team\.jsonl line 1: sources\.team\.value: expected a number/);
+    const empty = file('empty.jsonl', '\n');
+    const nothing = await cli('summary', empty, judged);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toContain(`agent-credit: warning: ${empty} holds no signals rows; nothing to report from it`);
+    expect(nothing.stdout).toContain('v(team)');
+  });
+
   it('names broken JSON by line, a missing file by path, and asks for a file when given none', async () => {
     const broken = file('broken.jsonl', `${readFileSync(join(dir, 'episodes.signals.jsonl'), 'utf8').split('\n')[0]}\n{"id": \n`);
     const { code, stdout, stderr } = await cli('summary', broken);

@@ -12,7 +12,7 @@ import { InputError } from '../core/errors.js';
 import { parseOrThrow } from '../core/validate.js';
 import { reasonOf, stdoutOutput } from './output.js';
 import { REPORT_LEGEND, reportEntry } from './report.js';
-import { terminalText } from '../core/terminal-text.js';
+import { terminalLines, terminalText } from '../core/terminal-text.js';
 
 export const SUMMARY_USAGE = '  agent-credit summary <signals.jsonl> [...]';
 
@@ -34,9 +34,12 @@ const signalsRow = z.looseObject({
   messages: z.array(z.looseObject({ id: z.string(), agent: z.string(), reward: z.number() })),
   firstError: z.optional(z.nullable(z.looseObject({ id: z.string(), index: z.number(), agent: z.string(), strategy: z.string() }))),
   preferences: z.array(z.looseObject({ type: z.string() })),
+  // v(team) beside outcome.score, which the report shows for a judged or re-run episode.
+  sources: z.optional(z.looseObject({ team: z.optional(z.nullable(z.looseObject({ value: z.number(), source: z.string(), outcomeScore: z.number() }))) })),
 });
 
-async function* reportOf(path: string): AsyncGenerator<string> {
+/** The report entries of one signals file, counting its rows into `counted`. */
+async function* reportOf(path: string, counted: { rows: number }): AsyncGenerator<string> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let number = 0;
   try {
@@ -53,7 +56,9 @@ async function* reportOf(path: string): AsyncGenerator<string> {
         throw new InputError(`not valid JSON (${(error as Error).message})${hint}`, where);
       }
       try {
-        yield reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
+        const entry = reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
+        counted.rows++;
+        yield entry;
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         throw new InputError(`${error.message}\n  expected a signals row, as agent-credit attribute writes with --format signals (the default)`, where);
@@ -81,12 +86,15 @@ export async function summaryCommand(args: string[]): Promise<void> {
   // The legend goes out with the first entry (or at the end of an empty report): a file that fails at once prints nothing.
   let legend = false;
   for (const path of args) {
-    for await (const entry of reportOf(path)) {
+    const counted = { rows: 0 };
+    for await (const entry of reportOf(path, counted)) {
       // A reader that went away (`| head`) ends the report quietly.
       if (output.closed) return;
       await output.write(encoder.encode(legend ? entry : REPORT_LEGEND + entry));
       legend = true;
     }
+    // An empty file (a run that attributed nothing, a wrong path pattern) reports nothing: say so, as attribute does.
+    if (counted.rows === 0) process.stderr.write(terminalLines(`agent-credit: warning: ${path} holds no signals rows; nothing to report from it\n`));
   }
   if (!legend) await output.write(encoder.encode(REPORT_LEGEND));
   await output.commit();
