@@ -64,3 +64,26 @@ describe('players and context of a transcript', () => {
     expect(tabled.context).toEqual(['user', 'b']);
   });
 });
+
+describe('a bare transcript without its outcome', () => {
+  const outcome = { score: 1, success: true };
+  // Each adapter given its list (or text) alone: the error says how to wrap it, and the wrapped form reads.
+  const bare: Array<[string, (record: unknown) => unknown, unknown, string]> = [
+    ['fromOpenAI', fromOpenAI, [{ role: 'assistant', content: 'x' }], 'messages'],
+    ['fromAG2', fromAG2, [{ name: 'a', content: 'x' }], 'messages'],
+    ['fromAutoGen', fromAutoGen, [{ source: 'a', content: 'x', type: 'TextMessage' }], 'messages'],
+    ['fromLangChain', fromLangChain, [{ type: 'ai', content: 'x' }], 'messages'],
+    ['fromOpenAIResponses', fromOpenAIResponses, [{ type: 'message', role: 'assistant', content: 'x' }], 'items'],
+    ['fromText', fromText, 'a: hi\nb: yo', 'text'],
+  ];
+
+  it.each(bare)('%s names the key to wrap it under, and the wrapped form reads', (_name, adapter, input, key) => {
+    const shape = typeof input === 'string' ? '"..."' : '[...]';
+    expect(() => adapter(input)).toThrow(`wrap it as {"${key}": ${shape}, "outcome": { "score": 1, "success": true }}`);
+    expect(adapter({ [key]: input, outcome })).toMatchObject({ outcome });
+  });
+
+  it('an object without an outcome gets the plain hint, with nothing about wrapping', () => {
+    expect(() => fromOpenAI({ messages: [{ role: 'assistant', content: 'x' }] })).toThrow(/outcome: missing: a transcript needs its evaluation beside it, e\.g\. "outcome": \{ "score": 1, "success": true \}$/);
+  });
+});

@@ -10,5 +10,5 @@ import { chatTurns } from './openai.js';
 export function fromAG2(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
   const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   const { list, key } = messageList(record, ['messages', 'chat_history'], 'AG2 GroupChat');
-  return episodeRecord(chatTurns(list, key || 'messages', defaults, 'ag2'), record, defaults);
+  return episodeRecord(chatTurns(list, key || 'messages', defaults, 'ag2'), record, defaults, Array.isArray(record) ? 'messages' : undefined);
 }

@@ -64,7 +64,7 @@ export function fromAutoGen(record: unknown, given: AdapterDefaults | null = {})
     addTurn(transcript, message, agent, content);
   });
   const task = typeof defaults.task === 'string' ? defaults.task : firstUserText(list);
-  return episodeRecord(transcript.turns, record, { ...defaults, task });
+  return episodeRecord(transcript.turns, record, { ...defaults, task }, Array.isArray(record) ? 'messages' : undefined);
 }
 
 function firstUserText(list: unknown[]): string | undefined {

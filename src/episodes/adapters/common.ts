@@ -149,8 +149,13 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
   return { agents: players, context: speakers.filter((speaker) => !cast.has(speaker)) };
 }
 
-/** Builds the episode v1 record: turns plus the episode fields beside the transcript (or the defaults). */
-export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterDefaults): Record<string, unknown> {
+/**
+ * Builds the episode v1 record: turns plus the episode fields beside the
+ * transcript (or the defaults). `bareKey`: the key the adapter reads its list
+ * (or text) from, when the input was that list (or text) alone, with no room
+ * beside it for an outcome: a missing outcome then says how to wrap it.
+ */
+export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterDefaults, bareKey?: string): Record<string, unknown> {
   const beside = isRecord(record) ? record : {};
   const episode: Record<string, unknown> = {};
   for (const field of EPISODE_FIELDS) if (beside[field] !== undefined) episode[field] = beside[field];
@@ -158,7 +163,10 @@ export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterD
   if (episode.task === undefined && defaults.task !== undefined) episode.task = defaults.task;
   episode.outcome ??= defaults.outcome;
   if (episode.outcome === undefined) {
-    throw new InputError([{ path: 'outcome', message: 'missing: a transcript needs its evaluation beside it, e.g. "outcome": { "score": 1, "success": true }' }]);
+    const wrap = bareKey === undefined
+      ? ''
+      : `; a bare ${bareKey === 'text' ? 'text' : 'list'} has no room for it: wrap it as {"${bareKey}": ${bareKey === 'text' ? '"..."' : '[...]'}, "outcome": { "score": 1, "success": true }} (in code, the adapter's second argument takes { outcome })`;
+    throw new InputError([{ path: 'outcome', message: `missing: a transcript needs its evaluation beside it, e.g. "outcome": { "score": 1, "success": true }${wrap}` }]);
   }
   const { agents, context } = castOf(turns, beside, defaults);
   episode.agents = agents;

@@ -187,7 +187,7 @@ export function fromLangChain(record: unknown, given: AdapterDefaults | null = {
     if (Array.isArray(parts)) for (const part of parts) if (isRecord(part) && (part.type === 'tool_use' || part.type === 'tool_call')) transcript.call(index, String(part.name), optionalString(part.id));
     for (const call of calls) if (!inContent(call)) transcript.call(index, call.name, call.id);
   }
-  return episodeRecord(transcript.turns, isRecord(record) ? { ...record, id: record.id ?? threadId(record) } : {}, defaults);
+  return episodeRecord(transcript.turns, isRecord(record) ? { ...record, id: record.id ?? threadId(record) } : {}, defaults, Array.isArray(record) ? 'messages' : undefined);
 }
 
 /** The thread a CheckpointTuple or StateSnapshot belongs to (config.configurable.thread_id), else the checkpoint's own id. */

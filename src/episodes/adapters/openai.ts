@@ -84,5 +84,5 @@ export function chatTurns(list: unknown[], prefix: string, options: ContentOptio
 export function fromOpenAI(record: unknown, given: AdapterDefaults | null = {}): Record<string, unknown> {
   const defaults = adapterOptions(given, ADAPTER_OPTIONS);
   const { list, key } = messageList(record, ['messages'], 'OpenAI chat');
-  return episodeRecord(chatTurns(list, key || 'messages', defaults), record, defaults);
+  return episodeRecord(chatTurns(list, key || 'messages', defaults), record, defaults, Array.isArray(record) ? 'messages' : undefined);
 }

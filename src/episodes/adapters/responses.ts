@@ -133,7 +133,7 @@ export function fromOpenAIResponses(record: unknown, given: ResponsesOptions | n
   const turns = transcript.turns.filter((turn) => turn.content !== '' || turn.context);
   // A saved RunState has a `context` of its own (usage, approvals): not the episode's list of context speakers.
   const beside = isRecord(record) && path === 'generatedItems' && !Array.isArray(record.context) ? { ...record, context: undefined } : isRecord(record) ? record : {};
-  return episodeRecord(turns, beside, { ...options, task: options.task ?? task });
+  return episodeRecord(turns, beside, { ...options, task: options.task ?? task }, Array.isArray(record) ? 'items' : undefined);
 }
 
 /** The Responses items a record holds, for format detection (the same containers fromOpenAIResponses reads). */

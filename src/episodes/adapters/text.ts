@@ -118,5 +118,5 @@ export function fromText(log: unknown, given: TextOptions | null = {}): Record<s
   if (turns.length === 0) throw new InputError([{ path: found.path || 'text', message: `no speaker lines: expected turns starting with "Name:" or "Name (role):"${options.speaker ? ` (matching ${pattern})` : ''}` }]);
   const intro = preamble.join('\n').trim();
   const annotations = beside.annotations ?? beside.mast_annotation;
-  return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) });
+  return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) }, typeof log === 'string' ? 'text' : undefined);
 }
