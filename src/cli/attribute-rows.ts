@@ -1,7 +1,9 @@
 // One chunk of an input file to output rows: parse, adapt, validate, attribute
 // (all coalition tables of the batch in one Wasm call), format. Runs in the
 // CLI's worker threads, or in the main thread when there are none. The result
-// keeps per-record boundaries so the caller can stop exactly at a bad record.
+// keeps per-record boundaries so the caller can stop exactly at a bad record;
+// rows are made one at a time and go out in parts of PIECE_BYTES as they are
+// made, so one long episode's rows are never all in memory at once.
 import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';

@@ -8,7 +8,9 @@
 // the file (5 M small episodes: 130 MB more than 100 k) although no data did.
 // A chunk larger than LARGEST_WORKER_CHUNK (one long record) runs on this
 // thread, whose heap is not capped, and so does a chunk a worker runs out of
-// memory on; that worker is replaced.
+// memory on; that worker is replaced. A worker sends a long chunk's rows in
+// parts and waits for each to be taken before making the next, so what
+// crosses is bounded by a part, whatever the chunk writes.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { attributeRows, type PartSink, type RowsBatch, type RowsJob } from './attribute-rows.js';
 
