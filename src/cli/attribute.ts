@@ -357,7 +357,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (!output.closed) counts.rows += keptRows;
   };
 
-  /** Whether to go on making rows: the run has not stopped. */
+  /** Whether the run has stopped (a bad record, a reader that went away): no more rows are made or written. */
   const halted = () => stop !== undefined || output.closed;
   // Every row of the chunks dispatched so far written (or the first failure): a chunk's rows wait for the chunks before it.
   let previous: Promise<unknown> = Promise.resolve();
