@@ -2,13 +2,15 @@
 // that cannot be opened, a reader that goes away, an interrupted run), what
 // is read (links, extensions, empty inputs), records that would overflow the
 // stack, line separators in rows, --help.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, cli, root } from './support/cli.js';
 import { randomEpisode } from './support/episodes.js';
 import { tempDir } from './support/temp-dir.js';
+import { attributeEpisode, distinctEpisodeId, fileEpisodeId, parseEpisode, toJsonl, toRewards } from '../src/episodes.js';
 
 const dir = tempDir('agent-credit-io-');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -212,6 +214,59 @@ describe('agent-credit attribute: chunks on the worker threads or the main threa
     expect(withWorkers.stdout).toBe(alone.stdout);
     expect(lines(withWorkers.stdout)).toHaveLength(401);
   }, 60_000);
+});
+
+describe('agent-credit attribute: one long episode', () => {
+  /** A failed run of `count` messages of about 70 characters, its first error at message 1: its rewards rows grow with count^2. */
+  const long = (id: string, count: number) => ({
+    id, task: 'Fix the flaky test.', agents: ['planner', 'coder'], outcome: { score: 0, success: false },
+    messages: Array.from({ length: count }, (_, m) => ({ id: `m${m}`, agent: m % 2 ? 'coder' : 'planner', content: `step ${m}: ${'y'.repeat(60)}`, ...(m === 1 ? { label: 'error' } : {}) })),
+    coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.4 }, { agents: ['coder'], value: 0.3 }, { agents: ['planner', 'coder'], value: 0 }],
+  });
+  /** The library's rows of a record (toRewards, all at once), under the id the CLI gives it. */
+  const rewardsOf = async (record: Record<string, unknown>, id = record.id as string) => {
+    const episode = parseEpisode({ ...record, id });
+    return toJsonl(toRewards(await attributeEpisode(episode), episode, { source: 'runs.jsonl' }));
+  };
+  const capped = promisify(execFile);
+
+  it('rows are written in parts as they are made: 75 MB of rows from a heap capped at 32 MB, byte for byte the library\'s, a repeated id renamed in every part', async () => {
+    const home = fresh('long-episode');
+    const records = [good(1)[0], long('long', 1_000), long('long', 1_000), good(1, 1)[0]];
+    const input = write(join(home, 'runs.jsonl'), records);
+    const renamed = distinctEpisodeId('long', fileEpisodeId({ file: 'runs.jsonl', line: 3 }), new Set(['long']))!;
+    const expected = (await Promise.all(records.map((record, k) => rewardsOf(record, k === 2 ? renamed : undefined)))).join('');
+    expect(expected.length).toBeGreaterThan(70e6);
+    const output = join(home, 'out.jsonl');
+    // Made all at once, one episode's rows (or their bytes, kept until the chunk's end) took far more than 32 MB.
+    for (const workers of ['0', '1']) {
+      const { stderr } = await capped(process.execPath, ['--max-old-space-size=32', bin, 'attribute', input, '--format', 'rewards', '--workers', workers, '-o', output], { cwd: root });
+      expect(stderr).toMatch(new RegExp(`4 episodes .* -> ${expected.split('\n').length - 1} rewards rows in .*out\\.jsonl`));
+      expect(stderr).toMatch(/1 episode id repeated an earlier one/);
+      expect(readFileSync(output, 'utf8') === expected).toBe(true);
+    }
+  }, 120_000);
+
+  it('--agent and --split-by-agent keep each agent\'s rows of the unsplit output; a bad record after a long episode keeps all its rows in .partial', async () => {
+    const home = fresh('long-episode-split');
+    const records: unknown[] = [long('long', 700), good(1)[0], '{"id": "cut", '];
+    const input = write(join(home, 'runs.jsonl'), records);
+    const whole = (await Promise.all(records.slice(0, 2).map((record) => rewardsOf(record as Record<string, unknown>)))).join('');
+    const output = join(home, 'out.jsonl');
+    const stopped = await cli('attribute', input, '--format', 'rewards', '-o', output);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/runs\.jsonl line 3/);
+    expect(readFileSync(`${output}.partial`, 'utf8') === whole).toBe(true);
+    const fixed = write(join(fresh('long-episode-split/fixed'), 'runs.jsonl'), records.slice(0, 2));
+    const byAgent = (agent: string) => whole.split('\n').filter((row) => row !== '' && JSON.parse(row).agent === agent).map((row) => `${row}\n`).join('');
+    const coder = await cli('attribute', fixed, '--format', 'rewards', '--agent', 'coder', '-o', output);
+    expect(coder.code, coder.stderr).toBe(0);
+    expect(readFileSync(output, 'utf8') === byAgent('coder')).toBe(true);
+    const split = join(home, 'split');
+    const { code, stderr } = await cli('attribute', fixed, '--format', 'rewards', '--split-by-agent', split);
+    expect(code, stderr).toBe(0);
+    for (const agent of ['planner', 'coder']) expect(readFileSync(join(split, `${agent}.rewards.jsonl`), 'utf8') === byAgent(agent)).toBe(true);
+  }, 120_000);
 });
 
 describe('agent-credit attribute: records that would overflow the stack', () => {

@@ -2,7 +2,7 @@
 // a worker cannot hold runs on the main thread, with the same rows.
 import { describe, expect, it } from 'vitest';
 import { rowsRunner } from '../dist/cli/rows-runner.js';
-import type { RowsJob } from '../src/cli/attribute-rows.js';
+import type { RowsBatch, RowsJob } from '../src/cli/attribute-rows.js';
 
 const plan = { format: 'signals', systemTurn: 'agent', prmUntilFirstError: false, prmMaxSteps: Infinity, prmMaxChars: Infinity, agent: null, split: false } as const;
 
@@ -71,4 +71,48 @@ describe('rowsRunner', () => {
       await runner.close();
     }
   });
+
+  it('given onPart, a long episode\'s rows come in parts of whole rows of about job.piece bytes, each taken before the next is made: together the unstreamed bytes', async () => {
+    // 3 failed episodes of 300 messages of 200 characters: 20 MB of rewards rows, in parts of 64 KiB.
+    const rewards = (): RowsJob => ({ ...job(3, 300, 200, true), plan: { ...plan, format: 'rewards', systemTurn: 'system' }, piece: 1 << 16 });
+    const expected = await rowsRunner(0).run(rewards());
+    const rows = text(expected.bytes).split('\n').slice(0, -1);
+    const longest = Math.max(...rows.map((row) => Buffer.byteLength(row) + 1));
+    for (const workers of [0, 1]) {
+      const runner = rowsRunner(workers, { largestChunk: Infinity });
+      try {
+        const parts: RowsBatch[] = [];
+        let taking = false;
+        const last = await runner.run(rewards(), async (part) => {
+          // The next part is not made (nor sent) while this one is being taken.
+          expect(taking).toBe(false);
+          taking = true;
+          await new Promise((done) => setTimeout(done, 1));
+          parts.push(part);
+          taking = false;
+          return true;
+        });
+        expect(parts.length).toBeGreaterThan(100);
+        for (const part of parts) {
+          expect(part.continues).toBe(true);
+          expect(part.bytes.length).toBeGreaterThanOrEqual(1 << 16);
+          expect(part.bytes.length).toBeLessThan((1 << 16) + longest);
+          expect(part.bytes.at(-1)).toBe(10);
+        }
+        expect(last.continues).toBe(false);
+        const all = [...parts, last];
+        expect(Buffer.concat(all.map((part) => part.bytes)).equals(Buffer.from(expected.bytes))).toBe(true);
+        // Each record ends once, in order; the rows of its entries add up to its rows.
+        expect(all.flatMap((part) => part.ids.filter((_, k) => !(part.continues && k === part.ids.length - 1)))).toEqual(expected.ids);
+        expect(all.reduce((sum, part) => sum + part.rows.reduce((a, b) => a + b, 0), 0)).toBe(rows.length);
+        // A sink that wants no more rows stops the chunk there; the worker takes the next chunk.
+        let taken = 0;
+        const stopped = await runner.run(rewards(), async () => ++taken < 3);
+        expect([taken, stopped.bytes.length]).toEqual([3, 0]);
+        expect((await runner.run(job(3, 4))).ids).toEqual(['ep-0', 'ep-1', 'ep-2']);
+      } finally {
+        await runner.close();
+      }
+    }
+  }, 60_000);
 });

@@ -1,13 +1,15 @@
 // One chunk of an input file to output rows: parse, adapt, validate, attribute
 // (all coalition tables of the batch in one Wasm call), format. Runs in the
 // CLI's worker threads, or in the main thread when there are none. The result
-// keeps per-record boundaries so the caller can stop exactly at a bad record.
+// keeps per-record boundaries so the caller can stop exactly at a bad record;
+// rows are made one at a time and go out in parts of PIECE_BYTES as they are
+// made, so one long episode's rows are never all in memory at once.
 import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
 import { fileEpisodeId, placedEpisodeId } from '../episodes/episode-ids.js';
-import { checkPrmLength, toDpo, toJsonl, toKto, toPrm, toRewards, type RowIdentity } from '../episodes/export.js';
+import { checkPrmLength, dpoRows, ktoRows, prmRows, rewardRows, toJsonl, type RowIdentity } from '../episodes/export.js';
 import type { SystemTurn } from '../episodes/agent-view.js';
 import { reportEntry } from './report.js';
 import { recordTexts, type RecordChunk, type RecordText } from './records.js';
@@ -50,7 +52,23 @@ export interface RowsJob {
   source: string;
   /** --agents: the players; every other speaker is context. */
   agents?: string[];
+  /** Rows are handed off in parts of about this many bytes (default PIECE_BYTES; tests lower it). */
+  piece?: number;
 }
+
+/**
+ * The bytes of rows a chunk hands off at a time: a long episode's rows go out
+ * in parts of about this size (whole rows) while the rest are made, so the
+ * memory a chunk takes is bounded by this plus its longest row, not by its
+ * output (which grows with the square of an episode's length for rewards).
+ */
+export const PIECE_BYTES = 4 << 20;
+
+/**
+ * Takes one part of a chunk's rows while the rest wait (the next part is made
+ * once it resolves); resolves to false when no more rows are wanted.
+ */
+export type PartSink = (part: RowsBatch) => Promise<boolean>;
 
 /** Per record, in input order: its id, outcome or error, and where its rows end in `text`. */
 export interface RowsBatch {
@@ -76,22 +94,30 @@ export interface RowsBatch {
   agents: string[][];
   /** With plan.split: the agent of each row (one JSON line), in order. */
   rowAgents: string[];
+  /**
+   * A part of the chunk's rows, not its end: the last record's rows go on in
+   * the next part. Its entry here has its id and rows so far; its outcome
+   * (success, warnings, agents, report, or an error met later) is in the
+   * entry that ends it.
+   */
+  continues: boolean;
 }
 
-function rowsOf(plan: RowsPlan, source: string, signals: Signals, episode: Episode): unknown[] {
+/** An episode's rows, made one at a time as they are written (an error in its arguments is thrown here, before any). */
+function rowsOf(plan: RowsPlan, source: string, signals: Signals, episode: Episode): Iterable<unknown> {
   const { systemTurn } = plan;
   switch (plan.format) {
     case 'signals':
     case 'summary':
       return [signals];
     case 'dpo':
-      return toDpo(signals, { systemTurn, source });
+      return dpoRows(signals, { systemTurn, source });
     case 'kto':
-      return toKto(signals, { systemTurn, source });
+      return ktoRows(signals, { systemTurn, source });
     case 'prm':
-      return toPrm(signals, episode, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, maxChars: plan.prmMaxChars, source });
+      return prmRows(signals, episode, { untilFirstError: plan.prmUntilFirstError, maxSteps: plan.prmMaxSteps, maxChars: plan.prmMaxChars, source });
     case 'rewards':
-      return toRewards(signals, episode, { systemTurn, source });
+      return rewardRows(signals, episode, { systemTurn, source });
   }
 }
 
@@ -225,11 +251,11 @@ export class FatalEpisodeError extends EpisodeError {
 
 /** A batch of no records. */
 function emptyRowsBatch(): RowsBatch {
-  return { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [] };
+  return { bytes: new Uint8Array(0), ids: [], sources: [], errors: [], success: [], disagrees: [], warnings: [], fatal: null, rows: [], ends: [], reports: [], agents: [], rowAgents: [], continues: false };
 }
 
 /** A record's outcome: its signals and rows, an episode left unattributed (none of its rows wanted), or its error. */
-type Outcome = { signals: Signals; rows: unknown[] } | { unattributed: Episode } | EpisodeError;
+type Outcome = { signals: Signals; rows: Iterable<unknown> } | { unattributed: Episode } | EpisodeError;
 
 /** The rows of an attributed episode, or the record's error when they cannot be made as asked. */
 function outcomeOf(job: RowsJob, result: Signals | EpisodeError, item: Parsed): Outcome {
@@ -276,10 +302,15 @@ function parseChunk(job: RowsJob): Parsed[] {
   return recordTexts(job.chunk).flatMap((record) => parse(record, job.from, job.idFrom, job.agents, job.source));
 }
 
-/** Parses, adapts, validates, attributes (all coalition tables in one Wasm call) and formats one chunk. */
-export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
+/**
+ * Parses, adapts, validates, attributes (all coalition tables in one Wasm
+ * call) and formats one chunk. Given `onPart`, rows past `job.piece` bytes go
+ * to it in parts while the rest are made, and the last part is the result;
+ * without it, the result holds every row.
+ */
+export async function attributeRows(job: RowsJob, onPart?: PartSink): Promise<RowsBatch> {
   const parsed = parseChunk(job);
-  return batchOf(job, parsed, await allOutcomes(parsed, job));
+  return batchOf(job, parsed, await allOutcomes(parsed, job), onPart);
 }
 
 /**
@@ -291,27 +322,112 @@ export async function attributeRows(job: RowsJob): Promise<RowsBatch> {
  * An episode `wanted` turns down (no row of it would be kept) is not
  * attributed, and counts with no rows; one whose rows cannot be made as
  * asked, whatever its signals, is its record's error before anything is
- * paid for it.
+ * paid for it. A long episode's rows go to `take` in parts, as attributeRows
+ * hands them off.
  */
 export async function attributeEachRecord(
-  job: RowsJob, attribute: EpisodeAttributor, take: (batch: RowsBatch) => Promise<boolean>, wanted: (episode: Episode, source: RecordSource) => boolean = () => true,
+  job: RowsJob, attribute: EpisodeAttributor, take: PartSink, wanted: (episode: Episode, source: RecordSource) => boolean = () => true,
 ): Promise<void> {
   for (const item of parseChunk(job)) {
     const episode = item.episode;
     const outcome = !episode ? item.error! : !wanted(episode, item.source) ? { unattributed: episode } : rowsErrorBeforePaying(job.plan, item) ?? outcomeOf(job, await attribute(episode, item.source), item);
-    if (!(await take(batchOf(job, [item], [outcome])))) return;
+    if (!(await take(await batchOf(job, [item], [outcome], take)))) return;
   }
 }
 
-/** The rows and bookkeeping of records and their outcomes, in order. */
-function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[]): RowsBatch {
-  const batch = emptyRowsBatch();
+/** An InputError for a row that cannot be made or written: JavaScript's longest string, or memory for its bytes, is too short for it. */
+function rowTooLong(error: RangeError, item: Parsed, row: unknown, after: string | undefined): EpisodeError {
+  const message = row !== undefined ? (row as RowIdentity).message : undefined;
+  const which = message !== undefined ? `the row of message ${JSON.stringify(message)}` : after !== undefined ? `the row after message ${JSON.stringify(after)}` : 'its first row';
+  const size = row !== undefined ? `, ${textLength(row).toLocaleString('en-US')} characters of text before escaping` : '';
+  const reason = `${which} cannot be written (${error.message}${size}): one row must fit in a JavaScript string (${MAX_STRING.toLocaleString('en-US')} characters) and in memory`;
+  return new EpisodeError([{ path: '', message: reason }], item.episode!.id, item.source);
+}
+
+/** V8's longest string on 64-bit platforms (2^29 - 24 UTF-16 code units). */
+const MAX_STRING = 2 ** 29 - 24;
+
+/** The characters of the strings in a row (its prompt, completion, ...): its size when its JSON is too long to make. */
+function textLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (value === null || typeof value !== 'object') return 0;
+  let total = 0;
+  for (const item of Object.values(value)) total += textLength(item);
+  return total;
+}
+
+/**
+ * The rows and bookkeeping of records and their outcomes, in order. Once
+ * `job.piece` bytes are written, they go to `onPart` (whole rows) and the
+ * next ones are made only once it resolves; the rest is the result. A row
+ * that cannot be made or written is the record's error (its rows in earlier
+ * parts are out; those in this part are dropped).
+ */
+async function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[], onPart?: PartSink): Promise<RowsBatch> {
   const { plan } = job;
-  const out = new ByteSink();
-  outcomes.forEach((outcome, k) => {
+  const piece = onPart ? (job.piece ?? PIECE_BYTES) : Infinity;
+  let batch = emptyRowsBatch();
+  let out = new ByteSink();
+  for (let k = 0; k < outcomes.length; k++) {
+    let outcome = outcomes[k];
+    // Let go of each outcome once written: its rows are made as they are written, and its signals are not needed after.
+    outcomes[k] = undefined!;
     const item = parsed[k];
-    batch.sources.push(item.source);
-    batch.ids.push(item.episode ? item.episode.id : (item.error!.episode ?? null));
+    const id = item.episode ? item.episode.id : (item.error!.episode ?? null);
+    const enter = () => {
+      batch.sources.push(item.source);
+      batch.ids.push(id);
+    };
+    enter();
+    if (!(outcome instanceof EpisodeError) && !('unattributed' in outcome)) {
+      let written = 0;
+      let row: unknown;
+      let after: string | undefined;
+      try {
+        for (row of outcome.rows) {
+          if (plan.agent !== null && (row as RowIdentity).agent !== plan.agent) continue;
+          out.append(encode(plan.format, row));
+          written++;
+          if (plan.split) batch.rowAgents.push((row as RowIdentity).agent);
+          after = (row as RowIdentity).message;
+          row = undefined;
+          if (out.length < piece) continue;
+          // A part: the rows so far, this record's among them; its entry in the next part ends it.
+          batch.errors.push(null);
+          batch.warnings.push(null);
+          batch.success.push(false);
+          batch.disagrees.push(false);
+          batch.rows.push(written);
+          batch.reports.push(null);
+          batch.agents.push([]);
+          batch.ends.push(out.length);
+          batch.continues = true;
+          batch.bytes = out.take();
+          if (!(await onPart!(batch))) return emptyRowsBatch();
+          batch = emptyRowsBatch();
+          written = 0;
+          enter();
+        }
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        outcome = rowTooLong(error, item, row, after);
+      }
+      if (!(outcome instanceof EpisodeError)) {
+        const { signals } = outcome;
+        batch.agents.push(item.episode!.agents);
+        batch.errors.push(null);
+        batch.warnings.push(signals.warnings ? signals.warnings.join('; ') : null);
+        batch.success.push(signals.success);
+        batch.disagrees.push(signals.annotationAgreement?.agent === false || signals.annotationAgreement?.step === false);
+        batch.rows.push(written);
+        batch.reports.push(job.report ? htmlReportEntry(signals, item.episode!) : null);
+        batch.ends.push(out.length);
+        continue;
+      }
+      // The rows of this record before the one that cannot be written are dropped from this part; earlier parts' are out.
+      batch.rowAgents.length -= written;
+      out.rewind(batch.ends.at(-1) ?? 0);
+    }
     if (outcome instanceof EpisodeError) {
       if (outcome instanceof FatalEpisodeError) batch.fatal ??= batch.errors.length;
       batch.errors.push(outcome.message);
@@ -321,7 +437,7 @@ function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[]): RowsBatch
       batch.rows.push(0);
       batch.reports.push(null);
       batch.agents.push([]);
-    } else if ('unattributed' in outcome) {
+    } else {
       batch.agents.push(outcome.unattributed.agents);
       batch.errors.push(null);
       batch.warnings.push(null);
@@ -329,29 +445,9 @@ function batchOf(job: RowsJob, parsed: Parsed[], outcomes: Outcome[]): RowsBatch
       batch.disagrees.push(false);
       batch.rows.push(0);
       batch.reports.push(null);
-    } else {
-      const { signals } = outcome;
-      let written = 0;
-      for (let r = 0; r < outcome.rows.length; r++) {
-        const row = outcome.rows[r];
-        // Let go of each row once written: writing flattens its prompt's joined turns, and a long transcript's
-        // rows, each holding its history flat, would otherwise stay in memory together (messages^2 in size).
-        outcome.rows[r] = null;
-        if (plan.agent !== null && (row as RowIdentity).agent !== plan.agent) continue;
-        out.append(encode(plan.format, row));
-        written++;
-        if (plan.split) batch.rowAgents.push((row as RowIdentity).agent);
-      }
-      batch.agents.push(item.episode!.agents);
-      batch.errors.push(null);
-      batch.warnings.push(signals.warnings ? signals.warnings.join('; ') : null);
-      batch.success.push(signals.success);
-      batch.disagrees.push(signals.annotationAgreement?.agent === false || signals.annotationAgreement?.step === false);
-      batch.rows.push(written);
-      batch.reports.push(job.report ? htmlReportEntry(signals, item.episode!) : null);
     }
     batch.ends.push(out.length);
-  });
+  }
   batch.bytes = out.take();
   return batch;
 }

@@ -262,8 +262,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let stop: InputError | undefined;
   // A judge that fails for good is not the record's fault: the summary line must not call it a bad record.
   let stoppedAt: string | null = null;
-  // Batches in flight, oldest first; their rows are written in this order.
-  const inFlight: Array<Promise<RowsBatch>> = [];
+  // Chunks in flight, oldest first, each settled once its rows are written (in this order).
+  const inFlight: Array<Promise<unknown>> = [];
   // Every episode id so far, across files, and where it was first seen (past 262,144 ids, on disk: memory stays near flat).
   const seen = new EpisodeIdSet();
   let idsInMemoryTold = false;
@@ -271,7 +271,14 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const agentsSeen = new Set<string>();
   let splitFiles: { written: string[]; removed: string[] } = { written: [], removed: [] };
 
-  /** Writes the rows of one finished batch, up to its first bad record unless bad records are skipped. */
+  // The record whose rows go on from the previous part (RowsBatch.continues): its id as written, or skipped: it is a bad record.
+  let carried: { id: string | null; renamedFrom: string | null; skipped: boolean } | null = null;
+
+  /**
+   * Writes the rows of one batch, up to its first bad record unless bad records are skipped. A batch may be a part
+   * of a chunk's rows: a record that goes on into the next part is checked (its id) where its rows begin, and
+   * counted where they end.
+   */
   const settle = async (batch: RowsBatch) => {
     if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
@@ -285,7 +292,15 @@ export async function attributeCommand(args: string[]): Promise<void> {
       let id = batch.ids[k];
       let error = batch.errors[k];
       let rows = rowsOf(k);
-      if (error === null && id !== null) {
+      // Whether this record's rows go on in the next part; whether they began in an earlier one.
+      const goesOn = batch.continues && k === batch.ids.length - 1;
+      const goneOn = carried;
+      carried = null;
+      if (goneOn?.skipped) continue;
+      if (goneOn) {
+        if (goneOn.renamedFrom !== null) rows = renameRows(rows, format, goneOn.renamedFrom, goneOn.id!);
+        id = goneOn.id;
+      } else if (error === null && id !== null) {
         // A repeated record id (two subsets of one dataset, say) is told apart by its file and line, the file named as
         // the source column names it (relative to the input directory), as --id-from file ids are.
         const place = idFrom === 'record' && source.file !== undefined ? fileEpisodeId({ ...source, file: sourceOf(source.file) }) : undefined;
@@ -305,15 +320,19 @@ export async function attributeCommand(args: string[]): Promise<void> {
         }
       }
       if (error === null) {
-        if (batch.warnings[k] !== null) {
-          counts.warnings++;
-          process.stderr.write(terminalLines(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`));
+        if (goesOn) carried = { id, renamedFrom: id === batch.ids[k] ? null : batch.ids[k], skipped: false };
+        else {
+          if (batch.warnings[k] !== null) {
+            counts.warnings++;
+            process.stderr.write(terminalLines(`agent-credit: warning: ${recordContext(id ?? undefined, source)}: ${batch.warnings[k]}\n`));
+          }
+          counts.episodes++;
+          if (batch.success[k]) counts.success++;
+          else counts.failure++;
+          if (batch.disagrees[k]) counts.disagreements++;
+          for (const agent of batch.agents[k]) agentsSeen.add(agent);
+          if (report) report.entries.push(id === batch.ids[k] ? batch.reports[k]! : renamedReportEntry(batch.reports[k]!, id!));
         }
-        counts.episodes++;
-        if (batch.success[k]) counts.success++;
-        else counts.failure++;
-        if (batch.disagrees[k]) counts.disagreements++;
-        for (const agent of batch.agents[k]) agentsSeen.add(agent);
         if (split) {
           await writeByAgent(split, rows, batch.rowAgents.slice(firstRow, firstRow + batch.rows[k]));
           counts.rows += batch.rows[k];
@@ -321,9 +340,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
           if (rows.length > 0) kept.push(rows);
           keptRows += batch.rows[k];
         }
-        if (report) report.entries.push(id === batch.ids[k] ? batch.reports[k]! : renamedReportEntry(batch.reports[k]!, id!));
         continue;
       }
+      // A record in error; one whose rows began in an earlier part has them written (see RowsBatch.continues).
+      if (goesOn) carried = { id, renamedFrom: null, skipped: true };
       if (!skipInvalid || batch.fatal === k) {
         report?.problems.push(error);
         stop = new InputError(error);
@@ -339,21 +359,31 @@ export async function attributeCommand(args: string[]): Promise<void> {
     if (!output.closed) counts.rows += keptRows;
   };
 
+  /** Whether the run has stopped (a bad record, a reader that went away): no more rows are made or written. */
+  const halted = () => stop !== undefined || output.closed;
+  // Every row of the chunks dispatched so far written (or the first failure): a chunk's rows wait for the chunks before it.
+  let previous: Promise<unknown> = Promise.resolve();
+
   const dispatch = async (chunk: RecordChunk) => {
     const job: RowsJob = { chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) };
+    // Each part of this chunk's rows is written once every part before it is, in order.
+    let last = previous;
+    const inTurn = (part: RowsBatch) => {
+      const turn = last.then(() => settle(part));
+      last = turn;
+      return turn.then(() => !halted());
+    };
     if (!runner) {
       // Each episode's rows are written before the next one is paid for; a bad record or a failed judge stops it there.
-      await attributeEachRecord(job, judged!.attribute, async (batch) => {
-        await settle(batch);
-        return !halted();
-      }, hasAgent);
+      await attributeEachRecord(job, judged!.attribute, inTurn, hasAgent);
       return;
     }
-    const batch = runner.run(job);
-    // Awaited in order by settle; a failure after the run has stopped must not go unhandled.
-    batch.catch(() => undefined);
-    inFlight.push(batch);
-    if (inFlight.length > Math.max(1, workers)) await settle(await inFlight.shift()!);
+    const done = runner.run(job, inTurn).then(inTurn);
+    previous = done;
+    // Awaited in order below; a failure after the run has stopped must not go unhandled.
+    done.catch(() => undefined);
+    inFlight.push(done);
+    if (inFlight.length > Math.max(1, workers)) await inFlight.shift()!;
   };
 
   /**
@@ -378,7 +408,6 @@ export async function attributeCommand(args: string[]): Promise<void> {
     return false;
   };
 
-  const halted = () => stop !== undefined || output.closed;
   let finished = false;
   let kept: string | undefined;
   // A paid run that is interrupted says what it kept; the signal still ends it as before.
@@ -403,7 +432,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
         if (!judged) bar.update(bytesRead, counts.episodes);
       }
       await chunks.return(undefined);
-      while (!halted() && inFlight.length > 0) await settle(await inFlight.shift()!);
+      while (!halted() && inFlight.length > 0) await inFlight.shift()!;
       if (halted()) break;
     }
     // No row of an agent that no episode has was written; say so rather than leave an empty output.

@@ -8,12 +8,20 @@
 // the file (5 M small episodes: 130 MB more than 100 k) although no data did.
 // A chunk larger than LARGEST_WORKER_CHUNK (one long record) runs on this
 // thread, whose heap is not capped, and so does a chunk a worker runs out of
-// memory on; that worker is replaced.
+// memory on; that worker is replaced. A worker sends a long chunk's rows in
+// parts and waits for each to be taken before making the next, so what
+// crosses is bounded by a part, whatever the chunk writes.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { attributeRows, type RowsBatch, type RowsJob } from './attribute-rows.js';
+import { attributeRows, type PartSink, type RowsBatch, type RowsJob } from './attribute-rows.js';
 
 export interface RowsRunner {
-  run(job: RowsJob): Promise<RowsBatch>;
+  /**
+   * The rows of one chunk. Given `onPart`, a chunk whose rows pass `job.piece`
+   * bytes hands them to it in parts, each awaited before the next is made
+   * (a worker waits too), and the last part is the result; without it, the
+   * result holds every row.
+   */
+  run(job: RowsJob, onPart?: PartSink): Promise<RowsBatch>;
   close(): Promise<void>;
   /** Chunks that ran on this thread instead of a worker: too large for one, or one ran out of memory on them. */
   readonly ranHere: { tooLarge: number; outOfMemory: number };
@@ -37,7 +45,7 @@ export const LARGEST_WORKER_CHUNK = 4 << 20;
 
 /** Runs jobs on `workers` worker threads, or in this thread when there are none. */
 export function rowsRunner(workers: number, options: WorkerOptions = {}): RowsRunner {
-  if (workers === 0) return { run: (job: RowsJob) => attributeRows(job), close: async () => {}, ranHere: { tooLarge: 0, outOfMemory: 0 } };
+  if (workers === 0) return { run: (job: RowsJob, onPart?: PartSink) => attributeRows(job, onPart), close: async () => {}, ranHere: { tooLarge: 0, outOfMemory: 0 } };
   return workerRunner(workers, options);
 }
 
@@ -100,28 +108,46 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
   const acquire = () => new Promise<Worker | null>((resolve) => (idle.length > 0 ? resolve(idle.pop()!) : all.size === 0 ? resolve(null) : waiting.push(resolve)));
   for (let k = 0; k < workers; k++) idle.push(start());
 
-  const onWorker = (worker: Worker, job: RowsJob) =>
+  const onWorker = (worker: Worker, job: RowsJob, onPart: PartSink | undefined) =>
     new Promise<RowsBatch>((resolve, reject) => {
       let failure: Error | undefined;
+      // Parts taken so far: a chunk run again here after the worker ran out of memory skips them.
+      let parts = 0;
+      // The first part onPart failed on: the worker is told to stop, and the chunk fails with it.
+      let partFailure: unknown;
       const onError = (error: Error) => (failure = error);
       const onExit = (code: number) => {
         idleAgain();
         worker.off('message', onMessage);
         worker.off('error', onError);
-        if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        if (partFailure === undefined && (failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           // The chunk needs more memory than a worker has: this thread has no cap. (The worker is replaced if it had proved it can start.)
           ranHere.outOfMemory++;
-          attributeRows(job).then(resolve, reject);
-        } else reject(new Error(`attribute worker stopped (exit code ${code})${failure ? `: ${failure.message}` : ''}`));
+          attributeRows(job, onPart && skipParts(parts, onPart)).then(resolve, reject);
+        } else if (partFailure !== undefined) reject(partFailure);
+        else reject(new Error(`attribute worker stopped (exit code ${code})${failure ? `: ${failure.message}` : ''}`));
       };
-      const onMessage = (reply: { ready?: boolean; batch?: RowsBatch; failure?: string }) => {
+      const onMessage = (reply: { ready?: boolean; part?: RowsBatch; batch?: RowsBatch; failure?: string }) => {
         if (reply.ready) return;
+        if (reply.part) {
+          parts++;
+          const more = partFailure === undefined ? onPart!(reply.part) : Promise.resolve(false);
+          more.then(
+            (go) => worker.postMessage({ more: go }),
+            (error: unknown) => {
+              partFailure ??= error;
+              worker.postMessage({ more: false });
+            },
+          );
+          return;
+        }
         idleAgain();
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         worker.off('error', onError);
         release(worker);
-        if (reply.batch) resolve(reply.batch);
+        if (partFailure !== undefined) reject(partFailure);
+        else if (reply.batch) resolve(reply.batch);
         else reject(new Error(`attribute worker failed: ${reply.failure}`));
       };
       worker.on('error', onError);
@@ -129,17 +155,17 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       worker.on('message', onMessage);
       const idleAgain = busy();
       // Copied, not transferred: the chunk stays here in case the worker cannot finish it.
-      worker.postMessage(job);
+      worker.postMessage({ job: onPart ? job : { ...job, piece: Infinity } });
     });
 
   return {
-    async run(job: RowsJob): Promise<RowsBatch> {
+    async run(job: RowsJob, onPart?: PartSink): Promise<RowsBatch> {
       if (job.chunk.bytes.length > largestChunk) {
         ranHere.tooLarge++;
-        return attributeRows(job);
+        return attributeRows(job, onPart);
       }
       const worker = await acquire();
-      return worker === null ? attributeRows(job) : onWorker(worker, job);
+      return worker === null ? attributeRows(job, onPart) : onWorker(worker, job, onPart);
     },
     ranHere,
     close: () => {
@@ -148,4 +174,10 @@ function workerRunner(workers: number, options: WorkerOptions): RowsRunner {
       return Promise.all([...all].map((worker) => worker.terminate())).then(() => undefined);
     },
   };
+}
+
+/** A part sink that passes over the first `count` parts (already taken from a worker that then ran out of memory). */
+function skipParts(count: number, onPart: PartSink): PartSink {
+  let skipped = 0;
+  return (part) => (skipped++ < count ? Promise.resolve(true) : onPart(part));
 }

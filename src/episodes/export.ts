@@ -137,17 +137,26 @@ const prompted = (prompt: Turn[], systemTurn: SystemTurn) => (systemTurn === 'fo
 
 /** DPO pairs: each repair against the message it repairs, each agent's own correction against its error. */
 export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
+  return [...dpoRows(signals, options)];
+}
+
+/**
+ * toDpo's rows one at a time (the CLI writes each and lets it go). The
+ * arguments are checked here, before the first row: a caller that has
+ * written some rows never meets an error in the middle.
+ */
+export function dpoRows(signals: Signals, options: ExportOptions = {}): Iterable<DpoRow> {
   checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
-  const rows: DpoRow[] = [];
-  for (const preference of signals.preferences) {
-    if (preference.type !== 'pair') continue;
-    rows.push({
-      prompt: prompted(preference.prompt, systemTurn), chosen: preference.chosen, rejected: preference.rejected,
-      ...identity(preference.agent, signals.id, preference.message, source),
-    });
-  }
-  return rows;
+  return (function* () {
+    for (const preference of signals.preferences) {
+      if (preference.type !== 'pair') continue;
+      yield {
+        prompt: prompted(preference.prompt, systemTurn), chosen: preference.chosen, rejected: preference.rejected,
+        ...identity(preference.agent, signals.id, preference.message, source),
+      };
+    }
+  })();
 }
 
 /**
@@ -155,25 +164,34 @@ export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
  * true, rejected false), each distinct row once.
  */
 export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
+  return [...ktoRows(signals, options)];
+}
+
+/** toKto's rows one at a time, the arguments checked before the first (see dpoRows). */
+export function ktoRows(signals: Signals, options: ExportOptions = {}): Iterable<KtoRow> {
   checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
-  const rows: KtoRow[] = [];
-  const seen = new Set<string>();
-  const add = (agent: string, message: string, prompt: Turn[], completion: Turn[], label: boolean) => {
-    const key = `${label}\u0000${agent}\u0000${message}\u0000${completion[0].content}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    rows.push({ prompt: prompted(prompt, systemTurn), completion, label, ...identity(agent, signals.id, message, source) });
-  };
-  for (const preference of signals.preferences) {
-    if (preference.type === 'unpaired') add(preference.agent, preference.message, preference.prompt, preference.completion, preference.label);
-  }
-  for (const preference of signals.preferences) {
-    if (preference.type !== 'pair') continue;
-    add(preference.agent, preference.message, preference.prompt, preference.chosen, true);
-    add(preference.agent, preference.message, preference.prompt, preference.rejected, false);
-  }
-  return rows;
+  return (function* () {
+    const seen = new Set<string>();
+    const row = (agent: string, message: string, prompt: Turn[], completion: Turn[], label: boolean): KtoRow | undefined => {
+      const key = `${label}\u0000${agent}\u0000${message}\u0000${completion[0].content}`;
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      return { prompt: prompted(prompt, systemTurn), completion, label, ...identity(agent, signals.id, message, source) };
+    };
+    for (const preference of signals.preferences) {
+      if (preference.type !== 'unpaired') continue;
+      const unpaired = row(preference.agent, preference.message, preference.prompt, preference.completion, preference.label);
+      if (unpaired) yield unpaired;
+    }
+    for (const preference of signals.preferences) {
+      if (preference.type !== 'pair') continue;
+      const chosen = row(preference.agent, preference.message, preference.prompt, preference.chosen, true);
+      if (chosen) yield chosen;
+      const rejected = row(preference.agent, preference.message, preference.prompt, preference.rejected, false);
+      if (rejected) yield rejected;
+    }
+  })();
 }
 
 function checkPrmOptions(options: PrmOptions | null): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
@@ -206,29 +224,41 @@ function checkPrmOptions(options: PrmOptions | null): { untilFirstError: boolean
  * names the smallest maxChars that works for the episode.
  */
 export function toPrm(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): PrmRow[] {
+  return [...prmRows(signals, episode, options)];
+}
+
+/**
+ * toPrm's rows one at a time, the arguments checked before the first (see
+ * dpoRows): with `maxChars`, every row's shortest form is measured first,
+ * so an episode with a row that cannot be that short throws here, before
+ * any of its rows is made.
+ */
+export function prmRows(signals: Signals, episode: Episode | unknown, options: PrmOptions = {}): Iterable<PrmRow> {
   checkSignals(signals);
   const checked = checkPair(signals, episode);
   const { untilFirstError, maxSteps, maxChars, source } = checkPrmOptions(options);
   if (!signals.success && !signals.firstError) return [];
   const { messages } = checked;
   const errorAt = signals.firstError ? signals.firstError.index : messages.length;
-  const rows: PrmRow[] = [];
-  // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
-  let tooShort: TooShortRow | undefined;
-  for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-    const text = prmText(parts, maxChars);
-    if (text === null) {
-      tooShort = longerNeed(tooShort, { chars: prmMinChars(parts), agent, message: messages[window[0]].id });
-      continue;
+  if (maxChars !== Infinity) {
+    // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
+    // (prmText gives null exactly when prmMinChars is over maxChars: cutting messages never lengthens a row.)
+    let tooShort: TooShortRow | undefined;
+    for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+      const chars = prmMinChars(parts);
+      if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: messages[window[0]].id });
     }
-    rows.push({
-      ...text,
-      labels: window.map((m) => m < errorAt),
-      ...identity(agent, checked.id, messages[window[0]].id, source),
-    });
+    if (tooShort) throw tooShortError(checked, tooShort, maxChars);
   }
-  if (tooShort) throw tooShortError(checked, tooShort, maxChars);
-  return rows;
+  return (function* () {
+    for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+      yield {
+        ...prmText(parts, maxChars)!,
+        labels: window.map((m) => m < errorAt),
+        ...identity(agent, checked.id, messages[window[0]].id, source),
+      };
+    }
+  })();
 }
 
 /**
@@ -310,23 +340,35 @@ function tooShortError(checked: Episode, tooShort: TooShortRow, maxChars: number
 
 /** One row per agent's message: the agent's view before it as `prompt`, the message as `completion`, its `reward`. */
 export function toRewards(signals: Signals, episode: Episode | unknown, options: ExportOptions = {}): RewardRow[] {
+  return [...rewardRows(signals, episode, options)];
+}
+
+/**
+ * toRewards' rows one at a time, the arguments checked before the first (see
+ * dpoRows). Each row repeats the conversation before its message, so an
+ * episode's rows together grow with the square of its length: a writer that
+ * lets each go once written holds one.
+ */
+export function rewardRows(signals: Signals, episode: Episode | unknown, options: ExportOptions = {}): Iterable<RewardRow> {
   checkSignals(signals);
   const checked = checkPair(signals, episode);
   const { systemTurn, source } = checkExportOptions(options);
   const indexOf = new Map(checked.messages.map((message, m) => [message.id, m]));
-  const rows: RewardRow[] = [];
-  for (const { id, agent, reward } of signals.messages) {
-    const m = indexOf.get(id);
-    if (m === undefined) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
-    if (!isPlayer(checked, agent)) continue;
-    rows.push({
-      prompt: viewBefore(checked, m, agent, systemTurn),
-      completion: ownTurn(agent, checked.messages[m].content),
-      reward,
-      ...identity(agent, checked.id, id, source),
-    });
+  for (const { id } of signals.messages) {
+    if (!indexOf.has(id)) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
   }
-  return rows;
+  return (function* () {
+    for (const { id, agent, reward } of signals.messages) {
+      if (!isPlayer(checked, agent)) continue;
+      const m = indexOf.get(id)!;
+      yield {
+        prompt: viewBefore(checked, m, agent, systemTurn),
+        completion: ownTurn(agent, checked.messages[m].content),
+        reward,
+        ...identity(agent, checked.id, id, source),
+      };
+    }
+  })();
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
