@@ -184,6 +184,21 @@ describe('the line that ends an attribute run', () => {
     expect(readFileSync(`${out}.partial`, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
+  it('attribute --format summary prints the legend with the first entry: a bad first record prints nothing, an empty input the legend alone', async () => {
+    const badFirst = file('bad-first.jsonl', [{ ...episode, id: 'broken', messages: [{ agent: 'ghost', content: 'x' }] }, episode].map((record) => JSON.stringify(record)).join('\n') + '\n');
+    for (const workers of ['0', '1']) {
+      const stopped = await cli('attribute', badFirst, '--format', 'summary', '--workers', workers);
+      expect(stopped).toMatchObject({ code: 1, stdout: '' });
+      expect(stopped.stderr).toMatch(/unknown agent "ghost"/);
+    }
+    const skipped = await cli('attribute', badFirst, '--format', 'summary', '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout.startsWith(REPORT_LEGEND)).toBe(true);
+    expect(skipped.stdout.split(REPORT_LEGEND)).toHaveLength(2);
+    const empty = await cli('attribute', file('empty.jsonl', '\n'), '--format', 'summary');
+    expect(empty).toMatchObject({ code: 0, stdout: REPORT_LEGEND });
+  });
+
   it('reports a rate only for a run long enough to measure one, with singular and plural counts', () => {
     const counts = { episodes: 1, success: 1, failure: 0, skipped: 0, rows: 1 };
     const line = (seconds: number, more = {}) => runSummaryLine({ counts, format: 'rewards', seconds, skipInvalid: false, stoppedAt: null, ...more });

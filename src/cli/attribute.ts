@@ -250,8 +250,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   // Opened only now that every input file is known: -o must not be one of them.
   const split: SplitOutput | null = plan.split ? await splitOutput(flags['split-by-agent']!, format, files) : null;
   const output: Output = flags.output ? await fileOutput(flags.output, files) : stdoutOutput();
-  // The report's legend comes first; each episode's entry follows as its rows.
-  if (format === 'summary') await output.write(new TextEncoder().encode(REPORT_LEGEND));
+  // The report's legend goes out with the first entry (or alone at the end of a run with none), as `summary` prints it:
+  // a run whose first record is bad prints its error and nothing else.
+  let legend: Uint8Array | null = format === 'summary' ? new TextEncoder().encode(REPORT_LEGEND) : null;
   const report = flags.report === undefined ? null : await reportOutput(flags.report, files);
   // A paid run (judge, evaluator) goes one record at a time on this thread instead (attributeEachRecord).
   const runner = judged ? undefined : rowsRunner(workers);
@@ -354,6 +355,10 @@ export async function attributeCommand(args: string[]): Promise<void> {
       report?.problems.push(error);
       process.stderr.write(terminalLines(`agent-credit: skipped ${error}\n`));
     }
+    if (kept.length > 0 && legend) {
+      kept.unshift(legend);
+      legend = null;
+    }
     if (kept.length > 0) await output.write(kept.length === 1 ? kept[0] : Buffer.concat(kept));
     // Rows a reader that went away (`| head`) may not have taken are not counted as written.
     if (!output.closed) counts.rows += keptRows;
@@ -442,6 +447,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
       const hint = near ? ` (did you mean ${JSON.stringify(near)}?)` : '';
       throw new InputError(`--agent ${plan.agent}: no episode has an agent ${JSON.stringify(plan.agent)}${hint}; the agents are ${agentList(agentsSeen)}`);
     }
+    if (legend && !stop && !output.closed) await output.write(legend);
     finished = true;
   } catch (error) {
     throw withKeptReplies(error, judged, flags['judge-cache']);
