@@ -296,7 +296,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       // Whether this record's rows go on in the next part; whether they began in an earlier one.
       const goesOn = batch.continues && k === batch.ids.length - 1;
       const goneOn = carried;
-      carried = null;
+      // A skipped record stays skipped through every part of its rows, not only the next one.
+      carried = goneOn?.skipped && goesOn ? goneOn : null;
       if (goneOn?.skipped) continue;
       if (goneOn) {
         if (goneOn.renamedFrom !== null) rows = renameRows(rows, format, goneOn.renamedFrom, goneOn.id!);
