@@ -267,6 +267,23 @@ describe('agent-credit attribute: one long episode', () => {
     expect(code, stderr).toBe(0);
     for (const agent of ['planner', 'coder']) expect(readFileSync(join(split, `${agent}.rewards.jsonl`), 'utf8') === byAgent(agent)).toBe(true);
   }, 120_000);
+
+  it('--skip-invalid skips a long episode whose id is a duplicate once, in every part of its rows, and lists it once in --report', async () => {
+    const home = fresh('long-episode-duplicate');
+    // Line 3's id "long" would become runs:3/long, which line 1 took: a duplicate. Its 12 MB of rows take three parts.
+    const records = [long('runs:3/long', 20), long('long', 20), long('long', 450), good(1)[0]];
+    const input = write(join(home, 'runs.jsonl'), records);
+    const expected = (await Promise.all([0, 1, 3].map((k) => rewardsOf(records[k])))).join('');
+    const report = join(home, 'report.html');
+    for (const workers of ['0', '1']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--format', 'rewards', '--skip-invalid', '--workers', workers, '--report', report);
+      expect(code, stderr).toBe(0);
+      expect(stdout === expected).toBe(true);
+      expect(stderr.match(/skipped .*duplicate episode id/g)).toHaveLength(1);
+      expect(stderr).toMatch(new RegExp(`3 episodes \\(1 success, 2 failure, 1 skipped\\) -> ${expected.split('\n').length - 1} rewards rows`));
+      expect(readFileSync(report, 'utf8').match(/duplicate episode id/g)).toHaveLength(1);
+    }
+  }, 120_000);
 });
 
 describe('agent-credit attribute: records that would overflow the stack', () => {

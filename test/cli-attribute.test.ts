@@ -98,6 +98,23 @@ describe('agent-credit attribute', () => {
     }
   });
 
+  it('a bad record in the last chunk: the summary line counts every row written before it, those of its own chunk too', async () => {
+    // Two chunks (about 650 KB); the second one's rows, 1 MB before the bad last line, are still going into the pipe when
+    // the input has been read.
+    const long = (k: number) => ({
+      id: `long-${k}`, task: 't', agents: ['planner', 'coder'], outcome: { score: 1, success: true },
+      messages: Array.from({ length: 20 }, (_, m) => ({ id: `m${m}`, agent: m % 2 ? 'coder' : 'planner', content: `step ${m} ${'q'.repeat(50)}` })),
+      coalitions: [{ agents: [], value: 0 }, { agents: ['planner'], value: 0.4 }, { agents: ['coder'], value: 0.3 }, { agents: ['planner', 'coder'], value: 1 }],
+    });
+    const input = jsonl('last-chunk-stops.jsonl', [...Array.from({ length: 300 }, (_, k) => long(k)), '{"id": "cut", ']);
+    for (const workers of ['0', '1']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--format', 'rewards', '--workers', workers);
+      expect(code).toBe(1);
+      expect(lines(stdout)).toHaveLength(6000);
+      expect(stderr).toMatch(/stopped at a bad record after 300 episodes \(300 success, 0 failure\) -> 6000 rewards rows, /);
+    }
+  });
+
   it('--skip-invalid goes on and counts the skips', async () => {
     const records: Array<unknown> = good(6);
     (records[1] as { messages: Array<{ agent: string }> }).messages[0].agent = 'ghost';

@@ -280,7 +280,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
    * of a chunk's rows: a record that goes on into the next part is checked (its id) where its rows begin, and
    * counted where they end.
    */
-  const settle = async (batch: RowsBatch) => {
+  const writeBatch = async (batch: RowsBatch) => {
     if (stop || output.closed) return;
     const kept: Uint8Array[] = [];
     // Rows are counted once written, so the summary line's count is what the output holds.
@@ -296,7 +296,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       // Whether this record's rows go on in the next part; whether they began in an earlier one.
       const goesOn = batch.continues && k === batch.ids.length - 1;
       const goneOn = carried;
-      carried = null;
+      // A skipped record stays skipped through every part of its rows, not only the next one.
+      carried = goneOn?.skipped && goesOn ? goneOn : null;
       if (goneOn?.skipped) continue;
       if (goneOn) {
         if (goneOn.renamedFrom !== null) rows = renameRows(rows, format, goneOn.renamedFrom, goneOn.id!);
@@ -363,6 +364,12 @@ export async function attributeCommand(args: string[]): Promise<void> {
     // Rows a reader that went away (`| head`) may not have taken are not counted as written.
     if (!output.closed) counts.rows += keptRows;
   };
+
+  // The batch being written. Batches are written one at a time, in order (each part waits for those before it), in the
+  // background of the loop that reads: one that stops the run at a bad record is still writing the rows before it when
+  // the loop sees the run halted.
+  let settling: Promise<void> = Promise.resolve();
+  const settle = (batch: RowsBatch) => (settling = writeBatch(batch));
 
   /** Whether the run has stopped (a bad record, a reader that went away): no more rows are made or written. */
   const halted = () => stop !== undefined || output.closed;
@@ -440,6 +447,8 @@ export async function attributeCommand(args: string[]): Promise<void> {
       while (!halted() && inFlight.length > 0) await inFlight.shift()!;
       if (halted()) break;
     }
+    // The rows before a bad record are all written (and counted) before the output is kept and the summary line made.
+    await settling;
     // No row of an agent that no episode has was written; say so rather than leave an empty output.
     if (!stop && plan.agent !== null && agentsSeen.size > 0 && !agentsSeen.has(plan.agent)) {
       // Among hundreds of agents the list shows 20: the likely one (letter case, a typo) is named first.
