@@ -10,6 +10,7 @@ import { terminalLines } from '../core/terminal-text.js';
 import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import { decodeUtf8 } from './records.js';
+import { detectFormat } from '../episodes/adapters/detect.js';
 import { isRecord, misspelledName } from '../core/validate.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
@@ -61,9 +62,6 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** Fields a transcript or episode record has and a game table does not. */
-const EPISODE_FIELDS = ['messages', 'agents', 'history', 'outcome', 'resourceSpans', 'spans'];
-
 /**
  * The game file of `shapley` or `interactions`. An episode, a transcript or a
  * JSON Lines file given here instead (the commands sit side by side in
@@ -79,10 +77,12 @@ async function readGame(path: string, command: string): Promise<unknown> {
     if (error instanceof UsageError && /\.(jsonl|ndjson)$/i.test(path)) throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
     throw error;
   }
-  const record = Array.isArray(json) ? json[0] : json;
-  if (isRecord(record) && !('players' in record) && EPISODE_FIELDS.some((field) => field in record)) {
-    throw new UsageError(`${path}: holds ${Array.isArray(json) ? 'a list of episodes or transcripts' : 'an episode or a transcript'}, not a game table: ${toAttribute}`);
-  }
+  // What attribute --from auto would read it as (a game table is no format of its own).
+  if (isRecord(json) && 'players' in json) return json;
+  const what = isRecord(json) || Array.isArray(json)
+    ? detectFormat(json) !== null ? 'an episode or a transcript' : Array.isArray(json) && detectFormat(json[0]) !== null ? 'a list of episodes or transcripts' : null
+    : null;
+  if (what) throw new UsageError(`${path}: holds ${what}, not a game table: ${toAttribute}`);
   return json;
 }
 
