@@ -11,6 +11,7 @@ import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
 import { decodeUtf8 } from './records.js';
 import { detectFormat } from '../episodes/adapters/detect.js';
+import { JSONL_EXTENSIONS } from '../episodes/episode-ids.js';
 import { isRecord, misspelledName } from '../core/validate.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
@@ -74,16 +75,20 @@ async function readGame(path: string, command: string): Promise<unknown> {
   try {
     json = await readJson(path);
   } catch (error) {
-    if (error instanceof UsageError && /\.(jsonl|ndjson)$/i.test(path)) throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
+    if (error instanceof UsageError && JSONL_EXTENSIONS.some((extension) => path.toLowerCase().endsWith(extension))) throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
     throw error;
   }
-  // What attribute --from auto would read it as (a game table is no format of its own).
-  if (isRecord(json) && 'players' in json) return json;
-  const what = isRecord(json) || Array.isArray(json)
-    ? detectFormat(json) !== null ? 'an episode or a transcript' : Array.isArray(json) && detectFormat(json[0]) !== null ? 'a list of episodes or transcripts' : null
-    : null;
+  const what = transcriptKind(json);
   if (what) throw new UsageError(`${path}: holds ${what}, not a game table: ${toAttribute}`);
   return json;
+}
+
+/** What attribute --from auto would read `json` as, when it is no game table: an episode or transcript, or a list of them; else null. */
+function transcriptKind(json: unknown): string | null {
+  if (!isRecord(json) && !Array.isArray(json)) return null;
+  if (isRecord(json) && 'players' in json) return null;
+  if (detectFormat(json) !== null) return 'an episode or a transcript';
+  return Array.isArray(json) && detectFormat(json[0]) !== null ? 'a list of episodes or transcripts' : null;
 }
 
 function plain(result: ShapleyResult): object {
