@@ -38,8 +38,7 @@ const signalsRow = z.looseObject({
   sources: z.optional(z.looseObject({ team: z.optional(z.nullable(z.looseObject({ value: z.number(), source: z.string(), outcomeScore: z.number() }))) })),
 });
 
-/** The report entries of one signals file, counting its rows into `counted`. */
-async function* reportOf(path: string, counted: { rows: number }): AsyncGenerator<string> {
+async function* reportOf(path: string): AsyncGenerator<string> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let number = 0;
   try {
@@ -56,9 +55,7 @@ async function* reportOf(path: string, counted: { rows: number }): AsyncGenerato
         throw new InputError(`not valid JSON (${(error as Error).message})${hint}`, where);
       }
       try {
-        const entry = reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
-        counted.rows++;
-        yield entry;
+        yield reportEntry(parseOrThrow(signalsRow, row) as unknown as Signals);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         throw new InputError(`${error.message}\n  expected a signals row, as agent-credit attribute writes with --format signals (the default)`, where);
@@ -86,15 +83,16 @@ export async function summaryCommand(args: string[]): Promise<void> {
   // The legend goes out with the first entry (or at the end of an empty report): a file that fails at once prints nothing.
   let legend = false;
   for (const path of args) {
-    const counted = { rows: 0 };
-    for await (const entry of reportOf(path, counted)) {
+    let rows = 0;
+    for await (const entry of reportOf(path)) {
+      rows++;
       // A reader that went away (`| head`) ends the report quietly.
       if (output.closed) return;
       await output.write(encoder.encode(legend ? entry : REPORT_LEGEND + entry));
       legend = true;
     }
     // An empty file (a run that attributed nothing, a wrong path pattern) reports nothing: say so, as attribute does.
-    if (counted.rows === 0) process.stderr.write(terminalLines(`agent-credit: warning: ${path} holds no signals rows; nothing to report from it\n`));
+    if (rows === 0) process.stderr.write(terminalLines(`agent-credit: warning: ${path} holds no signals rows; nothing to report from it\n`));
   }
   if (!legend) await output.write(encoder.encode(REPORT_LEGEND));
   await output.commit();
