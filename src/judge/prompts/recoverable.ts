@@ -1,24 +1,10 @@
 // recoverable(episode, prefixLength): the oracle of the binary search for
 // the first error. Shows only the first prefixLength messages.
-import { checkedView, transcriptText } from '../transcript.js';
-import { TRANSCRIPT_GUIDE, type PromptTemplate } from './template.js';
+import { transcriptPrompt } from './template.js';
 
 /** The default prompt of `recoverable`: can the team still succeed after the prefix shown? */
-export const recoverablePrompt: PromptTemplate = {
-  version: 'recoverable-1',
-  render: (given) => {
-    const view = checkedView(given, 'recoverablePrompt.render');
-    return [
-      {
-        role: 'system',
-        content: [
-          TRANSCRIPT_GUIDE,
-          `You see only the first ${view.messages.length} of the run's ${view.total} messages.`,
-          'Decide whether the team can still accomplish the task from this point: false when a mistake has already been made that no later message in view has corrected and that dooms the run if nobody corrects it; true otherwise.',
-          'Reply with JSON only: {"recoverable": <true or false>, "reason": "<one line>"}',
-        ].join('\n'),
-      },
-      { role: 'user', content: transcriptText(view) },
-    ];
-  },
-};
+export const recoverablePrompt = transcriptPrompt('recoverable-1', 'recoverablePrompt', (view) => [
+  `You see only the first ${view.messages.length} of the run's ${view.total} messages.`,
+  'Decide whether the team can still accomplish the task from this point: false when a mistake has already been made that no later message in view has corrected and that dooms the run if nobody corrects it; true otherwise.',
+  'Reply with JSON only: {"recoverable": <true or false>, "reason": "<one line>"}',
+]);
