@@ -73,28 +73,25 @@ export function gameValue(kind: i32, params: usize, n: i32, mask: u64): f64 {
 }
 
 /**
- * Values of the n+1 prefixes of `order` (i32 x n) into values[0..n].
- * Incremental where the game allows, so one permutation costs O(n) for
- * tables, airport and voting games.
+ * Values of the n+1 prefixes of an order into values[0..n]: the order's
+ * players are the i32s at order, order + step, ... (step -4 walks an order
+ * backwards, so a permutation's reverse needs no copy). Incremental where
+ * the game allows, so one permutation costs O(n) for airport and voting
+ * games. Tables read both prefixes of a pair in one loop (tablePairValues
+ * in sampling/permutation.ts) and reach here only by the general path.
  */
-export function prefixValues(kind: i32, params: usize, n: i32, order: usize, values: usize): void {
+export function prefixValues(kind: i32, params: usize, n: i32, order: usize, step: i32, values: usize): void {
   let mask: u64 = 0;
-  if (kind == GAME_TABLE) {
-    store<f64>(values, load<f64>(params));
-    for (let k = 0; k < n; k++) {
-      mask |= <u64>1 << <u64>load<i32>(order + (<usize>k << 2));
-      store<f64>(values + (<usize>(k + 1) << 3), load<f64>(params + (<usize>mask << 3)));
-    }
-  } else if (kind == GAME_SOUM && <i32>f64At(params, 0) <= MAX_INCREMENTAL_TERMS) {
-    prefixSoum(params, n, order, values);
+  if (kind == GAME_SOUM && <i32>f64At(params, 0) <= MAX_INCREMENTAL_TERMS) {
+    prefixSoum(params, n, order, step, values);
   } else if (kind == GAME_QUADRATIC) {
     let value: f64 = 0;
     store<f64>(values, 0);
     for (let k = 0; k < n; k++) {
-      const p = load<i32>(order + (<usize>k << 2));
+      const p = load<i32>(order + <usize>(k * step));
       value += f64At(params, p);
       for (let q = 0; q < k; q++) {
-        const r = load<i32>(order + (<usize>q << 2));
+        const r = load<i32>(order + <usize>(q * step));
         value += p < r ? f64At(params, n + p * n + r) : f64At(params, n + r * n + p);
       }
       store<f64>(values + (<usize>(k + 1) << 3), value);
@@ -103,7 +100,7 @@ export function prefixValues(kind: i32, params: usize, n: i32, order: usize, val
     let value: f64 = 0;
     store<f64>(values, 0);
     for (let k = 0; k < n; k++) {
-      const c = f64At(params, load<i32>(order + (<usize>k << 2)));
+      const c = f64At(params, load<i32>(order + <usize>(k * step)));
       if (c > value) value = c;
       store<f64>(values + (<usize>(k + 1) << 3), value);
     }
@@ -112,13 +109,13 @@ export function prefixValues(kind: i32, params: usize, n: i32, order: usize, val
     let weight: f64 = 0;
     store<f64>(values, 0 >= quota ? 1.0 : 0.0);
     for (let k = 0; k < n; k++) {
-      weight += f64At(params, 1 + load<i32>(order + (<usize>k << 2)));
+      weight += f64At(params, 1 + load<i32>(order + <usize>(k * step)));
       store<f64>(values + (<usize>(k + 1) << 3), weight >= quota ? 1.0 : 0.0);
     }
   } else {
     store<f64>(values, gameValue(kind, params, n, 0));
     for (let k = 0; k < n; k++) {
-      mask |= <u64>1 << <u64>load<i32>(order + (<usize>k << 2));
+      mask |= <u64>1 << <u64>load<i32>(order + <usize>(k * step));
       store<f64>(values + (<usize>(k + 1) << 3), gameValue(kind, params, n, mask));
     }
   }
@@ -131,7 +128,7 @@ const missing = memory.data(MAX_INCREMENTAL_TERMS * 4, 16);
  * SOUM prefixes in O(terms + sum of term sizes): each term counts its members
  * still missing, and pays its coefficient when the count reaches zero.
  */
-function prefixSoum(params: usize, n: i32, order: usize, values: usize): void {
+function prefixSoum(params: usize, n: i32, order: usize, step: i32, values: usize): void {
   const terms = <i32>f64At(params, 0);
   const sizes = 1 + 2 * terms;
   const offsets = sizes + terms;
@@ -144,7 +141,7 @@ function prefixSoum(params: usize, n: i32, order: usize, values: usize): void {
   }
   store<f64>(values, value);
   for (let k = 0; k < n; k++) {
-    const player = load<i32>(order + (<usize>k << 2));
+    const player = load<i32>(order + <usize>(k * step));
     const end = <i32>f64At(params, offsets + player + 1);
     for (let e = <i32>f64At(params, offsets + player); e < end; e++) {
       const t = <i32>f64At(params, ids + e);

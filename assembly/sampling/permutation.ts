@@ -6,12 +6,11 @@
 // deviations, which the host merges in block order. The result for a seed is
 // therefore the same however blocks are split across workers.
 
-import { prefixValues } from '../games/games';
+import { GAME_TABLE, prefixValues } from '../games/games';
 import { seedStream, shuffle } from './rng';
 
 const MAX_PLAYERS: i32 = 64;
 const order = memory.data(MAX_PLAYERS * 4, 16);
-const reversed = memory.data(MAX_PLAYERS * 4, 16);
 const forwardValues = memory.data((MAX_PLAYERS + 1) * 8, 16);
 const reverseValues = memory.data((MAX_PLAYERS + 1) * 8, 16);
 const sample = memory.data(MAX_PLAYERS * 8, 16);
@@ -39,14 +38,34 @@ export function permutationBlocks(
     for (let i = 0; i < n; i++) store<i32>(order + (<usize>i << 2), i);
     for (let p = 0; p < pairs; p++) {
       shuffle(order, n);
-      for (let k = 0; k < n; k++) {
-        store<i32>(reversed + (<usize>k << 2), load<i32>(order + (<usize>(n - 1 - k) << 2)));
+      if (kind == GAME_TABLE) {
+        tablePairValues(params, n);
+      } else {
+        prefixValues(kind, params, n, order, 4, forwardValues);
+        prefixValues(kind, params, n, order + (<usize>(n - 1) << 2), -4, reverseValues);
       }
-      prefixValues(kind, params, n, order, forwardValues);
-      prefixValues(kind, params, n, reversed, reverseValues);
       antitheticSample(order, n, forwardValues, reverseValues, sample);
       welfordStep(sample, n, 1.0 / <f64>(p + 1), mean, m2);
     }
+  }
+}
+
+/**
+ * The prefix values of `order` and of its reverse on a table, in one loop:
+ * the two prefixes grow from either end, and their table reads (random
+ * accesses, mostly cache misses) are independent, so they overlap in
+ * flight. The same entries prefixValues reads for each order in turn.
+ */
+function tablePairValues(table: usize, n: i32): void {
+  let forward: u64 = 0;
+  let backward: u64 = 0;
+  store<f64>(forwardValues, load<f64>(table));
+  store<f64>(reverseValues, load<f64>(table));
+  for (let k = 0; k < n; k++) {
+    forward |= <u64>1 << <u64>load<i32>(order + (<usize>k << 2));
+    backward |= <u64>1 << <u64>load<i32>(order + (<usize>(n - 1 - k) << 2));
+    store<f64>(forwardValues + (<usize>k << 3), load<f64>(table + (<usize>forward << 3)), 8);
+    store<f64>(reverseValues + (<usize>k << 3), load<f64>(table + (<usize>backward << 3)), 8);
   }
 }
 
@@ -59,12 +78,12 @@ export function permutationBlocks(
 export function antitheticSample(order: usize, n: i32, forwardValues: usize, reverseValues: usize, sample: usize): void {
   for (let k = 0; k < n; k++) {
     const player = load<i32>(order + (<usize>k << 2));
-    const gain = load<f64>(forwardValues + (<usize>(k + 1) << 3)) - load<f64>(forwardValues + (<usize>k << 3));
+    const gain = load<f64>(forwardValues + (<usize>k << 3), 8) - load<f64>(forwardValues + (<usize>k << 3));
     store<f64>(sample + (<usize>player << 3), gain);
   }
   for (let k = 0; k < n; k++) {
     const player = load<i32>(order + (<usize>(n - 1 - k) << 2));
-    const gain = load<f64>(reverseValues + (<usize>(k + 1) << 3)) - load<f64>(reverseValues + (<usize>k << 3));
+    const gain = load<f64>(reverseValues + (<usize>k << 3), 8) - load<f64>(reverseValues + (<usize>k << 3));
     const slot = sample + (<usize>player << 3);
     store<f64>(slot, 0.5 * (load<f64>(slot) + gain));
   }
