@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { shapley } from '../src/attribution/shapley.js';
 import { soumGame } from '../src/core/games.js';
 import { scaleExponent } from '../src/estimators/value-scale.js';
+import { largestMagnitude } from '../src/core/table.js';
 import { tableEvaluator } from './support/evaluators.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
@@ -72,5 +73,32 @@ describe('sampling at extreme magnitudes', () => {
     for (const largest of [0, 1, 1e-100, 1e100, 2 ** 399, 2 ** -399]) expect(scaleExponent(largest)).toBe(0);
     expect(scaleExponent(2 ** 400)).toBe(-400);
     expect(scaleExponent(1e-170)).toBe(565);
+  });
+});
+
+describe('largestMagnitude: the one pass that checks a table and sizes it', () => {
+  /** The reference: NaN when any entry is NaN or infinite, else the largest |v|. */
+  const reference = (values: Float64Array) => (values.every(Number.isFinite) ? values.reduce((largest, v) => Math.max(largest, Math.abs(v)), 0) : NaN);
+
+  it('equals a plain scan on random lengths, magnitudes, and a NaN or infinity at any position', () => {
+    const random = seededRandom(71);
+    for (let trial = 0; trial < 400; trial++) {
+      // Lengths around multiples of the four running maxima, including 0 and the tail of 1-3.
+      const length = Math.floor(random() * 40);
+      const values = Float64Array.from({ length }, () => (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20));
+      expect(largestMagnitude(values), `${trial}: finite`).toBe(reference(values));
+      if (length === 0) continue;
+      const bad = [NaN, Infinity, -Infinity][trial % 3];
+      const at = Math.floor(random() * length);
+      values[at] = bad;
+      // A NaN after a larger finite entry in the same lane, and an infinity before one, are still seen.
+      if (trial % 2 === 0 && at + 4 < length) values[at + 4] = 1e300;
+      expect(largestMagnitude(values), `${trial}: ${bad} at ${at} of ${length}`).toBeNaN();
+    }
+  });
+
+  it('reports the largest magnitude of negative entries, and 0 for an all-zero table', () => {
+    expect(largestMagnitude(Float64Array.of(-3, 2, -7.5, 1, 0.5))).toBe(7.5);
+    expect(largestMagnitude(new Float64Array(9))).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../estim
 import { shapleyOptionsSchema, type Method } from '../core/schemas.js';
 import { createWasmSampler, type WasmMethod } from '../estimators/wasm-estimators.js';
 import { scaleGameParams, unscaleEstimate } from '../estimators/value-scale.js';
-import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, type TableGame } from '../core/table.js';
+import { EXACT_MAX_PLAYERS, checkFiniteValues, checkPlayers, checkTableGame, largestMagnitude, type TableGame } from '../core/table.js';
 import type { IndexKind } from '../core/exact-chunks.js';
 import { isPool, type Pool, type PoolGame, type PoolRunner } from '../pool/contract.js';
 import { checkKnownOptions, describe, finiteSums, nearestName, parseOrThrow } from '../core/validate.js';
@@ -75,9 +75,11 @@ export type CheckedGame =
    * `unscanned`: the values are not yet checked for NaN and infinities (the
    * exact pass checks them; see checkedPass). `inPlace`: a table from
    * createTable, read where it lies; `values` is then a view that a later
-   * allocation in Wasm memory may detach (see valuesOf).
+   * allocation in Wasm memory may detach (see valuesOf). `largest`: the
+   * largest |v|, which scanValues measures in the same pass as it checks,
+   * so sampling sizes the values (scaleGameParams) without another.
    */
-  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true; inPlace?: WasmTableRecord }
+  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true; inPlace?: WasmTableRecord; largest?: number }
   | { kind: 'builtin'; players: string[]; game: BuiltinGame };
 
 /**
@@ -127,7 +129,7 @@ function valuesOf(game: CheckedGame & { kind: 'table' }): Float64Array {
  */
 export function stableGame(game: CheckedGame): CheckedGame {
   if (game.kind !== 'table' || !game.inPlace) return game;
-  return { kind: 'table', players: game.players, values: liveValues(game.inPlace).slice(), unscanned: true };
+  return { kind: 'table', players: game.players, values: liveValues(game.inPlace).slice(), unscanned: true, largest: game.largest };
 }
 
 function tooManyForExact(n: number): InputError {
@@ -233,7 +235,7 @@ async function runPlan(checked: CheckedGame, plan: RunPlan, pool?: PoolRunner): 
 /** What the samplers read (a table, or a built-in game's parameters), scaled by a power of two when the values' squares would leave float64. */
 function sampledParams(game: CheckedGame): { kindId: number; params: Float64Array; exponent: number } {
   const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
-  return { kindId, ...scaleGameParams(kindId, params) };
+  return { kindId, ...scaleGameParams(kindId, params, game.kind === 'table' ? game.largest : undefined) };
 }
 
 async function sampledShapley(
@@ -276,7 +278,12 @@ export { finiteSums };
 
 /** Scans a table checkGame left unscanned, before anything but an exact pass reads it (internal; also used by owen). */
 export function scanValues(game: CheckedGame): void {
-  if (game.kind === 'table' && game.unscanned) checkFiniteValues(valuesOf(game), game.players);
+  if (game.kind !== 'table' || !game.unscanned) return;
+  const values = valuesOf(game);
+  const largest = largestMagnitude(values);
+  // NaN: some entry is not finite, and the slow scan names the first.
+  if (Number.isNaN(largest)) checkFiniteValues(values, game.players);
+  game.largest = largest;
 }
 
 async function permutationShapley(game: CheckedGame, budget: number, seed: number, pool?: PoolRunner): Promise<ShapleyResult> {

@@ -98,8 +98,61 @@ export function checkTableGame(game: unknown, inPlace?: { n: number }): CheckedT
   return { players, values: Float64Array.from(values) };
 }
 
+/**
+ * The largest |v| of `values`, or NaN when one of them is NaN or
+ * infinite: one pass that both checks a table and sizes it (sampling scales
+ * values whose squares would leave float64). Four running maxima, each
+ * replaced only when an entry does not compare <= it: a larger entry, or a
+ * NaN, which ends the pass (an infinity stays the maximum, and is reported
+ * at the end). One maximum made every entry wait on the comparison before
+ * it, 1.4 ns an entry against 0.5 at 2^20 values.
+ */
+export function largestMagnitude(values: Float64Array): number {
+  // Bounds from the array's own length, which lets the compiler drop its checks on every read (a range given
+  // as arguments kept them: 0.8 ns an entry).
+  const length = values.length;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    const a = Math.abs(values[i]);
+    const b = Math.abs(values[i + 1]);
+    const c = Math.abs(values[i + 2]);
+    const d = Math.abs(values[i + 3]);
+    if (!(a <= m0)) {
+      if (a !== a) return NaN;
+      m0 = a;
+    }
+    if (!(b <= m1)) {
+      if (b !== b) return NaN;
+      m1 = b;
+    }
+    if (!(c <= m2)) {
+      if (c !== c) return NaN;
+      m2 = c;
+    }
+    if (!(d <= m3)) {
+      if (d !== d) return NaN;
+      m3 = d;
+    }
+  }
+  for (; i < length; i++) {
+    const a = Math.abs(values[i]);
+    if (!(a <= m0)) {
+      if (a !== a) return NaN;
+      m0 = a;
+    }
+  }
+  const largest = Math.max(m0, m1, m2, m3);
+  return largest < Infinity ? largest : NaN;
+}
+
 /** Throws an InputError naming the first entry of `values` that is not a finite number. */
 export function checkFiniteValues(values: ArrayLike<unknown>, players: string[]): void {
+  // A Float64Array holds numbers only: one fast pass tells whether there is anything to name.
+  if (values instanceof Float64Array && !Number.isNaN(largestMagnitude(values))) return;
   for (let mask = 0; mask < values.length; mask++) {
     const value: unknown = values[mask];
     if (typeof value !== 'number' || !Number.isFinite(value)) {

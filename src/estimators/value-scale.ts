@@ -5,6 +5,7 @@
 // stopped at once). A power of two scales exactly; results are scaled back.
 // Values in the usual range are not touched, so their results stay bit for bit.
 import { GAME_KIND_ID } from '../core/games.js';
+import { largestMagnitude } from '../core/table.js';
 import type { CoalitionSampler, MaskBatch, SamplerEstimate } from './ask-tell.js';
 
 /** Largest |log2| of the values' scale left as it is: squares of 2^400 and sums of a billion of them still fit. */
@@ -33,17 +34,17 @@ function linearRange(kindId: number, params: Float64Array): [number, number] | n
 /**
  * The game's parameters (a value table, or a built-in game's) scaled so its
  * values are near 1, and the exponent applied (0: `params` itself, unscaled).
+ * `tableLargest`: a table's largest |v| when a scan has measured it already.
  */
-export function scaleGameParams(kindId: number, params: Float64Array): { params: Float64Array; exponent: number } {
+export function scaleGameParams(kindId: number, params: Float64Array, tableLargest?: number): { params: Float64Array; exponent: number } {
   const range = linearRange(kindId, params);
   if (range === null) return { params, exponent: 0 };
-  // A table's largest |v|; for built-in games the sum of |coefficients|, a bound on every |v(S)| (airport: the largest cost).
+  // A table's largest |v| (a table is checked finite before it is sampled); for built-in games the sum of
+  // |coefficients|, a bound on every |v(S)| (airport: the largest cost).
   let largest = 0;
-  for (let i = range[0]; i < range[1]; i++) {
-    const magnitude = Math.abs(params[i]);
-    if (kindId === GAME_KIND_ID.table || kindId === GAME_KIND_ID.airport) largest = Math.max(largest, magnitude);
-    else largest += magnitude;
-  }
+  if (kindId === GAME_KIND_ID.table && tableLargest !== undefined) largest = tableLargest;
+  else if (kindId === GAME_KIND_ID.table || kindId === GAME_KIND_ID.airport) largest = largestMagnitude(params.subarray(range[0], range[1]));
+  else for (let i = range[0]; i < range[1]; i++) largest += Math.abs(params[i]);
   const exponent = scaleExponent(largest);
   if (exponent === 0) return { params, exponent };
   const scaled = Float64Array.from(params);
