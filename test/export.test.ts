@@ -5,7 +5,7 @@ import { InputError } from '../src/core/errors.js';
 import { attributeEpisode, type Signals } from '../src/episodes/attribute.js';
 import { episodeFrom } from '../src/episodes/adapters/index.js';
 import { parseEpisode, type Episode } from '../src/episodes/episode.js';
-import { checkPrmLength, floatJson, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from '../src/episodes/export.js';
+import { checkPrmLength, dpoRows, floatJson, ktoRows, rewardRows, toDpo, toJsonl, toKto, toPrm, toRewards, type PrmRow } from '../src/episodes/export.js';
 import { alternationProblem, conversationalRowProblems } from './support/chat-rows.js';
 import { readJson } from './support/fixtures.js';
 import { randomEpisode, randomRun } from './support/episodes.js';
@@ -204,6 +204,32 @@ describe('KTO rows', () => {
       ['booking_agent', 'b2', true],
       ['booking_agent', 'b1', false],
     ]);
+  });
+});
+
+describe('rows one at a time (dpoRows, ktoRows, rewardRows)', () => {
+  it('give the rows of toDpo, toKto and toRewards, the same again on a second iteration, and each iteration its own', async () => {
+    const record = flights();
+    const signals = await attributeEpisode(record);
+    const kto = ktoRows(signals);
+    // Two iterations side by side: KTO's each-distinct-row-once is kept per iteration, not shared between them.
+    const first = kto[Symbol.iterator]();
+    const second = kto[Symbol.iterator]();
+    const a = [];
+    const b = [];
+    for (let step = first.next(), other = second.next(); !step.done || !other.done; step = first.next(), other = second.next()) {
+      if (!step.done) a.push(step.value);
+      if (!other.done) b.push(other.value);
+    }
+    expect(a).toEqual(toKto(signals));
+    expect(b).toEqual(a);
+    expect([...kto]).toEqual(a);
+    expect(a.length).toBeGreaterThan(0);
+    for (const [rows, array] of [[dpoRows(signals), toDpo(signals)], [rewardRows(signals, record), toRewards(signals, record)]] as const) {
+      expect([...rows]).toEqual(array);
+      expect([...rows]).toEqual(array);
+      expect(array.length).toBeGreaterThan(0);
+    }
   });
 });
 

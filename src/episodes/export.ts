@@ -10,6 +10,7 @@ import type { Signals } from './attribute.js';
 import { checkSystemTurn, viewBefore, foldedPrompt, isPlayer, ownTurn, shownTask, systemText, type SystemTurn, type Turn } from './agent-view.js';
 import { asEpisode, type Episode, type EpisodeMessage } from './episode.js';
 import { prmMinChars, prmText, type PrmParts } from './prm-text.js';
+import { rowsOnDemand } from './rows-on-demand.js';
 import { InputError, type InputIssue } from '../core/errors.js';
 import { checkKnownOptions, describe, isRecord } from '../core/validate.js';
 
@@ -148,15 +149,15 @@ export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
 export function dpoRows(signals: Signals, options: ExportOptions = {}): Iterable<DpoRow> {
   checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
-  return (function* () {
-    for (const preference of signals.preferences) {
-      if (preference.type !== 'pair') continue;
-      yield {
-        prompt: prompted(preference.prompt, systemTurn), chosen: preference.chosen, rejected: preference.rejected,
-        ...identity(preference.agent, signals.id, preference.message, source),
-      };
-    }
-  })();
+  const { preferences } = signals;
+  return rowsOnDemand(preferences.length, () => (k) => {
+    const preference = preferences[k];
+    if (preference.type !== 'pair') return undefined;
+    return {
+      prompt: prompted(preference.prompt, systemTurn), chosen: preference.chosen, rejected: preference.rejected,
+      ...identity(preference.agent, signals.id, preference.message, source),
+    };
+  });
 }
 
 /**
@@ -171,7 +172,11 @@ export function toKto(signals: Signals, options: ExportOptions = {}): KtoRow[] {
 export function ktoRows(signals: Signals, options: ExportOptions = {}): Iterable<KtoRow> {
   checkSignals(signals);
   const { systemTurn, source } = checkExportOptions(options);
-  return (function* () {
+  const { preferences } = signals;
+  const count = preferences.length;
+  // Steps 0..count: each preference's unpaired row; then two steps per preference, a pair's chosen and rejected rows.
+  return rowsOnDemand(3 * count, () => {
+    // The rows this iteration has given: each distinct row once.
     const seen = new Set<string>();
     const row = (agent: string, message: string, prompt: Turn[], completion: Turn[], label: boolean): KtoRow | undefined => {
       const key = `${label}\u0000${agent}\u0000${message}\u0000${completion[0].content}`;
@@ -179,19 +184,17 @@ export function ktoRows(signals: Signals, options: ExportOptions = {}): Iterable
       seen.add(key);
       return { prompt: prompted(prompt, systemTurn), completion, label, ...identity(agent, signals.id, message, source) };
     };
-    for (const preference of signals.preferences) {
-      if (preference.type !== 'unpaired') continue;
-      const unpaired = row(preference.agent, preference.message, preference.prompt, preference.completion, preference.label);
-      if (unpaired) yield unpaired;
-    }
-    for (const preference of signals.preferences) {
-      if (preference.type !== 'pair') continue;
-      const chosen = row(preference.agent, preference.message, preference.prompt, preference.chosen, true);
-      if (chosen) yield chosen;
-      const rejected = row(preference.agent, preference.message, preference.prompt, preference.rejected, false);
-      if (rejected) yield rejected;
-    }
-  })();
+    return (k) => {
+      if (k < count) {
+        const preference = preferences[k];
+        return preference.type === 'unpaired' ? row(preference.agent, preference.message, preference.prompt, preference.completion, preference.label) : undefined;
+      }
+      const preference = preferences[(k - count) >> 1];
+      if (preference.type !== 'pair') return undefined;
+      const chosen = (k - count) % 2 === 0;
+      return row(preference.agent, preference.message, preference.prompt, chosen ? preference.chosen : preference.rejected, chosen);
+    };
+  });
 }
 
 function checkPrmOptions(options: PrmOptions | null): { untilFirstError: boolean; maxSteps: number; maxChars: number; source: string | undefined } {
@@ -244,21 +247,22 @@ export function prmRows(signals: Signals, episode: Episode | unknown, options: P
     // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
     // (prmText gives null exactly when prmMinChars is over maxChars: cutting messages never lengthens a row.)
     let tooShort: TooShortRow | undefined;
-    for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-      const chars = prmMinChars(parts);
+    for (const prmWindow of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+      const { agent, window } = prmWindow;
+      const chars = prmMinChars(prmParts(checked, prmWindow));
       if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: messages[window[0]].id });
     }
     if (tooShort) throw tooShortError(checked, tooShort, maxChars);
   }
-  return (function* () {
-    for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-      yield {
-        ...prmText(parts, maxChars)!,
-        labels: window.map((m) => m < errorAt),
-        ...identity(agent, checked.id, messages[window[0]].id, source),
-      };
-    }
-  })();
+  const windows = prmWindows(checked, errorAt, untilFirstError, maxSteps);
+  return rowsOnDemand(windows.length, () => (k) => {
+    const { agent, window } = windows[k];
+    return {
+      ...prmText(prmParts(checked, windows[k]), maxChars)!,
+      labels: window.map((m) => m < errorAt),
+      ...identity(agent, checked.id, messages[window[0]].id, source),
+    };
+  });
 }
 
 /**
@@ -277,25 +281,28 @@ export function checkPrmLength(episode: Episode | unknown, options: PrmOptions =
   if (maxChars === Infinity) return;
   const errorAt = untilFirstError && !checked.outcome.success ? 0 : checked.messages.length;
   let tooShort: TooShortRow | undefined;
-  for (const { agent, window, parts } of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-    const chars = prmMinChars(parts);
+  for (const prmWindow of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
+    const { agent, window } = prmWindow;
+    const chars = prmMinChars(prmParts(checked, prmWindow));
     if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: checked.messages[window[0]].id });
   }
   if (tooShort) throw tooShortError(checked, tooShort, maxChars);
 }
 
-/** One PRM row before its text: the agent, the message indices of its steps, and what its text is made of. */
+/** One PRM row before its text: the agent and the message indices of its steps. */
 interface PrmWindow {
   agent: string;
   window: number[];
-  parts: PrmParts;
 }
 
-/** The episode's PRM rows before their text, agent by agent, for a first error at `errorAt` (the message count when there is none). */
-function* prmWindows(checked: Episode, errorAt: number, untilFirstError: boolean, maxSteps: number): Generator<PrmWindow> {
+/**
+ * The episode's PRM rows before their text, agent by agent, for a first
+ * error at `errorAt` (the message count when there is none): indices only,
+ * O(messages) in all; each row's parts are made when it is (prmParts).
+ */
+function prmWindows(checked: Episode, errorAt: number, untilFirstError: boolean, maxSteps: number): PrmWindow[] {
   const { messages } = checked;
-  const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
-  const task = shownTask(checked);
+  const windows: PrmWindow[] = [];
   for (const agent of checked.agents) {
     let steps: number[] = [];
     messages.forEach((message, m) => {
@@ -305,20 +312,22 @@ function* prmWindows(checked: Episode, errorAt: number, untilFirstError: boolean
       const firstFalse = steps.findIndex((m) => m >= errorAt);
       if (firstFalse >= 0) steps = steps.slice(0, firstFalse + 1);
     }
-    for (let start = 0; start < steps.length; start += maxSteps) {
-      const window = steps.slice(start, start + maxSteps);
-      yield {
-        agent,
-        window,
-        parts: {
-          header: task !== undefined ? [systemText(checked, agent, 'text'), task] : [systemText(checked, agent, 'text')],
-          context: messages.slice(0, window[0]).map(said),
-          // A row's first step is the agent's message alone: what came before it is in the prompt.
-          steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
-        },
-      };
-    }
+    for (let start = 0; start < steps.length; start += maxSteps) windows.push({ agent, window: steps.slice(start, start + maxSteps) });
   }
+  return windows;
+}
+
+/** What a PRM row's text is made of: its header, the messages before its first step, and its steps. */
+function prmParts(checked: Episode, { agent, window }: PrmWindow): PrmParts {
+  const { messages } = checked;
+  const said = (message: EpisodeMessage) => ({ speaker: message.agent, content: message.content });
+  const task = shownTask(checked);
+  return {
+    header: task !== undefined ? [systemText(checked, agent, 'text'), task] : [systemText(checked, agent, 'text')],
+    context: messages.slice(0, window[0]).map(said),
+    // A row's first step is the agent's message alone: what came before it is in the prompt.
+    steps: window.map((m, k) => messages.slice(k === 0 ? m : window[k - 1] + 1, m + 1).map(said)),
+  };
 }
 
 /** A row that cannot be made within maxChars: the fewest characters it takes, its agent and its first message. */
@@ -357,18 +366,18 @@ export function rewardRows(signals: Signals, episode: Episode | unknown, options
   for (const { id } of signals.messages) {
     if (!indexOf.has(id)) throw new InputError(`episode: signals name message ${JSON.stringify(id)}, which episode ${JSON.stringify(checked.id)} does not have`);
   }
-  return (function* () {
-    for (const { id, agent, reward } of signals.messages) {
-      if (!isPlayer(checked, agent)) continue;
-      const m = indexOf.get(id)!;
-      yield {
-        prompt: viewBefore(checked, m, agent, systemTurn),
-        completion: ownTurn(agent, checked.messages[m].content),
-        reward,
-        ...identity(agent, checked.id, id, source),
-      };
-    }
-  })();
+  const { messages } = signals;
+  return rowsOnDemand(messages.length, () => (k) => {
+    const { id, agent, reward } = messages[k];
+    if (!isPlayer(checked, agent)) return undefined;
+    const m = indexOf.get(id)!;
+    return {
+      prompt: viewBefore(checked, m, agent, systemTurn),
+      completion: ownTurn(agent, checked.messages[m].content),
+      reward,
+      ...identity(agent, checked.id, id, source),
+    };
+  });
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
