@@ -2,7 +2,7 @@ export { allocate, release } from './memory/scratch';
 export { shapleyExact, banzhafExact, referencedExact } from './exact/exact';
 export { interactionsExact } from './exact/interactions';
 export { permutationBlocks } from './sampling/permutation';
-export { tabulateGame, tabulateRange } from './games/games';
+export { tabulateRange } from './games/games';
 export { shapleyBatch, interactionsBatch } from './exact/batch';
 export {
   permutationSamplerBytes, permutationSamplerInit, permutationSamplerMasks, permutationSamplerValues,

@@ -154,15 +154,7 @@ function prefixSoum(params: usize, n: i32, order: usize, step: i32, values: usiz
   }
 }
 
-/** Writes the full table of a built-in game (2^n values) to `out`. */
-export function tabulateGame(kind: i32, params: usize, n: i32, out: usize): void {
-  const count: u64 = <u64>1 << <u64>n;
-  for (let mask: u64 = 0; mask < count; mask++) {
-    store<f64>(out + (<usize>mask << 3), gameValue(kind, params, n, mask));
-  }
-}
-
-/** Writes v(mask) for the masks [first, first + count) of a built-in game to `out`, for workers that each take a range. */
+/** Writes v(mask) for the masks [first, first + count) of a built-in game to `out`: the whole table (first 0, count 2^n), or a worker's range of it. */
 export function tabulateRange(kind: i32, params: usize, n: i32, first: f64, count: i32, out: usize): void {
   const start = <u64>first;
   for (let i = 0; i < count; i++) {

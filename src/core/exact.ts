@@ -158,7 +158,7 @@ export async function tabulate(game: BuiltinGame): Promise<Float64Array> {
     const params = window.add(game.params.length);
     const output = window.add(2 ** n);
     window.f64(params, game.params.length).set(game.params);
-    core.tabulateGame(GAME_KIND_ID[game.builtin], window.pointer(params), n, window.pointer(output));
+    core.tabulateRange(GAME_KIND_ID[game.builtin], window.pointer(params), n, 0, 2 ** n, window.pointer(output));
     return window.f64(output, 2 ** n).slice();
   });
 }

@@ -16,7 +16,6 @@ export interface KernelExports {
     kind: number, params: number, n: number, seedLow: number, seedHigh: number,
     firstBlock: number, blockCount: number, blockPairs: number, totalPairs: number, out: number,
   ): void;
-  tabulateGame(kind: number, params: number, n: number, out: number): void;
   shapleyBatch(tables: number, sizes: number, count: number, out: number): void;
   interactionsBatch(tables: number, sizes: number, count: number, out: number): void;
   permutationSamplerBytes(n: number, pairsPerAsk: number): number;
