@@ -43,7 +43,7 @@ export function nextU64(): u64 {
  * 2^-32 * bound). A call, not inlined: its callers draw once per coalition
  * member or per stratum, beside an evaluation, and each inline copy of the
  * generator costs the Wasm size budget about 60 bytes. (shuffle, once per
- * player of every permutation, keeps its own inline copy: drawIndex.)
+ * player of every permutation, keeps a copy of its own, on locals.)
  */
 export function nextBelow(bound: u32): u32 {
   return drawIndex(bound);
@@ -64,14 +64,33 @@ export function nextUnit(): f64 {
 
 /** Fisher-Yates shuffle of `count` i32 values at `order`. */
 export function shuffle(order: usize, count: i32): void {
+  // The stream in locals for the loop, the same steps as nextU64 and drawIndex: Wasm globals are memory to
+  // the engine, so each draw waited on the stores of the one before (permutation sampling on a table at
+  // n = 20: 307-320 against 280-293 million marginal contributions per second, the same numbers).
+  let a = s0;
+  let b = s1;
+  let c = s2;
+  let d = s3;
   for (let i = count - 1; i > 0; i--) {
-    const j = <i32>drawIndex(<u32>(i + 1));
-    const a = order + (<usize>i << 2);
-    const b = order + (<usize>j << 2);
-    const t = load<i32>(a);
-    store<i32>(a, load<i32>(b));
-    store<i32>(b, t);
+    const result = rotl<u64>(b * 5, 7) * 9;
+    const t = b << 17;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl<u64>(d, 45);
+    const j = <i32>(((result >> 32) * <u64>(i + 1)) >> 32);
+    const x = order + (<usize>i << 2);
+    const y = order + (<usize>j << 2);
+    const swap = load<i32>(x);
+    store<i32>(x, load<i32>(y));
+    store<i32>(y, swap);
   }
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
 }
 
 /** Saves the current stream (4 x u64 at `to`), so a sampler can resume it across calls. */
