@@ -26,5 +26,5 @@ export { preferencesOf } from './episodes/preferences.js';
 export type { Preference, PreferencePair, UnpairedPreference } from './episodes/preferences.js';
 export { agentView, foldSystemTurn } from './episodes/agent-view.js';
 export type { Turn, SystemTurn } from './episodes/agent-view.js';
-export { toDpo, toKto, toPrm, toRewards, toJsonl } from './episodes/export.js';
+export { toDpo, toKto, toPrm, toRewards, toJsonl, dpoRows, ktoRows, prmRows, rewardRows } from './episodes/export.js';
 export type { DpoRow, KtoRow, PrmRow, RewardRow, RowIdentity, ExportOptions, PrmOptions } from './episodes/export.js';

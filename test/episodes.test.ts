@@ -8,9 +8,9 @@ describe('agent-credit/episodes entry', () => {
     const episodes = await import('agent-credit/episodes');
     expect(Object.keys(episodes).sort()).toEqual([
       'EpisodeError', 'FORMAT_LABELS', 'INPUT_FORMATS', 'MESSAGE_LABELS', 'RECORD_FORMATS', 'ablate', 'agentView', 'annotationAgreement', 'attributeEpisode',
-      'attributeEpisodes', 'detectFormat', 'distinctEpisodeId', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'fileEpisodeId', 'findFirstError', 'foldSystemTurn', 'formatOf',
-      'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromOpenAIResponses', 'fromOtel', 'fromText', 'fromWhoWhen', 'messageQuality',
-      'messageSchema', 'parseEpisode', 'preferencesOf', 'searchFirstError', 'splitCredit', 'toDpo', 'toJsonl', 'toKto', 'toPrm', 'toRewards',
+      'attributeEpisodes', 'detectFormat', 'distinctEpisodeId', 'dpoRows', 'episodeFrom', 'episodeSchema', 'episodesFrom', 'failureRewards', 'fileEpisodeId', 'findFirstError', 'foldSystemTurn', 'formatOf',
+      'fromAG2', 'fromAutoGen', 'fromLangChain', 'fromOpenAI', 'fromOpenAIResponses', 'fromOtel', 'fromText', 'fromWhoWhen', 'ktoRows', 'messageQuality',
+      'messageSchema', 'parseEpisode', 'preferencesOf', 'prmRows', 'rewardRows', 'searchFirstError', 'splitCredit', 'toDpo', 'toJsonl', 'toKto', 'toPrm', 'toRewards',
     ]);
     const signals = await episodes.attributeEpisode(readJson('examples/episodes/03-book-flights.json'));
     expect(episodes.toDpo(signals)).toHaveLength(1);

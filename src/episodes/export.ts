@@ -142,9 +142,11 @@ export function toDpo(signals: Signals, options: ExportOptions = {}): DpoRow[] {
 }
 
 /**
- * toDpo's rows one at a time (the CLI writes each and lets it go). The
+ * toDpo's rows one at a time: an iterable that makes each row when it is
+ * reached, for a writer that lets each go once written (the CLI does). The
  * arguments are checked here, before the first row: a caller that has
- * written some rows never meets an error in the middle.
+ * written some rows never meets an error in the middle. Each iteration
+ * starts again from the first row.
  */
 export function dpoRows(signals: Signals, options: ExportOptions = {}): Iterable<DpoRow> {
   checkSignals(signals);
