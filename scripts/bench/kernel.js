@@ -32,17 +32,6 @@ function randomValues(n, random) {
   return values;
 }
 
-function bestTimeSync(fn, repeat) {
-  fn();
-  let best = Infinity;
-  for (let r = 0; r < repeat; r++) {
-    const start = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
 /** Times of one table size, every variant timed in turn within each round so load changes hit them alike. */
 async function exactTimes(core, n) {
   const values = randomValues(n, seededRandom(n));
@@ -71,17 +60,10 @@ async function exactTimes(core, n) {
     interactions: () => interactions({ players, values }),
     interactionsTable: () => interactions({ players, values: wasmTable }),
   };
+  // A variant this size has not (plain arrays past n = 22) stays Infinity, printed as a dash.
   const times = Object.fromEntries(Object.keys(variants).map((name) => [name, Infinity]));
-  const rounds = n >= 22 ? 7 : 15;
-  for (let round = 0; round <= rounds; round++) {
-    for (const [name, run] of Object.entries(variants)) {
-      if (!run) continue;
-      const start = performance.now();
-      await run();
-      // Round 0 warms up (compiles, faults pages in, grows the kept blocks).
-      if (round > 0) times[name] = Math.min(times[name], performance.now() - start);
-    }
-  }
+  const present = Object.fromEntries(Object.entries(variants).filter(([, run]) => run));
+  Object.assign(times, await alternatedBest(present, n >= 22 ? 7 : 15));
   // Best of 3 at every size: one timing at n = 22 moved between 335 and 640 ms across runs.
   times.textbook = n <= 22 ? await bestTime(() => textbookShapley(values, n), 3) : NaN;
   wasmTable.free();
@@ -127,7 +109,10 @@ async function exactRows(core) {
 /** Rounds of the permutation rows: each times shapley(), the Wasm sampler alone and plain JS once (a few ms each at n = 20). */
 const PERMUTATION_ROUNDS = 7;
 
-/** Best time of each variant over `rounds` rounds, the variants run in turn within each round after one untimed round. */
+/**
+ * Best time of each variant over `rounds` rounds, the variants run in turn within each round so load changes hit
+ * them alike; round 0 is untimed (it compiles, faults pages in, grows the kept blocks).
+ */
 async function alternatedBest(variants, rounds) {
   const best = Object.fromEntries(Object.keys(variants).map((name) => [name, Infinity]));
   for (let round = 0; round <= rounds; round++) {

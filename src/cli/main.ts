@@ -9,9 +9,8 @@ import { InputError } from '../core/errors.js';
 import { terminalLines } from '../core/terminal-text.js';
 import { JudgeError } from '../judge/judge-error.js';
 import { reasonOf, stdoutOutput, type Output } from './output.js';
-import { decodeUtf8 } from './records.js';
+import { decodeUtf8, fileKind } from './records.js';
 import { detectFormat } from '../episodes/adapters/detect.js';
-import { JSONL_EXTENSIONS } from '../episodes/episode-ids.js';
 import { isRecord, misspelledName } from '../core/validate.js';
 import type { Method } from '../core/schemas.js';
 import { banzhaf, interactions, shapley, type Game, type ShapleyResult } from '../attribution/shapley.js';
@@ -75,7 +74,7 @@ async function readGame(path: string, command: string): Promise<unknown> {
   try {
     json = await readJson(path);
   } catch (error) {
-    if (error instanceof UsageError && JSONL_EXTENSIONS.some((extension) => path.toLowerCase().endsWith(extension))) throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
+    if (error instanceof UsageError && fileKind(path) === 'jsonl') throw new UsageError(`${error.message}\n${path} looks like JSON Lines (episodes or a log, one record per line): ${toAttribute}`);
     throw error;
   }
   const what = transcriptKind(json);

@@ -245,18 +245,8 @@ export function prmRows(signals: Signals, episode: Episode | unknown, options: P
   if (!signals.success && !signals.firstError) return [];
   const { messages } = checked;
   const errorAt = signals.firstError ? signals.firstError.index : messages.length;
-  if (maxChars !== Infinity) {
-    // The longest of the rows that cannot be made within maxChars: one error for the episode, naming the smallest maxChars that works.
-    // (prmText gives null exactly when prmMinChars is over maxChars: cutting messages never lengthens a row.)
-    let tooShort: TooShortRow | undefined;
-    for (const prmWindow of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-      const { agent, window } = prmWindow;
-      const chars = prmMinChars(prmParts(checked, prmWindow));
-      if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: messages[window[0]].id });
-    }
-    if (tooShort) throw tooShortError(checked, tooShort, maxChars);
-  }
   const windows = prmWindows(checked, errorAt, untilFirstError, maxSteps);
+  checkRowsFit(checked, windows, maxChars);
   return rowsOnDemand(windows.length, () => (k) => {
     const { agent, window } = windows[k];
     return {
@@ -282,11 +272,21 @@ export function checkPrmLength(episode: Episode | unknown, options: PrmOptions =
   const { untilFirstError, maxSteps, maxChars } = checkPrmOptions(options);
   if (maxChars === Infinity) return;
   const errorAt = untilFirstError && !checked.outcome.success ? 0 : checked.messages.length;
+  checkRowsFit(checked, prmWindows(checked, errorAt, untilFirstError, maxSteps), maxChars);
+}
+
+/**
+ * Throws when some of the rows cannot be made within `maxChars`: one error
+ * for the episode, naming the longest of them and so the smallest maxChars
+ * that works. (prmText gives null exactly when prmMinChars is over
+ * maxChars: cutting messages never lengthens a row.)
+ */
+function checkRowsFit(checked: Episode, windows: PrmWindow[], maxChars: number): void {
+  if (maxChars === Infinity) return;
   let tooShort: TooShortRow | undefined;
-  for (const prmWindow of prmWindows(checked, errorAt, untilFirstError, maxSteps)) {
-    const { agent, window } = prmWindow;
+  for (const prmWindow of windows) {
     const chars = prmMinChars(prmParts(checked, prmWindow));
-    if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent, message: checked.messages[window[0]].id });
+    if (chars > maxChars) tooShort = longerNeed(tooShort, { chars, agent: prmWindow.agent, message: checked.messages[prmWindow.window[0]].id });
   }
   if (tooShort) throw tooShortError(checked, tooShort, maxChars);
 }
