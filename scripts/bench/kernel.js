@@ -175,7 +175,7 @@ export async function run() {
   const permutation = await permutationRows(core);
   const batch = await batchRow();
   console.log('### Exact indices at the API (ms, best of several rounds)\n');
-  console.log('Float64Array: streamed through Wasm memory in 512 KiB chunks from 2^21 values, smaller tables copied into Wasm memory kept between calls; plain array: checked and converted, then as a Float64Array; createTable: read in place. End-to-end speedup: the plain-JS textbook formula against shapley() on a Float64Array.\n');
+  console.log('Float64Array: streamed through Wasm memory in 512 KiB chunks from 2^21 values, smaller tables copied into Wasm memory kept between calls; plain array: checked entry by entry, then copied straight into Wasm memory kept between calls; createTable: read in place. End-to-end speedup: the plain-JS textbook formula against shapley() on a Float64Array.\n');
   console.log(table([
     'n', 'floor: SIMD read', 'copy + kernel', 'shapley() Float64Array', 'shapley() plain array', 'shapley() createTable',
     'banzhaf() Float64Array', 'banzhaf() createTable', 'interactions() Float64Array', 'interactions() createTable',

@@ -10,7 +10,7 @@ import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate 
 import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
 import { popcount32 } from '../core/bits.js';
-import { checkGame, finiteSums, scanValues, stableGame, tableOf, DEFAULT_BUDGET, type Game } from './shapley.js';
+import { checkGame, finiteSums, scanValues, stableGame, tableOf, valuesOf, DEFAULT_BUDGET, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
@@ -313,7 +313,7 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   }
   scanValues(checked!);
   const sampled = stableGame(checked!);
-  const [kindId, params] = sampled.kind === 'table' ? [GAME_KIND_ID.table, sampled.values] : [GAME_KIND_ID[sampled.game.builtin], sampled.game.params];
+  const [kindId, params] = sampled.kind === 'table' ? [GAME_KIND_ID.table, valuesOf(sampled)] : [GAME_KIND_ID[sampled.game.builtin], sampled.game.params];
   await runInWasm(sampler, kindId, params);
   const { values, stderr } = sampler.estimate();
   return { players, values: finiteSums(values), stderr, groupValues: groupTotals(values, groups), method, evaluations: OwenSampler.evaluations(n, pairs) };

@@ -77,9 +77,12 @@ export type CheckedGame =
    * createTable, read where it lies; `values` is then a view that a later
    * allocation in Wasm memory may detach (see valuesOf). `largest`: the
    * largest |v|, which scanValues measures in the same pass as it checks,
-   * so sampling sizes the values (scaleGameParams) without another.
+   * so sampling sizes the values (scaleGameParams) without another. A
+   * plain array's entries are checked; it is converted to a Float64Array
+   * only by a reader other than the exact pass (valuesOf), as the pass
+   * copies it straight into Wasm memory.
    */
-  | { kind: 'table'; players: string[]; values: Float64Array; unscanned?: true; inPlace?: WasmTableRecord; largest?: number }
+  | { kind: 'table'; players: string[]; values: Float64Array | number[]; unscanned?: true; inPlace?: WasmTableRecord; largest?: number }
   | { kind: 'builtin'; players: string[]; game: BuiltinGame };
 
 /**
@@ -117,9 +120,14 @@ export function checkGame(game: unknown): CheckedGame {
   throw new InputError(`game: expected { players, values } (a value table) or a built-in game, got ${describe(game)}${hint}`);
 }
 
-/** The table's values as they are now (a fresh view for a table from createTable). */
-function valuesOf(game: CheckedGame & { kind: 'table' }): Float64Array {
-  return game.inPlace ? liveValues(game.inPlace) : game.values;
+/**
+ * The table's values as a Float64Array: a fresh view for a table from
+ * createTable, a plain array converted once (internal; also used by owen).
+ */
+export function valuesOf(game: CheckedGame & { kind: 'table' }): Float64Array {
+  if (game.inPlace) return liveValues(game.inPlace);
+  if (!(game.values instanceof Float64Array)) game.values = Float64Array.from(game.values);
+  return game.values;
 }
 
 /**
@@ -166,6 +174,8 @@ async function checkedPass(game: CheckedGame, kernel: Parameters<typeof exactPas
   const pass = await exactPass(kernel, await sourceOf(game), n);
   if (!Number.isFinite(pass.total) || !pass.values.every(Number.isFinite)) {
     scanValues(game);
+    // A plain array was checked before the pass; checked again in case the caller changed it while the call waited.
+    if (game.kind === 'table' && !(game.values instanceof Float64Array)) checkFiniteValues(game.values, game.players);
     finiteSums(pass.values, field);
   }
   return pass;
@@ -234,7 +244,7 @@ async function runPlan(checked: CheckedGame, plan: RunPlan, pool?: PoolRunner): 
 
 /** What the samplers read (a table, or a built-in game's parameters), scaled by a power of two when the values' squares would leave float64. */
 function sampledParams(game: CheckedGame): { kindId: number; params: Float64Array; exponent: number } {
-  const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, game.values] : [GAME_KIND_ID[game.game.builtin], game.game.params];
+  const [kindId, params] = game.kind === 'table' ? [GAME_KIND_ID.table, valuesOf(game)] : [GAME_KIND_ID[game.game.builtin], game.game.params];
   return { kindId, ...scaleGameParams(kindId, params, game.kind === 'table' ? game.largest : undefined) };
 }
 
@@ -262,7 +272,7 @@ function checkPool(options: { pool?: unknown }): PoolRunner | undefined {
 
 /** The game as workers take it; built-in games are tabulated by the workers, a range each. */
 function poolGameOf(game: CheckedGame, forExact: boolean): PoolGame {
-  if (game.kind === 'table') return { kind: 'table', values: game.values, players: game.players, unscanned: game.unscanned };
+  if (game.kind === 'table') return { kind: 'table', values: valuesOf(game), players: game.players, unscanned: game.unscanned };
   if (forExact && game.players.length > EXACT_MAX_PLAYERS) throw tooManyForExact(game.players.length);
   return { kind: 'builtin', kindId: GAME_KIND_ID[game.game.builtin], params: game.game.params };
 }

@@ -8,14 +8,18 @@ import { addChunkPartial, indexFromPartials, INDEX_ID, planChunks, type ExactPas
 
 export type { ExactPass };
 
-/** A table's values: a Float64Array (streamed or copied into Wasm memory) or a table from createTable (read where it lies). */
-export type TableSource = Float64Array | WasmTableRecord;
+/**
+ * A table's values: a Float64Array (streamed or copied into Wasm memory), a
+ * plain array of checked numbers (copied into Wasm memory), or a table from
+ * createTable (read where it lies).
+ */
+export type TableSource = Float64Array | readonly number[] | WasmTableRecord;
 
 type TableKernel = 'shapleyExact' | 'banzhafExact' | 'interactionsExact';
 
 /** Byte offset of the table in Wasm memory: in place, or copied into the kept table block. */
 function tablePointer(core: KernelExports, source: TableSource): number {
-  if (!(source instanceof Float64Array)) return source.pointer;
+  if (!(source instanceof Float64Array) && !Array.isArray(source)) return (source as WasmTableRecord).pointer;
   const pointer = keptBlock(core, 'table', source.length * 8);
   new Float64Array(core.memory.buffer, pointer, source.length).set(source);
   return pointer;

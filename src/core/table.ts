@@ -25,10 +25,17 @@ export interface TableGame {
   values: Float64Array | number[];
 }
 
-/** A validated table game with its values as a Float64Array. */
+/** A validated table game. */
 export interface CheckedTable {
   players: string[];
-  values: Float64Array;
+  /**
+   * A Float64Array, or a plain array whose entries are checked finite
+   * numbers: it is not converted here, because a fresh Float64Array of 2^22
+   * values costs 90 ms of page faults where the exact pass copies the array
+   * straight into Wasm memory it keeps, in 2 ms (readers that need a
+   * Float64Array convert it: valuesOf in attribution/shapley.ts).
+   */
+  values: Float64Array | number[];
   /** The values are not yet checked for NaN and infinities: the exact pass checks them (see exact.ts), other readers scan first. */
   unscanned?: true;
 }
@@ -68,7 +75,7 @@ function wellFormedTableGame(game: unknown): { players: string[]; values: Float6
  * Validates a table game. A Float64Array is not scanned for NaN or
  * infinities here: the exact pass finds them at no cost (its result is then
  * non-finite, and only then is the table scanned to name the entry), and
- * every other reader scans it first. A plain array is checked and converted.
+ * every other reader scans it first. A plain array is checked, not converted (see CheckedTable).
  * `inPlace` describes a table from createTable, whose views may be detached.
  */
 export function checkTableGame(game: unknown, inPlace?: { n: number }): CheckedTable {
@@ -95,7 +102,7 @@ export function checkTableGame(game: unknown, inPlace?: { n: number }): CheckedT
   if (values instanceof Float64Array) return { players, values, unscanned: true };
   // Checked before any conversion: Float64Array.from would turn null into 0.
   checkFiniteValues(values, players);
-  return { players, values: Float64Array.from(values) };
+  return { players, values: values as number[] };
 }
 
 /**
