@@ -250,6 +250,64 @@ describe('every method through shapley(): a budget is never exceeded', () => {
   });
 });
 
+describe('near-full budgets on small games', () => {
+  // Unbiased means over seeds: the middle size n/2 holds both coalitions of
+  // its units, where the covariance factor of the other sizes was biased.
+  it.each([[4, 14], [4, 12], [6, 50]] as const)('svarm with n = %i, budget %i: the mean over seeds sits within sampling error of the truth', (n, budget) => {
+    const table = randomTable(n, seededRandom(40 + n));
+    const truth = textbookShapley(table, n);
+    const seeds = 400;
+    const sums = new Float64Array(n);
+    const squares = new Float64Array(n);
+    for (let seed = 0; seed < seeds; seed++) {
+      const sampler = designSampler('svarm', core, n, budget, seed);
+      driveOnTable(sampler, table, budget);
+      const { values } = sampler.estimate();
+      sampler.dispose();
+      values.forEach((value, i) => {
+        sums[i] += value;
+        squares[i] += value ** 2;
+      });
+    }
+    for (let i = 0; i < n; i++) {
+      const mean = sums[i] / seeds;
+      const spread = Math.sqrt(Math.max(squares[i] / seeds - mean ** 2, 0) / seeds);
+      expect(Math.abs(mean - truth[i]), `player ${i}`).toBeLessThanOrEqual(4.5 * spread + 1e-12);
+    }
+  });
+
+  it('a null player of an additive game gets exactly 0 from svarm with 2 of the 3 middle units (n = 4, budget 14)', async () => {
+    const players = ['planner', 'coder', 'critic', 'ghost'];
+    const evaluate = (coalition: string[]) => coalition.filter((p) => p !== 'ghost').length / 3;
+    for (let seed = 0; seed < 10; seed++) {
+      const { values } = await shapley({ players, evaluate }, { method: 'svarm', budget: 14, seed });
+      expect(Math.abs(values[3])).toBeLessThan(1e-12);
+    }
+  });
+
+  it("'auto' samples small games with svarm: msr's proxy would be corrected on the coalitions it never saw", async () => {
+    const players = ['planner', 'coder', 'critic', 'ghost'];
+    const evaluate = (coalition: string[]) => coalition.filter((p) => p !== 'ghost').length / 3;
+    const small = await shapley({ players, evaluate }, { budget: 14, seed: 1 });
+    expect(small.method).toBe('svarm');
+    expect(Math.abs(small.values[3])).toBeLessThan(1e-12);
+    const six = await shapley({ players: names(6), evaluate: (coalition: string[]) => coalition.length }, { budget: 40 });
+    expect(six.method).toBe('msr');
+  });
+
+  it.each(['svarm', 'msr'] as const)('%s: no standard error of 0 on a value that is not exact (an odd budget completes one class of a pair)', async (method) => {
+    // v({}) .. v(N) of 3 players in mask order; 7 of the 8 coalitions.
+    const game = { players: ['planner', 'coder', 'critic'], values: [0, 0.2, 0.5, 0.6, 0.1, 0.3, 0.6, 1] };
+    const exact = (await shapley(game)).values;
+    for (let seed = 0; seed < 30; seed++) {
+      const { values, stderr } = await shapley(game, { method, budget: 7, seed });
+      values.forEach((value, i) => {
+        if (Math.abs(value - exact[i]) > 1e-9) expect(stderr![i], `seed ${seed}, player ${i}`).toBeGreaterThan(0);
+      });
+    }
+  });
+});
+
 describe('standard errors of sizes sampled fewer than twice', () => {
   const n = 12;
   const table = randomTable(n, seededRandom(77));

@@ -8,7 +8,15 @@
 // any constant per size. For msr, v = f + r with f a fitted proxy (proxy.ts):
 // E_c[f h_i] is taken exactly and only the residual r is sampled. Sizes the
 // design enumerated enter exactly; sampled sizes use the unbiased
-// without-replacement covariance estimator ((N-1)/N) sum (r - mean) h / (m-1).
+// without-replacement covariance estimator ((N-1)/N) sum (r - mean) h / (m-1):
+// units are drawn without replacement, and a unit's two coalitions give
+// d = r(S) - r(complement) against h_i(S) (h_i of the complement is -h_i(S)),
+// so this is the sample covariance of (d, h) over units, unbiased for the
+// class's term. The middle size n/2 is the exception: both coalitions of a
+// unit are in the same class, the centring cancels (h sums to 0 over a
+// unit), and the unbiased estimate is the plain mean sum (r h) / m; the
+// covariance factor there was biased (4 players, budget 14: the null
+// player's value off by 0.009 with every sample, and a standard error of 0).
 // Sum_i h_i(S) = 0 for every S, so the estimate is exactly efficient.
 //
 // Standard errors: the terms of one unit (a coalition and its complement)
@@ -77,7 +85,9 @@ export function strataEstimate(
     const m = load<f64>(f64Slot(classCount, c));
     const size = binomial(n, c);
     let factor: f64 = 0;
-    if (m >= size) factor = 1 / m;
+    // The middle class (c = n - c) holds both coalitions of its units, so its
+    // centring cancels and the unbiased factor is the plain mean over units.
+    if (m >= size || (c + c == n && m >= 1)) factor = 1 / m;
     else if (m >= 2) factor = (size - 1) / (size * (m - 1));
     else if (m == 1) factor = 1;
     store<f64>(f64Slot(classFactor, c), factor);
@@ -124,7 +134,9 @@ export function strataEstimate(
 
   for (let g = 1; g <= half; g++) {
     const units = load<f64>(f64Slot(groupUnits, g));
-    const m = load<f64>(f64Slot(classCount, g));
+    // The pair is known exactly only when both its classes are complete: an
+    // odd budget's unpaired coalition can complete one while the other is sampled.
+    const m = min(load<f64>(f64Slot(classCount, g)), load<f64>(f64Slot(classCount, n - g)));
     const size = binomial(n, g);
     if (m >= size) continue;
     if (units < 2) {
