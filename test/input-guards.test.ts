@@ -156,6 +156,28 @@ describe('input guards', () => {
     expect(() => votingGame([1, 1n] as never, 1)).toThrow(/weights\[1\]: expected a finite number, got the BigInt 1n/);
   });
 
+  it('banzhaf() and interactions() refuse an evaluator game saying what they take and what to do instead', async () => {
+    const evaluatorGame = { players: ['a', 'b'], evaluate: (coalition: string[]) => coalition.length };
+    for (const [name, call] of [['banzhaf', banzhaf], ['interactions', interactions]] as const) {
+      const error = await call(evaluatorGame as never).catch((e) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(new RegExp(`^game: evaluate: ${name}\\(\\) takes a value table \\{ players, values \\} or a built-in game, not an evaluate function`));
+      expect(error.message).toMatch(/tabulate v\(S\) for every coalition into values, or use shapley\(\) or owen\(\), which take \{ players, evaluate \}/);
+      // With a table beside it too: the evaluate function is still not taken, never run on the table alone.
+      await expect(call({ ...evaluatorGame, values: [0, 1, 1, 2] } as never)).rejects.toThrow(new RegExp(`^game: evaluate: ${name}\\(\\) takes`));
+    }
+  });
+
+  it('a misspelled evaluate is named as values is, by the functions that take evaluator games', async () => {
+    const misspelled = { players: ['a', 'b'], evalute: () => 1 };
+    const hint = /^game: expected \{ players, values \} \(a value table\), \{ players, evaluate \} or a built-in game, got object \(it has "evalute": did you mean "evaluate"\?\)$/;
+    await expect(shapley(misspelled as never)).rejects.toThrow(hint);
+    await expect(owen(misspelled as never, { groups: [['a', 'b']] })).rejects.toThrow(hint);
+    await expect(shapley({ players: ['a'], vals: [0, 1] } as never)).rejects.toThrow(/\(it has "vals": did you mean "values"\?\)$/);
+    // banzhaf() takes no evaluator game, so it points at values only.
+    await expect(banzhaf(misspelled as never)).rejects.toThrow(/^game: expected \{ players, values \} \(a value table\) or a built-in game, got object$/);
+  });
+
   it('shapleyBatch: a hole in a sparse array is named; batches beyond one Wasm block (1 GiB) are split, not refused', async () => {
     // eslint-disable-next-line no-sparse-arrays
     await expect(shapleyBatch([[0, 1], , [0, 1]] as never)).rejects.toThrow(/^tables\[1\]: expected a Float64Array or an array of numbers, got a hole \(the array is sparse\)$/);
