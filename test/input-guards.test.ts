@@ -178,6 +178,18 @@ describe('input guards', () => {
     await expect(banzhaf(misspelled as never)).rejects.toThrow(/^game: expected \{ players, values \} \(a value table\) or a built-in game, got object$/);
   });
 
+  it('a built-in game with a table beside it is an InputError, never a run that ignores the table', async () => {
+    const game = { ...soumGame(2, [{ members: [0, 1], coefficient: 1 }]), values: [0, 5, 0, 5] };
+    const twoSources = /^game: values: a game holds either builtin \(a built-in game\) or values \(a value table\), not both/;
+    await expect(shapley(game as never)).rejects.toThrow(twoSources);
+    await expect(shapley(game as never, { method: 'permutation', budget: 2 })).rejects.toThrow(twoSources);
+    await expect(banzhaf(game as never)).rejects.toThrow(twoSources);
+    await expect(interactions(game as never)).rejects.toThrow(twoSources);
+    await expect(owen(game as never, { groups: [['p0', 'p1']] })).rejects.toThrow(twoSources);
+    // An evaluate function beside either is refused too, by the evaluator game's own check.
+    await expect(shapley({ ...soumGame(2, []), evaluate: () => 1 } as never)).rejects.toThrow(/^game: builtin: a game holds either evaluate or builtin/);
+  });
+
   it('shapleyBatch: a hole in a sparse array is named; batches beyond one Wasm block (1 GiB) are split, not refused', async () => {
     // eslint-disable-next-line no-sparse-arrays
     await expect(shapleyBatch([[0, 1], , [0, 1]] as never)).rejects.toThrow(/^tables\[1\]: expected a Float64Array or an array of numbers, got a hole \(the array is sparse\)$/);

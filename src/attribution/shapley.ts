@@ -96,6 +96,8 @@ export function checkGame(game: unknown, tableOnly?: 'banzhaf' | 'interactions')
   if (tableOnly !== undefined && isEvaluatorGame(game)) throw evaluatorNotTaken(tableOnly);
   if (game && typeof game === 'object' && 'builtin' in game) {
     const builtin = game as BuiltinGame;
+    // A table beside a built-in game would be ignored in silence: the game would run on its kind and params alone.
+    if ((game as { values?: unknown }).values !== undefined) throw twoSources();
     const players = checkPlayers(builtin.players);
     if (players.length > BUILTIN_MAX_PLAYERS) {
       throw new InputError(`players: built-in games take at most ${BUILTIN_MAX_PLAYERS} players, got ${players.length}`);
@@ -142,6 +144,17 @@ function evaluatorNotTaken(caller: 'banzhaf' | 'interactions'): InputError {
       path: 'evaluate',
       message: `${caller}() takes a value table { players, values } or a built-in game, not an evaluate function (it is exact from all 2^n values); ` +
         'tabulate v(S) for every coalition into values, or use shapley() or owen(), which take { players, evaluate }',
+    }],
+    'game',
+  );
+}
+
+function twoSources(): InputError {
+  return new InputError(
+    [{
+      path: 'values',
+      message: 'a game holds either builtin (a built-in game) or values (a value table), not both; ' +
+        'expected a game made by soumGame, quadraticGame, airportGame or votingGame, or { players, values }',
     }],
     'game',
   );
