@@ -31,6 +31,8 @@ describe('input guards', () => {
       { players: ['a', 'b', 'c'], builtin: 'airport', params: new Float64Array(0) },
       { players: ['a', 'b'], builtin: 'soum', params: Float64Array.of(1e9) },
       { ...soumGame(3, [{ members: [0, 1], coefficient: 1 }]), players: ['a', 'b', 'c', 'd'] },
+      // The kernel would read a negative cost as 0, another game than v(S) = the largest cost among S.
+      { ...airportGame([1, 3]), params: Float64Array.of(-1, 3) },
     ];
     for (const game of forged) {
       await expect(shapley(game as never, { method: 'exact' })).rejects.toThrow(/game: expected a built-in game made by soumGame/);
