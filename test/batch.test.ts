@@ -25,6 +25,16 @@ describe('shapleyBatch', () => {
     await expect(shapleyBatch([[0, 1, 2, Number.NaN]])).rejects.toBeInstanceOf(InputError);
   });
 
+  it('takes no options: one given is an InputError, never ignored; undefined and null are none', async () => {
+    const batch = shapleyBatch as (...args: unknown[]) => Promise<Float64Array[]>;
+    const noOptions = /^options: shapleyBatch\(tables\) takes no options \(its values are always exact\), got (object|1); for a method, budget or seed, call shapley\(\) on each table$/;
+    await expect(batch([[0, 1]], { method: 'permutation', bogus: 1 })).rejects.toThrow(noOptions);
+    await expect(batch([[0, 1]], {})).rejects.toBeInstanceOf(InputError);
+    // tables.map(shapleyBatch) would hand each index in as options.
+    await expect(batch([[0, 1]], 1)).rejects.toThrow(noOptions);
+    for (const none of [undefined, null]) expect(Array.from((await batch([[0, 1]], none))[0])).toEqual([1]);
+  });
+
   it('reads tables from createTable like shapley does: detached ones right, freed ones and partial views refused', async () => {
     const table = await createTable(3);
     table.set([0, 1, 2, 3, 4, 5, 6, 7]);

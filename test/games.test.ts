@@ -65,6 +65,14 @@ describe('built-in games: tabulated in Wasm, exact values equal their closed for
     expect(() => soumGame(3, [{ members: [0, 5], coefficient: 1 }])).toThrow(/terms\[0\]\.members: .*\[0, 3\).*5/);
     expect(() => airportGame([1, Number.NaN])).toThrow(InputError);
     expect(() => airportGame([1, Number.NaN])).toThrow(/costs\[1\]: expected a finite number, got NaN/);
+    // v(S) = the largest cost among S only while costs are >= 0: the kernel and closed form start from v(empty) = 0.
+    expect(() => airportGame([-1, 3])).toThrow(/^costs\[0\]: expected a cost >= 0 \(a runway length\), got -1$/);
+    expect(() => airportGame([2, 3, -0.5])).toThrow(InputError);
+    expect(() => airportGame([1, Number.POSITIVE_INFINITY])).toThrow(/costs\[1\]: expected a finite number, got Infinity/);
+    expect(Array.from(closedFormShapley(airportGame([-0, 2])))).toEqual([0, 2]);
+    // A game made by hand with a negative cost is refused where games are checked, as one whose parameters do not fit.
+    const forged = { ...airportGame([1, 3]), params: Float64Array.of(-1, 3) };
+    expect(() => closedFormShapley(forged)).toThrow(InputError);
     expect(() => quadraticGame([1, 2], [0, 0, 0])).toThrow(/pairwise: expected 4 values/);
     expect(() => votingGame([1, 2], Number.POSITIVE_INFINITY)).toThrow(/quota/);
     expect(() => soumGame(65, [])).toThrow(/at most 64|between 1 and 64/);

@@ -31,6 +31,8 @@ describe('input guards', () => {
       { players: ['a', 'b', 'c'], builtin: 'airport', params: new Float64Array(0) },
       { players: ['a', 'b'], builtin: 'soum', params: Float64Array.of(1e9) },
       { ...soumGame(3, [{ members: [0, 1], coefficient: 1 }]), players: ['a', 'b', 'c', 'd'] },
+      // The kernel would read a negative cost as 0, another game than v(S) = the largest cost among S.
+      { ...airportGame([1, 3]), params: Float64Array.of(-1, 3) },
     ];
     for (const game of forged) {
       await expect(shapley(game as never, { method: 'exact' })).rejects.toThrow(/game: expected a built-in game made by soumGame/);
@@ -154,6 +156,40 @@ describe('input guards', () => {
     expect(() => airportGame('123' as never)).toThrow(/^costs: expected an array of numbers, got "123"$/);
     expect(() => quadraticGame([1, 2], 4 as never)).toThrow(/^pairwise: expected an array of numbers, got 4$/);
     expect(() => votingGame([1, 1n] as never, 1)).toThrow(/weights\[1\]: expected a finite number, got the BigInt 1n/);
+  });
+
+  it('banzhaf() and interactions() refuse an evaluator game saying what they take and what to do instead', async () => {
+    const evaluatorGame = { players: ['a', 'b'], evaluate: (coalition: string[]) => coalition.length };
+    for (const [name, call] of [['banzhaf', banzhaf], ['interactions', interactions]] as const) {
+      const error = await call(evaluatorGame as never).catch((e) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(new RegExp(`^game: evaluate: ${name}\\(\\) takes a value table \\{ players, values \\} or a built-in game, not an evaluate function`));
+      expect(error.message).toMatch(/tabulate v\(S\) for every coalition into values, or use shapley\(\) or owen\(\), which take \{ players, evaluate \}/);
+      // With a table beside it too: the evaluate function is still not taken, never run on the table alone.
+      await expect(call({ ...evaluatorGame, values: [0, 1, 1, 2] } as never)).rejects.toThrow(new RegExp(`^game: evaluate: ${name}\\(\\) takes`));
+    }
+  });
+
+  it('a misspelled evaluate is named as values is, by the functions that take evaluator games', async () => {
+    const misspelled = { players: ['a', 'b'], evalute: () => 1 };
+    const hint = /^game: expected \{ players, values \} \(a value table\), \{ players, evaluate \} or a built-in game, got object \(it has "evalute": did you mean "evaluate"\?\)$/;
+    await expect(shapley(misspelled as never)).rejects.toThrow(hint);
+    await expect(owen(misspelled as never, { groups: [['a', 'b']] })).rejects.toThrow(hint);
+    await expect(shapley({ players: ['a'], vals: [0, 1] } as never)).rejects.toThrow(/\(it has "vals": did you mean "values"\?\)$/);
+    // banzhaf() takes no evaluator game, so it points at values only.
+    await expect(banzhaf(misspelled as never)).rejects.toThrow(/^game: expected \{ players, values \} \(a value table\) or a built-in game, got object$/);
+  });
+
+  it('a built-in game with a table beside it is an InputError, never a run that ignores the table', async () => {
+    const game = { ...soumGame(2, [{ members: [0, 1], coefficient: 1 }]), values: [0, 5, 0, 5] };
+    const twoSources = /^game: values: a game holds either builtin \(a built-in game\) or values \(a value table\), not both/;
+    await expect(shapley(game as never)).rejects.toThrow(twoSources);
+    await expect(shapley(game as never, { method: 'permutation', budget: 2 })).rejects.toThrow(twoSources);
+    await expect(banzhaf(game as never)).rejects.toThrow(twoSources);
+    await expect(interactions(game as never)).rejects.toThrow(twoSources);
+    await expect(owen(game as never, { groups: [['p0', 'p1']] })).rejects.toThrow(twoSources);
+    // An evaluate function beside either is refused too, by the evaluator game's own check.
+    await expect(shapley({ ...soumGame(2, []), evaluate: () => 1 } as never)).rejects.toThrow(/^game: builtin: a game holds either evaluate or builtin/);
   });
 
   it('shapleyBatch: a hole in a sparse array is named; batches beyond one Wasm block (1 GiB) are split, not refused', async () => {

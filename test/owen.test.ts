@@ -100,10 +100,11 @@ describe('owen()', () => {
     const exact = await owen({ players, values }, { groups: named });
     let within = 0;
     const mean = new Float64Array(n);
-    const seeds = 40;
+    // 80 runs of 55 pairs: a budget under 2^10 (one that buys every coalition is exact, not sampled).
+    const seeds = 80;
     for (let seed = 0; seed < seeds; seed++) {
-      const r = await owen({ players, values }, { groups: named, method: 'permutation', budget: 2000, seed });
-      expect(r.evaluations).toBeLessThanOrEqual(2000);
+      const r = await owen({ players, values }, { groups: named, method: 'permutation', budget: 1000, seed });
+      expect(r.evaluations).toBeLessThanOrEqual(1000);
       for (let i = 0; i < n; i++) {
         mean[i] += r.values[i] / seeds;
         if (Math.abs(r.values[i] - exact.values[i]) <= 3 * r.stderr![i]) within++;
@@ -154,6 +155,40 @@ describe('owen()', () => {
     const sampled = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 30 });
     expect(calls).toBeLessThanOrEqual(30);
     expect(sampled.evaluations).toBe(calls);
+  });
+
+  it('a budget that buys every coalition makes permutation exact, as in shapley(): zero stderr, the coalitions evaluated', async () => {
+    const players = ['a', 'b', 'c'];
+    const values = [0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1];
+    const groups = [['a', 'b'], ['c']];
+    const exact = [0.25, 0.25, 0.5];
+    for (const budget of [8, 100_000, 1e9]) {
+      const r = await owen({ players, values }, { groups, method: 'permutation', budget });
+      expect([...r.values]).toEqual(exact);
+      expect([...r.stderr!]).toEqual([0, 0, 0]);
+      expect(r.method).toBe('permutation');
+      expect(r.evaluations).toBe(8);
+    }
+    let calls = 0;
+    const evaluate = (coalition: string[]) => {
+      calls++;
+      return values[coalition.reduce((mask, name) => mask | (1 << players.indexOf(name)), 0)];
+    };
+    const viaEvaluator = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 100_000 });
+    expect([...viaEvaluator.values]).toEqual(exact);
+    expect([...viaEvaluator.stderr!]).toEqual([0, 0, 0]);
+    expect([viaEvaluator.evaluations, calls]).toEqual([8, 8]);
+    // Evaluations count the distinct coalitions evaluate was called for, as shapley() reports them: a full cache costs none.
+    const { cache } = await shapley({ players, evaluate }, { method: 'exact' });
+    calls = 0;
+    for (const method of ['exact', 'permutation'] as const) {
+      const cached = await owen({ players, evaluate }, { groups, method, budget: 8, cache });
+      expect([...cached.values]).toEqual(exact);
+      expect([cached.evaluations, calls]).toEqual([0, 0]);
+    }
+    // A tolerance accepts a run that stops early, so the budget does not make it enumerate (as in shapley()).
+    const tolerant = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 100_000, tolerance: 0.01 });
+    expect(tolerant.stderr!.some((e) => e > 0)).toBe(true);
   });
 
   it('bad groups: a clear error naming the group and the player', async () => {

@@ -17,6 +17,8 @@ import { liveValues, wasmTableOf } from '../core/wasm-table.js';
  * // first = Float64Array [1], second = Float64Array [1.5, 1.5]
  */
 export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]>): Promise<Float64Array[]> {
+  // Not in the signature, but a JavaScript caller can pass one (or map() an index in): refused, never ignored.
+  if (arguments.length > 1) refuseOptions(arguments[1]);
   if (!Array.isArray(tables)) throw new InputError(`tables: expected an array of value tables, got ${describe(tables)}`);
   // A plain loop: map() would skip the holes of a sparse array and hand them on as tables.
   const checked: Float64Array[] = [];
@@ -47,6 +49,15 @@ export async function shapleyBatch(tables: ReadonlyArray<Float64Array | number[]
   for (const group of groupsThatFit(checked)) results.push(...(await exactShapleyBatch(group)));
   results.forEach((values, k) => finiteSums(values, `tables[${k}]`));
   return results;
+}
+
+/** shapleyBatch takes no options: its values are exact, the only method. Null and undefined are no options, as elsewhere. */
+function refuseOptions(options: unknown): void {
+  if (options === undefined || options === null) return;
+  throw new InputError(
+    `options: shapleyBatch(tables) takes no options (its values are always exact), got ${describe(options)}; ` +
+      'for a method, budget or seed, call shapley() on each table',
+  );
 }
 
 /** Values one Wasm call takes: the packed tables are one allocation block. */

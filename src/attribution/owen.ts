@@ -7,10 +7,10 @@ import { adoptCache } from '../evaluator/coalition-cache.js';
 import { InputError } from '../core/errors.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema } from '../core/schemas.js';
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from '../estimators/ask-tell.js';
-import { EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
+import { EVALUATOR_EXACT_MAX_PLAYERS, EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
 import { popcount32 } from '../core/bits.js';
-import { checkGame, finiteSums, scanValues, stableGame, tableOf, valuesOf, DEFAULT_BUDGET, type Game } from './shapley.js';
+import { checkGame, finiteSums, scanValues, stableGame, tableOf, valuesOf, DEFAULT_BUDGET, type CheckedGame, type Game } from './shapley.js';
 import { EXACT_MAX_PLAYERS } from '../core/table.js';
 import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
@@ -27,7 +27,12 @@ import { seededRandom } from '../core/seeded-random.js';
 export interface OwenOptions extends Omit<EvaluatorOptions, 'method'> {
   /** The player names of each group; every player in exactly one group. */
   groups: string[][];
-  /** 'exact' enumerates all 2^n coalitions; 'permutation' samples two-level orders; 'auto' (default) picks. */
+  /**
+   * 'exact' enumerates all 2^n coalitions; 'permutation' samples two-level
+   * orders, and returns exact values with zero stderr when the budget covers
+   * all 2^n coalitions (n <= 26; evaluator games: n <= 20, no tolerance);
+   * 'auto' (default) picks.
+   */
   method?: 'exact' | 'permutation' | 'auto';
 }
 
@@ -233,6 +238,18 @@ export class OwenSampler implements CoalitionSampler {
   }
 }
 
+/**
+ * Whether the budget buys every coalition, so that sampling would spend it on
+ * all 2^n of them and the exact values cost no more, as in shapley(). A table
+ * or built-in game: the budget or its default, up to the exact limit. An
+ * evaluator game: only a budget given, and no tolerance (a caller who sets one
+ * accepts a run that stops early, so it samples).
+ */
+function coversAllCoalitions(n: number, evaluator: boolean, parsed: { budget?: number; tolerance?: number }): boolean {
+  if (!evaluator) return n <= EXACT_MAX_PLAYERS && (parsed.budget ?? DEFAULT_BUDGET) >= 2 ** n;
+  return n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined && parsed.budget !== undefined && parsed.budget >= 2 ** n;
+}
+
 /** Pairs a budget buys; at least two so the standard error can be estimated. */
 function planPairs(n: number, budget: number): number {
   const pairs = Math.floor((budget - 2) / (2 * Math.max(n - 1, 1)));
@@ -288,21 +305,23 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const n = players.length;
   const budget = parsed.budget ?? DEFAULT_BUDGET;
   const tableReady = checked?.kind === 'table';
-  const exactFits = n <= (evaluator ? 20 : EXACT_MAX_PLAYERS) && (tableReady || budget >= 2 ** n);
+  const exactFits = n <= (evaluator ? EVALUATOR_EXACT_MAX_PLAYERS : EXACT_MAX_PLAYERS) && (tableReady || budget >= 2 ** n);
   const method = requested === 'auto' ? (exactFits && exactSteps(groups) <= AUTO_EXACT_STEPS ? 'exact' : 'permutation') : requested;
-  if (method === 'exact') {
-    if (evaluator && parsed.budget !== undefined && parsed.budget < 2 ** n) {
-      throw new InputError(
-        `options.budget: exact Owen values call evaluate for all 2^${n} coalitions, got a budget of ${parsed.budget}. Raise the budget or use method 'permutation'.`,
-      );
-    }
-    const table = evaluator ? await tableOfEvaluator(game as EvaluatorGame, parsed) : await tableOf(checked!);
+  if (method === 'exact' && evaluator && parsed.budget !== undefined && parsed.budget < 2 ** n) {
+    throw new InputError(
+      `options.budget: exact Owen values call evaluate for all 2^${n} coalitions, got a budget of ${parsed.budget}. Raise the budget or use method 'permutation'.`,
+    );
+  }
+  if (method === 'exact' || coversAllCoalitions(n, evaluator, parsed)) {
+    const { table, evaluations } = await fullTable(game, checked, parsed);
     const values = finiteSums(exactOwen(table, groups));
-    return { players, values, stderr: null, groupValues: groupTotals(values, groups), method, evaluations: 2 ** n };
+    // Sampling that bought every coalition is exact, as in shapley(): zero stderr, the method as asked.
+    const stderr = method === 'exact' ? null : new Float64Array(n);
+    return { players, values, stderr, groupValues: groupTotals(values, groups), method, evaluations };
   }
   if (n === 1) {
-    const table = evaluator ? await tableOfEvaluator(game as EvaluatorGame, parsed) : await tableOf(checked!);
-    return { players, values: Float64Array.of(table[1] - table[0]), stderr: new Float64Array(1), groupValues: Float64Array.of(table[1] - table[0]), method, evaluations: 2 };
+    const { table, evaluations } = await fullTable(game, checked, parsed);
+    return { players, values: Float64Array.of(table[1] - table[0]), stderr: new Float64Array(1), groupValues: Float64Array.of(table[1] - table[0]), method, evaluations };
   }
   const pairs = planPairs(n, budget);
   const sampler = new OwenSampler(n, groups, pairs, parsed.seed ?? 0);
@@ -319,10 +338,23 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   return { players, values: finiteSums(values), stderr, groupValues: groupTotals(values, groups), method, evaluations: OwenSampler.evaluations(n, pairs) };
 }
 
-/** All 2^n values of an evaluator game, through the cached evaluator driver. */
-async function tableOfEvaluator(game: EvaluatorGame, parsed: Parameters<typeof runOnEvaluator>[4] | ReturnType<typeof parseOrThrow<typeof evaluatorOptionsSchema>>): Promise<Float64Array> {
+/** Every value of the game, and the evaluations they cost: 2^n for a table or built-in game, the distinct evaluate calls for an evaluator game. */
+async function fullTable(
+  game: Game | EvaluatorGame, checked: CheckedGame | null, parsed: Parameters<typeof tableOfEvaluator>[1],
+): Promise<{ table: Float64Array; evaluations: number }> {
+  if (checked) return { table: await tableOf(checked), evaluations: 2 ** checked.players.length };
+  return tableOfEvaluator(game as EvaluatorGame, parsed);
+}
+
+/**
+ * All 2^n values of an evaluator game, through the cached evaluator driver,
+ * and the distinct coalitions evaluate was called for (cached ones are free).
+ */
+async function tableOfEvaluator(
+  game: EvaluatorGame, parsed: Parameters<typeof runOnEvaluator>[4] | ReturnType<typeof parseOrThrow<typeof evaluatorOptionsSchema>>,
+): Promise<{ table: Float64Array; evaluations: number }> {
   const n = game.players.length;
-  if (n > 20) throw new InputError(`method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to 20 players. Use method 'permutation'.`);
+  if (n > EVALUATOR_EXACT_MAX_PLAYERS) throw new InputError(`method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. Use method 'permutation'.`);
   const table = new Float64Array(2 ** n);
   let next = 0;
   const collector: CoalitionSampler = {
@@ -338,8 +370,8 @@ async function tableOfEvaluator(game: EvaluatorGame, parsed: Parameters<typeof r
     estimate: () => ({ values: new Float64Array(n), stderr: null }),
     dispose: () => {},
   };
-  await runOnEvaluator(game.players, game.evaluate, collector, adoptCache((parsed as { cache?: unknown }).cache, game.players), {
+  const run = await runOnEvaluator(game.players, game.evaluate, collector, adoptCache((parsed as { cache?: unknown }).cache, game.players), {
     ...(parsed as object), budget: 2 ** n, tolerance: undefined,
   } as Parameters<typeof runOnEvaluator>[4]);
-  return table;
+  return { table, evaluations: run.evaluations };
 }

@@ -88,11 +88,16 @@ export type CheckedGame =
 /**
  * Validates a table or built-in game (internal; also used by owen). A
  * Float64Array is not scanned here: its check rides on the exact pass, or on
- * scanValues before any other reader.
+ * scanValues before any other reader. `tableOnly` names a caller that takes
+ * no evaluator game (banzhaf, interactions), for an error that says so;
+ * shapley and owen send evaluator games elsewhere before calling this.
  */
-export function checkGame(game: unknown): CheckedGame {
+export function checkGame(game: unknown, tableOnly?: 'banzhaf' | 'interactions'): CheckedGame {
+  if (tableOnly !== undefined && isEvaluatorGame(game)) throw evaluatorNotTaken(tableOnly);
   if (game && typeof game === 'object' && 'builtin' in game) {
     const builtin = game as BuiltinGame;
+    // A table beside a built-in game would be ignored in silence: the game would run on its kind and params alone.
+    if ((game as { values?: unknown }).values !== undefined) throw twoSources();
     const players = checkPlayers(builtin.players);
     if (players.length > BUILTIN_MAX_PLAYERS) {
       throw new InputError(`players: built-in games take at most ${BUILTIN_MAX_PLAYERS} players, got ${players.length}`);
@@ -113,11 +118,46 @@ export function checkGame(game: unknown): CheckedGame {
     if (inPlace) return { kind: 'table', players, values: liveValues(inPlace), unscanned: true, inPlace };
     return unscanned ? { kind: 'table', players, values, unscanned } : { kind: 'table', players, values };
   }
-  // An object with a misspelled `values` ("vals", "value") says which key it likely meant.
+  const takesEvaluator = tableOnly === undefined;
+  const expected = takesEvaluator ? '{ players, values } (a value table), { players, evaluate } or a built-in game' : '{ players, values } (a value table) or a built-in game';
+  throw new InputError(`game: expected ${expected}, got ${describe(game)}${misspeltKeyHint(game, takesEvaluator)}`);
+}
+
+/**
+ * Names the key an object likely meant when one is a misspelling of `values`
+ * ("vals", "value") or, for a caller that takes evaluator games, of
+ * `evaluate` ("evalute"); else ''.
+ */
+function misspeltKeyHint(game: unknown, takesEvaluator: boolean): string {
   const keys = game && typeof game === 'object' ? Object.keys(game) : [];
-  const near = keys.find((key) => nearestName(key, ['values']) !== undefined);
-  const hint = near === undefined ? '' : ` (it has ${JSON.stringify(near)}: did you mean "values"?)`;
-  throw new InputError(`game: expected { players, values } (a value table) or a built-in game, got ${describe(game)}${hint}`);
+  const meant = takesEvaluator ? ['values', 'evaluate'] : ['values'];
+  for (const key of keys) {
+    const near = nearestName(key, meant);
+    if (near !== undefined) return ` (it has ${JSON.stringify(key)}: did you mean ${JSON.stringify(near)}?)`;
+  }
+  return '';
+}
+
+function evaluatorNotTaken(caller: 'banzhaf' | 'interactions'): InputError {
+  return new InputError(
+    [{
+      path: 'evaluate',
+      message: `${caller}() takes a value table { players, values } or a built-in game, not an evaluate function (it is exact from all 2^n values); ` +
+        'tabulate v(S) for every coalition into values, or use shapley() or owen(), which take { players, evaluate }',
+    }],
+    'game',
+  );
+}
+
+function twoSources(): InputError {
+  return new InputError(
+    [{
+      path: 'values',
+      message: 'a game holds either builtin (a built-in game) or values (a value table), not both; ' +
+        'expected a game made by soumGame, quadraticGame, airportGame or votingGame, or { players, values }',
+    }],
+    'game',
+  );
 }
 
 /**
@@ -315,7 +355,9 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
 }
 
 /**
- * Exact Banzhaf value of each player (every coalition weighted equally).
+ * Exact Banzhaf value of each player (every coalition weighted equally), of a
+ * table or a built-in game: an evaluator game is an InputError (tabulate its
+ * values, or use shapley() or owen()).
  *
  * @example
  * (await banzhaf({ players: ['a', 'b'], values: [0, 1, 1, 3] })).values; // Float64Array [1.5, 1.5]
@@ -323,7 +365,7 @@ async function permutationShapley(game: CheckedGame, budget: number, seed: numbe
 export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promise<ShapleyResult> {
   checkKnownOptions(options, ['pool']);
   const pool = checkPool(options ?? {});
-  const checked = checkGame(game);
+  const checked = checkGame(game, 'banzhaf');
   const n = checked.players.length;
   const values = await exactValues(checked, 'banzhaf', pool);
   return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
@@ -331,12 +373,13 @@ export async function banzhaf(game: Game, options: { pool?: Pool } = {}): Promis
 
 /**
  * Exact pairwise Shapley interaction index: negative = redundant pair, positive = synergy.
+ * Of a table or a built-in game; an evaluator game is an InputError, as in banzhaf().
  *
  * @example
  * const { matrix } = await interactions({ players: ['a', 'b'], values: [0, 1, 1, 3] });
  * matrix; // Float64Array [0, 1, 1, 0]: a and b together earn 1 more than apart
  */
 export async function interactions(game: Game): Promise<InteractionResult> {
-  const checked = checkGame(game);
+  const checked = checkGame(game, 'interactions');
   return { players: checked.players, matrix: (await checkedPass(checked, 'interactionsExact')).values };
 }

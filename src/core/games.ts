@@ -47,10 +47,15 @@ function fitPlayers(players: string[], n: number): string[] {
   return players;
 }
 
-/** Whether `params` has the layout the constructor of `kind` builds for n players: a game made by hand would read past them in Wasm. */
+/**
+ * Whether `params` has the layout the constructor of `kind` builds for n
+ * players: a game made by hand would read past them in Wasm. Airport costs
+ * are also checked as airportGame checks them, since a negative one makes
+ * the kernel and closed form compute another game.
+ */
 export function paramsFit(kind: BuiltinKind, n: number, p: Float64Array): boolean {
   if (kind === 'quadratic') return p.length === n + n * n;
-  if (kind === 'airport') return p.length === n;
+  if (kind === 'airport') return p.length === n && p.every(isCost);
   if (kind === 'voting') return p.length === n + 1;
   const terms = p[0];
   const ids = 3 * terms + n + 2;
@@ -69,6 +74,23 @@ function checkList(values: unknown, field: string): void {
 function checkFinite(values: ArrayLike<number>, field: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new InputError(`${field}[${i}]: expected a finite number, got ${describe(values[i])}`);
+  }
+}
+
+/** A finite runway cost >= 0 (-0 included). */
+function isCost(cost: number): boolean {
+  return cost >= 0 && cost < Infinity;
+}
+
+/**
+ * Refuses a negative airport cost: the kernel and the closed form start from
+ * v(empty) = 0 and read v({i}) as max(0, cost), so v(S) would no longer be
+ * the largest cost among S (airportGame([-1, 3]) gave [0, 3], the game as
+ * documented [-0.5, 3.5]).
+ */
+function checkCosts(costs: ArrayLike<number>): void {
+  for (let i = 0; i < costs.length; i++) {
+    if (!isCost(costs[i])) throw new InputError(`costs[${i}]: expected a cost >= 0 (a runway length), got ${describe(costs[i])}`);
   }
 }
 
@@ -149,7 +171,8 @@ export function quadraticGame(linear: ArrayLike<number>, pairwise: ArrayLike<num
 }
 
 /**
- * Airport game: v(S) = the largest cost among S (a runway long enough for all).
+ * Airport game: v(S) = the largest cost among S (a runway long enough for
+ * all), v(empty) = 0. Costs are finite and >= 0.
  *
  * @example
  * closedFormShapley(airportGame([1, 3])); // Float64Array [0.5, 2.5]
@@ -158,6 +181,7 @@ export function airportGame(costs: ArrayLike<number>, players = defaultPlayers(c
   checkList(costs, 'costs');
   checkPlayerCount(costs.length, 'airportGame');
   checkFinite(costs, 'costs');
+  checkCosts(costs);
   return { players: fitPlayers(players, costs.length), builtin: 'airport', params: Float64Array.from(costs as ArrayLike<number>) };
 }
 
