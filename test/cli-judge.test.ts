@@ -329,6 +329,39 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(failure.sources.firstError).toBe('judged');
   });
 
+  it("judged labels that contradict judged credit give way to it, with a warning naming the episode, agent and label; the record's own labels stay an error", async () => {
+    // b states the fact with an error that c corrects: the coalitions with both are worth 1, so b's credit is 1/2, while the judge labels its only message an error.
+    const contra = {
+      id: 'contra', task: 'Lisbon trip\nFacts: Casa Azul', outcome: { score: 1, success: true },
+      messages: [
+        { role: 'user', content: 'Book a hotel.' },
+        { role: 'assistant', name: 'a', content: 'hello team' },
+        { role: 'assistant', name: 'b', content: 'WRONG: I booked Casa Azul for 400 EUR.' },
+        { role: 'assistant', name: 'c', content: 'CORRECTION: price fixed to 240 EUR.' },
+      ],
+    };
+    const input = join(dir, 'contra.jsonl');
+    writeFileSync(input, JSON.stringify(contra) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--judge', server.baseURL, '--model', 'rules');
+    expect(stderr).toMatch(/attribute: 1 episode \(1 success, 0 failure\) -> 1 signals row, .*1 warning/);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning: .*contra\.jsonl line 1, episode "contra": agent "b": its credit 0\.5 cannot be split over its messages as the judge labelled them \(message "2" labelled error: .*set aside/);
+    const [row] = lines(stdout);
+    expect(row.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0, 0.5, 0.5].map((x) => expect.closeTo(x, 12)));
+    expect(row.messages.find((message: { agent: string }) => message.agent === 'b').reward).toBeCloseTo(0.5, 12);
+    expect(row.sources.messages.find((message: { id: string }) => message.id === '2')).toMatchObject({ label: null, setAside: { label: 'error' } });
+
+    // The same run from an episode record whose own label says error: the user can fix that label, so it stops there.
+    const given = join(dir, 'contra-given.jsonl');
+    writeFileSync(given, JSON.stringify({
+      id: 'contra-given', task: contra.task, agents: ['a', 'b', 'c'], context: ['user'], outcome: { score: 1, success: true },
+      messages: contra.messages.map((message, m) => ({ id: String(m), agent: message.name ?? message.role, content: message.content, ...(message.name === 'b' ? { label: 'error' } : {}) })),
+    }) + '\n');
+    const stopped = await cli('attribute', given, '--judge', server.baseURL, '--model', 'rules');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/episode "contra-given": agent "b": credit 0\.5 cannot be split .*The labels contradict the credit; check them/);
+  });
+
   it('--agents overrides who the players are: everyone else is context, kept in every counterfactual', async () => {
     const input = join(dir, 'agents.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');

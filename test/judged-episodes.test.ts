@@ -226,6 +226,26 @@ describe('attributeEpisodes with a judge or an evaluator', () => {
     expect(signals.usage).toBeUndefined();
   });
 
+  it("the judge's error label on an agent whose credit is positive gives way to the credit, with a warning; the record's own label stays an error", async () => {
+    // The evaluator credits every agent 1/3; the judge calls the coder's only message (a wrong fact) an error.
+    const record = { ...success(), messages: success().messages.filter((message) => message.id !== 'c2') };
+    const evaluate = (_episode: unknown, coalition: string[]) => coalition.length / 3;
+    const [signals] = await attributeEpisodes([record], { evaluate, judge: fakeJudge({ facts, wrong: ['beta'] }) });
+    const coder = signals.messages.find((message) => message.id === 'c')!;
+    expect(coder.reward).toBeCloseTo(1 / 3, 12);
+    expect(signals.sources!.messages.find((message) => message.id === 'c')).toEqual({
+      id: 'c', label: null, labelSource: null, score: null, scoreSource: null, setAside: { label: 'error', score: -1 },
+    });
+    expect(signals.warnings).toEqual([expect.stringMatching(/^agent "coder": its credit 0\.333\d* cannot be split over its messages as the judge labelled them \(message "c" labelled error: .*set aside \(sources\.messages\[\]\.setAside\)/)]);
+    // The other agents' judged labels are kept.
+    expect(signals.sources!.messages.find((message) => message.id === 'p')).toMatchObject({ label: 'helpful', labelSource: 'judged' });
+
+    const given = { ...record, messages: record.messages.map((message) => (message.id === 'c' ? { ...message, label: 'error' as const } : message)) };
+    const error = await attributeEpisode(given, { evaluate: (coalition: string[]) => coalition.length / 3, judge: fakeJudge({ facts, wrong: ['beta'] }) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EpisodeError);
+    expect((error as Error).message).toMatch(/agent "coder": credit 0\.333\d* cannot be split .*The labels contradict the credit; check them/);
+  });
+
   it('an error names the episode', async () => {
     const judge = fakeJudge({ facts });
     const error = await attributeEpisodes([success(), { ...success(), id: 'bad', messages: [{ agent: 'coder', content: 'x' }], coalitions: [] }], { judge }).catch((caught: unknown) => caught);

@@ -19,6 +19,12 @@ export interface MessageSource {
   labelSource: ValueSource | null;
   score: number | null;
   scoreSource: ValueSource | null;
+  /**
+   * The judge's label (and its score, when the judge gave that too) that the
+   * reward did not use: a harmful/error label that contradicted the agent's
+   * credit (see judged-labels.ts). Present only then.
+   */
+  setAside?: { label: MessageLabel; score: number | null };
 }
 
 /**
