@@ -915,6 +915,29 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(bad.stderr).toMatch(/--evaluator .*fail\.jsonl: cannot load the module/);
   });
 
+  it('--reward-bound B: an evaluator valuing coalitions past 1 gets its credit split within B; without it the error names the flag', async () => {
+    const module = join(dir, 'scale.mjs');
+    writeFileSync(module, 'export async function evaluate(episode, agents) { return agents.length * 2.5; }\n');
+    const input = join(dir, 'scaled.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const stopped = await cli('attribute', input, '--from', 'openai', '--evaluator', module);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/credit 2\.5 cannot be split over its 1 message\(s\) with every \|reward\| <= 1.*Raise the bound option \(CLI: --reward-bound B\)/);
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--evaluator', module, '--reward-bound', '5');
+    expect(code, stderr).toBe(0);
+    expect(lines(stdout)[0].messages.map((message: { reward: number }) => message.reward)).toEqual([2.5, 2.5, 2.5].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('--strategy prefix that finds nothing names --drop-threshold, and --drop-threshold is used', async () => {
+    const input = join(dir, 'no-fall.jsonl');
+    // No error phrase: the judged success probability only rises, so no fall is found at any threshold; the advice must name a flag.
+    writeFileSync(input, JSON.stringify(openaiTranscript('t4', ['zeta'], { planner: 'zeta', coder: 'fine', critic: 'agreed' }, false)) + '\n');
+    const { code, stderr } = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--strategy', 'prefix', '--drop-threshold', '0.05');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/success probability falls by more than 0\.05/);
+    expect(stderr).toMatch(/or a lower dropThreshold \(CLI: --drop-threshold\)/);
+  });
+
   it('--evaluator without --budget re-runs the team at most 256 times per episode, as with --judge (not 2^n up to 16 agents)', async () => {
     const calls = join(dir, 'evaluator-calls.txt');
     const module = join(dir, 'count-calls.mjs');

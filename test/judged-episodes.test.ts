@@ -182,7 +182,7 @@ describe('a failure whose first error a judge or an oracle could not locate', ()
     const signals = await attributeEpisode(noPlayerError(), { judge: fakeJudge({ facts }) });
     expect(signals.warnings![0]).toBe(
       "no first error located: nothing decisive found: no player's message is labelled error or harmful or scored below -0.5 (labels given or judged), and no given success probability falls by more than 0.3 " +
-        "(no message rewards: zeros would look like results). Try strategy 'prefixValue' (CLI: --strategy prefix), or strategy 'binarySearch' (CLI: --strategy binary), or a lower threshold (scoreThreshold, dropThreshold)",
+        "(no message rewards: zeros would look like results). Try strategy 'prefixValue' (CLI: --strategy prefix), or strategy 'binarySearch' (CLI: --strategy binary), or a higher scoreThreshold or a lower dropThreshold (CLI: --score-threshold, --drop-threshold)",
     );
   });
 });

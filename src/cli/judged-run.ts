@@ -14,6 +14,7 @@ import { loadEvaluator } from './evaluator-module.js';
 import { cacheHoldsReplies, judgedAttributor, nothingKept } from './judged-rows.js';
 import { reasonOf } from './output.js';
 import { counted } from './run-summary.js';
+import type { AttributionOptions } from './attribution-flags.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -187,9 +188,9 @@ export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { 
  * (then flags that only a judged run takes are an error). `onEpisode`
  * reports the count of episodes judged so far; with `skipInvalid`
  * (--skip-invalid) an episode the judge cannot judge is skipped like a bad
- * record.
+ * record; `attribution` holds --reward-bound and the thresholds.
  */
-export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false): Promise<JudgedRun | undefined> {
+export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false, attribution: AttributionOptions = {}): Promise<JudgedRun | undefined> {
   const cache = flags['judge-cache'] === undefined ? undefined : judgeCache(flags['judge-cache']);
   const judge = judgeFromFlags(flags, process.env, cache);
   const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
@@ -219,7 +220,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     evaluate,
     cachePath: flags['judge-cache'],
     key: judge ? judgeKey(flags) : undefined,
-    options: { budget, concurrency, strategy, teamValue },
+    options: { ...attribution, budget, concurrency, strategy, teamValue },
     skipUnjudgeable: skipInvalid,
     onEpisode: () => onEpisode(++run.episodes),
   });

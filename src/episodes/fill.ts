@@ -225,7 +225,8 @@ export function whyNoFirstError(episode: Episode, filled: FilledMessages, option
   const instead = [
     strategy === 'prefixValue' ? '' : "strategy 'prefixValue' (CLI: --strategy prefix)",
     "strategy 'binarySearch' (CLI: --strategy binary)",
-    `a lower ${strategy === 'prefixValue' ? 'dropThreshold' : 'threshold (scoreThreshold, dropThreshold)'}`,
+    // A message scored below scoreThreshold is an error, so a higher one finds more; a lower dropThreshold does.
+    strategy === 'prefixValue' ? 'a lower dropThreshold (CLI: --drop-threshold)' : 'a higher scoreThreshold or a lower dropThreshold (CLI: --score-threshold, --drop-threshold)',
   ].filter(Boolean).join(', or ');
   return `no first error located: nothing decisive found: ${looked} ${NO_REWARDS}. Try ${instead}`;
 }

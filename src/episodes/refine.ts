@@ -165,7 +165,7 @@ function split(credit: number, messages: readonly EpisodeMessage[], bound: numbe
       `agent ${JSON.stringify(agent)}: credit ${credit} cannot be split over its ${messages.length} message(s) with every |reward| <= ${bound}` +
         (damaging ? ` and its ${damaging} harmful/error message(s) negative` : '') +
         `: the rewards can only sum to a value in [${lowest}, ${highest}]. ` +
-        (damaging === messages.length && credit > highest ? 'The labels contradict the credit; check them.' : 'Raise the bound option or check the labels.'),
+        (damaging === messages.length && credit > highest ? 'The labels contradict the credit; check them.' : 'Raise the bound option (CLI: --reward-bound B) or check the labels.'),
     );
   }
   const shift = solveShift(items, clip(credit, lowest, highest));
