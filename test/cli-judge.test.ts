@@ -362,6 +362,23 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(stopped.stderr).toMatch(/episode "contra-given": agent "b": credit 0\.5 cannot be split .*The labels contradict the credit; check them/);
   });
 
+  it("--strategy prefix or binary keeps a recorded first error (Who&When's mistake_step) and asks the judge only where there is none", async () => {
+    const logs = ['1', '2', '3'].map((name) => JSON.parse(readFileSync(join(WHOWHEN_RELEASE, 'Hand-Crafted', `${name}.json`), 'utf8')));
+    const input = join(dir, 'whowhen-annotated');
+    mkdirSync(input, { recursive: true });
+    logs.forEach((log, k) => writeFileSync(join(input, `${k + 1}.json`), JSON.stringify(log)));
+    for (const strategy of ['prefix', 'binary']) {
+      server.reset();
+      const { code, stdout, stderr } = await cli('attribute', input, '--judge', server.baseURL, '--model', 'rules', '--strategy', strategy);
+      expect(code, stderr).toBe(0);
+      expect(stderr).not.toMatch(/no first error located/);
+      const rows = lines(stdout);
+      expect(rows.map((row) => row.firstError?.index)).toEqual(logs.map((log) => Number(log.mistake_step)));
+      expect(rows.every((row) => row.sources.firstError === 'given' && row.firstError.strategy === 'label')).toBe(true);
+      expect(server.requests.filter((request) => request.judgement === 'prefix_values' || request.judgement === 'recoverable')).toHaveLength(0);
+    }
+  });
+
   it('--agents overrides who the players are: everyone else is context, kept in every counterfactual', async () => {
     const input = join(dir, 'agents.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');

@@ -148,6 +148,26 @@ describe('attributeEpisode with a judge', () => {
     }
   });
 
+  it("a forced strategy asks the judge only when the record's own labels locate no first error: a recorded mistake is kept", async () => {
+    // The record labels the planner's message an error (an annotated mistake); the judge would blame the coder.
+    const annotated = () => ({ ...failure(), messages: failure().messages.map((message) => (message.id === 'p' ? { ...message, label: 'error' as const } : message)) });
+    for (const strategy of ['prefixValue', 'binarySearch'] as const) {
+      const judge = fakeJudge({ facts, wrong: ['delta'] });
+      const signals = await attributeEpisode(annotated(), { judge, strategy });
+      expect(signals.firstError).toMatchObject({ id: 'p', agent: 'planner', strategy: 'label' });
+      expect(signals.sources!.firstError).toBe('given');
+      expect(judge.calls).toMatchObject({ prefixValues: 0, recoverable: 0 });
+    }
+    // A score given below the threshold is a recorded mistake too; one above it leaves the search to the judge.
+    const scored = (score: number) => ({ ...failure(), messages: failure().messages.map((message) => (message.id === 'p' ? { ...message, score } : message)) });
+    const low = await attributeEpisode(scored(-0.9), { judge: fakeJudge({ facts, wrong: ['delta'] }), strategy: 'prefixValue' });
+    expect(low.firstError).toMatchObject({ id: 'p' });
+    const judge = fakeJudge({ facts, wrong: ['delta'] });
+    const high = await attributeEpisode(scored(0.9), { judge, strategy: 'prefixValue' });
+    expect(high.firstError).toMatchObject({ id: 'c', strategy: 'prefixValue' });
+    expect(judge.calls.prefixValues).toBe(1);
+  });
+
   it('a judge that fails for good names the episode and the coalition', async () => {
     const judge = fakeJudge({ facts, failCoalition: 'coder,planner' });
     const error = await attributeEpisode(success(), { judge, concurrency: 1 }).catch((caught: unknown) => caught);

@@ -47,7 +47,8 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
   --concurrency N  judge requests (or evaluate calls) in flight at most (default 4)
   --strategy S     how a failure's first error is found: labels (default; judged labels), prefix (judged
                    success probability after each message) or binary (binary search over the judge's
-                   "still recoverable?")
+                   "still recoverable?"); a first error the record's own labels locate (an annotated
+                   mistake) is kept, and the judge is not asked to look again
   --team-value V   judged (default): the judge values the whole team too, reported beside outcome.score;
                    outcome: v(team) is outcome.score
 Judged runs go one episode at a time on the main thread (each episode's judgements in parallel up to
