@@ -227,6 +227,53 @@ describe('agent-credit attribute', () => {
     expect(one.stderr).toMatch(/one-chat\.json, episode "[^"]*one-chat": outcome: missing/);
   });
 
+  it('--reward-bound B lets credit on a 0-10 scale be split; without it the error names the flag', async () => {
+    // Outcome score 8 on a 0-10 scale: planner's credit 8 on its one message is past the default bound of 1.
+    const coalitions = [{ agents: [], value: 0 }, { agents: ['planner'], value: 8 }, { agents: ['coder'], value: 0 }, { agents: ['planner', 'coder'], value: 8 }];
+    const input = jsonl('scale-10.jsonl', [{
+      id: 'scale-10', agents: ['planner', 'coder'], coalitions, outcome: { score: 8, success: true },
+      messages: [{ id: 'p', agent: 'planner', content: 'plan' }, { id: 'c', agent: 'coder', content: 'code' }],
+    }]);
+    const stopped = await cli('attribute', input);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/agent "planner": credit 8 cannot be split .*Raise the bound option \(CLI: --reward-bound B\) or check the labels/);
+    for (const workers of ['0', '1']) {
+      const { code, stdout, stderr } = await cli('attribute', input, '--reward-bound', '10', '--workers', workers);
+      expect(code, stderr).toBe(0);
+      expect(lines(stdout)[0].messages.map((message: { reward: number }) => message.reward)).toEqual([8, 0]);
+    }
+  });
+
+  it('--drop-threshold D and --score-threshold S set where a first error is found in recorded prefix values and scores', async () => {
+    const failed = (id: string, messages: object[]) => ({ id, agents: ['planner', 'coder'], outcome: { score: 0, success: false }, messages });
+    const input = jsonl('thresholds.jsonl', [
+      // The success probability falls by 0.2 at the coder's message: under the default 0.3.
+      failed('falls', [{ id: 'p', agent: 'planner', content: 'plan', prefixValue: 0.6 }, { id: 'c', agent: 'coder', content: 'code', prefixValue: 0.4 }]),
+      // The coder's message is scored -0.3: above the default -0.5.
+      failed('scored', [{ id: 'p', agent: 'planner', content: 'plan', score: 0.5 }, { id: 'c', agent: 'coder', content: 'code', score: -0.3 }]),
+    ]);
+    const defaults = lines((await cli('attribute', input)).stdout);
+    expect(defaults.map((row) => row.firstError)).toEqual([null, null]);
+    const { code, stdout, stderr } = await cli('attribute', input, '--drop-threshold', '0.1', '--score-threshold', '-0.2');
+    expect(code, stderr).toBe(0);
+    expect(lines(stdout).map((row) => row.firstError?.id)).toEqual(['c', 'c']);
+  });
+
+  it('refuses --reward-bound, --score-threshold and --drop-threshold values outside their range, naming the flag', async () => {
+    const input = jsonl('one.jsonl', good(1));
+    for (const [args, message] of [
+      [['--reward-bound', '0'], /--reward-bound: expected the largest \|message reward\| as a number > 0 .*got "0"/],
+      [['--reward-bound', 'ten'], /--reward-bound: expected .* got "ten"/],
+      [['--score-threshold', '-2'], /--score-threshold: expected a message score in \[-1, 1\], got "-2"/],
+      [['--drop-threshold', '1.5'], /--drop-threshold: expected a fall of the success probability in \[0, 1\], got "1.5"/],
+      [['--drop-threshold', ''], /--drop-threshold: expected .* got ""/],
+    ] as const) {
+      const { code, stderr } = await cli('attribute', input, ...args);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(message);
+    }
+  });
+
   it('rejects unknown flags values and missing inputs clearly', async () => {
     expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, summary, got "csv"/);
     expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of auto, episode, openai, responses, ag2, autogen, langchain, otel, text, whowhen/);

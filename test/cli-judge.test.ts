@@ -329,6 +329,56 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     expect(failure.sources.firstError).toBe('judged');
   });
 
+  it("judged labels that contradict judged credit give way to it, with a warning naming the episode, agent and label; the record's own labels stay an error", async () => {
+    // b states the fact with an error that c corrects: the coalitions with both are worth 1, so b's credit is 1/2, while the judge labels its only message an error.
+    const contra = {
+      id: 'contra', task: 'Lisbon trip\nFacts: Casa Azul', outcome: { score: 1, success: true },
+      messages: [
+        { role: 'user', content: 'Book a hotel.' },
+        { role: 'assistant', name: 'a', content: 'hello team' },
+        { role: 'assistant', name: 'b', content: 'WRONG: I booked Casa Azul for 400 EUR.' },
+        { role: 'assistant', name: 'c', content: 'CORRECTION: price fixed to 240 EUR.' },
+      ],
+    };
+    const input = join(dir, 'contra.jsonl');
+    writeFileSync(input, JSON.stringify(contra) + '\n');
+    const { code, stdout, stderr } = await cli('attribute', input, '--judge', server.baseURL, '--model', 'rules');
+    expect(stderr).toMatch(/attribute: 1 episode \(1 success, 0 failure\) -> 1 signals row, .*1 warning/);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning: .*contra\.jsonl line 1, episode "contra": agent "b": its credit 0\.5 cannot be split over its messages as the judge labelled them \(message "2" labelled error: .*set aside/);
+    const [row] = lines(stdout);
+    expect(row.agents.map((agent: { credit: number }) => agent.credit)).toEqual([0, 0.5, 0.5].map((x) => expect.closeTo(x, 12)));
+    expect(row.messages.find((message: { agent: string }) => message.agent === 'b').reward).toBeCloseTo(0.5, 12);
+    expect(row.sources.messages.find((message: { id: string }) => message.id === '2')).toMatchObject({ label: null, setAside: { label: 'error' } });
+
+    // The same run from an episode record whose own label says error: the user can fix that label, so it stops there.
+    const given = join(dir, 'contra-given.jsonl');
+    writeFileSync(given, JSON.stringify({
+      id: 'contra-given', task: contra.task, agents: ['a', 'b', 'c'], context: ['user'], outcome: { score: 1, success: true },
+      messages: contra.messages.map((message, m) => ({ id: String(m), agent: message.name ?? message.role, content: message.content, ...(message.name === 'b' ? { label: 'error' } : {}) })),
+    }) + '\n');
+    const stopped = await cli('attribute', given, '--judge', server.baseURL, '--model', 'rules');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/episode "contra-given": agent "b": credit 0\.5 cannot be split .*The labels contradict the credit; check them/);
+  });
+
+  it("--strategy prefix or binary keeps a recorded first error (Who&When's mistake_step) and asks the judge only where there is none", async () => {
+    const logs = ['1', '2', '3'].map((name) => JSON.parse(readFileSync(join(WHOWHEN_RELEASE, 'Hand-Crafted', `${name}.json`), 'utf8')));
+    const input = join(dir, 'whowhen-annotated');
+    mkdirSync(input, { recursive: true });
+    logs.forEach((log, k) => writeFileSync(join(input, `${k + 1}.json`), JSON.stringify(log)));
+    for (const strategy of ['prefix', 'binary']) {
+      server.reset();
+      const { code, stdout, stderr } = await cli('attribute', input, '--judge', server.baseURL, '--model', 'rules', '--strategy', strategy);
+      expect(code, stderr).toBe(0);
+      expect(stderr).not.toMatch(/no first error located/);
+      const rows = lines(stdout);
+      expect(rows.map((row) => row.firstError?.index)).toEqual(logs.map((log) => Number(log.mistake_step)));
+      expect(rows.every((row) => row.sources.firstError === 'given' && row.firstError.strategy === 'label')).toBe(true);
+      expect(server.requests.filter((request) => request.judgement === 'prefix_values' || request.judgement === 'recoverable')).toHaveLength(0);
+    }
+  });
+
   it('--agents overrides who the players are: everyone else is context, kept in every counterfactual', async () => {
     const input = join(dir, 'agents.jsonl');
     writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
@@ -880,6 +930,29 @@ describe('agent-credit attribute --judge on OpenAI transcripts', () => {
     const bad = await cli('attribute', input, '--from', 'openai', '--evaluator', join(dir, 'fail.jsonl'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--evaluator .*fail\.jsonl: cannot load the module/);
+  });
+
+  it('--reward-bound B: an evaluator valuing coalitions past 1 gets its credit split within B; without it the error names the flag', async () => {
+    const module = join(dir, 'scale.mjs');
+    writeFileSync(module, 'export async function evaluate(episode, agents) { return agents.length * 2.5; }\n');
+    const input = join(dir, 'scaled.jsonl');
+    writeFileSync(input, JSON.stringify(transcripts()[0]) + '\n');
+    const stopped = await cli('attribute', input, '--from', 'openai', '--evaluator', module);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/credit 2\.5 cannot be split over its 1 message\(s\) with every \|reward\| <= 1.*Raise the bound option \(CLI: --reward-bound B\)/);
+    const { code, stdout, stderr } = await cli('attribute', input, '--from', 'openai', '--evaluator', module, '--reward-bound', '5');
+    expect(code, stderr).toBe(0);
+    expect(lines(stdout)[0].messages.map((message: { reward: number }) => message.reward)).toEqual([2.5, 2.5, 2.5].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('--strategy prefix that finds nothing names --drop-threshold, and --drop-threshold is used', async () => {
+    const input = join(dir, 'no-fall.jsonl');
+    // No error phrase: the judged success probability only rises, so no fall is found at any threshold; the advice must name a flag.
+    writeFileSync(input, JSON.stringify(openaiTranscript('t4', ['zeta'], { planner: 'zeta', coder: 'fine', critic: 'agreed' }, false)) + '\n');
+    const { code, stderr } = await cli('attribute', input, '--from', 'openai', '--judge', server.baseURL, '--model', 'rules', '--strategy', 'prefix', '--drop-threshold', '0.05');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/success probability falls by more than 0\.05/);
+    expect(stderr).toMatch(/or a lower dropThreshold \(CLI: --drop-threshold\)/);
   });
 
   it('--evaluator without --budget re-runs the team at most 256 times per episode, as with --judge (not 2^n up to 16 agents)', async () => {

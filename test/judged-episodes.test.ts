@@ -148,6 +148,26 @@ describe('attributeEpisode with a judge', () => {
     }
   });
 
+  it("a forced strategy asks the judge only when the record's own labels locate no first error: a recorded mistake is kept", async () => {
+    // The record labels the planner's message an error (an annotated mistake); the judge would blame the coder.
+    const annotated = () => ({ ...failure(), messages: failure().messages.map((message) => (message.id === 'p' ? { ...message, label: 'error' as const } : message)) });
+    for (const strategy of ['prefixValue', 'binarySearch'] as const) {
+      const judge = fakeJudge({ facts, wrong: ['delta'] });
+      const signals = await attributeEpisode(annotated(), { judge, strategy });
+      expect(signals.firstError).toMatchObject({ id: 'p', agent: 'planner', strategy: 'label' });
+      expect(signals.sources!.firstError).toBe('given');
+      expect(judge.calls).toMatchObject({ prefixValues: 0, recoverable: 0 });
+    }
+    // A score given below the threshold is a recorded mistake too; one above it leaves the search to the judge.
+    const scored = (score: number) => ({ ...failure(), messages: failure().messages.map((message) => (message.id === 'p' ? { ...message, score } : message)) });
+    const low = await attributeEpisode(scored(-0.9), { judge: fakeJudge({ facts, wrong: ['delta'] }), strategy: 'prefixValue' });
+    expect(low.firstError).toMatchObject({ id: 'p' });
+    const judge = fakeJudge({ facts, wrong: ['delta'] });
+    const high = await attributeEpisode(scored(0.9), { judge, strategy: 'prefixValue' });
+    expect(high.firstError).toMatchObject({ id: 'c', strategy: 'prefixValue' });
+    expect(judge.calls.prefixValues).toBe(1);
+  });
+
   it('a judge that fails for good names the episode and the coalition', async () => {
     const judge = fakeJudge({ facts, failCoalition: 'coder,planner' });
     const error = await attributeEpisode(success(), { judge, concurrency: 1 }).catch((caught: unknown) => caught);
@@ -182,7 +202,7 @@ describe('a failure whose first error a judge or an oracle could not locate', ()
     const signals = await attributeEpisode(noPlayerError(), { judge: fakeJudge({ facts }) });
     expect(signals.warnings![0]).toBe(
       "no first error located: nothing decisive found: no player's message is labelled error or harmful or scored below -0.5 (labels given or judged), and no given success probability falls by more than 0.3 " +
-        "(no message rewards: zeros would look like results). Try strategy 'prefixValue' (CLI: --strategy prefix), or strategy 'binarySearch' (CLI: --strategy binary), or a lower threshold (scoreThreshold, dropThreshold)",
+        "(no message rewards: zeros would look like results). Try strategy 'prefixValue' (CLI: --strategy prefix), or strategy 'binarySearch' (CLI: --strategy binary), or a higher scoreThreshold or a lower dropThreshold (CLI: --score-threshold, --drop-threshold)",
     );
   });
 });
@@ -224,6 +244,26 @@ describe('attributeEpisodes with a judge or an evaluator', () => {
     expect(signals.sources!.credit).toBe('evaluated');
     expect(signals.agents.map((agent) => agent.credit)).toEqual([1 / 6, 1 / 3, 1 / 2].map((x) => expect.closeTo(x, 12)));
     expect(signals.usage).toBeUndefined();
+  });
+
+  it("the judge's error label on an agent whose credit is positive gives way to the credit, with a warning; the record's own label stays an error", async () => {
+    // The evaluator credits every agent 1/3; the judge calls the coder's only message (a wrong fact) an error.
+    const record = { ...success(), messages: success().messages.filter((message) => message.id !== 'c2') };
+    const evaluate = (_episode: unknown, coalition: string[]) => coalition.length / 3;
+    const [signals] = await attributeEpisodes([record], { evaluate, judge: fakeJudge({ facts, wrong: ['beta'] }) });
+    const coder = signals.messages.find((message) => message.id === 'c')!;
+    expect(coder.reward).toBeCloseTo(1 / 3, 12);
+    expect(signals.sources!.messages.find((message) => message.id === 'c')).toEqual({
+      id: 'c', label: null, labelSource: null, score: null, scoreSource: null, setAside: { label: 'error', score: -1 },
+    });
+    expect(signals.warnings).toEqual([expect.stringMatching(/^agent "coder": its credit 0\.333\d* cannot be split over its messages as the judge labelled them \(message "c" labelled error: .*set aside \(sources\.messages\[\]\.setAside\)/)]);
+    // The other agents' judged labels are kept.
+    expect(signals.sources!.messages.find((message) => message.id === 'p')).toMatchObject({ label: 'helpful', labelSource: 'judged' });
+
+    const given = { ...record, messages: record.messages.map((message) => (message.id === 'c' ? { ...message, label: 'error' as const } : message)) };
+    const error = await attributeEpisode(given, { evaluate: (coalition: string[]) => coalition.length / 3, judge: fakeJudge({ facts, wrong: ['beta'] }) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EpisodeError);
+    expect((error as Error).message).toMatch(/agent "coder": credit 0\.333\d* cannot be split .*The labels contradict the credit; check them/);
   });
 
   it('an error names the episode', async () => {

@@ -8,6 +8,7 @@ import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } fr
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
 import { InputError } from '../core/errors.js';
+import type { AttributionOptions } from './attribution-flags.js';
 import { fileEpisodeId, placedEpisodeId } from '../episodes/episode-ids.js';
 import { checkPrmLength, dpoRows, ktoRows, prmRows, rewardRows, toJsonl, type RowIdentity } from '../episodes/export.js';
 import type { SystemTurn } from '../episodes/agent-view.js';
@@ -52,6 +53,8 @@ export interface RowsJob {
   source: string;
   /** --agents: the players; every other speaker is context. */
   agents?: string[];
+  /** --reward-bound, --score-threshold, --drop-threshold. */
+  options?: AttributionOptions;
   /** Rows are handed off in parts of about this many bytes (default PIECE_BYTES; tests lower it). */
   piece?: number;
 }
@@ -292,7 +295,7 @@ function rowsErrorBeforePaying(plan: RowsPlan, item: Parsed): EpisodeError | nul
 /** Every record's outcome, the valid episodes attributed together (one Wasm call for all coalition tables). */
 async function allOutcomes(parsed: Parsed[], job: RowsJob): Promise<Outcome[]> {
   const valid = parsed.filter((item) => item.episode);
-  const results = await attributeBatch(valid.map((item) => item.episode!), {}, valid.map((item) => item.source));
+  const results = await attributeBatch(valid.map((item) => item.episode!), job.options ?? {}, valid.map((item) => item.source));
   let next = 0;
   return parsed.map((item) => (item.episode ? outcomeOf(job, results[next++], item) : item.error!));
 }

@@ -19,6 +19,7 @@ import {
   agentsFlag, interruptNotice, judgedFailure, judgedRun, JUDGED_FLAGS, JUDGED_HELP, JUDGED_USAGE, judgeSummary, withKeptReplies, type JudgedRun,
 } from './judged-run.js';
 import { onInterrupt } from './interrupt-notice.js';
+import { ATTRIBUTION_FLAGS, ATTRIBUTION_HELP, ATTRIBUTION_USAGE, attributionOptions } from './attribution-flags.js';
 import { recordContext, type Episode, type RecordSource } from '../episodes/episode.js';
 import { distinctEpisodeId, fileEpisodeId } from '../episodes/episode-ids.js';
 import { InputError } from '../core/errors.js';
@@ -38,6 +39,7 @@ export const ATTRIBUTE_USAGE =
   '                         [--from auto|episode|openai|responses|ag2|autogen|langchain|otel|text|whowhen]\n' +
   '                         [--id-from record|file|both] [--skip-invalid] [--workers N] [--report report.html]\n' +
   '                         [--agent NAME | --split-by-agent DIR] [--system-turn system|fold] [--prm-until-first-error] [--prm-max-steps K] [--prm-max-chars N]\n' +
+  ATTRIBUTION_USAGE + '\n' +
   JUDGED_USAGE;
 
 const ATTRIBUTE_HELP = `Usage:
@@ -76,6 +78,7 @@ Episodes in, one JSON line per output row out.
   --workers N      worker threads, 0 to 64 (default: one per core, up to 4; none on one core)
   --report FILE    also write one self-contained HTML file: the dataset overview and every episode
                    (charts and transcript), openable from disk, no network
+${ATTRIBUTION_HELP}
 ${JUDGED_HELP}
   -h, --help       print this help`;
 
@@ -205,6 +208,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
     'system-turn': { type: 'string' },
     'prm-until-first-error': { type: 'boolean', default: false },
     'prm-max-steps': { type: 'string' },
+    ...ATTRIBUTION_FLAGS,
     ...JUDGED_FLAGS,
     'prm-max-chars': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -221,8 +225,9 @@ export async function attributeCommand(args: string[]): Promise<void> {
   const from = choice<InputFormat>('from', flags.from!, INPUT_FORMATS);
   const idFrom = choice<IdSource>('id-from', flags['id-from']!, ID_SOURCES);
   const skipInvalid = flags['skip-invalid']!;
+  const options = attributionOptions(flags);
   // The bar counts episodes as they are judged and the judge's calls.
-  const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls), skipInvalid);
+  const judged: JudgedRun | undefined = await judgedRun(flags, (episodes) => bar.update(bytesRead, episodes, judged?.judge?.usage().calls), skipInvalid, options);
   if (judged && flags.workers !== undefined) {
     throw new InputError('--workers: a judged run (--judge, --evaluator) runs on the main thread, with one judge cache and one limit on requests in flight; drop --workers');
   }
@@ -377,7 +382,7 @@ export async function attributeCommand(args: string[]): Promise<void> {
   let previous: Promise<unknown> = Promise.resolve();
 
   const dispatch = async (chunk: RecordChunk) => {
-    const job: RowsJob = { chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, ...(agents ? { agents } : {}) };
+    const job: RowsJob = { chunk, from, plan, idFrom, source: sourceOf(chunk.file), report: report !== null, options, ...(agents ? { agents } : {}) };
     // Each part of this chunk's rows is written once every part before it is, in order.
     let last = previous;
     const inTurn = (part: RowsBatch) => {

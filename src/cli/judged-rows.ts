@@ -19,7 +19,7 @@ import { FatalEpisodeError, type EpisodeAttributor } from './attribute-rows.js';
 export interface JudgedSetup {
   judge?: EpisodeJudge;
   evaluate?: EpisodeEvaluator;
-  options: Pick<AttributeOptions, 'budget' | 'concurrency' | 'strategy' | 'teamValue' | 'signal'>;
+  options: Pick<AttributeOptions, 'budget' | 'concurrency' | 'strategy' | 'teamValue' | 'signal' | 'bound' | 'scoreThreshold' | 'dropThreshold'>;
   /** Called after each episode (attributed or not): for the progress bar. */
   onEpisode?: () => void;
   /**

@@ -14,6 +14,7 @@ import { loadEvaluator } from './evaluator-module.js';
 import { cacheHoldsReplies, judgedAttributor, nothingKept } from './judged-rows.js';
 import { reasonOf } from './output.js';
 import { counted } from './run-summary.js';
+import type { AttributionOptions } from './attribution-flags.js';
 
 /** The environment variable the judge's API key is read from unless --judge-key-env names another. */
 export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
@@ -46,7 +47,8 @@ export const JUDGED_HELP = `  --agents a,b,c   the players; every other speaker 
   --concurrency N  judge requests (or evaluate calls) in flight at most (default 4)
   --strategy S     how a failure's first error is found: labels (default; judged labels), prefix (judged
                    success probability after each message) or binary (binary search over the judge's
-                   "still recoverable?")
+                   "still recoverable?"); a first error the record's own labels locate (an annotated
+                   mistake) is kept, and the judge is not asked to look again
   --team-value V   judged (default): the judge values the whole team too, reported beside outcome.score;
                    outcome: v(team) is outcome.score
 Judged runs go one episode at a time on the main thread (each episode's judgements in parallel up to
@@ -187,9 +189,9 @@ export function judgeKey(flags: Flags, env: NodeJS.ProcessEnv = process.env): { 
  * (then flags that only a judged run takes are an error). `onEpisode`
  * reports the count of episodes judged so far; with `skipInvalid`
  * (--skip-invalid) an episode the judge cannot judge is skipped like a bad
- * record.
+ * record; `attribution` holds --reward-bound and the thresholds.
  */
-export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false): Promise<JudgedRun | undefined> {
+export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => void, skipInvalid = false, attribution: AttributionOptions = {}): Promise<JudgedRun | undefined> {
   const cache = flags['judge-cache'] === undefined ? undefined : judgeCache(flags['judge-cache']);
   const judge = judgeFromFlags(flags, process.env, cache);
   const evaluate = flags.evaluator === undefined ? undefined : await loadEvaluator(flags.evaluator);
@@ -219,7 +221,7 @@ export async function judgedRun(flags: Flags, onEpisode: (episodes: number) => v
     evaluate,
     cachePath: flags['judge-cache'],
     key: judge ? judgeKey(flags) : undefined,
-    options: { budget, concurrency, strategy, teamValue },
+    options: { ...attribution, budget, concurrency, strategy, teamValue },
     skipUnjudgeable: skipInvalid,
     onEpisode: () => onEpisode(++run.episodes),
   });

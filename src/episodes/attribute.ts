@@ -12,7 +12,8 @@ import { annotatedFirstError, type FirstError, type FirstErrorOptions } from './
 import { fillLabels, locateFirstError, usageSince, whyNoFirstError, type SignalSources, type ValueSource } from './fill.js';
 import type { EpisodeJudge, JudgeUsage } from './judge-contract.js';
 import { episodePreferences, type Preference } from './preferences.js';
-import { nullCreditTolerance, successRewards } from './refine.js';
+import { nullCreditTolerance, successRewards, type SplitFallBack } from './refine.js';
+import { judgedLabelsGiveWay } from './judged-labels.js';
 import { repairRewards } from './repair.js';
 import { playerMessageIndices } from './vocabulary.js';
 import { EVALUATOR_OPTIONS, parseEvaluatorOptions, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
@@ -193,11 +194,15 @@ const NO_FIRST_ERROR =
   'no first error located and no coalition values: no message rewards (zeros would look like results). ' +
   'Give the messages labels or prefix values, or pass a judge (CLI: --judge URL --model NAME) or an oracle';
 
-/** The message rewards, or null when there are none to give (a failure without a located error or credit). */
-function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number): Float64Array | null {
+/**
+ * The message rewards, or null when there are none to give (a failure without
+ * a located error or credit). `fallBack` says what to do with an agent whose
+ * credit its labels cannot carry (see judged-labels.ts).
+ */
+function rewardsOf(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number, fallBack?: SplitFallBack): Float64Array | null {
   if (credit) checkFinite(episode, credit);
   if (episode.outcome.success || !firstError) {
-    if (credit) return successRewards(episode.agents, credit.values, episode.messages, bound, zeroTolerances(credit));
+    if (credit) return successRewards(episode.agents, credit.values, episode.messages, bound, zeroTolerances(credit), fallBack);
     if (episode.outcome.success) {
       throw new InputError([{
         path: 'coalitions',
@@ -243,7 +248,12 @@ const GIVEN_OVER_EVALUATE = "coalitions: the episode's given coalition values we
 
 /** Assembles the signals of one episode whose credit and first error are known. */
 function assemble(episode: Episode, credit: AgentCredit | null, firstError: FirstError | null, bound: number, extras: Extras = {}): Signals {
-  const rewards = rewardsOf(episode, credit, firstError, bound);
+  // Judged labels that contradict the credit give way to it, with a warning of their own.
+  const setAsideWarnings: string[] = [];
+  const fallBack = extras.sources && credit
+    ? judgedLabelsGiveWay(extras.sources.messages, new Map(episode.agents.map((agent, i) => [agent, credit.values[i]])), setAsideWarnings)
+    : undefined;
+  const rewards = rewardsOf(episode, credit, firstError, bound, fallBack);
   const n = episode.agents.length;
   const signals: Signals = {
     id: episode.id,
@@ -266,6 +276,7 @@ function assemble(episode: Episode, credit: AgentCredit | null, firstError: Firs
     ...(episode.ignoredFields ? [ignoredFieldsWarning(episode.ignoredFields)] : []),
     ...(rewards ? [] : [extras.noFirstError ?? NO_FIRST_ERROR]),
     ...(extras.warnings ?? []),
+    ...setAsideWarnings,
   ];
   if (warnings.length > 0) signals.warnings = warnings;
   return signals;

@@ -19,6 +19,12 @@ export interface MessageSource {
   labelSource: ValueSource | null;
   score: number | null;
   scoreSource: ValueSource | null;
+  /**
+   * The judge's label (and its score, when the judge gave that too) that the
+   * reward did not use: a harmful/error label that contradicted the agent's
+   * credit (see judged-labels.ts). Present only then.
+   */
+  setAside?: { label: MessageLabel; score: number | null };
 }
 
 /**
@@ -134,7 +140,8 @@ export interface LocateOptions extends Pick<FirstErrorOptions, 'scoreThreshold' 
  * given; else the (given or judged) labels, then the given prefix values.
  * With `strategy: 'prefixValue'` the judge fills missing prefix values; with
  * `strategy: 'binarySearch'` and no oracle, the judge's `recoverable` is the
- * oracle.
+ * oracle. Either of those two asks the judge only when the episode's given
+ * labels and scores locate no first error.
  */
 export async function locateFirstError(
   episode: Episode,
@@ -144,6 +151,12 @@ export async function locateFirstError(
   const { judge, signal, strategy, scoreThreshold, dropThreshold, isRecoverable, timeoutMs } = options;
   const { messages } = filled;
   const players = episode.agents;
+  // What the record gives is kept, as its coalition values and labels are: a
+  // strategy that asks the judge applies to episodes whose own labels locate
+  // no first error (an annotated mistake, such as Who&When's mistake_step).
+  const asksJudge = judge !== undefined && (strategy === 'prefixValue' || (strategy === 'binarySearch' && !isRecoverable));
+  const recorded = asksJudge ? annotatedFirstError(episode.messages, { strategy: 'label', scoreThreshold, players }) : null;
+  if (recorded) return { firstError: recorded, source: 'given', prefixValues: null };
   if (strategy === 'binarySearch' || (strategy === undefined && isRecoverable)) {
     let oracle: RecoverableOracle | undefined = isRecoverable;
     if (!oracle && judge) oracle = (prefixLength) => judge.recoverable(episode, prefixLength, { signal });
@@ -219,7 +232,8 @@ export function whyNoFirstError(episode: Episode, filled: FilledMessages, option
   const instead = [
     strategy === 'prefixValue' ? '' : "strategy 'prefixValue' (CLI: --strategy prefix)",
     "strategy 'binarySearch' (CLI: --strategy binary)",
-    `a lower ${strategy === 'prefixValue' ? 'dropThreshold' : 'threshold (scoreThreshold, dropThreshold)'}`,
+    // A message scored below scoreThreshold is an error, so a higher one finds more; a lower dropThreshold does.
+    strategy === 'prefixValue' ? 'a lower dropThreshold (CLI: --drop-threshold)' : 'a higher scoreThreshold or a lower dropThreshold (CLI: --score-threshold, --drop-threshold)',
   ].filter(Boolean).join(', or ');
   return `no first error located: nothing decisive found: ${looked} ${NO_REWARDS}. Try ${instead}`;
 }

@@ -165,7 +165,7 @@ function split(credit: number, messages: readonly EpisodeMessage[], bound: numbe
       `agent ${JSON.stringify(agent)}: credit ${credit} cannot be split over its ${messages.length} message(s) with every |reward| <= ${bound}` +
         (damaging ? ` and its ${damaging} harmful/error message(s) negative` : '') +
         `: the rewards can only sum to a value in [${lowest}, ${highest}]. ` +
-        (damaging === messages.length && credit > highest ? 'The labels contradict the credit; check them.' : 'Raise the bound option or check the labels.'),
+        (damaging === messages.length && credit > highest ? 'The labels contradict the credit; check them.' : 'Raise the bound option (CLI: --reward-bound B) or check the labels.'),
     );
   }
   const shift = solveShift(items, clip(credit, lowest, highest));
@@ -198,14 +198,33 @@ export function successRewards(
   messages: readonly EpisodeMessage[],
   bound: number,
   tolerances?: ArrayLike<number>,
+  fallBack?: SplitFallBack,
 ): Float64Array {
   const byAgent = new Map<string, number[]>(agents.map((agent) => [agent, []]));
   messages.forEach((message, m) => byAgent.get(message.agent)?.push(m));
   const rewards = new Float64Array(messages.length);
   agents.forEach((agent, i) => {
     const indices = byAgent.get(agent)!;
-    const shares = split(credits[i], indices.map((m) => messages[m]), bound, agent, tolerances?.[i]);
+    const shares = splitOrFallBack(credits[i], indices.map((m) => messages[m]), bound, agent, tolerances?.[i], fallBack);
     indices.forEach((m, k) => (rewards[m] = shares[k]));
   });
   return rewards;
+}
+
+/**
+ * What successRewards does with an agent whose credit cannot be split over
+ * its messages as labelled: the messages to split over instead (with labels
+ * the caller may set aside removed), or undefined to let the error stand.
+ */
+export type SplitFallBack = (agent: string, messages: readonly EpisodeMessage[]) => EpisodeMessage[] | undefined;
+
+function splitOrFallBack(credit: number, messages: readonly EpisodeMessage[], bound: number, agent: string, tolerance: number | undefined, fallBack?: SplitFallBack): Float64Array {
+  try {
+    return split(credit, messages, bound, agent, tolerance);
+  } catch (error) {
+    const instead = error instanceof InputError ? fallBack?.(agent, messages) : undefined;
+    if (!instead) throw error;
+    // What is left may still not carry the credit (a bound too small, the record's own labels): that error is the one to fix.
+    return split(credit, instead, bound, agent, tolerance);
+  }
 }
