@@ -93,6 +93,12 @@ describe('a listed agent that never speaks', () => {
     expect(() => fromAG2([{ name: 'A', content: 'x' }, { name: 'b', content: 'y' }], { outcome, agents: ['A', 'B'] })).toThrow(/options\.agents: "B" never speaks in the transcript; did you mean "b"\?/);
   });
 
+  it('applies to an episode record given new players (the CLI\'s --agents), its own agents being outside the new list', () => {
+    const episode = { id: 'e', outcome, agents: ['alice', 'bob'], messages: [{ agent: 'alice', content: 'hi' }, { agent: 'bob', content: 'yo' }] };
+    expect(() => episodesFrom('episode', episode, {}, { agents: ['alcie', 'bob'] })).toThrow(/options\.agents: "alcie" never speaks in the transcript; did you mean "alice"\?/);
+    expect(episodesFrom('episode', episode, {}, { agents: ['bob', 'carol'] })[0]).toMatchObject({ agents: ['bob', 'carol'], context: ['alice'] });
+  });
+
   it('names each misspelled agent, and `agents` beside the transcript as such', () => {
     const chat = [{ role: 'assistant', name: 'planner', content: 'Go' }, { role: 'assistant', name: 'critic', content: 'Ok' }];
     expect(() => fromOpenAI(chat, { outcome, agents: ['planer', 'critc'] })).toThrow(/2 problems\n {2}- options\.agents: "planer" never speaks .*"planner"\?.*\n {2}- options\.agents: "critc" never speaks .*"critic"\?/);
