@@ -274,6 +274,18 @@ describe('agent-credit attribute', () => {
     }
   });
 
+  it('a misspelled --agents name is an error naming the flag and the speaker meant, for a transcript and an episode record alike', async () => {
+    const outcome = { score: 1, success: true };
+    const text = jsonl('roster-text.jsonl', [{ id: 't', text: 'alice: hi\nbob: yo', outcome }]);
+    const episode = jsonl('roster-episode.jsonl', [{ id: 'e', agents: ['alice', 'bob'], outcome, messages: [{ agent: 'alice', content: 'hi' }, { agent: 'bob', content: 'yo' }] }]);
+    for (const [input, from] of [[text, 'text'], [episode, 'episode']]) {
+      const { code, stderr } = await cli('attribute', input, '--from', from, '--agents', 'alcie,bob');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/--agents: "alcie" never speaks in the transcript; did you mean "alice"\? \(it speaks but is not listed\)/);
+      expect(stderr).not.toMatch(/options\.agents/);
+    }
+  });
+
   it('rejects unknown flags values and missing inputs clearly', async () => {
     expect((await cli('attribute', 'examples/episodes', '--format', 'csv')).stderr).toMatch(/--format: expected one of signals, dpo, kto, prm, rewards, summary, got "csv"/);
     expect((await cli('attribute', 'examples/episodes', '--from', 'crewai')).stderr).toMatch(/--from: expected one of auto, episode, openai, responses, ag2, autogen, langchain, otel, text, whowhen/);

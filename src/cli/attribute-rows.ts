@@ -7,7 +7,7 @@
 import { detectFormat, episodesFrom, type AdapterDefaults, type InputFormat } from '../episodes/adapters/index.js';
 import { attributeBatch, type Signals } from '../episodes/attribute.js';
 import { EpisodeError, type Episode, type RecordSource } from '../episodes/episode.js';
-import { InputError } from '../core/errors.js';
+import { InputError, type InputIssue } from '../core/errors.js';
 import type { AttributionOptions } from './attribution-flags.js';
 import { fileEpisodeId, placedEpisodeId } from '../episodes/episode-ids.js';
 import { checkPrmLength, dpoRows, ktoRows, prmRows, rewardRows, toJsonl, type RowIdentity } from '../episodes/export.js';
@@ -154,6 +154,11 @@ function idFrom(episode: Episode, source: { file: string; line?: number }, idSou
   episode.id = idSource === 'file' ? (count > 1 ? `${fileId}#${k + 1}` : fileId) : placedEpisodeId(fileId, episode.id);
 }
 
+/** The adapters' issues with the `agents` option, which --agents gave them, named as the flag. */
+function flagIssues(issues: InputIssue[]): InputIssue[] {
+  return issues.map((issue) => (issue.path === 'options.agents' ? { ...issue, path: '--agents' } : issue));
+}
+
 /**
  * Parses one record. `named` is its file as the rows' `source` column names
  * it (relative to the input directory): ids made from the file use it, not
@@ -183,8 +188,8 @@ function parse(record: RecordText, from: InputFormat, idSource: IdSource, agents
       episodes.forEach((episode, k) => idFrom(episode, idSourceOf, idSource, k, episodes.length));
       return episodes.map((episode) => ({ source, episode }));
     } catch (error) {
-      if (error instanceof EpisodeError) return [{ source, error }];
-      if (error instanceof InputError) return [{ source, error: new EpisodeError(error.issues, undefined, source) }];
+      if (error instanceof EpisodeError) return [{ source, error: new EpisodeError(flagIssues(error.issues), error.episode, error.source) }];
+      if (error instanceof InputError) return [{ source, error: new EpisodeError(flagIssues(error.issues), undefined, source) }];
       // Anything else one record makes an adapter throw (a stack overflow on absurd nesting, say) is still that
       // record's error: it must not take the records around it down with it.
       const reason = `cannot be read (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)})`;

@@ -65,6 +65,49 @@ describe('players and context of a transcript', () => {
   });
 });
 
+describe('a listed agent that never speaks', () => {
+  const misspelled = /^options\.agents: "planer" never speaks in the transcript; did you mean "planner"\? \(it speaks but is not listed\)$/;
+
+  it('is an InputError naming the speaker meant when an unlisted speaker is a misspelling away, in every adapter that takes agents', () => {
+    const agents = ['planer'];
+    const cases: Array<[string, () => unknown]> = [
+      ['fromOpenAI', () => fromOpenAI([{ role: 'user', content: 'Plan' }, { role: 'assistant', name: 'planner', content: 'Go' }], { outcome, agents })],
+      ['fromAG2', () => fromAG2([{ name: 'planner', content: 'Go' }], { outcome, agents })],
+      ['fromAutoGen', () => fromAutoGen({ messages: [{ source: 'planner', content: 'Go', type: 'TextMessage' }] }, { outcome, agents })],
+      ['fromLangChain', () => fromLangChain([{ type: 'ai', name: 'planner', content: 'Go' }], { outcome, agents })],
+      ['fromWhoWhen', () => fromWhoWhen({ history: [{ name: 'planner', content: 'Go' }], is_correct: true }, { agents })],
+      ['fromText', () => fromText('planner: Go', { outcome, agents })],
+      ['fromOpenAIResponses', () => fromOpenAIResponses([{ type: 'message', role: 'assistant', content: 'Go' }], { outcome, agent: 'planner', agents })],
+      ['fromOtel', () => fromOtel([{ traceId: 't', spanId: 's', name: 'invoke_agent', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Go' }] }]) } }], { outcome, agents })],
+    ];
+    for (const [name, adapt] of cases) expect(adapt, name).toThrow(misspelled);
+  });
+
+  it('stays allowed when no unlisted speaker explains it (a roster shared across runs)', () => {
+    const chat = [{ role: 'user', content: 'Plan' }, { role: 'assistant', name: 'planner', content: 'Go' }];
+    expect(fromOpenAI(chat, { outcome, agents: ['planner', 'critic'] })).toMatchObject({ agents: ['planner', 'critic'], context: ['user'] });
+    // A context speaker is not what a listed name meant: "usr" stays a silent player beside the user.
+    expect(fromOpenAI(chat, { outcome, agents: ['planner', 'usr'] })).toMatchObject({ agents: ['planner', 'usr'], context: ['user'] });
+    // Short names need an exact match but for letter case: a silent "B" is not taken for a speaking "C", who stays context.
+    expect(fromAG2([{ name: 'A', content: 'x' }, { name: 'C', content: 'y' }], { outcome, agents: ['A', 'B'] })).toMatchObject({ agents: ['A', 'B'], context: ['C'] });
+    expect(() => fromAG2([{ name: 'A', content: 'x' }, { name: 'b', content: 'y' }], { outcome, agents: ['A', 'B'] })).toThrow(/options\.agents: "B" never speaks in the transcript; did you mean "b"\?/);
+  });
+
+  it('applies to an episode record given new players (the CLI\'s --agents), its own agents being outside the new list', () => {
+    const episode = { id: 'e', outcome, agents: ['alice', 'bob'], messages: [{ agent: 'alice', content: 'hi' }, { agent: 'bob', content: 'yo' }] };
+    expect(() => episodesFrom('episode', episode, {}, { agents: ['alcie', 'bob'] })).toThrow(/options\.agents: "alcie" never speaks in the transcript; did you mean "alice"\?/);
+    expect(episodesFrom('episode', episode, {}, { agents: ['bob', 'carol'] })[0]).toMatchObject({ agents: ['bob', 'carol'], context: ['alice'] });
+  });
+
+  it('names each misspelled agent, and `agents` beside the transcript as such', () => {
+    const chat = [{ role: 'assistant', name: 'planner', content: 'Go' }, { role: 'assistant', name: 'critic', content: 'Ok' }];
+    expect(() => fromOpenAI(chat, { outcome, agents: ['planer', 'critc'] })).toThrow(/2 problems\n {2}- options\.agents: "planer" never speaks .*"planner"\?.*\n {2}- options\.agents: "critc" never speaks .*"critic"\?/);
+    expect(() => fromOpenAI({ messages: chat, agents: ['planer', 'critic'] }, { outcome })).toThrow(/^agents: "planer" never speaks in the transcript; did you mean "planner"\?/);
+    // A speaker the record names as context is not what a listed name meant.
+    expect(fromOpenAI({ messages: chat, agents: ['planer', 'critic'], context: ['planner'] }, { outcome })).toMatchObject({ agents: ['planer', 'critic'], context: ['planner'] });
+  });
+});
+
 describe('a bare transcript without its outcome', () => {
   const outcome = { score: 1, success: true };
   // Each adapter given its list (or text) alone: the error says how to wrap it, and the wrapped form reads.

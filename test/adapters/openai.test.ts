@@ -44,6 +44,12 @@ describe('OpenAI chat adapter', () => {
     expect(parseEpisode(fromOpenAI(plain, { agents: ['user', 'scout', 'booker', 'checker'] })).agents).toEqual(['user', 'scout', 'booker', 'checker']);
   });
 
+  it('a misspelled `agents` entry is an error: the agent meant would be context and never rewarded', () => {
+    const chat = [{ role: 'user', content: 'Plan' }, { role: 'assistant', name: 'planner', content: 'Go' }];
+    expect(() => fromOpenAI(chat, { id: 'r', outcome: { score: 1, success: true }, agents: ['planer'] }))
+      .toThrow(/^options\.agents: "planer" never speaks in the transcript; did you mean "planner"\? \(it speaks but is not listed\)$/);
+  });
+
   it('accepts a bare message array with the evaluation given as defaults; says when the evaluation is missing', () => {
     const messages = readJson('test/fixtures/openai-plain.json');
     const episode = parseEpisode(fromOpenAI(messages, { id: 'plain', outcome: { score: 1, success: true } }));

@@ -76,6 +76,16 @@ describe('fromText: plain text transcripts with speaker lines', () => {
     expect(parseEpisode(fromText(log, { id: 't', outcome: failed })).agents).toEqual(['Coder', 'Traceback', 'ValueError', 'Note', 'Step 1', 'Critic']);
   });
 
+  it('a listed agent misspelled is an error, not a log whose first turn becomes the task and whose agent is never heard', () => {
+    const success = { score: 1, success: true };
+    expect(() => fromText('alice: hi\nbob: yo', { id: 't', outcome: success, agents: ['alcie', 'bob'] }))
+      .toThrow(/^options\.agents: "alcie" never speaks in the transcript; did you mean "alice"\?/);
+    // Every name misspelled: no line opens a turn, and the misspelling is what to say, not "no speaker lines".
+    expect(() => fromText('alice: hi\nbob: yo', { id: 't', outcome: success, agents: ['alcie'] })).toThrow(/options\.agents: "alcie" never speaks.*"alice"/);
+    // An agent of the roster who did not speak this time, with no speaker near its name, is allowed.
+    expect(parseEpisode(fromText('alice: hi\nbob: yo', { id: 't', outcome: success, agents: ['alice', 'bob', 'carol'] })).agents).toEqual(['alice', 'bob', 'carol']);
+  });
+
   it('speaker names in any script (letters, digits and marks of any language); prose, URLs and times still are not speakers', () => {
     const log = 'Task\nJürgen: plan it\nbob: done\n李雷: checked\nनेहा (critic): ok\nZoë 2: see https://example.com/a\nat 10:30: nothing';
     const episode = parseEpisode(fromText(log, { id: 'u', outcome: failed }));

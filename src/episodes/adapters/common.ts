@@ -5,7 +5,7 @@
 // output: part of every transcript, never players).
 import * as z from 'zod/mini';
 import { InputError } from '../../core/errors.js';
-import { checkKnownOptions, describe, isRecord, parseOrThrow } from '../../core/validate.js';
+import { checkKnownOptions, describe, isRecord, misspelledName, parseOrThrow } from '../../core/validate.js';
 import { agentSchema, outcomeSchema } from '../episode.js';
 import type { ContentOptions } from './content.js';
 import { terminalText } from '../../core/terminal-text.js';
@@ -113,12 +113,53 @@ export function messageList(record: unknown, keys: readonly string[], format: st
 /** The id of an `agents` entry: the entry itself, or the `id` of `{ id, role }`. */
 export const agentIdOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
 
+/**
+ * Throws an InputError for each listed agent that never speaks while a
+ * speaker outside the cast (`outsiders`: neither listed nor context) is a
+ * misspelling away from it: the name as typed would be a silent player and
+ * the agent meant context, or no speaker at all in a text log, changing the
+ * credit without a word. A listed agent that is silent with no such speaker
+ * stays allowed: a roster shared across runs names agents that did not speak
+ * in this one. The threshold is misspelledName's, tight on short names, so
+ * that a silent "B" is not taken for a speaking "C".
+ */
+export function checkListedAgentsSpeak(listed: readonly unknown[], speaking: ReadonlySet<string>, outsiders: readonly string[], path: string): void {
+  if (outsiders.length === 0) return;
+  const issues = [];
+  for (const id of listed.map(agentIdOf)) {
+    if (typeof id !== 'string' || speaking.has(id)) continue;
+    const meant = misspelledName(id, outsiders);
+    if (meant !== undefined) issues.push({ path, message: `${describe(id)} never speaks in the transcript; did you mean ${describe(meant)}? (it speaks but is not listed)` });
+  }
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+/** The speakers, of the turns and of `unlisted` (a text log's speaker lines no listed name opened), that are neither in `listed` nor context. */
+function outsidersOf(turns: Turn[], unlisted: readonly string[], listed: readonly unknown[], context: unknown): string[] {
+  const cast = new Set<unknown>([...listed.map(agentIdOf), ...(Array.isArray(context) ? context : [])]);
+  for (const turn of turns) if (turn.context) cast.add(turn.agent);
+  return [...new Set([...turns.map((turn) => turn.agent), ...unlisted])].filter((speaker) => !cast.has(speaker));
+}
+
+/**
+ * checkListedAgentsSpeak on the agents beside the transcript, else on the
+ * `agents` option, each error named after the one given. Exported for
+ * fromText, whose log may have no turn at all when every name is misspelled.
+ */
+export function checkListedAgents(turns: Turn[], beside: Record<string, unknown>, defaults: AdapterDefaults, unlisted: readonly string[] = []): void {
+  const given = beside.agents ?? defaults.agents;
+  if (!Array.isArray(given)) return;
+  const speaking = new Set(turns.map((turn) => turn.agent));
+  checkListedAgentsSpeak(given, speaking, outsidersOf(turns, unlisted, given, beside.context), beside.agents === undefined ? 'options.agents' : 'agents');
+}
+
 /** Players and context speakers: as given, else as the coalition table names them, else by role. */
-function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: AdapterDefaults): { agents: unknown[]; context: unknown } {
+function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: AdapterDefaults, unlisted: readonly string[]): { agents: unknown[]; context: unknown } {
   const speakers = [...new Set(turns.map((turn) => turn.agent))];
   const given = beside.agents ?? defaults.agents;
   if (given !== undefined) {
     if (!Array.isArray(given)) return { agents: given as unknown[], context: beside.context };
+    checkListedAgents(turns, beside, defaults, unlisted);
     const players = new Set(given.map(agentIdOf));
     return { agents: given, context: beside.context ?? speakers.filter((speaker) => !players.has(speaker)) };
   }
@@ -154,8 +195,10 @@ function castOf(turns: Turn[], beside: Record<string, unknown>, defaults: Adapte
  * transcript (or the defaults). `bareKey`: the key the adapter reads its list
  * (or text) from, when the input was that list (or text) alone, with no room
  * beside it for an outcome: a missing outcome then says how to wrap it.
+ * `unlisted`: speakers a text log names on lines that opened no turn, since
+ * the agents listed did not include them (checkListedAgentsSpeak reads them).
  */
-export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterDefaults, bareKey?: string): Record<string, unknown> {
+export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterDefaults, bareKey?: string, unlisted: readonly string[] = []): Record<string, unknown> {
   const beside = isRecord(record) ? record : {};
   const episode: Record<string, unknown> = {};
   for (const field of EPISODE_FIELDS) if (beside[field] !== undefined) episode[field] = beside[field];
@@ -168,7 +211,7 @@ export function episodeRecord(turns: Turn[], record: unknown, defaults: AdapterD
       : `; a bare ${bareKey === 'text' ? 'text' : 'list'} has no room for it: wrap it as {"${bareKey}": ${bareKey === 'text' ? '"..."' : '[...]'}, "outcome": { "score": 1, "success": true }} (in code, the adapter's second argument takes { outcome })`;
     throw new InputError([{ path: 'outcome', message: `missing: a transcript needs its evaluation beside it, e.g. "outcome": { "score": 1, "success": true }${wrap}` }]);
   }
-  const { agents, context } = castOf(turns, beside, defaults);
+  const { agents, context } = castOf(turns, beside, defaults, unlisted);
   episode.agents = agents;
   if (context !== undefined && !(Array.isArray(context) && context.length === 0)) episode.context = context;
   else delete episode.context;

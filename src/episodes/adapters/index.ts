@@ -2,7 +2,7 @@
 import { EpisodeError, parseEpisode, type Episode, type RecordSource } from '../episode.js';
 import { InputError } from '../../core/errors.js';
 import { checkKnownOptions, describe, misspelledName } from '../../core/validate.js';
-import { ADAPTER_OPTIONS, isRecord, type AdapterDefaults } from './common.js';
+import { ADAPTER_OPTIONS, checkListedAgentsSpeak, isRecord, type AdapterDefaults } from './common.js';
 import { fromAG2 } from './ag2.js';
 import { fromAutoGen } from './autogen.js';
 import { FORMAT_LABELS, RECORD_FORMATS, detectFormat, formatOf, type RecordFormat } from './detect.js';
@@ -43,11 +43,12 @@ function withPlayers(record: unknown, agents: string[] | undefined): unknown {
   const listed = Array.isArray(record.agents) ? record.agents : [];
   const idOf = (agent: unknown) => (isRecord(agent) ? agent.id : agent);
   const players = agents.map((agent) => listed.find((entry) => idOf(entry) === agent) ?? agent);
-  const speakers = [
-    ...listed.map(idOf),
-    ...(Array.isArray(record.context) ? record.context : []),
-    ...(Array.isArray(record.messages) ? record.messages.map((message) => (isRecord(message) ? message.agent : undefined)) : []),
-  ];
+  const spoken = Array.isArray(record.messages) ? record.messages.map((message) => (isRecord(message) ? message.agent : undefined)) : [];
+  const recordContext = Array.isArray(record.context) ? record.context : [];
+  const speaking = new Set(spoken.filter((speaker): speaker is string => typeof speaker === 'string'));
+  // The record's own players are outsiders here: only `agents` is the cast, and one of them may be what a silent name meant.
+  checkListedAgentsSpeak(agents, speaking, [...speaking].filter((speaker) => !agents.includes(speaker) && !recordContext.includes(speaker)), 'options.agents');
+  const speakers = [...listed.map(idOf), ...recordContext, ...spoken];
   const context = [...new Set(speakers.filter((speaker): speaker is string => typeof speaker === 'string' && speaker !== '' && !agents.includes(speaker)))];
   return { ...record, agents: players, context };
 }

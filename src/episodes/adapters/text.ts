@@ -9,7 +9,7 @@
 // players (or, beside named agents, context kept in every counterfactual).
 import { InputError } from '../../core/errors.js';
 import { describe } from '../../core/validate.js';
-import { ADAPTER_OPTIONS, adapterOptions, agentIdOf, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
+import { ADAPTER_OPTIONS, adapterOptions, agentIdOf, checkListedAgents, CONTEXT_ROLES, episodeRecord, isRecord, optionalString, type AdapterDefaults, type Turn } from './common.js';
 
 /** Options of fromText. */
 export interface TextOptions extends AdapterDefaults {
@@ -91,6 +91,8 @@ export function fromText(log: unknown, given: TextOptions | null = {}): Record<s
   const roster = speakerRoster(beside, options);
   const turns: Turn[] = [];
   const preamble: string[] = [];
+  // Names on speaker lines the roster kept from opening a turn: an agent listed under a misspelling is among them.
+  const unlisted = new Set<string>();
   for (const line of found.text.split(/\r?\n/)) {
     pattern.lastIndex = 0;
     const match = pattern.exec(line);
@@ -102,6 +104,7 @@ export function fromText(log: unknown, given: TextOptions | null = {}): Record<s
       preamble.push(line.slice(match.index + match[0].length));
       continue;
     }
+    if (match && name && roster !== undefined && !roster.has(name) && !isContext) unlisted.add(name);
     // With the cast known, a "Note:" or "ValueError:" line inside a turn is that turn's text, not a new speaker.
     if (match && name && (roster === undefined || roster.has(name) || isContext)) {
       const turn: Turn = { agent: name, content: line.slice(match.index + match[0].length).trim() };
@@ -115,8 +118,10 @@ export function fromText(log: unknown, given: TextOptions | null = {}): Record<s
     }
   }
   for (const turn of turns) turn.content = turn.content.trimEnd();
+  // Before "no speaker lines": with every listed name misspelled, the log's speaker lines are all held back.
+  if (turns.length === 0) checkListedAgents(turns, beside, options, [...unlisted]);
   if (turns.length === 0) throw new InputError([{ path: found.path || 'text', message: `no speaker lines: expected turns starting with "Name:" or "Name (role):"${options.speaker ? ` (matching ${pattern})` : ''}` }]);
   const intro = preamble.join('\n').trim();
   const annotations = beside.annotations ?? beside.mast_annotation;
-  return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) }, typeof log === 'string' ? 'text' : undefined);
+  return episodeRecord(turns, annotations === undefined ? beside : { ...beside, annotations }, { ...options, task: options.task ?? (intro === '' ? undefined : intro) }, typeof log === 'string' ? 'text' : undefined, [...unlisted]);
 }
