@@ -3,6 +3,7 @@ import { owen } from '../src/attribution/owen.js';
 import { shapley } from '../src/attribution/shapley.js';
 import { randomSoumGame, closedFormShapley } from '../src/core/games.js';
 import { InputError } from '../src/core/errors.js';
+import { EVALUATOR_MAX_BUDGET } from '../src/evaluator/evaluator-game.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 /** All orders of `items`. */
@@ -189,6 +190,20 @@ describe('owen()', () => {
     // A tolerance accepts a run that stops early, so the budget does not make it enumerate (as in shapley()).
     const tolerant = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 100_000, tolerance: 0.01 });
     expect(tolerant.stderr!.some((e) => e > 0)).toBe(true);
+  });
+
+  it('evaluator games: a budget past the evaluator cap is refused as in shapley(), before evaluate is called', async () => {
+    let calls = 0;
+    const players = names(22);
+    const evaluate = (coalition: string[]) => (calls++, coalition.length);
+    const budget = EVALUATOR_MAX_BUDGET + 1;
+    const fromShapley = await shapley({ players, evaluate }, { budget }).catch((e: Error) => e);
+    // The signal ends the run that was accepted before the fix, which would otherwise sample for hours.
+    const error = await owen({ players, evaluate }, { groups: [players], budget, signal: AbortSignal.timeout(2000) }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe((fromShapley as Error).message);
+    expect((error as Error).message).toMatch(new RegExp(`^options\\.budget: .*at most ${EVALUATOR_MAX_BUDGET} .*got ${budget}$`));
+    expect(calls).toBe(0);
   });
 
   it('bad groups: a clear error naming the group and the player', async () => {

@@ -7,7 +7,7 @@ import { adoptCache } from '../evaluator/coalition-cache.js';
 import { InputError } from '../core/errors.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema } from '../core/schemas.js';
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from '../estimators/ask-tell.js';
-import { EVALUATOR_EXACT_MAX_PLAYERS, EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
+import { EVALUATOR_EXACT_MAX_PLAYERS, EVALUATOR_OPTIONS, isEvaluatorGame, parseEvaluatorOptions, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
 import { popcount32 } from '../core/bits.js';
 import { checkGame, finiteSums, scanValues, stableGame, tableOf, valuesOf, DEFAULT_BUDGET, type CheckedGame, type Game } from './shapley.js';
@@ -301,7 +301,8 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   if (!['exact', 'permutation', 'auto'].includes(requested)) {
     throw new InputError(`options.method: expected one of exact, permutation, auto; got ${describe(requested)}`);
   }
-  const parsed = parseOrThrow(evaluatorOptionsSchema, rest, 'options');
+  // Evaluator games take shapley()'s parse, its budget cap included: every call is cached, so a budget past the cap is refused, not run.
+  const parsed = evaluator ? parseEvaluatorOptions(rest) : parseOrThrow(evaluatorOptionsSchema, rest, 'options');
   const n = players.length;
   const budget = parsed.budget ?? DEFAULT_BUDGET;
   const tableReady = checked?.kind === 'table';
