@@ -206,6 +206,31 @@ describe('owen()', () => {
     expect(calls).toBe(0);
   });
 
+  it('evaluator games: exact values count only the coalitions the cache lacks against the budget, as in shapley()', async () => {
+    const players = ['a', 'b', 'c'];
+    const values = [0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1];
+    const groups = [['a', 'b'], ['c']];
+    let calls = 0;
+    const evaluate = (coalition: string[]) => {
+      calls++;
+      return values[coalition.reduce((mask, name) => mask | (1 << players.indexOf(name)), 0)];
+    };
+    const full = (await shapley({ players, evaluate }, { method: 'exact' })).cache.toJSON();
+    // Five of the eight coalitions cached: three left to pay for.
+    const partial = () => ({ ...full, coalitions: Object.fromEntries(Object.entries(full.coalitions).slice(0, 5)) });
+    calls = 0;
+    const r = await owen({ players, evaluate }, { groups, method: 'exact', budget: 3, cache: partial() });
+    expect([...r.values]).toEqual([0.25, 0.25, 0.5]);
+    expect([r.evaluations, calls]).toEqual([3, 3]);
+    calls = 0;
+    const fromShapley = await shapley({ players, evaluate }, { method: 'exact', budget: 2, cache: partial() }).catch((e: Error) => e);
+    const error = await owen({ players, evaluate }, { groups, method: 'exact', budget: 2, cache: partial() }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe((fromShapley as Error).message);
+    expect((error as Error).message).toMatch(/^options\.budget: method 'exact' needs 3 more evaluate calls \(2\^3 coalitions, 5 cached\), got a budget of 2\./);
+    expect(calls).toBe(0);
+  });
+
   it('bad groups: a clear error naming the group and the player', async () => {
     await expect(owen({ players: ['a', 'b'], values: [0, 1, 1, 2], evaluate: () => 1 } as never, { groups: [['a', 'b']] }))
       .rejects.toThrow(/^game: values: a game holds either evaluate or values/);
