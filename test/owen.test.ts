@@ -231,6 +231,29 @@ describe('owen()', () => {
     expect(calls).toBe(0);
   });
 
+  it('one player: a budget of 1 is refused, never exceeded, as in shapley()', async () => {
+    const players = ['a'];
+    const groups = [players];
+    let calls = 0;
+    const evaluate = (coalition: string[]) => (calls++, 2 * coalition.length);
+    for (const method of ['auto', 'permutation', 'exact'] as const) {
+      const error = await owen({ players, evaluate }, { groups, method, budget: 1 }).catch((e: Error) => e);
+      expect(error, method).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/^options\.budget: method '\w+' needs 2 more evaluate calls \(2\^1 coalitions, 0 cached\), got a budget of 1\. Raise the budget\.$/);
+    }
+    expect(calls).toBe(0);
+    // With one of the two coalitions cached, a budget of 1 pays for the other.
+    const full = (await shapley({ players, evaluate }, { method: 'exact' })).cache.toJSON();
+    const partial = { ...full, coalitions: Object.fromEntries(Object.entries(full.coalitions).slice(0, 1)) };
+    calls = 0;
+    const r = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 1, cache: partial });
+    expect([...r.values, r.evaluations, calls]).toEqual([2, 1, 1]);
+    // A table or built-in game sampled on a budget under its two coalitions is refused, as shapley() refuses it.
+    for (const game of [{ players, values: [0, 2] }, randomSoumGame(1, 3, 1, 1, seededRandom(1))]) {
+      await expect(owen(game, { groups: [game.players], method: 'permutation', budget: 1 })).rejects.toThrow(/^budget: .* need at least 2 evaluations/);
+    }
+  });
+
   it('bad groups: a clear error naming the group and the player', async () => {
     await expect(owen({ players: ['a', 'b'], values: [0, 1, 1, 2], evaluate: () => 1 } as never, { groups: [['a', 'b']] }))
       .rejects.toThrow(/^game: values: a game holds either evaluate or values/);

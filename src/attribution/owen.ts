@@ -309,7 +309,10 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   const exactFits = n <= (evaluator ? EVALUATOR_EXACT_MAX_PLAYERS : EXACT_MAX_PLAYERS) && (tableReady || budget >= 2 ** n);
   const method = requested === 'auto' ? (exactFits && exactSteps(groups) <= AUTO_EXACT_STEPS ? 'exact' : 'permutation') : requested;
   const cache = evaluator ? adoptCache(parsed.cache, players) : null;
-  if (method === 'exact' || coversAllCoalitions(n, evaluator, parsed)) {
+  // One player has no order to sample: as in shapley(), an evaluator game's
+  // two coalitions are enumerated within the budget; a table or built-in game
+  // gets here only on a budget under 2, which planPairs refuses.
+  if (method === 'exact' || (evaluator && n === 1) || coversAllCoalitions(n, evaluator, parsed)) {
     // shapley()'s rule, before evaluate is called: the budget pays for the coalitions the cache lacks.
     if (cache) checkEnumeration(method, n, parsed.budget, cache);
     const { table, evaluations } = await fullTable(game, checked, parsed, cache);
@@ -317,10 +320,6 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
     // Sampling that bought every coalition is exact, as in shapley(): zero stderr, the method as asked.
     const stderr = method === 'exact' ? null : new Float64Array(n);
     return { players, values, stderr, groupValues: groupTotals(values, groups), method, evaluations };
-  }
-  if (n === 1) {
-    const { table, evaluations } = await fullTable(game, checked, parsed, cache);
-    return { players, values: Float64Array.of(table[1] - table[0]), stderr: new Float64Array(1), groupValues: Float64Array.of(table[1] - table[0]), method, evaluations };
   }
   const pairs = planPairs(n, budget);
   const sampler = new OwenSampler(n, groups, pairs, parsed.seed ?? 0);
