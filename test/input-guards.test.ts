@@ -64,7 +64,7 @@ describe('input guards', () => {
     let calls = 0;
     const evaluate = (coalition: string[]) => (calls++, coalition.length);
     await expect(owen({ players: names(5), evaluate }, { groups: [names(5)], method: 'exact', budget: 10 })).rejects.toThrow(
-      /options\.budget: exact Owen values call evaluate for all 2\^5 coalitions, got a budget of 10/,
+      /options\.budget: method 'exact' needs 32 more evaluate calls \(2\^5 coalitions, 0 cached\), got a budget of 10\. Raise the budget or use method 'permutation'\./,
     );
     expect(calls).toBe(0);
   });

@@ -3,6 +3,7 @@ import { owen } from '../src/attribution/owen.js';
 import { shapley } from '../src/attribution/shapley.js';
 import { randomSoumGame, closedFormShapley } from '../src/core/games.js';
 import { InputError } from '../src/core/errors.js';
+import { EVALUATOR_MAX_BUDGET } from '../src/evaluator/evaluator-game.js';
 import { names, randomTable, seededRandom } from './support/random.js';
 
 /** All orders of `items`. */
@@ -189,6 +190,68 @@ describe('owen()', () => {
     // A tolerance accepts a run that stops early, so the budget does not make it enumerate (as in shapley()).
     const tolerant = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 100_000, tolerance: 0.01 });
     expect(tolerant.stderr!.some((e) => e > 0)).toBe(true);
+  });
+
+  it('evaluator games: a budget past the evaluator cap is refused as in shapley(), before evaluate is called', async () => {
+    let calls = 0;
+    const players = names(22);
+    const evaluate = (coalition: string[]) => (calls++, coalition.length);
+    const budget = EVALUATOR_MAX_BUDGET + 1;
+    const fromShapley = await shapley({ players, evaluate }, { budget }).catch((e: Error) => e);
+    // The signal ends the run that was accepted before the fix, which would otherwise sample for hours.
+    const error = await owen({ players, evaluate }, { groups: [players], budget, signal: AbortSignal.timeout(2000) }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe((fromShapley as Error).message);
+    expect((error as Error).message).toMatch(new RegExp(`^options\\.budget: .*at most ${EVALUATOR_MAX_BUDGET} .*got ${budget}$`));
+    expect(calls).toBe(0);
+  });
+
+  it('evaluator games: exact values count only the coalitions the cache lacks against the budget, as in shapley()', async () => {
+    const players = ['a', 'b', 'c'];
+    const values = [0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1];
+    const groups = [['a', 'b'], ['c']];
+    let calls = 0;
+    const evaluate = (coalition: string[]) => {
+      calls++;
+      return values[coalition.reduce((mask, name) => mask | (1 << players.indexOf(name)), 0)];
+    };
+    const full = (await shapley({ players, evaluate }, { method: 'exact' })).cache.toJSON();
+    // Five of the eight coalitions cached: three left to pay for.
+    const partial = () => ({ ...full, coalitions: Object.fromEntries(Object.entries(full.coalitions).slice(0, 5)) });
+    calls = 0;
+    const r = await owen({ players, evaluate }, { groups, method: 'exact', budget: 3, cache: partial() });
+    expect([...r.values]).toEqual([0.25, 0.25, 0.5]);
+    expect([r.evaluations, calls]).toEqual([3, 3]);
+    calls = 0;
+    const fromShapley = await shapley({ players, evaluate }, { method: 'exact', budget: 2, cache: partial() }).catch((e: Error) => e);
+    const error = await owen({ players, evaluate }, { groups, method: 'exact', budget: 2, cache: partial() }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe((fromShapley as Error).message);
+    expect((error as Error).message).toMatch(/^options\.budget: method 'exact' needs 3 more evaluate calls \(2\^3 coalitions, 5 cached\), got a budget of 2\./);
+    expect(calls).toBe(0);
+  });
+
+  it('one player: a budget of 1 is refused, never exceeded, as in shapley()', async () => {
+    const players = ['a'];
+    const groups = [players];
+    let calls = 0;
+    const evaluate = (coalition: string[]) => (calls++, 2 * coalition.length);
+    for (const method of ['auto', 'permutation', 'exact'] as const) {
+      const error = await owen({ players, evaluate }, { groups, method, budget: 1 }).catch((e: Error) => e);
+      expect(error, method).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/^options\.budget: method '\w+' needs 2 more evaluate calls \(2\^1 coalitions, 0 cached\), got a budget of 1\. Raise the budget\.$/);
+    }
+    expect(calls).toBe(0);
+    // With one of the two coalitions cached, a budget of 1 pays for the other.
+    const full = (await shapley({ players, evaluate }, { method: 'exact' })).cache.toJSON();
+    const partial = { ...full, coalitions: Object.fromEntries(Object.entries(full.coalitions).slice(0, 1)) };
+    calls = 0;
+    const r = await owen({ players, evaluate }, { groups, method: 'permutation', budget: 1, cache: partial });
+    expect([...r.values, r.evaluations, calls]).toEqual([2, 1, 1]);
+    // A table or built-in game sampled on a budget under its two coalitions is refused, as shapley() refuses it.
+    for (const game of [{ players, values: [0, 2] }, randomSoumGame(1, 3, 1, 1, seededRandom(1))]) {
+      await expect(owen(game, { groups: [game.players], method: 'permutation', budget: 1 })).rejects.toThrow(/^budget: .* need at least 2 evaluations/);
+    }
   });
 
   it('bad groups: a clear error naming the group and the player', async () => {

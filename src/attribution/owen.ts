@@ -3,11 +3,11 @@
 // Shapley value of the quotient game (one player per group), and each
 // group's members in a random order of their own, so a group's members always
 // share out exactly that group's quotient-game Shapley value.
-import { adoptCache } from '../evaluator/coalition-cache.js';
+import { adoptCache, type CoalitionCache } from '../evaluator/coalition-cache.js';
 import { InputError } from '../core/errors.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema } from '../core/schemas.js';
 import { maskWords, type CoalitionSampler, type MaskBatch, type SamplerEstimate } from '../estimators/ask-tell.js';
-import { EVALUATOR_EXACT_MAX_PLAYERS, EVALUATOR_OPTIONS, isEvaluatorGame, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
+import { checkEnumeration, EVALUATOR_EXACT_MAX_PLAYERS, EVALUATOR_OPTIONS, isEvaluatorGame, parseEvaluatorOptions, runOnEvaluator, type EvaluatorGame, type EvaluatorOptions } from '../evaluator/evaluator-game.js';
 import { GAME_KIND_ID } from '../core/games.js';
 import { popcount32 } from '../core/bits.js';
 import { checkGame, finiteSums, scanValues, stableGame, tableOf, valuesOf, DEFAULT_BUDGET, type CheckedGame, type Game } from './shapley.js';
@@ -301,33 +301,31 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   if (!['exact', 'permutation', 'auto'].includes(requested)) {
     throw new InputError(`options.method: expected one of exact, permutation, auto; got ${describe(requested)}`);
   }
-  const parsed = parseOrThrow(evaluatorOptionsSchema, rest, 'options');
+  // Evaluator games take shapley()'s parse, its budget cap included: every call is cached, so a budget past the cap is refused, not run.
+  const parsed = evaluator ? parseEvaluatorOptions(rest) : parseOrThrow(evaluatorOptionsSchema, rest, 'options');
   const n = players.length;
   const budget = parsed.budget ?? DEFAULT_BUDGET;
   const tableReady = checked?.kind === 'table';
   const exactFits = n <= (evaluator ? EVALUATOR_EXACT_MAX_PLAYERS : EXACT_MAX_PLAYERS) && (tableReady || budget >= 2 ** n);
   const method = requested === 'auto' ? (exactFits && exactSteps(groups) <= AUTO_EXACT_STEPS ? 'exact' : 'permutation') : requested;
-  if (method === 'exact' && evaluator && parsed.budget !== undefined && parsed.budget < 2 ** n) {
-    throw new InputError(
-      `options.budget: exact Owen values call evaluate for all 2^${n} coalitions, got a budget of ${parsed.budget}. Raise the budget or use method 'permutation'.`,
-    );
-  }
-  if (method === 'exact' || coversAllCoalitions(n, evaluator, parsed)) {
-    const { table, evaluations } = await fullTable(game, checked, parsed);
+  const cache = evaluator ? adoptCache(parsed.cache, players) : null;
+  // One player has no order to sample: as in shapley(), an evaluator game's
+  // two coalitions are enumerated within the budget; a table or built-in game
+  // gets here only on a budget under 2, which planPairs refuses.
+  if (method === 'exact' || (evaluator && n === 1) || coversAllCoalitions(n, evaluator, parsed)) {
+    // shapley()'s rule, before evaluate is called: the budget pays for the coalitions the cache lacks.
+    if (cache) checkEnumeration(method, n, parsed.budget, cache);
+    const { table, evaluations } = await fullTable(game, checked, parsed, cache);
     const values = finiteSums(exactOwen(table, groups));
     // Sampling that bought every coalition is exact, as in shapley(): zero stderr, the method as asked.
     const stderr = method === 'exact' ? null : new Float64Array(n);
     return { players, values, stderr, groupValues: groupTotals(values, groups), method, evaluations };
   }
-  if (n === 1) {
-    const { table, evaluations } = await fullTable(game, checked, parsed);
-    return { players, values: Float64Array.of(table[1] - table[0]), stderr: new Float64Array(1), groupValues: Float64Array.of(table[1] - table[0]), method, evaluations };
-  }
   const pairs = planPairs(n, budget);
   const sampler = new OwenSampler(n, groups, pairs, parsed.seed ?? 0);
   if (evaluator) {
     const { evaluate } = game as EvaluatorGame;
-    const run = await runOnEvaluator(players, evaluate, sampler, adoptCache(parsed.cache, players), { ...parsed, budget } as Parameters<typeof runOnEvaluator>[4]);
+    const run = await runOnEvaluator(players, evaluate, sampler, cache!, { ...parsed, budget } as Parameters<typeof runOnEvaluator>[4]);
     return { players, values: run.values, stderr: run.stderr, groupValues: groupTotals(run.values, groups), method, evaluations: run.evaluations };
   }
   scanValues(checked!);
@@ -340,21 +338,21 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
 
 /** Every value of the game, and the evaluations they cost: 2^n for a table or built-in game, the distinct evaluate calls for an evaluator game. */
 async function fullTable(
-  game: Game | EvaluatorGame, checked: CheckedGame | null, parsed: Parameters<typeof tableOfEvaluator>[1],
+  game: Game | EvaluatorGame, checked: CheckedGame | null, parsed: Parameters<typeof tableOfEvaluator>[1], cache: CoalitionCache | null,
 ): Promise<{ table: Float64Array; evaluations: number }> {
   if (checked) return { table: await tableOf(checked), evaluations: 2 ** checked.players.length };
-  return tableOfEvaluator(game as EvaluatorGame, parsed);
+  return tableOfEvaluator(game as EvaluatorGame, parsed, cache!);
 }
 
 /**
- * All 2^n values of an evaluator game, through the cached evaluator driver,
- * and the distinct coalitions evaluate was called for (cached ones are free).
+ * All 2^n values of an evaluator game, through the run's cache and the
+ * evaluator driver, and the distinct coalitions evaluate was called for
+ * (cached ones are free). The caller has run checkEnumeration.
  */
 async function tableOfEvaluator(
-  game: EvaluatorGame, parsed: Parameters<typeof runOnEvaluator>[4] | ReturnType<typeof parseOrThrow<typeof evaluatorOptionsSchema>>,
+  game: EvaluatorGame, parsed: Parameters<typeof runOnEvaluator>[4] | ReturnType<typeof parseOrThrow<typeof evaluatorOptionsSchema>>, cache: CoalitionCache,
 ): Promise<{ table: Float64Array; evaluations: number }> {
   const n = game.players.length;
-  if (n > EVALUATOR_EXACT_MAX_PLAYERS) throw new InputError(`method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. Use method 'permutation'.`);
   const table = new Float64Array(2 ** n);
   let next = 0;
   const collector: CoalitionSampler = {
@@ -370,7 +368,7 @@ async function tableOfEvaluator(
     estimate: () => ({ values: new Float64Array(n), stderr: null }),
     dispose: () => {},
   };
-  const run = await runOnEvaluator(game.players, game.evaluate, collector, adoptCache((parsed as { cache?: unknown }).cache, game.players), {
+  const run = await runOnEvaluator(game.players, game.evaluate, collector, cache, {
     ...(parsed as object), budget: 2 ** n, tolerance: undefined,
   } as Parameters<typeof runOnEvaluator>[4]);
   return { table, evaluations: run.evaluations };

@@ -146,20 +146,8 @@ export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, 
   const coversAll = method !== 'exact' && n <= EVALUATOR_EXACT_MAX_PLAYERS && plan.tolerance === undefined &&
     plan.budget !== undefined && plan.budget >= 2 ** n;
   if (method === 'exact' || n === 1 || coversAll) {
-    if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
-      throw new InputError(
-        `method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. ` +
-          `Use method 'permutation' with a budget (and a tolerance).`,
-      );
-    }
-    const needed = 2 ** n - cache.size;
-    if (plan.budget !== undefined && plan.budget < needed) {
-      throw new InputError(
-        `options.budget: method '${method}' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${plan.budget}. ` +
-          (method === 'exact' && n > 1 ? `Raise the budget or use method 'permutation'.` : 'Raise the budget.'),
-      );
-    }
-    // The sampler asks all 2^n coalitions; only the `needed` uncached ones are paid for.
+    checkEnumeration(method, n, plan.budget, cache);
+    // The sampler asks all 2^n coalitions; only the uncached ones are paid for.
     const run = await runOnEvaluator(players, evaluate, createExactSampler(core, n), cache, { ...plan, budget: 2 ** n });
     const stderr = method === 'exact' ? null : new Float64Array(n);
     return { ...run, method, stderr, stopReason: 'complete' };
@@ -181,6 +169,28 @@ export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, 
   const sampler = createPermutationSampler(core, n, { pairs: permutation.pairs, seed: plan.seed, pairsPerAsk });
   const run = await runOnEvaluator(players, evaluate, withValueScale(sampler), cache, { ...plan, budget });
   return { ...run, method: 'permutation' };
+}
+
+/**
+ * Refuses to enumerate all 2^n coalitions of an evaluator game beyond 20
+ * players, or on a budget that cannot pay for them. Cached coalitions are
+ * free, so a budget below 2^n that covers the uncached ones is enough. One
+ * place for shapley() and owen(), so both decide alike and say it alike.
+ */
+export function checkEnumeration(method: string, n: number, budget: number | undefined, cache: CoalitionCache): void {
+  if (n > EVALUATOR_EXACT_MAX_PLAYERS) {
+    throw new InputError(
+      `method 'exact' calls evaluate for all 2^${n} coalitions; evaluator games allow it up to ${EVALUATOR_EXACT_MAX_PLAYERS} players. ` +
+        `Use method 'permutation' with a budget (and a tolerance).`,
+    );
+  }
+  const needed = 2 ** n - cache.size;
+  if (budget !== undefined && budget < needed) {
+    throw new InputError(
+      `options.budget: method '${method}' needs ${needed} more evaluate calls (2^${n} coalitions, ${cache.size} cached), got a budget of ${budget}. ` +
+        (method === 'exact' && n > 1 ? `Raise the budget or use method 'permutation'.` : 'Raise the budget.'),
+    );
+  }
 }
 
 export interface EvaluatorRun {
