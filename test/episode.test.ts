@@ -66,6 +66,7 @@ describe('episode format v1', () => {
     ['unknown agent in a coalition', (r) => ({ ...r, coalitions: [...r.coalitions, { agents: ['critic'], value: 1 }] }), /coalitions\[4\]\.agents\[0\]: unknown agent "critic"/],
     ['a coalition given twice', (r) => ({ ...r, coalitions: [...r.coalitions, { agents: ['coder'], value: 0.4 }] }), /coalitions\[4\]: coalition \{coder\} given twice \(also coalitions\[2\]\)/],
     ['repair of an unknown message', (r) => ({ ...r, repairs: [{ message: 'm9', content: 'x' }] }), /repairs\[0\]\.message: no message has id "m9"/],
+    ['a blank repair', (r) => ({ ...r, repairs: [{ message: 'm1', content: ' \n\t' }] }), /repairs\[0\]\.content: a blank repair \(" \\n\\t"\): it is the chosen side of a DPO pair; give the repaired text, or leave the repair out/],
     ['missing outcome', (r) => ({ ...r, outcome: undefined }), /outcome: /],
     ['success not boolean', (r) => ({ ...r, outcome: { score: 1, success: 'yes' } }), /outcome\.success: expected outcome.success as true or false, got "yes"/],
   ];

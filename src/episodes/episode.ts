@@ -230,6 +230,10 @@ function crossFieldIssues(episode: EpisodeInput): PathIssue[] {
     else if (contextIndex.has(episode.messages[m].agent)) {
       issues.push({ path: ['repairs', i, 'message'], message: `message ${JSON.stringify(repair.message)} is by ${JSON.stringify(episode.messages[m].agent)}, a context speaker; only players' messages take repairs` });
     }
+    // A repair is the chosen side of a DPO pair and a desirable KTO row: blank, it would teach saying nothing.
+    if (repair.content.trim() === '') {
+      issues.push({ path: ['repairs', i, 'content'], message: `a blank repair (${JSON.stringify(repair.content)}): it is the chosen side of a DPO pair; give the repaired text, or leave the repair out` });
+    }
   });
   // Coalitions are sets of agents: against an agent list at fault, every member would be "unknown".
   if (episode.coalitions && agentsValid && issues.length === 0) issues.push(...coalitionIssues(episode, agents, agentIndex, contextIndex));

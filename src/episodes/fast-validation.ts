@@ -118,7 +118,7 @@ function repairsOf(list: unknown, messages: EpisodeMessage[], context: Set<strin
   const ids = new Set(messages.filter((message) => !context.has(message.agent)).map((message) => message.id));
   const repairs: Episode['repairs'] = [];
   for (const repair of list) {
-    if (!isRecord(repair) || !onlyKnown(repair, KNOWN.repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string') return undefined;
+    if (!isRecord(repair) || !onlyKnown(repair, KNOWN.repair) || !isName(repair.message) || !ids.has(repair.message) || typeof repair.content !== 'string' || repair.content.trim() === '') return undefined;
     repairs.push({ message: repair.message, content: repair.content });
   }
   return repairs;
