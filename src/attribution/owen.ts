@@ -16,6 +16,7 @@ import { checkKnownOptions, describe, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 import { withWindow } from '../core/wasm/window.js';
 import { seededRandom } from '../core/seeded-random.js';
+import { buysEveryCoalition } from '../estimators/plan.js';
 
 /**
  * How {@link owen} runs: the groups, the method and budget; for evaluator games
@@ -238,18 +239,6 @@ export class OwenSampler implements CoalitionSampler {
   }
 }
 
-/**
- * Whether the budget buys every coalition, so that sampling would spend it on
- * all 2^n of them and the exact values cost no more, as in shapley(). A table
- * or built-in game: the budget or its default, up to the exact limit. An
- * evaluator game: only a budget given, and no tolerance (a caller who sets one
- * accepts a run that stops early, so it samples).
- */
-function coversAllCoalitions(n: number, evaluator: boolean, parsed: { budget?: number; tolerance?: number }): boolean {
-  if (!evaluator) return n <= EXACT_MAX_PLAYERS && (parsed.budget ?? DEFAULT_BUDGET) >= 2 ** n;
-  return n <= EVALUATOR_EXACT_MAX_PLAYERS && parsed.tolerance === undefined && parsed.budget !== undefined && parsed.budget >= 2 ** n;
-}
-
 /** Pairs a budget buys; at least two so the standard error can be estimated. */
 function planPairs(n: number, budget: number): number {
   const pairs = Math.floor((budget - 2) / (2 * Math.max(n - 1, 1)));
@@ -312,7 +301,7 @@ export async function owen(game: Game | EvaluatorGame, options: OwenOptions): Pr
   // One player has no order to sample: as in shapley(), an evaluator game's
   // two coalitions are enumerated within the budget; a table or built-in game
   // gets here only on a budget under 2, which planPairs refuses.
-  if (method === 'exact' || (evaluator && n === 1) || coversAllCoalitions(n, evaluator, parsed)) {
+  if (method === 'exact' || (evaluator && n === 1) || buysEveryCoalition(n, parsed, evaluator)) {
     // shapley()'s rule, before evaluate is called: the budget pays for the coalitions the cache lacks.
     if (cache) checkEnumeration(method, n, parsed.budget, cache);
     const { table, evaluations } = await fullTable(game, checked, parsed, cache);

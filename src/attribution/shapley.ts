@@ -2,7 +2,7 @@
 // of a game given as a value table or as a built-in game.
 import { InputError } from '../core/errors.js';
 import { isEvaluatorGame, planEvaluatorRun, shapleyOfEvaluator, type EvaluatorGame, type EvaluatorOptions, type EvaluatorResult } from '../evaluator/evaluator-game.js';
-import { autoMethod, DEFAULT_BUDGET, resolveMethod, type RunPlan } from '../estimators/plan.js';
+import { autoMethod, buysEveryCoalition, DEFAULT_BUDGET, resolveMethod, type RunPlan } from '../estimators/plan.js';
 import { exactPass, tabulate, type ExactPass, type TableSource } from '../core/exact.js';
 import { BUILTIN_MAX_PLAYERS, GAME_KIND_ID, paramsFit, type BuiltinGame } from '../core/games.js';
 import { mergeBlockStats, planPermutation, runPermutationBlocks } from '../estimators/permutation.js';
@@ -269,7 +269,7 @@ async function runPlan(checked: CheckedGame, plan: RunPlan, pool?: PoolRunner): 
     return { players: checked.players, values, stderr: null, method: 'exact', evaluations: 2 ** n };
   }
   const spend = budget ?? DEFAULT_BUDGET;
-  if (spend >= 2 ** n && n <= EXACT_MAX_PLAYERS) {
+  if (buysEveryCoalition(n, plan, false)) {
     // The budget buys every coalition, so every estimator, permutation
     // included, spends 2^n evaluations on them and is exact (on the pool's
     // exact path when given one).

@@ -24,6 +24,19 @@ export const MSR_MIN_PLAYERS = 6;
 
 export type ResolvedMethod = Exclude<Method, 'auto'>;
 
+/**
+ * Whether a sampling budget buys every coalition, so that a sampler would
+ * spend it on all 2^n of them and the exact values cost no more (shapley()
+ * and owen() then return those, with zero stderr). A table or built-in game:
+ * the budget or its default, up to EXACT_MAX_PLAYERS. An evaluator game:
+ * only a budget given, and no tolerance (a caller who sets one accepts a run
+ * that stops early, so it samples), up to EVALUATOR_EXACT_MAX_PLAYERS.
+ */
+export function buysEveryCoalition(n: number, run: { budget?: number; tolerance?: number }, evaluator: boolean): boolean {
+  if (!evaluator) return n <= EXACT_MAX_PLAYERS && (run.budget ?? DEFAULT_BUDGET) >= 2 ** n;
+  return n <= EVALUATOR_EXACT_MAX_PLAYERS && run.tolerance === undefined && run.budget !== undefined && run.budget >= 2 ** n;
+}
+
 /** The sampler 'auto' uses within msr's budget cap: msr, or svarm on games too small for its proxy. */
 function stratifiedAuto(n: number): ResolvedMethod {
   return n < MSR_MIN_PLAYERS ? 'svarm' : 'msr';

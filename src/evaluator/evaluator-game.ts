@@ -11,7 +11,7 @@ import type { CoalitionSampler, SamplerEstimate } from '../estimators/ask-tell.j
 import { withValueScale } from '../estimators/value-scale.js';
 import { driveSampler, type Progress, type StopReason } from './driver.js';
 import { evaluatorGameSchema, evaluatorOptionsSchema, type Method } from '../core/schemas.js';
-import { DEFAULT_BUDGET, EVALUATOR_EXACT_MAX_PLAYERS, resolveMethod, type EvaluatorRunPlan } from '../estimators/plan.js';
+import { buysEveryCoalition, DEFAULT_BUDGET, EVALUATOR_EXACT_MAX_PLAYERS, resolveMethod, type EvaluatorRunPlan } from '../estimators/plan.js';
 import { checkKnownOptions, finiteSums, parseOrThrow } from '../core/validate.js';
 import { kernelExports } from '../core/wasm/module.js';
 
@@ -143,8 +143,7 @@ export async function shapleyOfEvaluator(players: string[], evaluate: Evaluate, 
   // (2^n calls from an empty cache). A tolerance means the caller accepts
   // stopping early, so with one the methods sample as usual (and may stop
   // with 'tolerance' after fewer calls) instead of enumerating everything.
-  const coversAll = method !== 'exact' && n <= EVALUATOR_EXACT_MAX_PLAYERS && plan.tolerance === undefined &&
-    plan.budget !== undefined && plan.budget >= 2 ** n;
+  const coversAll = method !== 'exact' && buysEveryCoalition(n, plan, true);
   if (method === 'exact' || n === 1 || coversAll) {
     checkEnumeration(method, n, plan.budget, cache);
     // The sampler asks all 2^n coalitions; only the uncached ones are paid for.
